@@ -1,0 +1,73 @@
+//! Checking a username and password (Django's `ModelBackend.authenticate`) and handing out the
+//! user's DRF token (`Token.objects.get_or_create`).
+
+use portcullis_passwords::Verification;
+
+use crate::http::ApiError;
+use crate::state::AppState;
+use crate::store::User;
+
+/// The active user with these credentials, or `None`. Unknown users cost one dummy hash and
+/// inactive users a real one, so neither answer nor timing tells them apart from a wrong
+/// password. A correct password stored under an older hasher is re-hashed with the current one.
+pub async fn authenticate(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<Option<User>, ApiError> {
+    let Some(user) = state.store().user_by_username(username).await? else {
+        state
+            .passwords()
+            .dummy_verify(password.to_string())
+            .await
+            .map_err(ApiError::internal)?;
+        return Ok(None);
+    };
+    if !check_password(state, &user, password).await? {
+        return Ok(None);
+    }
+    Ok(user.is_active.then_some(user))
+}
+
+/// Django's `User.check_password`, with its upgrade of outdated hashes.
+pub async fn check_password(
+    state: &AppState,
+    user: &User,
+    password: &str,
+) -> Result<bool, ApiError> {
+    let verdict = state
+        .passwords()
+        .verify(password.to_string(), user.password.clone())
+        .await
+        .map_err(ApiError::internal)?;
+    match verdict {
+        Verification::Invalid => Ok(false),
+        Verification::Valid { needs_upgrade } => {
+            if needs_upgrade {
+                let encoded = state
+                    .passwords()
+                    .hash(password.to_string())
+                    .await
+                    .map_err(ApiError::internal)?;
+                state.store().set_password(user.id, &encoded).await?;
+            }
+            Ok(true)
+        }
+    }
+}
+
+/// The user's token key, created if the user has none (after a logout).
+pub async fn token_for(state: &AppState, user: &User) -> Result<String, ApiError> {
+    let keys = state.token_keys();
+    let candidate = crate::auth::token_key::TokenKeys::generate();
+    let stored = state
+        .store()
+        .token_get_or_create(user.id, &keys.store(&candidate))
+        .await?;
+    keys.unseal(&stored).ok_or_else(|| {
+        ApiError::internal(anyhow::anyhow!(
+            "the stored token of user {} cannot be unsealed: was the server secret changed?",
+            user.id
+        ))
+    })
+}

@@ -1,0 +1,83 @@
+//! Account operations for the command line (Django's `createsuperuser`, `changepassword` and
+//! DRF's `drf_create_token`), sharing the rules the HTTP endpoints apply.
+
+use anyhow::{Context, bail};
+
+use crate::auth::token_key::TokenKeys;
+use crate::state::AppState;
+use crate::store::{NewUser, StoreError, User};
+
+/// Create a staff superuser (and its token). The password is hashed as the endpoints hash it.
+pub async fn create_superuser(
+    state: &AppState,
+    username: &str,
+    email: &str,
+    password: Option<&str>,
+) -> anyhow::Result<User> {
+    if !super::validators::valid_username(username) || username.chars().count() > 150 {
+        bail!("{}", super::validators::USERNAME_MESSAGE);
+    }
+    if !email.is_empty() && !super::validators::valid_email(email) {
+        bail!("{}", super::validators::EMAIL_MESSAGE);
+    }
+    let encoded = match password {
+        Some(p) => state.passwords().hash(p.to_string()).await?,
+        // Django: a superuser created without a password cannot log in until one is set.
+        None => portcullis_passwords::make_unusable_password(),
+    };
+    let user = NewUser {
+        username: username.to_string(),
+        email: email.to_string(),
+        password: encoded,
+        is_staff: true,
+        is_superuser: true,
+        is_active: true,
+        ..NewUser::default()
+    };
+    let token = state.token_keys().store(&TokenKeys::generate());
+    match state.store().create_user(&user, &token).await {
+        Ok(user) => Ok(user),
+        Err(StoreError::UsernameTaken) => bail!("That username is already taken."),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Django's validators for a new password of `user`; the messages, empty when it passes.
+pub fn password_problems(user: &User, password: &str) -> Vec<String> {
+    let attributes = portcullis_passwords::validation::UserAttributes {
+        username: &user.username,
+        first_name: &user.first_name,
+        last_name: &user.last_name,
+        email: &user.email,
+    };
+    portcullis_passwords::validation::validate_password(password, Some(&attributes))
+}
+
+pub async fn find_user(state: &AppState, username: &str) -> anyhow::Result<User> {
+    state
+        .store()
+        .user_by_username(username)
+        .await?
+        .with_context(|| format!("user '{username}' does not exist"))
+}
+
+pub async fn set_password(state: &AppState, user: &User, password: &str) -> anyhow::Result<()> {
+    let encoded = state.passwords().hash(password.to_string()).await?;
+    state.store().set_password(user.id, &encoded).await?;
+    Ok(())
+}
+
+/// The user's token key; with `reset`, a new key replaces the old one.
+pub async fn token_create(state: &AppState, user: &User, reset: bool) -> anyhow::Result<String> {
+    if reset {
+        let key = TokenKeys::generate();
+        state
+            .store()
+            .token_replace(user.id, &state.token_keys().store(&key))
+            .await?;
+        return Ok(key);
+    }
+    super::credentials::token_for(state, user)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))
+}

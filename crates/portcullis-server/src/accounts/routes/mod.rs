@@ -1,0 +1,41 @@
+//! One file per endpoint of DRF's authtoken and djoser.
+
+pub mod obtain_token;
+pub mod set_password;
+pub mod token_login;
+pub mod token_logout;
+pub mod user_detail;
+pub mod users;
+
+use serde_json::{Map, Value, json};
+
+/// One field of DRF's OPTIONS metadata (`SimpleMetadata.get_field_info`).
+pub(crate) fn field_info(
+    kind: &str,
+    label: &str,
+    required: bool,
+    read_only: bool,
+    extra: Value,
+) -> Value {
+    let mut info = Map::new();
+    info.insert("type".into(), json!(kind));
+    info.insert("required".into(), json!(required));
+    info.insert("read_only".into(), json!(read_only));
+    info.insert("label".into(), json!(label));
+    if let Value::Object(extra) = extra {
+        info.extend(extra);
+    }
+    Value::Object(info)
+}
+
+/// The metadata of djoser's `UserSerializer`.
+pub(crate) fn user_serializer_info() -> Value {
+    json!({
+        "email": field_info("email", "Email address", false, false, json!({"max_length": 254})),
+        "id": field_info("integer", "ID", false, true, Value::Null),
+        "username": field_info("string", "Username", false, true, json!({
+            "help_text": "Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+            "max_length": 150
+        })),
+    })
+}

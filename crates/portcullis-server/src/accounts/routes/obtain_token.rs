@@ -1,0 +1,81 @@
+//! `POST /api-token-auth/`: DRF's `obtain_auth_token`. Username and password in a JSON, form or
+//! multipart body; the user's one token back, the same key on every login until a logout.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use super::field_info;
+use crate::accounts::credentials;
+use crate::http::json::json_response;
+use crate::http::view::{View, ViewFuture, ViewSpec};
+use crate::http::{ApiError, ApiRequest};
+use crate::serializer::{CharField, Errors, root_object};
+
+pub struct ObtainAuthToken;
+
+const SPEC: ViewSpec = ViewSpec {
+    name: "Obtain Auth Token",
+    methods: &[Method::POST],
+    browsable: false,
+    authenticate: true,
+    www_authenticate: Some("Token"),
+    parses: &[
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+        "application/json",
+    ],
+};
+
+impl View for ObtainAuthToken {
+    fn spec(&self) -> &ViewSpec {
+        &SPEC
+    }
+
+    fn check_permissions(&self, _req: &ApiRequest) -> Result<(), ApiError> {
+        Ok(())
+    }
+
+    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
+        Box::pin(async move {
+            let data = req.data()?;
+            let data = root_object(&data)?;
+            let mut errors = Errors::default();
+            let username = errors.take(
+                "username",
+                CharField::default().validate(data, "username", false),
+            );
+            // Passwords are compared exactly as sent (DRF does not trim them here either).
+            let password_field = CharField {
+                trim_whitespace: false,
+                ..CharField::default()
+            };
+            let password =
+                errors.take("password", password_field.validate(data, "password", false));
+            errors.check()?;
+            let (Some(username), Some(password)) = (
+                username.and_then(|u| u.into_option()),
+                password.and_then(|p| p.into_option()),
+            ) else {
+                return Err(ApiError::non_field(
+                    "Must include \"username\" and \"password\".",
+                ));
+            };
+            let Some(user) = credentials::authenticate(&req.state, &username, &password).await?
+            else {
+                return Err(ApiError::non_field(
+                    "Unable to log in with provided credentials.",
+                ));
+            };
+            let key = credentials::token_for(&req.state, &user).await?;
+            Ok(json_response(StatusCode::OK, &json!({ "token": key })))
+        })
+    }
+
+    fn metadata_actions(&self, _req: &ApiRequest) -> Option<Value> {
+        Some(json!({ "POST": {
+            "username": field_info("string", "Username", true, false, Value::Null),
+            "password": field_info("string", "Password", true, false, Value::Null),
+            "token": field_info("string", "Token", false, true, Value::Null),
+        }}))
+    }
+}

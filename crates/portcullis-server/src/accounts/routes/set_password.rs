@@ -1,0 +1,84 @@
+//! `POST /auth/users/set_password/`: djoser's `SetPasswordSerializer`. The current password must
+//! be right before the new one is checked against Django's validators. The DRF token survives
+//! (djoser's default `LOGOUT_ON_PASSWORD_CHANGE = False`).
+
+use axum::http::Method;
+use serde_json::json;
+
+use crate::accounts::credentials;
+use crate::http::body::DEFAULT_PARSES;
+use crate::http::json::no_content;
+use crate::http::view::{View, ViewFuture, ViewSpec};
+use crate::http::{ApiError, ApiRequest};
+use crate::serializer::{CharField, Errors, root_object};
+
+pub struct SetPassword;
+
+const SPEC: ViewSpec = ViewSpec {
+    name: "Set password",
+    methods: &[Method::POST],
+    browsable: true,
+    authenticate: true,
+    www_authenticate: Some("Token"),
+    parses: DEFAULT_PARSES,
+};
+
+impl View for SetPassword {
+    fn spec(&self) -> &ViewSpec {
+        &SPEC
+    }
+
+    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
+        Box::pin(async move {
+            let user = req.require_user()?.clone();
+            let data = req.data()?;
+            let data = root_object(&data)?;
+            let field = CharField {
+                trim_whitespace: false,
+                ..CharField::default()
+            };
+            let mut errors = Errors::default();
+            let new = errors.take("new_password", field.validate(data, "new_password", false));
+            let current = match field.validate(data, "current_password", false) {
+                Ok(current) => {
+                    let current = current.into_option().unwrap_or_default();
+                    if credentials::check_password(&req.state, &user, &current).await? {
+                        Some(current)
+                    } else {
+                        errors.add("current_password", vec!["Invalid password.".into()]);
+                        None
+                    }
+                }
+                Err(messages) => {
+                    errors.add("current_password", messages);
+                    None
+                }
+            };
+            errors.check()?;
+            let (Some(new), Some(_)) = (new.and_then(|n| n.into_option()), current) else {
+                return Err(ApiError::internal(anyhow::anyhow!(
+                    "validated fields missing"
+                )));
+            };
+            let attributes = portcullis_passwords::validation::UserAttributes {
+                username: &user.username,
+                first_name: &user.first_name,
+                last_name: &user.last_name,
+                email: &user.email,
+            };
+            let problems =
+                portcullis_passwords::validation::validate_password(&new, Some(&attributes));
+            if !problems.is_empty() {
+                return Err(ApiError::Validation(json!({ "new_password": problems })));
+            }
+            let encoded = req
+                .state
+                .passwords()
+                .hash(new)
+                .await
+                .map_err(ApiError::internal)?;
+            req.state.store().set_password(user.id, &encoded).await?;
+            Ok(no_content())
+        })
+    }
+}

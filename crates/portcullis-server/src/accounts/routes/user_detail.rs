@@ -1,0 +1,135 @@
+//! `/auth/users/<id>/` and `/auth/users/me/`: djoser's retrieve, update (PUT/PATCH: only
+//! `email` is writable) and delete (with `current_password`). A non-staff user asking for
+//! another user's id gets 404 "Not found." for every method, whether that user exists or not
+//! (djoser answers DELETE with 403 and tells existing from missing ids by the message).
+
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::user_serializer_info;
+use crate::accounts::{credentials, user_fields, user_json};
+use crate::http::body::DEFAULT_PARSES;
+use crate::http::json::{json_response, no_content};
+use crate::http::view::{View, ViewFuture, ViewSpec};
+use crate::http::{ApiError, ApiRequest};
+use crate::serializer::{CharField, Errors, root_object};
+use crate::store::{User, UserUpdate};
+
+pub struct UserDetail {
+    spec: ViewSpec,
+    me: bool,
+}
+
+const METHODS: &[Method] = &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE];
+
+impl UserDetail {
+    pub fn by_id() -> Self {
+        UserDetail {
+            spec: spec("User Instance"),
+            me: false,
+        }
+    }
+
+    pub fn me() -> Self {
+        UserDetail {
+            spec: spec("Me"),
+            me: true,
+        }
+    }
+
+    /// DRF's `get_object` followed by djoser's object permission (`CurrentUserOrAdmin`).
+    async fn target(&self, req: &ApiRequest) -> Result<User, ApiError> {
+        let me = req.require_user()?;
+        if self.me {
+            return Ok(me.clone());
+        }
+        let id = req.param("id").and_then(|id| id.parse::<i64>().ok());
+        if !me.is_staff {
+            return match id {
+                Some(id) if id == me.id => Ok(me.clone()),
+                _ => Err(ApiError::not_found()),
+            };
+        }
+        let Some(id) = id else {
+            return Err(ApiError::not_found());
+        };
+        req.state
+            .store()
+            .user_by_id(id)
+            .await?
+            .ok_or_else(|| ApiError::NotFound("No User matches the given query.".into()))
+    }
+}
+
+fn spec(name: &'static str) -> ViewSpec {
+    ViewSpec {
+        name,
+        methods: METHODS,
+        browsable: true,
+        authenticate: true,
+        www_authenticate: Some("Token"),
+        parses: DEFAULT_PARSES,
+    }
+}
+
+impl View for UserDetail {
+    fn spec(&self) -> &ViewSpec {
+        &self.spec
+    }
+
+    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
+        Box::pin(async move {
+            let target = self.target(&req).await?;
+            match req.method {
+                Method::GET => Ok(json_response(StatusCode::OK, &user_json(&target))),
+                Method::DELETE => destroy(&req, &target).await,
+                _ => update(&req, target).await,
+            }
+        })
+    }
+
+    fn metadata_actions(&self, _req: &ApiRequest) -> Option<Value> {
+        Some(json!({ "PUT": user_serializer_info() }))
+    }
+}
+
+async fn update(req: &ApiRequest, mut target: User) -> Result<Response, ApiError> {
+    let data = req.data()?;
+    let data = root_object(&data)?;
+    let partial = req.method == Method::PATCH;
+    let mut errors = Errors::default();
+    let email = errors
+        .take("email", user_fields::email(data, partial))
+        .flatten();
+    errors.check()?;
+    if let Some(email) = email {
+        let update = UserUpdate {
+            email: Some(email.clone()),
+            ..UserUpdate::default()
+        };
+        req.state.store().update_user(target.id, &update).await?;
+        target.email = email;
+    }
+    Ok(json_response(StatusCode::OK, &user_json(&target)))
+}
+
+async fn destroy(req: &ApiRequest, target: &User) -> Result<Response, ApiError> {
+    let me = req.require_user()?;
+    let data = req.data()?;
+    let data = root_object(&data)?;
+    let field = CharField {
+        trim_whitespace: false,
+        ..CharField::default()
+    };
+    let current = field
+        .validate(data, "current_password", false)
+        .map_err(|errors| ApiError::Validation(json!({ "current_password": errors })))?;
+    let current = current.into_option().unwrap_or_default();
+    if !credentials::check_password(&req.state, me, &current).await? {
+        return Err(ApiError::field("current_password", "Invalid password."));
+    }
+    // Deleting the user deletes its token too (foreign key cascade).
+    req.state.store().delete_user(target.id).await?;
+    Ok(no_content())
+}

@@ -1,0 +1,128 @@
+//! `/auth/users/`: djoser's user list (HIDE_USERS: a non-staff user sees only itself) and
+//! registration (`UserCreateSerializer`: Django's username and email validators, then Django's
+//! four password validators; the DRF token is created in the same transaction as the user).
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use super::user_serializer_info;
+use crate::accounts::{user_fields, user_json};
+use crate::auth::token_key::TokenKeys;
+use crate::http::body::DEFAULT_PARSES;
+use crate::http::json::json_response;
+use crate::http::pagination::{page_for, paginated};
+use crate::http::view::{View, ViewFuture, ViewSpec};
+use crate::http::{ApiError, ApiRequest};
+use crate::serializer::{CharField, Errors, root_object};
+use crate::store::{NewUser, StoreError};
+
+pub struct UserList;
+
+const SPEC: ViewSpec = ViewSpec {
+    name: "User List",
+    methods: &[Method::GET, Method::POST],
+    browsable: true,
+    authenticate: true,
+    www_authenticate: Some("Token"),
+    parses: DEFAULT_PARSES,
+};
+
+impl View for UserList {
+    fn spec(&self) -> &ViewSpec {
+        &SPEC
+    }
+
+    /// Registration is open to anyone; everything else needs a user.
+    fn check_permissions(&self, req: &ApiRequest) -> Result<(), ApiError> {
+        if req.method == Method::POST {
+            return Ok(());
+        }
+        req.require_user().map(|_| ())
+    }
+
+    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
+        Box::pin(async move {
+            if req.method == Method::POST {
+                create(req).await
+            } else {
+                list(req).await
+            }
+        })
+    }
+
+    fn metadata_actions(&self, _req: &ApiRequest) -> Option<Value> {
+        Some(json!({ "POST": user_serializer_info() }))
+    }
+}
+
+async fn list(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
+    let user = req.require_user()?;
+    let only = (!user.is_staff).then_some(user.id);
+    let store = req.state.store();
+    let count = store.count_users(only).await?;
+    let size = u64::from(req.state.config().page_size);
+    let page = page_for(req.query("page").as_deref(), count, size)?;
+    let users = store.list_users(only, page.size, page.offset()).await?;
+    let results = users.iter().map(user_json).collect();
+    Ok(json_response(
+        StatusCode::OK,
+        &paginated(&req, page, count, results),
+    ))
+}
+
+async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
+    let data = req.data()?;
+    let data = root_object(&data)?;
+    let mut errors = Errors::default();
+    let email = errors.take("email", user_fields::email(data, false));
+    let username = user_fields::new_username(&req.state, data).await?;
+    let username = errors.take("username", username);
+    // Portcullis keeps the password exactly as sent (djoser trims it).
+    let password_field = CharField {
+        trim_whitespace: false,
+        ..CharField::default()
+    };
+    let password = errors.take("password", password_field.validate(data, "password", false));
+    errors.check()?;
+    let (Some(username), Some(password)) = (username, password.and_then(|p| p.into_option()))
+    else {
+        return Err(ApiError::internal(anyhow::anyhow!(
+            "validated fields missing"
+        )));
+    };
+    let email = email.flatten().unwrap_or_default();
+    let attributes = portcullis_passwords::validation::UserAttributes {
+        username: &username,
+        first_name: "",
+        last_name: "",
+        email: &email,
+    };
+    let problems =
+        portcullis_passwords::validation::validate_password(&password, Some(&attributes));
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(json!({ "password": problems })));
+    }
+    let state = &req.state;
+    let encoded = state
+        .passwords()
+        .hash(password)
+        .await
+        .map_err(ApiError::internal)?;
+    let new_user = NewUser {
+        username,
+        email,
+        password: encoded,
+        is_active: true,
+        ..NewUser::default()
+    };
+    let token = state.token_keys().store(&TokenKeys::generate());
+    let user = match state.store().create_user(&new_user, &token).await {
+        Ok(user) => user,
+        // Lost a race with another registration of the same name.
+        Err(StoreError::UsernameTaken) => {
+            return Err(ApiError::field("username", user_fields::TAKEN));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(json_response(StatusCode::CREATED, &user_json(&user)))
+}

@@ -1,0 +1,62 @@
+//! Validation of the user fields djoser's serializers accept: `username` (Django's validators,
+//! unique, at most 150 characters) and `email` (optional, blank allowed, at most 254).
+
+use serde_json::{Map, Value};
+
+use super::validators::{EMAIL_MESSAGE, USERNAME_MESSAGE, valid_email, valid_username};
+use crate::http::ApiError;
+use crate::serializer::CharField;
+use crate::serializer::char_field::Present;
+use crate::state::AppState;
+
+/// `email`: `Ok(None)` when absent.
+pub fn email(data: &Map<String, Value>, partial: bool) -> Result<Option<String>, Vec<String>> {
+    let field = CharField {
+        allow_blank: true,
+        ..CharField::optional()
+    };
+    let Present::Value(email) = field.validate(data, "email", partial)? else {
+        return Ok(None);
+    };
+    let mut errors = Vec::new();
+    if email.chars().count() > 254 {
+        errors.push("Ensure this field has no more than 254 characters.".to_string());
+    }
+    if !email.is_empty() && !valid_email(&email) {
+        errors.push(EMAIL_MESSAGE.to_string());
+    }
+    if errors.is_empty() {
+        Ok(Some(email))
+    } else {
+        Err(errors)
+    }
+}
+
+/// `username` for a new user, validators in DRF's order: Django's username validator, then
+/// uniqueness, then the length.
+pub async fn new_username(
+    state: &AppState,
+    data: &Map<String, Value>,
+) -> Result<Result<String, Vec<String>>, ApiError> {
+    let username = match CharField::default().validate(data, "username", false) {
+        Ok(present) => present.into_option().unwrap_or_default(),
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let mut errors = Vec::new();
+    if !valid_username(&username) {
+        errors.push(USERNAME_MESSAGE.to_string());
+    }
+    if state.store().user_by_username(&username).await?.is_some() {
+        errors.push(TAKEN.to_string());
+    }
+    if username.chars().count() > 150 {
+        errors.push("Ensure this field has no more than 150 characters.".to_string());
+    }
+    Ok(if errors.is_empty() {
+        Ok(username)
+    } else {
+        Err(errors)
+    })
+}
+
+pub const TAKEN: &str = "A user with that username already exists.";

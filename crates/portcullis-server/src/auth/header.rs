@@ -1,0 +1,73 @@
+//! The `Authorization` header as DRF's `TokenAuthentication` reads it: the keyword `Token` in any
+//! letter case, split on ASCII whitespace, with DRF's message for each malformed form.
+
+use axum::http::{HeaderMap, header};
+
+use crate::http::ApiError;
+
+/// The token key of a `Token` header, `None` when the header is absent or names another scheme.
+pub fn token_from_headers(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    parse_token(value.as_bytes())
+}
+
+pub fn parse_token(raw: &[u8]) -> Result<Option<String>, ApiError> {
+    // Python's bytes.split(): runs of ASCII whitespace.
+    let parts: Vec<&[u8]> = raw
+        .split(|b| b" \t\n\r\x0b\x0c".contains(b))
+        .filter(|p| !p.is_empty())
+        .collect();
+    match parts.first() {
+        Some(keyword) if keyword.eq_ignore_ascii_case(b"token") => {}
+        _ => return Ok(None),
+    }
+    match parts.len() {
+        1 => Err(ApiError::AuthenticationFailed(
+            "Invalid token header. No credentials provided.",
+        )),
+        2 => match std::str::from_utf8(parts[1]) {
+            Ok(key) => Ok(Some(key.to_string())),
+            Err(_) => Err(ApiError::AuthenticationFailed(
+                "Invalid token header. Token string should not contain invalid characters.",
+            )),
+        },
+        _ => Err(ApiError::AuthenticationFailed(
+            "Invalid token header. Token string should not contain spaces.",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detail(raw: &[u8]) -> Result<Option<String>, &'static str> {
+        parse_token(raw).map_err(|e| match e {
+            ApiError::AuthenticationFailed(d) => d,
+            _ => "other",
+        })
+    }
+
+    #[test]
+    fn drf_header_rules() {
+        assert_eq!(detail(b"Token abc"), Ok(Some("abc".into())));
+        assert_eq!(detail(b"tOkEn\tabc  "), Ok(Some("abc".into())));
+        assert_eq!(detail(b"Bearer abc"), Ok(None));
+        assert_eq!(detail(b""), Ok(None));
+        assert_eq!(detail(b"Tokenabc"), Ok(None));
+        assert_eq!(
+            detail(b"Token"),
+            Err("Invalid token header. No credentials provided.")
+        );
+        assert_eq!(
+            detail(b"Token a b"),
+            Err("Invalid token header. Token string should not contain spaces.")
+        );
+        assert_eq!(
+            detail(b"Token \xe9"),
+            Err("Invalid token header. Token string should not contain invalid characters.")
+        );
+    }
+}

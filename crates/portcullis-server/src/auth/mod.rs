@@ -1,0 +1,49 @@
+//! Authentication: DRF token keys and their storage, the server secret, `Authorization` header
+//! parsing with DRF's messages, and password hashing off the async runtime.
+
+pub mod header;
+pub mod passwords;
+pub mod secret;
+pub mod token_key;
+
+use axum::http::HeaderMap;
+
+use crate::http::ApiError;
+use crate::state::AppState;
+use crate::store::User;
+
+/// How a request proved who it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// `Authorization: Token <key>` (DRF's `TokenAuthentication`).
+    Token,
+}
+
+/// The authenticated user of a request and the credential it used.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: User,
+    pub credential: Credential,
+}
+
+/// DRF's `perform_authentication` with the authentication classes in the configured order:
+/// `Ok(None)` is an anonymous request, `Err` a request whose credentials were refused.
+pub async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Principal>, ApiError> {
+    let Some(key) = header::token_from_headers(headers)? else {
+        return Ok(None);
+    };
+    let digest = state.token_keys().digest(&key);
+    let Some(user) = state.store().user_by_token_digest(&digest).await? else {
+        return Err(ApiError::AuthenticationFailed("Invalid token."));
+    };
+    if !user.is_active {
+        return Err(ApiError::AuthenticationFailed("User inactive or deleted."));
+    }
+    Ok(Some(Principal {
+        user,
+        credential: Credential::Token,
+    }))
+}

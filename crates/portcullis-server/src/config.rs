@@ -1,0 +1,279 @@
+//! The configuration: every key with its default, and the checks that refuse a bad value at start
+//! with the key's name and the reason. Loading (TOML file + `PORTCULLIS_*` environment) is the
+//! binary's job; this module only defines and validates the values.
+
+use serde::{Deserialize, Serialize};
+
+/// Everything Portcullis can be told. `Config::default()` is a working server on an embedded
+/// SQLite file in the working directory.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address `serve` listens on.
+    pub bind: String,
+    /// `sqlite://PATH` (created when missing) or `sqlite::memory:`.
+    pub database_url: String,
+    /// The server secret (at least 32 characters). Token digests, sealed token copies and JWT
+    /// keys derive from it. When empty it is read from `secret_key_file`, and generated there on
+    /// first start.
+    pub secret_key: String,
+    /// Where the generated secret is kept (mode 0600).
+    pub secret_key_file: String,
+    /// Django's ALLOWED_HOSTS: exact host names, `.example.com` for a domain and its subdomains,
+    /// or `*` for any host.
+    pub allowed_hosts: Vec<String>,
+    /// Largest request body accepted, in bytes (Django's DATA_UPLOAD_MAX_MEMORY_SIZE).
+    pub max_body_bytes: usize,
+    /// DRF's PAGE_SIZE for every paginated list.
+    pub page_size: u32,
+    /// How many password hashes may be computed at once (0 = one per CPU core).
+    pub password_hash_concurrency: usize,
+    /// Built-in endpoints mounted again at extra paths.
+    pub extra_routes: Vec<ExtraRoute>,
+    /// CORS, with django-cors-headers' settings.
+    pub cors: CorsConfig,
+}
+
+/// django-cors-headers' settings under their own names (without the `CORS_` prefix), with its
+/// defaults.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CorsConfig {
+    /// `CORS_ALLOWED_ORIGINS`: `scheme://host[:port]`, or the literal `null`.
+    pub allowed_origins: Vec<String>,
+    /// `CORS_ALLOWED_ORIGIN_REGEXES`; each must match the whole origin (Portcullis anchors them).
+    pub allowed_origin_regexes: Vec<String>,
+    /// `CORS_ALLOW_ALL_ORIGINS`.
+    pub allow_all_origins: bool,
+    /// `CORS_ALLOW_CREDENTIALS`.
+    pub allow_credentials: bool,
+    /// `CORS_ALLOW_HEADERS`.
+    pub allow_headers: Vec<String>,
+    /// `CORS_ALLOW_METHODS`.
+    pub allow_methods: Vec<String>,
+    /// `CORS_EXPOSE_HEADERS`.
+    pub expose_headers: Vec<String>,
+    /// `CORS_PREFLIGHT_MAX_AGE` in seconds; 0 sends no `Access-Control-Max-Age`.
+    pub preflight_max_age: u64,
+    /// `CORS_ALLOW_PRIVATE_NETWORK`.
+    pub allow_private_network: bool,
+    /// `CORS_URLS_REGEX`, matched against the start of the path.
+    pub urls_regex: String,
+}
+
+impl Default for CorsConfig {
+    fn default() -> Self {
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        CorsConfig {
+            allowed_origins: Vec::new(),
+            allowed_origin_regexes: Vec::new(),
+            allow_all_origins: false,
+            allow_credentials: false,
+            allow_headers: strings(&[
+                "accept",
+                "authorization",
+                "content-type",
+                "user-agent",
+                "x-csrftoken",
+                "x-requested-with",
+            ]),
+            allow_methods: strings(&["DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"]),
+            expose_headers: Vec::new(),
+            preflight_max_age: 86400,
+            allow_private_network: false,
+            urls_regex: "^.*$".into(),
+        }
+    }
+}
+
+/// A built-in endpoint mounted at a second path, as a Django project mounts `obtain_auth_token`
+/// under a URL of its own.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ExtraRoute {
+    /// The path, starting and ending with `/`.
+    pub path: String,
+    /// One of [`ExtraRoute::ENDPOINTS`].
+    pub endpoint: String,
+    /// A throttle scope for this mount only (applied by the throttling layer).
+    #[serde(default)]
+    pub throttle_scope: Option<String>,
+}
+
+impl ExtraRoute {
+    /// The endpoints that can be mounted again.
+    pub const ENDPOINTS: &'static [&'static str] = &["obtain_auth_token", "token_login"];
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: "127.0.0.1:8000".into(),
+            database_url: "sqlite://portcullis.sqlite3".into(),
+            secret_key: String::new(),
+            secret_key_file: "portcullis.secret".into(),
+            allowed_hosts: vec!["127.0.0.1".into(), "localhost".into(), "[::1]".into()],
+            max_body_bytes: 2_621_440,
+            page_size: 20,
+            password_hash_concurrency: 0,
+            extra_routes: Vec::new(),
+            cors: CorsConfig::default(),
+        }
+    }
+}
+
+/// One refused value: the key and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub key: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.key, self.reason)
+    }
+}
+
+impl Config {
+    /// Every problem in the configuration, not only the first.
+    pub fn problems(&self) -> Vec<ConfigProblem> {
+        let mut out = Vec::new();
+        let mut bad = |key: &str, reason: String| {
+            out.push(ConfigProblem {
+                key: key.into(),
+                reason,
+            })
+        };
+        if self.bind.parse::<std::net::SocketAddr>().is_err() {
+            bad(
+                "bind",
+                format!("{:?} is not an address like 127.0.0.1:8000", self.bind),
+            );
+        }
+        if !(self.database_url.starts_with("sqlite://") || self.database_url == "sqlite::memory:") {
+            bad(
+                "database_url",
+                format!(
+                    "{:?} is not supported: use sqlite://PATH or sqlite::memory:",
+                    self.database_url
+                ),
+            );
+        }
+        if !self.secret_key.is_empty() && self.secret_key.chars().count() < 32 {
+            bad("secret_key", "must be at least 32 characters long".into());
+        }
+        if self.secret_key.is_empty() && self.secret_key_file.trim().is_empty() {
+            bad(
+                "secret_key_file",
+                "must name a file when secret_key is empty".into(),
+            );
+        }
+        if self.allowed_hosts.is_empty() {
+            bad(
+                "allowed_hosts",
+                "is empty, so every request would be refused".into(),
+            );
+        }
+        for host in &self.allowed_hosts {
+            if host.trim().is_empty() || host.contains('/') || host.contains(char::is_whitespace) {
+                bad("allowed_hosts", format!("{host:?} is not a host name"));
+            }
+        }
+        if self.max_body_bytes < 1024 {
+            bad("max_body_bytes", "must be at least 1024".into());
+        }
+        if self.page_size == 0 || self.page_size > 1000 {
+            bad("page_size", "must be between 1 and 1000".into());
+        }
+        for (i, route) in self.extra_routes.iter().enumerate() {
+            let key = format!("extra_routes[{i}]");
+            if !route.path.starts_with('/') || !route.path.ends_with('/') || route.path.len() < 3 {
+                bad(
+                    &key,
+                    format!("path {:?} must start and end with '/'", route.path),
+                );
+            }
+            if !ExtraRoute::ENDPOINTS.contains(&route.endpoint.as_str()) {
+                bad(
+                    &key,
+                    format!(
+                        "endpoint {:?} is unknown; one of: {}",
+                        route.endpoint,
+                        ExtraRoute::ENDPOINTS.join(", ")
+                    ),
+                );
+            }
+        }
+        self.cors.check(&mut bad);
+        out
+    }
+}
+
+impl CorsConfig {
+    fn check(&self, bad: &mut impl FnMut(&str, String)) {
+        if self.allow_all_origins && self.allow_credentials {
+            bad(
+                "cors.allow_all_origins",
+                "cannot be combined with cors.allow_credentials: any web page could then read \
+                 responses made with the visitor's credentials; list the allowed origins instead"
+                    .into(),
+            );
+        }
+        for origin in &self.allowed_origins {
+            let ok = origin == "null"
+                || origin.split_once("://").is_some_and(|(scheme, rest)| {
+                    !scheme.is_empty() && !rest.is_empty() && !rest.contains('/')
+                });
+            if !ok {
+                bad(
+                    "cors.allowed_origins",
+                    format!("{origin:?} is not an origin like https://example.com (no path)"),
+                );
+            }
+        }
+        for pattern in self.allowed_origin_regexes.iter().chain([&self.urls_regex]) {
+            if let Err(e) = regex::Regex::new(pattern) {
+                bad("cors", format!("regex {pattern:?} does not compile: {e}"));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(Config::default().problems(), vec![]);
+    }
+
+    #[test]
+    fn every_problem_names_its_key() {
+        let config = Config {
+            bind: "nowhere".into(),
+            database_url: "mysql://x".into(),
+            secret_key: "short".into(),
+            page_size: 0,
+            extra_routes: vec![ExtraRoute {
+                path: "login".into(),
+                endpoint: "nope".into(),
+                throttle_scope: None,
+            }],
+            ..Config::default()
+        };
+        let keys: Vec<String> = config.problems().into_iter().map(|p| p.key).collect();
+        assert_eq!(
+            keys,
+            [
+                "bind",
+                "database_url",
+                "secret_key",
+                "page_size",
+                "extra_routes[0]",
+                "extra_routes[0]"
+            ]
+        );
+    }
+}

@@ -1,0 +1,255 @@
+//! DRF's parsers: `request.data` from a JSON, form-urlencoded or multipart body. A media type no
+//! parser accepts is a 415, a body that does not parse a 400 `ParseError`, an empty body an empty
+//! dict, exactly as DRF's `Request._parse` decides.
+
+use serde_json::{Map, Value};
+
+use super::ApiError;
+
+/// `request.data`: the parsed value, and whether it came from a form (DRF treats form input
+/// differently for a few fields, e.g. a missing boolean checkbox means `false`).
+#[derive(Debug, Clone)]
+pub struct RequestData {
+    pub value: Value,
+    pub is_form: bool,
+}
+
+/// The media types a view parses, in DRF's `parser_classes` order.
+pub const DEFAULT_PARSES: &[&str] = &[
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+];
+
+/// A parsed `Content-Type`: lowercase type/subtype and parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaType {
+    pub main: String,
+    pub sub: String,
+    pub params: Vec<(String, String)>,
+}
+
+impl MediaType {
+    pub fn parse(raw: &str) -> MediaType {
+        let mut parts = raw.split(';');
+        let full = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let (main, sub) = match full.split_once('/') {
+            Some((m, s)) => (m.trim().to_string(), s.trim().to_string()),
+            None => (full.clone(), String::new()),
+        };
+        let params = parts
+            .filter_map(|p| {
+                let (k, v) = p.split_once('=')?;
+                Some((
+                    k.trim().to_ascii_lowercase(),
+                    v.trim().trim_matches('"').to_string(),
+                ))
+            })
+            .collect();
+        MediaType { main, sub, params }
+    }
+
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// DRF's `_MediaType.match`: does `self` (a parser's or renderer's type) satisfy `other`?
+    pub fn satisfies(&self, other: &MediaType) -> bool {
+        for (key, value) in &self.params {
+            if key != "q" && other.param(key) != Some(value.as_str()) {
+                return false;
+            }
+        }
+        let wild = |a: &str, b: &str| a == "*" || b == "*" || a == b;
+        wild(&self.sub, &other.sub) && wild(&self.main, &other.main)
+    }
+}
+
+/// Parse `body` sent with `content_type` (the raw header, `""` when absent) for a view that
+/// accepts `parses`.
+pub fn parse(content_type: &str, body: &[u8], parses: &[&str]) -> Result<RequestData, ApiError> {
+    let media = MediaType::parse(content_type);
+    let is_form_type = |m: &MediaType| {
+        m.main == "application" && m.sub == "x-www-form-urlencoded"
+            || m.main == "multipart" && m.sub == "form-data"
+    };
+    if body.is_empty() {
+        // DRF: no stream -> empty data, whatever the media type says.
+        return Ok(RequestData {
+            value: Value::Object(Map::new()),
+            is_form: is_form_type(&media),
+        });
+    }
+    let parser = parses
+        .iter()
+        .map(|p| MediaType::parse(p))
+        .find(|p| p.satisfies(&media));
+    let Some(parser) = parser else {
+        return Err(ApiError::UnsupportedMediaType(content_type.to_string()));
+    };
+    match (parser.main.as_str(), parser.sub.as_str()) {
+        ("application", "json") => parse_json(body),
+        ("application", "x-www-form-urlencoded") => Ok(RequestData {
+            value: collect_last(form_urlencoded::parse(body).map(|(k, v)| (k.into(), v.into()))),
+            is_form: true,
+        }),
+        _ => parse_multipart(&media, body),
+    }
+}
+
+fn parse_json(body: &[u8]) -> Result<RequestData, ApiError> {
+    let text = std::str::from_utf8(body).map_err(|e| {
+        ApiError::ParseError(format!(
+            "JSON parse error - 'utf-8' codec can't decode byte at position {}",
+            e.valid_up_to()
+        ))
+    })?;
+    // serde_json refuses NaN/Infinity literals (DRF's strict JSONParser does too) and nesting
+    // deeper than 128 levels (where Python would fail with a RecursionError and Django a 500).
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| ApiError::ParseError(format!("JSON parse error - {e}")))?;
+    Ok(RequestData {
+        value,
+        is_form: false,
+    })
+}
+
+/// A QueryDict read with `.get()`: the last value of each key wins.
+fn collect_last(pairs: impl Iterator<Item = (String, String)>) -> Value {
+    let mut map = Map::new();
+    for (k, v) in pairs {
+        map.insert(k, Value::String(v));
+    }
+    Value::Object(map)
+}
+
+fn parse_multipart(media: &MediaType, body: &[u8]) -> Result<RequestData, ApiError> {
+    let err = |why: &str| ApiError::ParseError(format!("Multipart form parse error - {why}"));
+    let boundary = media
+        .param("boundary")
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| err("Invalid boundary in multipart: None"))?;
+    let delimiter = format!("--{boundary}");
+    let mut pairs = Vec::new();
+    let mut rest = body;
+    // Find the first delimiter; everything before it is preamble.
+    let Some(start) = find(rest, delimiter.as_bytes()) else {
+        return Err(err("Expected boundary"));
+    };
+    rest = &rest[start + delimiter.len()..];
+    loop {
+        if rest.starts_with(b"--") {
+            break;
+        }
+        rest = rest
+            .strip_prefix(b"\r\n")
+            .ok_or_else(|| err("Invalid part"))?;
+        let headers_end = find(rest, b"\r\n\r\n").ok_or_else(|| err("Invalid part headers"))?;
+        let headers = String::from_utf8_lossy(&rest[..headers_end]).into_owned();
+        rest = &rest[headers_end + 4..];
+        let end_marker = format!("\r\n{delimiter}");
+        let end = find(rest, end_marker.as_bytes()).ok_or_else(|| err("Unexpected end of part"))?;
+        let content = &rest[..end];
+        rest = &rest[end + end_marker.len()..];
+        if let Some(name) = part_name(&headers) {
+            // File parts become request.FILES in Django; no Portcullis field takes a file, so
+            // they are dropped like any unknown field.
+            if !headers.to_ascii_lowercase().contains("filename=") {
+                pairs.push((name, String::from_utf8_lossy(content).into_owned()));
+            }
+        }
+    }
+    Ok(RequestData {
+        value: collect_last(pairs.into_iter()),
+        is_form: true,
+    })
+}
+
+fn part_name(headers: &str) -> Option<String> {
+    headers.split("\r\n").find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        if !key.trim().eq_ignore_ascii_case("content-disposition") {
+            return None;
+        }
+        value.split(';').find_map(|p| {
+            let (k, v) = p.trim().split_once('=')?;
+            (k.trim().eq_ignore_ascii_case("name")).then(|| v.trim().trim_matches('"').to_string())
+        })
+    })
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_with_charset_parses() {
+        let data = parse(
+            "application/json; charset=utf-8",
+            br#"{"a":1}"#,
+            DEFAULT_PARSES,
+        );
+        assert_eq!(
+            data.map(|d| d.value).ok(),
+            Some(serde_json::json!({"a": 1}))
+        );
+    }
+
+    #[test]
+    fn vendor_json_and_missing_type_are_unsupported() {
+        for ct in ["application/vnd.api+json", "", "text/plain"] {
+            match parse(ct, b"{}", DEFAULT_PARSES) {
+                Err(ApiError::UnsupportedMediaType(t)) => assert_eq!(t, ct),
+                other => panic!("{ct}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn empty_body_is_empty_dict_whatever_the_type() {
+        let data = parse("text/plain", b"", DEFAULT_PARSES)
+            .map(|d| d.value)
+            .ok();
+        assert_eq!(data, Some(serde_json::json!({})));
+    }
+
+    #[test]
+    fn nan_and_garbage_are_parse_errors() {
+        for body in [&b"{\"t\": NaN}"[..], b"{not json", b"\xff\xfe"] {
+            assert!(matches!(
+                parse("application/json", body, DEFAULT_PARSES),
+                Err(ApiError::ParseError(d)) if d.starts_with("JSON parse error - ")
+            ));
+        }
+    }
+
+    #[test]
+    fn multipart_fields_are_read_and_files_dropped() {
+        let body = b"--XB\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nann\r\n--XB\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\nfile\r\n--XB--\r\n";
+        let data = parse("multipart/form-data; boundary=XB", body, DEFAULT_PARSES);
+        assert_eq!(
+            data.map(|d| d.value).ok(),
+            Some(serde_json::json!({"username": "ann"}))
+        );
+    }
+
+    #[test]
+    fn form_last_value_wins() {
+        let data = parse(
+            "application/x-www-form-urlencoded",
+            b"a=1&a=2&b=%C3%A9",
+            DEFAULT_PARSES,
+        );
+        assert_eq!(
+            data.map(|d| d.value).ok(),
+            Some(serde_json::json!({"a": "2", "b": "é"}))
+        );
+    }
+}

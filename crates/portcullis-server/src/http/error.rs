@@ -1,0 +1,135 @@
+//! `ApiError`: every request-level failure, rendered in DRF's shapes (`{"detail": ...}` for
+//! request errors, the field map for validation errors). The view dispatcher adds the headers DRF
+//! adds to every view response (`Allow`, `Vary`, `WWW-Authenticate`).
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::json::json_response;
+
+/// A failed request, as DRF's exception handler would answer it.
+#[derive(Debug)]
+pub enum ApiError {
+    /// DRF `NotAuthenticated`.
+    NotAuthenticated,
+    /// DRF `AuthenticationFailed` with its detail ("Invalid token.", ...).
+    AuthenticationFailed(&'static str),
+    /// DRF `PermissionDenied` with the default detail.
+    PermissionDenied,
+    /// DRF `NotFound` / Django `Http404` with a detail.
+    NotFound(String),
+    /// DRF `MethodNotAllowed`.
+    MethodNotAllowed(String),
+    /// DRF `NotAcceptable`.
+    NotAcceptable,
+    /// DRF `UnsupportedMediaType` for the request's media type as sent.
+    UnsupportedMediaType(String),
+    /// DRF `ParseError` with its detail ("JSON parse error - ...").
+    ParseError(String),
+    /// A serializer's `ValidationError`: the body is the error map or list as DRF renders it.
+    Validation(Value),
+    /// The body is larger than `max_body_bytes`.
+    PayloadTooLarge,
+    /// DRF `Throttled`: seconds until a retry can succeed.
+    Throttled(u64),
+    /// Anything unexpected: logged, answered with a generic 500.
+    Internal(anyhow::Error),
+}
+
+impl ApiError {
+    pub fn not_found() -> Self {
+        ApiError::NotFound("Not found.".into())
+    }
+
+    /// `{"field": ["message"]}`, the shape of a single field error.
+    pub fn field(field: &str, message: &str) -> Self {
+        ApiError::Validation(json!({ field: [message] }))
+    }
+
+    /// `{"non_field_errors": ["message"]}`.
+    pub fn non_field(message: &str) -> Self {
+        ApiError::field("non_field_errors", message)
+    }
+
+    pub fn internal(err: impl Into<anyhow::Error>) -> Self {
+        ApiError::Internal(err.into())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::NotAuthenticated | ApiError::AuthenticationFailed(_) => {
+                StatusCode::UNAUTHORIZED
+            }
+            ApiError::PermissionDenied => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::ParseError(_) | ApiError::Validation(_) => StatusCode::BAD_REQUEST,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// True for the two errors DRF turns into a 403 when the view has no authenticator that
+    /// could send a `WWW-Authenticate` challenge.
+    pub fn is_authentication_error(&self) -> bool {
+        matches!(
+            self,
+            ApiError::NotAuthenticated | ApiError::AuthenticationFailed(_)
+        )
+    }
+
+    fn body(&self) -> Value {
+        let detail = |d: &str| json!({ "detail": d });
+        match self {
+            ApiError::NotAuthenticated => detail("Authentication credentials were not provided."),
+            ApiError::AuthenticationFailed(d) => detail(d),
+            ApiError::PermissionDenied => {
+                detail("You do not have permission to perform this action.")
+            }
+            ApiError::NotFound(d) | ApiError::ParseError(d) => detail(d),
+            ApiError::MethodNotAllowed(m) => detail(&format!("Method \"{m}\" not allowed.")),
+            ApiError::NotAcceptable => detail("Could not satisfy the request Accept header."),
+            ApiError::UnsupportedMediaType(t) => {
+                detail(&format!("Unsupported media type \"{t}\" in request."))
+            }
+            ApiError::Validation(v) => v.clone(),
+            ApiError::PayloadTooLarge => detail("Request body is too large."),
+            ApiError::Throttled(wait) => detail(&format!(
+                "Request was throttled. Expected available in {wait} second{}.",
+                if *wait == 1 { "" } else { "s" }
+            )),
+            ApiError::Internal(_) => detail("A server error occurred."),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(err) = &self {
+            tracing::error!(error = %err, "internal error");
+        }
+        let mut response = json_response(self.status(), &self.body());
+        if let ApiError::Throttled(wait) = self {
+            if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> Self {
+        ApiError::Internal(err.into())
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(err: crate::store::StoreError) -> Self {
+        ApiError::Internal(err.into())
+    }
+}

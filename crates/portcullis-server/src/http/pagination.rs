@@ -1,0 +1,122 @@
+//! DRF's `PageNumberPagination`: `?page=N` or `?page=last`, "Invalid page." for anything else out
+//! of range, and a `{"count", "next", "previous", "results"}` body whose links are absolute and
+//! keep the other query parameters (sorted, as DRF's `replace_query_param` re-encodes them).
+
+use serde_json::{Value, json};
+
+use super::{ApiError, ApiRequest};
+
+/// The page a list request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub number: u64,
+    pub size: u64,
+}
+
+impl Page {
+    pub fn offset(&self) -> u64 {
+        (self.number - 1) * self.size
+    }
+}
+
+/// Resolve `?page=` against the total `count` (Django's `Paginator.validate_number`).
+pub fn page_for(raw: Option<&str>, count: u64, size: u64) -> Result<Page, ApiError> {
+    let invalid = || ApiError::NotFound("Invalid page.".into());
+    let num_pages = count.div_ceil(size).max(1);
+    let number = match raw {
+        None => 1,
+        Some("last") => num_pages,
+        // Python's int() accepts surrounding whitespace, a sign and underscores between digits.
+        Some(raw) => raw
+            .trim()
+            .replace('_', "")
+            .parse::<i64>()
+            .map_err(|_| invalid())?
+            .max(0) as u64,
+    };
+    if number < 1 || number > num_pages {
+        return Err(invalid());
+    }
+    Ok(Page { number, size })
+}
+
+/// The paginated response body.
+pub fn paginated(req: &ApiRequest, page: Page, count: u64, results: Vec<Value>) -> Value {
+    let num_pages = count.div_ceil(page.size).max(1);
+    let url = req.absolute_self();
+    let next =
+        (page.number < num_pages).then(|| replace_query_param(&url, "page", Some(page.number + 1)));
+    let previous = (page.number > 1).then(|| {
+        let target = (page.number > 2).then_some(page.number - 1);
+        replace_query_param(&url, "page", target)
+    });
+    json!({ "count": count, "next": next, "previous": previous, "results": results })
+}
+
+/// DRF's `replace_query_param` / `remove_query_param` (when `value` is `None`).
+fn replace_query_param(url: &str, key: &str, value: Option<u64>) -> String {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
+    for (k, v) in form_urlencoded::parse(query.as_bytes()).into_owned() {
+        match pairs.iter_mut().find(|(existing, _)| *existing == k) {
+            Some((_, values)) => values.push(v),
+            None => pairs.push((k, vec![v])),
+        }
+    }
+    pairs.retain(|(k, _)| k != key);
+    if let Some(value) = value {
+        pairs.push((key.to_string(), vec![value.to_string()]));
+    }
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, values) in &pairs {
+        for v in values {
+            out.append_pair(k, v);
+        }
+    }
+    let query = out.finish();
+    if query.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{query}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers() {
+        assert_eq!(
+            page_for(None, 0, 20).ok(),
+            Some(Page {
+                number: 1,
+                size: 20
+            })
+        );
+        assert_eq!(
+            page_for(Some("last"), 41, 20).map(|p| p.number).ok(),
+            Some(3)
+        );
+        assert_eq!(
+            page_for(Some(" 2 "), 41, 20).map(|p| p.number).ok(),
+            Some(2)
+        );
+        for bad in ["0", "4", "x", "1.5", "-1", ""] {
+            assert!(page_for(Some(bad), 41, 20).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn links_keep_other_params_sorted() {
+        assert_eq!(
+            replace_query_param("http://h/api/notes/?search=a+b&page=2", "page", Some(3)),
+            "http://h/api/notes/?page=3&search=a+b"
+        );
+        assert_eq!(
+            replace_query_param("http://h/api/notes/?page=2&z=1", "page", None),
+            "http://h/api/notes/?z=1"
+        );
+    }
+}

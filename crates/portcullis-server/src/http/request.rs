@@ -1,0 +1,110 @@
+//! `ApiRequest`: what a DRF view sees of a request — method, URL, headers, the authenticated
+//! user, and `request.data` parsed on first use with the view's parsers.
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, Uri, header};
+
+use super::ApiError;
+use super::body::{self, RequestData};
+use crate::auth::Principal;
+use crate::state::AppState;
+use crate::store::User;
+
+/// The body as read by the dispatcher: the bytes, or the fact that it was over the limit
+/// (reported only if the view reads `request.data`, as Django does).
+#[derive(Debug, Clone)]
+pub enum BodyBytes {
+    Read(Bytes),
+    TooLarge,
+}
+
+pub struct ApiRequest {
+    pub state: AppState,
+    pub method: Method,
+    pub uri: Uri,
+    pub headers: HeaderMap,
+    /// Path parameters captured by the route, in order.
+    pub params: Vec<(String, String)>,
+    pub client: Option<SocketAddr>,
+    pub principal: Option<Principal>,
+    pub(crate) body: BodyBytes,
+    pub(crate) parses: &'static [&'static str],
+}
+
+impl ApiRequest {
+    /// The authenticated user (DRF's `request.user` when it is not anonymous).
+    pub fn user(&self) -> Option<&User> {
+        self.principal.as_ref().map(|p| &p.user)
+    }
+
+    /// The user or `NotAuthenticated`, for views that passed `IsAuthenticated`.
+    pub fn require_user(&self) -> Result<&User, ApiError> {
+        self.user().ok_or(ApiError::NotAuthenticated)
+    }
+
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// DRF's `request.data`.
+    pub fn data(&self) -> Result<RequestData, ApiError> {
+        match &self.body {
+            BodyBytes::TooLarge => Err(ApiError::PayloadTooLarge),
+            BodyBytes::Read(bytes) => body::parse(&self.content_type(), bytes, self.parses),
+        }
+    }
+
+    /// The raw `Content-Type` as sent (Latin-1, like WSGI), `""` when absent.
+    pub fn content_type(&self) -> String {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .map(|v| latin1(v.as_bytes()))
+            .unwrap_or_default()
+    }
+
+    /// Query parameters in order, decoded as Django's QueryDict does.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        form_urlencoded::parse(self.uri.query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect()
+    }
+
+    /// `request.query_params.get(name)`: the last value.
+    pub fn query(&self, name: &str) -> Option<String> {
+        self.query_pairs()
+            .into_iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+
+    /// Django's `request.build_absolute_uri(path)`: scheme `http` and the request's `Host`
+    /// header as sent (it passed the allowed-hosts check already).
+    pub fn absolute_uri(&self, path_and_query: &str) -> String {
+        format!("http://{}{}", self.host(), path_and_query)
+    }
+
+    /// The URL of this request, absolute (for pagination links).
+    pub fn absolute_self(&self) -> String {
+        let pq = self.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        self.absolute_uri(pq)
+    }
+
+    pub fn host(&self) -> String {
+        self.headers
+            .get(header::HOST)
+            .map(|h| latin1(h.as_bytes()))
+            .or_else(|| self.uri.authority().map(|a| a.to_string()))
+            .unwrap_or_else(|| self.state.config().bind.clone())
+    }
+}
+
+/// Header bytes as WSGI presents them: each byte one Latin-1 character.
+pub fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| b as char).collect()
+}

@@ -1,0 +1,216 @@
+//! DRF's `APIView.dispatch` as one function. A view declares its methods, renderers, parsers and
+//! authentication; `dispatch` runs DRF's steps in DRF's order — content negotiation, then
+//! authentication, permissions and throttles, then the method handler (405 only after the
+//! permission check) — and finalizes every response, errors included, with the `Allow` and
+//! `Vary` headers DRF adds.
+//!
+//! This replaces per-handler axum extractors on purpose: DRF's observable behaviour depends on
+//! the order of these steps (a bad token is a 401 even on an open endpoint, a 401 comes before a
+//! 405, a 406 before a 401), so one place runs them in that order.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, RawPathParams, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, any};
+use http_body_util::{BodyExt, Limited};
+use serde_json::{Map, Value, json};
+
+use super::json::json_response;
+use super::request::{BodyBytes, latin1};
+use super::{ApiError, ApiRequest, negotiation};
+use crate::auth;
+use crate::state::AppState;
+
+pub type ViewFuture<'a> = Pin<Box<dyn Future<Output = Result<Response, ApiError>> + Send + 'a>>;
+
+/// What DRF knows about a view class before it runs.
+#[derive(Debug, Clone, Copy)]
+pub struct ViewSpec {
+    /// `get_view_name()`, shown by OPTIONS.
+    pub name: &'static str,
+    /// The handler methods (`GET`, `POST`, ...). `HEAD` follows `GET`, `OPTIONS` is always there.
+    pub methods: &'static [Method],
+    /// False for views whose only renderer is JSON (DRF then sends no `Vary: Accept`).
+    pub browsable: bool,
+    /// False for views with `authentication_classes = ()` (simplejwt's token views).
+    pub authenticate: bool,
+    /// The `WWW-Authenticate` challenge of a 401; `None` turns 401s into 403s, as DRF does.
+    pub www_authenticate: Option<&'static str>,
+    /// `parser_classes`, as media types.
+    pub parses: &'static [&'static str],
+}
+
+impl ViewSpec {
+    /// DRF's `allowed_methods`, sorted as the oracle's normalized `Allow` header compares them.
+    pub fn allow_header(&self) -> String {
+        let mut methods: Vec<&str> = self.methods.iter().map(|m| m.as_str()).collect();
+        if self.methods.contains(&Method::GET) {
+            methods.push("HEAD");
+        }
+        methods.push("OPTIONS");
+        methods.sort_unstable();
+        methods.dedup();
+        methods.join(", ")
+    }
+}
+
+/// A DRF view: a spec, a permission check and the handlers.
+pub trait View: Send + Sync + 'static {
+    fn spec(&self) -> &ViewSpec;
+
+    /// DRF's `check_permissions` (before method dispatch). Default: `IsAuthenticated`.
+    fn check_permissions(&self, req: &ApiRequest) -> Result<(), ApiError> {
+        req.require_user().map(|_| ())
+    }
+
+    /// Run the handler for `req.method` (one of `spec().methods`; HEAD arrives as GET).
+    fn handle(&self, req: ApiRequest) -> ViewFuture<'_>;
+
+    /// The `actions` of DRF's OPTIONS metadata, if the view has a serializer for them.
+    fn metadata_actions(&self, _req: &ApiRequest) -> Option<Value> {
+        None
+    }
+}
+
+/// The axum route for a view. A `{format}` parameter in the route pattern is DRF's format
+/// suffix (`/api/notes.json`).
+pub fn route<V: View>(view: V) -> MethodRouter<AppState> {
+    let view = Arc::new(view);
+    any(
+        move |State(state): State<AppState>,
+              params: Result<RawPathParams, axum::extract::rejection::RawPathParamsRejection>,
+              request: Request| {
+            let view = Arc::clone(&view);
+            let params: Vec<(String, String)> = params
+                .map(|p| {
+                    p.iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            async move { dispatch(view.as_ref(), state, request, params).await }
+        },
+    )
+}
+
+/// DRF's `APIView.dispatch`.
+pub async fn dispatch(
+    view: &dyn View,
+    state: AppState,
+    request: Request,
+    params: Vec<(String, String)>,
+) -> Response {
+    let spec = *view.spec();
+    let (parts, body) = request.into_parts();
+    let client = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    let body = match Limited::new(body, state.config().max_body_bytes)
+        .collect()
+        .await
+    {
+        Ok(collected) => BodyBytes::Read(collected.to_bytes()),
+        Err(_) => BodyBytes::TooLarge,
+    };
+    let is_head = parts.method == Method::HEAD;
+    let req = ApiRequest {
+        state: state.clone(),
+        method: if is_head {
+            Method::GET
+        } else {
+            parts.method.clone()
+        },
+        uri: parts.uri,
+        headers: parts.headers,
+        params,
+        client,
+        principal: None,
+        body,
+        parses: spec.parses,
+    };
+    let result = run(view, &spec, req).await;
+    let mut response = match result {
+        Ok(response) => response,
+        Err(err) if err.is_authentication_error() && spec.www_authenticate.is_none() => {
+            // DRF: no authenticator can issue a challenge, so the 401 becomes a 403.
+            let mut response = err.into_response();
+            *response.status_mut() = StatusCode::FORBIDDEN;
+            response
+        }
+        Err(err) => {
+            let challenge = err.is_authentication_error();
+            let mut response = err.into_response();
+            if let (true, Some(value)) = (challenge, spec.www_authenticate) {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(value));
+            }
+            response
+        }
+    };
+    finalize(&spec, &mut response);
+    if is_head {
+        *response.body_mut() = Body::empty();
+    }
+    response
+}
+
+async fn run(view: &dyn View, spec: &ViewSpec, mut req: ApiRequest) -> Result<Response, ApiError> {
+    let format = req
+        .param("format")
+        .map(str::to_string)
+        .or_else(|| req.query("format"));
+    let accept = req
+        .headers
+        .get(header::ACCEPT)
+        .map(|v| latin1(v.as_bytes()));
+    negotiation::negotiate(format.as_deref(), accept.as_deref(), spec.browsable)?;
+    if spec.authenticate {
+        req.principal = auth::authenticate(&req.state, &req.headers).await?;
+    }
+    view.check_permissions(&req)?;
+    if req.method == Method::OPTIONS {
+        return Ok(options_metadata(view, spec, &req));
+    }
+    if !spec.methods.contains(&req.method) {
+        return Err(ApiError::MethodNotAllowed(req.method.as_str().to_string()));
+    }
+    view.handle(req).await
+}
+
+/// DRF's `SimpleMetadata` body for OPTIONS.
+fn options_metadata(view: &dyn View, spec: &ViewSpec, req: &ApiRequest) -> Response {
+    let mut body = Map::new();
+    body.insert("name".into(), json!(spec.name));
+    body.insert("description".into(), json!(""));
+    let renders: &[&str] = if spec.browsable {
+        &["application/json", "text/html"]
+    } else {
+        &["application/json"]
+    };
+    body.insert("renders".into(), json!(renders));
+    body.insert("parses".into(), json!(spec.parses));
+    if let Some(actions) = view.metadata_actions(req) {
+        body.insert("actions".into(), actions);
+    }
+    json_response(StatusCode::OK, &Value::Object(body))
+}
+
+/// DRF's `finalize_response`: `Allow` on every response of the view, `Vary: Accept` when the
+/// view has more than one renderer.
+fn finalize(spec: &ViewSpec, response: &mut Response) {
+    let headers = response.headers_mut();
+    if let Ok(allow) = HeaderValue::from_str(&spec.allow_header()) {
+        headers.insert(header::ALLOW, allow);
+    }
+    if spec.browsable {
+        super::middleware::add_vary(headers, "Accept");
+    }
+}

@@ -1,0 +1,26 @@
+//! Portcullis as a library: `app(state)` builds the whole HTTP application, wire-compatible with
+//! Django REST Framework, djoser and django-cors-headers. The binary only loads the configuration,
+//! opens the store and serves this router.
+#![forbid(unsafe_code)]
+
+pub mod accounts;
+pub mod auth;
+pub mod config;
+pub mod http;
+pub mod serializer;
+pub mod state;
+pub mod store;
+
+use axum::Router;
+
+pub use config::Config;
+pub use state::AppState;
+
+/// The complete application, wrapped in the Django-like middleware stack
+/// (see [`http::middleware`]).
+pub fn app(state: AppState) -> Router {
+    let routes = http::routing::Routes::default();
+    let routes = accounts::routes(routes, state.config());
+    let (router, table) = routes.finish();
+    http::middleware::wrap(router, table, state)
+}

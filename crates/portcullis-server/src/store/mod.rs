@@ -1,0 +1,139 @@
+//! The store boundary: every query the application makes, behind one type. SQLite is the
+//! embedded default; a PostgreSQL side will be a second variant with its own migrations, so
+//! handlers never see which database serves them.
+
+pub mod models;
+pub mod sqlite;
+pub mod timestamp;
+
+pub use models::{NewUser, User, UserUpdate};
+
+/// Store failures the application acts on; everything else is `Database`.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("a user with that username already exists")]
+    UsernameTaken,
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// A token's stored forms: the keyed digest used for lookup and the sealed copy that lets the
+/// same key be handed out again (DRF returns a user's existing token on every login).
+#[derive(Debug, Clone)]
+pub struct StoredToken {
+    pub digest: String,
+    pub sealed: Vec<u8>,
+}
+
+/// The database, whichever it is.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(sqlite::SqliteStore),
+}
+
+macro_rules! delegate {
+    ($self:ident . $method:ident ( $($arg:expr),* )) => {
+        match $self {
+            Store::Sqlite(s) => s.$method($($arg),*).await,
+        }
+    };
+}
+
+impl Store {
+    /// Open (creating when missing) the database named by `url` and apply pending migrations of
+    /// the fixed tables.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Open without applying migrations.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Ok(Store::Sqlite(sqlite::SqliteStore::connect(url).await?))
+    }
+
+    /// Apply pending fixed-table migrations; the names applied.
+    pub async fn migrate(&self) -> Result<Vec<String>, StoreError> {
+        delegate!(self.migrate())
+    }
+
+    /// Pending fixed-table migrations, by name, without applying them.
+    pub async fn pending_migrations(&self) -> Result<Vec<String>, StoreError> {
+        delegate!(self.pending_migrations())
+    }
+
+    /// Create a user and its DRF token in one transaction (the tutorial's post_save signal).
+    pub async fn create_user(
+        &self,
+        user: &NewUser,
+        token: &StoredToken,
+    ) -> Result<User, StoreError> {
+        delegate!(self.create_user(user, token))
+    }
+
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
+        delegate!(self.user_by_id(id))
+    }
+
+    /// Exact, case-sensitive match, as Django's `get_by_natural_key` on SQLite.
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
+        delegate!(self.user_by_username(username))
+    }
+
+    /// The user owning the token with this digest.
+    pub async fn user_by_token_digest(&self, digest: &str) -> Result<Option<User>, StoreError> {
+        delegate!(self.user_by_token_digest(digest))
+    }
+
+    /// How many users [`Store::list_users`] would list in all.
+    pub async fn count_users(&self, only: Option<i64>) -> Result<u64, StoreError> {
+        delegate!(self.count_users(only))
+    }
+
+    /// Users ordered by id; `only` limits the list to one user (djoser's HIDE_USERS).
+    pub async fn list_users(
+        &self,
+        only: Option<i64>,
+        limit: u64,
+        offset: u64,
+    ) -> Result<Vec<User>, StoreError> {
+        delegate!(self.list_users(only, limit, offset))
+    }
+
+    pub async fn update_user(&self, id: i64, update: &UserUpdate) -> Result<(), StoreError> {
+        delegate!(self.update_user(id, update))
+    }
+
+    pub async fn set_password(&self, id: i64, encoded: &str) -> Result<(), StoreError> {
+        delegate!(self.set_password(id, encoded))
+    }
+
+    pub async fn touch_last_login(&self, id: i64) -> Result<(), StoreError> {
+        delegate!(self.touch_last_login(id))
+    }
+
+    pub async fn delete_user(&self, id: i64) -> Result<bool, StoreError> {
+        delegate!(self.delete_user(id))
+    }
+
+    /// The user's token, or `candidate` stored as the user's token if it had none
+    /// (Django's `Token.objects.get_or_create(user=user)`).
+    pub async fn token_get_or_create(
+        &self,
+        user_id: i64,
+        candidate: &StoredToken,
+    ) -> Result<StoredToken, StoreError> {
+        delegate!(self.token_get_or_create(user_id, candidate))
+    }
+
+    /// Replace the user's token (drf_create_token --reset).
+    pub async fn token_replace(&self, user_id: i64, token: &StoredToken) -> Result<(), StoreError> {
+        delegate!(self.token_replace(user_id, token))
+    }
+
+    /// Delete the user's token (logout); true if there was one.
+    pub async fn token_delete(&self, user_id: i64) -> Result<bool, StoreError> {
+        delegate!(self.token_delete(user_id))
+    }
+}

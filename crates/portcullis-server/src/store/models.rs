@@ -1,0 +1,42 @@
+//! The rows of the fixed tables, as the application uses them.
+
+/// A row of `auth_user`, Django's fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub password: String,
+    pub last_login: Option<String>,
+    pub is_superuser: bool,
+    pub username: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub is_staff: bool,
+    pub is_active: bool,
+    pub date_joined: String,
+}
+
+/// What creating a user needs.
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub username: String,
+    pub email: String,
+    /// Already hashed (Django's encoded format).
+    pub password: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub is_staff: bool,
+    pub is_superuser: bool,
+    pub is_active: bool,
+}
+
+/// Fields to change on a user; `None` leaves the column as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserUpdate {
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub is_staff: Option<bool>,
+    pub is_superuser: Option<bool>,
+    pub is_active: Option<bool>,
+}

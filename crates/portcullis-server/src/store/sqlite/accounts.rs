@@ -1,0 +1,246 @@
+//! Users and tokens on SQLite.
+
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::SqliteStore;
+use crate::store::timestamp::now_db;
+use crate::store::{NewUser, StoreError, StoredToken, User, UserUpdate};
+
+const USER_COLUMNS: &str = "u.id, u.password, u.last_login, u.is_superuser, u.username, \
+    u.first_name, u.last_name, u.email, u.is_staff, u.is_active, u.date_joined";
+
+fn user_from_row(row: &SqliteRow) -> Result<User, sqlx::Error> {
+    Ok(User {
+        id: row.try_get("id")?,
+        password: row.try_get("password")?,
+        last_login: row.try_get("last_login")?,
+        is_superuser: row.try_get("is_superuser")?,
+        username: row.try_get("username")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        email: row.try_get("email")?,
+        is_staff: row.try_get("is_staff")?,
+        is_active: row.try_get("is_active")?,
+        date_joined: row.try_get("date_joined")?,
+    })
+}
+
+fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+impl SqliteStore {
+    pub async fn create_user(
+        &self,
+        user: &NewUser,
+        token: &StoredToken,
+    ) -> Result<User, StoreError> {
+        let now = now_db();
+        let mut tx = self.writer.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO auth_user (password, last_login, is_superuser, username, first_name, \
+             last_name, email, is_staff, is_active, date_joined) \
+             VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&user.password)
+        .bind(user.is_superuser)
+        .bind(&user.username)
+        .bind(&user.first_name)
+        .bind(&user.last_name)
+        .bind(&user.email)
+        .bind(user.is_staff)
+        .bind(user.is_active)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await;
+        let id = match inserted {
+            Ok(done) => done.last_insert_rowid(),
+            Err(e) if is_unique_violation(&e) => return Err(StoreError::UsernameTaken),
+            Err(e) => return Err(e.into()),
+        };
+        sqlx::query("INSERT INTO authtoken_token (user_id, key_digest, key_sealed, created) VALUES (?, ?, ?, ?)")
+            .bind(id)
+            .bind(&token.digest)
+            .bind(&token.sealed)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(User {
+            id,
+            password: user.password.clone(),
+            last_login: None,
+            is_superuser: user.is_superuser,
+            username: user.username.clone(),
+            first_name: user.first_name.clone(),
+            last_name: user.last_name.clone(),
+            email: user.email.clone(),
+            is_staff: user.is_staff,
+            is_active: user.is_active,
+            date_joined: now,
+        })
+    }
+
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM auth_user u WHERE u.id = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(row.as_ref().map(user_from_row).transpose()?)
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM auth_user u WHERE u.username = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(username)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(row.as_ref().map(user_from_row).transpose()?)
+    }
+
+    pub async fn user_by_token_digest(&self, digest: &str) -> Result<Option<User>, StoreError> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM authtoken_token t JOIN auth_user u ON u.id = t.user_id \
+             WHERE t.key_digest = ?"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(digest)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(row.as_ref().map(user_from_row).transpose()?)
+    }
+
+    pub async fn count_users(&self, only: Option<i64>) -> Result<u64, StoreError> {
+        let count: i64 = match only {
+            Some(id) => sqlx::query_scalar("SELECT COUNT(*) FROM auth_user WHERE id = ?").bind(id),
+            None => sqlx::query_scalar("SELECT COUNT(*) FROM auth_user"),
+        }
+        .fetch_one(&self.reader)
+        .await?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    pub async fn list_users(
+        &self,
+        only: Option<i64>,
+        limit: u64,
+        offset: u64,
+    ) -> Result<Vec<User>, StoreError> {
+        let filter = if only.is_some() { "WHERE u.id = ?" } else { "" };
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM auth_user u {filter} ORDER BY u.id LIMIT ? OFFSET ?"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        if let Some(id) = only {
+            query = query.bind(id);
+        }
+        let rows = query
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+            .fetch_all(&self.reader)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(user_from_row)
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+
+    pub async fn update_user(&self, id: i64, update: &UserUpdate) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE auth_user SET email = COALESCE(?, email), first_name = COALESCE(?, first_name), \
+             last_name = COALESCE(?, last_name), is_staff = COALESCE(?, is_staff), \
+             is_superuser = COALESCE(?, is_superuser), is_active = COALESCE(?, is_active) WHERE id = ?",
+        )
+        .bind(&update.email)
+        .bind(&update.first_name)
+        .bind(&update.last_name)
+        .bind(update.is_staff)
+        .bind(update.is_superuser)
+        .bind(update.is_active)
+        .bind(id)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn set_password(&self, id: i64, encoded: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE auth_user SET password = ? WHERE id = ?")
+            .bind(encoded)
+            .bind(id)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn touch_last_login(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE auth_user SET last_login = ? WHERE id = ?")
+            .bind(now_db())
+            .bind(id)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_user(&self, id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM auth_user WHERE id = ?")
+            .bind(id)
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn token_get_or_create(
+        &self,
+        user_id: i64,
+        candidate: &StoredToken,
+    ) -> Result<StoredToken, StoreError> {
+        // One writer connection serializes this with every other write, so the insert-if-absent
+        // and the read that follows see the same row.
+        let mut tx = self.writer.begin().await?;
+        sqlx::query(
+            "INSERT INTO authtoken_token (user_id, key_digest, key_sealed, created) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (user_id) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(&candidate.digest)
+        .bind(&candidate.sealed)
+        .bind(now_db())
+        .execute(&mut *tx)
+        .await?;
+        let row =
+            sqlx::query("SELECT key_digest, key_sealed FROM authtoken_token WHERE user_id = ?")
+                .bind(user_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(StoredToken {
+            digest: row.try_get("key_digest")?,
+            sealed: row.try_get("key_sealed")?,
+        })
+    }
+
+    pub async fn token_replace(&self, user_id: i64, token: &StoredToken) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO authtoken_token (user_id, key_digest, key_sealed, created) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (user_id) DO UPDATE SET key_digest = excluded.key_digest, \
+             key_sealed = excluded.key_sealed, created = excluded.created",
+        )
+        .bind(user_id)
+        .bind(&token.digest)
+        .bind(&token.sealed)
+        .bind(now_db())
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn token_delete(&self, user_id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM authtoken_token WHERE user_id = ?")
+            .bind(user_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+}

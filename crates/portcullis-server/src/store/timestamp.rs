@@ -1,0 +1,44 @@
+//! Timestamps: stored as Django stores them on SQLite (`2025-01-31 12:34:56.123456`, UTC) so the
+//! tables stay readable by Django, rendered as DRF renders them (`2025-01-31T12:34:56.123456Z`).
+
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+/// Now, in the storage format.
+pub fn now_db() -> String {
+    to_db(OffsetDateTime::now_utc())
+}
+
+pub fn to_db(at: OffsetDateTime) -> String {
+    let format =
+        format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:6]");
+    at.format(&format).unwrap_or_default()
+}
+
+/// A stored timestamp in DRF's output format. DRF drops the fraction when it is zero
+/// (`isoformat()` does), so `...:56Z` rather than `...:56.000000Z`.
+pub fn to_drf(stored: &str) -> String {
+    let (date_time, fraction) = stored.split_once('.').unwrap_or((stored, ""));
+    let date_time = date_time.replace(' ', "T");
+    if fraction.is_empty() || fraction.bytes().all(|b| b == b'0') {
+        format!("{date_time}Z")
+    } else {
+        format!("{date_time}.{fraction}Z")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drf_format() {
+        assert_eq!(
+            to_drf("2025-01-31 12:34:56.123456"),
+            "2025-01-31T12:34:56.123456Z"
+        );
+        assert_eq!(to_drf("2025-01-31 12:34:56.000000"), "2025-01-31T12:34:56Z");
+        assert_eq!(to_drf("2025-01-31 12:34:56"), "2025-01-31T12:34:56Z");
+        assert_eq!(now_db().len(), "2025-01-31 12:34:56.123456".len());
+    }
+}

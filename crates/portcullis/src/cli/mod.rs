@@ -1,0 +1,63 @@
+//! The command line: one subcommand per file, Django's management commands under their Django
+//! names.
+
+mod changepassword;
+mod check;
+mod createsuperuser;
+mod migrate;
+mod prompt;
+mod serve;
+mod token;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use portcullis_server::store::Store;
+use portcullis_server::{AppState, Config};
+
+/// Portcullis: a DRF-compatible token-authenticated REST backend.
+#[derive(Debug, Parser)]
+#[command(name = "portcullis", version, about)]
+pub struct Cli {
+    /// TOML configuration file (default: none, or $PORTCULLIS_CONFIG).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the API server (applies pending migrations first).
+    Serve(serve::Args),
+    /// Create or update the database tables.
+    Migrate,
+    /// Create a staff superuser.
+    Createsuperuser(createsuperuser::Args),
+    /// Change a user's password.
+    Changepassword(changepassword::Args),
+    /// Manage DRF tokens.
+    #[command(subcommand)]
+    Token(token::Command),
+    /// Validate the configuration and the database, and say exactly what is wrong.
+    Check,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = crate::config::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve(args) => serve::run(config, args).await,
+        Command::Migrate => migrate::run(config).await,
+        Command::Createsuperuser(args) => createsuperuser::run(state(config).await?, args).await,
+        Command::Changepassword(args) => changepassword::run(state(config).await?, args).await,
+        Command::Token(command) => token::run(state(config).await?, command).await,
+        Command::Check => check::run(config).await,
+    }
+}
+
+/// Open the store and the secret: what every command that touches data needs.
+pub async fn state(config: Config) -> anyhow::Result<AppState> {
+    let store = Store::open(&config.database_url).await?;
+    let secret = portcullis_server::auth::secret::load_or_create(&config)?;
+    Ok(AppState::new(config, store, &secret))
+}

@@ -1,0 +1,49 @@
+//! `portcullis serve`: bind, serve, stop cleanly on Ctrl-C or SIGTERM.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use portcullis_server::Config;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on (overrides the configuration's `bind`).
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<SocketAddr>,
+}
+
+pub async fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
+    if let Some(bind) = args.bind {
+        config.bind = bind.to_string();
+    }
+    let state = super::state(config).await?;
+    let bind = state.config().bind.clone();
+    let listener = tokio::net::TcpListener::bind(&bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    tracing::info!("portcullis listening on http://{}", listener.local_addr()?);
+    let app = portcullis_server::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,51 @@
+//! Loading the configuration: defaults, then the TOML file, then `PORTCULLIS_*` environment
+//! variables (the environment wins; `__` separates nested keys, e.g.
+//! `PORTCULLIS_CORS__ALLOWED_ORIGINS='["http://localhost:5173"]'`).
+
+use std::path::Path;
+
+use anyhow::bail;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use portcullis_server::Config;
+
+/// Environment variables with the prefix that are not configuration keys.
+const NOT_KEYS: &[&str] = &[
+    "superuser_password",
+    "superuser_username",
+    "superuser_email",
+    "log",
+    "config",
+];
+
+/// Load and validate; every problem is reported with its key.
+pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+    let mut figment = Figment::from(Serialized::defaults(Config::default()));
+    let file = file
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("PORTCULLIS_CONFIG").map(Into::into));
+    if let Some(path) = file {
+        if !path.exists() {
+            bail!("configuration file {} does not exist", path.display());
+        }
+        figment = figment.merge(Toml::file(path));
+    }
+    figment = figment.merge(
+        Env::prefixed("PORTCULLIS_")
+            .filter(|key| !NOT_KEYS.contains(&key.as_str().to_ascii_lowercase().as_str()))
+            .split("__"),
+    );
+    let config: Config = match figment.extract() {
+        Ok(config) => config,
+        Err(errors) => {
+            let lines: Vec<String> = errors.into_iter().map(|e| format!("  {e}")).collect();
+            bail!("invalid configuration:\n{}", lines.join("\n"));
+        }
+    };
+    let problems = config.problems();
+    if !problems.is_empty() {
+        let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        bail!("invalid configuration:\n{}", lines.join("\n"));
+    }
+    Ok(config)
+}
