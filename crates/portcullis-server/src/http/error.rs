@@ -113,10 +113,10 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %err, "internal error");
         }
         let mut response = json_response(self.status(), &self.body());
-        if let ApiError::Throttled(wait) = self {
-            if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+        if let ApiError::Throttled(wait) = self
+            && let Ok(value) = HeaderValue::from_str(&wait.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response
     }

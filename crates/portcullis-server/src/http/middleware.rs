@@ -83,12 +83,12 @@ async fn common(
     request: Request,
     next: Next,
 ) -> Response {
-    if let Some(host) = request.headers().get(header::HOST) {
-        if !state.allowed_hosts().allows(&latin1(host.as_bytes())) {
-            // Django answers with an HTML "Bad Request (400)" page; Portcullis keeps DRF's JSON
-            // shape and does not echo the rejected host.
-            return ApiError::ParseError("Invalid host header.".into()).into_response();
-        }
+    if let Some(host) = request.headers().get(header::HOST)
+        && !state.allowed_hosts().allows(&latin1(host.as_bytes()))
+    {
+        // Django answers with an HTML "Bad Request (400)" page; Portcullis keeps DRF's JSON
+        // shape and does not echo the rejected host.
+        return ApiError::ParseError("Invalid host header.".into()).into_response();
     }
     let path = request.uri().path().to_string();
     let query = request.uri().query().map(str::to_string);
