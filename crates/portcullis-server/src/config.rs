@@ -30,6 +30,8 @@ pub struct Config {
     pub password_hash_concurrency: usize,
     /// Built-in endpoints mounted again at extra paths.
     pub extra_routes: Vec<ExtraRoute>,
+    /// The schema file declaring the resources; empty for the built-in `notes` resource.
+    pub schema_file: String,
     /// CORS, with django-cors-headers' settings.
     pub cors: CorsConfig,
 }
@@ -117,6 +119,7 @@ impl Default for Config {
             page_size: 20,
             password_hash_concurrency: 0,
             extra_routes: Vec::new(),
+            schema_file: String::new(),
             cors: CorsConfig::default(),
         }
     }
@@ -206,7 +209,22 @@ impl Config {
             }
         }
         self.cors.check(&mut bad);
+        if let Err(problems) = self.schema() {
+            for p in problems {
+                bad("schema_file", p);
+            }
+        }
         out
+    }
+
+    /// The resources: the schema file's, or the built-in `notes` resource.
+    pub fn schema(&self) -> Result<crate::resources::Schema, Vec<String>> {
+        if self.schema_file.is_empty() {
+            return crate::resources::Schema::parse(crate::resources::schema::DEFAULT_SCHEMA);
+        }
+        let text = std::fs::read_to_string(&self.schema_file)
+            .map_err(|e| vec![format!("cannot read {}: {e}", self.schema_file)])?;
+        crate::resources::Schema::parse(&text)
     }
 }
 

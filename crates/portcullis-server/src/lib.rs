@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod auth;
 pub mod config;
 pub mod http;
+pub mod resources;
 pub mod serializer;
 pub mod state;
 pub mod store;
@@ -21,6 +22,7 @@ pub use state::AppState;
 pub fn app(state: AppState) -> Router {
     let routes = http::routing::Routes::default();
     let routes = accounts::routes(routes, state.config());
+    let routes = resources::routes::routes(routes, state.schema());
     let (router, table) = routes.finish();
     http::middleware::wrap(router, table, state)
 }

@@ -8,6 +8,7 @@ use crate::auth::token_key::TokenKeys;
 use crate::config::Config;
 use crate::http::cors::CorsPolicy;
 use crate::http::hosts::AllowedHosts;
+use crate::resources::Schema;
 use crate::store::Store;
 
 #[derive(Clone)]
@@ -22,11 +23,25 @@ struct Inner {
     passwords: PasswordHasher,
     cors: CorsPolicy,
     allowed_hosts: AllowedHosts,
+    schema: Schema,
 }
 
 impl AppState {
     /// Build the state from a validated configuration, an open store and the server secret.
+    /// The schema comes from `config.schema_file` (checked by `Config::problems`); an
+    /// unreadable one leaves no resources and is logged.
     pub fn new(config: Config, store: Store, secret: &[u8]) -> AppState {
+        let schema = config.schema().unwrap_or_else(|problems| {
+            tracing::error!(?problems, "the schema is invalid; serving no resources");
+            Schema {
+                resources: Vec::new(),
+            }
+        });
+        AppState::with_schema(config, store, secret, schema)
+    }
+
+    /// Build the state with an explicit schema.
+    pub fn with_schema(config: Config, store: Store, secret: &[u8], schema: Schema) -> AppState {
         let concurrency = match config.password_hash_concurrency {
             0 => std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -39,6 +54,7 @@ impl AppState {
                 passwords: PasswordHasher::new(concurrency),
                 cors: CorsPolicy::new(&config.cors),
                 allowed_hosts: AllowedHosts::new(&config.allowed_hosts),
+                schema,
                 store,
                 config,
             }),
@@ -67,5 +83,19 @@ impl AppState {
 
     pub fn allowed_hosts(&self) -> &AllowedHosts {
         &self.inner.allowed_hosts
+    }
+
+    pub fn schema(&self) -> &Schema {
+        &self.inner.schema
+    }
+
+    /// Bring the resource tables in step with the schema (see `resources::migrate`).
+    pub async fn migrate_resources(
+        &self,
+        allow_destructive: bool,
+    ) -> Result<crate::resources::migrate::Outcome, crate::store::StoreError> {
+        let known = self.store().known_resources().await?;
+        crate::resources::migrate::migrate(self.store(), self.schema(), allow_destructive, &known)
+            .await
     }
 }

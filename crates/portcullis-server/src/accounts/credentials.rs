@@ -64,10 +64,19 @@ pub async fn token_for(state: &AppState, user: &User) -> Result<String, ApiError
         .store()
         .token_get_or_create(user.id, &keys.store(&candidate))
         .await?;
-    keys.unseal(&stored).ok_or_else(|| {
-        ApiError::internal(anyhow::anyhow!(
-            "the stored token of user {} cannot be unsealed: was the server secret changed?",
-            user.id
-        ))
-    })
+    if let Some(key) = keys.unseal(&stored) {
+        return Ok(key);
+    }
+    // Sealed under another server secret (changed, or regenerated when its file went missing):
+    // that key cannot authenticate any more, since lookups use digests under the current secret.
+    // Replace it, as a logout followed by a login would, rather than fail every login.
+    tracing::warn!(
+        user = user.id,
+        "replacing a token sealed under another server secret"
+    );
+    state
+        .store()
+        .token_replace(user.id, &keys.store(&candidate))
+        .await?;
+    Ok(candidate)
 }

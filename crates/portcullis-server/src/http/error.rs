@@ -29,6 +29,8 @@ pub enum ApiError {
     ParseError(String),
     /// A serializer's `ValidationError`: the body is the error map or list as DRF renders it.
     Validation(Value),
+    /// The write conflicts with other rows (a protected reference).
+    Conflict(String),
     /// The body is larger than `max_body_bytes`.
     PayloadTooLarge,
     /// DRF `Throttled`: seconds until a retry can succeed.
@@ -68,6 +70,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::ParseError(_) | ApiError::Validation(_) => StatusCode::BAD_REQUEST,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -90,7 +93,7 @@ impl ApiError {
             ApiError::PermissionDenied => {
                 detail("You do not have permission to perform this action.")
             }
-            ApiError::NotFound(d) | ApiError::ParseError(d) => detail(d),
+            ApiError::NotFound(d) | ApiError::ParseError(d) | ApiError::Conflict(d) => detail(d),
             ApiError::MethodNotAllowed(m) => detail(&format!("Method \"{m}\" not allowed.")),
             ApiError::NotAcceptable => detail("Could not satisfy the request Accept header."),
             ApiError::UnsupportedMediaType(t) => {

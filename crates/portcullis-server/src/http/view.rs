@@ -28,6 +28,7 @@ use crate::auth;
 use crate::state::AppState;
 
 pub type ViewFuture<'a> = Pin<Box<dyn Future<Output = Result<Response, ApiError>> + Send + 'a>>;
+pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Result<(), ApiError>> + Send + 'a>>;
 
 /// What DRF knows about a view class before it runs.
 #[derive(Debug, Clone, Copy)]
@@ -65,8 +66,8 @@ pub trait View: Send + Sync + 'static {
     fn spec(&self) -> &ViewSpec;
 
     /// DRF's `check_permissions` (before method dispatch). Default: `IsAuthenticated`.
-    fn check_permissions(&self, req: &ApiRequest) -> Result<(), ApiError> {
-        req.require_user().map(|_| ())
+    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
+        Box::pin(async move { req.require_user().map(|_| ()) })
     }
 
     /// Run the handler for `req.method` (one of `spec().methods`; HEAD arrives as GET).
@@ -78,22 +79,29 @@ pub trait View: Send + Sync + 'static {
     }
 }
 
-/// The axum route for a view. A `{format}` parameter in the route pattern is DRF's format
-/// suffix (`/api/notes.json`).
+/// The axum route for a view. A `format` parameter is DRF's format suffix (`/api/notes.json`).
 pub fn route<V: View>(view: V) -> MethodRouter<AppState> {
+    route_with(view, None)
+}
+
+/// A route whose pattern fixes DRF's format suffix (`/api/notes.json`).
+pub fn route_with(view: impl View, format: Option<&'static str>) -> MethodRouter<AppState> {
     let view = Arc::new(view);
     any(
         move |State(state): State<AppState>,
               params: Result<RawPathParams, axum::extract::rejection::RawPathParamsRejection>,
               request: Request| {
             let view = Arc::clone(&view);
-            let params: Vec<(String, String)> = params
+            let mut params: Vec<(String, String)> = params
                 .map(|p| {
                     p.iter()
                         .map(|(k, v)| (k.to_string(), v.to_string()))
                         .collect()
                 })
                 .unwrap_or_default();
+            if let Some(format) = format {
+                params.push(("format".into(), format.into()));
+            }
             async move { dispatch(view.as_ref(), state, request, params).await }
         },
     )
@@ -175,7 +183,7 @@ async fn run(view: &dyn View, spec: &ViewSpec, mut req: ApiRequest) -> Result<Re
     if spec.authenticate {
         req.principal = auth::authenticate(&req.state, &req.headers).await?;
     }
-    view.check_permissions(&req)?;
+    view.check_permissions(&req).await?;
     if req.method == Method::OPTIONS {
         return Ok(options_metadata(view, spec, &req));
     }

@@ -3,16 +3,23 @@
 //! handlers never see which database serves them.
 
 pub mod models;
+pub mod rows;
 pub mod sqlite;
 pub mod timestamp;
 
 pub use models::{NewUser, User, UserUpdate};
+pub use rows::{Cell, ColumnInfo, Storage};
+
+use sea_query::{DeleteStatement, InsertStatement, SelectStatement, UpdateStatement};
 
 /// Store failures the application acts on; everything else is `Database`.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("a user with that username already exists")]
     UsernameTaken,
+    /// A unique or foreign-key constraint refused a write.
+    #[error("constraint: {0}")]
+    Conflict(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -130,6 +137,86 @@ impl Store {
     /// Replace the user's token (drf_create_token --reset).
     pub async fn token_replace(&self, user_id: i64, token: &StoredToken) -> Result<(), StoreError> {
         delegate!(self.token_replace(user_id, token))
+    }
+
+    pub async fn select_rows(
+        &self,
+        stmt: &SelectStatement,
+        kinds: &[Storage],
+    ) -> Result<Vec<Vec<Cell>>, StoreError> {
+        delegate!(self.select_rows(stmt, kinds))
+    }
+
+    /// Run a `SELECT COUNT(*) ...`.
+    pub async fn count_rows(&self, stmt: &SelectStatement) -> Result<u64, StoreError> {
+        delegate!(self.count_rows(stmt))
+    }
+
+    /// Insert one row; its id.
+    pub async fn insert_row(&self, stmt: &InsertStatement) -> Result<i64, StoreError> {
+        delegate!(self.insert_row(stmt))
+    }
+
+    pub async fn update_rows(&self, stmt: &UpdateStatement) -> Result<u64, StoreError> {
+        delegate!(self.update_rows(stmt))
+    }
+
+    pub async fn delete_rows(&self, stmt: &DeleteStatement) -> Result<u64, StoreError> {
+        delegate!(self.delete_rows(stmt))
+    }
+
+    /// Django's `user.has_perm("resource.codename")` through the user's own permissions or its
+    /// groups' (superusers are decided by the caller).
+    pub async fn user_has_perm(
+        &self,
+        user_id: i64,
+        resource: &str,
+        codename: &str,
+    ) -> Result<bool, StoreError> {
+        delegate!(self.user_has_perm(user_id, resource, codename))
+    }
+
+    pub async fn table_columns(&self, table: &str) -> Result<Vec<ColumnInfo>, StoreError> {
+        delegate!(self.table_columns(table))
+    }
+
+    pub async fn table_indexes(&self, table: &str) -> Result<Vec<String>, StoreError> {
+        delegate!(self.table_indexes(table))
+    }
+
+    pub async fn has_data(&self, table: &str, column: Option<&str>) -> Result<bool, StoreError> {
+        delegate!(self.has_data(table, column))
+    }
+
+    pub async fn execute_ddl(&self, statements: &[String]) -> Result<(), StoreError> {
+        delegate!(self.execute_ddl(statements))
+    }
+
+    /// The resources migrated so far.
+    pub async fn known_resources(&self) -> Result<Vec<String>, StoreError> {
+        delegate!(self.known_resources())
+    }
+
+    pub async fn schema_snapshot(&self, resource: &str) -> Result<Option<String>, StoreError> {
+        delegate!(self.schema_snapshot(resource))
+    }
+
+    pub async fn save_schema_snapshot(
+        &self,
+        resource: &str,
+        definition: &str,
+    ) -> Result<(), StoreError> {
+        delegate!(self.save_schema_snapshot(resource, definition))
+    }
+
+    /// Create the model permissions of a resource (Django creates them on migrate).
+    pub async fn ensure_permissions(
+        &self,
+        resource: &str,
+        label: &str,
+        codenames: &[&str],
+    ) -> Result<(), StoreError> {
+        delegate!(self.ensure_permissions(resource, label, codenames))
     }
 
     /// Delete the user's token (logout); true if there was one.

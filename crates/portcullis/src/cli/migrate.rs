@@ -1,17 +1,39 @@
-//! `portcullis migrate`: apply pending migrations and say which, as Django's `migrate` does.
+//! `portcullis migrate`: apply the fixed tables' migrations, then bring the resource tables in
+//! step with the schema, saying what was done — or, for a change that would lose data, what was
+//! refused and how to allow it.
 
-use portcullis_server::Config;
 use portcullis_server::store::Store;
+use portcullis_server::{AppState, Config};
 
-pub async fn run(config: Config) -> anyhow::Result<()> {
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Allow changes that lose data: dropping a removed field's or resource's stored values,
+    /// converting a retyped column's values.
+    #[arg(long)]
+    pub allow_destructive: bool,
+}
+
+pub async fn run(config: Config, args: Args) -> anyhow::Result<()> {
     let store = Store::connect(&config.database_url).await?;
     let applied = store.migrate().await?;
     println!("Operations to perform:");
-    if applied.is_empty() {
-        println!("  No migrations to apply.");
-    }
-    for name in applied {
+    for name in &applied {
         println!("  Applying {name}... OK");
+    }
+    let secret = portcullis_server::auth::secret::load_or_create(&config)?;
+    let state = AppState::new(config, store, &secret);
+    let outcome = state.migrate_resources(args.allow_destructive).await?;
+    if !outcome.refused.is_empty() {
+        for line in &outcome.refused {
+            eprintln!("  Refused: {line}");
+        }
+        anyhow::bail!("nothing of the resources was changed");
+    }
+    for line in &outcome.applied {
+        println!("  {line}... OK");
+    }
+    if applied.is_empty() && outcome.applied.is_empty() {
+        println!("  No migrations to apply.");
     }
     Ok(())
 }

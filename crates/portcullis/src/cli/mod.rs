@@ -30,8 +30,8 @@ pub struct Cli {
 pub enum Command {
     /// Start the API server (applies pending migrations first).
     Serve(serve::Args),
-    /// Create or update the database tables.
-    Migrate,
+    /// Create or update the database tables (the resources' too).
+    Migrate(migrate::Args),
     /// Create a staff superuser.
     Createsuperuser(createsuperuser::Args),
     /// Change a user's password.
@@ -47,7 +47,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = crate::config::load(cli.config.as_deref())?;
     match cli.command {
         Command::Serve(args) => serve::run(config, args).await,
-        Command::Migrate => migrate::run(config).await,
+        Command::Migrate(args) => migrate::run(config, args).await,
         Command::Createsuperuser(args) => createsuperuser::run(state(config).await?, args).await,
         Command::Changepassword(args) => changepassword::run(state(config).await?, args).await,
         Command::Token(command) => token::run(state(config).await?, command).await,

@@ -17,6 +17,16 @@ pub async fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
         config.bind = bind.to_string();
     }
     let state = super::state(config).await?;
+    let outcome = state.migrate_resources(false).await?;
+    if !outcome.refused.is_empty() {
+        anyhow::bail!(
+            "the schema needs changes that would lose data:\n  {}\nrun `portcullis migrate --allow-destructive` to allow them",
+            outcome.refused.join("\n  ")
+        );
+    }
+    for line in &outcome.applied {
+        tracing::info!("migrated: {line}");
+    }
     let bind = state.config().bind.clone();
     let listener = tokio::net::TcpListener::bind(&bind)
         .await

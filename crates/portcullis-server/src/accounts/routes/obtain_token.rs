@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::field_info;
 use crate::accounts::credentials;
 use crate::http::json::json_response;
-use crate::http::view::{View, ViewFuture, ViewSpec};
+use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
 
@@ -31,8 +31,8 @@ impl View for ObtainAuthToken {
         &SPEC
     }
 
-    fn check_permissions(&self, _req: &ApiRequest) -> Result<(), ApiError> {
-        Ok(())
+    fn check_permissions<'a>(&'a self, _req: &'a ApiRequest) -> CheckFuture<'a> {
+        Box::pin(async { Ok(()) })
     }
 
     fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {

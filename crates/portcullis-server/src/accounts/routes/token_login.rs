@@ -9,7 +9,7 @@ use super::field_info;
 use crate::accounts::credentials;
 use crate::http::body::DEFAULT_PARSES;
 use crate::http::json::json_response;
-use crate::http::view::{View, ViewFuture, ViewSpec};
+use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
 
@@ -29,8 +29,8 @@ impl View for TokenLogin {
         &SPEC
     }
 
-    fn check_permissions(&self, _req: &ApiRequest) -> Result<(), ApiError> {
-        Ok(())
+    fn check_permissions<'a>(&'a self, _req: &'a ApiRequest) -> CheckFuture<'a> {
+        Box::pin(async { Ok(()) })
     }
 
     fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {

@@ -11,7 +11,7 @@ use crate::auth::token_key::TokenKeys;
 use crate::http::body::DEFAULT_PARSES;
 use crate::http::json::json_response;
 use crate::http::pagination::{page_for, paginated};
-use crate::http::view::{View, ViewFuture, ViewSpec};
+use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
 use crate::store::{NewUser, StoreError};
@@ -33,11 +33,13 @@ impl View for UserList {
     }
 
     /// Registration is open to anyone; everything else needs a user.
-    fn check_permissions(&self, req: &ApiRequest) -> Result<(), ApiError> {
-        if req.method == Method::POST {
-            return Ok(());
-        }
-        req.require_user().map(|_| ())
+    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
+        Box::pin(async move {
+            if req.method == Method::POST {
+                return Ok(());
+            }
+            req.require_user().map(|_| ())
+        })
     }
 
     fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {

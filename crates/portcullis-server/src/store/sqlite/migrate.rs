@@ -7,8 +7,14 @@ use crate::store::StoreError;
 use crate::store::timestamp::now_db;
 
 /// (version, name, SQL), in order. Never edit an applied file: add the next one.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "accounts", include_str!("migrations/0001_accounts.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "accounts", include_str!("migrations/0001_accounts.sql")),
+    (
+        2,
+        "resources",
+        include_str!("migrations/0002_resources.sql"),
+    ),
+];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS portcullis_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at DATETIME NOT NULL)";

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod migrate;
+mod resources;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -1,0 +1,14 @@
+//! Schema-defined resources: for each resource of the schema file, DRF's `ModelSerializer` +
+//! `ModelViewSet` + `DefaultRouter` — list (paginated, searchable, orderable, filterable),
+//! create, retrieve, update, partial update, destroy — and the schema migrations that keep the
+//! tables in step with the file.
+
+pub mod access;
+pub mod migrate;
+pub mod query;
+pub mod routes;
+pub mod rows;
+pub mod schema;
+pub mod values;
+
+pub use schema::{Resource, Schema};

@@ -1,0 +1,188 @@
+//! `/api/<name>/<id>/`: retrieve, update (PUT), partial update (PATCH) and destroy. A row the
+//! caller cannot see is a 404 ("No Note matches the given query."); a row it can see but not
+//! write is a 403; the permission is checked before the body is validated, as in DRF.
+
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use sea_query::Query;
+use serde_json::{Value, json};
+
+use super::{input, metadata, resource_of};
+use crate::http::body::DEFAULT_PARSES;
+use crate::http::json::{json_response, no_content};
+use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
+use crate::http::{ApiError, ApiRequest};
+use crate::resources::access::Rule;
+use crate::resources::schema::Resource;
+use crate::resources::{query, rows};
+use crate::store::StoreError;
+use crate::store::timestamp::now_db;
+
+pub struct DetailView {
+    index: usize,
+    spec: ViewSpec,
+}
+
+impl DetailView {
+    pub fn new(index: usize, resource: &Resource) -> DetailView {
+        let name: &'static str = Box::leak(format!("{} Instance", resource.label).into_boxed_str());
+        DetailView {
+            index,
+            spec: ViewSpec {
+                name,
+                methods: &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE],
+                browsable: true,
+                authenticate: true,
+                www_authenticate: Some("Token"),
+                parses: DEFAULT_PARSES,
+            },
+        }
+    }
+}
+
+fn rule_for<'r>(resource: &'r Resource, method: &Method) -> &'r Rule {
+    match *method {
+        Method::PUT | Method::PATCH => &resource.access.update,
+        Method::DELETE => &resource.access.destroy,
+        _ => &resource.access.retrieve,
+    }
+}
+
+/// DRF's `check_permissions` for a rule, looking up model permissions when the rule has any.
+pub async fn check_rule(
+    req: &ApiRequest,
+    resource: &Resource,
+    rule: &Rule,
+) -> Result<(), ApiError> {
+    let mut granted = Vec::new();
+    if let Some(user) = req.user() {
+        for (r, codename) in rule.permissions() {
+            if req
+                .state
+                .store()
+                .user_has_perm(user.id, r, codename)
+                .await?
+            {
+                granted.push((r.to_string(), codename.to_string()));
+            }
+        }
+    }
+    let _ = resource;
+    rule.check_view(req.user(), |r, c| {
+        granted.iter().any(|(gr, gc)| gr == r && gc == c)
+    })
+}
+
+/// A refused write: a unique or reference constraint the validation could not see coming
+/// (a concurrent write), answered as a 4xx rather than a 500.
+pub fn write_error(err: StoreError) -> ApiError {
+    match err {
+        StoreError::Conflict(why) => {
+            tracing::info!(%why, "write refused by a constraint");
+            ApiError::Conflict("The row conflicts with other rows; reload and try again.".into())
+        }
+        other => other.into(),
+    }
+}
+
+impl View for DetailView {
+    fn spec(&self) -> &ViewSpec {
+        &self.spec
+    }
+
+    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
+        Box::pin(async move {
+            let resource = resource_of(&req.state, self.index)?;
+            check_rule(req, resource, rule_for(resource, &req.method)).await
+        })
+    }
+
+    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
+        Box::pin(async move {
+            let resource = resource_of(&req.state, self.index)?.clone();
+            let (id, row) = self.object(&req, &resource).await?;
+            rule_for(&resource, &req.method).check_object(req.user(), row.owner_id)?;
+            match req.method {
+                Method::GET => Ok(json_response(StatusCode::OK, &row.json)),
+                Method::DELETE => destroy(&req, &resource, id).await,
+                _ => update(&req, &resource, id).await,
+            }
+        })
+    }
+
+    fn metadata_actions(&self, req: &ApiRequest) -> Option<Value> {
+        let resource = resource_of(&req.state, self.index).ok()?;
+        resource
+            .access
+            .update
+            .check_view(req.user(), |_, _| false)
+            .ok()?;
+        Some(json!({ "PUT": metadata::serializer_info(resource) }))
+    }
+}
+
+impl DetailView {
+    /// DRF's `get_object`: the row by id among the rows the caller may see.
+    async fn object(
+        &self,
+        req: &ApiRequest,
+        resource: &Resource,
+    ) -> Result<(i64, rows::Row), ApiError> {
+        let raw = req.param("id").unwrap_or_default();
+        let missing =
+            || ApiError::NotFound(format!("No {} matches the given query.", resource.label));
+        // Django casts the lookup to an integer: text that is no integer is a plain 404, an
+        // integer beyond 64 bits simply matches nothing.
+        let trimmed = raw.trim();
+        let digits = trimmed.strip_prefix(['-', '+']).unwrap_or(trimmed);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ApiError::not_found());
+        }
+        let id: i64 = trimmed.parse().map_err(|_| missing())?;
+        let row = rows::find(&req.state, resource, id, req.user(), true)
+            .await?
+            .ok_or_else(missing)?;
+        Ok((id, row))
+    }
+}
+
+async fn update(req: &ApiRequest, resource: &Resource, id: i64) -> Result<Response, ApiError> {
+    let partial = req.method == Method::PATCH;
+    let mut columns = input::columns(req, resource, partial, Some(id)).await?;
+    if resource.timestamps {
+        columns.push(("updated_at".into(), now_db().into()));
+    }
+    if !columns.is_empty() {
+        let mut update = Query::update();
+        update
+            .table(resource.table().to_string())
+            .values(
+                columns
+                    .into_iter()
+                    .map(|(c, v)| (c, sea_query::Expr::from(v))),
+            )
+            .cond_where(query::by_id(resource, id));
+        req.state
+            .store()
+            .update_rows(&update)
+            .await
+            .map_err(write_error)?;
+    }
+    let row = rows::find(&req.state, resource, id, req.user(), false)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(json_response(StatusCode::OK, &row.json))
+}
+
+async fn destroy(req: &ApiRequest, resource: &Resource, id: i64) -> Result<Response, ApiError> {
+    let mut delete = Query::delete();
+    delete
+        .from_table(resource.table().to_string())
+        .cond_where(query::by_id(resource, id));
+    req.state
+        .store()
+        .delete_rows(&delete)
+        .await
+        .map_err(write_error)?;
+    Ok(no_content())
+}

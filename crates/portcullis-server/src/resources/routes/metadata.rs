@@ -1,0 +1,68 @@
+//! DRF's OPTIONS metadata for a resource's serializer (`SimpleMetadata.get_serializer_info`).
+
+use serde_json::{Map, Value, json};
+
+use crate::resources::schema::{FieldKind, Resource};
+
+fn info(kind: &str, required: bool, read_only: bool, label: &str) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("type".into(), json!(kind));
+    m.insert("required".into(), json!(required));
+    m.insert("read_only".into(), json!(read_only));
+    m.insert("label".into(), json!(label));
+    m
+}
+
+pub fn serializer_info(resource: &Resource) -> Value {
+    let mut fields = Map::new();
+    fields.insert(
+        "id".into(),
+        Value::Object(info("integer", false, true, "ID")),
+    );
+    for field in &resource.fields {
+        let kind = match field.kind {
+            _ if !field.choices.is_empty() => "choice",
+            FieldKind::String | FieldKind::Text => "string",
+            FieldKind::Integer => "integer",
+            FieldKind::Float => "float",
+            FieldKind::Boolean => "boolean",
+            FieldKind::Date => "date",
+            FieldKind::DateTime => "datetime",
+            FieldKind::Json => "json",
+            FieldKind::Owner | FieldKind::Reference => "field",
+        };
+        let mut m = info(kind, field.required, field.read_only, &field.label);
+        if let Some(max) = field.max_length {
+            m.insert("max_length".into(), json!(max));
+        }
+        if let Some(min) = field.min_length {
+            m.insert("min_length".into(), json!(min));
+        }
+        if let Some(max) = field.max {
+            m.insert("max_value".into(), json!(max));
+        }
+        if let Some(min) = field.min {
+            m.insert("min_value".into(), json!(min));
+        }
+        if !field.choices.is_empty() {
+            let choices: Vec<Value> = field
+                .choices
+                .iter()
+                .map(|c| json!({"value": c, "display_name": c}))
+                .collect();
+            m.insert("choices".into(), Value::Array(choices));
+        }
+        fields.insert(field.name.clone(), Value::Object(m));
+    }
+    if resource.timestamps {
+        fields.insert(
+            "created_at".into(),
+            Value::Object(info("datetime", false, true, "Created at")),
+        );
+        fields.insert(
+            "updated_at".into(),
+            Value::Object(info("datetime", false, true, "Updated at")),
+        );
+    }
+    Value::Object(fields)
+}

@@ -1,0 +1,94 @@
+//! Reading rows of a resource: one row by id under the caller's visibility, and rendering a row
+//! as DRF's serializer renders it.
+
+use serde_json::{Map, Value, json};
+
+use super::query;
+use super::schema::{FieldKind, Resource};
+use super::values::render;
+use crate::http::ApiError;
+use crate::state::AppState;
+use crate::store::timestamp::to_drf;
+use crate::store::{Cell, User};
+
+/// A row read back: its JSON and, for owner rules, its owner's id.
+pub struct Row {
+    pub json: Value,
+    pub owner_id: Option<i64>,
+}
+
+/// Render cells read with [`query::read_columns`].
+pub fn render_row(resource: &Resource, cells: &[Cell]) -> Row {
+    let mut map = Map::new();
+    let mut owner_id = None;
+    let mut cells = cells.iter();
+    if let Some(Cell::Int(id)) = cells.next() {
+        map.insert("id".into(), json!(id));
+    }
+    for field in &resource.fields {
+        let cell = cells.next().unwrap_or(&Cell::Null);
+        let value = if field.kind == FieldKind::Owner {
+            if let Cell::Int(id) = cell {
+                owner_id = Some(*id);
+            }
+            // The owner renders as its username (the oracle's ReadOnlyField(source="owner.username")).
+            match cells.next() {
+                Some(Cell::Text(name)) => json!(name),
+                _ => Value::Null,
+            }
+        } else {
+            render(field, cell)
+        };
+        if !field.write_only {
+            map.insert(field.name.clone(), value);
+        }
+    }
+    if resource.timestamps {
+        for name in ["created_at", "updated_at"] {
+            let value = match cells.next() {
+                Some(Cell::Text(t)) => json!(to_drf(t)),
+                _ => Value::Null,
+            };
+            map.insert(name.into(), value);
+        }
+    }
+    Row {
+        json: Value::Object(map),
+        owner_id,
+    }
+}
+
+/// The row with this id if `user` may see it (`visible = false`: any row).
+pub async fn find(
+    state: &AppState,
+    resource: &Resource,
+    id: i64,
+    user: Option<&User>,
+    visible: bool,
+) -> Result<Option<Row>, ApiError> {
+    let mut q = query::select(resource);
+    q.cond_where(query::by_id(resource, id));
+    if visible && let Some(cond) = query::visibility(resource, user) {
+        q.cond_where(cond);
+    }
+    let rows = state
+        .store()
+        .select_rows(&q, &query::read_columns(resource))
+        .await?;
+    Ok(rows.first().map(|cells| render_row(resource, cells)))
+}
+
+/// Does a row with this id exist and is it visible to `user`? (For references.)
+pub async fn visible(
+    state: &AppState,
+    resource: &Resource,
+    id: i64,
+    user: Option<&User>,
+) -> Result<bool, ApiError> {
+    let mut q = query::count(resource);
+    q.cond_where(query::by_id(resource, id));
+    if let Some(cond) = query::visibility(resource, user) {
+        q.cond_where(cond);
+    }
+    Ok(state.store().count_rows(&q).await? > 0)
+}

@@ -1,0 +1,420 @@
+//! Field values: DRF's validation of each field type from request data (with DRF's messages),
+//! and rendering of stored cells back to JSON as DRF's fields render them.
+
+use serde_json::{Map, Value, json};
+
+use super::schema::{Field, FieldKind};
+use crate::serializer::char_field::python_str;
+use crate::store::Cell;
+use crate::store::timestamp::{to_db, to_drf};
+
+/// A validated value, ready to bind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Typed {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl Typed {
+    pub fn into_sea(self, field: &Field) -> sea_query::Value {
+        use super::schema::Storage;
+        match (self, field.kind.storage()) {
+            (Typed::Int(i), _) => i.into(),
+            (Typed::Real(f), _) => f.into(),
+            (Typed::Text(s), _) => s.into(),
+            (Typed::Null, Storage::Integer) => Option::<i64>::None.into(),
+            (Typed::Null, Storage::Real) => Option::<f64>::None.into(),
+            (Typed::Null, Storage::Text) => Option::<String>::None.into(),
+        }
+    }
+}
+
+/// The outcome of one field: absent (skip it), a value, or error messages.
+pub enum Outcome {
+    Absent,
+    Value(Typed),
+    /// A reference id to check against the target resource before use.
+    Reference(i64),
+}
+
+/// Validate `data[field]` as DRF's field for this type would. `partial` is PATCH.
+pub fn validate(
+    field: &Field,
+    data: &Map<String, Value>,
+    is_form: bool,
+    partial: bool,
+) -> Result<Outcome, Vec<String>> {
+    let err = |m: &str| Err(vec![m.to_string()]);
+    let mut value = data.get(&field.name);
+    // HTML form input (DRF's Field.get_value): a missing checkbox is false, and an empty
+    // string for an optional field that cannot be blank counts as missing (or null).
+    if is_form {
+        if value.is_none() && field.kind == FieldKind::Boolean && !partial {
+            return Ok(Outcome::Value(Typed::Int(0)));
+        }
+        if value.is_some_and(|v| v.as_str() == Some("")) && !field.blank {
+            if field.null {
+                return Ok(Outcome::Value(Typed::Null));
+            }
+            if !field.required {
+                value = None;
+            }
+        }
+    }
+    let Some(value) = value else {
+        if field.required && !partial {
+            return err("This field is required.");
+        }
+        return Ok(Outcome::Absent);
+    };
+    if value.is_null() {
+        if field.null {
+            return Ok(Outcome::Value(Typed::Null));
+        }
+        return err("This field may not be null.");
+    }
+    match field.kind {
+        FieldKind::String | FieldKind::Text if !field.choices.is_empty() => choice(field, value),
+        FieldKind::String | FieldKind::Text => text(field, value),
+        FieldKind::Integer => integer(field, value),
+        FieldKind::Float => float(field, value),
+        FieldKind::Boolean => boolean(value),
+        FieldKind::Date => date(value),
+        FieldKind::DateTime => datetime(value),
+        FieldKind::Json => Ok(Outcome::Value(Typed::Text(value.to_string()))),
+        FieldKind::Reference => reference(value),
+        FieldKind::Owner => Ok(Outcome::Absent),
+    }
+}
+
+fn text(field: &Field, value: &Value) -> Result<Outcome, Vec<String>> {
+    let Some(raw) = python_str(value) else {
+        return Err(vec!["Not a valid string.".into()]);
+    };
+    if raw.is_empty() || (field.trim && raw.trim().is_empty()) {
+        if !field.blank {
+            return Err(vec!["This field may not be blank.".into()]);
+        }
+        return Ok(Outcome::Value(Typed::Text(String::new())));
+    }
+    let text = if field.trim {
+        raw.trim().to_string()
+    } else {
+        raw
+    };
+    let length = text.chars().count();
+    let mut errors = Vec::new();
+    if let Some(max) = field.max_length.filter(|m| length > *m) {
+        errors.push(format!(
+            "Ensure this field has no more than {max} characters."
+        ));
+    }
+    if let Some(min) = field.min_length.filter(|m| length < *m) {
+        errors.push(format!("Ensure this field has at least {min} characters."));
+    }
+    if text.contains('\0') {
+        errors.push("Null characters are not allowed.".into());
+    }
+    if errors.is_empty() {
+        Ok(Outcome::Value(Typed::Text(text)))
+    } else {
+        Err(errors)
+    }
+}
+
+/// DRF's `ChoiceField`: the input's `str()` must be one of the choices; no trimming.
+fn choice(field: &Field, value: &Value) -> Result<Outcome, Vec<String>> {
+    let shown = python_str(value).unwrap_or_else(|| value.to_string());
+    if shown.is_empty() && field.blank {
+        return Ok(Outcome::Value(Typed::Text(String::new())));
+    }
+    if python_str(value).is_some() && field.choices.contains(&shown) {
+        return Ok(Outcome::Value(Typed::Text(shown)));
+    }
+    Err(vec![format!("\"{shown}\" is not a valid choice.")])
+}
+
+/// The checks DRF's numeric fields share: the bounds, with DRF's messages.
+fn bounds(field: &Field, n: f64, shown: impl Fn(f64) -> String) -> Vec<String> {
+    let mut errors = Vec::new();
+    if let Some(max) = field.max.filter(|m| n > *m) {
+        errors.push(format!(
+            "Ensure this value is less than or equal to {}.",
+            shown(max)
+        ));
+    }
+    if let Some(min) = field.min.filter(|m| n < *m) {
+        errors.push(format!(
+            "Ensure this value is greater than or equal to {}.",
+            shown(min)
+        ));
+    }
+    errors
+}
+
+fn integer(field: &Field, value: &Value) -> Result<Outcome, Vec<String>> {
+    let invalid = || vec!["A valid integer is required.".to_string()];
+    let n: i64 = match value {
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => i,
+            // DRF: int(re.sub(r'\.0*\s*$', '', str(data))) accepts 2.0 but not 2.5.
+            (None, Some(f)) if f.fract() == 0.0 && f.abs() < 9.2e18 => f as i64,
+            _ => return Err(invalid()),
+        },
+        Value::String(s) => {
+            if s.chars().count() > 1000 {
+                return Err(vec!["String value too large.".into()]);
+            }
+            let trimmed = s.trim();
+            let stripped = strip_decimal_zeros(trimmed);
+            stripped.parse::<i64>().map_err(|_| invalid())?
+        }
+        _ => return Err(invalid()),
+    };
+    let errors = bounds(field, n as f64, |b| format!("{}", b as i64));
+    if errors.is_empty() {
+        Ok(Outcome::Value(Typed::Int(n)))
+    } else {
+        Err(errors)
+    }
+}
+
+/// `re.sub(r'\.0*\s*$', '', s)`.
+fn strip_decimal_zeros(s: &str) -> &str {
+    match s.rfind('.') {
+        Some(dot) if s[dot + 1..].chars().all(|c| c == '0') => &s[..dot],
+        _ => s,
+    }
+}
+
+fn float(field: &Field, value: &Value) -> Result<Outcome, Vec<String>> {
+    let invalid = || vec!["A valid number is required.".to_string()];
+    let f = match value {
+        Value::Number(n) => n.as_f64().ok_or_else(invalid)?,
+        Value::String(s) => {
+            if s.chars().count() > 1000 {
+                return Err(vec!["String value too large.".into()]);
+            }
+            s.trim().parse::<f64>().map_err(|_| invalid())?
+        }
+        _ => return Err(invalid()),
+    };
+    if !f.is_finite() {
+        return Err(invalid());
+    }
+    let errors = bounds(field, f, |b| format!("{b:?}"));
+    if errors.is_empty() {
+        Ok(Outcome::Value(Typed::Real(f)))
+    } else {
+        Err(errors)
+    }
+}
+
+/// DRF's `BooleanField`: its TRUE_VALUES and FALSE_VALUES.
+fn boolean(value: &Value) -> Result<Outcome, Vec<String>> {
+    const TRUE: &[&str] = &[
+        "t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1",
+    ];
+    const FALSE: &[&str] = &[
+        "f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "0",
+    ];
+    let b = match value {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) if n.as_f64() == Some(1.0) => Some(true),
+        Value::Number(n) if n.as_f64() == Some(0.0) => Some(false),
+        Value::String(s) if TRUE.contains(&s.as_str()) => Some(true),
+        Value::String(s) if FALSE.contains(&s.as_str()) => Some(false),
+        _ => None,
+    };
+    match b {
+        Some(b) => Ok(Outcome::Value(Typed::Int(i64::from(b)))),
+        None => Err(vec!["Must be a valid boolean.".into()]),
+    }
+}
+
+fn date(value: &Value) -> Result<Outcome, Vec<String>> {
+    let wrong =
+        || vec!["Date has wrong format. Use one of these formats instead: YYYY-MM-DD.".to_string()];
+    let Value::String(s) = value else {
+        return Err(wrong());
+    };
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    if s.len() > 10 && time::Date::parse(&s[..10], &format).is_ok() && s.as_bytes()[10] == b'T' {
+        return Err(vec!["Expected a date but got a datetime.".into()]);
+    }
+    let d = time::Date::parse(s.trim(), &format).map_err(|_| wrong())?;
+    Ok(Outcome::Value(Typed::Text(
+        d.format(&format).unwrap_or_default(),
+    )))
+}
+
+/// Django's `parse_datetime` (ISO 8601; a naive time is taken as UTC, the server's zone).
+fn datetime(value: &Value) -> Result<Outcome, Vec<String>> {
+    let wrong = || {
+        vec!["Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].".to_string()]
+    };
+    let Value::String(s) = value else {
+        return Err(wrong());
+    };
+    let s = s.trim();
+    let parsed = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .or_else(|_| {
+            time::OffsetDateTime::parse(
+                &format!("{s}Z"),
+                &time::format_description::well_known::Rfc3339,
+            )
+        })
+        .or_else(|_| {
+            time::OffsetDateTime::parse(
+                &format!("{s}:00Z"),
+                &time::format_description::well_known::Rfc3339,
+            )
+        })
+        .map_err(|_| wrong())?;
+    Ok(Outcome::Value(Typed::Text(to_db(
+        parsed.to_offset(time::UtcOffset::UTC),
+    ))))
+}
+
+/// DRF's `PrimaryKeyRelatedField` input: an integer id (or its string form).
+fn reference(value: &Value) -> Result<Outcome, Vec<String>> {
+    let id = match value {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    };
+    match id {
+        Some(id) => Ok(Outcome::Reference(id)),
+        None => {
+            let kind = crate::serializer::python_type(value);
+            Err(vec![format!(
+                "Incorrect type. Expected pk value, received {kind}."
+            )])
+        }
+    }
+}
+
+/// The message for a reference to a row that does not exist or is not visible.
+pub fn missing_reference(id: i64) -> String {
+    format!("Invalid pk \"{id}\" - object does not exist.")
+}
+
+/// A stored cell as DRF renders the field.
+pub fn render(field: &Field, cell: &Cell) -> Value {
+    match (field.kind, cell) {
+        (_, Cell::Null) => Value::Null,
+        (FieldKind::Boolean, Cell::Int(i)) => json!(*i != 0),
+        (FieldKind::DateTime, Cell::Text(t)) => json!(to_drf(t)),
+        (FieldKind::Json, Cell::Text(t)) => serde_json::from_str(t).unwrap_or(Value::Null),
+        (_, Cell::Int(i)) => json!(i),
+        (_, Cell::Real(f)) => json!(f),
+        (_, Cell::Text(t)) => json!(t),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::schema::Schema;
+
+    fn field(kind: &str, extra: &str) -> Field {
+        let text = format!(
+            "[[resources]]\nname = \"things\"\n[[resources.fields]]\nname = \"f\"\ntype = \"{kind}\"\n{extra}\n"
+        );
+        let schema = Schema::parse(&text).expect("schema");
+        schema.resources[0].fields[0].clone()
+    }
+
+    fn check(f: &Field, v: Value) -> Result<Typed, Vec<String>> {
+        let data = json!({ "f": v });
+        match validate(f, data.as_object().expect("object"), false, false) {
+            Ok(Outcome::Value(t)) => Ok(t),
+            Ok(Outcome::Reference(id)) => Ok(Typed::Int(id)),
+            Ok(Outcome::Absent) => Ok(Typed::Null),
+            Err(e) => Err(e),
+        }
+    }
+
+    #[test]
+    fn integers_as_drf() {
+        let f = field("integer", "min = 1\nmax = 10");
+        assert_eq!(check(&f, json!(5)), Ok(Typed::Int(5)));
+        assert_eq!(check(&f, json!("7")), Ok(Typed::Int(7)));
+        assert_eq!(check(&f, json!(2.0)), Ok(Typed::Int(2)));
+        assert_eq!(
+            check(&f, json!(2.5)),
+            Err(vec!["A valid integer is required.".into()])
+        );
+        assert_eq!(
+            check(&f, json!(true)),
+            Err(vec!["A valid integer is required.".into()])
+        );
+        assert_eq!(
+            check(&f, json!(11)),
+            Err(vec![
+                "Ensure this value is less than or equal to 10.".into()
+            ])
+        );
+        assert_eq!(
+            check(&f, json!(0)),
+            Err(vec![
+                "Ensure this value is greater than or equal to 1.".into()
+            ])
+        );
+    }
+
+    #[test]
+    fn booleans_as_drf() {
+        let f = field("boolean", "");
+        for yes in [json!(true), json!("yes"), json!("on"), json!(1), json!("1")] {
+            assert_eq!(check(&f, yes), Ok(Typed::Int(1)));
+        }
+        for no in [json!(false), json!("No"), json!(0), json!("off")] {
+            assert_eq!(check(&f, no), Ok(Typed::Int(0)));
+        }
+        assert_eq!(
+            check(&f, json!("maybe")),
+            Err(vec!["Must be a valid boolean.".into()])
+        );
+        assert_eq!(
+            check(&f, json!(2)),
+            Err(vec!["Must be a valid boolean.".into()])
+        );
+    }
+
+    #[test]
+    fn dates_times_choices_references() {
+        let d = field("date", "");
+        assert_eq!(
+            check(&d, json!("2025-01-31")),
+            Ok(Typed::Text("2025-01-31".into()))
+        );
+        assert!(check(&d, json!("31/01/2025")).is_err());
+        assert_eq!(
+            check(&d, json!("2025-01-31T10:00:00Z")),
+            Err(vec!["Expected a date but got a datetime.".into()])
+        );
+        let t = field("datetime", "");
+        assert_eq!(
+            check(&t, json!("2025-01-31T12:00:00+02:00")),
+            Ok(Typed::Text("2025-01-31 10:00:00.000000".into()))
+        );
+        assert_eq!(
+            check(&t, json!("2025-01-31T12:00")),
+            Ok(Typed::Text("2025-01-31 12:00:00.000000".into()))
+        );
+        let c = field("string", "choices = [\"low\", \"high\"]");
+        assert_eq!(check(&c, json!("low")), Ok(Typed::Text("low".into())));
+        assert_eq!(
+            check(&c, json!("mid")),
+            Err(vec!["\"mid\" is not a valid choice.".into()])
+        );
+        let r = field("json", "");
+        assert_eq!(
+            check(&r, json!({"a": [1]})),
+            Ok(Typed::Text("{\"a\":[1]}".into()))
+        );
+    }
+}

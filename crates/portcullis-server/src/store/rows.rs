@@ -1,0 +1,29 @@
+//! Rows of schema-defined resources: statements are built with sea-query by the resources
+//! feature from its validated schema (identifiers from the schema only, every value a bound
+//! parameter); the store runs them and hands back cells typed by storage class.
+
+/// How a column is stored and read back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Storage {
+    Integer,
+    Real,
+    Text,
+}
+
+/// One value read from a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+/// A column as the database has it (for schema migrations).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnInfo {
+    pub name: String,
+    /// The declared SQL type, uppercase.
+    pub sql_type: String,
+    pub not_null: bool,
+}
