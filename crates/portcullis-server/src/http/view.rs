@@ -30,6 +30,18 @@ use crate::state::AppState;
 pub type ViewFuture<'a> = Pin<Box<dyn Future<Output = Result<Response, ApiError>> + Send + 'a>>;
 pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Result<(), ApiError>> + Send + 'a>>;
 
+/// Which of DRF's throttles apply to a view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Throttle {
+    /// `DEFAULT_THROTTLE_CLASSES`: the anonymous and user rates.
+    Default,
+    /// `throttle_classes = ()`.
+    None,
+    /// A login endpoint: the default throttles, the `login` scope and the per-account limit
+    /// of failed logins.
+    Login,
+}
+
 /// What DRF knows about a view class before it runs.
 #[derive(Debug, Clone, Copy)]
 pub struct ViewSpec {
@@ -45,6 +57,8 @@ pub struct ViewSpec {
     pub www_authenticate: Option<&'static str>,
     /// `parser_classes`, as media types.
     pub parses: &'static [&'static str],
+    /// `throttle_classes`.
+    pub throttle: Throttle,
 }
 
 impl ViewSpec {

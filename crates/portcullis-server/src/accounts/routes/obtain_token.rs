@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::field_info;
 use crate::accounts::credentials;
 use crate::http::json::json_response;
-use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
+use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
 
@@ -24,6 +24,7 @@ const SPEC: ViewSpec = ViewSpec {
         "multipart/form-data",
         "application/json",
     ],
+    throttle: Throttle::Login,
 };
 
 impl View for ObtainAuthToken {

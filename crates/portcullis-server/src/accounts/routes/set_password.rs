@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::accounts::credentials;
 use crate::http::body::DEFAULT_PARSES;
 use crate::http::json::no_content;
-use crate::http::view::{View, ViewFuture, ViewSpec};
+use crate::http::view::{Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
 
@@ -21,6 +21,7 @@ const SPEC: ViewSpec = ViewSpec {
     authenticate: true,
     www_authenticate: Some("Token"),
     parses: DEFAULT_PARSES,
+    throttle: Throttle::Default,
 };
 
 impl View for SetPassword {

@@ -9,7 +9,7 @@ use super::field_info;
 use crate::accounts::credentials;
 use crate::http::body::DEFAULT_PARSES;
 use crate::http::json::json_response;
-use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
+use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
 
@@ -22,6 +22,7 @@ const SPEC: ViewSpec = ViewSpec {
     authenticate: true,
     www_authenticate: Some("Token"),
     parses: DEFAULT_PARSES,
+    throttle: Throttle::Login,
 };
 
 impl View for TokenLogin {

@@ -5,7 +5,7 @@ use axum::http::Method;
 
 use crate::http::body::DEFAULT_PARSES;
 use crate::http::json::no_content;
-use crate::http::view::{View, ViewFuture, ViewSpec};
+use crate::http::view::{Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 
 pub struct TokenLogout;
@@ -17,6 +17,7 @@ const SPEC: ViewSpec = ViewSpec {
     authenticate: true,
     www_authenticate: Some("Token"),
     parses: DEFAULT_PARSES,
+    throttle: Throttle::Default,
 };
 
 impl View for TokenLogout {

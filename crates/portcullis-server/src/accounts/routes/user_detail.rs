@@ -11,7 +11,7 @@ use super::user_serializer_info;
 use crate::accounts::{credentials, user_fields, user_json};
 use crate::http::body::DEFAULT_PARSES;
 use crate::http::json::{json_response, no_content};
-use crate::http::view::{View, ViewFuture, ViewSpec};
+use crate::http::view::{Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
 use crate::store::{User, UserUpdate};
@@ -70,6 +70,7 @@ fn spec(name: &'static str) -> ViewSpec {
         authenticate: true,
         www_authenticate: Some("Token"),
         parses: DEFAULT_PARSES,
+        throttle: Throttle::Default,
     }
 }
 

@@ -11,7 +11,7 @@ use crate::auth::token_key::TokenKeys;
 use crate::http::body::DEFAULT_PARSES;
 use crate::http::json::json_response;
 use crate::http::pagination::{page_for, paginated};
-use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
+use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
 use crate::store::{NewUser, StoreError};
@@ -25,6 +25,7 @@ const SPEC: ViewSpec = ViewSpec {
     authenticate: true,
     www_authenticate: Some("Token"),
     parses: DEFAULT_PARSES,
+    throttle: Throttle::Default,
 };
 
 impl View for UserList {

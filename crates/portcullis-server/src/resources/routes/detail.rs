@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::{input, metadata, resource_of};
 use crate::http::body::DEFAULT_PARSES;
 use crate::http::json::{json_response, no_content};
-use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
+use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::access::Rule;
 use crate::resources::schema::Resource;
@@ -35,6 +35,7 @@ impl DetailView {
                 authenticate: true,
                 www_authenticate: Some("Token"),
                 parses: DEFAULT_PARSES,
+                throttle: Throttle::Default,
             },
         }
     }

@@ -10,7 +10,7 @@ use super::{input, metadata, resource_of};
 use crate::http::body::DEFAULT_PARSES;
 use crate::http::json::json_response;
 use crate::http::pagination::{page_for, paginated};
-use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
+use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::schema::{FieldKind, Resource};
 use crate::resources::{query, rows};
@@ -33,6 +33,7 @@ impl ListView {
                 authenticate: true,
                 www_authenticate: Some("Token"),
                 parses: DEFAULT_PARSES,
+                throttle: Throttle::Default,
             },
         }
     }

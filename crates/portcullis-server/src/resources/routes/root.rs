@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use crate::http::ApiRequest;
 use crate::http::body::DEFAULT_PARSES;
 use crate::http::json::json_response;
-use crate::http::view::{View, ViewFuture, ViewSpec};
+use crate::http::view::{Throttle, View, ViewFuture, ViewSpec};
 
 pub struct ApiRoot;
 
@@ -17,6 +17,7 @@ const SPEC: ViewSpec = ViewSpec {
     authenticate: true,
     www_authenticate: Some("Token"),
     parses: DEFAULT_PARSES,
+    throttle: Throttle::Default,
 };
 
 impl View for ApiRoot {
