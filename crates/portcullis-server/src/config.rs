@@ -34,6 +34,72 @@ pub struct Config {
     pub schema_file: String,
     /// CORS, with django-cors-headers' settings.
     pub cors: CorsConfig,
+    /// Throttling, with DRF's settings.
+    pub throttle: ThrottleConfig,
+}
+
+/// DRF's throttle settings, plus the per-account limit of failed logins.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThrottleConfig {
+    /// DRF's `DEFAULT_THROTTLE_RATES`: scope → rate (`100/min`, `1000/day`...). `anon` limits
+    /// anonymous clients by address and `user` authenticated users by id on every view; other
+    /// scopes apply where a view or mount names them.
+    pub rates: std::collections::BTreeMap<String, String>,
+    /// DRF's `NUM_PROXIES`: how many proxies in front of Portcullis append to
+    /// `X-Forwarded-For`. Unset: the header is ignored and the socket address identifies a client.
+    pub num_proxies: Option<usize>,
+    /// The scope of the built-in login endpoints (`/api-token-auth/`, `/auth/token/login/`,
+    /// JWT create); empty for none.
+    pub login_scope: String,
+    /// Failed logins allowed per account, from all addresses together (OWASP ASVS 2.2.1).
+    pub failed_logins_per_account: String,
+    /// Most keys kept in memory; old ones are dropped first.
+    pub max_keys: usize,
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        let rates = [
+            ("anon", "1000/min"),
+            ("user", "10000/min"),
+            ("login", "30/min"),
+        ];
+        ThrottleConfig {
+            rates: rates
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            num_proxies: None,
+            login_scope: "login".into(),
+            failed_logins_per_account: "100/hour".into(),
+            max_keys: 100_000,
+        }
+    }
+}
+
+impl ThrottleConfig {
+    fn check(&self, extra_routes: &[ExtraRoute], bad: &mut impl FnMut(&str, String)) {
+        for (scope, rate) in &self.rates {
+            if let Err(why) = crate::http::throttle::Rate::parse(rate) {
+                bad(&format!("throttle.rates.{scope}"), why);
+            }
+        }
+        if let Err(why) = crate::http::throttle::Rate::parse(&self.failed_logins_per_account) {
+            bad("throttle.failed_logins_per_account", why);
+        }
+        let scopes = extra_routes
+            .iter()
+            .filter_map(|r| r.throttle_scope.as_deref());
+        for scope in scopes.chain(Some(self.login_scope.as_str()).filter(|s| !s.is_empty())) {
+            if !self.rates.contains_key(scope) {
+                bad("throttle.rates", format!("no rate for the scope {scope:?}"));
+            }
+        }
+        if self.max_keys < 100 {
+            bad("throttle.max_keys", "must be at least 100".into());
+        }
+    }
 }
 
 /// django-cors-headers' settings under their own names (without the `CORS_` prefix), with its
@@ -121,6 +187,7 @@ impl Default for Config {
             extra_routes: Vec::new(),
             schema_file: String::new(),
             cors: CorsConfig::default(),
+            throttle: ThrottleConfig::default(),
         }
     }
 }
@@ -209,6 +276,7 @@ impl Config {
             }
         }
         self.cors.check(&mut bad);
+        self.throttle.check(&self.extra_routes, &mut bad);
         if let Err(problems) = self.schema() {
             for p in problems {
                 bad("schema_file", p);

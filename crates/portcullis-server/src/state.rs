@@ -8,6 +8,7 @@ use crate::auth::token_key::TokenKeys;
 use crate::config::Config;
 use crate::http::cors::CorsPolicy;
 use crate::http::hosts::AllowedHosts;
+use crate::http::throttle::Throttles;
 use crate::resources::Schema;
 use crate::store::Store;
 
@@ -24,6 +25,7 @@ struct Inner {
     cors: CorsPolicy,
     allowed_hosts: AllowedHosts,
     schema: Schema,
+    throttles: Throttles,
 }
 
 impl AppState {
@@ -55,6 +57,7 @@ impl AppState {
                 cors: CorsPolicy::new(&config.cors),
                 allowed_hosts: AllowedHosts::new(&config.allowed_hosts),
                 schema,
+                throttles: Throttles::new(&config.throttle),
                 store,
                 config,
             }),
@@ -83,6 +86,10 @@ impl AppState {
 
     pub fn allowed_hosts(&self) -> &AllowedHosts {
         &self.inner.allowed_hosts
+    }
+
+    pub fn throttles(&self) -> &Throttles {
+        &self.inner.throttles
     }
 
     pub fn schema(&self) -> &Schema {

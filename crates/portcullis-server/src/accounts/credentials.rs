@@ -15,18 +15,30 @@ pub async fn authenticate(
     username: &str,
     password: &str,
 ) -> Result<Option<User>, ApiError> {
-    let Some(user) = state.store().user_by_username(username).await? else {
-        state
-            .passwords()
-            .dummy_verify(password.to_string())
-            .await
-            .map_err(ApiError::internal)?;
-        return Ok(None);
+    let throttles = state.throttles();
+    throttles.check_login_failures(username)?;
+    let user = match state.store().user_by_username(username).await? {
+        None => {
+            state
+                .passwords()
+                .dummy_verify(password.to_string())
+                .await
+                .map_err(ApiError::internal)?;
+            None
+        }
+        Some(user) => check_password(state, &user, password)
+            .await?
+            .then_some(user),
     };
-    if !check_password(state, &user, password).await? {
-        return Ok(None);
+    match user {
+        Some(user) if user.is_active => Ok(Some(user)),
+        // Unknown user, wrong password, inactive user: one failure for the account, and one
+        // answer. A success resets nothing, so guessing between failures gains no attempts.
+        _ => {
+            throttles.record_login_failure(username);
+            Ok(None)
+        }
     }
-    Ok(user.is_active.then_some(user))
 }
 
 /// Django's `User.check_password`, with its upgrade of outdated hashes.

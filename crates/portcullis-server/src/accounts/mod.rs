@@ -36,10 +36,16 @@ pub fn routes(mut r: Routes, config: &Config) -> Routes {
         )
         .route("/auth/users/{id}/", route(user_detail::UserDetail::by_id()));
     for extra in &config.extra_routes {
-        r = match extra.endpoint.as_str() {
-            "token_login" => r.route(&extra.path, route(token_login::TokenLogin)),
-            _ => r.route(&extra.path, route(obtain_token::ObtainAuthToken)),
+        let mut mount = match extra.endpoint.as_str() {
+            "token_login" => route(token_login::TokenLogin),
+            _ => route(obtain_token::ObtainAuthToken),
         };
+        if let Some(scope) = &extra.throttle_scope {
+            mount = mount.layer(axum::Extension(crate::http::throttle::ScopeOverride(
+                scope.clone(),
+            )));
+        }
+        r = r.route(&extra.path, mount);
     }
     r
 }

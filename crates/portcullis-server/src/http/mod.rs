@@ -12,6 +12,7 @@ pub mod negotiation;
 pub mod pagination;
 pub mod request;
 pub mod routing;
+pub mod throttle;
 pub mod view;
 
 pub use error::ApiError;

@@ -28,6 +28,8 @@ pub struct ApiRequest {
     /// Path parameters captured by the route, in order.
     pub params: Vec<(String, String)>,
     pub client: Option<SocketAddr>,
+    /// A mount's own throttle scope (see `throttle::ScopeOverride`).
+    pub mount_scope: Option<super::throttle::ScopeOverride>,
     pub principal: Option<Principal>,
     pub(crate) body: BodyBytes,
     pub(crate) parses: &'static [&'static str],

@@ -134,6 +134,7 @@ pub async fn dispatch(
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
+    let mount_scope = parts.extensions.get::<super::throttle::ScopeOverride>().cloned();
     let body = match Limited::new(body, state.config().max_body_bytes)
         .collect()
         .await
@@ -153,6 +154,7 @@ pub async fn dispatch(
         headers: parts.headers,
         params,
         client,
+        mount_scope,
         principal: None,
         body,
         parses: spec.parses,
@@ -198,6 +200,9 @@ async fn run(view: &dyn View, spec: &ViewSpec, mut req: ApiRequest) -> Result<Re
         req.principal = auth::authenticate(&req.state, &req.headers).await?;
     }
     view.check_permissions(&req).await?;
+    let throttles = req.state.throttles();
+    let plan = throttles.plan(spec.throttle, req.mount_scope.as_ref());
+    throttles.check(&plan, &req.headers, req.client, req.user().map(|u| u.id))?;
     if req.method == Method::OPTIONS {
         return Ok(options_metadata(view, spec, &req));
     }

@@ -1,0 +1,450 @@
+//! Throttling with DRF's semantics: rates like `100/min`, a sliding log of request times per key
+//! (`throttle_<scope>_<ident>`), every applicable throttle sees every request and the longest
+//! wait wins, and a refused request is a 429 with `Retry-After` and DRF's message.
+//!
+//! Deliberate difference: DRF identifies an anonymous client by the whole `X-Forwarded-For`
+//! header unless told how many proxies to trust, so a client can pick its own identity.
+//! Portcullis uses the socket address unless `throttle.num_proxies` says how many proxies in front
+//! of it append to that header, and then takes the address the last trusted proxy saw.
+//!
+//! Counters live in memory, per instance, behind [`Counters`]; the map is swept of expired keys
+//! and bounded in size. A store shared between instances implements the same trait.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::http::HeaderMap;
+
+use super::ApiError;
+
+/// A DRF rate: `num_requests` per `duration`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub num_requests: usize,
+    pub duration: Duration,
+}
+
+impl Rate {
+    /// DRF's `parse_rate`: `"<n>/<period>"`, the period's first letter s, m, h or d.
+    pub fn parse(text: &str) -> Result<Rate, String> {
+        let (num, period) = text
+            .split_once('/')
+            .ok_or_else(|| format!("{text:?} is not a rate like 100/min"))?;
+        let num_requests: usize = num
+            .trim()
+            .parse()
+            .map_err(|_| format!("{text:?}: {num:?} is not a number of requests"))?;
+        let seconds = match period.trim().chars().next() {
+            Some('s') => 1,
+            Some('m') => 60,
+            Some('h') => 3600,
+            Some('d') => 86400,
+            _ => return Err(format!("{text:?}: the period must be s, min, hour or day")),
+        };
+        Ok(Rate {
+            num_requests,
+            duration: Duration::from_secs(seconds),
+        })
+    }
+}
+
+/// Where request histories are kept.
+pub trait Counters: Send + Sync {
+    /// Record a request under `key` if the rate allows it; otherwise the seconds to wait
+    /// (DRF's `wait()`, not yet rounded).
+    fn hit(&self, key: &str, rate: Rate, now: Instant) -> Result<(), f64>;
+    /// Count one event under `key` without refusing it (failed logins).
+    fn record(&self, key: &str, rate: Rate, now: Instant);
+    /// Would one more event under `key` exceed the rate? The wait if so.
+    fn exceeded(&self, key: &str, rate: Rate, now: Instant) -> Option<f64>;
+}
+
+/// In-memory counters: a map of request logs, swept of expired keys as it grows.
+pub struct MemoryCounters {
+    max_keys: usize,
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    logs: HashMap<String, Log>,
+    inserts_since_sweep: usize,
+}
+
+struct Log {
+    /// Newest first, as DRF keeps them.
+    times: VecDeque<Instant>,
+    duration: Duration,
+}
+
+impl Log {
+    fn prune(&mut self, now: Instant) {
+        while self
+            .times
+            .back()
+            .is_some_and(|t| now.duration_since(*t) >= self.duration)
+        {
+            self.times.pop_back();
+        }
+    }
+
+    /// DRF's `wait()` for a full log.
+    fn wait(&self, rate: Rate, now: Instant) -> f64 {
+        let remaining = match self.times.back() {
+            Some(oldest) => rate
+                .duration
+                .saturating_sub(now.duration_since(*oldest))
+                .as_secs_f64(),
+            None => rate.duration.as_secs_f64(),
+        };
+        let available = rate.num_requests as f64 - self.times.len() as f64 + 1.0;
+        if available <= 0.0 {
+            remaining
+        } else {
+            remaining / available
+        }
+    }
+}
+
+impl MemoryCounters {
+    pub fn new(max_keys: usize) -> MemoryCounters {
+        MemoryCounters {
+            max_keys: max_keys.max(1),
+            inner: Mutex::new(Inner {
+                logs: HashMap::new(),
+                inserts_since_sweep: 0,
+            }),
+        }
+    }
+
+    fn with_log<T>(&self, key: &str, rate: Rate, now: Instant, f: impl FnOnce(&mut Log) -> T) -> T {
+        // A poisoned lock only means another request panicked mid-update of a counter; the
+        // counters themselves are still usable.
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if !inner.logs.contains_key(key) {
+            inner.inserts_since_sweep += 1;
+            if inner.logs.len() >= self.max_keys
+                || inner.inserts_since_sweep >= self.max_keys / 4 + 1
+            {
+                sweep(&mut inner.logs, now, self.max_keys);
+                inner.inserts_since_sweep = 0;
+            }
+        }
+        let log = inner.logs.entry(key.to_string()).or_insert_with(|| Log {
+            times: VecDeque::new(),
+            duration: rate.duration,
+        });
+        log.duration = rate.duration;
+        log.prune(now);
+        f(log)
+    }
+
+    /// How many keys are held (for tests of the bound).
+    pub fn len(&self) -> usize {
+        self.inner.lock().map(|i| i.logs.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Drop expired logs; if the map is still at its bound, drop the least recently used half.
+fn sweep(logs: &mut HashMap<String, Log>, now: Instant, max_keys: usize) {
+    logs.retain(|_, log| {
+        log.prune(now);
+        !log.times.is_empty()
+    });
+    if logs.len() >= max_keys {
+        let mut newest: Vec<(Instant, String)> = logs
+            .iter()
+            .filter_map(|(k, l)| l.times.front().map(|t| (*t, k.clone())))
+            .collect();
+        newest.sort();
+        for (_, key) in newest.into_iter().take(logs.len() - max_keys / 2) {
+            logs.remove(&key);
+        }
+    }
+}
+
+impl Counters for MemoryCounters {
+    fn hit(&self, key: &str, rate: Rate, now: Instant) -> Result<(), f64> {
+        self.with_log(key, rate, now, |log| {
+            if log.times.len() >= rate.num_requests {
+                return Err(log.wait(rate, now));
+            }
+            log.times.push_front(now);
+            Ok(())
+        })
+    }
+
+    fn record(&self, key: &str, rate: Rate, now: Instant) {
+        self.with_log(key, rate, now, |log| {
+            log.times.push_front(now);
+            log.times.truncate(rate.num_requests.max(1));
+        });
+    }
+
+    fn exceeded(&self, key: &str, rate: Rate, now: Instant) -> Option<f64> {
+        self.with_log(key, rate, now, |log| {
+            (log.times.len() >= rate.num_requests).then(|| log.wait(rate, now))
+        })
+    }
+}
+
+/// DRF's `get_ident`, made safe: the socket address unless proxies are trusted.
+pub fn client_ident(
+    headers: &HeaderMap,
+    client: Option<SocketAddr>,
+    num_proxies: Option<usize>,
+) -> String {
+    let remote = client
+        .map(|c| c.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let Some(num_proxies) = num_proxies.filter(|n| *n > 0) else {
+        return remote;
+    };
+    let Some(xff) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) else {
+        return remote;
+    };
+    let addrs: Vec<&str> = xff.split(',').collect();
+    let chosen = addrs[addrs.len() - num_proxies.min(addrs.len())].trim();
+    if chosen.is_empty() {
+        remote
+    } else {
+        chosen.to_string()
+    }
+}
+
+/// DRF's `Throttled` for the longest of the waits (rounded up, as DRF does).
+pub fn throttled(waits: impl IntoIterator<Item = f64>) -> Option<ApiError> {
+    let longest = waits.into_iter().fold(None, |acc: Option<f64>, w| {
+        Some(acc.map_or(w, |a| a.max(w)))
+    })?;
+    Some(ApiError::Throttled(longest.ceil().max(0.0) as u64))
+}
+
+/// Which throttles apply to one request: DRF's default classes and/or one scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub default: bool,
+    pub scope: Option<String>,
+}
+
+/// A mount's own throttle scope (DRF's `throttle_scope` on a view subclass), carried to the
+/// dispatcher as a request extension.
+#[derive(Debug, Clone)]
+pub struct ScopeOverride(pub String);
+
+/// The throttling policy of the server.
+pub struct Throttles {
+    rates: HashMap<String, Rate>,
+    num_proxies: Option<usize>,
+    login_scope: Option<String>,
+    failed_logins: Rate,
+    counters: Box<dyn Counters>,
+}
+
+impl Throttles {
+    /// From a validated configuration (rates that do not parse were refused at start).
+    pub fn new(config: &crate::config::ThrottleConfig) -> Throttles {
+        let rates = config
+            .rates
+            .iter()
+            .filter_map(|(scope, rate)| Rate::parse(rate).ok().map(|r| (scope.clone(), r)))
+            .collect();
+        let failed_logins = Rate::parse(&config.failed_logins_per_account).unwrap_or(Rate {
+            num_requests: 100,
+            duration: Duration::from_secs(3600),
+        });
+        Throttles {
+            rates,
+            num_proxies: config.num_proxies,
+            login_scope: Some(config.login_scope.clone()).filter(|s| !s.is_empty()),
+            failed_logins,
+            counters: Box::new(MemoryCounters::new(config.max_keys)),
+        }
+    }
+
+    /// The plan for a view's throttle classes, or a mount's own scope.
+    pub fn plan(
+        &self,
+        classes: super::view::Throttle,
+        mount_scope: Option<&ScopeOverride>,
+    ) -> Plan {
+        use super::view::Throttle;
+        if let Some(ScopeOverride(scope)) = mount_scope {
+            // A mount with its own scope: only that throttle, as the oracle's ScopedRateThrottle view.
+            return Plan {
+                default: false,
+                scope: Some(scope.clone()),
+            };
+        }
+        match classes {
+            Throttle::Default => Plan {
+                default: true,
+                scope: None,
+            },
+            Throttle::None => Plan {
+                default: false,
+                scope: None,
+            },
+            Throttle::Login => Plan {
+                default: true,
+                scope: self.login_scope.clone(),
+            },
+        }
+    }
+
+    /// DRF's `check_throttles`: every applicable throttle records the request or refuses it;
+    /// the longest wait wins.
+    pub fn check(
+        &self,
+        plan: &Plan,
+        headers: &HeaderMap,
+        client: Option<SocketAddr>,
+        user_id: Option<i64>,
+    ) -> Result<(), ApiError> {
+        let ident = || client_ident(headers, client, self.num_proxies);
+        let mut keys = Vec::new();
+        if plan.default {
+            match user_id {
+                Some(id) => keys.push(("user".to_string(), id.to_string())),
+                None => keys.push(("anon".to_string(), ident())),
+            }
+        }
+        if let Some(scope) = &plan.scope {
+            keys.push((
+                scope.clone(),
+                user_id.map_or_else(ident, |id| id.to_string()),
+            ));
+        }
+        let now = Instant::now();
+        let waits: Vec<f64> = keys
+            .into_iter()
+            .filter_map(|(scope, ident)| {
+                let rate = *self.rates.get(&scope)?;
+                self.counters
+                    .hit(&format!("throttle_{scope}_{ident}"), rate, now)
+                    .err()
+            })
+            .collect();
+        match throttled(waits) {
+            Some(err) => Err(err),
+            None => Ok(()),
+        }
+    }
+
+    /// Refuse a login for an account that failed too often, from whatever addresses.
+    pub fn check_login_failures(&self, username: &str) -> Result<(), ApiError> {
+        let key = format!("login_failures_{username}");
+        match self
+            .counters
+            .exceeded(&key, self.failed_logins, Instant::now())
+        {
+            Some(wait) => Err(throttled([wait]).unwrap_or(ApiError::Throttled(1))),
+            None => Ok(()),
+        }
+    }
+
+    /// Count a failed login for an account (known or not: the answer must not differ).
+    pub fn record_login_failure(&self, username: &str) {
+        let key = format!("login_failures_{username}");
+        self.counters
+            .record(&key, self.failed_logins, Instant::now());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_parse_like_drf() {
+        assert_eq!(
+            Rate::parse("5/min"),
+            Ok(Rate {
+                num_requests: 5,
+                duration: Duration::from_secs(60)
+            })
+        );
+        assert_eq!(
+            Rate::parse("1000/day").map(|r| r.duration.as_secs()),
+            Ok(86400)
+        );
+        assert_eq!(Rate::parse("3/s").map(|r| r.duration.as_secs()), Ok(1));
+        assert!(Rate::parse("5").is_err());
+        assert!(Rate::parse("x/min").is_err());
+        assert!(Rate::parse("5/week").is_err());
+    }
+
+    #[test]
+    fn sliding_window_and_wait() {
+        let counters = MemoryCounters::new(100);
+        let rate = Rate {
+            num_requests: 2,
+            duration: Duration::from_secs(60),
+        };
+        let t0 = Instant::now();
+        assert!(counters.hit("k", rate, t0).is_ok());
+        assert!(
+            counters
+                .hit("k", rate, t0 + Duration::from_secs(10))
+                .is_ok()
+        );
+        let wait = counters
+            .hit("k", rate, t0 + Duration::from_secs(20))
+            .expect_err("third refused");
+        assert!((wait - 40.0).abs() < 0.01, "{wait}");
+        // The first request leaves the window after 60 s.
+        assert!(
+            counters
+                .hit("k", rate, t0 + Duration::from_secs(61))
+                .is_ok()
+        );
+        assert!(counters.hit("other", rate, t0).is_ok());
+    }
+
+    #[test]
+    fn memory_is_bounded() {
+        let counters = MemoryCounters::new(10);
+        let rate = Rate {
+            num_requests: 5,
+            duration: Duration::from_secs(60),
+        };
+        let now = Instant::now();
+        for i in 0..1000 {
+            let _ = counters.hit(&format!("k{i}"), rate, now);
+        }
+        assert!(counters.len() <= 10, "{}", counters.len());
+    }
+
+    #[test]
+    fn identity_ignores_spoofed_headers_unless_proxies_are_trusted() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            "6.6.6.6, 10.0.0.7".parse().expect("header"),
+        );
+        let socket: SocketAddr = "127.0.0.1:5000".parse().expect("addr");
+        assert_eq!(client_ident(&headers, Some(socket), None), "127.0.0.1");
+        assert_eq!(client_ident(&headers, Some(socket), Some(0)), "127.0.0.1");
+        assert_eq!(client_ident(&headers, Some(socket), Some(1)), "10.0.0.7");
+        assert_eq!(client_ident(&headers, Some(socket), Some(2)), "6.6.6.6");
+        assert_eq!(client_ident(&headers, Some(socket), Some(5)), "6.6.6.6");
+        assert_eq!(
+            client_ident(&HeaderMap::new(), Some(socket), Some(1)),
+            "127.0.0.1"
+        );
+    }
+
+    #[test]
+    fn longest_wait_wins_rounded_up() {
+        assert!(matches!(
+            throttled([1.2, 30.5, 7.0]),
+            Some(ApiError::Throttled(31))
+        ));
+        assert!(throttled(Vec::<f64>::new()).is_none());
+    }
+}
