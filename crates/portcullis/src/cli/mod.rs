@@ -8,6 +8,7 @@ mod migrate;
 mod prompt;
 mod serve;
 mod token;
+mod user;
 
 use std::path::PathBuf;
 
@@ -39,6 +40,9 @@ pub enum Command {
     /// Manage DRF tokens.
     #[command(subcommand)]
     Token(token::Command),
+    /// Activate or deactivate a user.
+    #[command(subcommand)]
+    User(user::Command),
     /// Validate the configuration and the database, and say exactly what is wrong.
     Check,
 }
@@ -51,6 +55,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Createsuperuser(args) => createsuperuser::run(state(config).await?, args).await,
         Command::Changepassword(args) => changepassword::run(state(config).await?, args).await,
         Command::Token(command) => token::run(state(config).await?, command).await,
+        Command::User(command) => user::run(state(config).await?, command).await,
         Command::Check => check::run(config).await,
     }
 }

@@ -1,0 +1,33 @@
+//! `portcullis user activate|deactivate USER`: what Django's admin does with the "active" box.
+//! A deactivated user's tokens stop working on the next request; the user cannot log in.
+
+use portcullis_server::AppState;
+use portcullis_server::accounts::manage;
+use portcullis_server::store::UserUpdate;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Let the user log in again.
+    Activate { username: String },
+    /// Refuse the user's logins and tokens.
+    Deactivate { username: String },
+}
+
+pub async fn run(state: AppState, command: Command) -> anyhow::Result<()> {
+    let (username, active) = match command {
+        Command::Activate { username } => (username, true),
+        Command::Deactivate { username } => (username, false),
+    };
+    let user = manage::find_user(&state, &username).await?;
+    let update = UserUpdate {
+        is_active: Some(active),
+        ..UserUpdate::default()
+    };
+    state.store().update_user(user.id, &update).await?;
+    println!(
+        "User '{}' is now {}.",
+        user.username,
+        if active { "active" } else { "inactive" }
+    );
+    Ok(())
+}
