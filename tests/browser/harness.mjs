@@ -1,0 +1,73 @@
+// Shared pieces of the browser tests: a Portcullis server on a fresh SQLite file, small static
+// page servers on chosen origins, and Debian's Chromium driven by playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = process.env.PORTCULLIS_BIN || join(ROOT, 'target', 'debug', 'portcullis');
+export const ARTIFACTS = process.env.BROWSER_ARTIFACTS || join(ROOT, 'target', 'browser-artifacts');
+
+/** Start `portcullis serve` with the given TOML configuration text; resolves when it answers. */
+export async function startPortcullis(port, configToml = '') {
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-browser-'));
+  const config = join(dir, 'portcullis.toml');
+  writeFileSync(config, `bind = "127.0.0.1:${port}"\ndatabase_url = "sqlite://${dir}/db.sqlite3"\n` +
+    `secret_key = "browser-test-secret-browser-test-secret-01"\n${configToml}\n`);
+  const child = spawn(BIN, ['--config', config, 'serve'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d; });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`portcullis exited: ${log}`);
+    try {
+      await fetch(`${base}/api-token-auth/`, { method: 'OPTIONS' });
+      return { base, dir, config, stop: () => child.kill('SIGTERM'), log: () => log };
+    } catch { await new Promise((r) => setTimeout(r, 100)); }
+  }
+  child.kill();
+  throw new Error(`portcullis did not start: ${log}`);
+}
+
+/** Serve `html` at `/` (and `files` by path) on 127.0.0.1:port. */
+export async function servePage(port, html, files = {}) {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    const body = path === '/' ? html : files[path];
+    if (body === undefined) { res.writeHead(404); res.end(); return; }
+    const type = path.endsWith('.js') || path.endsWith('.mjs') ? 'text/javascript' : 'text/html';
+    res.writeHead(200, { 'Content-Type': `${type}; charset=utf-8` });
+    res.end(body);
+  });
+  await new Promise((ok, fail) => { server.once('error', fail); server.listen(port, '127.0.0.1', ok); });
+  return { close: () => new Promise((ok) => server.close(ok)) };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run'],
+  });
+}
+
+/** Save a screenshot of `page` under the artifacts folder (for failures). */
+export async function screenshot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = join(ARTIFACTS, `${name.replace(/[^a-z0-9_-]+/gi, '_')}.png`);
+  await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+  return file;
+}
+
+/** Register a user and return its DRF token (server-side calls: no CORS involved). */
+export async function userWithToken(base, username, password = 'kV7#browser-Lamp-42') {
+  const headers = { 'Content-Type': 'application/json' };
+  let r = await fetch(`${base}/auth/users/`, { method: 'POST', headers, body: JSON.stringify({ username, password }) });
+  if (r.status !== 201) throw new Error(`register ${username}: ${r.status} ${await r.text()}`);
+  r = await fetch(`${base}/api-token-auth/`, { method: 'POST', headers, body: JSON.stringify({ username, password }) });
+  return (await r.json()).token;
+}
