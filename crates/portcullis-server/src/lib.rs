@@ -11,6 +11,7 @@ pub mod resources;
 pub mod serializer;
 pub mod state;
 pub mod store;
+pub mod web;
 
 use axum::Router;
 
@@ -23,6 +24,7 @@ pub fn app(state: AppState) -> Router {
     let routes = http::routing::Routes::default();
     let routes = accounts::routes(routes, state.config());
     let routes = resources::routes::routes(routes, state.schema());
+    let routes = web::routes(routes);
     let (router, table) = routes.finish();
     http::middleware::wrap(router, table, state)
 }

@@ -134,7 +134,10 @@ pub async fn dispatch(
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
-    let mount_scope = parts.extensions.get::<super::throttle::ScopeOverride>().cloned();
+    let mount_scope = parts
+        .extensions
+        .get::<super::throttle::ScopeOverride>()
+        .cloned();
     let body = match Limited::new(body, state.config().max_body_bytes)
         .collect()
         .await
