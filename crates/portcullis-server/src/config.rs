@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::auth::jwt::JwtConfig;
+
 /// Everything Portcullis can be told. `Config::default()` is a working server on an embedded
 /// SQLite file in the working directory.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -34,6 +36,8 @@ pub struct Config {
     pub schema_file: String,
     /// CORS, with django-cors-headers' settings.
     pub cors: CorsConfig,
+    /// JSON Web Tokens, with simplejwt's settings.
+    pub jwt: JwtConfig,
     /// Throttling, with DRF's settings.
     pub throttle: ThrottleConfig,
 }
@@ -187,6 +191,7 @@ impl Default for Config {
             extra_routes: Vec::new(),
             schema_file: String::new(),
             cors: CorsConfig::default(),
+            jwt: JwtConfig::default(),
             throttle: ThrottleConfig::default(),
         }
     }
@@ -276,6 +281,7 @@ impl Config {
             }
         }
         self.cors.check(&mut bad);
+        self.jwt.check(&mut bad);
         self.throttle.check(&self.extra_routes, &mut bad);
         if let Err(problems) = self.schema() {
             for p in problems {

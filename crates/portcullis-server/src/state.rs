@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::auth::jwt::Jwt;
 use crate::auth::passwords::PasswordHasher;
 use crate::auth::token_key::TokenKeys;
 use crate::config::Config;
@@ -21,6 +22,7 @@ struct Inner {
     config: Config,
     store: Store,
     token_keys: TokenKeys,
+    jwt: Jwt,
     passwords: PasswordHasher,
     cors: CorsPolicy,
     allowed_hosts: AllowedHosts,
@@ -53,6 +55,7 @@ impl AppState {
         AppState {
             inner: Arc::new(Inner {
                 token_keys: TokenKeys::from_secret(secret),
+                jwt: Jwt::new(&config.jwt, secret),
                 passwords: PasswordHasher::new(concurrency),
                 cors: CorsPolicy::new(&config.cors),
                 allowed_hosts: AllowedHosts::new(&config.allowed_hosts),
@@ -74,6 +77,11 @@ impl AppState {
 
     pub fn token_keys(&self) -> &TokenKeys {
         &self.inner.token_keys
+    }
+
+    /// The JWT settings and keys.
+    pub fn jwt(&self) -> &Jwt {
+        &self.inner.jwt
     }
 
     pub fn passwords(&self) -> &PasswordHasher {

@@ -64,6 +64,7 @@ pub async fn find_user(state: &AppState, username: &str) -> anyhow::Result<User>
 pub async fn set_password(state: &AppState, user: &User, password: &str) -> anyhow::Result<()> {
     let encoded = state.passwords().hash(password.to_string()).await?;
     state.store().set_password(user.id, &encoded).await?;
+    crate::auth::jwt::revoke::after_password_change(state, user.id).await?;
     Ok(())
 }
 

@@ -35,6 +35,7 @@ pub fn routes(mut r: Routes, config: &Config) -> Routes {
             route(set_password::SetPassword),
         )
         .route("/auth/users/{id}/", route(user_detail::UserDetail::by_id()));
+    r = jwt_routes(r);
     for extra in &config.extra_routes {
         let mut mount = match extra.endpoint.as_str() {
             "token_login" => route(token_login::TokenLogin),
@@ -48,4 +49,21 @@ pub fn routes(mut r: Routes, config: &Config) -> Routes {
         r = r.route(&extra.path, mount);
     }
     r
+}
+
+/// simplejwt's views at simplejwt's URLs and at djoser's (`^jwt/create/?`: also without the
+/// slash, but anchored — `/auth/jwt/createXYZ` is no route here), and logout-all.
+fn jwt_routes(r: Routes) -> Routes {
+    use routes::*;
+    r.route("/api/token/", route(jwt_create::JwtCreate))
+        .route("/api/token/refresh/", route(jwt_refresh::JwtRefresh))
+        .route("/api/token/verify/", route(jwt_verify::JwtVerify))
+        .route("/api/token/blacklist/", route(jwt_blacklist::JwtBlacklist))
+        .route("/auth/jwt/create/", route(jwt_create::JwtCreate))
+        .route("/auth/jwt/create", route(jwt_create::JwtCreate))
+        .route("/auth/jwt/refresh/", route(jwt_refresh::JwtRefresh))
+        .route("/auth/jwt/refresh", route(jwt_refresh::JwtRefresh))
+        .route("/auth/jwt/verify/", route(jwt_verify::JwtVerify))
+        .route("/auth/jwt/verify", route(jwt_verify::JwtVerify))
+        .route("/auth/logout_all/", route(logout_all::LogoutAll))
 }

@@ -1,7 +1,9 @@
 //! Authentication: DRF token keys and their storage, the server secret, `Authorization` header
-//! parsing with DRF's messages, and password hashing off the async runtime.
+//! parsing with DRF's messages, JSON Web Tokens as simplejwt has them, and password hashing off
+//! the async runtime.
 
 pub mod header;
+pub mod jwt;
 pub mod passwords;
 pub mod secret;
 pub mod token_key;
@@ -17,6 +19,11 @@ use crate::store::User;
 pub enum Credential {
     /// `Authorization: Token <key>` (DRF's `TokenAuthentication`).
     Token,
+    /// `Authorization: Bearer <access token>` (simplejwt's `JWTAuthentication`).
+    Jwt {
+        /// The access token's `jti`.
+        jti: String,
+    },
 }
 
 /// The authenticated user of a request and the credential it used.
@@ -26,14 +33,16 @@ pub struct Principal {
     pub credential: Credential,
 }
 
-/// DRF's `perform_authentication` with the authentication classes in the configured order:
-/// `Ok(None)` is an anonymous request, `Err` a request whose credentials were refused.
+/// DRF's `perform_authentication` with the authentication classes in the oracle's order,
+/// `TokenAuthentication` then simplejwt's `JWTAuthentication` (the first that recognizes its
+/// keyword decides): `Ok(None)` is an anonymous request, `Err` a request whose credentials were
+/// refused.
 pub async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<Principal>, ApiError> {
     let Some(key) = header::token_from_headers(headers)? else {
-        return Ok(None);
+        return jwt::authentication::authenticate(state, headers).await;
     };
     let digest = state.token_keys().digest(&key);
     let Some(user) = state.store().user_by_token_digest(&digest).await? else {

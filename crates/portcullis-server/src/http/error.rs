@@ -15,6 +15,9 @@ pub enum ApiError {
     NotAuthenticated,
     /// DRF `AuthenticationFailed` with its detail ("Invalid token.", ...).
     AuthenticationFailed(&'static str),
+    /// An authentication failure with a body of its own: simplejwt's `{"detail", "code"}` and
+    /// `{"detail", "code", "messages"}` (401, or 403 where DRF turns 401s into 403s).
+    AuthenticationFailedWith(Value),
     /// DRF `PermissionDenied` with the default detail.
     PermissionDenied,
     /// DRF `NotFound` / Django `Http404` with a detail.
@@ -60,9 +63,9 @@ impl ApiError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::NotAuthenticated | ApiError::AuthenticationFailed(_) => {
-                StatusCode::UNAUTHORIZED
-            }
+            ApiError::NotAuthenticated
+            | ApiError::AuthenticationFailed(_)
+            | ApiError::AuthenticationFailedWith(_) => StatusCode::UNAUTHORIZED,
             ApiError::PermissionDenied => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
@@ -81,7 +84,9 @@ impl ApiError {
     pub fn is_authentication_error(&self) -> bool {
         matches!(
             self,
-            ApiError::NotAuthenticated | ApiError::AuthenticationFailed(_)
+            ApiError::NotAuthenticated
+                | ApiError::AuthenticationFailed(_)
+                | ApiError::AuthenticationFailedWith(_)
         )
     }
 
@@ -99,7 +104,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(t) => {
                 detail(&format!("Unsupported media type \"{t}\" in request."))
             }
-            ApiError::Validation(v) => v.clone(),
+            ApiError::Validation(v) | ApiError::AuthenticationFailedWith(v) => v.clone(),
             ApiError::PayloadTooLarge => detail("Request body is too large."),
             ApiError::Throttled(wait) => detail(&format!(
                 "Request was throttled. Expected available in {wait} second{}.",

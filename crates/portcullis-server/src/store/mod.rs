@@ -223,4 +223,60 @@ impl Store {
     pub async fn token_delete(&self, user_id: i64) -> Result<bool, StoreError> {
         delegate!(self.token_delete(user_id))
     }
+
+    /// The user with its JWT revocation epoch (0 until the first revocation), in one read.
+    pub async fn jwt_user(&self, id: i64) -> Result<Option<(User, i64)>, StoreError> {
+        delegate!(self.jwt_user(id))
+    }
+
+    /// The user's JWT revocation epoch (0 until the first revocation).
+    pub async fn jwt_epoch(&self, user_id: i64) -> Result<i64, StoreError> {
+        delegate!(self.jwt_epoch(user_id))
+    }
+
+    /// Revoke every JWT of the user: its epoch, incremented (0 for an unknown user).
+    pub async fn jwt_bump_epoch(&self, user_id: i64) -> Result<i64, StoreError> {
+        delegate!(self.jwt_bump_epoch(user_id))
+    }
+
+    /// Record an issued refresh token by `jti` and `exp` (unix seconds), if not recorded yet.
+    pub async fn jwt_outstand(
+        &self,
+        jti: &str,
+        user_id: Option<i64>,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        delegate!(self.jwt_outstand(jti, user_id, expires_at))
+    }
+
+    pub async fn jwt_is_blacklisted(&self, jti: &str) -> Result<bool, StoreError> {
+        delegate!(self.jwt_is_blacklisted(jti))
+    }
+
+    /// Blacklist a refresh token by `jti`; false if it was already.
+    pub async fn jwt_blacklist(
+        &self,
+        jti: &str,
+        user_id: Option<i64>,
+        expires_at: i64,
+    ) -> Result<bool, StoreError> {
+        delegate!(self.jwt_blacklist(jti, user_id, expires_at))
+    }
+
+    /// Atomically blacklist the old refresh token `(jti, exp)` (when `blacklist_old`) and record
+    /// the new one; false, writing nothing, if the old one was blacklisted already.
+    pub async fn jwt_rotate(
+        &self,
+        old: (&str, i64),
+        new: (&str, i64),
+        user_id: i64,
+        blacklist_old: bool,
+    ) -> Result<bool, StoreError> {
+        delegate!(self.jwt_rotate(old, new, user_id, blacklist_old))
+    }
+
+    /// Delete at most `limit` refresh token records that expired before `before`.
+    pub async fn jwt_purge_expired(&self, before: i64, limit: i64) -> Result<u64, StoreError> {
+        delegate!(self.jwt_purge_expired(before, limit))
+    }
 }

@@ -1,5 +1,10 @@
-//! One file per endpoint of DRF's authtoken and djoser.
+//! One file per endpoint of DRF's authtoken, djoser and simplejwt.
 
+pub mod jwt_blacklist;
+pub mod jwt_create;
+pub mod jwt_refresh;
+pub mod jwt_verify;
+pub mod logout_all;
 pub mod obtain_token;
 pub mod set_password;
 pub mod token_login;

@@ -1,6 +1,7 @@
 //! `POST /auth/users/set_password/`: djoser's `SetPasswordSerializer`. The current password must
 //! be right before the new one is checked against Django's validators. The DRF token survives
-//! (djoser's default `LOGOUT_ON_PASSWORD_CHANGE = False`).
+//! (djoser's default `LOGOUT_ON_PASSWORD_CHANGE = False`) unless `jwt.revoke_on_password_change`
+//! revokes every token of the user.
 
 use axum::http::Method;
 use serde_json::json;
@@ -79,6 +80,7 @@ impl View for SetPassword {
                 .await
                 .map_err(ApiError::internal)?;
             req.state.store().set_password(user.id, &encoded).await?;
+            crate::auth::jwt::revoke::after_password_change(&req.state, user.id).await?;
             Ok(no_content())
         })
     }

@@ -7,10 +7,10 @@ use super::SqliteStore;
 use crate::store::timestamp::now_db;
 use crate::store::{NewUser, StoreError, StoredToken, User, UserUpdate};
 
-const USER_COLUMNS: &str = "u.id, u.password, u.last_login, u.is_superuser, u.username, \
+pub(super) const USER_COLUMNS: &str = "u.id, u.password, u.last_login, u.is_superuser, u.username, \
     u.first_name, u.last_name, u.email, u.is_staff, u.is_active, u.date_joined";
 
-fn user_from_row(row: &SqliteRow) -> Result<User, sqlx::Error> {
+pub(super) fn user_from_row(row: &SqliteRow) -> Result<User, sqlx::Error> {
     Ok(User {
         id: row.try_get("id")?,
         password: row.try_get("password")?,

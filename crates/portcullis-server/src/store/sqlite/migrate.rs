@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "resources",
         include_str!("migrations/0002_resources.sql"),
     ),
+    (3, "jwt", include_str!("migrations/0003_jwt.sql")),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS portcullis_migrations (

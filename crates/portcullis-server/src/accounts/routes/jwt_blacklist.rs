@@ -1,0 +1,75 @@
+//! `POST /api/token/blacklist/` (simplejwt's `TokenBlacklistView`): a client's logout. A valid
+//! refresh token is blacklisted by its `jti` → `{}`; a token already blacklisted is
+//! "Token is blacklisted" (401), any other invalid token simplejwt's 401.
+//!
+//! The token's user is not consulted: blacklisting only ever takes access away, so a client
+//! logging out the token of a since-deactivated account still gets its `{}`.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use super::field_info;
+use super::jwt_create::{allow_any, token_view_spec};
+use crate::auth::jwt::claims::user_id;
+use crate::auth::jwt::errors::TokenError;
+use crate::auth::jwt::now;
+use crate::auth::jwt::tokens::{self, TokenKind};
+use crate::http::ApiRequest;
+use crate::http::json::json_response;
+use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
+use crate::serializer::{CharField, Errors, root_object};
+
+pub struct JwtBlacklist;
+
+const SPEC: ViewSpec = token_view_spec("Token Blacklist", Throttle::Default);
+
+impl View for JwtBlacklist {
+    fn spec(&self) -> &ViewSpec {
+        &SPEC
+    }
+
+    fn check_permissions<'a>(&'a self, _req: &'a ApiRequest) -> CheckFuture<'a> {
+        allow_any()
+    }
+
+    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
+        Box::pin(async move {
+            let data = req.data()?;
+            let data = root_object(&data)?;
+            let mut errors = Errors::default();
+            let raw = errors.take(
+                "refresh",
+                CharField::default().validate(data, "refresh", false),
+            );
+            errors.check()?;
+            let raw = raw.and_then(|r| r.into_option()).unwrap_or_default();
+            let state = &req.state;
+            let now = now();
+            let token = tokens::validate(
+                state,
+                raw.as_bytes(),
+                TokenKind::Refresh,
+                now,
+                TokenError::on_token_view,
+            )
+            .await?;
+            let owner = token
+                .claims
+                .get(&state.jwt().config().user_id_claim)
+                .and_then(user_id);
+            // simplejwt's get_or_create: blacklisting twice at once is still one blacklisting.
+            state
+                .store()
+                .jwt_blacklist(&token.jti, owner, token.exp)
+                .await?;
+            tokens::purge_expired(state, now).await?;
+            Ok(json_response(StatusCode::OK, &json!({})))
+        })
+    }
+
+    fn metadata_actions(&self, _req: &ApiRequest) -> Option<Value> {
+        Some(json!({ "POST": {
+            "refresh": field_info("string", "Refresh", true, false, Value::Null),
+        }}))
+    }
+}

@@ -1,0 +1,102 @@
+//! `POST /auth/jwt/refresh/` (djoser) and `POST /api/token/refresh/` (simplejwt):
+//! `TokenRefreshView`. A refresh token → `{"access"}`, and with `rotate_refresh_tokens` also a
+//! new `"refresh"`; with `blacklist_after_rotation` the token given can never be used again
+//! ("Token is blacklisted"). The blacklisting and the recording of the new token are one
+//! transaction, so two concurrent refreshes with the same token cannot both succeed (simplejwt
+//! checks, then writes, and lets both through).
+//!
+//! Where simplejwt answers 500 — a refresh token whose user was deleted, or whose user id is not
+//! a number — Portcullis answers the 401 simplejwt gives an inactive user; a token without a user
+//! id, which simplejwt happily refreshes into more tokens without a user, is refused.
+
+use axum::http::StatusCode;
+use serde_json::{Map, Value, json};
+
+use super::field_info;
+use super::jwt_create::{allow_any, token_view_spec};
+use crate::auth::jwt::errors::{self as jwt_errors, TokenError};
+use crate::auth::jwt::now;
+use crate::auth::jwt::tokens::{self, TokenKind, TokenUser};
+use crate::http::ApiRequest;
+use crate::http::json::json_response;
+use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
+use crate::serializer::{CharField, Errors, root_object};
+
+pub struct JwtRefresh;
+
+const SPEC: ViewSpec = token_view_spec("Token Refresh", Throttle::Default);
+
+impl View for JwtRefresh {
+    fn spec(&self) -> &ViewSpec {
+        &SPEC
+    }
+
+    fn check_permissions<'a>(&'a self, _req: &'a ApiRequest) -> CheckFuture<'a> {
+        allow_any()
+    }
+
+    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
+        Box::pin(async move {
+            let data = req.data()?;
+            let data = root_object(&data)?;
+            let mut errors = Errors::default();
+            let raw = errors.take(
+                "refresh",
+                CharField::default().validate(data, "refresh", false),
+            );
+            errors.check()?;
+            let raw = raw.and_then(|r| r.into_option()).unwrap_or_default();
+            let state = &req.state;
+            let now = now();
+            let token = tokens::validate(
+                state,
+                raw.as_bytes(),
+                TokenKind::Refresh,
+                now,
+                TokenError::on_token_view,
+            )
+            .await?;
+            let user = match tokens::token_user(state, &token.claims).await? {
+                TokenUser::Active(user) => user,
+                TokenUser::NoClaim => return Err(jwt_errors::no_user_claim()),
+                TokenUser::NotFound | TokenUser::Inactive => {
+                    return Err(jwt_errors::no_active_account_for_token());
+                }
+                TokenUser::Revoked => return Err(TokenError::Blacklisted.on_token_view()),
+            };
+            let mut body = Map::new();
+            let access = tokens::access_from_refresh(state, &token.claims, now);
+            body.insert("access".into(), tokens::sign(state, &access)?.into());
+            let config = state.jwt().config();
+            if config.rotate_refresh_tokens {
+                let mut refresh = token.claims.clone();
+                tokens::rotate(state, &mut refresh, now);
+                let new_jti = refresh.str(&config.jti_claim).unwrap_or_default();
+                let new_exp = now.saturating_add_unsigned(config.refresh_token_lifetime);
+                let rotated = state
+                    .store()
+                    .jwt_rotate(
+                        (&token.jti, token.exp),
+                        (new_jti, new_exp),
+                        user.id,
+                        config.blacklist_after_rotation,
+                    )
+                    .await?;
+                if !rotated {
+                    // Another request rotated this very token since it was validated.
+                    return Err(TokenError::Blacklisted.on_token_view());
+                }
+                body.insert("refresh".into(), tokens::sign(state, &refresh)?.into());
+            }
+            tokens::purge_expired(state, now).await?;
+            Ok(json_response(StatusCode::OK, &Value::Object(body)))
+        })
+    }
+
+    fn metadata_actions(&self, _req: &ApiRequest) -> Option<Value> {
+        Some(json!({ "POST": {
+            "refresh": field_info("string", "Refresh", true, false, Value::Null),
+            "access": field_info("string", "Access", false, true, Value::Null),
+        }}))
+    }
+}

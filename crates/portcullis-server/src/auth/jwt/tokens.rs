@@ -1,0 +1,224 @@
+//! simplejwt's token classes: new tokens with its claims (`token_type`, `exp`, `iat`, `jti`,
+//! `user_id` as a string), an access token made from a refresh token, rotation, and
+//! `Token.__init__` + `Token.verify` for an encoded token of an expected type. Then what
+//! simplejwt leaves to each caller — finding the token's user — done the same way for every use
+//! of every token: the user must exist, be active, and not have revoked the token with its epoch.
+
+use serde_json::Value;
+
+use super::claims::{Claims, numeric_date, user_id};
+use super::errors::TokenError;
+use super::{EPOCH_CLAIM, codec};
+use crate::auth::token_key::fill_random;
+use crate::http::ApiError;
+use crate::state::AppState;
+use crate::store::User;
+
+/// simplejwt's token classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Access,
+    Refresh,
+    /// `UntypedToken` (the verify endpoint): any `token_type`, or none.
+    Untyped,
+}
+
+impl TokenKind {
+    pub fn type_name(self) -> &'static str {
+        match self {
+            TokenKind::Access => "access",
+            TokenKind::Refresh => "refresh",
+            TokenKind::Untyped => "untyped",
+        }
+    }
+}
+
+/// A token that passed `Token.verify`.
+#[derive(Debug, Clone)]
+pub struct Validated {
+    pub claims: Claims,
+    pub jti: String,
+    /// `exp`, in whole seconds.
+    pub exp: i64,
+}
+
+/// `uuid4().hex`: 32 lowercase hex digits, 122 of their bits random.
+pub fn new_jti() -> String {
+    let mut bytes = [0u8; 16];
+    fill_random(&mut bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    hex::encode(bytes)
+}
+
+fn lifetime(state: &AppState, kind: TokenKind) -> i64 {
+    let config = state.jwt().config();
+    let secs = match kind {
+        TokenKind::Refresh => config.refresh_token_lifetime,
+        _ => config.access_token_lifetime,
+    };
+    i64::try_from(secs).unwrap_or(i64::MAX)
+}
+
+/// A new token of `kind`: simplejwt's `Token()` (type, `exp`, `iat`, `jti`, in that order).
+fn new_claims(state: &AppState, kind: TokenKind, now: i64) -> Claims {
+    let config = state.jwt().config();
+    let mut claims = Claims::default();
+    claims.set(&config.token_type_claim, kind.type_name());
+    claims.set("exp", now.saturating_add(lifetime(state, kind)));
+    claims.set("iat", now);
+    claims.set(&config.jti_claim, new_jti());
+    claims
+}
+
+/// `RefreshToken.for_user(user)`, with the user's revocation epoch once it has one.
+pub fn refresh_for_user(state: &AppState, user_id: i64, epoch: i64, now: i64) -> Claims {
+    let mut claims = new_claims(state, TokenKind::Refresh, now);
+    claims.set(&state.jwt().config().user_id_claim, user_id.to_string());
+    if epoch != 0 {
+        claims.set(EPOCH_CLAIM, epoch);
+    }
+    claims
+}
+
+/// `RefreshToken.access_token`: a new access token carrying every claim of the refresh token
+/// but its type, `exp`, `jti` and `iat` (simplejwt's `no_copy_claims`).
+pub fn access_from_refresh(state: &AppState, refresh: &Claims, now: i64) -> Claims {
+    let config = state.jwt().config();
+    let mut access = new_claims(state, TokenKind::Access, now);
+    let no_copy = [
+        config.token_type_claim.as_str(),
+        "exp",
+        config.jti_claim.as_str(),
+        "jti",
+        "iat",
+    ];
+    for (name, value) in refresh.iter() {
+        if !no_copy.contains(&name) {
+            access.set(name, value.clone());
+        }
+    }
+    access
+}
+
+/// The rotation of `TokenRefreshSerializer`: the same token with a new `jti`, `exp` and `iat`.
+pub fn rotate(state: &AppState, refresh: &mut Claims, now: i64) {
+    let config = state.jwt().config();
+    refresh.set(&config.jti_claim, new_jti());
+    refresh.set(
+        "exp",
+        now.saturating_add(lifetime(state, TokenKind::Refresh)),
+    );
+    refresh.set("iat", now);
+}
+
+/// `str(token)`: the signed token.
+pub fn sign(state: &AppState, claims: &Claims) -> Result<String, ApiError> {
+    let jwt = state.jwt();
+    let keys = jwt
+        .keys()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no usable JWT signing key")))?;
+    codec::encode(claims, keys, jwt.config()).map_err(ApiError::internal)
+}
+
+/// `TokenClass(raw)`: decoded and verified as a token of `kind`, each failure shaped by
+/// `shape` (the token views' body or the `Bearer` body).
+pub async fn validate(
+    state: &AppState,
+    raw: &[u8],
+    kind: TokenKind,
+    now: i64,
+    shape: fn(TokenError) -> ApiError,
+) -> Result<Validated, ApiError> {
+    let jwt = state.jwt();
+    let config = jwt.config();
+    let keys = jwt.keys().ok_or_else(|| shape(TokenError::Invalid))?;
+    let claims = codec::decode(raw, keys, config, now).map_err(shape)?;
+    let jti = claims.str(&config.jti_claim).map(str::to_string);
+    if kind == TokenKind::Refresh {
+        // simplejwt's BlacklistMixin looks the jti up before anything else, unguarded: a refresh
+        // token without one is a 500 (KeyError) there, "Token has no id" here.
+        let jti = jti.as_deref().ok_or_else(|| shape(TokenError::NoId))?;
+        if state.store().jwt_is_blacklisted(jti).await? {
+            return Err(shape(TokenError::Blacklisted));
+        }
+    }
+    // `decode` refused a malformed `exp`; here only its absence is left (simplejwt requires it).
+    let exp = claims
+        .get("exp")
+        .and_then(numeric_date)
+        .ok_or_else(|| shape(TokenError::NoExp))?;
+    let jti = jti.ok_or_else(|| shape(TokenError::NoId))?;
+    if kind != TokenKind::Untyped {
+        match claims.get(&config.token_type_claim) {
+            None => return Err(shape(TokenError::NoType)),
+            Some(Value::String(t)) if t == kind.type_name() => {}
+            Some(_) => return Err(shape(TokenError::WrongType)),
+        }
+    }
+    Ok(Validated { claims, jti, exp })
+}
+
+/// What the store says about a token's user.
+#[derive(Debug)]
+pub enum TokenUser {
+    /// No usable user id claim.
+    NoClaim,
+    NotFound,
+    Inactive,
+    /// Issued before the user's current revocation epoch.
+    Revoked,
+    Active(User),
+}
+
+/// The token's user, checked on every use of every token.
+pub async fn token_user(state: &AppState, claims: &Claims) -> Result<TokenUser, ApiError> {
+    let config = state.jwt().config();
+    let Some(id) = claims.get(&config.user_id_claim).and_then(user_id) else {
+        return Ok(TokenUser::NoClaim);
+    };
+    let Some((user, epoch)) = state.store().jwt_user(id).await? else {
+        return Ok(TokenUser::NotFound);
+    };
+    if !user.is_active {
+        return Ok(TokenUser::Inactive);
+    }
+    let token_epoch = match claims.get(EPOCH_CLAIM) {
+        None => Some(0),
+        Some(value) => value.as_i64(),
+    };
+    if token_epoch != Some(epoch) {
+        return Ok(TokenUser::Revoked);
+    }
+    Ok(TokenUser::Active(user))
+}
+
+/// `TokenObtainPairSerializer`: a refresh token for the user, recorded as outstanding by its
+/// `jti`, and an access token made from it; `(refresh, access)`.
+pub async fn obtain_pair(
+    state: &AppState,
+    user_id: i64,
+    now: i64,
+) -> Result<(String, String), ApiError> {
+    let epoch = state.store().jwt_epoch(user_id).await?;
+    let refresh = refresh_for_user(state, user_id, epoch, now);
+    let access = access_from_refresh(state, &refresh, now);
+    let pair = (sign(state, &refresh)?, sign(state, &access)?);
+    let config = state.jwt().config();
+    let jti = refresh.str(&config.jti_claim).unwrap_or_default();
+    let exp = now.saturating_add(lifetime(state, TokenKind::Refresh));
+    state.store().jwt_outstand(jti, Some(user_id), exp).await?;
+    purge_expired(state, now).await?;
+    Ok(pair)
+}
+
+/// Delete up to a hundred records of tokens that expired (beyond the leeway): such a token is
+/// refused for its `exp` whether or not it is blacklisted.
+pub async fn purge_expired(state: &AppState, now: i64) -> Result<(), ApiError> {
+    let leeway = i64::try_from(state.jwt().config().leeway).unwrap_or(i64::MAX);
+    state
+        .store()
+        .jwt_purge_expired(now.saturating_sub(leeway), 100)
+        .await?;
+    Ok(())
+}

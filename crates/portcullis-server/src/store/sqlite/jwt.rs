@@ -1,0 +1,159 @@
+//! JWT revocation state on SQLite: refresh tokens by `jti` (outstanding, blacklisted) and the
+//! per-user revocation epoch. Every check-then-write runs on the single writer connection inside
+//! one statement or transaction, so two requests racing with the same refresh token cannot both
+//! rotate it.
+
+use sqlx::Row;
+
+use super::SqliteStore;
+use super::accounts::{USER_COLUMNS, user_from_row};
+use crate::store::timestamp::now_db;
+use crate::store::{StoreError, User};
+
+/// Record a refresh token; a `jti` already recorded keeps its row (simplejwt's
+/// `OutstandingToken.objects.get_or_create`). The user id is kept only if the user exists.
+const OUTSTAND: &str = "INSERT INTO jwt_refresh_token (jti, user_id, created_at, expires_at) \
+     VALUES (?, (SELECT id FROM auth_user WHERE id = ?), ?, ?) ON CONFLICT (jti) DO NOTHING";
+
+/// Blacklist a refresh token, recording it first if needed; changes no row when it was
+/// blacklisted already.
+const BLACKLIST: &str = "INSERT INTO jwt_refresh_token \
+     (jti, user_id, created_at, expires_at, blacklisted_at) \
+     VALUES (?, (SELECT id FROM auth_user WHERE id = ?), ?, ?, ?) \
+     ON CONFLICT (jti) DO UPDATE SET blacklisted_at = excluded.blacklisted_at \
+     WHERE blacklisted_at IS NULL";
+
+impl SqliteStore {
+    /// The user and its revocation epoch, in one read.
+    pub async fn jwt_user(&self, id: i64) -> Result<Option<(User, i64)>, StoreError> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, COALESCE(e.epoch, 0) AS jwt_epoch FROM auth_user u \
+             LEFT JOIN jwt_user_epoch e ON e.user_id = u.id WHERE u.id = ?"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        Ok(Some((user_from_row(&row)?, row.try_get("jwt_epoch")?)))
+    }
+
+    pub async fn jwt_epoch(&self, user_id: i64) -> Result<i64, StoreError> {
+        let epoch: Option<i64> =
+            sqlx::query_scalar("SELECT epoch FROM jwt_user_epoch WHERE user_id = ?")
+                .bind(user_id)
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(epoch.unwrap_or(0))
+    }
+
+    /// The user's next epoch; 0 if the user does not exist.
+    pub async fn jwt_bump_epoch(&self, user_id: i64) -> Result<i64, StoreError> {
+        let epoch: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO jwt_user_epoch (user_id, epoch) \
+             SELECT id, 1 FROM auth_user WHERE id = ? \
+             ON CONFLICT (user_id) DO UPDATE SET epoch = epoch + 1 RETURNING epoch",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.writer)
+        .await?;
+        Ok(epoch.unwrap_or(0))
+    }
+
+    pub async fn jwt_outstand(
+        &self,
+        jti: &str,
+        user_id: Option<i64>,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(OUTSTAND)
+            .bind(jti)
+            .bind(user_id)
+            .bind(now_db())
+            .bind(expires_at)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn jwt_is_blacklisted(&self, jti: &str) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM jwt_refresh_token WHERE jti = ? AND blacklisted_at IS NOT NULL",
+        )
+        .bind(jti)
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    /// Blacklist a refresh token; false if it was blacklisted already.
+    pub async fn jwt_blacklist(
+        &self,
+        jti: &str,
+        user_id: Option<i64>,
+        expires_at: i64,
+    ) -> Result<bool, StoreError> {
+        let now = now_db();
+        let done = sqlx::query(BLACKLIST)
+            .bind(jti)
+            .bind(user_id)
+            .bind(&now)
+            .bind(expires_at)
+            .bind(&now)
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// One rotation, atomically: blacklist the old refresh token (when `blacklist_old`) and
+    /// record the new one. False, with nothing written, if the old token was blacklisted by a
+    /// concurrent request in the meantime.
+    pub async fn jwt_rotate(
+        &self,
+        old: (&str, i64),
+        new: (&str, i64),
+        user_id: i64,
+        blacklist_old: bool,
+    ) -> Result<bool, StoreError> {
+        let now = now_db();
+        let mut tx = self.writer.begin().await?;
+        if blacklist_old {
+            let done = sqlx::query(BLACKLIST)
+                .bind(old.0)
+                .bind(user_id)
+                .bind(&now)
+                .bind(old.1)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+        }
+        sqlx::query(OUTSTAND)
+            .bind(new.0)
+            .bind(user_id)
+            .bind(&now)
+            .bind(new.1)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Delete at most `limit` records of tokens that expired before `before`.
+    pub async fn jwt_purge_expired(&self, before: i64, limit: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM jwt_refresh_token WHERE rowid IN \
+             (SELECT rowid FROM jwt_refresh_token WHERE expires_at < ? LIMIT ?)",
+        )
+        .bind(before)
+        .bind(limit)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected())
+    }
+}

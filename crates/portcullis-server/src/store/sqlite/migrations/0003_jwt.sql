@@ -1,0 +1,34 @@
+-- JWT revocation state (see auth/jwt/revoke.rs).
+--
+-- Refresh tokens are recorded by their `jti` and expiry only, never the token itself (simplejwt
+-- stores whole tokens in `token_blacklist_outstandingtoken`): one row per issued refresh token,
+-- `blacklisted_at` set once it may not be used again. Rows of expired tokens are purged in
+-- small batches (a token past its `exp` is refused whatever its row says).
+CREATE TABLE jwt_refresh_token (
+    jti VARCHAR(255) NOT NULL PRIMARY KEY,
+    user_id INTEGER NULL REFERENCES auth_user (id) ON DELETE CASCADE,
+    created_at DATETIME NOT NULL,
+    -- `exp`, in seconds since the Unix epoch.
+    expires_at INTEGER NOT NULL,
+    blacklisted_at DATETIME NULL
+);
+
+CREATE INDEX jwt_refresh_token_expires_at ON jwt_refresh_token (expires_at);
+CREATE INDEX jwt_refresh_token_user ON jwt_refresh_token (user_id);
+
+-- The per-user revocation epoch; no row is epoch 0.
+CREATE TABLE jwt_user_epoch (
+    user_id INTEGER NOT NULL PRIMARY KEY REFERENCES auth_user (id) ON DELETE CASCADE,
+    epoch INTEGER NOT NULL
+);
+
+-- Deactivating a user revokes its tokens, whoever deactivates it (an endpoint, the command
+-- line, or Django's admin on the same database), so that reactivating it later does not bring
+-- old tokens back to life.
+CREATE TRIGGER auth_user_deactivated_revokes_jwt
+AFTER UPDATE OF is_active ON auth_user
+WHEN OLD.is_active AND NOT NEW.is_active
+BEGIN
+    INSERT INTO jwt_user_epoch (user_id, epoch) VALUES (NEW.id, 1)
+    ON CONFLICT (user_id) DO UPDATE SET epoch = epoch + 1;
+END;
