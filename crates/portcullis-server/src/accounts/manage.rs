@@ -26,8 +26,8 @@ pub async fn create_superuser(
         None => portcullis_passwords::make_unusable_password(),
     };
     let user = NewUser {
-        username: username.to_string(),
-        email: email.to_string(),
+        username: unicode_normalization::UnicodeNormalization::nfkc(username).collect(),
+        email: super::user_fields::normalize_email(email),
         password: encoded,
         is_staff: true,
         is_superuser: true,

@@ -24,6 +24,7 @@ pub fn routes(mut r: Routes, config: &Config) -> Routes {
     use routes::*;
     r = r
         .route("/api-token-auth/", route(obtain_token::ObtainAuthToken))
+        .route("/auth/", route(auth_root::AuthRoot))
         .route("/auth/token/login/", route(token_login::TokenLogin))
         .route("/auth/token/login", route(token_login::TokenLogin))
         .route("/auth/token/logout/", route(token_logout::TokenLogout))

@@ -2,6 +2,7 @@
 //! unique, at most 150 characters) and `email` (optional, blank allowed, at most 254).
 
 use serde_json::{Map, Value};
+use unicode_normalization::UnicodeNormalization;
 
 use super::validators::{EMAIL_MESSAGE, USERNAME_MESSAGE, valid_email, valid_username};
 use crate::http::ApiError;
@@ -39,7 +40,13 @@ pub async fn new_username(
     data: &Map<String, Value>,
 ) -> Result<Result<String, Vec<String>>, ApiError> {
     let username = match CharField::default().validate(data, "username", false) {
-        Ok(present) => present.into_option().unwrap_or_default(),
+        // Django's `normalize_username` (NFKC) runs when the user is created; doing it before
+        // the checks also makes "ｆｕｌｌ" collide with an existing "full" as a clear 400.
+        Ok(present) => present
+            .into_option()
+            .unwrap_or_default()
+            .nfkc()
+            .collect::<String>(),
         Err(errors) => return Ok(Err(errors)),
     };
     let mut errors = Vec::new();
@@ -60,3 +67,12 @@ pub async fn new_username(
 }
 
 pub const TAKEN: &str = "A user with that username already exists.";
+
+/// Django's `BaseUserManager.normalize_email`, applied when a user is created (not on later
+/// updates): the domain part lowercased, the local part kept as sent.
+pub fn normalize_email(email: &str) -> String {
+    match email.trim().rsplit_once('@') {
+        Some((name, domain)) => format!("{name}@{}", domain.to_lowercase()),
+        None => email.to_string(),
+    }
+}

@@ -124,9 +124,7 @@ impl MemoryCounters {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if !inner.logs.contains_key(key) {
             inner.inserts_since_sweep += 1;
-            if inner.logs.len() >= self.max_keys
-                || inner.inserts_since_sweep >= self.max_keys / 4 + 1
-            {
+            if inner.logs.len() >= self.max_keys || inner.inserts_since_sweep > self.max_keys / 4 {
                 sweep(&mut inner.logs, now, self.max_keys);
                 inner.inserts_since_sweep = 0;
             }

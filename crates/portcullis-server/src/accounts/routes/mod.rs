@@ -1,5 +1,6 @@
 //! One file per endpoint of DRF's authtoken, djoser and simplejwt.
 
+pub mod auth_root;
 pub mod jwt_blacklist;
 pub mod jwt_create;
 pub mod jwt_refresh;

@@ -93,7 +93,7 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
             "validated fields missing"
         )));
     };
-    let email = email.flatten().unwrap_or_default();
+    let email = user_fields::normalize_email(&email.flatten().unwrap_or_default());
     let attributes = portcullis_passwords::validation::UserAttributes {
         username: &username,
         first_name: "",

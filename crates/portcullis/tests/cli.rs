@@ -1,0 +1,306 @@
+//! The `portcullis` binary end to end, each test in a fresh working directory (where the default
+//! configuration keeps `portcullis.sqlite3` and `portcullis.secret`): `migrate`,
+//! `createsuperuser --noinput`, `token create`, `changepassword` with answers on stdin, `check`
+//! on a bad configuration, and `serve` answering real HTTP.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const ADMIN_PASSWORD: &str = "admin-pass-123";
+
+/// The binary in `dir`, with no `PORTCULLIS_*` variable inherited from the test's environment.
+fn portcullis(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_portcullis"));
+    command.current_dir(dir).env("PORTCULLIS_LOG", "warn");
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("PORTCULLIS_") && key != "PORTCULLIS_LOG" {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    portcullis(dir).args(args).output().unwrap()
+}
+
+/// Run with `input` piped to standard input.
+fn run_with_input(dir: &Path, args: &[&str], input: &str) -> Output {
+    let mut child = portcullis(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn create_admin(dir: &Path) {
+    let output = portcullis(dir)
+        .args(["createsuperuser", "--noinput", "--username", "admin"])
+        .args(["--email", "admin@example.com"])
+        .env("PORTCULLIS_SUPERUSER_PASSWORD", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "Superuser created successfully.\n");
+}
+
+/// The key of "Generated token <key> for user admin".
+fn token_create(dir: &Path, args: &[&str]) -> String {
+    let output = run(dir, &[&["token", "create", "admin"], args].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let key = text
+        .strip_prefix("Generated token ")
+        .and_then(|rest| rest.strip_suffix(" for user admin\n"))
+        .unwrap_or_else(|| panic!("unexpected output: {text:?}"));
+    assert_eq!(key.len(), 40, "{key}");
+    assert!(key.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')));
+    key.to_string()
+}
+
+#[test]
+fn migrate_applies_once_then_has_nothing_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = run(dir.path(), &["migrate"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let text = stdout(&first);
+    assert!(text.starts_with("Operations to perform:\n"), "{text}");
+    assert!(text.contains("  Applying 0001_accounts... OK\n"), "{text}");
+    assert!(dir.path().join("portcullis.sqlite3").exists());
+
+    let second = run(dir.path(), &["migrate"]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert_eq!(
+        stdout(&second),
+        "Operations to perform:\n  No migrations to apply.\n"
+    );
+}
+
+#[test]
+fn createsuperuser_noinput_and_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    create_admin(dir.path());
+
+    let again = portcullis(dir.path())
+        .args(["createsuperuser", "--noinput", "--username", "admin"])
+        .env("PORTCULLIS_SUPERUSER_PASSWORD", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("That username is already taken."));
+    let nameless = run(dir.path(), &["createsuperuser", "--noinput"]);
+    assert!(!nameless.status.success());
+    assert!(stderr(&nameless).contains("You must use --username with --noinput."));
+
+    let key = token_create(dir.path(), &[]);
+    assert_eq!(token_create(dir.path(), &[]), key);
+    let reset = token_create(dir.path(), &["--reset"]);
+    assert_ne!(reset, key);
+    assert_eq!(token_create(dir.path(), &[]), reset);
+
+    let ghost = run(dir.path(), &["token", "create", "ghost"]);
+    assert!(!ghost.status.success());
+    assert!(stderr(&ghost).contains("user 'ghost' does not exist"));
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let secret = std::fs::metadata(dir.path().join("portcullis.secret")).unwrap();
+        assert_eq!(secret.permissions().mode() & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn changepassword_reads_its_answers_from_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    create_admin(dir.path());
+
+    // A mismatch, then a password Django's validators refuse, then a good one.
+    let answers = "Fresh-Pass-2024!\nother\n123\n123\nFresh-Pass-2024!\nFresh-Pass-2024!\n";
+    let output = run_with_input(dir.path(), &["changepassword", "admin"], answers);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "Changing password for user 'admin'\nPassword changed successfully for user 'admin'\n"
+    );
+    let err = stderr(&output);
+    assert!(
+        err.contains("Passwords do not match. Please try again."),
+        "{err}"
+    );
+    assert!(err.contains("This password is too short."), "{err}");
+    assert!(err.contains("This password is entirely numeric."), "{err}");
+
+    let three_misses = "a1\nb2\nc3\nd4\ne5\nf6\n";
+    let output = run_with_input(dir.path(), &["changepassword", "admin"], three_misses);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("Aborting password change for user 'admin' after 3 attempts"));
+
+    let ghost = run_with_input(dir.path(), &["changepassword", "ghost"], answers);
+    assert!(!ghost.status.success());
+    assert!(stderr(&ghost).contains("user 'ghost' does not exist"));
+}
+
+#[test]
+fn check_names_the_bad_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = run(dir.path(), &["check"]);
+    assert!(good.status.success(), "{}", stderr(&good));
+    assert!(stdout(&good).contains("System check identified no issues (0 silenced)."));
+
+    let output = portcullis(dir.path())
+        .arg("check")
+        .env("PORTCULLIS_BIND", "nonsense")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(err.contains("invalid configuration"), "{err}");
+    assert!(
+        err.contains("bind: \"nonsense\" is not an address"),
+        "{err}"
+    );
+
+    let output = portcullis(dir.path())
+        .arg("check")
+        .env("PORTCULLIS_PAGE_SIZE", "0")
+        .env("PORTCULLIS_SECRET_KEY", "short")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(
+        err.contains("page_size: must be between 1 and 1000"),
+        "{err}"
+    );
+    assert!(
+        err.contains("secret_key: must be at least 32 characters long"),
+        "{err}"
+    );
+
+    let unknown = portcullis(dir.path())
+        .arg("check")
+        .env("PORTCULLIS_NO_SUCH_KEY", "1")
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(
+        stderr(&unknown).contains("no_such_key"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+/// Kills the server even when an assertion fails first.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// One HTTP/1.1 exchange over a fresh connection; the raw response.
+fn http(port: u16, request: &str) -> std::io::Result<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    stream.write_all(request.as_bytes())?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    Ok(response)
+}
+
+#[test]
+fn serve_answers_real_http() {
+    let dir = tempfile::tempdir().unwrap();
+    create_admin(dir.path());
+    let key = token_create(dir.path(), &[]);
+    let new_password = "Fresh-Pass-2024!";
+    let answers = format!("{new_password}\n{new_password}\n");
+    let changed = run_with_input(dir.path(), &["changepassword", "admin"], &answers);
+    assert!(changed.status.success(), "{}", stderr(&changed));
+
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let bind = format!("127.0.0.1:{port}");
+    let _server = Server(
+        portcullis(dir.path())
+            .args(["serve", "--bind", &bind])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+
+    let me = "GET /auth/users/me/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let anonymous = loop {
+        match http(port, me) {
+            Ok(response) => break response,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            Err(e) => panic!("serve never answered on {bind}: {e}"),
+        }
+    };
+    assert!(anonymous.starts_with("HTTP/1.1 401"), "{anonymous}");
+    assert!(
+        anonymous
+            .to_ascii_lowercase()
+            .contains("www-authenticate: token")
+    );
+    assert!(anonymous.ends_with("{\"detail\":\"Authentication credentials were not provided.\"}"));
+
+    let login = |password: &str| {
+        let body = format!("{{\"username\":\"admin\",\"password\":\"{password}\"}}");
+        let request = format!(
+            "POST /api-token-auth/ HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        http(port, &request).unwrap()
+    };
+    let old = login(ADMIN_PASSWORD);
+    assert!(old.starts_with("HTTP/1.1 400"), "{old}");
+    let response = login(new_password);
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.ends_with(&format!("{{\"token\":\"{key}\"}}")),
+        "{response}"
+    );
+
+    let authed = format!(
+        "GET /auth/users/me/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+         Authorization: Token {key}\r\n\r\n"
+    );
+    let response = http(port, &authed).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"username\":\"admin\""), "{response}");
+    assert!(
+        response.contains("\"email\":\"admin@example.com\""),
+        "{response}"
+    );
+}
