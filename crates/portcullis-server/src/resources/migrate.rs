@@ -287,6 +287,22 @@ async fn plan_resource(
                 statements.push(format!("ALTER TABLE {} ADD COLUMN {}", quote(table), column.definition));
                 outcome.applied.push(format!("Add field {} to {}", column.name, resource.name));
             }
+            Some(existing) if existing.name != "id" && existing.sql_type == column.sql_type
+                && existing.not_null != column.not_null =>
+            {
+                // Only the nullability changes: no stored value is converted, so this is not
+                // destructive. Tightening is impossible while a row holds a null, whatever is
+                // allowed: no value can be made up for it.
+                if column.not_null && has_nulls(store, table, &column.name).await? {
+                    outcome.refused.push(format!(
+                        "resource {}, field {}: the column holds nulls and would no longer accept them; set a value in those rows first, or keep null = true",
+                        resource.name, column.name
+                    ));
+                } else {
+                    rebuild = true;
+                    outcome.applied.push(format!("Alter field {} of {}", column.name, resource.name));
+                }
+            }
             Some(existing) if retyped(existing, column) => {
                 if store.has_data(table, Some(&column.name)).await? && !allow_destructive {
                     outcome.refused.push(format!(
@@ -341,6 +357,16 @@ async fn plan_resource(
     }
     let _ = dropped;
     Ok(())
+}
+
+/// Does `column` of `table` hold a null in some row?
+async fn has_nulls(store: &Store, table: &str, column: &str) -> Result<bool, StoreError> {
+    use sea_query::ExprTrait;
+    let mut q = sea_query::Query::select();
+    q.from(table.to_string())
+        .expr(sea_query::Expr::cust("COUNT(*)"))
+        .and_where(sea_query::Expr::col(column.to_string()).is_null());
+    Ok(store.count_rows(&q).await? > 0)
 }
 
 fn retyped(existing: &ColumnInfo, wanted: &Column) -> bool {

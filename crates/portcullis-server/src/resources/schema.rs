@@ -342,10 +342,22 @@ impl RawResource {
             match raw.check() {
                 Ok(field) => {
                     let reserved = ["id", "created_at", "updated_at"];
+                    let same_column = fields
+                        .iter()
+                        .find(|f: &&Field| f.column() == field.column());
                     if reserved.contains(&field.name.as_str())
                         || fields.iter().any(|f: &Field| f.name == field.name)
                     {
                         bad(format!("field {}: the name is already taken", field.name));
+                    } else if let Some(other) = same_column {
+                        // A reference `parent` lives in `parent_id`: a field of that name would
+                        // make CREATE TABLE fail at migrate time, far from the cause.
+                        bad(format!(
+                            "field {}: its column \"{}\" is already the column of field {}",
+                            field.name,
+                            field.column(),
+                            other.name
+                        ));
                     } else {
                         fields.push(field);
                     }
@@ -499,6 +511,10 @@ impl RawField {
                 "max_length, min_length and blank apply to string and text fields only".into(),
             );
         }
+        // Validation reads choices for text only; elsewhere they would be shown, not enforced.
+        if !self.choices.is_empty() && !textual {
+            return fail("choices apply to string and text fields only".into());
+        }
         if (self.min.is_some() || self.max.is_some())
             && !matches!(kind, FieldKind::Integer | FieldKind::Float)
         {
@@ -550,7 +566,7 @@ impl RawField {
         let required = self.required.unwrap_or(
             default.is_none() && !self.blank && !self.null && kind != FieldKind::Boolean,
         );
-        Ok(Field {
+        let mut field = Field {
             label: self.label.unwrap_or_else(|| label_of(&self.name)),
             name: self.name,
             kind,
@@ -569,7 +585,16 @@ impl RawField {
             max: self.max,
             to: self.to,
             on_delete,
-        })
+        };
+        // A default the field itself would refuse (an integer "many", a date "31/01/2025")
+        // would be written as is and break every later read of the row: refuse it here, and
+        // keep it in its stored form.
+        if let Some(default) = field.default.take() {
+            let checked =
+                super::values::checked_default(&field, &default).map_err(|why| (name, why))?;
+            field.default = Some(checked);
+        }
+        Ok(field)
     }
 }
 

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::schema::{Field, FieldKind};
+use super::temporal::{parse_date, parse_datetime};
 use crate::serializer::char_field::python_str;
 use crate::store::Cell;
 use crate::store::timestamp::{to_db, to_drf};
@@ -80,7 +81,7 @@ pub fn validate(
         FieldKind::String | FieldKind::Text => text(field, value),
         FieldKind::Integer => integer(field, value),
         FieldKind::Float => float(field, value),
-        FieldKind::Boolean => boolean(value),
+        FieldKind::Boolean => boolean(field, value),
         FieldKind::Date => date(value),
         FieldKind::DateTime => datetime(value),
         FieldKind::Json => Ok(Outcome::Value(Typed::Text(value.to_string()))),
@@ -154,6 +155,17 @@ fn bounds(field: &Field, n: f64, shown: impl Fn(f64) -> String) -> Vec<String> {
     errors
 }
 
+/// A bound as Django's validator shows it. The schema's `min = 0` reaches here as 0.0, but
+/// the Django model it mirrors holds `MinValueValidator(0)`: "greater than or equal to 0.", not
+/// "0.0."; a fractional bound shows as Python prints a float (`1000.5`).
+pub fn shown_bound(bound: f64) -> String {
+    if bound.fract() == 0.0 && bound.abs() < 1e15 {
+        format!("{}", bound as i64)
+    } else {
+        format!("{bound:?}")
+    }
+}
+
 fn integer(field: &Field, value: &Value) -> Result<Outcome, Vec<String>> {
     let invalid = || vec!["A valid integer is required.".to_string()];
     let n: i64 = match value {
@@ -173,7 +185,7 @@ fn integer(field: &Field, value: &Value) -> Result<Outcome, Vec<String>> {
         }
         _ => return Err(invalid()),
     };
-    let errors = bounds(field, n as f64, |b| format!("{}", b as i64));
+    let errors = bounds(field, n as f64, shown_bound);
     if errors.is_empty() {
         Ok(Outcome::Value(Typed::Int(n)))
     } else {
@@ -193,6 +205,8 @@ fn float(field: &Field, value: &Value) -> Result<Outcome, Vec<String>> {
     let invalid = || vec!["A valid number is required.".to_string()];
     let f = match value {
         Value::Number(n) => n.as_f64().ok_or_else(invalid)?,
+        // Python's float(True) is 1.0, and DRF's FloatField calls float() on the input.
+        Value::Bool(b) => f64::from(u8::from(*b)),
         Value::String(s) => {
             if s.chars().count() > 1000 {
                 return Err(vec!["String value too large.".into()]);
@@ -204,7 +218,7 @@ fn float(field: &Field, value: &Value) -> Result<Outcome, Vec<String>> {
     if !f.is_finite() {
         return Err(invalid());
     }
-    let errors = bounds(field, f, |b| format!("{b:?}"));
+    let errors = bounds(field, f, shown_bound);
     if errors.is_empty() {
         Ok(Outcome::Value(Typed::Real(f)))
     } else {
@@ -212,20 +226,20 @@ fn float(field: &Field, value: &Value) -> Result<Outcome, Vec<String>> {
     }
 }
 
-/// DRF's `BooleanField`: its TRUE_VALUES and FALSE_VALUES.
-fn boolean(value: &Value) -> Result<Outcome, Vec<String>> {
-    const TRUE: &[&str] = &[
-        "t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1",
-    ];
-    const FALSE: &[&str] = &[
-        "f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "0",
-    ];
-    let b = match value {
-        Value::Bool(b) => Some(*b),
-        Value::Number(n) if n.as_f64() == Some(1.0) => Some(true),
-        Value::Number(n) if n.as_f64() == Some(0.0) => Some(false),
-        Value::String(s) if TRUE.contains(&s.as_str()) => Some(true),
-        Value::String(s) if FALSE.contains(&s.as_str()) => Some(false),
+/// DRF's `BooleanField`: its TRUE_VALUES and FALSE_VALUES, compared with text lowercased
+/// (DRF 3.15+ lowercases, so "tRuE" is true), and its NULL_VALUES ("null", "") for a nullable
+/// field.
+fn boolean(field: &Field, value: &Value) -> Result<Outcome, Vec<String>> {
+    const TRUE: &[&str] = &["t", "y", "yes", "true", "on", "1"];
+    const FALSE: &[&str] = &["f", "n", "no", "false", "off", "0"];
+    let lowered = value.as_str().map(str::to_lowercase);
+    let b = match (value, lowered.as_deref()) {
+        (Value::Bool(b), _) => Some(*b),
+        (Value::Number(n), _) if n.as_f64() == Some(1.0) => Some(true),
+        (Value::Number(n), _) if n.as_f64() == Some(0.0) => Some(false),
+        (_, Some(s)) if TRUE.contains(&s) => Some(true),
+        (_, Some(s)) if FALSE.contains(&s) => Some(false),
+        (_, Some("null" | "")) if field.null => return Ok(Outcome::Value(Typed::Null)),
         _ => None,
     };
     match b {
@@ -234,23 +248,24 @@ fn boolean(value: &Value) -> Result<Outcome, Vec<String>> {
     }
 }
 
+/// DRF's `DateField`: Django's `parse_date` on the text as sent. A datetime's text is just a
+/// wrongly formatted date (DRF's "Expected a date but got a datetime." is only for Python
+/// datetime objects, which JSON cannot carry).
 fn date(value: &Value) -> Result<Outcome, Vec<String>> {
     let wrong =
         || vec!["Date has wrong format. Use one of these formats instead: YYYY-MM-DD.".to_string()];
     let Value::String(s) = value else {
         return Err(wrong());
     };
+    let d = parse_date(s).ok_or_else(wrong)?;
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    if s.len() > 10 && time::Date::parse(&s[..10], &format).is_ok() && s.as_bytes()[10] == b'T' {
-        return Err(vec!["Expected a date but got a datetime.".into()]);
-    }
-    let d = time::Date::parse(s.trim(), &format).map_err(|_| wrong())?;
     Ok(Outcome::Value(Typed::Text(
         d.format(&format).unwrap_or_default(),
     )))
 }
 
-/// Django's `parse_datetime` (ISO 8601; a naive time is taken as UTC, the server's zone).
+/// DRF's `DateTimeField`: Django's `parse_datetime` (a naive time is taken as UTC, the
+/// server's zone), stored in UTC.
 fn datetime(value: &Value) -> Result<Outcome, Vec<String>> {
     let wrong = || {
         vec!["Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].".to_string()]
@@ -258,24 +273,8 @@ fn datetime(value: &Value) -> Result<Outcome, Vec<String>> {
     let Value::String(s) = value else {
         return Err(wrong());
     };
-    let s = s.trim();
-    let parsed = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-        .or_else(|_| {
-            time::OffsetDateTime::parse(
-                &format!("{s}Z"),
-                &time::format_description::well_known::Rfc3339,
-            )
-        })
-        .or_else(|_| {
-            time::OffsetDateTime::parse(
-                &format!("{s}:00Z"),
-                &time::format_description::well_known::Rfc3339,
-            )
-        })
-        .map_err(|_| wrong())?;
-    Ok(Outcome::Value(Typed::Text(to_db(
-        parsed.to_offset(time::UtcOffset::UTC),
-    ))))
+    let parsed = parse_datetime(s).ok_or_else(wrong)?;
+    Ok(Outcome::Value(Typed::Text(to_db(parsed))))
 }
 
 /// DRF's `PrimaryKeyRelatedField` input: an integer id (or its string form).
@@ -294,6 +293,24 @@ fn reference(value: &Value) -> Result<Outcome, Vec<String>> {
             )])
         }
     }
+}
+
+/// A schema default, checked as the field checks the same input, in the form it is stored in
+/// (`"2025-1-5"` → `"2025-01-05"`, a datetime in UTC, a boolean `"yes"` → `true`). Text and
+/// JSON defaults are kept exactly as written: a model default is not trimmed.
+pub fn checked_default(field: &Field, default: &Value) -> Result<Value, String> {
+    let mut data = Map::new();
+    data.insert(field.name.clone(), default.clone());
+    let outcome = validate(field, &data, false, false)
+        .map_err(|messages| format!("default {default}: {}", messages.join(" ")))?;
+    Ok(match (outcome, field.kind) {
+        (Outcome::Value(Typed::Int(i)), FieldKind::Boolean) => json!(i != 0),
+        (Outcome::Value(Typed::Int(i)), _) | (Outcome::Reference(i), _) => json!(i),
+        (Outcome::Value(Typed::Real(f)), _) => json!(f),
+        (Outcome::Value(Typed::Text(t)), FieldKind::Date | FieldKind::DateTime) => json!(t),
+        (Outcome::Value(Typed::Null), _) => Value::Null,
+        _ => default.clone(),
+    })
 }
 
 /// The message for a reference to a row that does not exist or is not visible.
@@ -394,7 +411,9 @@ mod tests {
         assert!(check(&d, json!("31/01/2025")).is_err());
         assert_eq!(
             check(&d, json!("2025-01-31T10:00:00Z")),
-            Err(vec!["Expected a date but got a datetime.".into()])
+            Err(vec![
+                "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.".into()
+            ])
         );
         let t = field("datetime", "");
         assert_eq!(

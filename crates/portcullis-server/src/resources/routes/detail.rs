@@ -134,17 +134,31 @@ impl DetailView {
             || ApiError::NotFound(format!("No {} matches the given query.", resource.label));
         // Django casts the lookup to an integer: text that is no integer is a plain 404, an
         // integer beyond 64 bits simply matches nothing.
-        let trimmed = raw.trim();
-        let digits = trimmed.strip_prefix(['-', '+']).unwrap_or(trimmed);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ApiError::not_found());
-        }
-        let id: i64 = trimmed.parse().map_err(|_| missing())?;
+        let id = python_int(raw)
+            .ok_or_else(ApiError::not_found)?
+            .ok_or_else(missing)?;
         let row = rows::find(&req.state, resource, id, req.user(), true)
             .await?
             .ok_or_else(missing)?;
         Ok((id, row))
     }
+}
+
+/// Python's `int(text)`, which Django applies to the pk of a URL: surrounding whitespace, a
+/// sign, and single underscores between digits (`1_000` is 1000; the reference answers
+/// `/api/notes/1_0/` with "No Note matches", not "Not found."). `None`: not an integer;
+/// `Some(None)`: an integer beyond 64 bits.
+fn python_int(text: &str) -> Option<Option<i64>> {
+    let text = text.trim();
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let well_formed = !digits.is_empty()
+        && digits
+            .split('_')
+            .all(|group| !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit()));
+    if !well_formed {
+        return None;
+    }
+    Some(text.replace('_', "").parse::<i64>().ok())
 }
 
 async fn update(req: &ApiRequest, resource: &Resource, id: i64) -> Result<Response, ApiError> {

@@ -3,7 +3,7 @@
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
-use sea_query::{Expr, ExprTrait, Query};
+use sea_query::Query;
 use serde_json::{Value, json};
 
 use super::{input, metadata, resource_of};
@@ -12,7 +12,7 @@ use crate::http::json::json_response;
 use crate::http::pagination::{page_for, paginated};
 use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
-use crate::resources::schema::{FieldKind, Resource};
+use crate::resources::schema::Resource;
 use crate::resources::{query, rows};
 use crate::store::timestamp::now_db;
 
@@ -80,30 +80,13 @@ impl View for ListView {
 
 async fn list(req: &ApiRequest, resource: &Resource) -> Result<Response, ApiError> {
     let state = &req.state;
-    let mut conditions = Vec::new();
-    if let Some(c) = query::visibility(resource, req.user()) {
-        conditions.push(c);
-    }
-    conditions.extend(filters(req, resource)?);
-    let terms = query::search_terms(&req.query("search").unwrap_or_default());
-    if let Some(c) = query::search(resource, &terms) {
-        conditions.push(c);
-    }
-    let mut count = query::count(resource);
-    for c in &conditions {
-        count.cond_where(c.clone());
-    }
+    let (count, mut select) = query::list_statements(resource, req.user(), |name| req.query(name))?;
     let total = state.store().count_rows(&count).await?;
     let page = page_for(
         req.query("page").as_deref(),
         total,
         page_size(req, resource),
     )?;
-    let mut select = query::select(resource);
-    for c in conditions {
-        select.cond_where(c);
-    }
-    query::order(&mut select, resource, &ordering(req, resource));
     select.limit(page.size).offset(page.offset());
     let found = state
         .store()
@@ -136,72 +119,6 @@ fn page_size(req: &ApiRequest, resource: &Resource) -> u64 {
             .map_or(n, |max| Ord::min(n, u64::from(max))),
         None => default,
     }
-}
-
-/// DRF's `OrderingFilter`: the valid terms of `?ordering=`, else the default ordering. The id
-/// breaks ties so that pages never overlap.
-fn ordering(req: &ApiRequest, resource: &Resource) -> Vec<(String, bool)> {
-    let requested: Vec<(String, bool)> = req
-        .query("ordering")
-        .map(|raw| {
-            raw.split(',')
-                .map(str::trim)
-                .filter_map(|term| {
-                    let (name, desc) = term.strip_prefix('-').map_or((term, false), |n| (n, true));
-                    resource
-                        .ordering_fields
-                        .iter()
-                        .any(|f| f == name)
-                        .then(|| resource.column_of(name).map(|c| (c, desc)))
-                        .flatten()
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut terms = if requested.is_empty() {
-        resource.ordering.clone()
-    } else {
-        requested
-    };
-    if !terms.iter().any(|(c, _)| c == "id") {
-        terms.push(("id".into(), false));
-    }
-    terms
-}
-
-/// Exact filters on the declared `filter_fields`. A boolean takes true/1 or false/0 in any case
-/// (other values are ignored, as the reference app does); other types must parse.
-fn filters(req: &ApiRequest, resource: &Resource) -> Result<Vec<sea_query::Cond>, ApiError> {
-    let table = resource.table().to_string();
-    let mut out = Vec::new();
-    for name in &resource.filter_fields {
-        let Some(raw) = req.query(name) else { continue };
-        let column = resource.column_of(name).unwrap_or_else(|| name.clone());
-        let col = Expr::col((table.clone(), column));
-        let kind = resource
-            .field(name)
-            .map(|f| f.kind)
-            .unwrap_or(FieldKind::Integer);
-        let bad = |m: &str| ApiError::field(name, m);
-        let cond = match kind {
-            FieldKind::Boolean => match raw.trim().to_lowercase().as_str() {
-                "true" | "1" => col.eq(true),
-                "false" | "0" => col.eq(false),
-                _ => continue,
-            },
-            FieldKind::Integer | FieldKind::Owner | FieldKind::Reference => col.eq(raw
-                .trim()
-                .parse::<i64>()
-                .map_err(|_| bad("Enter a whole number."))?),
-            FieldKind::Float => col.eq(raw
-                .trim()
-                .parse::<f64>()
-                .map_err(|_| bad("Enter a number."))?),
-            _ => col.eq(raw),
-        };
-        out.push(sea_query::Cond::all().add(cond));
-    }
-    Ok(out)
 }
 
 async fn create(req: &ApiRequest, resource: &Resource) -> Result<Response, ApiError> {

@@ -13,6 +13,16 @@ fn info(kind: &str, required: bool, read_only: bool, label: &str) -> Map<String,
     m
 }
 
+/// A numeric bound as Django's validator holds it: the schema's `max = 5` is the integer 5 in
+/// the model DRF reads (shown as `5`, not `5.0`); a fractional bound stays a float.
+fn bound(value: f64) -> Value {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        json!(value as i64)
+    } else {
+        json!(value)
+    }
+}
+
 pub fn serializer_info(resource: &Resource) -> Value {
     let mut fields = Map::new();
     fields.insert(
@@ -32,19 +42,24 @@ pub fn serializer_info(resource: &Resource) -> Value {
             FieldKind::Owner | FieldKind::Reference => "field",
         };
         let mut m = info(kind, field.required, field.read_only, &field.label);
-        if let Some(max) = field.max_length {
-            m.insert("max_length".into(), json!(max));
-        }
-        if let Some(min) = field.min_length {
-            m.insert("min_length".into(), json!(min));
-        }
-        if let Some(max) = field.max {
-            m.insert("max_value".into(), json!(max));
+        // DRF's ModelSerializer turns a CharField with choices into a ChoiceField, which has
+        // no length limits to show.
+        if field.choices.is_empty() {
+            if let Some(max) = field.max_length {
+                m.insert("max_length".into(), json!(max));
+            }
+            if let Some(min) = field.min_length {
+                m.insert("min_length".into(), json!(min));
+            }
         }
         if let Some(min) = field.min {
-            m.insert("min_value".into(), json!(min));
+            m.insert("min_value".into(), bound(min));
         }
-        if !field.choices.is_empty() {
+        if let Some(max) = field.max {
+            m.insert("max_value".into(), bound(max));
+        }
+        // SimpleMetadata lists choices for writable fields only.
+        if !field.choices.is_empty() && !field.read_only {
             let choices: Vec<Value> = field
                 .choices
                 .iter()
