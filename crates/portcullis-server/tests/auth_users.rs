@@ -343,10 +343,17 @@ async fn registration_normalizes_the_username_to_nfkc_as_django_does() {
     // Django's normalize_username: compatibility characters become their plain forms, so a
     // look-alike of an existing name is refused rather than stored beside it.
     let app = TestApp::new().await;
-    let res = register_raw(&app, json!({ "username": "ｆｕｌｌ", "password": PASSWORD })).await;
+    let res = register_raw(
+        &app,
+        json!({ "username": "ｆｕｌｌ", "password": PASSWORD }),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::CREATED);
     assert_eq!(res.json["username"], "full");
     let again = register_raw(&app, json!({ "username": "full", "password": PASSWORD })).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
-    assert_eq!(again.json, json!({ "username": ["A user with that username already exists."] }));
+    assert_eq!(
+        again.json,
+        json!({ "username": ["A user with that username already exists."] })
+    );
 }
