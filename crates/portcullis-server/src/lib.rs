@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod admin;
 pub mod auth;
 pub mod config;
 pub mod http;
@@ -24,6 +25,7 @@ pub fn app(state: AppState) -> Router {
     let routes = http::routing::Routes::default();
     let routes = accounts::routes(routes, state.config());
     let routes = resources::routes::routes(routes, state.schema());
+    let routes = admin::routes(routes);
     let routes = web::routes(routes);
     let (router, table) = routes.finish();
     http::middleware::wrap(router, table, state)

@@ -2,6 +2,7 @@
 //! embedded default; a PostgreSQL side will be a second variant with its own migrations, so
 //! handlers never see which database serves them.
 
+pub mod admin;
 pub mod models;
 pub mod rows;
 pub mod sqlite;

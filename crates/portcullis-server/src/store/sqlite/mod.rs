@@ -4,6 +4,7 @@
 //! survives a process kill; only a power loss can roll back the last transactions).
 
 mod accounts;
+mod admin;
 mod jwt;
 mod migrate;
 mod resources;

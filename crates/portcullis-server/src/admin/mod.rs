@@ -1,0 +1,170 @@
+//! The staff console's API under `/api/admin/`: users (search, create, edit, activate and
+//! deactivate, groups, password, sessions and their revocation), groups and their permissions,
+//! the permission list, and a description of every declared resource for the console's row
+//! browser (which then reads rows through the resources' own `/api/<name>/` endpoints, where
+//! staff see every row).
+//!
+//! Every view is a DRF view with `IsAdminUser`: anonymous requests get 401 with
+//! `WWW-Authenticate: Token`, authenticated non-staff 403. Bodies are JSON only (a console
+//! talks JSON; forms cannot carry the lists these endpoints take).
+//!
+//! Two rules keep a staff user from escalating or locking everyone out: only a superuser may
+//! create, change, re-password, revoke or delete a superuser (or grant the flag), and nobody
+//! may deactivate, un-staff or delete the account they are signed in with.
+
+pub mod fields;
+pub mod render;
+pub mod routes;
+
+use axum::http::Method;
+
+use crate::http::routing::Routes;
+use crate::http::view::{CheckFuture, Throttle, ViewSpec, route};
+use crate::http::{ApiError, ApiRequest};
+use crate::store::User;
+
+/// The admin URLs.
+pub fn routes(r: Routes) -> Routes {
+    use routes::*;
+    r.route("/api/admin/users/", route(users::UserList))
+        .route("/api/admin/users/{id}/", route(user_detail::UserDetail))
+        .route(
+            "/api/admin/users/{id}/set_password/",
+            route(user_set_password::UserSetPassword),
+        )
+        .route(
+            "/api/admin/users/{id}/sessions/",
+            route(user_sessions::UserSessions),
+        )
+        .route(
+            "/api/admin/users/{id}/revoke/",
+            route(user_revoke::UserRevoke),
+        )
+        .route("/api/admin/groups/", route(groups::GroupList))
+        .route("/api/admin/groups/{id}/", route(group_detail::GroupDetail))
+        .route(
+            "/api/admin/permissions/",
+            route(permissions::PermissionList),
+        )
+        .route("/api/admin/resources/", route(resources::ResourceList))
+}
+
+/// The parsers of every admin view: JSON only.
+pub const PARSES: &[&str] = &["application/json"];
+
+/// The spec every admin view shares but for its name and methods.
+pub const fn spec(name: &'static str, methods: &'static [Method]) -> ViewSpec {
+    ViewSpec {
+        name,
+        methods,
+        browsable: true,
+        authenticate: true,
+        www_authenticate: Some("Token"),
+        parses: PARSES,
+        throttle: Throttle::Default,
+    }
+}
+
+/// DRF's `IsAdminUser`.
+pub fn is_admin_user(req: &ApiRequest) -> CheckFuture<'_> {
+    let verdict = match req.user() {
+        None => Err(ApiError::NotAuthenticated),
+        Some(user) if user.is_staff => Ok(()),
+        Some(_) => Err(ApiError::PermissionDenied),
+    };
+    Box::pin(async move { verdict })
+}
+
+/// The staff user making the request (after `IsAdminUser` passed).
+pub fn actor(req: &ApiRequest) -> Result<&User, ApiError> {
+    req.require_user()
+}
+
+/// The id in the URL as an integer, or the 404 DRF's `get_object_or_404` gives any other text.
+pub fn id_param(req: &ApiRequest, model: &str) -> Result<i64, ApiError> {
+    req.param("id")
+        .and_then(|id| id.parse::<i64>().ok())
+        .ok_or_else(|| no_match(model))
+}
+
+/// Django's 404 detail for a missing object: "No User matches the given query."
+pub fn no_match(model: &str) -> ApiError {
+    ApiError::NotFound(format!("No {model} matches the given query."))
+}
+
+/// The user named by the URL.
+pub async fn target_user(req: &ApiRequest) -> Result<User, ApiError> {
+    let id = id_param(req, "User")?;
+    req.state
+        .store()
+        .user_by_id(id)
+        .await?
+        .ok_or_else(|| no_match("User"))
+}
+
+/// Only a superuser may act on a superuser's account: otherwise a staff user could take it
+/// over (set its password) or lock it out.
+pub fn may_manage(actor: &User, target: &User) -> Result<(), ApiError> {
+    if target.is_superuser && !actor.is_superuser {
+        return Err(ApiError::PermissionDenied);
+    }
+    Ok(())
+}
+
+/// A body's `groups` (see [`fields::group_ids`]), checked against the groups in the store.
+pub async fn groups_field(
+    req: &ApiRequest,
+    data: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Result<Option<Vec<i64>>, Vec<String>>, ApiError> {
+    let store = req.state.store();
+    fields::group_ids(data, |ids| async move {
+        let found = store.admin_groups_by_ids(&ids).await?;
+        Ok::<_, ApiError>(found.into_iter().map(|g| g.id).collect())
+    })
+    .await
+}
+
+/// `first_name` / `last_name`: Django's optional names of up to 150 characters.
+pub fn name_field() -> crate::serializer::CharField {
+    crate::serializer::CharField {
+        allow_blank: true,
+        max_length: Some(150),
+        ..crate::serializer::CharField::optional()
+    }
+}
+
+/// A password as sent: never trimmed.
+pub fn password_field() -> crate::serializer::CharField {
+    crate::serializer::CharField {
+        trim_whitespace: false,
+        ..crate::serializer::CharField::default()
+    }
+}
+
+/// Django's uniqueness message for a group name.
+pub const GROUP_NAME_TAKEN: &str = "group with this name already exists.";
+
+/// A group's `name`: required on create, at most 150 characters, unique (`except` is the
+/// group being renamed, which may keep its name).
+pub async fn group_name(
+    req: &ApiRequest,
+    data: &serde_json::Map<String, serde_json::Value>,
+    partial: bool,
+    except: Option<i64>,
+) -> Result<Result<Option<String>, Vec<String>>, ApiError> {
+    let field = crate::serializer::CharField {
+        max_length: Some(150),
+        ..crate::serializer::CharField::default()
+    };
+    let name = match field.validate(data, "name", partial) {
+        Ok(present) => present.into_option(),
+        Err(errors) => return Ok(Err(errors)),
+    };
+    if let Some(name) = &name
+        && let Some(existing) = req.state.store().admin_group_by_name(name).await?
+        && Some(existing.id) != except
+    {
+        return Ok(Err(vec![GROUP_NAME_TAKEN.into()]));
+    }
+    Ok(Ok(name))
+}

@@ -1,0 +1,89 @@
+//! `GET, PATCH, DELETE /api/admin/groups/<id>/`: one group. PATCH renames it (`name`) and/or
+//! replaces its permissions (`permissions`, as `resource.codename` keys); DELETE removes it, and
+//! with it its members' memberships and its grants.
+
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+
+use crate::admin::{
+    GROUP_NAME_TAKEN, fields, group_name, id_param, is_admin_user, no_match, render, spec,
+};
+use crate::http::json::{json_response, no_content};
+use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
+use crate::http::{ApiError, ApiRequest};
+use crate::serializer::{Errors, root_object};
+use crate::store::StoreError;
+use crate::store::admin::Group;
+
+pub struct GroupDetail;
+
+const SPEC: ViewSpec = spec(
+    "Admin Group Instance",
+    &[Method::GET, Method::PATCH, Method::DELETE],
+);
+
+impl View for GroupDetail {
+    fn spec(&self) -> &ViewSpec {
+        &SPEC
+    }
+
+    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
+        is_admin_user(req)
+    }
+
+    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
+        Box::pin(async move {
+            let group = target_group(&req).await?;
+            match req.method {
+                Method::GET => {
+                    let body = render::one_group_json(&req.state, &group).await?;
+                    Ok(json_response(StatusCode::OK, &body))
+                }
+                Method::DELETE => {
+                    req.state.store().admin_delete_group(group.id).await?;
+                    Ok(no_content())
+                }
+                _ => update(&req, group).await,
+            }
+        })
+    }
+}
+
+async fn target_group(req: &ApiRequest) -> Result<Group, ApiError> {
+    let id = id_param(req, "Group")?;
+    let mut found = req.state.store().admin_groups_by_ids(&[id]).await?;
+    found.pop().ok_or_else(|| no_match("Group"))
+}
+
+async fn update(req: &ApiRequest, group: Group) -> Result<Response, ApiError> {
+    let data = req.data()?;
+    let data = root_object(&data)?;
+    let mut errors = Errors::default();
+    let name = group_name(req, data, true, Some(group.id)).await?;
+    let name = errors.take("name", name).flatten();
+    let all = req.state.store().admin_permissions().await?;
+    let permissions = errors
+        .take("permissions", fields::permission_ids(data, &all))
+        .flatten();
+    errors.check()?;
+    let updated = match req
+        .state
+        .store()
+        .admin_update_group(group.id, name.as_deref(), permissions.as_deref())
+        .await
+    {
+        Ok(updated) => updated,
+        Err(StoreError::Conflict(_)) => return Err(ApiError::field("name", GROUP_NAME_TAKEN)),
+        Err(e) => return Err(e.into()),
+    };
+    if !updated {
+        // Deleted by someone else since it was read.
+        return Err(no_match("Group"));
+    }
+    let group = Group {
+        name: name.unwrap_or(group.name),
+        ..group
+    };
+    let body = render::one_group_json(&req.state, &group).await?;
+    Ok(json_response(StatusCode::OK, &body))
+}

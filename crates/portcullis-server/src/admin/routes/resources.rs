@@ -1,0 +1,90 @@
+//! `GET /api/admin/resources/`: every resource the schema declares, for the console's row
+//! browser — its name, label, list URL, the columns a row has (the implicit `id` and
+//! timestamps included, each with its type and flags), what its list can search, order and
+//! filter by, and its four permissions. One unpaginated list: the schema is small and fixed.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::admin::{is_admin_user, spec};
+use crate::http::ApiRequest;
+use crate::http::json::json_response;
+use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
+use crate::resources::access::CODENAMES;
+use crate::resources::schema::{Field, Resource};
+
+pub struct ResourceList;
+
+const SPEC: ViewSpec = spec("Admin Resource List", &[Method::GET]);
+
+impl View for ResourceList {
+    fn spec(&self) -> &ViewSpec {
+        &SPEC
+    }
+
+    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
+        is_admin_user(req)
+    }
+
+    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
+        Box::pin(async move {
+            let body: Vec<Value> = req
+                .state
+                .schema()
+                .resources
+                .iter()
+                .map(|r| resource_json(&req, r))
+                .collect();
+            Ok(json_response(StatusCode::OK, &body))
+        })
+    }
+}
+
+/// A column the engine adds to every row (`id`, and the timestamps when declared).
+fn implicit(name: &str, label: &str, kind: &str) -> Value {
+    json!({
+        "name": name, "label": label, "type": kind, "required": false, "read_only": true,
+        "write_only": false, "null": false, "blank": false, "unique": name == "id",
+        "max_length": null, "choices": [], "to": null,
+    })
+}
+
+fn field_json(field: &Field) -> Value {
+    json!({
+        "name": field.name,
+        "label": field.label,
+        "type": field.kind.name(),
+        "required": field.required,
+        "read_only": field.read_only,
+        "write_only": field.write_only,
+        "null": field.null,
+        "blank": field.blank,
+        "unique": field.unique,
+        "max_length": field.max_length,
+        "choices": field.choices,
+        "to": field.to,
+    })
+}
+
+fn resource_json(req: &ApiRequest, resource: &Resource) -> Value {
+    let mut fields = vec![implicit("id", "ID", "integer")];
+    fields.extend(resource.fields.iter().map(field_json));
+    if resource.timestamps {
+        fields.push(implicit("created_at", "Created at", "datetime"));
+        fields.push(implicit("updated_at", "Updated at", "datetime"));
+    }
+    let permissions: Vec<String> = CODENAMES
+        .iter()
+        .map(|c| format!("{}.{c}", resource.name))
+        .collect();
+    json!({
+        "name": resource.name,
+        "label": resource.label,
+        "url": req.absolute_uri(&format!("/api/{}/", resource.name)),
+        "fields": fields,
+        "search_fields": resource.search_fields,
+        "ordering_fields": resource.ordering_fields,
+        "filter_fields": resource.filter_fields,
+        "permissions": permissions,
+    })
+}

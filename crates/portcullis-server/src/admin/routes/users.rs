@@ -1,0 +1,173 @@
+//! `GET, POST /api/admin/users/`: every user, paginated by id, with DRF's `SearchFilter` over
+//! username and email (`?search=ann example.com`: each term must match one of them), and user
+//! creation with Django's username, email and password validators, the flags and the groups.
+//! The new user gets its DRF token at once, as registration gives it.
+
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use serde_json::json;
+
+use crate::accounts::user_fields;
+use crate::admin::{
+    actor, fields, groups_field, is_admin_user, name_field, password_field, render, spec,
+};
+use crate::auth::token_key::TokenKeys;
+use crate::http::json::json_response;
+use crate::http::pagination::{page_for, paginated};
+use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
+use crate::http::{ApiError, ApiRequest};
+use crate::serializer::{Errors, root_object};
+use crate::store::{NewUser, StoreError};
+
+pub struct UserList;
+
+const SPEC: ViewSpec = spec("Admin User List", &[Method::GET, Method::POST]);
+
+impl View for UserList {
+    fn spec(&self) -> &ViewSpec {
+        &SPEC
+    }
+
+    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
+        is_admin_user(req)
+    }
+
+    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
+        Box::pin(async move {
+            if req.method == Method::POST {
+                create(&req).await
+            } else {
+                list(&req).await
+            }
+        })
+    }
+}
+
+/// DRF's `search_smart_split`, without quoting: terms separated by whitespace or commas.
+pub fn search_terms(raw: Option<&str>) -> Vec<String> {
+    raw.unwrap_or("")
+        .replace('\0', "")
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+async fn list(req: &ApiRequest) -> Result<Response, ApiError> {
+    let terms = search_terms(req.query("search").as_deref());
+    let store = req.state.store();
+    let count = store.admin_count_users(&terms).await?;
+    let size = u64::from(req.state.config().page_size);
+    let page = page_for(req.query("page").as_deref(), count, size)?;
+    let users = store
+        .admin_list_users(&terms, page.size, page.offset())
+        .await?;
+    let results = render::users_json(&req.state, &users).await?;
+    Ok(json_response(
+        StatusCode::OK,
+        &paginated(req, page, count, results),
+    ))
+}
+
+async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
+    let me = actor(req)?;
+    let data = req.data()?;
+    let data = root_object(&data)?;
+    let mut errors = Errors::default();
+    let username = user_fields::new_username(&req.state, data).await?;
+    let username = errors.take("username", username);
+    let email = errors.take("email", user_fields::email(data, false));
+    let first_name = errors.take(
+        "first_name",
+        name_field().validate(data, "first_name", false),
+    );
+    let last_name = errors.take("last_name", name_field().validate(data, "last_name", false));
+    let password = errors.take(
+        "password",
+        password_field().validate(data, "password", false),
+    );
+    let is_active = errors.take("is_active", fields::boolean(data, "is_active"));
+    let is_staff = errors.take("is_staff", fields::boolean(data, "is_staff"));
+    let is_superuser = errors.take("is_superuser", fields::boolean(data, "is_superuser"));
+    if is_superuser == Some(Some(true)) && !me.is_superuser {
+        errors.add(
+            "is_superuser",
+            vec!["Only a superuser may grant superuser status.".into()],
+        );
+    }
+    let groups = groups_field(req, data).await?;
+    let groups = errors.take("groups", groups);
+    errors.check()?;
+    let (Some(username), Some(password)) = (username, password.and_then(|p| p.into_option()))
+    else {
+        return Err(ApiError::internal(anyhow::anyhow!(
+            "validated fields missing"
+        )));
+    };
+    let new_user = NewUser {
+        email: user_fields::normalize_email(&email.flatten().unwrap_or_default()),
+        first_name: first_name.and_then(|n| n.into_option()).unwrap_or_default(),
+        last_name: last_name.and_then(|n| n.into_option()).unwrap_or_default(),
+        // Django's defaults: active, neither staff nor superuser.
+        is_active: is_active.flatten().unwrap_or(true),
+        is_staff: is_staff.flatten().unwrap_or(false),
+        is_superuser: is_superuser.flatten().unwrap_or(false),
+        password: String::new(),
+        username,
+    };
+    let attributes = portcullis_passwords::validation::UserAttributes {
+        username: &new_user.username,
+        first_name: &new_user.first_name,
+        last_name: &new_user.last_name,
+        email: &new_user.email,
+    };
+    let problems =
+        portcullis_passwords::validation::validate_password(&password, Some(&attributes));
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(json!({ "password": problems })));
+    }
+    let state = &req.state;
+    let encoded = state
+        .passwords()
+        .hash(password)
+        .await
+        .map_err(ApiError::internal)?;
+    let new_user = NewUser {
+        password: encoded,
+        ..new_user
+    };
+    let token = state.token_keys().store(&TokenKeys::generate());
+    let user = match state.store().create_user(&new_user, &token).await {
+        Ok(user) => user,
+        // Lost a race with another creation of the same name.
+        Err(StoreError::UsernameTaken) => {
+            return Err(ApiError::field("username", user_fields::TAKEN));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let groups = groups.flatten().unwrap_or_default();
+    if !groups.is_empty() {
+        state
+            .store()
+            .admin_set_user_groups(user.id, &groups)
+            .await?;
+    }
+    tracing::info!(actor = me.id, user = user.id, "admin created a user");
+    let body = render::one_user_json(state, &user).await?;
+    Ok(json_response(StatusCode::CREATED, &body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::search_terms;
+
+    #[test]
+    fn terms_split_on_spaces_and_commas() {
+        assert_eq!(
+            search_terms(Some(" ann, example.com  x")),
+            vec!["ann", "example.com", "x"]
+        );
+        assert!(search_terms(Some(" , ")).is_empty());
+        assert!(search_terms(None).is_empty());
+    }
+}

@@ -1,0 +1,360 @@
+//! The staff console's queries on SQLite (see `store/admin.rs`). Statements with a variable
+//! number of terms or ids are assembled from constant fragments only; every value is bound.
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{AssertSqlSafe, Row};
+
+use super::SqliteStore;
+use super::accounts::{USER_COLUMNS, user_from_row};
+use crate::store::admin::{Group, Permission, RefreshTokenRecord};
+use crate::store::timestamp::now_db;
+use crate::store::{StoreError, User};
+
+/// `?, ?, ?` for `n` values.
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+/// Django's `icontains` pattern on SQLite: `%`, `_` and the escape character itself escaped.
+fn contains_pattern(term: &str) -> String {
+    let mut pattern = String::with_capacity(term.len() + 2);
+    pattern.push('%');
+    for c in term.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// DRF's `SearchFilter` over username and email: every term must match one of them.
+fn search_clause(terms: &[String]) -> String {
+    if terms.is_empty() {
+        return String::new();
+    }
+    let one = "(u.username LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')";
+    format!("WHERE {}", vec![one; terms.len()].join(" AND "))
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn permission_from_row(row: &SqliteRow) -> Result<Permission, sqlx::Error> {
+    Ok(Permission {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        resource: row.try_get("resource")?,
+        codename: row.try_get("codename")?,
+    })
+}
+
+fn group_from_row(row: &SqliteRow) -> Result<Group, sqlx::Error> {
+    Ok(Group {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+    })
+}
+
+/// A taken group name is a conflict the caller answers as a validation error.
+fn group_write_error(err: sqlx::Error) -> StoreError {
+    match &err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(db.message().to_string())
+        }
+        _ => StoreError::Database(err),
+    }
+}
+
+impl SqliteStore {
+    pub async fn admin_count_users(&self, terms: &[String]) -> Result<u64, StoreError> {
+        let sql = format!("SELECT COUNT(*) FROM auth_user u {}", search_clause(terms));
+        let mut query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql));
+        for term in terms {
+            let pattern = contains_pattern(term);
+            query = query.bind(pattern.clone()).bind(pattern);
+        }
+        let count = query.fetch_one(&self.reader).await?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    pub async fn admin_list_users(
+        &self,
+        terms: &[String],
+        limit: u64,
+        offset: u64,
+    ) -> Result<Vec<User>, StoreError> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM auth_user u {} ORDER BY u.id LIMIT ? OFFSET ?",
+            search_clause(terms)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for term in terms {
+            let pattern = contains_pattern(term);
+            query = query.bind(pattern.clone()).bind(pattern);
+        }
+        let rows = query
+            .bind(to_i64(limit))
+            .bind(to_i64(offset))
+            .fetch_all(&self.reader)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(user_from_row)
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+
+    pub async fn admin_user_groups(&self, user_ids: &[i64]) -> Result<Vec<(i64, i64)>, StoreError> {
+        if user_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT user_id, group_id FROM auth_user_groups WHERE user_id IN ({}) \
+             ORDER BY user_id, group_id",
+            placeholders(user_ids.len())
+        );
+        let mut query = sqlx::query_as::<_, (i64, i64)>(AssertSqlSafe(sql));
+        for id in user_ids {
+            query = query.bind(id);
+        }
+        Ok(query.fetch_all(&self.reader).await?)
+    }
+
+    pub async fn admin_set_user_groups(
+        &self,
+        user_id: i64,
+        group_ids: &[i64],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("DELETE FROM auth_user_groups WHERE user_id = ?")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        for group_id in group_ids {
+            // Selecting the ids skips a group deleted since the request was validated, rather
+            // than failing the whole update on the foreign key.
+            sqlx::query(
+                "INSERT INTO auth_user_groups (user_id, group_id) \
+                 SELECT u.id, g.id FROM auth_user u, auth_group g WHERE u.id = ? AND g.id = ? \
+                 ON CONFLICT (user_id, group_id) DO NOTHING",
+            )
+            .bind(user_id)
+            .bind(group_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn admin_token_created(&self, user_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT created FROM authtoken_token WHERE user_id = ?")
+                .bind(user_id)
+                .fetch_optional(&self.reader)
+                .await?,
+        )
+    }
+
+    pub async fn admin_refresh_tokens(
+        &self,
+        user_id: i64,
+        now: i64,
+    ) -> Result<Vec<RefreshTokenRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT jti, created_at, expires_at, blacklisted_at FROM jwt_refresh_token \
+             WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC, jti",
+        )
+        .bind(user_id)
+        .bind(now)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RefreshTokenRecord {
+                    jti: r.try_get("jti")?,
+                    created_at: r.try_get("created_at")?,
+                    expires_at: r.try_get("expires_at")?,
+                    blacklisted_at: r.try_get("blacklisted_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    pub async fn admin_blacklist_refresh_tokens(&self, user_id: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE jwt_refresh_token SET blacklisted_at = ? \
+             WHERE user_id = ? AND blacklisted_at IS NULL",
+        )
+        .bind(now_db())
+        .bind(user_id)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    pub async fn admin_count_groups(&self) -> Result<u64, StoreError> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM auth_group")
+            .fetch_one(&self.reader)
+            .await?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    pub async fn admin_list_groups(
+        &self,
+        limit: u64,
+        offset: u64,
+    ) -> Result<Vec<Group>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id, name FROM auth_group ORDER BY name, id LIMIT ? OFFSET ?")
+                .bind(to_i64(limit))
+                .bind(to_i64(offset))
+                .fetch_all(&self.reader)
+                .await?;
+        Ok(rows.iter().map(group_from_row).collect::<Result<_, _>>()?)
+    }
+
+    pub async fn admin_groups_by_ids(&self, ids: &[i64]) -> Result<Vec<Group>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT id, name FROM auth_group WHERE id IN ({}) ORDER BY id",
+            placeholders(ids.len())
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(&self.reader).await?;
+        Ok(rows.iter().map(group_from_row).collect::<Result<_, _>>()?)
+    }
+
+    pub async fn admin_group_by_name(&self, name: &str) -> Result<Option<Group>, StoreError> {
+        let row = sqlx::query("SELECT id, name FROM auth_group WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(row.as_ref().map(group_from_row).transpose()?)
+    }
+
+    pub async fn admin_create_group(
+        &self,
+        name: &str,
+        permission_ids: &[i64],
+    ) -> Result<Group, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let done = sqlx::query("INSERT INTO auth_group (name) VALUES (?)")
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(group_write_error)?;
+        let id = done.last_insert_rowid();
+        grant(&mut tx, id, permission_ids).await?;
+        tx.commit().await?;
+        Ok(Group {
+            id,
+            name: name.to_string(),
+        })
+    }
+
+    pub async fn admin_update_group(
+        &self,
+        id: i64,
+        name: Option<&str>,
+        permission_ids: Option<&[i64]>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM auth_group WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Ok(false);
+        }
+        if let Some(name) = name {
+            sqlx::query("UPDATE auth_group SET name = ? WHERE id = ?")
+                .bind(name)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(group_write_error)?;
+        }
+        if let Some(permission_ids) = permission_ids {
+            sqlx::query("DELETE FROM auth_group_permissions WHERE group_id = ?")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            grant(&mut tx, id, permission_ids).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn admin_delete_group(&self, id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM auth_group WHERE id = ?")
+            .bind(id)
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn admin_group_permissions(
+        &self,
+        group_ids: &[i64],
+    ) -> Result<Vec<(i64, Permission)>, StoreError> {
+        if group_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT gp.group_id, p.id, p.name, p.resource, p.codename \
+             FROM auth_group_permissions gp JOIN auth_permission p ON p.id = gp.permission_id \
+             WHERE gp.group_id IN ({}) ORDER BY gp.group_id, p.resource, p.codename",
+            placeholders(group_ids.len())
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for id in group_ids {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(&self.reader).await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("group_id")?, permission_from_row(r)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    pub async fn admin_permissions(&self) -> Result<Vec<Permission>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, name, resource, codename FROM auth_permission ORDER BY resource, codename",
+        )
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(permission_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+}
+
+/// Grant permissions to a group inside a transaction; ids of missing permissions are skipped.
+async fn grant(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    group_id: i64,
+    permission_ids: &[i64],
+) -> Result<(), StoreError> {
+    for permission_id in permission_ids {
+        sqlx::query(
+            "INSERT INTO auth_group_permissions (group_id, permission_id) \
+             SELECT ?, id FROM auth_permission WHERE id = ? \
+             ON CONFLICT (group_id, permission_id) DO NOTHING",
+        )
+        .bind(group_id)
+        .bind(permission_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
