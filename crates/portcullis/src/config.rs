@@ -10,13 +10,15 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use portcullis_server::Config;
 
 /// Environment variables with the prefix that are not configuration keys.
-const NOT_KEYS: &[&str] = &[
-    "superuser_password",
-    "superuser_username",
-    "superuser_email",
-    "log",
-    "config",
-];
+/// Configuration keys the environment may set: the top-level keys of `Config`. Other
+/// `PORTCULLIS_*` variables (`PORTCULLIS_SUPERUSER_PASSWORD`, `PORTCULLIS_LOG`, a test's
+/// `PORTCULLIS_BIN`...) are not configuration and are left alone.
+fn config_keys() -> Vec<String> {
+    match serde_json::to_value(Config::default()) {
+        Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
 
 /// Load and validate; every problem is reported with its key.
 pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
@@ -30,9 +32,14 @@ pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
         }
         figment = figment.merge(Toml::file(path));
     }
+    let keys = config_keys();
     figment = figment.merge(
         Env::prefixed("PORTCULLIS_")
-            .filter(|key| !NOT_KEYS.contains(&key.as_str().to_ascii_lowercase().as_str()))
+            .filter(move |key| {
+                let key = key.as_str().to_ascii_lowercase();
+                let top = key.split("__").next().unwrap_or_default().to_string();
+                keys.contains(&top)
+            })
             .split("__"),
     );
     let config: Config = match figment.extract() {

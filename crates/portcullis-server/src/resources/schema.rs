@@ -308,6 +308,10 @@ struct RawField {
 }
 
 /// Identifiers that reach SQL: lowercase ASCII, digits and underscores, not a reserved prefix.
+/// Names whose `/api/<name>/` is a built-in endpoint (the admin API, simplejwt's token views,
+/// the schema and docs).
+const RESERVED_RESOURCE_NAMES: &[&str] = &["admin", "token", "schema", "docs"];
+
 fn valid_identifier(name: &str) -> bool {
     let reserved = ["auth_", "authtoken_", "portcullis_", "sqlite_", "pg_"];
     !name.is_empty()
@@ -336,6 +340,12 @@ impl RawResource {
         let mut bad = |what: String| problems.push(format!("resource {name}: {what}"));
         if !valid_identifier(&self.name) {
             bad("the name must be lowercase letters, digits and _, start with a letter, and not start with auth_, authtoken_, portcullis_, sqlite_ or pg_".into());
+        }
+        if RESERVED_RESOURCE_NAMES.contains(&self.name.as_str()) {
+            bad(format!(
+                "the name is taken by a built-in URL under /api/ ({})",
+                RESERVED_RESOURCE_NAMES.join(", ")
+            ));
         }
         let mut fields = Vec::new();
         for raw in self.fields {
@@ -647,6 +657,18 @@ mod tests {
         );
         assert!(
             problems.iter().any(|p| p.contains("ordering: \"nope\"")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn builtin_api_names_are_reserved() {
+        let text = "[[resources]]\nname = \"token\"\n[[resources.fields]]\nname = \"n\"\ntype = \"text\"\n";
+        let problems = Schema::parse(text).expect_err("reserved");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("taken by a built-in URL")),
             "{problems:?}"
         );
     }
