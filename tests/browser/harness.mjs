@@ -18,7 +18,10 @@ export async function startPortcullis(port, configToml = '') {
   const config = join(dir, 'portcullis.toml');
   writeFileSync(config, `bind = "127.0.0.1:${port}"\ndatabase_url = "sqlite://${dir}/db.sqlite3"\n` +
     `secret_key = "browser-test-secret-browser-test-secret-01"\n${configToml}\n`);
-  const child = spawn(BIN, ['--config', config, 'serve'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // The server's configuration is the file written here: no PORTCULLIS_* variable of the
+  // caller's environment (PORTCULLIS_BIN, a developer's PORTCULLIS_DATABASE_URL) reaches it.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PORTCULLIS_')));
+  const child = spawn(BIN, ['--config', config, 'serve'], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let log = '';
   child.stderr.on('data', (d) => { log += d; });
   const base = `http://127.0.0.1:${port}`;

@@ -1,0 +1,187 @@
+// The Portcullis web app: the shell (header navigation, status region), the router over the
+// URL's hash, and the session. Pages live in their own modules; all API calls go through the
+// JavaScript client, served by Portcullis at /client/portcullis.js.
+
+import { createClient } from '/client/portcullis.js';
+import { h, announce, focus, whileBusy } from './dom.js';
+import { loginView, registerView } from './auth-views.js';
+import { notesView } from './notes-view.js';
+import { noteFormView } from './note-form.js';
+
+/**
+ * What the pages share.
+ * @typedef {{
+ *   client: import('/client/portcullis.js').Client,
+ *   user: import('/client/portcullis.js').User | null,
+ *   firstRender: boolean,
+ *   lastListHash: string,
+ *   show(title: string, children: Node[], focusTarget?: HTMLElement): void,
+ *   navigate(hash: string, options?: Record<string, any>): void,
+ *   signedIn(): Promise<void>,
+ * }} AppContext
+ */
+
+const view = /** @type {HTMLElement} */ (document.getElementById('view'));
+const nav = /** @type {HTMLElement} */ (document.getElementById('account-nav'));
+const main = /** @type {HTMLElement} */ (document.getElementById('main'));
+
+/** Options for the page the next route change shows (set by navigate). */
+let pending = null;
+/** Where to go after logging in (a page asked for while logged out). */
+let returnTo = null;
+/** True until the stored session has been checked and the first page shown. */
+let booting = true;
+
+/** @type {AppContext} */
+const app = {
+  client: createClient({
+    auth: 'token',
+    onUnauthorized: () => sessionEnded('Your session has ended. Please log in again.'),
+  }),
+  user: null,
+  firstRender: true,
+  lastListHash: '#/notes',
+
+  show(title, children, focusTarget) {
+    document.title = `${title} · Portcullis`;
+    view.replaceChildren(...children);
+    // Move focus to the new page's heading, as a page load would put a screen reader at the
+    // top; not on the first render, where the browser's own start of page is right.
+    if (focusTarget) focus(focusTarget);
+    else if (!app.firstRender) focus(view.querySelector('h1'));
+  },
+
+  navigate(hash, options = {}) {
+    pending = options;
+    if (location.hash === hash) route();
+    else location.hash = hash;
+  },
+
+  async signedIn() {
+    app.user = await app.client.me();
+    renderNav();
+    const target = returnTo ?? '#/notes';
+    returnTo = null;
+    app.navigate(target, { message: `Logged in as ${app.user.username}.` });
+  },
+};
+
+/** The session is gone (401, or logged out in another tab): back to the login page. */
+function sessionEnded(message) {
+  if (booting || (!app.user && location.hash.startsWith('#/login'))) return;
+  app.user = null;
+  renderNav();
+  app.navigate('#/login', { message, kind: 'error' });
+}
+
+async function logOut(everywhere) {
+  const name = app.user?.username;
+  let message = everywhere ? `${name} was logged out on every device.` : 'You have been logged out.';
+  try {
+    announce(everywhere ? 'Logging out everywhere…' : 'Logging out…');
+    await whileBusy(nav, () => (everywhere ? app.client.logoutAll() : app.client.logout()));
+  } catch (error) {
+    if (error.status === 401) return; // sessionEnded has taken over
+    if (everywhere) {
+      announce(`You could not be logged out everywhere: ${error.message}`, 'error');
+      return;
+    }
+    message = `You are logged out here, but the server could not be told: ${error.message}`;
+  }
+  app.user = null;
+  renderNav();
+  app.navigate('#/login', { message, kind: 'success' });
+}
+
+function navLink(href, text) {
+  const current = location.hash.split('?')[0] === href.split('?')[0];
+  return h('li', {}, h('a', { href, 'aria-current': current ? 'page' : null, text }));
+}
+
+function renderNav() {
+  if (app.user) {
+    nav.replaceChildren(h('ul', {},
+      navLink('#/notes', 'Notes'),
+      h('li', { class: 'signed-in' }, 'Signed in as ', h('strong', { text: app.user.username })),
+      h('li', {}, h('button', { type: 'button', class: 'button', text: 'Log out', onclick: () => logOut(false) })),
+      h('li', {}, h('button', { type: 'button', class: 'button', text: 'Log out everywhere', onclick: () => logOut(true) }))));
+  } else {
+    nav.replaceChildren(h('ul', {}, navLink('#/login', 'Log in'), navLink('#/register', 'Create an account')));
+  }
+}
+
+function notFoundView() {
+  app.show('Page not found', [
+    h('h1', { text: 'Page not found' }),
+    h('p', {}, 'There is no page at this address. ', h('a', { href: '#/notes', text: 'Go to your notes' }), '.'),
+  ]);
+}
+
+/** Show the page the URL's hash names. */
+function route() {
+  const options = pending ?? {};
+  pending = null;
+  const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
+  if (!app.user) {
+    if (path === '/register') {
+      registerView(app);
+    } else {
+      if (path !== '/login' && path !== '' && path !== '/') returnTo = location.hash;
+      if (path !== '/login') history.replaceState(null, '', '#/login');
+      loginView(app, options);
+    }
+  } else if (path === '' || path === '/' || path === '/login' || path === '/register') {
+    history.replaceState(null, '', '#/notes');
+    notesView(app, new URLSearchParams(), options);
+  } else if (path === '/notes') {
+    notesView(app, new URLSearchParams(query), options);
+  } else if (path === '/notes/new') {
+    noteFormView(app, null);
+  } else if (/^\/notes\/\d+\/edit$/.test(path)) {
+    noteFormView(app, Number(path.split('/')[2]));
+  } else {
+    notFoundView();
+  }
+  renderNav();
+  announce(options.message ?? '', options.kind ?? 'success');
+  app.firstRender = false;
+}
+
+/** Start: pick up a stored session (a reload keeps the user logged in), then route. */
+async function start() {
+  window.addEventListener('hashchange', route);
+  // The skip link moves focus without touching the hash (the hash is the router's).
+  document.querySelector('.skip-link')?.addEventListener('click', (event) => {
+    event.preventDefault();
+    focus(main);
+  });
+  app.client.onSessionChange(async (change) => {
+    if (change.type !== 'storage') return;
+    if (!change.authenticated && app.user) {
+      sessionEnded('You were logged out in another tab.');
+    } else if (change.authenticated && !app.user) {
+      try {
+        await app.signedIn();
+      } catch { /* a 401 has already ended it */ }
+    }
+  });
+  if (app.client.isAuthenticated()) {
+    try {
+      app.user = await whileBusy(main, () => app.client.me());
+    } catch (error) {
+      if (error.status !== 401) {
+        app.show('Portcullis is unreachable', [
+          h('h1', { text: 'Portcullis could not be reached' }),
+          h('div', { class: 'form-errors', role: 'alert' }, h('p', { text: error.message })),
+          h('button', { type: 'button', class: 'button primary', text: 'Try again', onclick: () => location.reload() }),
+        ]);
+        return;
+      }
+      pending = { message: 'Your session has ended. Please log in again.', kind: 'error' };
+    }
+  }
+  route();
+  booting = false;
+}
+
+start();
