@@ -33,6 +33,7 @@ pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
         figment = figment.merge(Toml::file(path));
     }
     let keys = config_keys();
+    warn_about_unknown_variables(&keys);
     figment = figment.merge(
         Env::prefixed("PORTCULLIS_")
             .filter(move |key| {
@@ -55,4 +56,29 @@ pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
         bail!("invalid configuration:\n{}", lines.join("\n"));
     }
     Ok(config)
+}
+
+/// `PORTCULLIS_*` variables the commands read themselves.
+const COMMAND_VARIABLES: &[&str] = &[
+    "superuser_password",
+    "superuser_username",
+    "superuser_email",
+    "log",
+    "config",
+];
+
+/// A `PORTCULLIS_*` variable that is neither a configuration key nor read by a command is
+/// most likely a typo: say so (it is not refused, so that tools may set variables of their own).
+fn warn_about_unknown_variables(keys: &[String]) {
+    for (name, _) in std::env::vars_os() {
+        let Some(name) = name.to_str() else { continue };
+        let Some(rest) = name.strip_prefix("PORTCULLIS_") else {
+            continue;
+        };
+        let key = rest.to_ascii_lowercase();
+        let top = key.split("__").next().unwrap_or_default();
+        if !keys.iter().any(|k| k == top) && !COMMAND_VARIABLES.contains(&top) {
+            eprintln!("warning: {name} is not a configuration key (ignored)");
+        }
+    }
 }

@@ -204,11 +204,28 @@ fn check_names_the_bad_key() {
         .env("PORTCULLIS_NO_SUCH_KEY", "1")
         .output()
         .unwrap();
-    assert!(!unknown.status.success());
+    // Unknown variables are not configuration: ignored, with a warning naming them.
+    assert!(unknown.status.success(), "{}", stderr(&unknown));
     assert!(
-        stderr(&unknown).contains("no_such_key"),
+        stderr(&unknown).contains("PORTCULLIS_NO_SUCH_KEY is not a configuration key"),
         "{}",
         stderr(&unknown)
+    );
+
+    // An unknown key in the configuration file is refused with its name.
+    let file = dir.path().join("bad.toml");
+    std::fs::write(&file, "no_such_key = 1\n").unwrap();
+    let output = portcullis(dir.path())
+        .arg("--config")
+        .arg(&file)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("no_such_key"),
+        "{}",
+        stderr(&output)
     );
 }
 
