@@ -9,6 +9,7 @@ pub mod query;
 pub mod routes;
 pub mod rows;
 pub mod schema;
+mod schema_check;
 pub mod temporal;
 pub mod values;
 

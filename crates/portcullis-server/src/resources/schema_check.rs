@@ -1,0 +1,389 @@
+//! The schema file as written (TOML) and the checks that turn it into the model of
+//! [`super::schema`]: every problem is collected and reported with the resource, the field and
+//! the reason, so a broken schema is refused at start as a whole.
+
+use serde::Deserialize;
+
+use super::access::{Access, Rule};
+use super::schema::{Field, FieldKind, OnDelete, Resource, Visibility};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSchema {
+    #[serde(default)]
+    pub(super) resources: Vec<RawResource>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawResource {
+    name: String,
+    label: Option<String>,
+    #[serde(default)]
+    timestamps: bool,
+    #[serde(default)]
+    ordering: Vec<String>,
+    #[serde(default)]
+    search_fields: Vec<String>,
+    #[serde(default)]
+    ordering_fields: Vec<String>,
+    #[serde(default)]
+    filter_fields: Vec<String>,
+    visible_to: Option<String>,
+    public_flag: Option<String>,
+    #[serde(default)]
+    access: RawAccess,
+    page_size: Option<u32>,
+    page_size_query_param: Option<String>,
+    max_page_size: Option<u32>,
+    #[serde(default)]
+    fields: Vec<RawField>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccess {
+    list: Option<RawRule>,
+    retrieve: Option<RawRule>,
+    create: Option<RawRule>,
+    update: Option<RawRule>,
+    destroy: Option<RawRule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawRule {
+    One(String),
+    All(Vec<String>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    label: Option<String>,
+    required: Option<bool>,
+    #[serde(default)]
+    null: bool,
+    #[serde(default)]
+    blank: bool,
+    trim: Option<bool>,
+    default: Option<toml::Value>,
+    #[serde(default)]
+    read_only: bool,
+    #[serde(default)]
+    write_only: bool,
+    #[serde(default)]
+    unique: bool,
+    max_length: Option<usize>,
+    min_length: Option<usize>,
+    #[serde(default)]
+    choices: Vec<String>,
+    min: Option<f64>,
+    max: Option<f64>,
+    to: Option<String>,
+    on_delete: Option<String>,
+}
+
+/// Identifiers that reach SQL: lowercase ASCII, digits and underscores, not a reserved prefix.
+/// Names whose `/api/<name>/` is a built-in endpoint (the admin API, simplejwt's token views,
+/// the schema and docs).
+const RESERVED_RESOURCE_NAMES: &[&str] = &["admin", "token", "schema", "docs"];
+
+fn valid_identifier(name: &str) -> bool {
+    let reserved = ["auth_", "authtoken_", "portcullis_", "sqlite_", "pg_"];
+    !name.is_empty()
+        && name.len() <= 63
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !reserved.iter().any(|p| name.starts_with(p))
+}
+
+/// Django's default verbose name, capitalized as DRF labels it: `is_public` → "Is public".
+pub fn label_of(name: &str) -> String {
+    let spaced = name.replace('_', " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+impl RawResource {
+    pub(super) fn check(self, problems: &mut Vec<String>) -> Option<Resource> {
+        let before = problems.len();
+        let name = self.name.clone();
+        let mut bad = |what: String| problems.push(format!("resource {name}: {what}"));
+        if !valid_identifier(&self.name) {
+            bad("the name must be lowercase letters, digits and _, start with a letter, and not start with auth_, authtoken_, portcullis_, sqlite_ or pg_".into());
+        }
+        if RESERVED_RESOURCE_NAMES.contains(&self.name.as_str()) {
+            bad(format!(
+                "the name is taken by a built-in URL under /api/ ({})",
+                RESERVED_RESOURCE_NAMES.join(", ")
+            ));
+        }
+        let mut fields = Vec::new();
+        for raw in self.fields {
+            match raw.check() {
+                Ok(field) => {
+                    let reserved = ["id", "created_at", "updated_at"];
+                    let same_column = fields
+                        .iter()
+                        .find(|f: &&Field| f.column() == field.column());
+                    if reserved.contains(&field.name.as_str())
+                        || fields.iter().any(|f: &Field| f.name == field.name)
+                    {
+                        bad(format!("field {}: the name is already taken", field.name));
+                    } else if let Some(other) = same_column {
+                        // A reference `parent` lives in `parent_id`: a field of that name would
+                        // make CREATE TABLE fail at migrate time, far from the cause.
+                        bad(format!(
+                            "field {}: its column \"{}\" is already the column of field {}",
+                            field.name,
+                            field.column(),
+                            other.name
+                        ));
+                    } else {
+                        fields.push(field);
+                    }
+                }
+                Err((field, why)) => bad(format!("field {field}: {why}")),
+            }
+        }
+        if fields.iter().filter(|f| f.kind == FieldKind::Owner).count() > 1 {
+            bad("only one field may have type \"owner\"".into());
+        }
+        let label = self.label.unwrap_or_else(|| {
+            let singular = self.name.strip_suffix('s').unwrap_or(&self.name);
+            label_of(singular).replace(' ', "")
+        });
+        let mut resource = Resource {
+            name: self.name.clone(),
+            label,
+            fields,
+            timestamps: self.timestamps,
+            ordering: Vec::new(),
+            search_fields: self.search_fields,
+            ordering_fields: self.ordering_fields,
+            filter_fields: self.filter_fields,
+            visibility: Visibility::Everyone,
+            access: Access::default(),
+            page_size: self.page_size,
+            page_size_query_param: self.page_size_query_param,
+            max_page_size: self.max_page_size,
+        };
+        let ordering = if self.ordering.is_empty() {
+            vec!["-id".to_string()]
+        } else {
+            self.ordering
+        };
+        for term in ordering {
+            let (name, desc) = match term.strip_prefix('-') {
+                Some(n) => (n.to_string(), true),
+                None => (term.clone(), false),
+            };
+            match resource.column_of(&name) {
+                Some(column) => resource.ordering.push((column, desc)),
+                None => bad(format!("ordering: {name:?} is not a field")),
+            }
+        }
+        for (list, what) in [
+            (&resource.search_fields, "search_fields"),
+            (&resource.ordering_fields, "ordering_fields"),
+            (&resource.filter_fields, "filter_fields"),
+        ] {
+            for name in list {
+                if resource.column_of(name).is_none() {
+                    bad(format!("{what}: {name:?} is not a field"));
+                }
+            }
+        }
+        for name in &resource.search_fields {
+            if let Some(f) = resource.field(name)
+                && !matches!(f.kind, FieldKind::String | FieldKind::Text)
+            {
+                bad(format!(
+                    "search_fields: {name:?} is not a string or text field"
+                ));
+            }
+        }
+        resource.visibility = match (self.visible_to.as_deref(), self.public_flag) {
+            (None | Some("everyone"), _) => Visibility::Everyone,
+            (Some("owner"), _) => Visibility::Owner,
+            (Some("owner_or_public"), Some(flag)) => {
+                if !resource
+                    .field(&flag)
+                    .is_some_and(|f| f.kind == FieldKind::Boolean)
+                {
+                    bad(format!("public_flag: {flag:?} is not a boolean field"));
+                }
+                Visibility::OwnerOrPublic { flag }
+            }
+            (Some("owner_or_public"), None) => {
+                bad(
+                    "visible_to = \"owner_or_public\" needs public_flag = \"<boolean field>\""
+                        .into(),
+                );
+                Visibility::Everyone
+            }
+            (Some(other), _) => {
+                bad(format!(
+                    "visible_to: {other:?} is not one of everyone, owner, owner_or_public"
+                ));
+                Visibility::Everyone
+            }
+        };
+        let has_owner = resource.owner_field().is_some();
+        if resource.visibility != Visibility::Everyone && !has_owner {
+            bad("visible_to needs a field of type \"owner\"".into());
+        }
+        let mut rule = |action: &str, raw: Option<RawRule>| -> Rule {
+            let words = match raw {
+                None => vec!["authenticated".to_string()],
+                Some(RawRule::One(w)) => vec![w],
+                Some(RawRule::All(ws)) => ws,
+            };
+            match Rule::parse(&words, &resource.name) {
+                Ok(rule) => {
+                    if rule.needs_owner() && !has_owner {
+                        bad(format!(
+                            "access.{action}: \"owner\" needs a field of type \"owner\""
+                        ));
+                    }
+                    rule
+                }
+                Err(why) => {
+                    bad(format!("access.{action}: {why}"));
+                    Rule::default()
+                }
+            }
+        };
+        resource.access = Access {
+            list: rule("list", self.access.list),
+            retrieve: rule("retrieve", self.access.retrieve),
+            create: rule("create", self.access.create),
+            update: rule("update", self.access.update),
+            destroy: rule("destroy", self.access.destroy),
+        };
+        if let Some(0) = resource.page_size {
+            bad("page_size must be at least 1".into());
+        }
+        (problems.len() == before).then_some(resource)
+    }
+}
+
+impl RawField {
+    fn check(self) -> Result<Field, (String, String)> {
+        let name = self.name.clone();
+        let fail = |why: String| Err((name.clone(), why));
+        if !valid_identifier(&self.name) {
+            return fail(
+                "the name must be lowercase letters, digits and _, starting with a letter".into(),
+            );
+        }
+        let Some(kind) = FieldKind::parse(&self.kind) else {
+            return fail(format!(
+                "type {:?} is unknown (string, text, integer, float, boolean, date, datetime, json, owner, reference)",
+                self.kind
+            ));
+        };
+        let textual = matches!(kind, FieldKind::String | FieldKind::Text);
+        if kind == FieldKind::String && self.max_length.is_none() && self.choices.is_empty() {
+            return fail("a string needs max_length (use type \"text\" for unlimited text)".into());
+        }
+        if (self.max_length.is_some() || self.min_length.is_some() || self.blank) && !textual {
+            return fail(
+                "max_length, min_length and blank apply to string and text fields only".into(),
+            );
+        }
+        // Validation reads choices for text only; elsewhere they would be shown, not enforced.
+        if !self.choices.is_empty() && !textual {
+            return fail("choices apply to string and text fields only".into());
+        }
+        if (self.min.is_some() || self.max.is_some())
+            && !matches!(kind, FieldKind::Integer | FieldKind::Float)
+        {
+            return fail("min and max apply to integer and float fields only".into());
+        }
+        if let (Some(min), Some(max)) = (self.min, self.max)
+            && min > max
+        {
+            return fail("min is greater than max".into());
+        }
+        if let (Some(min), Some(max)) = (self.min_length, self.max_length)
+            && min > max
+        {
+            return fail("min_length is greater than max_length".into());
+        }
+        if self.max_length == Some(0) {
+            return fail("max_length must be at least 1".into());
+        }
+        if kind == FieldKind::Reference && self.to.is_none() {
+            return fail("a reference needs `to = \"<resource>\"`".into());
+        }
+        if kind != FieldKind::Reference && self.to.is_some() {
+            return fail("`to` applies to reference fields only".into());
+        }
+        let on_delete = match self.on_delete.as_deref() {
+            None | Some("cascade") => OnDelete::Cascade,
+            Some("set_null") if self.null => OnDelete::SetNull,
+            Some("set_null") => return fail("on_delete = \"set_null\" needs null = true".into()),
+            Some("restrict") => OnDelete::Restrict,
+            Some(other) => {
+                return fail(format!(
+                    "on_delete {other:?} is not cascade, set_null or restrict"
+                ));
+            }
+        };
+        if self.read_only && self.write_only {
+            return fail("a field cannot be both read_only and write_only".into());
+        }
+        let default = match self.default {
+            None => None,
+            Some(v) => {
+                Some(serde_json::to_value(v).map_err(|e| (name.clone(), format!("default: {e}")))?)
+            }
+        };
+        if kind == FieldKind::Owner && (default.is_some() || self.null) {
+            return fail("an owner is set from the authenticated user: no default, no null".into());
+        }
+        // DRF's ModelSerializer: a field with a default, blank or null is optional.
+        let required = self.required.unwrap_or(
+            default.is_none() && !self.blank && !self.null && kind != FieldKind::Boolean,
+        );
+        let mut field = Field {
+            label: self.label.unwrap_or_else(|| label_of(&self.name)),
+            name: self.name,
+            kind,
+            required: required && !self.read_only && kind != FieldKind::Owner,
+            null: self.null,
+            blank: self.blank,
+            trim: self.trim.unwrap_or(true),
+            default,
+            read_only: self.read_only || kind == FieldKind::Owner,
+            write_only: self.write_only,
+            unique: self.unique,
+            max_length: self.max_length,
+            min_length: self.min_length,
+            choices: self.choices,
+            min: self.min,
+            max: self.max,
+            to: self.to,
+            on_delete,
+        };
+        // A default the field itself would refuse (an integer "many", a date "31/01/2025")
+        // would be written as is and break every later read of the row: refuse it here, and
+        // keep it in its stored form.
+        if let Some(default) = field.default.take() {
+            let checked =
+                super::values::checked_default(&field, &default).map_err(|why| (name, why))?;
+            field.default = Some(checked);
+        }
+        Ok(field)
+    }
+}
