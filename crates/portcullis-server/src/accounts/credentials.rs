@@ -4,6 +4,8 @@
 use portcullis_passwords::Verification;
 
 use crate::http::ApiError;
+use crate::http::ApiRequest;
+use crate::serializer::{CharField, Errors, root_object};
 use crate::state::AppState;
 use crate::store::User;
 
@@ -91,4 +93,27 @@ pub async fn token_for(state: &AppState, user: &User) -> Result<String, ApiError
         .token_replace(user.id, &keys.store(&candidate))
         .await?;
     Ok(candidate)
+}
+
+/// The `username` and `password` fields of a login body (DRF's `AuthTokenSerializer` and
+/// simplejwt's `TokenObtainSerializer`): both required, the username trimmed, the password
+/// exactly as sent (simplejwt trims it; Portcullis never does). Field errors are DRF's.
+pub fn login_fields(req: &ApiRequest) -> Result<(Option<String>, Option<String>), ApiError> {
+    let data = req.data()?;
+    let data = root_object(&data)?;
+    let mut errors = Errors::default();
+    let username = errors.take(
+        "username",
+        CharField::default().validate(data, "username", false),
+    );
+    let password_field = CharField {
+        trim_whitespace: false,
+        ..CharField::default()
+    };
+    let password = errors.take("password", password_field.validate(data, "password", false));
+    errors.check()?;
+    Ok((
+        username.and_then(|u| u.into_option()),
+        password.and_then(|p| p.into_option()),
+    ))
 }

@@ -14,7 +14,6 @@ use crate::http::ApiRequest;
 use crate::http::body::DEFAULT_PARSES;
 use crate::http::json::json_response;
 use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
-use crate::serializer::{CharField, Errors, root_object};
 
 pub struct JwtCreate;
 
@@ -35,6 +34,30 @@ pub(crate) const fn token_view_spec(name: &'static str, throttle: Throttle) -> V
 /// A login endpoint: the login throttles apply, as on the DRF token logins.
 const SPEC: ViewSpec = token_view_spec("Token Obtain Pair", Throttle::Login);
 
+/// The `refresh` field of a body, validated as a refresh token (simplejwt's
+/// `TokenRefreshSerializer` and `TokenBlacklistSerializer`), with the time it was checked at.
+pub(crate) async fn refresh_from_body(
+    req: &ApiRequest,
+) -> Result<(tokens::Validated, i64), crate::http::ApiError> {
+    let data = req.data()?;
+    let data = crate::serializer::root_object(&data)?;
+    let mut errors = crate::serializer::Errors::default();
+    let field = crate::serializer::CharField::default();
+    let raw = errors.take("refresh", field.validate(data, "refresh", false));
+    errors.check()?;
+    let raw = raw.and_then(|r| r.into_option()).unwrap_or_default();
+    let now = now();
+    let token = tokens::validate(
+        &req.state,
+        raw.as_bytes(),
+        tokens::TokenKind::Refresh,
+        now,
+        crate::auth::jwt::errors::TokenError::on_token_view,
+    )
+    .await?;
+    Ok((token, now))
+}
+
 /// `permission_classes = ()` of every simplejwt token view.
 pub(crate) fn allow_any<'a>() -> CheckFuture<'a> {
     Box::pin(async { Ok(()) })
@@ -51,25 +74,8 @@ impl View for JwtCreate {
 
     fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
         Box::pin(async move {
-            let data = req.data()?;
-            let data = root_object(&data)?;
-            let mut errors = Errors::default();
-            let username = errors.take(
-                "username",
-                CharField::default().validate(data, "username", false),
-            );
-            // simplejwt's PasswordField trims; Portcullis compares passwords exactly as sent.
-            let password_field = CharField {
-                trim_whitespace: false,
-                ..CharField::default()
-            };
-            let password =
-                errors.take("password", password_field.validate(data, "password", false));
-            errors.check()?;
-            let (Some(username), Some(password)) = (
-                username.and_then(|u| u.into_option()),
-                password.and_then(|p| p.into_option()),
-            ) else {
+            let (username, password) = credentials::login_fields(&req)?;
+            let (Some(username), Some(password)) = (username, password) else {
                 return Err(no_active_account());
             };
             let user = credentials::authenticate(&req.state, &username, &password)

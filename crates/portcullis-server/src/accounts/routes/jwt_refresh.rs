@@ -13,14 +13,12 @@ use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
 use super::field_info;
-use super::jwt_create::{allow_any, token_view_spec};
+use super::jwt_create::{allow_any, refresh_from_body, token_view_spec};
 use crate::auth::jwt::errors::{self as jwt_errors, TokenError};
-use crate::auth::jwt::now;
-use crate::auth::jwt::tokens::{self, TokenKind, TokenUser};
+use crate::auth::jwt::tokens::{self, TokenUser};
 use crate::http::ApiRequest;
 use crate::http::json::json_response;
 use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
-use crate::serializer::{CharField, Errors, root_object};
 
 pub struct JwtRefresh;
 
@@ -37,25 +35,8 @@ impl View for JwtRefresh {
 
     fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
         Box::pin(async move {
-            let data = req.data()?;
-            let data = root_object(&data)?;
-            let mut errors = Errors::default();
-            let raw = errors.take(
-                "refresh",
-                CharField::default().validate(data, "refresh", false),
-            );
-            errors.check()?;
-            let raw = raw.and_then(|r| r.into_option()).unwrap_or_default();
+            let (token, now) = refresh_from_body(&req).await?;
             let state = &req.state;
-            let now = now();
-            let token = tokens::validate(
-                state,
-                raw.as_bytes(),
-                TokenKind::Refresh,
-                now,
-                TokenError::on_token_view,
-            )
-            .await?;
             let user = match tokens::token_user(state, &token.claims).await? {
                 TokenUser::Active(user) => user,
                 TokenUser::NoClaim => return Err(jwt_errors::no_user_claim()),

@@ -9,7 +9,6 @@ use crate::accounts::credentials;
 use crate::http::json::json_response;
 use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
-use crate::serializer::{CharField, Errors, root_object};
 
 pub struct ObtainAuthToken;
 
@@ -38,25 +37,8 @@ impl View for ObtainAuthToken {
 
     fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
         Box::pin(async move {
-            let data = req.data()?;
-            let data = root_object(&data)?;
-            let mut errors = Errors::default();
-            let username = errors.take(
-                "username",
-                CharField::default().validate(data, "username", false),
-            );
-            // Passwords are compared exactly as sent (DRF does not trim them here either).
-            let password_field = CharField {
-                trim_whitespace: false,
-                ..CharField::default()
-            };
-            let password =
-                errors.take("password", password_field.validate(data, "password", false));
-            errors.check()?;
-            let (Some(username), Some(password)) = (
-                username.and_then(|u| u.into_option()),
-                password.and_then(|p| p.into_option()),
-            ) else {
+            let (username, password) = credentials::login_fields(&req)?;
+            let (Some(username), Some(password)) = (username, password) else {
                 return Err(ApiError::non_field(
                     "Must include \"username\" and \"password\".",
                 ));
