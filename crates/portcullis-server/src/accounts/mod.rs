@@ -35,6 +35,10 @@ pub fn routes(mut r: Routes, config: &Config) -> Routes {
             "/auth/users/set_password/",
             route(set_password::SetPassword),
         )
+        .route(
+            "/auth/users/set_username/",
+            route(set_username::SetUsername),
+        )
         .route("/auth/users/{id}/", route(user_detail::UserDetail::by_id()));
     r = jwt_routes(r);
     for extra in &config.extra_routes {

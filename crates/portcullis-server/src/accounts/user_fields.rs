@@ -39,7 +39,16 @@ pub async fn new_username(
     state: &AppState,
     data: &Map<String, Value>,
 ) -> Result<Result<String, Vec<String>>, ApiError> {
-    let username = match CharField::default().validate(data, "username", false) {
+    username_field(state, data, "username").await
+}
+
+/// The same rules for a username sent under another key (`new_username` of set_username).
+pub async fn username_field(
+    state: &AppState,
+    data: &Map<String, Value>,
+    key: &str,
+) -> Result<Result<String, Vec<String>>, ApiError> {
+    let username = match CharField::default().validate(data, key, false) {
         // Django's `normalize_username` (NFKC) runs when the user is created; doing it before
         // the checks also makes "ｆｕｌｌ" collide with an existing "full" as a clear 400.
         Ok(present) => present

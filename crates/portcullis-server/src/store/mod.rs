@@ -113,6 +113,11 @@ impl Store {
         delegate!(self.update_user(id, update))
     }
 
+    /// Rename a user; `UsernameTaken` if another user has the name.
+    pub async fn set_username(&self, id: i64, username: &str) -> Result<(), StoreError> {
+        delegate!(self.set_username(id, username))
+    }
+
     pub async fn set_password(&self, id: i64, encoded: &str) -> Result<(), StoreError> {
         delegate!(self.set_password(id, encoded))
     }

@@ -8,6 +8,7 @@ pub mod jwt_verify;
 pub mod logout_all;
 pub mod obtain_token;
 pub mod set_password;
+pub mod set_username;
 pub mod token_login;
 pub mod token_logout;
 pub mod user_detail;

@@ -165,6 +165,19 @@ impl SqliteStore {
         Ok(())
     }
 
+    pub async fn set_username(&self, id: i64, username: &str) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE auth_user SET username = ? WHERE id = ?")
+            .bind(username)
+            .bind(id)
+            .execute(&self.writer)
+            .await;
+        match done {
+            Ok(_) => Ok(()),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::UsernameTaken),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     pub async fn set_password(&self, id: i64, encoded: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE auth_user SET password = ? WHERE id = ?")
             .bind(encoded)
