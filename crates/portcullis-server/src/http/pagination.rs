@@ -24,7 +24,8 @@ pub fn page_for(raw: Option<&str>, count: u64, size: u64) -> Result<Page, ApiErr
     let invalid = || ApiError::NotFound("Invalid page.".into());
     let num_pages = count.div_ceil(size).max(1);
     let number = match raw {
-        None => 1,
+        // DRF: `query_params.get("page") or 1`, so an empty value is the first page.
+        None | Some("") => 1,
         Some("last") => num_pages,
         // Python's int() accepts surrounding whitespace, a sign and underscores between digits.
         Some(raw) => raw
@@ -103,7 +104,8 @@ mod tests {
             page_for(Some(" 2 "), 41, 20).map(|p| p.number).ok(),
             Some(2)
         );
-        for bad in ["0", "4", "x", "1.5", "-1", ""] {
+        assert_eq!(page_for(Some(""), 41, 20).map(|p| p.number).ok(), Some(1));
+        for bad in ["0", "4", "x", "1.5", "-1", " "] {
             assert!(page_for(Some(bad), 41, 20).is_err(), "{bad}");
         }
     }
