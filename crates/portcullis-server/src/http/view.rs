@@ -29,6 +29,7 @@ use crate::state::AppState;
 
 pub type ViewFuture<'a> = Pin<Box<dyn Future<Output = Result<Response, ApiError>> + Send + 'a>>;
 pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Result<(), ApiError>> + Send + 'a>>;
+pub type ActionsFuture<'a> = Pin<Box<dyn Future<Output = Option<Value>> + Send + 'a>>;
 
 /// Which of DRF's throttles apply to a view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +91,14 @@ pub trait View: Send + Sync + 'static {
     /// The `actions` of DRF's OPTIONS metadata, if the view has a serializer for them.
     fn metadata_actions(&self, _req: &ApiRequest) -> Option<Value> {
         None
+    }
+
+    /// The same, for views whose answer depends on the database (DRF checks the permissions
+    /// of each action, and for PUT the object's, before listing it). Defaults to
+    /// [`View::metadata_actions`].
+    fn metadata_actions_checked<'a>(&'a self, req: &'a ApiRequest) -> ActionsFuture<'a> {
+        let actions = self.metadata_actions(req);
+        Box::pin(async move { actions })
     }
 }
 
@@ -207,7 +216,8 @@ async fn run(view: &dyn View, spec: &ViewSpec, mut req: ApiRequest) -> Result<Re
     let plan = throttles.plan(spec.throttle, req.mount_scope.as_ref());
     throttles.check(&plan, &req.headers, req.client, req.user().map(|u| u.id))?;
     if req.method == Method::OPTIONS {
-        return Ok(options_metadata(view, spec, &req));
+        let actions = view.metadata_actions_checked(&req).await;
+        return Ok(options_metadata(spec, actions));
     }
     if !spec.methods.contains(&req.method) {
         return Err(ApiError::MethodNotAllowed(req.method.as_str().to_string()));
@@ -216,7 +226,7 @@ async fn run(view: &dyn View, spec: &ViewSpec, mut req: ApiRequest) -> Result<Re
 }
 
 /// DRF's `SimpleMetadata` body for OPTIONS.
-fn options_metadata(view: &dyn View, spec: &ViewSpec, req: &ApiRequest) -> Response {
+fn options_metadata(spec: &ViewSpec, actions: Option<Value>) -> Response {
     let mut body = Map::new();
     body.insert("name".into(), json!(spec.name));
     body.insert("description".into(), json!(""));
@@ -227,7 +237,7 @@ fn options_metadata(view: &dyn View, spec: &ViewSpec, req: &ApiRequest) -> Respo
     };
     body.insert("renders".into(), json!(renders));
     body.insert("parses".into(), json!(spec.parses));
-    if let Some(actions) = view.metadata_actions(req) {
+    if let Some(actions) = actions {
         body.insert("actions".into(), actions);
     }
     json_response(StatusCode::OK, &Value::Object(body))

@@ -5,12 +5,12 @@
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use sea_query::Query;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{input, metadata, resource_of};
 use crate::http::body::DEFAULT_PARSES;
 use crate::http::json::{json_response, no_content};
-use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
+use crate::http::view::{ActionsFuture, CheckFuture, Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::access::Rule;
 use crate::resources::schema::Resource;
@@ -111,14 +111,16 @@ impl View for DetailView {
         })
     }
 
-    fn metadata_actions(&self, req: &ApiRequest) -> Option<Value> {
-        let resource = resource_of(&req.state, self.index).ok()?;
-        resource
-            .access
-            .update
-            .check_view(req.user(), |_, _| false)
-            .ok()?;
-        Some(json!({ "PUT": metadata::serializer_info(resource) }))
+    /// DRF lists PUT only when the caller passes the update rule for this very row.
+    fn metadata_actions_checked<'a>(&'a self, req: &'a ApiRequest) -> ActionsFuture<'a> {
+        Box::pin(async move {
+            let resource = resource_of(&req.state, self.index).ok()?;
+            let rule = &resource.access.update;
+            check_rule(req, resource, rule).await.ok()?;
+            let (_, row) = self.object(req, resource).await.ok()?;
+            rule.check_object(req.user(), row.owner_id).ok()?;
+            Some(json!({ "PUT": metadata::serializer_info(resource) }))
+        })
     }
 }
 

@@ -4,13 +4,13 @@
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use sea_query::Query;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{input, metadata, resource_of};
 use crate::http::body::DEFAULT_PARSES;
 use crate::http::json::json_response;
 use crate::http::pagination::{page_for, paginated};
-use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
+use crate::http::view::{ActionsFuture, CheckFuture, Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::schema::Resource;
 use crate::resources::{query, rows};
@@ -67,14 +67,15 @@ impl View for ListView {
         })
     }
 
-    fn metadata_actions(&self, req: &ApiRequest) -> Option<Value> {
-        let resource = resource_of(&req.state, self.index).ok()?;
-        resource
-            .access
-            .create
-            .check_view(req.user(), |_, _| false)
-            .ok()?;
-        Some(json!({ "POST": metadata::serializer_info(resource) }))
+    /// DRF lists POST only when the caller passes the create rule (model permissions included).
+    fn metadata_actions_checked<'a>(&'a self, req: &'a ApiRequest) -> ActionsFuture<'a> {
+        Box::pin(async move {
+            let resource = resource_of(&req.state, self.index).ok()?;
+            super::detail::check_rule(req, resource, &resource.access.create)
+                .await
+                .ok()?;
+            Some(json!({ "POST": metadata::serializer_info(resource) }))
+        })
     }
 }
 
