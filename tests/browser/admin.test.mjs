@@ -193,6 +193,9 @@ test('the resource browser shows every note, private ones included', async () =>
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Resources' }).click();
     await page.getByRole('heading', { level: 1, name: 'Resources' }).waitFor();
     const select = page.getByRole('combobox', { name: 'Resource' });
+    // The resource list arrives after the heading: wait for it rather than race it.
+    await select.locator('option[value="notes"]').waitFor({ state: 'attached' });
+    await page.waitForFunction(() => document.querySelector('#resource-select')?.value === 'notes');
     assert.equal(await select.inputValue(), 'notes');
     const table = page.getByRole('table', { name: /Note rows: 1 in all/ });
     await table.waitFor();
