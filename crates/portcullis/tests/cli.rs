@@ -321,3 +321,66 @@ fn serve_answers_real_http() {
         "{response}"
     );
 }
+
+#[test]
+fn user_deactivate_and_activate_name_the_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    create_admin(dir.path());
+    let off = run(dir.path(), &["user", "deactivate", "admin"]);
+    assert!(off.status.success(), "{}", stderr(&off));
+    assert_eq!(stdout(&off).trim(), "User 'admin' is now inactive.");
+    let on = run(dir.path(), &["user", "activate", "admin"]);
+    assert_eq!(stdout(&on).trim(), "User 'admin' is now active.");
+    let ghost = run(dir.path(), &["user", "deactivate", "ghost"]);
+    assert!(!ghost.status.success());
+    assert!(
+        stderr(&ghost).contains("user 'ghost' does not exist"),
+        "{}",
+        stderr(&ghost)
+    );
+}
+
+#[test]
+fn migrate_refuses_to_lose_data_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("schema.toml");
+    let with_field = "[[resources]]\nname = \"things\"\n[[resources.fields]]\nname = \"label\"\ntype = \"text\"\n[[resources.fields]]\nname = \"size\"\ntype = \"integer\"\n";
+    std::fs::write(&schema, with_field).unwrap();
+    let schema_arg = format!("schema_file = {:?}\n", schema.to_string_lossy());
+    let config = dir.path().join("portcullis.toml");
+    std::fs::write(&config, &schema_arg).unwrap();
+    let config = config.to_string_lossy().into_owned();
+    let first = run(dir.path(), &["--config", &config, "migrate"]);
+    assert!(
+        stdout(&first).contains("Create resource things... OK"),
+        "{}",
+        stdout(&first)
+    );
+    // A row with a size, then a schema without the field.
+    let db = dir.path().join("portcullis.sqlite3");
+    let insert = "INSERT INTO things (label, size) VALUES ('a', 3)";
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let url = format!("sqlite://{}", db.display());
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query(insert).execute(&pool).await.unwrap();
+        pool.close().await;
+    });
+    std::fs::write(&schema, "[[resources]]\nname = \"things\"\n[[resources.fields]]\nname = \"label\"\ntype = \"text\"\n").unwrap();
+    let refused = run(dir.path(), &["--config", &config, "migrate"]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("field size: removed from the schema but the column holds data"),
+        "{}",
+        stderr(&refused)
+    );
+    let allowed = run(
+        dir.path(),
+        &["--config", &config, "migrate", "--allow-destructive"],
+    );
+    assert!(allowed.status.success(), "{}", stderr(&allowed));
+    assert!(
+        stdout(&allowed).contains("Remove field size from things... OK"),
+        "{}",
+        stdout(&allowed)
+    );
+}

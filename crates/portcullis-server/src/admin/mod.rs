@@ -12,6 +12,8 @@
 //! create, change, re-password, revoke or delete a superuser (or grant the flag), and nobody
 //! may deactivate, un-staff or delete the account they are signed in with.
 
+use std::borrow::Cow;
+
 pub mod fields;
 pub mod render;
 pub mod routes;
@@ -55,7 +57,7 @@ pub const PARSES: &[&str] = &["application/json"];
 /// The spec every admin view shares but for its name and methods.
 pub const fn spec(name: &'static str, methods: &'static [Method]) -> ViewSpec {
     ViewSpec {
-        name,
+        name: Cow::Borrowed(name),
         methods,
         browsable: true,
         authenticate: true,

@@ -33,6 +33,7 @@ pub struct ApiRequest {
     pub principal: Option<Principal>,
     pub(crate) body: BodyBytes,
     pub(crate) parses: &'static [&'static str],
+    pub(crate) query_pairs: std::sync::OnceLock<Vec<(String, String)>>,
 }
 
 impl ApiRequest {
@@ -70,19 +71,22 @@ impl ApiRequest {
     }
 
     /// Query parameters in order, decoded as Django's QueryDict does.
-    pub fn query_pairs(&self) -> Vec<(String, String)> {
-        form_urlencoded::parse(self.uri.query().unwrap_or("").as_bytes())
-            .into_owned()
-            .collect()
+    /// Decoded once per request: a list view reads several parameters.
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        self.query_pairs.get_or_init(|| {
+            form_urlencoded::parse(self.uri.query().unwrap_or("").as_bytes())
+                .into_owned()
+                .collect()
+        })
     }
 
     /// `request.query_params.get(name)`: the last value.
     pub fn query(&self, name: &str) -> Option<String> {
         self.query_pairs()
-            .into_iter()
+            .iter()
             .rev()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
+            .map(|(_, v)| v.clone())
     }
 
     /// Django's `request.build_absolute_uri(path)`: scheme `http` and the request's `Host`

@@ -8,6 +8,7 @@
 //! the order of these steps (a bad token is a 401 even on an open endpoint, a 401 comes before a
 //! 405, a 406 before a 401), so one place runs them in that order.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -44,10 +45,10 @@ pub enum Throttle {
 }
 
 /// What DRF knows about a view class before it runs.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ViewSpec {
-    /// `get_view_name()`, shown by OPTIONS.
-    pub name: &'static str,
+    /// `get_view_name()`, shown by OPTIONS (owned for views named after a schema resource).
+    pub name: Cow<'static, str>,
     /// The handler methods (`GET`, `POST`, ...). `HEAD` follows `GET`, `OPTIONS` is always there.
     pub methods: &'static [Method],
     /// False for views whose only renderer is JSON (DRF then sends no `Vary: Accept`).
@@ -137,7 +138,7 @@ pub async fn dispatch(
     request: Request,
     params: Vec<(String, String)>,
 ) -> Response {
-    let spec = *view.spec();
+    let spec = view.spec();
     let (parts, body) = request.into_parts();
     let client = parts
         .extensions
@@ -170,8 +171,9 @@ pub async fn dispatch(
         principal: None,
         body,
         parses: spec.parses,
+        query_pairs: std::sync::OnceLock::new(),
     };
-    let result = run(view, &spec, req).await;
+    let result = run(view, spec, req).await;
     let mut response = match result {
         Ok(response) => response,
         Err(err) if err.is_authentication_error() && spec.www_authenticate.is_none() => {
@@ -191,7 +193,7 @@ pub async fn dispatch(
             response
         }
     };
-    finalize(&spec, &mut response);
+    finalize(spec, &mut response);
     if is_head {
         *response.body_mut() = Body::empty();
     }

@@ -1,5 +1,7 @@
 //! `GET /auth/`: the API root of djoser's `DefaultRouter`, listing its one viewset.
 
+use std::borrow::Cow;
+
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 
@@ -10,8 +12,8 @@ use crate::http::view::{Throttle, View, ViewFuture, ViewSpec};
 
 pub struct AuthRoot;
 
-const SPEC: ViewSpec = ViewSpec {
-    name: "Api Root",
+static SPEC: ViewSpec = ViewSpec {
+    name: Cow::Borrowed("Api Root"),
     methods: &[Method::GET],
     browsable: true,
     authenticate: true,

@@ -18,7 +18,7 @@ use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
 
 pub struct JwtBlacklist;
 
-const SPEC: ViewSpec = token_view_spec("Token Blacklist", Throttle::Default);
+static SPEC: ViewSpec = token_view_spec("Token Blacklist", Throttle::Default);
 
 impl View for JwtBlacklist {
     fn spec(&self) -> &ViewSpec {

@@ -3,6 +3,8 @@
 //! "No active account found with the given credentials" with `WWW-Authenticate: Bearer
 //! realm="api"`. The refresh token is recorded as outstanding by its `jti`.
 
+use std::borrow::Cow;
+
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -21,7 +23,7 @@ pub struct JwtCreate;
 /// default renderers and parsers, and their own challenge.
 pub(crate) const fn token_view_spec(name: &'static str, throttle: Throttle) -> ViewSpec {
     ViewSpec {
-        name,
+        name: Cow::Borrowed(name),
         methods: &[Method::POST],
         browsable: true,
         authenticate: false,
@@ -32,7 +34,7 @@ pub(crate) const fn token_view_spec(name: &'static str, throttle: Throttle) -> V
 }
 
 /// A login endpoint: the login throttles apply, as on the DRF token logins.
-const SPEC: ViewSpec = token_view_spec("Token Obtain Pair", Throttle::Login);
+static SPEC: ViewSpec = token_view_spec("Token Obtain Pair", Throttle::Login);
 
 /// The `refresh` field of a body, validated as a refresh token (simplejwt's
 /// `TokenRefreshSerializer` and `TokenBlacklistSerializer`), with the time it was checked at.

@@ -22,7 +22,7 @@ use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
 
 pub struct JwtRefresh;
 
-const SPEC: ViewSpec = token_view_spec("Token Refresh", Throttle::Default);
+static SPEC: ViewSpec = token_view_spec("Token Refresh", Throttle::Default);
 
 impl View for JwtRefresh {
     fn spec(&self) -> &ViewSpec {

@@ -22,7 +22,7 @@ use crate::serializer::{CharField, Errors, root_object};
 
 pub struct JwtVerify;
 
-const SPEC: ViewSpec = token_view_spec("Token Verify", Throttle::Default);
+static SPEC: ViewSpec = token_view_spec("Token Verify", Throttle::Default);
 
 impl View for JwtVerify {
     fn spec(&self) -> &ViewSpec {

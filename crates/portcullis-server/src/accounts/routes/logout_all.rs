@@ -3,6 +3,8 @@
 //! revocation epoch moves on), and the DRF token is deleted as `/auth/token/logout/` deletes it.
 //! Authenticated with either kind of credential; 204, like djoser's token logout.
 
+use std::borrow::Cow;
+
 use axum::http::Method;
 
 use crate::auth::jwt::revoke;
@@ -13,8 +15,8 @@ use crate::http::{ApiError, ApiRequest};
 
 pub struct LogoutAll;
 
-const SPEC: ViewSpec = ViewSpec {
-    name: "Logout All",
+static SPEC: ViewSpec = ViewSpec {
+    name: Cow::Borrowed("Logout All"),
     methods: &[Method::POST],
     browsable: true,
     authenticate: true,

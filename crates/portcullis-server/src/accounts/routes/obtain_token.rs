@@ -1,6 +1,8 @@
 //! `POST /api-token-auth/`: DRF's `obtain_auth_token`. Username and password in a JSON, form or
 //! multipart body; the user's one token back, the same key on every login until a logout.
 
+use std::borrow::Cow;
+
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -12,8 +14,8 @@ use crate::http::{ApiError, ApiRequest};
 
 pub struct ObtainAuthToken;
 
-const SPEC: ViewSpec = ViewSpec {
-    name: "Obtain Auth Token",
+static SPEC: ViewSpec = ViewSpec {
+    name: Cow::Borrowed("Obtain Auth Token"),
     methods: &[Method::POST],
     browsable: false,
     authenticate: true,

@@ -3,6 +3,8 @@
 //! (djoser's default `LOGOUT_ON_PASSWORD_CHANGE = False`) unless `jwt.revoke_on_password_change`
 //! revokes every token of the user.
 
+use std::borrow::Cow;
+
 use axum::http::Method;
 use serde_json::json;
 
@@ -15,8 +17,8 @@ use crate::serializer::{CharField, Errors, root_object};
 
 pub struct SetPassword;
 
-const SPEC: ViewSpec = ViewSpec {
-    name: "Set password",
+static SPEC: ViewSpec = ViewSpec {
+    name: Cow::Borrowed("Set password"),
     methods: &[Method::POST],
     browsable: true,
     authenticate: true,

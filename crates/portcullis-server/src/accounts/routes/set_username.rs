@@ -2,6 +2,8 @@
 //! rules of a new user's name (Django's validators, unique, at most 150 characters) and the
 //! user's `current_password`; all field errors together, then 204.
 
+use std::borrow::Cow;
+
 use axum::http::Method;
 
 use crate::accounts::{credentials, user_fields};
@@ -14,8 +16,8 @@ use crate::store::StoreError;
 
 pub struct SetUsername;
 
-const SPEC: ViewSpec = ViewSpec {
-    name: "Set username",
+static SPEC: ViewSpec = ViewSpec {
+    name: Cow::Borrowed("Set username"),
     methods: &[Method::POST],
     browsable: true,
     authenticate: true,

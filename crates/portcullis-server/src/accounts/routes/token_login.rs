@@ -2,6 +2,8 @@
 //! the same "Unable to log in with provided credentials."; success is `{"auth_token": key}` and
 //! records `last_login`, as djoser's `login_user` does.
 
+use std::borrow::Cow;
+
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -15,8 +17,8 @@ use crate::serializer::{CharField, Errors, root_object};
 
 pub struct TokenLogin;
 
-const SPEC: ViewSpec = ViewSpec {
-    name: "Token Create",
+static SPEC: ViewSpec = ViewSpec {
+    name: Cow::Borrowed("Token Create"),
     methods: &[Method::POST],
     browsable: true,
     authenticate: true,

@@ -1,6 +1,8 @@
 //! `POST /auth/token/logout/`: djoser's `TokenDestroyView` deletes the user's token; the next
 //! login creates a new one.
 
+use std::borrow::Cow;
+
 use axum::http::Method;
 
 use crate::http::body::DEFAULT_PARSES;
@@ -10,8 +12,8 @@ use crate::http::{ApiError, ApiRequest};
 
 pub struct TokenLogout;
 
-const SPEC: ViewSpec = ViewSpec {
-    name: "Token Destroy",
+static SPEC: ViewSpec = ViewSpec {
+    name: Cow::Borrowed("Token Destroy"),
     methods: &[Method::POST],
     browsable: true,
     authenticate: true,

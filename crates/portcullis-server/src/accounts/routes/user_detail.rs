@@ -3,6 +3,8 @@
 //! another user's id gets 404 "Not found." for every method, whether that user exists or not
 //! (djoser answers DELETE with 403 and tells existing from missing ids by the message).
 
+use std::borrow::Cow;
+
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
@@ -64,7 +66,7 @@ impl UserDetail {
 
 fn spec(name: &'static str) -> ViewSpec {
     ViewSpec {
-        name,
+        name: Cow::Borrowed(name),
         methods: METHODS,
         browsable: true,
         authenticate: true,

@@ -2,6 +2,8 @@
 //! registration (`UserCreateSerializer`: Django's username and email validators, then Django's
 //! four password validators; the DRF token is created in the same transaction as the user).
 
+use std::borrow::Cow;
+
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -18,8 +20,8 @@ use crate::store::{NewUser, StoreError};
 
 pub struct UserList;
 
-const SPEC: ViewSpec = ViewSpec {
-    name: "User List",
+static SPEC: ViewSpec = ViewSpec {
+    name: Cow::Borrowed("User List"),
     methods: &[Method::GET, Method::POST],
     browsable: true,
     authenticate: true,

@@ -17,7 +17,7 @@ use crate::store::admin::Group;
 
 pub struct GroupDetail;
 
-const SPEC: ViewSpec = spec(
+static SPEC: ViewSpec = spec(
     "Admin Group Instance",
     &[Method::GET, Method::PATCH, Method::DELETE],
 );

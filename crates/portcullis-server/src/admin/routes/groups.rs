@@ -14,7 +14,7 @@ use crate::store::StoreError;
 
 pub struct GroupList;
 
-const SPEC: ViewSpec = spec("Admin Group List", &[Method::GET, Method::POST]);
+static SPEC: ViewSpec = spec("Admin Group List", &[Method::GET, Method::POST]);
 
 impl View for GroupList {
     fn spec(&self) -> &ViewSpec {

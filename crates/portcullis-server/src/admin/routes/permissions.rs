@@ -11,7 +11,7 @@ use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
 
 pub struct PermissionList;
 
-const SPEC: ViewSpec = spec("Admin Permission List", &[Method::GET]);
+static SPEC: ViewSpec = spec("Admin Permission List", &[Method::GET]);
 
 impl View for PermissionList {
     fn spec(&self) -> &ViewSpec {

@@ -15,7 +15,7 @@ use crate::resources::schema::{Field, Resource};
 
 pub struct ResourceList;
 
-const SPEC: ViewSpec = spec("Admin Resource List", &[Method::GET]);
+static SPEC: ViewSpec = spec("Admin Resource List", &[Method::GET]);
 
 impl View for ResourceList {
     fn spec(&self) -> &ViewSpec {

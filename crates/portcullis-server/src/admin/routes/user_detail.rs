@@ -25,7 +25,7 @@ use crate::store::{User, UserUpdate};
 
 pub struct UserDetail;
 
-const SPEC: ViewSpec = spec(
+static SPEC: ViewSpec = spec(
     "Admin User Instance",
     &[Method::GET, Method::PATCH, Method::DELETE],
 );

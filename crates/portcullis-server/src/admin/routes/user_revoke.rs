@@ -11,7 +11,7 @@ use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
 
 pub struct UserRevoke;
 
-const SPEC: ViewSpec = spec("Admin Revoke Sessions", &[Method::POST]);
+static SPEC: ViewSpec = spec("Admin Revoke Sessions", &[Method::POST]);
 
 impl View for UserRevoke {
     fn spec(&self) -> &ViewSpec {

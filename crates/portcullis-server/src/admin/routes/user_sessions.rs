@@ -11,7 +11,7 @@ use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
 
 pub struct UserSessions;
 
-const SPEC: ViewSpec = spec("Admin User Sessions", &[Method::GET]);
+static SPEC: ViewSpec = spec("Admin User Sessions", &[Method::GET]);
 
 impl View for UserSessions {
     fn spec(&self) -> &ViewSpec {

@@ -14,7 +14,7 @@ use crate::serializer::root_object;
 
 pub struct UserSetPassword;
 
-const SPEC: ViewSpec = spec("Admin Set Password", &[Method::POST]);
+static SPEC: ViewSpec = spec("Admin Set Password", &[Method::POST]);
 
 impl View for UserSetPassword {
     fn spec(&self) -> &ViewSpec {

@@ -21,7 +21,7 @@ use crate::store::{NewUser, StoreError};
 
 pub struct UserList;
 
-const SPEC: ViewSpec = spec("Admin User List", &[Method::GET, Method::POST]);
+static SPEC: ViewSpec = spec("Admin User List", &[Method::GET, Method::POST]);
 
 impl View for UserList {
     fn spec(&self) -> &ViewSpec {

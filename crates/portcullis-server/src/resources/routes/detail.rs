@@ -2,6 +2,8 @@
 //! caller cannot see is a 404 ("No Note matches the given query."); a row it can see but not
 //! write is a 403; the permission is checked before the body is validated, as in DRF.
 
+use std::borrow::Cow;
+
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use sea_query::Query;
@@ -25,7 +27,7 @@ pub struct DetailView {
 
 impl DetailView {
     pub fn new(index: usize, resource: &Resource) -> DetailView {
-        let name: &'static str = Box::leak(format!("{} Instance", resource.label).into_boxed_str());
+        let name = Cow::Owned(format!("{} Instance", resource.label));
         DetailView {
             index,
             spec: ViewSpec {
@@ -100,13 +102,15 @@ impl View for DetailView {
 
     fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
         Box::pin(async move {
-            let resource = resource_of(&req.state, self.index)?.clone();
-            let (id, row) = self.object(&req, &resource).await?;
-            rule_for(&resource, &req.method).check_object(req.user(), row.owner_id)?;
+            // The schema lives in the state: hold the state (one Arc), not a copy of the resource.
+            let state = req.state.clone();
+            let resource = resource_of(&state, self.index)?;
+            let (id, row) = self.object(&req, resource).await?;
+            rule_for(resource, &req.method).check_object(req.user(), row.owner_id)?;
             match req.method {
                 Method::GET => Ok(json_response(StatusCode::OK, &row.json)),
-                Method::DELETE => destroy(&req, &resource, id).await,
-                _ => update(&req, &resource, id).await,
+                Method::DELETE => destroy(&req, resource, id).await,
+                _ => update(&req, resource, id).await,
             }
         })
     }

@@ -1,6 +1,8 @@
 //! `/api/<name>/`: list (DRF's `PageNumberPagination`, `SearchFilter`, `OrderingFilter` and exact
 //! filters on declared fields, under the caller's visibility) and create (201 with the row).
 
+use std::borrow::Cow;
+
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use sea_query::Query;
@@ -23,7 +25,7 @@ pub struct ListView {
 
 impl ListView {
     pub fn new(index: usize, resource: &Resource) -> ListView {
-        let name: &'static str = Box::leak(format!("{} List", resource.label).into_boxed_str());
+        let name = Cow::Owned(format!("{} List", resource.label));
         ListView {
             index,
             spec: ViewSpec {
@@ -58,11 +60,13 @@ impl View for ListView {
 
     fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
         Box::pin(async move {
-            let resource = resource_of(&req.state, self.index)?.clone();
+            // The schema lives in the state: hold the state (one Arc), not a copy of the resource.
+            let state = req.state.clone();
+            let resource = resource_of(&state, self.index)?;
             if req.method == Method::POST {
-                create(&req, &resource).await
+                create(&req, resource).await
             } else {
-                list(&req, &resource).await
+                list(&req, resource).await
             }
         })
     }

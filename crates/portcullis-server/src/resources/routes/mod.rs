@@ -11,7 +11,6 @@ mod root;
 use std::sync::Arc;
 
 use axum::extract::{RawPathParams, Request, State};
-use axum::response::Response;
 use axum::routing::any;
 
 use crate::http::routing::{Routes, not_found};
@@ -71,9 +70,9 @@ fn detail_route(
                     Some((id, format)) if !id.is_empty() && is_format(format) => {
                         (id.to_string(), Some(format.to_string()))
                     }
-                    Some(_) => return no_route().await,
+                    Some(_) => return not_found().await,
                     None if slash => (raw, None),
-                    None => return no_route().await,
+                    None => return not_found().await,
                 };
                 let mut params = vec![("id".to_string(), id)];
                 if let Some(format) = format {
@@ -83,10 +82,6 @@ fn detail_route(
             }
         },
     )
-}
-
-async fn no_route() -> Response {
-    not_found().await
 }
 
 /// DRF's format suffix pattern: `[a-z0-9]+`.

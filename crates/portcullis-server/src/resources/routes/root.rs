@@ -1,5 +1,7 @@
 //! `GET /api/`: DRF's `APIRootView`, one absolute URL per resource.
 
+use std::borrow::Cow;
+
 use axum::http::{Method, StatusCode};
 use serde_json::{Map, Value};
 
@@ -10,8 +12,8 @@ use crate::http::view::{Throttle, View, ViewFuture, ViewSpec};
 
 pub struct ApiRoot;
 
-const SPEC: ViewSpec = ViewSpec {
-    name: "Api Root",
+static SPEC: ViewSpec = ViewSpec {
+    name: Cow::Borrowed("Api Root"),
     methods: &[Method::GET],
     browsable: true,
     authenticate: true,

@@ -3,7 +3,8 @@
 use sea_query::{
     DeleteStatement, InsertStatement, SelectStatement, SqliteQueryBuilder, UpdateStatement,
 };
-use sea_query_sqlx::SqlxBinder;
+use sea_query_sqlx::{SqlxBinder, SqlxValues};
+use sqlx::sqlite::SqliteQueryResult;
 use sqlx::{AssertSqlSafe, Row};
 
 use super::SqliteStore;
@@ -56,31 +57,34 @@ impl SqliteStore {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
-    pub async fn insert_row(&self, stmt: &InsertStatement) -> Result<i64, StoreError> {
-        let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-        let done = sqlx::query_with(AssertSqlSafe(sql), values)
+    /// Run a built write on the writer connection, constraint failures mapped once.
+    async fn write(
+        &self,
+        (sql, values): (String, SqlxValues),
+    ) -> Result<SqliteQueryResult, StoreError> {
+        sqlx::query_with(AssertSqlSafe(sql), values)
             .execute(&self.writer)
             .await
-            .map_err(map_write_error)?;
+            .map_err(map_write_error)
+    }
+
+    pub async fn insert_row(&self, stmt: &InsertStatement) -> Result<i64, StoreError> {
+        let done = self.write(stmt.build_sqlx(SqliteQueryBuilder)).await?;
         Ok(done.last_insert_rowid())
     }
 
     pub async fn update_rows(&self, stmt: &UpdateStatement) -> Result<u64, StoreError> {
-        let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-        let done = sqlx::query_with(AssertSqlSafe(sql), values)
-            .execute(&self.writer)
-            .await
-            .map_err(map_write_error)?;
-        Ok(done.rows_affected())
+        Ok(self
+            .write(stmt.build_sqlx(SqliteQueryBuilder))
+            .await?
+            .rows_affected())
     }
 
     pub async fn delete_rows(&self, stmt: &DeleteStatement) -> Result<u64, StoreError> {
-        let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-        let done = sqlx::query_with(AssertSqlSafe(sql), values)
-            .execute(&self.writer)
-            .await
-            .map_err(map_write_error)?;
-        Ok(done.rows_affected())
+        Ok(self
+            .write(stmt.build_sqlx(SqliteQueryBuilder))
+            .await?
+            .rows_affected())
     }
 
     pub async fn user_has_perm(
