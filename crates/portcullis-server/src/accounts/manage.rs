@@ -44,13 +44,7 @@ pub async fn create_superuser(
 
 /// Django's validators for a new password of `user`; the messages, empty when it passes.
 pub fn password_problems(user: &User, password: &str) -> Vec<String> {
-    let attributes = portcullis_passwords::validation::UserAttributes {
-        username: &user.username,
-        first_name: &user.first_name,
-        last_name: &user.last_name,
-        email: &user.email,
-    };
-    portcullis_passwords::validation::validate_password(password, Some(&attributes))
+    super::passwords::problems(password, &super::passwords::attributes_of(user))
 }
 
 pub async fn find_user(state: &AppState, username: &str) -> anyhow::Result<User> {
@@ -62,10 +56,9 @@ pub async fn find_user(state: &AppState, username: &str) -> anyhow::Result<User>
 }
 
 pub async fn set_password(state: &AppState, user: &User, password: &str) -> anyhow::Result<()> {
-    let encoded = state.passwords().hash(password.to_string()).await?;
-    state.store().set_password(user.id, &encoded).await?;
-    crate::auth::jwt::revoke::after_password_change(state, user.id).await?;
-    Ok(())
+    super::passwords::set_password(state, user.id, password.to_string())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))
 }
 
 /// The user's token key; with `reset`, a new key replaces the old one.

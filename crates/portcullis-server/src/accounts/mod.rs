@@ -2,6 +2,7 @@
 
 pub mod credentials;
 pub mod manage;
+pub mod passwords;
 pub mod routes;
 pub mod user_fields;
 pub mod validators;

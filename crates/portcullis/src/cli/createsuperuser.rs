@@ -4,7 +4,7 @@
 //! `PORTCULLIS_SUPERUSER_PASSWORD`, unchecked, as Django does.
 
 use portcullis_server::AppState;
-use portcullis_server::accounts::manage;
+use portcullis_server::accounts::{manage, passwords};
 
 use super::prompt::{ask, ask_hidden};
 
@@ -57,18 +57,12 @@ pub async fn run(state: AppState, args: Args) -> anyhow::Result<()> {
         Some(e) => e,
         None => ask("Email address: ")?,
     };
-    let probe = portcullis_server::store::User {
-        id: 0,
-        password: String::new(),
-        last_login: None,
-        is_superuser: true,
-        username: username.clone(),
-        first_name: String::new(),
-        last_name: String::new(),
-        email: email.clone(),
-        is_staff: true,
-        is_active: true,
-        date_joined: String::new(),
+    // Django validates against the fields given so far: the name and the email.
+    let who = portcullis_passwords::validation::UserAttributes {
+        username: &username,
+        first_name: "",
+        last_name: "",
+        email: &email,
     };
     let password = loop {
         let first = ask_hidden("Password: ")?;
@@ -81,7 +75,7 @@ pub async fn run(state: AppState, args: Args) -> anyhow::Result<()> {
             eprintln!("Error: Blank passwords aren't allowed.");
             continue;
         }
-        let problems = manage::password_problems(&probe, &first);
+        let problems = passwords::problems(&first, &who);
         if !problems.is_empty() {
             eprintln!("{}", problems.join("\n"));
             let answer = ask("Bypass password validation and create user anyway? [y/N]: ")?;

@@ -6,9 +6,8 @@
 use std::borrow::Cow;
 
 use axum::http::Method;
-use serde_json::json;
 
-use crate::accounts::credentials;
+use crate::accounts::{credentials, passwords};
 use crate::http::body::DEFAULT_PARSES;
 use crate::http::json::no_content;
 use crate::http::view::{Throttle, View, ViewFuture, ViewSpec};
@@ -64,25 +63,8 @@ impl View for SetPassword {
                     "validated fields missing"
                 )));
             };
-            let attributes = portcullis_passwords::validation::UserAttributes {
-                username: &user.username,
-                first_name: &user.first_name,
-                last_name: &user.last_name,
-                email: &user.email,
-            };
-            let problems =
-                portcullis_passwords::validation::validate_password(&new, Some(&attributes));
-            if !problems.is_empty() {
-                return Err(ApiError::Validation(json!({ "new_password": problems })));
-            }
-            let encoded = req
-                .state
-                .passwords()
-                .hash(new)
-                .await
-                .map_err(ApiError::internal)?;
-            req.state.store().set_password(user.id, &encoded).await?;
-            crate::auth::jwt::revoke::after_password_change(&req.state, user.id).await?;
+            passwords::validate("new_password", &new, &passwords::attributes_of(&user))?;
+            passwords::set_password(&req.state, user.id, new).await?;
             Ok(no_content())
         })
     }

@@ -8,15 +8,15 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::user_serializer_info;
-use crate::accounts::{user_fields, user_json};
-use crate::auth::token_key::TokenKeys;
+use crate::accounts::{passwords, user_fields, user_json};
 use crate::http::body::DEFAULT_PARSES;
 use crate::http::json::json_response;
 use crate::http::pagination::{page_for, paginated};
 use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
-use crate::store::{NewUser, StoreError};
+use crate::store::NewUser;
+use portcullis_passwords::validation::UserAttributes;
 
 pub struct UserList;
 
@@ -96,38 +96,20 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
         )));
     };
     let email = user_fields::normalize_email(&email.flatten().unwrap_or_default());
-    let attributes = portcullis_passwords::validation::UserAttributes {
+    let who = UserAttributes {
         username: &username,
         first_name: "",
         last_name: "",
         email: &email,
     };
-    let problems =
-        portcullis_passwords::validation::validate_password(&password, Some(&attributes));
-    if !problems.is_empty() {
-        return Err(ApiError::Validation(json!({ "password": problems })));
-    }
-    let state = &req.state;
-    let encoded = state
-        .passwords()
-        .hash(password)
-        .await
-        .map_err(ApiError::internal)?;
+    passwords::validate("password", &password, &who)?;
     let new_user = NewUser {
         username,
         email,
-        password: encoded,
+        password,
         is_active: true,
         ..NewUser::default()
     };
-    let token = state.token_keys().store(&TokenKeys::generate());
-    let user = match state.store().create_user(&new_user, &token).await {
-        Ok(user) => user,
-        // Lost a race with another registration of the same name.
-        Err(StoreError::UsernameTaken) => {
-            return Err(ApiError::field("username", user_fields::TAKEN));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let user = passwords::create_user(&req.state, new_user).await?;
     Ok(json_response(StatusCode::CREATED, &user_json(&user)))
 }

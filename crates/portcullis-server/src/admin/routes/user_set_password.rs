@@ -6,6 +6,7 @@
 use axum::http::Method;
 use serde_json::json;
 
+use crate::accounts::passwords;
 use crate::admin::{actor, is_admin_user, may_manage, password_field, spec, target_user};
 use crate::http::json::no_content;
 use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
@@ -37,18 +38,9 @@ impl View for UserSetPassword {
                 .map_err(|errors| ApiError::Validation(json!({ "password": errors })))?
                 .into_option()
                 .unwrap_or_default();
-            let problems = crate::accounts::manage::password_problems(&target, &password);
-            if !problems.is_empty() {
-                return Err(ApiError::Validation(json!({ "password": problems })));
-            }
-            let encoded = req
-                .state
-                .passwords()
-                .hash(password)
-                .await
-                .map_err(ApiError::internal)?;
-            req.state.store().set_password(target.id, &encoded).await?;
-            crate::auth::jwt::revoke::after_password_change(&req.state, target.id).await?;
+            let who = passwords::attributes_of(&target);
+            passwords::validate("password", &password, &who)?;
+            passwords::set_password(&req.state, target.id, password).await?;
             tracing::info!(
                 actor = me.id,
                 user = target.id,

@@ -5,19 +5,18 @@
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
-use serde_json::json;
 
-use crate::accounts::user_fields;
+use crate::accounts::{passwords, user_fields};
 use crate::admin::{
     actor, fields, groups_field, is_admin_user, name_field, password_field, render, spec,
 };
-use crate::auth::token_key::TokenKeys;
 use crate::http::json::json_response;
 use crate::http::pagination::{page_for, paginated};
 use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{Errors, root_object};
-use crate::store::{NewUser, StoreError};
+use crate::store::NewUser;
+use portcullis_passwords::validation::UserAttributes;
 
 pub struct UserList;
 
@@ -115,36 +114,22 @@ async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
         password: String::new(),
         username,
     };
-    let attributes = portcullis_passwords::validation::UserAttributes {
+    let who = UserAttributes {
         username: &new_user.username,
         first_name: &new_user.first_name,
         last_name: &new_user.last_name,
         email: &new_user.email,
     };
-    let problems =
-        portcullis_passwords::validation::validate_password(&password, Some(&attributes));
-    if !problems.is_empty() {
-        return Err(ApiError::Validation(json!({ "password": problems })));
-    }
+    passwords::validate("password", &password, &who)?;
     let state = &req.state;
-    let encoded = state
-        .passwords()
-        .hash(password)
-        .await
-        .map_err(ApiError::internal)?;
-    let new_user = NewUser {
-        password: encoded,
-        ..new_user
-    };
-    let token = state.token_keys().store(&TokenKeys::generate());
-    let user = match state.store().create_user(&new_user, &token).await {
-        Ok(user) => user,
-        // Lost a race with another creation of the same name.
-        Err(StoreError::UsernameTaken) => {
-            return Err(ApiError::field("username", user_fields::TAKEN));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let user = passwords::create_user(
+        state,
+        NewUser {
+            password,
+            ..new_user
+        },
+    )
+    .await?;
     let groups = groups.flatten().unwrap_or_default();
     if !groups.is_empty() {
         state
