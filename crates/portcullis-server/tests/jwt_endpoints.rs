@@ -1,7 +1,5 @@
 //! The JWT endpoints as simplejwt and djoser answer them: `/auth/jwt/{create,refresh,verify}/`,
 //! `/api/token/…`, and `Authorization: Bearer` on the DRF views.
-// Helpers outside the #[test] functions unwrap too: a failed setup is a failed test.
-#![allow(clippy::unwrap_used)]
 
 mod jwt_support;
 
@@ -20,7 +18,7 @@ async fn create_returns_a_pair_with_simplejwts_claims() {
             .post(path, json!({"username": "ann", "password": PASSWORD}))
             .await;
         assert_eq!(res.status, StatusCode::OK, "{path}");
-        assert_eq!(res.header("allow"), Some("OPTIONS, POST"));
+        assert_eq!(res.header("allow").as_deref(), Some("OPTIONS, POST"));
         let (refresh, access) = (res.str("refresh"), res.str("access"));
         assert_eq!(header(&refresh), json!({"alg": "HS256", "typ": "JWT"}));
         let r = claims(&refresh);
@@ -59,7 +57,10 @@ async fn create_refuses_bad_credentials_like_simplejwt() {
     ] {
         let res = app.post("/api/token/", body).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-        assert_eq!(res.header("www-authenticate"), Some(BEARER_REALM));
+        assert_eq!(
+            res.header("www-authenticate").as_deref(),
+            Some(BEARER_REALM)
+        );
         assert_eq!(res.json, no_account);
     }
     let res = app.post("/auth/jwt/create/", json!({})).await;
@@ -84,11 +85,7 @@ async fn create_refuses_bad_credentials_like_simplejwt() {
 async fn inactive_users_get_no_tokens() {
     let app = App::new().await;
     let id = app.user("ann").await;
-    let update = portcullis_server::store::UserUpdate {
-        is_active: Some(false),
-        ..Default::default()
-    };
-    app.state.store().update_user(id, &update).await.unwrap();
+    app.deactivate(id).await;
     let res = app
         .post(
             "/auth/jwt/create/",
@@ -106,29 +103,17 @@ async fn bearer_access_authenticates_every_view() {
     let res = app.me(&access).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json["id"], id);
-    let auth = format!("Bearer {access}");
+    let note = json!({"title": "jwt note"});
     let res = app
-        .call(
-            "POST",
-            "/api/notes/",
-            Some(&auth),
-            Some(json!({"title": "jwt note"})),
-        )
+        .call("POST", "/api/notes/", Some(&bearer(&access)), Some(note))
         .await;
     assert_eq!(res.status, StatusCode::CREATED);
     assert_eq!(res.json["owner"], "ann");
     // The DRF `Token` keyword does not take a JWT: DRF's own answer, its own challenge.
-    let res = app
-        .call(
-            "GET",
-            "/auth/users/me/",
-            Some(&format!("Token {access}")),
-            None,
-        )
-        .await;
+    let res = app.me_token(&access).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, json!({"detail": "Invalid token."}));
-    assert_eq!(res.header("www-authenticate"), Some("Token"));
+    assert_eq!(res.header("www-authenticate").as_deref(), Some("Token"));
 }
 
 #[tokio::test]
@@ -137,14 +122,7 @@ async fn bearer_header_forms() {
     app.user("ann").await;
     let (_, access) = app.pair("ann").await;
     // Only `Bearer`, exactly: another casing is no JWT header at all (anonymous).
-    let res = app
-        .call(
-            "GET",
-            "/auth/users/me/",
-            Some(&format!("bearer {access}")),
-            None,
-        )
-        .await;
+    let res = app.me_as(&format!("bearer {access}")).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         res.json,
@@ -155,25 +133,14 @@ async fn bearer_header_forms() {
         "code": "bad_authorization_header",
     });
     for header in ["Bearer".to_string(), format!("Bearer {access} extra")] {
-        let res = app
-            .call("GET", "/auth/users/me/", Some(&header), None)
-            .await;
+        let res = app.me_as(&header).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED);
         assert_eq!(res.json, two);
-        assert_eq!(res.header("www-authenticate"), Some("Token"));
+        assert_eq!(res.header("www-authenticate").as_deref(), Some("Token"));
     }
-    let res = app
-        .call(
-            "GET",
-            "/auth/users/me/",
-            Some(&format!("Bearer \t{access}  ")),
-            None,
-        )
-        .await;
+    let res = app.me_as(&format!("Bearer \t{access}  ")).await;
     assert_eq!(res.status, StatusCode::OK, "split on whitespace runs");
-    let res = app
-        .call("GET", "/auth/users/me/", Some("Bearer garbage"), None)
-        .await;
+    let res = app.me_as("Bearer garbage").await;
     assert_eq!(res.json, bearer_refusal("Token is invalid"));
 }
 
@@ -193,7 +160,10 @@ async fn refresh_returns_a_new_pair_and_an_access_token_that_works() {
     assert_eq!(res.json, json!({"refresh": ["This field is required."]}));
     let res = app.refresh("garbage").await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(res.header("www-authenticate"), Some(BEARER_REALM));
+    assert_eq!(
+        res.header("www-authenticate").as_deref(),
+        Some(BEARER_REALM)
+    );
     assert_eq!(res.json, token_refusal("Token is invalid"));
 }
 
@@ -219,12 +189,7 @@ async fn verify_accepts_any_valid_type_and_answers_simplejwts_shapes() {
     let res = app.verify("").await;
     assert_eq!(res.json, json!({"token": ["This field may not be blank."]}));
     app.refresh(&refresh).await;
-    let res = app.verify(&refresh).await;
-    assert_eq!(res.status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        res.json,
-        json!({"non_field_errors": ["Token is blacklisted"]})
-    );
+    assert_verify_says_blacklisted(&app, &refresh).await;
     let res = app
         .call(
             "POST",
@@ -277,7 +242,7 @@ async fn routes_are_anchored_and_simplejwts_get_append_slash() {
     assert_eq!(res.json, json!({"detail": "Not found."}));
     let res = app.call("POST", "/api/token", None, Some(body)).await;
     assert_eq!(res.status, StatusCode::MOVED_PERMANENTLY);
-    assert_eq!(res.header("location"), Some("/api/token/"));
+    assert_eq!(res.header("location").as_deref(), Some("/api/token/"));
 }
 
 #[tokio::test]

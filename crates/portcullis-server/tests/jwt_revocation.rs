@@ -1,15 +1,18 @@
 //! Revocation: rotation with the blacklist (reuse refused, races included, expired records
 //! purged), and the per-user epoch — logout-all, deactivation, password change — revoking every
 //! token issued before it, on every instance, while the user's state is checked on every use.
-// Helpers outside the #[test] functions unwrap too: a failed setup is a failed test.
-#![allow(clippy::unwrap_used)]
 
 mod jwt_support;
 
 use axum::http::StatusCode;
 use jwt_support::*;
-use portcullis_server::store::UserUpdate;
 use serde_json::json;
+
+/// `POST /auth/logout_all/` with this `Authorization` value, or anonymous.
+async fn logout_all(app: &App, authorization: Option<&str>) -> Resp {
+    app.call("POST", "/auth/logout_all/", authorization, None)
+        .await
+}
 
 #[tokio::test]
 async fn rotation_blacklists_the_used_refresh_token_by_jti() {
@@ -94,22 +97,9 @@ async fn logout_all_revokes_every_token_issued_before() {
     let (refresh1, access1) = app.pair("ann").await;
     let (refresh2, access2) = app.pair("ann").await;
     let (bob_refresh, bob_access) = app.pair("bob").await;
-    let drf = app
-        .post(
-            "/api-token-auth/",
-            json!({"username": "ann", "password": PASSWORD}),
-        )
-        .await
-        .str("token");
+    let drf = app.token("ann", PASSWORD).await;
     let hand_signed = access_for(id, json!({}));
-    let res = app
-        .call(
-            "POST",
-            "/auth/logout_all/",
-            Some(&format!("Bearer {access1}")),
-            None,
-        )
-        .await;
+    let res = logout_all(&app, Some(&bearer(&access1))).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     for access in [&access1, &access2, &hand_signed] {
         let res = app.me(access).await;
@@ -121,21 +111,9 @@ async fn logout_all_revokes_every_token_issued_before() {
             app.refresh(refresh).await.json,
             token_refusal("Token is blacklisted")
         );
-        let res = app.verify(refresh).await;
-        assert_eq!(res.status, StatusCode::BAD_REQUEST);
-        assert_eq!(
-            res.json,
-            json!({"non_field_errors": ["Token is blacklisted"]})
-        );
+        assert_verify_says_blacklisted(&app, refresh).await;
     }
-    let res = app
-        .call(
-            "GET",
-            "/auth/users/me/",
-            Some(&format!("Token {drf}")),
-            None,
-        )
-        .await;
+    let res = app.me_token(&drf).await;
     assert_eq!(
         res.json,
         json!({"detail": "Invalid token."}),
@@ -151,26 +129,13 @@ async fn logout_all_revokes_every_token_issued_before() {
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(claims(&res.str("access"))["token_epoch"], 1);
     // With a DRF token as the credential, and anonymous.
-    let drf = app
-        .post(
-            "/api-token-auth/",
-            json!({"username": "ann", "password": PASSWORD}),
-        )
-        .await
-        .str("token");
-    let res = app
-        .call(
-            "POST",
-            "/auth/logout_all/",
-            Some(&format!("Token {drf}")),
-            None,
-        )
-        .await;
+    let drf = app.token("ann", PASSWORD).await;
+    let res = logout_all(&app, Some(&token_auth(&drf))).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert_eq!(app.me(&access3).await.status, StatusCode::UNAUTHORIZED);
-    let res = app.call("POST", "/auth/logout_all/", None, None).await;
+    let res = logout_all(&app, None).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(res.header("www-authenticate"), Some("Token"));
+    assert_eq!(res.header("www-authenticate").as_deref(), Some("Token"));
 }
 
 #[tokio::test]
@@ -184,10 +149,7 @@ async fn revocation_reaches_every_instance() {
         StatusCode::OK,
         "same signing key"
     );
-    let auth = format!("Bearer {access}");
-    let res = other
-        .call("POST", "/auth/logout_all/", Some(&auth), None)
-        .await;
+    let res = logout_all(&other, Some(&bearer(&access))).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert_eq!(app.me(&access).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(app.refresh(&refresh).await.status, StatusCode::UNAUTHORIZED);
@@ -198,15 +160,7 @@ async fn deactivation_revokes_and_reactivation_does_not_revive() {
     let app = App::new().await;
     let id = app.user("ann").await;
     let (refresh, access) = app.pair("ann").await;
-    let set_active = |active: bool| UserUpdate {
-        is_active: Some(active),
-        ..Default::default()
-    };
-    app.state
-        .store()
-        .update_user(id, &set_active(false))
-        .await
-        .unwrap();
+    app.set_active(id, false).await;
     let res = app.me(&access).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
@@ -216,19 +170,8 @@ async fn deactivation_revokes_and_reactivation_does_not_revive() {
     let no_account = json!({"detail": "No active account found for the given token."});
     assert_eq!(app.refresh(&refresh).await.json, no_account);
     assert_eq!(app.verify(&access).await.json, no_account);
-    app.state
-        .store()
-        .update_user(id, &set_active(true))
-        .await
-        .unwrap();
-    assert_eq!(
-        app.me(&access).await.json,
-        bearer_refusal("Token is blacklisted")
-    );
-    assert_eq!(
-        app.refresh(&refresh).await.json,
-        token_refusal("Token is blacklisted")
-    );
+    app.set_active(id, true).await;
+    assert_pair_revoked(&app, &refresh, &access).await;
     let (_, access) = app.pair("ann").await;
     assert_eq!(app.me(&access).await.status, StatusCode::OK);
 }
@@ -241,7 +184,10 @@ async fn deleted_users_are_refused_with_a_401_not_a_500() {
     assert!(app.state.store().delete_user(id).await.unwrap());
     let res = app.refresh(&refresh).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(res.header("www-authenticate"), Some("Bearer realm=\"api\""));
+    assert_eq!(
+        res.header("www-authenticate").as_deref(),
+        Some("Bearer realm=\"api\"")
+    );
     assert_eq!(
         res.json,
         json!({"detail": "No active account found for the given token."})
@@ -255,10 +201,14 @@ async fn deleted_users_are_refused_with_a_401_not_a_500() {
 }
 
 async fn change_password(app: &App, access: &str) {
-    let body = json!({"current_password": PASSWORD, "new_password": "Qz9!river-Stone-42"});
-    let auth = format!("Bearer {access}");
+    let body = json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD});
     let res = app
-        .call("POST", "/auth/users/set_password/", Some(&auth), Some(body))
+        .call(
+            "POST",
+            "/auth/users/set_password/",
+            Some(&bearer(access)),
+            Some(body),
+        )
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{:?}", res.json);
 }
@@ -279,33 +229,13 @@ async fn password_change_revokes_only_when_configured() {
     let app = App::with(|c| c.jwt.revoke_on_password_change = true).await;
     let id = app.user("ann").await;
     let (refresh, access) = app.pair("ann").await;
-    let drf = app
-        .post(
-            "/api-token-auth/",
-            json!({"username": "ann", "password": PASSWORD}),
-        )
-        .await
-        .str("token");
+    let drf = app.token("ann", PASSWORD).await;
     change_password(&app, &access).await;
-    assert_eq!(
-        app.me(&access).await.json,
-        bearer_refusal("Token is blacklisted")
-    );
-    assert_eq!(
-        app.refresh(&refresh).await.json,
-        token_refusal("Token is blacklisted")
-    );
-    let res = app
-        .call(
-            "GET",
-            "/auth/users/me/",
-            Some(&format!("Token {drf}")),
-            None,
-        )
-        .await;
+    assert_pair_revoked(&app, &refresh, &access).await;
+    let res = app.me_token(&drf).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     // The command line's changepassword too.
-    let (_, access) = app.pair_with("ann", "Qz9!river-Stone-42").await;
+    let (_, access) = app.pair_with("ann", NEW_PASSWORD).await;
     let user = app.state.store().user_by_id(id).await.unwrap().unwrap();
     portcullis_server::accounts::manage::set_password(&app.state, &user, PASSWORD)
         .await

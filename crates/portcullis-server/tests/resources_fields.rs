@@ -7,14 +7,20 @@
 mod resources_common;
 
 use axum::http::StatusCode;
-use resources_common::{ResourceApp, field_error};
+use resources_common::{Reply, ResourceApp, field_error};
 use serde_json::{Value, json};
 
 const DATE_FORMAT: &str = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.";
 const DATETIME_FORMAT: &str = "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].";
 
+/// POST a project, whatever the answer; the reply.
+async fn post_project(app: &ResourceApp, token: &str, body: Value) -> Reply {
+    app.call("POST", "/api/projects/", Some(token), Some(body))
+        .await
+}
+
 /// PATCH one field of a project; the reply.
-async fn patch(app: &ResourceApp, token: &str, id: &Value, body: Value) -> resources_common::Reply {
+async fn patch(app: &ResourceApp, token: &str, id: &Value, body: Value) -> Reply {
     app.call(
         "PATCH",
         &format!("/api/projects/{id}/"),
@@ -73,6 +79,10 @@ async fn a_created_row_has_its_defaults_and_hides_write_only_fields() {
     let read = app
         .get(&format!("/api/projects/{}/", project["id"]), Some(&ann))
         .await;
+    // The row is read (not a 404 or an error, which would have no `secret` either)...
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    assert_eq!(read.json["id"], project["id"]);
+    // ... and has no `secret`.
     assert!(read.json.get("secret").is_none());
 }
 
@@ -80,27 +90,21 @@ async fn a_created_row_has_its_defaults_and_hides_write_only_fields() {
 async fn every_error_of_a_request_is_reported_together() {
     let app = ResourceApp::projects().await;
     let (_, ann) = app.user("ann").await;
-    let reply = app
-        .call(
-            "POST",
-            "/api/projects/",
-            Some(&ann),
-            Some(json!({
-                "name": "ab",
-                "code": "too long code",
-                "status": "pending",
-                "priority": 9,
-                "budget": -1,
-                "is_public": "maybe",
-                "archived": "nah",
-                "starts_on": "31/01/2025",
-                "deadline": "tomorrow",
-                "settings": null,
-                "secret": "x".repeat(21),
-                "unknown": "ignored",
-            })),
-        )
-        .await;
+    let everything_wrong = json!({
+        "name": "ab",
+        "code": "too long code",
+        "status": "pending",
+        "priority": 9,
+        "budget": -1,
+        "is_public": "maybe",
+        "archived": "nah",
+        "starts_on": "31/01/2025",
+        "deadline": "tomorrow",
+        "settings": null,
+        "secret": "x".repeat(21),
+        "unknown": "ignored",
+    });
+    let reply = post_project(&app, &ann, everything_wrong).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         reply.json,
@@ -121,30 +125,14 @@ async fn every_error_of_a_request_is_reported_together() {
     let listed = app.get("/api/projects/", Some(&ann)).await;
     assert_eq!(listed.json["count"], 0, "nothing was written");
 
-    let empty = app
-        .call("POST", "/api/projects/", Some(&ann), Some(json!({})))
-        .await;
+    let empty = post_project(&app, &ann, json!({})).await;
     assert_eq!(empty.json, field_error("name", "This field is required."));
-    let null = app
-        .call(
-            "POST",
-            "/api/projects/",
-            Some(&ann),
-            Some(json!({"name": null})),
-        )
-        .await;
+    let null = post_project(&app, &ann, json!({"name": null})).await;
     assert_eq!(
         null.json,
         field_error("name", "This field may not be null.")
     );
-    let blank = app
-        .call(
-            "POST",
-            "/api/projects/",
-            Some(&ann),
-            Some(json!({"name": "   "})),
-        )
-        .await;
+    let blank = post_project(&app, &ann, json!({"name": "   "})).await;
     assert_eq!(
         blank.json,
         field_error("name", "This field may not be blank.")
@@ -168,14 +156,7 @@ async fn strings_trim_choices_and_uniqueness() {
 
     // Unique across every row, visible or not, with Django's message; case-sensitive, as
     // SQLite compares text.
-    let taken = app
-        .call(
-            "POST",
-            "/api/projects/",
-            Some(&bob),
-            Some(json!({"name": " Apollo "})),
-        )
-        .await;
+    let taken = post_project(&app, &bob, json!({"name": " Apollo "})).await;
     assert_eq!(taken.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         taken.json,

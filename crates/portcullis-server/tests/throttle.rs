@@ -2,53 +2,39 @@
 //! a client that forges `X-Forwarded-For`, and the per-account limit of failed logins that holds
 //! across rotating client addresses.
 
+mod common;
+
 use std::net::SocketAddr;
 
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use common::{PASSWORD, Response, TestApp, credentials, token_auth};
+use portcullis_server::Config;
 use portcullis_server::config::{ExtraRoute, ThrottleConfig};
-use portcullis_server::store::Store;
-use portcullis_server::{AppState, Config, app};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+/// The application served over TCP: only a real socket gives the throttles a client address.
 struct Server {
     addr: SocketAddr,
-    _dir: tempfile::TempDir,
-}
-
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Value,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
+    _app: TestApp,
 }
 
 async fn start(throttle: ThrottleConfig, extra_routes: Vec<ExtraRoute>) -> Server {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("db.sqlite3").display());
-    let store = Store::open(&url).await.expect("store");
     let config = Config {
         throttle,
         extra_routes,
         ..Config::default()
     };
-    assert_eq!(config.problems(), vec![]);
-    let state = AppState::new(config, store, b"throttle tests secret, long enough....");
-    state.migrate_resources(false).await.expect("migrate");
+    let app = TestApp::migrated(config).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let service = app
+        .router()
+        .into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, service).await.expect("serve") });
-    Server { addr, _dir: dir }
+    Server { addr, _app: app }
 }
 
 /// One HTTP/1.1 request on a fresh connection.
@@ -58,7 +44,7 @@ async fn call(
     path: &str,
     headers: &[(&str, &str)],
     body: Option<Value>,
-) -> Reply {
+) -> Response {
     let mut stream = tokio::net::TcpStream::connect(server.addr)
         .await
         .expect("connect");
@@ -81,17 +67,16 @@ async fn call(
     let status = lines
         .next()
         .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
+        .and_then(|s| StatusCode::from_bytes(s.as_bytes()).ok())
         .expect("status");
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Reply {
-        status,
-        headers,
-        body: serde_json::from_str(body).unwrap_or(Value::Null),
+    let mut headers = HeaderMap::new();
+    for (k, v) in lines.filter_map(|l| l.split_once(':')) {
+        headers.append(
+            HeaderName::from_bytes(k.trim().as_bytes()).expect("a header name"),
+            HeaderValue::from_str(v.trim()).expect("a header value"),
+        );
     }
+    Response::new(status, headers, body.as_bytes().to_vec())
 }
 
 fn rates(pairs: &[(&str, &str)]) -> ThrottleConfig {
@@ -106,9 +91,54 @@ fn rates(pairs: &[(&str, &str)]) -> ThrottleConfig {
 }
 
 async fn register(server: &Server, username: &str) {
-    let body = json!({"username": username, "password": "kV7#mountain-Lamp"});
+    let body = credentials(username, PASSWORD);
     let reply = call(server, "POST", "/auth/users/", &[], Some(body)).await;
-    assert_eq!(reply.status, 201, "{:?}", reply.body);
+    assert_eq!(reply.status, 201, "{:?}", reply.json);
+}
+
+/// An empty registration from a client with these headers: 400 unless throttled.
+async fn empty_registration(server: &Server, headers: &[(&str, &str)]) -> Response {
+    call(server, "POST", "/auth/users/", headers, Some(json!({}))).await
+}
+
+/// A JSON login at `path` from a client with these headers, whatever the result.
+async fn login(
+    server: &Server,
+    path: &str,
+    headers: &[(&str, &str)],
+    username: &str,
+    password: &str,
+) -> Response {
+    let body = credentials(username, password);
+    call(server, "POST", path, headers, Some(body)).await
+}
+
+/// `GET /auth/users/me/` with a DRF token.
+async fn me(server: &Server, token: &str) -> Response {
+    let auth = token_auth(token);
+    call(
+        server,
+        "GET",
+        "/auth/users/me/",
+        &[("Authorization", &auth)],
+        None,
+    )
+    .await
+}
+
+/// `X-Forwarded-For: <chain>`, as a client or a proxy sends it.
+fn forwarded_for(chain: &str) -> [(&'static str, &str); 1] {
+    [("X-Forwarded-For", chain)]
+}
+
+/// The `Retry-After` of a throttled reply, in seconds.
+fn retry_after(reply: &Response) -> u64 {
+    assert_eq!(reply.status, 429, "{}", reply.text);
+    reply
+        .header("retry-after")
+        .expect("Retry-After")
+        .parse()
+        .expect("seconds")
 }
 
 #[tokio::test]
@@ -116,23 +146,13 @@ async fn anonymous_rate_gives_drf_429_with_retry_after() {
     let server = start(rates(&[("anon", "3/min"), ("user", "100/min")]), vec![]).await;
     // Registration is open to anonymous clients, so the anonymous rate is what stops them.
     for _ in 0..3 {
-        assert_eq!(
-            call(&server, "POST", "/auth/users/", &[], Some(json!({})))
-                .await
-                .status,
-            400
-        );
+        assert_eq!(empty_registration(&server, &[]).await.status, 400);
     }
-    let reply = call(&server, "POST", "/auth/users/", &[], Some(json!({}))).await;
-    assert_eq!(reply.status, 429);
-    let wait: u64 = reply
-        .header("retry-after")
-        .expect("Retry-After")
-        .parse()
-        .expect("seconds");
+    let reply = empty_registration(&server, &[]).await;
+    let wait = retry_after(&reply);
     assert!((1..=60).contains(&wait), "{wait}");
     let expected = format!("Request was throttled. Expected available in {wait} seconds.");
-    assert_eq!(reply.body, json!({ "detail": expected }));
+    assert_eq!(reply.json, json!({ "detail": expected }));
     // DRF checks throttles before the method: a 405 request is throttled too.
     assert_eq!(
         call(&server, "PUT", "/auth/token/login/", &[], None)
@@ -147,18 +167,10 @@ async fn forged_forwarded_for_does_not_reset_the_counter() {
     let server = start(rates(&[("anon", "2/min"), ("user", "100/min")]), vec![]).await;
     for i in 0..2 {
         let ip = format!("10.9.9.{i}");
-        let reply = call(
-            &server,
-            "POST",
-            "/auth/users/",
-            &[("X-Forwarded-For", &ip)],
-            Some(json!({})),
-        )
-        .await;
+        let reply = empty_registration(&server, &forwarded_for(&ip)).await;
         assert_eq!(reply.status, 400);
     }
-    let forged = [("X-Forwarded-For", "10.1.2.3")];
-    let reply = call(&server, "POST", "/auth/users/", &forged, Some(json!({}))).await;
+    let reply = empty_registration(&server, &forwarded_for("10.1.2.3")).await;
     assert_eq!(
         reply.status, 429,
         "no trusted proxy: the socket address identifies the client"
@@ -170,29 +182,13 @@ async fn trusted_proxy_count_picks_the_address_the_proxy_saw() {
     let mut config = rates(&[("anon", "1/min"), ("user", "100/min")]);
     config.num_proxies = Some(1);
     let server = start(config, vec![]).await;
-    let first = [("X-Forwarded-For", "6.6.6.6, 10.0.0.1")];
-    let empty = || Some(json!({}));
-    assert_eq!(
-        call(&server, "POST", "/auth/users/", &first, empty())
-            .await
-            .status,
-        400
-    );
+    let first = forwarded_for("6.6.6.6, 10.0.0.1");
+    assert_eq!(empty_registration(&server, &first).await.status, 400);
     // Same real client (last entry), another forged first entry: still the same identity.
-    let forged = [("X-Forwarded-For", "7.7.7.7, 10.0.0.1")];
-    assert_eq!(
-        call(&server, "POST", "/auth/users/", &forged, empty())
-            .await
-            .status,
-        429
-    );
-    let other = [("X-Forwarded-For", "10.0.0.2")];
-    assert_eq!(
-        call(&server, "POST", "/auth/users/", &other, empty())
-            .await
-            .status,
-        400
-    );
+    let forged = forwarded_for("7.7.7.7, 10.0.0.1");
+    assert_eq!(empty_registration(&server, &forged).await.status, 429);
+    let other = forwarded_for("10.0.0.2");
+    assert_eq!(empty_registration(&server, &other).await.status, 400);
 }
 
 #[tokio::test]
@@ -203,42 +199,16 @@ async fn user_rate_counts_by_user_and_the_longest_wait_wins() {
     )
     .await;
     register(&server, "rita").await;
-    let login = json!({"username": "rita", "password": "kV7#mountain-Lamp"});
-    let token = call(&server, "POST", "/api-token-auth/", &[], Some(login))
+    let token = login(&server, "/api-token-auth/", &[], "rita", PASSWORD)
         .await
-        .body["token"]
+        .json["token"]
         .as_str()
         .expect("token")
         .to_string();
-    let auth = format!("Token {token}");
     for _ in 0..2 {
-        assert_eq!(
-            call(
-                &server,
-                "GET",
-                "/auth/users/me/",
-                &[("Authorization", &auth)],
-                None
-            )
-            .await
-            .status,
-            200
-        );
+        assert_eq!(me(&server, &token).await.status, 200);
     }
-    let reply = call(
-        &server,
-        "GET",
-        "/auth/users/me/",
-        &[("Authorization", &auth)],
-        None,
-    )
-    .await;
-    assert_eq!(reply.status, 429);
-    let wait: u64 = reply
-        .header("retry-after")
-        .expect("Retry-After")
-        .parse()
-        .expect("seconds");
+    let wait = retry_after(&me(&server, &token).await);
     assert!(wait > 60, "the hourly user rate decides: {wait}");
 }
 
@@ -254,28 +224,13 @@ async fn a_mount_with_its_own_scope_has_only_that_throttle() {
         vec![mount],
     )
     .await;
-    let body = || Some(json!({"username": "nobody", "password": "x"}));
+    let nobody = async |path: &str| login(&server, path, &[], "nobody", "x").await.status;
     for _ in 0..2 {
-        assert_eq!(
-            call(&server, "POST", "/api/throttled-login/", &[], body())
-                .await
-                .status,
-            400
-        );
+        assert_eq!(nobody("/api/throttled-login/").await, 400);
     }
-    assert_eq!(
-        call(&server, "POST", "/api/throttled-login/", &[], body())
-            .await
-            .status,
-        429
-    );
+    assert_eq!(nobody("/api/throttled-login/").await, 429);
     // The endpoint's own path keeps its own (unscoped) throttles.
-    assert_eq!(
-        call(&server, "POST", "/api-token-auth/", &[], body())
-            .await
-            .status,
-        400
-    );
+    assert_eq!(nobody("/api-token-auth/").await, 400);
 }
 
 #[tokio::test]
@@ -287,58 +242,39 @@ async fn failed_logins_per_account_hold_across_addresses() {
     register(&server, "victim").await;
     for i in 0..3 {
         let ip = format!("10.3.0.{i}");
-        let bad = json!({"username": "victim", "password": format!("guess-{i}")});
-        let reply = call(
+        let guess = format!("guess-{i}");
+        let reply = login(
             &server,
-            "POST",
             "/api-token-auth/",
-            &[("X-Forwarded-For", &ip)],
-            Some(bad),
+            &forwarded_for(&ip),
+            "victim",
+            &guess,
         )
         .await;
         assert_eq!(reply.status, 400);
     }
     // A fresh address, even with the right password: the account is locked for now.
-    let good = json!({"username": "victim", "password": "kV7#mountain-Lamp"});
-    let reply = call(
-        &server,
-        "POST",
-        "/auth/token/login/",
-        &[("X-Forwarded-For", "10.3.1.1")],
-        Some(good),
-    )
-    .await;
+    let fresh = forwarded_for("10.3.1.1");
+    let reply = login(&server, "/auth/token/login/", &fresh, "victim", PASSWORD).await;
     assert_eq!(reply.status, 429);
     assert!(reply.header("retry-after").is_some());
     assert!(
-        reply.body["detail"]
+        reply.json["detail"]
             .as_str()
             .expect("detail")
             .starts_with("Request was throttled.")
     );
     // Another account is not affected, and unknown accounts are counted the same way.
     register(&server, "bystander").await;
-    let other = json!({"username": "bystander", "password": "kV7#mountain-Lamp"});
-    assert_eq!(
-        call(&server, "POST", "/api-token-auth/", &[], Some(other))
+    let bystander = login(&server, "/api-token-auth/", &[], "bystander", PASSWORD).await;
+    assert_eq!(bystander.status, 200);
+    let ghost = async || {
+        login(&server, "/api-token-auth/", &[], "ghost", "x")
             .await
-            .status,
-        200
-    );
+            .status
+    };
     for _ in 0..3 {
-        let ghost = json!({"username": "ghost", "password": "x"});
-        assert_eq!(
-            call(&server, "POST", "/api-token-auth/", &[], Some(ghost))
-                .await
-                .status,
-            400
-        );
+        assert_eq!(ghost().await, 400);
     }
-    let ghost = json!({"username": "ghost", "password": "x"});
-    assert_eq!(
-        call(&server, "POST", "/api-token-auth/", &[], Some(ghost))
-            .await
-            .status,
-        429
-    );
+    assert_eq!(ghost().await, 429);
 }

@@ -1,50 +1,41 @@
-//! The harness of the JWT tests: the real application (`app(state)`) on a SQLite file in a
-//! temporary directory, driven with `oneshot`, plus a token forge (HMAC signing of any header
-//! and payload) to play the attacker and the foreign issuer.
+//! The harness of the JWT tests, a layer over the harness core (`tests/common`): the
+//! application with the oracle's JWT settings and a known key, plus a token forge (HMAC signing
+//! of any header and payload) to play the attacker and the foreign issuer. `call`, `store`,
+//! `db_path` and the rest come from [`TestApp`].
 // Each test file compiles this module on its own and uses only part of it.
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code)]
 
 pub mod keys;
 
-use std::path::PathBuf;
+#[path = "../common/mod.rs"]
+mod common;
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode};
+use std::ops::Deref;
+
+use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
-use http_body_util::BodyExt;
-use portcullis_server::store::Store;
-use portcullis_server::{AppState, Config, app};
+use portcullis_server::Config;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-pub const PASSWORD: &str = "kV7#mountain-Lamp";
-pub const SECRET: &[u8] = b"the JWT tests' server secret, longer than 32 bytes";
+// Not every test file uses every re-export.
+#[allow(unused_imports)]
+pub use common::{NEW_PASSWORD, PASSWORD, SECRET, TestApp, bearer, token_auth};
+
+/// A response read to the end.
+pub type Resp = common::Response;
+
 /// The HS256 signing key of [`App::new`], known to the forge.
 pub const KEY: &str = "jwt tests: an HS256 signing key of more than 32 bytes";
 
-pub struct App {
-    pub state: AppState,
-    router: Router,
-    pub dir: tempfile::TempDir,
-}
+pub struct App(TestApp);
 
-#[derive(Debug)]
-pub struct Resp {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub json: Value,
-}
+impl Deref for App {
+    type Target = TestApp;
 
-impl Resp {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    pub fn str(&self, key: &str) -> String {
-        self.json[key].as_str().unwrap_or_default().to_string()
+    fn deref(&self) -> &TestApp {
+        &self.0
     }
 }
 
@@ -69,104 +60,33 @@ impl App {
     }
 
     pub async fn with_config(config: Config) -> App {
-        assert_eq!(config.problems(), vec![], "test configuration");
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("db.sqlite3").display());
-        let store = Store::open(&url).await.unwrap();
-        let state = AppState::new(config, store, SECRET);
-        state.migrate_resources(false).await.unwrap();
-        App {
-            router: app(state.clone()),
-            state,
-            dir,
-        }
+        App(TestApp::migrated(config).await)
     }
 
     /// Another application on the same database (another instance), with its own config and
     /// server secret.
     pub fn sibling(&self, config: Config, secret: &[u8]) -> App {
-        let state = AppState::new(config, self.state.store().clone(), secret);
-        App {
-            router: app(state.clone()),
-            state,
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    pub fn db_path(&self) -> PathBuf {
-        self.dir.path().join("db.sqlite3")
-    }
-
-    /// A request with an optional `Authorization` value and an optional JSON body.
-    pub async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        authorization: Option<&str>,
-        body: Option<Value>,
-    ) -> Resp {
-        let mut builder = Request::builder()
-            .method(method)
-            .uri(path)
-            .header("host", "localhost");
-        if let Some(auth) = authorization {
-            builder = builder.header("authorization", auth);
-        }
-        let bytes = match body {
-            Some(body) => {
-                builder = builder.header("content-type", "application/json");
-                serde_json::to_vec(&body).unwrap()
-            }
-            None => Vec::new(),
-        };
-        let response = self
-            .router
-            .clone()
-            .oneshot(builder.body(Body::from(bytes)).unwrap())
-            .await
-            .unwrap();
-        let (parts, body) = response.into_parts();
-        let body = body.collect().await.unwrap().to_bytes();
-        Resp {
-            status: parts.status,
-            headers: parts.headers,
-            json: serde_json::from_slice(&body).unwrap_or(Value::Null),
-        }
-    }
-
-    pub async fn post(&self, path: &str, body: Value) -> Resp {
-        self.call("POST", path, None, Some(body)).await
+        App(self.sibling_with(config, secret))
     }
 
     /// `GET /auth/users/me/` with `Authorization: Bearer <token>`.
     pub async fn me(&self, access: &str) -> Resp {
-        let auth = format!("Bearer {access}");
-        self.call("GET", "/auth/users/me/", Some(&auth), None).await
+        self.me_bearer(access).await
     }
 
     /// Register a user over HTTP; its id.
     pub async fn user(&self, username: &str) -> i64 {
-        let body = json!({
-            "username": username,
-            "password": PASSWORD,
-            "email": format!("{username}@example.com"),
-        });
-        let res = self.post("/auth/users/", body).await;
-        assert_eq!(res.status, StatusCode::CREATED, "{:?}", res.json);
-        res.json["id"].as_i64().unwrap()
+        self.register(username, PASSWORD).await
     }
 
     /// `POST /auth/jwt/create/`, which must succeed: `(refresh, access)`.
     pub async fn pair(&self, username: &str) -> (String, String) {
-        self.pair_with(username, PASSWORD).await
+        self.jwt_pair(username, PASSWORD).await
     }
 
     /// [`App::pair`] with another password.
     pub async fn pair_with(&self, username: &str, password: &str) -> (String, String) {
-        let body = json!({ "username": username, "password": password });
-        let res = self.post("/auth/jwt/create/", body).await;
-        assert_eq!(res.status, StatusCode::OK, "{:?}", res.json);
-        (res.str("refresh"), res.str("access"))
+        self.jwt_pair(username, password).await
     }
 
     pub async fn refresh(&self, refresh: &str) -> Resp {
@@ -181,16 +101,38 @@ impl App {
 
     /// Rows of `jwt_refresh_token`: `(jti, blacklisted)`.
     pub async fn refresh_rows(&self) -> Vec<(String, bool)> {
-        let url = format!("sqlite://{}", self.db_path().display());
-        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let pool = self.sql().await;
         let rows: Vec<(String, Option<String>)> =
             sqlx::query_as("SELECT jti, blacklisted_at FROM jwt_refresh_token ORDER BY jti")
                 .fetch_all(&pool)
                 .await
-                .unwrap();
+                .expect("read the refresh tokens");
         pool.close().await;
         rows.into_iter().map(|(j, b)| (j, b.is_some())).collect()
     }
+}
+
+/// `verify` of a blacklisted refresh token: simplejwt's 400 with a non-field error.
+pub async fn assert_verify_says_blacklisted(app: &App, token: &str) {
+    let res = app.verify(token).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.text);
+    assert_eq!(
+        res.json,
+        json!({"non_field_errors": ["Token is blacklisted"]})
+    );
+}
+
+/// The pair is revoked: the access token on a DRF view and the refresh token on its view are
+/// both refused as blacklisted.
+pub async fn assert_pair_revoked(app: &App, refresh: &str, access: &str) {
+    assert_eq!(
+        app.me(access).await.json,
+        bearer_refusal("Token is blacklisted")
+    );
+    assert_eq!(
+        app.refresh(refresh).await.json,
+        token_refusal("Token is blacklisted")
+    );
 }
 
 pub fn b64(bytes: &[u8]) -> String {
@@ -199,26 +141,28 @@ pub fn b64(bytes: &[u8]) -> String {
 
 /// The claims of a token, unverified.
 pub fn claims(token: &str) -> Value {
-    let payload = token.split('.').nth(1).unwrap();
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+    let payload = token.split('.').nth(1).expect("a payload");
+    let payload = URL_SAFE_NO_PAD.decode(payload).expect("base64url");
+    serde_json::from_slice(&payload).expect("JSON claims")
 }
 
 /// The header of a token, unverified.
 pub fn header(token: &str) -> Value {
-    let header = token.split('.').next().unwrap();
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).unwrap()).unwrap()
+    let header = token.split('.').next().expect("a header");
+    let header = URL_SAFE_NO_PAD.decode(header).expect("base64url");
+    serde_json::from_slice(&header).expect("a JSON header")
 }
 
 pub fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
+        .expect("the clock is past 1970")
         .as_secs() as i64
 }
 
 /// HMAC-SHA256 of `message`, base64url.
 pub fn hs256(key: &[u8], message: &str) -> String {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes any key");
     mac.update(message.as_bytes());
     b64(&mac.finalize().into_bytes())
 }

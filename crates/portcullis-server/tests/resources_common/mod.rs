@@ -1,69 +1,47 @@
-//! The harness of the schema-defined resource tests (`tests/resources_*.rs`): the real
-//! application (`app(state)`) over a real SQLite file in a temporary directory, with the schema
-//! read from a file named by the `schema_file` configuration key, as `serve` reads it. Requests
-//! go through `tower::ServiceExt::oneshot`; users register and log in over HTTP; permissions
-//! are granted by writing Django's `auth_*` tables with sqlx, as an operator (or Django's admin)
-//! would.
+//! The harness of the schema-defined resource tests (`tests/resources_*.rs`), a layer over the
+//! harness core (`tests/common`): the application with the schema read from a file named by
+//! the `schema_file` configuration key, as `serve` reads it, and migrated. Users register and
+//! log in over HTTP; permissions are granted by writing Django's `auth_*` tables with sqlx, as
+//! an operator (or Django's admin) would.
 // Each test file compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
 
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{HeaderMap, Method, Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
+use portcullis_server::Config;
 use portcullis_server::resources::migrate::Outcome;
-use portcullis_server::store::{Store, User};
-use portcullis_server::{AppState, Config, app};
+use portcullis_server::store::User;
 use serde_json::{Value, json};
 use sqlx::sqlite::SqlitePool;
-use tower::ServiceExt;
 
 pub mod world;
 
-/// A password that passes Django's four validators.
-pub const PASSWORD: &str = "kV7#mountain-Lamp";
-pub const SECRET: &[u8] = b"a test secret of at least 32 bytes!!";
+#[path = "../common/mod.rs"]
+mod common;
+
+// Not every test file uses every re-export.
+#[allow(unused_imports)]
+pub use common::{PASSWORD, TestApp};
+
+/// A response read to the end.
+pub type Reply = common::Response;
 
 /// The projects/tasks schema of the README.
 pub fn projects_schema() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects.toml")
 }
 
-/// The application over one SQLite file. The directory (and the database) lives as long as
-/// this value.
-pub struct ResourceApp {
-    pub state: AppState,
-    router: Router,
-    dir: tempfile::TempDir,
-}
+/// The application over one SQLite file, its resources migrated. `get`, `send`, `sql`,
+/// `store` and the rest come from [`TestApp`].
+pub struct ResourceApp(TestApp);
 
-/// A response read to the end.
-#[derive(Debug)]
-pub struct Reply {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-    /// The body as JSON; `Null` when it is empty or not JSON.
-    pub json: Value,
-}
+impl Deref for ResourceApp {
+    type Target = TestApp;
 
-impl Reply {
-    pub fn header(&self, name: &str) -> Option<String> {
-        self.headers
-            .get(name)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-    }
-
-    /// The `results` of a paginated list.
-    pub fn results(&self) -> Vec<Value> {
-        self.json["results"].as_array().cloned().unwrap_or_default()
-    }
-
-    /// One field of each listed row.
-    pub fn listed(&self, field: &str) -> Vec<Value> {
-        self.results().iter().map(|r| r[field].clone()).collect()
+    fn deref(&self) -> &TestApp {
+        &self.0
     }
 }
 
@@ -85,95 +63,32 @@ impl ResourceApp {
     /// A schema given as text (written to `schema.toml` in the test's directory), migrated.
     pub async fn with_schema(text: &str) -> ResourceApp {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let path = dir.path().join("schema.toml");
-        std::fs::write(&path, text).expect("write the schema file");
         let config = Config {
-            schema_file: path.display().to_string(),
+            schema_file: write_schema(dir.path(), text),
             ..Config::default()
         };
-        ResourceApp::start_in(config, dir).await
+        ResourceApp(TestApp::migrated_in(config, dir).await)
     }
 
     /// The application for `config` on a fresh database, its resources migrated.
     pub async fn start(config: Config) -> ResourceApp {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        ResourceApp::start_in(config, dir).await
-    }
-
-    async fn start_in(config: Config, dir: tempfile::TempDir) -> ResourceApp {
-        assert_eq!(config.problems(), vec![], "the configuration is valid");
-        let url = format!("sqlite://{}", dir.path().join("db.sqlite3").display());
-        let store = Store::open(&url).await.expect("open the store");
-        let state = AppState::new(config, store, SECRET);
-        let outcome = state.migrate_resources(false).await.expect("migrate");
-        assert!(outcome.refused.is_empty(), "{:?}", outcome.refused);
-        ResourceApp {
-            router: app(state.clone()),
-            state,
-            dir,
-        }
+        ResourceApp(TestApp::migrated(config).await)
     }
 
     /// Replace the schema with `text` on the same database and run `migrate` as
     /// `portcullis migrate [--allow-destructive]` does. The application serves the new schema
     /// from then on (whatever the outcome, as a restarted server would).
     pub async fn change_schema(&mut self, text: &str, allow_destructive: bool) -> Outcome {
-        let path = self.dir.path().join("schema.toml");
-        std::fs::write(&path, text).expect("write the schema file");
         let config = Config {
-            schema_file: path.display().to_string(),
+            schema_file: write_schema(self.dir(), text),
             ..self.state.config().clone()
         };
-        assert_eq!(config.problems(), vec![], "the changed schema is valid");
-        self.state = AppState::new(config, self.state.store().clone(), SECRET);
-        self.router = app(self.state.clone());
-        self.state
-            .migrate_resources(allow_destructive)
-            .await
-            .expect("migrate")
+        self.0.restart(config);
+        self.migrate(allow_destructive).await
     }
 
-    pub fn store(&self) -> &Store {
-        self.state.store()
-    }
-
-    pub fn db_url(&self) -> String {
-        format!("sqlite://{}", self.dir.path().join("db.sqlite3").display())
-    }
-
-    /// A second connection to the database file, for what the HTTP API does not do (granting
-    /// permissions, reading query plans).
-    pub async fn sql(&self) -> SqlitePool {
-        SqlitePool::connect(&self.db_url())
-            .await
-            .expect("connect to the test database")
-    }
-
-    /// Send a request as built.
-    pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router answers");
-        let (parts, body) = response.into_parts();
-        let body = body
-            .collect()
-            .await
-            .expect("read the body")
-            .to_bytes()
-            .to_vec();
-        let json = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        Reply {
-            status: parts.status,
-            headers: parts.headers,
-            body,
-            json,
-        }
-    }
-
-    /// A request with an optional token and an optional JSON body.
+    /// A request with an optional token (`Authorization: Token <token>`, unlike
+    /// [`TestApp::call`], which takes the whole value) and an optional JSON body.
     pub async fn call(
         &self,
         method: &str,
@@ -181,39 +96,18 @@ impl ResourceApp {
         token: Option<&str>,
         body: Option<Value>,
     ) -> Reply {
-        let mut builder = Request::builder()
-            .method(Method::from_bytes(method.as_bytes()).expect("a method"))
-            .uri(path)
-            .header("host", "localhost");
-        if let Some(token) = token {
-            builder = builder.header("authorization", format!("Token {token}"));
-        }
-        let bytes = match body {
-            Some(value) => {
-                builder = builder.header("content-type", "application/json");
-                serde_json::to_vec(&value).expect("serialize the body")
-            }
-            None => Vec::new(),
-        };
-        self.send(builder.body(Body::from(bytes)).expect("a request"))
-            .await
+        let auth = token.map(common::token_auth);
+        self.0.call(method, path, auth.as_deref(), body).await
     }
 
     /// A form-urlencoded request (as an HTML form sends it).
     pub async fn form(&self, method: &str, path: &str, token: &str, form: &str) -> Reply {
-        let request = Request::builder()
-            .method(Method::from_bytes(method.as_bytes()).expect("a method"))
-            .uri(path)
-            .header("host", "localhost")
-            .header("authorization", format!("Token {token}"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(form.to_string()))
-            .expect("a request");
-        self.send(request).await
-    }
-
-    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
-        self.call("GET", path, token, None).await
+        let auth = common::token_auth(token);
+        let headers: &[(&str, &[u8])] = &[
+            ("authorization", auth.as_bytes()),
+            ("content-type", b"application/x-www-form-urlencoded"),
+        ];
+        self.raw(method, path, headers, form).await
     }
 
     /// POST a JSON body, which must be created (201); the new row.
@@ -225,45 +119,12 @@ impl ResourceApp {
 
     /// Register over HTTP and log in; the user's id and token.
     pub async fn user(&self, username: &str) -> (i64, String) {
-        let body = json!({
-            "username": username,
-            "password": PASSWORD,
-            "email": format!("{username}@example.com"),
-        });
-        let reply = self.call("POST", "/auth/users/", None, Some(body)).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::CREATED,
-            "register: {}",
-            reply.json
-        );
-        let id = reply.json["id"].as_i64().expect("the new user's id");
-        (id, self.token(username).await)
+        self.user_with_token(username).await
     }
 
     /// A staff superuser (as `portcullis createsuperuser` makes one) and its token.
     pub async fn staff(&self, username: &str) -> (i64, String) {
-        let user = portcullis_server::accounts::manage::create_superuser(
-            &self.state,
-            username,
-            &format!("{username}@example.com"),
-            Some(PASSWORD),
-        )
-        .await
-        .expect("create the superuser");
-        (user.id, self.token(username).await)
-    }
-
-    async fn token(&self, username: &str) -> String {
-        let body = json!({ "username": username, "password": PASSWORD });
-        let reply = self
-            .call("POST", "/api-token-auth/", None, Some(body))
-            .await;
-        assert_eq!(reply.status, StatusCode::OK, "login: {}", reply.json);
-        reply.json["token"]
-            .as_str()
-            .expect("a token in the login answer")
-            .to_string()
+        self.superuser_with_token(username).await
     }
 
     pub async fn user_row(&self, username: &str) -> User {
@@ -348,6 +209,13 @@ async fn permission_id(pool: &SqlitePool, resource: &str, codename: &str) -> i64
         .fetch_one(pool)
         .await
         .expect("migrate created the permission")
+}
+
+/// Write `text` to `schema.toml` in `dir`; the file's path, for `schema_file`.
+fn write_schema(dir: &Path, text: &str) -> String {
+    let path = dir.join("schema.toml");
+    std::fs::write(&path, text).expect("write the schema file");
+    path.display().to_string()
 }
 
 /// DRF's error for a field: `{"field": [message]}`.
