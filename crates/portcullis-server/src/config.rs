@@ -28,7 +28,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// DRF's PAGE_SIZE for every paginated list.
     pub page_size: u32,
-    /// How many password hashes may be computed at once (0 = one per CPU core).
+    /// How many password hashes may be computed at once (0 = one less than the CPU cores, at
+    /// least one, so that hashing never takes every core).
     pub password_hash_concurrency: usize,
     /// Built-in endpoints mounted again at extra paths.
     pub extra_routes: Vec<ExtraRoute>,
@@ -40,6 +41,73 @@ pub struct Config {
     pub jwt: JwtConfig,
     /// Throttling, with DRF's settings.
     pub throttle: ThrottleConfig,
+    /// Time, size and concurrency limits that keep one client from taking the server.
+    pub limits: LimitsConfig,
+}
+
+/// The limits and timeouts of the HTTP edge and the store (README "Limits and timeouts"). DRF
+/// and Django have none of these: they leave them to the web server in front of them.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Seconds a client has to send a request's headers, counted from its first byte; then the
+    /// connection is closed (nothing can be answered before the headers are complete).
+    pub header_read_timeout_secs: u64,
+    /// Seconds an idle keep-alive connection is kept open waiting for its next request.
+    pub keep_alive_timeout_secs: u64,
+    /// Seconds a client has to send a request's whole body; then 408.
+    pub body_read_timeout_secs: u64,
+    /// Seconds a request may take from its headers to its answer; then 503 with `Retry-After`.
+    pub request_timeout_secs: u64,
+    /// Connections served at once; a connection over the cap gets 503 with `Retry-After` and is
+    /// closed.
+    pub max_connections: usize,
+    /// Milliseconds one database query over a resource may run before it is interrupted (503).
+    pub query_timeout_ms: u64,
+    /// Milliseconds a request waits for a free database connection before 503 with
+    /// `Retry-After`.
+    pub pool_wait_ms: u64,
+    /// Longest `?search=` term, in characters (400 beyond).
+    pub search_term_max_chars: usize,
+    /// Most terms in one `?search=` (400 beyond).
+    pub search_terms_max: usize,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            header_read_timeout_secs: 10,
+            keep_alive_timeout_secs: 75,
+            body_read_timeout_secs: 30,
+            request_timeout_secs: 60,
+            max_connections: 10_000,
+            query_timeout_ms: 5_000,
+            pool_wait_ms: 5_000,
+            search_term_max_chars: 200,
+            search_terms_max: 10,
+        }
+    }
+}
+
+impl LimitsConfig {
+    fn check(&self, bad: &mut impl FnMut(&str, String)) {
+        let at_least_one = [
+            ("limits.header_read_timeout_secs", self.header_read_timeout_secs),
+            ("limits.keep_alive_timeout_secs", self.keep_alive_timeout_secs),
+            ("limits.body_read_timeout_secs", self.body_read_timeout_secs),
+            ("limits.request_timeout_secs", self.request_timeout_secs),
+            ("limits.max_connections", self.max_connections as u64),
+            ("limits.query_timeout_ms", self.query_timeout_ms),
+            ("limits.pool_wait_ms", self.pool_wait_ms),
+            ("limits.search_term_max_chars", self.search_term_max_chars as u64),
+            ("limits.search_terms_max", self.search_terms_max as u64),
+        ];
+        for (key, value) in at_least_one {
+            if value == 0 {
+                bad(key, "must be at least 1".into());
+            }
+        }
+    }
 }
 
 /// DRF's throttle settings, plus the per-account limit of failed logins.
@@ -193,6 +261,7 @@ impl Default for Config {
             cors: CorsConfig::default(),
             jwt: JwtConfig::default(),
             throttle: ThrottleConfig::default(),
+            limits: LimitsConfig::default(),
         }
     }
 }
@@ -283,6 +352,7 @@ impl Config {
         self.cors.check(&mut bad);
         self.jwt.check(&mut bad);
         self.throttle.check(&self.extra_routes, &mut bad);
+        self.limits.check(&mut bad);
         if let Err(problems) = self.schema() {
             for p in problems {
                 bad("schema_file", p);
