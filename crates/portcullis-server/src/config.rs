@@ -50,11 +50,10 @@ pub struct Config {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LimitsConfig {
-    /// Seconds a client has to send a request's headers, counted from its first byte; then the
-    /// connection is closed (nothing can be answered before the headers are complete).
+    /// Seconds a client has to send a request's headers, counted from when the connection is
+    /// ready for a request (so it is also how long an idle keep-alive connection stays open);
+    /// then the connection is closed: nothing can be answered before the headers are complete.
     pub header_read_timeout_secs: u64,
-    /// Seconds an idle keep-alive connection is kept open waiting for its next request.
-    pub keep_alive_timeout_secs: u64,
     /// Seconds a client has to send a request's whole body; then 408.
     pub body_read_timeout_secs: u64,
     /// Seconds a request may take from its headers to its answer; then 503 with `Retry-After`.
@@ -76,8 +75,7 @@ pub struct LimitsConfig {
 impl Default for LimitsConfig {
     fn default() -> Self {
         LimitsConfig {
-            header_read_timeout_secs: 10,
-            keep_alive_timeout_secs: 75,
+            header_read_timeout_secs: 20,
             body_read_timeout_secs: 30,
             request_timeout_secs: 60,
             max_connections: 10_000,
@@ -92,14 +90,19 @@ impl Default for LimitsConfig {
 impl LimitsConfig {
     fn check(&self, bad: &mut impl FnMut(&str, String)) {
         let at_least_one = [
-            ("limits.header_read_timeout_secs", self.header_read_timeout_secs),
-            ("limits.keep_alive_timeout_secs", self.keep_alive_timeout_secs),
+            (
+                "limits.header_read_timeout_secs",
+                self.header_read_timeout_secs,
+            ),
             ("limits.body_read_timeout_secs", self.body_read_timeout_secs),
             ("limits.request_timeout_secs", self.request_timeout_secs),
             ("limits.max_connections", self.max_connections as u64),
             ("limits.query_timeout_ms", self.query_timeout_ms),
             ("limits.pool_wait_ms", self.pool_wait_ms),
-            ("limits.search_term_max_chars", self.search_term_max_chars as u64),
+            (
+                "limits.search_term_max_chars",
+                self.search_term_max_chars as u64,
+            ),
             ("limits.search_terms_max", self.search_terms_max as u64),
         ];
         for (key, value) in at_least_one {
@@ -405,6 +408,17 @@ impl CorsConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Running `serve` in a checkout writes the secret there: `git add -A` must not take it.
+    #[test]
+    fn the_default_secret_file_is_ignored_by_git() {
+        let ignored: Vec<&str> = include_str!("../../../.gitignore").lines().collect();
+        let file = Config::default().secret_key_file;
+        assert!(
+            ignored.contains(&file.as_str()),
+            ".gitignore does not name {file}"
+        );
+    }
 
     #[test]
     fn defaults_are_valid() {

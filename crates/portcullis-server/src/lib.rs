@@ -10,6 +10,7 @@ pub mod config;
 pub mod http;
 pub mod resources;
 pub mod serializer;
+pub mod server;
 pub mod state;
 pub mod store;
 pub mod web;

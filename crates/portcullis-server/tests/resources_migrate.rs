@@ -266,3 +266,41 @@ async fn defaults_are_stored_in_their_field_s_form() {
     assert_eq!(row["weight"], 2.0);
     assert_eq!(row["meta"], json!([1, "two"]));
 }
+
+#[tokio::test]
+async fn a_rebuilt_table_never_reuses_the_ids_of_deleted_rows() {
+    let v1 = items("", &[TITLE, COLOR, OWNER]);
+    let mut app = ResourceApp::with_schema(&v1).await;
+    let (_, ann) = app.user("ann").await;
+    app.create("/api/items/", &ann, json!({"title": "kept"}))
+        .await;
+    let last = app
+        .create("/api/items/", &ann, json!({"title": "deleted"}))
+        .await;
+    let deleted_id = last["id"].as_i64().expect("an id");
+    let url = format!("/api/items/{deleted_id}/");
+    let gone = app.call("DELETE", &url, Some(&ann), None).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+
+    // A nullable column is a rebuild of the table (SQLite cannot alter a column in place).
+    let nullable = format!("{COLOR}\nnull = true");
+    let rebuilt = app
+        .change_schema(&items("", &[TITLE, &nullable, OWNER]), false)
+        .await;
+    assert_eq!(rebuilt.applied, ["Alter field color of items"]);
+
+    // AUTOINCREMENT's promise survives the rebuild: a deleted row's id is never handed out again
+    // (a client holding that URL must not reach somebody else's new row).
+    let new = app
+        .create("/api/items/", &ann, json!({"title": "new"}))
+        .await;
+    assert!(
+        new["id"].as_i64().expect("an id") > deleted_id,
+        "new id {} reuses deleted id {deleted_id}",
+        new["id"]
+    );
+    assert_eq!(
+        app.get(&url, Some(&ann)).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

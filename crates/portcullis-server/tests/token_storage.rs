@@ -153,3 +153,28 @@ async fn after_the_secret_changes_a_login_replaces_the_unreadable_token() {
     );
     assert_eq!(token_rows(&app).await.len(), 1);
 }
+
+/// The database holds password hashes and sealed tokens: like the server secret's file, it and
+/// its WAL and shared-memory files are readable by their owner only, and a file left readable
+/// by an older version is narrowed when the store opens it.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_files_are_private_to_their_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &str| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let app = TestApp::new().await;
+    app.register("alice", PASSWORD).await;
+    let db = app.db_path().display().to_string();
+    for suffix in ["", "-wal", "-shm"] {
+        let path = format!("{db}{suffix}");
+        assert_eq!(mode(&path), 0o600, "{path}");
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.sqlite3");
+    std::fs::write(&old, b"").unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let url = format!("sqlite://{}", old.display());
+    portcullis_server::store::Store::open(&url).await.unwrap();
+    assert_eq!(mode(&old.display().to_string()), 0o600);
+}

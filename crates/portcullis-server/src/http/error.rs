@@ -38,6 +38,11 @@ pub enum ApiError {
     PayloadTooLarge,
     /// DRF `Throttled`: seconds until a retry can succeed.
     Throttled(u64),
+    /// The client did not send its request (its body) within the time allowed.
+    RequestTimeout,
+    /// The server cannot answer now (saturated, or the request ran past its time limit): a
+    /// detail and the seconds after which a retry may succeed (`Retry-After`).
+    Unavailable(&'static str, u64),
     /// Anything unexpected: logged, answered with a generic 500.
     Internal(anyhow::Error),
 }
@@ -75,6 +80,8 @@ impl ApiError {
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::Unavailable(..) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -110,6 +117,8 @@ impl ApiError {
                 "Request was throttled. Expected available in {wait} second{}.",
                 if *wait == 1 { "" } else { "s" }
             )),
+            ApiError::RequestTimeout => detail("The request was not received in time."),
+            ApiError::Unavailable(d, _) => detail(d),
             ApiError::Internal(_) => detail("A server error occurred."),
         }
     }
@@ -121,7 +130,11 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %err, "internal error");
         }
         let mut response = json_response(self.status(), &self.body());
-        if let ApiError::Throttled(wait) = self
+        let retry_after = match self {
+            ApiError::Throttled(wait) | ApiError::Unavailable(_, wait) => Some(wait),
+            _ => None,
+        };
+        if let Some(wait) = retry_after
             && let Ok(value) = HeaderValue::from_str(&wait.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -138,6 +151,16 @@ impl From<sqlx::Error> for ApiError {
 
 impl From<crate::store::StoreError> for ApiError {
     fn from(err: crate::store::StoreError) -> Self {
-        ApiError::Internal(err.into())
+        use crate::store::StoreError;
+        match err {
+            StoreError::Busy => ApiError::Unavailable(BUSY, 1),
+            StoreError::Interrupted => ApiError::Unavailable(TOO_LONG, 1),
+            err => ApiError::Internal(err.into()),
+        }
     }
 }
+
+/// The answer when every database connection stays busy past `limits.pool_wait_ms`.
+pub const BUSY: &str = "The server is busy. Try again later.";
+/// The answer when a query or a request runs past its time limit.
+pub const TOO_LONG: &str = "The request took too long to process.";

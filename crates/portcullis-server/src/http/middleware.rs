@@ -18,7 +18,12 @@ use crate::state::AppState;
 
 /// Wrap the routes in the middleware stack.
 pub fn wrap(routes: Router<AppState>, table: RouteTable, state: AppState) -> Router {
+    let deadline = std::time::Duration::from_secs(state.config().limits.request_timeout_secs);
     routes
+        .layer(from_fn_with_state(
+            deadline,
+            super::limits::request_deadline,
+        ))
         .layer(from_fn(x_frame_options))
         .layer(from_fn_with_state((state.clone(), table), common))
         .layer(from_fn(security_headers))

@@ -7,6 +7,7 @@ pub mod cors;
 pub mod error;
 pub mod hosts;
 pub mod json;
+pub mod limits;
 pub mod middleware;
 pub mod negotiation;
 pub mod pagination;

@@ -13,6 +13,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, RawPathParams, Request, State};
@@ -148,12 +149,20 @@ pub async fn dispatch(
         .extensions
         .get::<super::throttle::ScopeOverride>()
         .cloned();
-    let body = match Limited::new(body, state.config().max_body_bytes)
-        .collect()
-        .await
-    {
-        Ok(collected) => BodyBytes::Read(collected.to_bytes()),
-        Err(_) => BodyBytes::TooLarge,
+    let body_timeout = Duration::from_secs(state.config().limits.body_read_timeout_secs);
+    let reading = Limited::new(body, state.config().max_body_bytes).collect();
+    let body = match tokio::time::timeout(body_timeout, reading).await {
+        Ok(Ok(collected)) => BodyBytes::Read(collected.to_bytes()),
+        Ok(Err(_)) => BodyBytes::TooLarge,
+        // A body that trickles in holds a task and its buffer: answer now, whatever the view,
+        // and close (the rest of the body is never read).
+        Err(_) => {
+            let mut response = ApiError::RequestTimeout.into_response();
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
+        }
     };
     let is_head = parts.method == Method::HEAD;
     let req = ApiRequest {

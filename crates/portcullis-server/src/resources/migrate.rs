@@ -369,6 +369,12 @@ async fn has_nulls(store: &Store, table: &str, column: &str) -> Result<bool, Sto
     Ok(store.count_rows(&q).await? > 0)
 }
 
+/// A table name as an SQL string literal (names come from the validated schema; quotes doubled
+/// all the same).
+fn name_literal(name: &str) -> String {
+    format!("'{}'", name.replace('\'', "''"))
+}
+
 fn retyped(existing: &ColumnInfo, wanted: &Column) -> bool {
     existing.name != "id"
         && (existing.sql_type != wanted.sql_type || existing.not_null != wanted.not_null)
@@ -400,6 +406,18 @@ fn rebuild_table(resource: &Resource, wanted: &[Column], actual: &[ColumnInfo]) 
             names.join(", "),
             casts.join(", "),
             quote(table)
+        ),
+        // AUTOINCREMENT never hands out the id of a deleted row again; the copy would restart
+        // the counter at the largest id left, so carry the old table's counter over (the row
+        // follows the rename below).
+        format!(
+            "DELETE FROM sqlite_sequence WHERE name = {}",
+            name_literal(&temp)
+        ),
+        format!(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT {}, seq FROM sqlite_sequence WHERE name = {}",
+            name_literal(&temp),
+            name_literal(table)
         ),
         format!("DROP TABLE {}", quote(table)),
         format!("ALTER TABLE {} RENAME TO {}", quote(&temp), quote(table)),

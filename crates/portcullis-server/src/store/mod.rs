@@ -10,6 +10,7 @@ pub mod timestamp;
 
 pub use models::{NewUser, User, UserUpdate};
 pub use rows::{Cell, ColumnInfo, Storage};
+pub use sqlite::QueryLimits;
 
 use sea_query::{DeleteStatement, InsertStatement, SelectStatement, UpdateStatement};
 
@@ -21,8 +22,31 @@ pub enum StoreError {
     /// A unique or foreign-key constraint refused a write.
     #[error("constraint: {0}")]
     Conflict(String),
+    /// No connection was free within `limits.pool_wait_ms`: the database is saturated.
+    #[error("no database connection was free in time")]
+    Busy,
+    /// A query ran past `limits.query_timeout_ms` and was interrupted.
+    #[error("the query ran past its time limit and was interrupted")]
+    Interrupted,
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+}
+
+/// SQLite's result code for a statement stopped by the progress handler (`SQLITE_INTERRUPT`).
+const SQLITE_INTERRUPT: &str = "9";
+
+impl From<sqlx::Error> for StoreError {
+    /// The failures a caller acts on are told apart here, once: a saturated pool and an
+    /// interrupted query become 503s upstream instead of generic 500s.
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::PoolTimedOut => StoreError::Busy,
+            sqlx::Error::Database(db) if db.code().as_deref() == Some(SQLITE_INTERRUPT) => {
+                StoreError::Interrupted
+            }
+            _ => StoreError::Database(err),
+        }
+    }
 }
 
 /// A token's stored forms: the keyed digest used for lookup and the sealed copy that lets the
@@ -51,14 +75,26 @@ impl Store {
     /// Open (creating when missing) the database named by `url` and apply pending migrations of
     /// the fixed tables.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
-        let store = Store::connect(url).await?;
+        Store::open_limited(url, QueryLimits::default()).await
+    }
+
+    /// [`Store::open`] with the query limits of the configuration.
+    pub async fn open_limited(url: &str, limits: QueryLimits) -> Result<Store, StoreError> {
+        let store = Store::connect_limited(url, limits).await?;
         store.migrate().await?;
         Ok(store)
     }
 
     /// Open without applying migrations.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        Ok(Store::Sqlite(sqlite::SqliteStore::connect(url).await?))
+        Store::connect_limited(url, QueryLimits::default()).await
+    }
+
+    /// [`Store::connect`] with the query limits of the configuration.
+    pub async fn connect_limited(url: &str, limits: QueryLimits) -> Result<Store, StoreError> {
+        Ok(Store::Sqlite(
+            sqlite::SqliteStore::connect(url, limits).await?,
+        ))
     }
 
     /// Apply pending fixed-table migrations; the names applied.

@@ -17,7 +17,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use portcullis_server::resources::migrate::Outcome;
-use portcullis_server::store::{Store, User, UserUpdate};
+use portcullis_server::store::{QueryLimits, Store, User, UserUpdate};
 use portcullis_server::{AppState, Config, app};
 use serde_json::{Value, json};
 use sqlx::sqlite::SqlitePool;
@@ -131,7 +131,8 @@ impl TestApp {
 
     async fn open(config: Config, dir: tempfile::TempDir) -> TestApp {
         assert_eq!(config.problems(), vec![], "the test configuration is valid");
-        let store = Store::open(&sqlite_url(dir.path()))
+        let limits = QueryLimits::from_config(&config.limits);
+        let store = Store::open_limited(&sqlite_url(dir.path()), limits)
             .await
             .expect("the test database opens");
         let state = AppState::new(config, store, SECRET);

@@ -62,7 +62,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Open the store and the secret: what every command that touches data needs.
 pub async fn state(config: Config) -> anyhow::Result<AppState> {
-    let store = Store::open(&config.database_url).await?;
+    let limits = portcullis_server::store::QueryLimits::from_config(&config.limits);
+    let store = Store::open_limited(&config.database_url, limits).await?;
     let secret = portcullis_server::auth::secret::load_or_create(&config)?;
     Ok(AppState::new(config, store, &secret))
 }

@@ -32,10 +32,9 @@ pub async fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!("portcullis listening on http://{}", listener.local_addr()?);
-    let app = portcullis_server::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    let limits = state.config().limits.clone();
+    let app = portcullis_server::app(state);
+    portcullis_server::server::serve(listener, app, &limits, shutdown()).await?;
     Ok(())
 }
 

@@ -85,6 +85,9 @@ impl View for ListView {
 
 async fn list(req: &ApiRequest, resource: &Resource) -> Result<Response, ApiError> {
     let state = &req.state;
+    if let Some(raw) = req.query("search") {
+        query::check_search(&raw, &state.config().limits)?;
+    }
     let (count, mut select) = query::list_statements(resource, req.user(), |name| req.query(name))?;
     let total = state.store().count_rows(&count).await?;
     let page = page_for(

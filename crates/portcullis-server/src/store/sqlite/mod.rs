@@ -5,29 +5,45 @@
 
 mod accounts;
 mod admin;
+mod files;
 mod jwt;
+mod limited;
 mod migrate;
 mod resources;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use limited::QueryLimits;
+
 use super::StoreError;
+
+/// Connections answering fixed queries (tokens, users, permissions).
+const READERS: u32 = 4;
+/// Connections answering the queries a client shapes (resource lists and rows), with a time
+/// limit per query; apart from `READERS` so that they cannot starve authentication.
+const RESOURCE_READERS: usize = 4;
 
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// `None` for an in-memory database, whose only connection is the writer's.
+    resource_reader: Option<Arc<limited::LimitedReaders>>,
 }
 
 impl SqliteStore {
     /// Connect without applying migrations.
-    pub async fn connect(url: &str) -> Result<SqliteStore, StoreError> {
+    pub async fn connect(url: &str, limits: QueryLimits) -> Result<SqliteStore, StoreError> {
         let memory = url == "sqlite::memory:";
+        if let Some(path) = files::database_path(url) {
+            files::make_private(&path).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+        }
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .foreign_keys(true)
@@ -41,6 +57,7 @@ impl SqliteStore {
                 .synchronous(SqliteSynchronous::Normal)
         };
         let writer = SqlitePoolOptions::new()
+            .acquire_timeout(limits.pool_wait)
             .max_connections(1)
             .min_connections(1)
             .idle_timeout(None)
@@ -48,15 +65,25 @@ impl SqliteStore {
             .connect_with(options.clone())
             .await?;
         // An in-memory database exists once per connection: readers must share the writer's.
-        let reader = if memory {
-            writer.clone()
-        } else {
-            SqlitePoolOptions::new()
-                .max_connections(4)
-                .connect_with(options.read_only(true))
-                .await?
-        };
-        Ok(SqliteStore { writer, reader })
+        if memory {
+            return Ok(SqliteStore {
+                reader: writer.clone(),
+                writer,
+                resource_reader: None,
+            });
+        }
+        let reader = SqlitePoolOptions::new()
+            .acquire_timeout(limits.pool_wait)
+            .max_connections(READERS)
+            .connect_with(options.clone().read_only(true))
+            .await?;
+        let resource_reader =
+            limited::LimitedReaders::open(&options, RESOURCE_READERS, limits).await?;
+        Ok(SqliteStore {
+            writer,
+            reader,
+            resource_reader: Some(Arc::new(resource_reader)),
+        })
     }
 
     /// Apply pending migrations; their names, in order.

@@ -30,9 +30,14 @@ impl SqliteStore {
         kinds: &[Storage],
     ) -> Result<Vec<Vec<Cell>>, StoreError> {
         let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-        let rows = sqlx::query_with(AssertSqlSafe(sql), values)
-            .fetch_all(&self.reader)
-            .await?;
+        let query = sqlx::query_with(AssertSqlSafe(sql), values);
+        let rows = match &self.resource_reader {
+            Some(readers) => {
+                let mut reader = readers.acquire().await?;
+                query.fetch_all(reader.start()?).await?
+            }
+            None => query.fetch_all(&self.writer).await?,
+        };
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let mut cells = Vec::with_capacity(kinds.len());
@@ -51,9 +56,14 @@ impl SqliteStore {
 
     pub async fn count_rows(&self, stmt: &SelectStatement) -> Result<u64, StoreError> {
         let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-        let count: i64 = sqlx::query_scalar_with(AssertSqlSafe(sql), values)
-            .fetch_one(&self.reader)
-            .await?;
+        let query = sqlx::query_scalar_with(AssertSqlSafe(sql), values);
+        let count: i64 = match &self.resource_reader {
+            Some(readers) => {
+                let mut reader = readers.acquire().await?;
+                query.fetch_one(reader.start()?).await?
+            }
+            None => query.fetch_one(&self.writer).await?,
+        };
         Ok(u64::try_from(count).unwrap_or(0))
     }
 

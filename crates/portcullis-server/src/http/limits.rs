@@ -1,0 +1,29 @@
+//! The deadlines of a request that can still be answered in DRF's shape: the whole request
+//! (`limits.request_timeout_secs`, 503 with `Retry-After`) and its body
+//! (`limits.body_read_timeout_secs`, 408, read in the view dispatcher). The header deadline and
+//! the connection cap live in `server`, below HTTP.
+
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::ApiError;
+use super::error::TOO_LONG;
+
+/// Answer 503 when the inner service has not answered within `timeout`. The work in progress
+/// is dropped with the request; a password hash already started finishes on its worker.
+pub async fn request_deadline(
+    State(timeout): State<Duration>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match tokio::time::timeout(timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(?timeout, "request ran past its deadline");
+            ApiError::Unavailable(TOO_LONG, 1).into_response()
+        }
+    }
+}
