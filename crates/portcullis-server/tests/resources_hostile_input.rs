@@ -19,7 +19,7 @@ name = "measures"
 ordering = ["id"]
 search_fields = ["label"]
 ordering_fields = ["label", "count", "ratio", "at"]
-filter_fields = ["count", "ratio", "flag", "label"]
+filter_fields = ["count", "ratio", "flag", "label", "parent"]
 page_size = 2
 page_size_query_param = "page_size"
 
@@ -72,6 +72,13 @@ null = true
 name = "extra"
 type = "json"
 null = true
+
+[[resources.fields]]
+name = "parent"
+type = "reference"
+to = "measures"
+null = true
+on_delete = "cascade"
 "#;
 
 async fn measures() -> ResourceApp {
@@ -322,6 +329,38 @@ async fn hostile_list_parameters_and_ids_get_drf_answers() {
             let reply = app.call(method, &path, None, Some(json!({}))).await;
             assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method} {path}");
             assert!(reply.json["detail"].is_string(), "{method} {path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn header_values_that_are_not_utf8_get_drf_answers() {
+    let app = measures().await;
+    for name in [
+        "authorization",
+        "accept",
+        "origin",
+        "content-type",
+        "x-forwarded-for",
+        "if-none-match",
+        "host",
+    ] {
+        for value in [
+            &b"Token \xff\xfe"[..],
+            b"\xe9t\xe9",
+            b"application/json; q=\xff",
+        ] {
+            let headers: &[(&str, &[u8])] = &[(name, value)];
+            for (method, path) in [("GET", "/api/measures/"), ("PATCH", "/api/measures/1/")] {
+                let reply = app.raw(method, path, headers, "{\"count\": 2}").await;
+                let what = format!("{method} {path} {name}: {value:?}");
+                assert!(
+                    reply.status.is_success() || reply.status.is_client_error(),
+                    "{what}: {}",
+                    reply.status
+                );
+                assert!(reply.json.is_object(), "{what}");
+            }
         }
     }
 }

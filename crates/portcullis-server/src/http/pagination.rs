@@ -14,8 +14,13 @@ pub struct Page {
 }
 
 impl Page {
+    /// The rows before this page. `page_for` keeps it below the row count; saturating (and
+    /// within what SQLite binds) for a `Page` made any other way.
     pub fn offset(&self) -> u64 {
-        (self.number - 1) * self.size
+        self.number
+            .saturating_sub(1)
+            .saturating_mul(self.size)
+            .min(MAX_SIZE)
     }
 }
 
@@ -39,7 +44,7 @@ pub fn page_for(raw: Option<&str>, count: u64, size: u64) -> Result<Page, ApiErr
     Ok(Page { number, size })
 }
 
-/// The largest page size: SQLite's LIMIT is an i64.
+/// The largest page size and offset: SQLite binds LIMIT and OFFSET as i64.
 const MAX_SIZE: u64 = i64::MAX.unsigned_abs();
 
 /// DRF's `_positive_int(value, strict=True, cutoff)` for `page_size_query_param`: a positive
@@ -167,6 +172,11 @@ mod tests {
         let page = page_for(Some("1"), 5, u64::MAX).ok();
         assert_eq!(page.map(|p| p.size), Some(MAX_SIZE));
         assert_eq!(page_for(None, 5, 0).map(|p| p.size).ok(), Some(1));
+        let made = Page {
+            number: u64::MAX,
+            size: u64::MAX,
+        };
+        assert_eq!(made.offset(), MAX_SIZE);
         assert_eq!(
             page_size_param("99999999999999999999", None),
             Some(MAX_SIZE)
