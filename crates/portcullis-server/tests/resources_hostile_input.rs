@@ -130,7 +130,7 @@ async fn datetime_offsets_and_instants_out_of_range_are_field_errors() {
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{text}");
         assert_eq!(
             reply.json,
-            field_error("at", "Datetime value out of the range."),
+            field_error("at", "Datetime value out of range."),
             "{text}"
         );
     }

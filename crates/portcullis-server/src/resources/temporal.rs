@@ -141,7 +141,7 @@ pub enum DateTimeError {
     /// Neither parser reads it: DRF's "Datetime has wrong format."
     Format,
     /// A valid local time whose instant in UTC falls before year 1 or after 9999: Python's
-    /// `astimezone` raises `OverflowError`, DRF's "Datetime value out of the range."
+    /// `astimezone` raises `OverflowError`, DRF's "Datetime value out of range."
     Overflow,
 }
 

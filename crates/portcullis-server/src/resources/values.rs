@@ -276,7 +276,7 @@ fn datetime(value: &Value) -> Result<Outcome, Vec<String>> {
     match parse_datetime(s) {
         Ok(parsed) => Ok(Outcome::Value(Typed::Text(to_db(parsed)))),
         Err(DateTimeError::Format) => Err(wrong()),
-        Err(DateTimeError::Overflow) => Err(vec!["Datetime value out of the range.".into()]),
+        Err(DateTimeError::Overflow) => Err(vec!["Datetime value out of range.".into()]),
     }
 }
 
