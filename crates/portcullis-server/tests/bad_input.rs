@@ -233,3 +233,101 @@ async fn the_default_limit_is_djangos() {
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(res.json, json!({ "non_field_errors": [UNABLE] }));
 }
+
+/// A multipart body of `parts` (name, value) with `boundary`.
+fn multipart(boundary: &str, parts: &[(&str, &str)]) -> Vec<u8> {
+    let mut body = String::new();
+    for (name, value) in parts {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    body.into_bytes()
+}
+
+#[tokio::test]
+async fn a_multipart_boundary_longer_than_rfc_2046_allows_is_refused() {
+    let app = TestApp::new().await;
+    app.register("alice", PASSWORD).await;
+    let path = "/api-token-auth/";
+    let credentials = [("username", "alice"), ("password", PASSWORD)];
+    let refused = |boundary: &str| {
+        format!("Multipart form parse error - Invalid boundary in multipart: {boundary}")
+    };
+
+    // A well-formed body: the boundary's length alone is refused, and not echoed back.
+    for length in [71, 300_000] {
+        let boundary = "b".repeat(length);
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        let headers: &[(&str, &[u8])] = &[("content-type", content_type.as_bytes())];
+        let res = app
+            .raw("POST", path, headers, multipart(&boundary, &credentials))
+            .await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{length}");
+        assert_eq!(res.json, json!({ "detail": refused("None") }), "{length}");
+    }
+    // Characters outside Django's `boundary_re` are refused, named as Django names them.
+    for boundary in ["a\tb", "ends-with-space "] {
+        let content_type = format!("multipart/form-data; boundary=\"{boundary}\"");
+        let headers: &[(&str, &[u8])] = &[("content-type", content_type.as_bytes())];
+        let res = app
+            .raw("POST", path, headers, multipart(boundary, &credentials))
+            .await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{boundary:?}");
+        assert_eq!(
+            res.json,
+            json!({ "detail": refused(boundary) }),
+            "{boundary:?}"
+        );
+    }
+    // The longest boundary RFC 2046 allows, with every character it allows, still works.
+    let boundary = format!("'()+_,-./:=? {}", "Z".repeat(57));
+    assert_eq!(boundary.len(), 70);
+    let content_type = format!("multipart/form-data; boundary=\"{boundary}\"");
+    let headers: &[(&str, &[u8])] = &[("content-type", content_type.as_bytes())];
+    let res = app
+        .raw("POST", path, headers, multipart(&boundary, &credentials))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{:?}", res.json);
+    assert!(res.json["token"].is_string());
+}
+
+#[tokio::test]
+async fn many_parts_and_bodies_near_the_limit_still_parse() {
+    let app = TestApp::new().await;
+    app.register("alice", PASSWORD).await;
+    let path = "/api-token-auth/";
+    let content_type: &[(&str, &[u8])] = &[(
+        "content-type",
+        b"multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW",
+    )];
+    let boundary = "----WebKitFormBoundary7MA4YWxkTrZu0gW";
+
+    // Django's 1000 fields (DATA_UPLOAD_MAX_NUMBER_FIELDS), the credentials last.
+    let names: Vec<String> = (0..998).map(|i| format!("f{i}")).collect();
+    let mut parts: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "x")).collect();
+    parts.extend([("username", "alice"), ("password", PASSWORD)]);
+    let res = app
+        .raw("POST", path, content_type, multipart(boundary, &parts))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{:?}", res.json);
+    assert!(res.json["token"].is_string());
+
+    // One part just under Django's 2.5 MiB, full of near-delimiters.
+    let near = "\r\n--".repeat(620_000);
+    let parts = [
+        ("pad", near.as_str()),
+        ("username", "alice"),
+        ("password", PASSWORD),
+    ];
+    let body = multipart(boundary, &parts);
+    assert!(
+        body.len() < 2_621_440 && body.len() > 2_400_000,
+        "{}",
+        body.len()
+    );
+    let res = app.raw("POST", path, content_type, body).await;
+    assert_eq!(res.status, StatusCode::OK, "{:?}", res.json);
+    assert!(res.json["token"].is_string());
+}

@@ -2,7 +2,11 @@
 //! `CorsMiddleware` → `SecurityMiddleware` → `CommonMiddleware` (allowed hosts, APPEND_SLASH) →
 //! `XFrameOptionsMiddleware` → the view. Responses made by an outer layer skip the inner layers'
 //! headers exactly as in Django: a CORS preflight carries no security headers, and the 400 for a
-//! bad `Host` or the APPEND_SLASH redirect carry no `X-Frame-Options`.
+//! bad `Host` or the APPEND_SLASH redirect carry no `X-Frame-Options`. A panic anywhere below
+//! becomes DRF's JSON 500 instead of a dropped connection (`catch_panic`).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::task::Poll;
 
 use axum::Router;
 use axum::body::Body;
@@ -16,10 +20,14 @@ use super::request::latin1;
 use super::routing::{NoRoute, RouteTable};
 use crate::state::AppState;
 
-/// Wrap the routes in the middleware stack.
+/// Wrap the routes in the middleware stack. Panics are caught twice: next to the views, so
+/// that the 500 gets the headers of the layers above as any response does (as Django turns a
+/// view's exception into a response inside its middleware), and outermost, for a panic in a
+/// layer itself.
 pub fn wrap(routes: Router<AppState>, table: RouteTable, state: AppState) -> Router {
     let deadline = std::time::Duration::from_secs(state.config().limits.request_timeout_secs);
     routes
+        .layer(from_fn(catch_panic))
         .layer(from_fn_with_state(
             deadline,
             super::limits::request_deadline,
@@ -28,7 +36,38 @@ pub fn wrap(routes: Router<AppState>, table: RouteTable, state: AppState) -> Rou
         .layer(from_fn_with_state((state.clone(), table), common))
         .layer(from_fn(security_headers))
         .layer(from_fn_with_state(state.clone(), super::cors::layer))
+        .layer(from_fn(catch_panic))
         .with_state(state)
+}
+
+/// The last line of defence: a panic while handling a request is logged and answered as DRF's
+/// generic 500 (`{"detail": "A server error occurred."}`), instead of unwinding into the
+/// connection's task, which would drop the connection without an answer. Checked conversions
+/// of request data are the first line; this only keeps a missed one from costing the client
+/// its connection.
+pub async fn catch_panic(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let uri = request.uri().clone();
+    let mut inner = std::pin::pin!(next.run(request));
+    // The future is dropped once it has panicked and never polled again, so nothing can
+    // observe state that the panic left half-updated through it.
+    let outcome = std::future::poll_fn(|cx| {
+        match catch_unwind(AssertUnwindSafe(|| inner.as_mut().poll(cx))) {
+            Ok(Poll::Ready(response)) => Poll::Ready(Ok(response)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(payload) => Poll::Ready(Err(payload)),
+        }
+    })
+    .await;
+    outcome.unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|m| (*m).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a non-text panic payload".into());
+        let path = uri.path();
+        ApiError::internal(anyhow::anyhow!("panic in {method} {path}: {message}")).into_response()
+    })
 }
 
 /// Django's `patch_vary_headers`: add `value` unless already listed (case-insensitively).

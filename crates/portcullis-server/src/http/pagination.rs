@@ -14,31 +14,73 @@ pub struct Page {
 }
 
 impl Page {
+    /// The rows before this page. `page_for` keeps it below the row count; saturating (and
+    /// within what SQLite binds) for a `Page` made any other way.
     pub fn offset(&self) -> u64 {
-        (self.number - 1) * self.size
+        self.number
+            .saturating_sub(1)
+            .saturating_mul(self.size)
+            .min(MAX_SIZE)
     }
 }
 
 /// Resolve `?page=` against the total `count` (Django's `Paginator.validate_number`).
 pub fn page_for(raw: Option<&str>, count: u64, size: u64) -> Result<Page, ApiError> {
     let invalid = || ApiError::NotFound("Invalid page.".into());
+    // SQLite binds LIMIT as an i64 (a larger bound value panics in sea-query-sqlx), and a size
+    // of 0 would divide by zero. No table holds more than i64::MAX rows, so the clamp never
+    // changes a page.
+    let size = size.clamp(1, MAX_SIZE);
     let num_pages = count.div_ceil(size).max(1);
     let number = match raw {
         // DRF: `query_params.get("page") or 1`, so an empty value is the first page.
         None | Some("") => 1,
         Some("last") => num_pages,
-        // Python's int() accepts surrounding whitespace, a sign and underscores between digits.
-        Some(raw) => raw
-            .trim()
-            .replace('_', "")
-            .parse::<i64>()
-            .map_err(|_| invalid())?
-            .max(0) as u64,
+        Some(raw) => u64::try_from(python_int(raw).ok_or_else(invalid)?).unwrap_or(0),
     };
     if number < 1 || number > num_pages {
         return Err(invalid());
     }
     Ok(Page { number, size })
+}
+
+/// The largest page size and offset: SQLite binds LIMIT and OFFSET as i64.
+const MAX_SIZE: u64 = i64::MAX.unsigned_abs();
+
+/// DRF's `_positive_int(value, strict=True, cutoff)` for `page_size_query_param`: a positive
+/// integer, at most `cutoff`; `None` (the default size) for anything else.
+pub fn page_size_param(raw: &str, cutoff: Option<u64>) -> Option<u64> {
+    let n = u64::try_from(python_int(raw)?).ok().filter(|n| *n > 0)?;
+    Some(cutoff.map_or(n, |max| n.min(max)))
+}
+
+/// Python's `int(text)` on a query parameter: surrounding whitespace, a sign, and single
+/// underscores between digits. Python's integers have no bound; a larger one saturates here,
+/// which every caller only compares with a smaller bound. `None`: not an integer.
+pub fn python_int(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let well_formed = !digits.is_empty()
+        && digits
+            .split('_')
+            .all(|group| !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit()));
+    if !well_formed {
+        return None;
+    }
+    let magnitude = digits.replace('_', "");
+    let signed = if negative {
+        format!("-{magnitude}")
+    } else {
+        magnitude
+    };
+    Some(
+        signed
+            .parse::<i64>()
+            .unwrap_or(if negative { i64::MIN } else { i64::MAX }),
+    )
 }
 
 /// The paginated response body.
@@ -105,8 +147,44 @@ mod tests {
             Some(2)
         );
         assert_eq!(page_for(Some(""), 41, 20).map(|p| p.number).ok(), Some(1));
-        for bad in ["0", "4", "x", "1.5", "-1", " "] {
+        assert_eq!(
+            page_for(Some("1_0"), 500, 20).map(|p| p.number).ok(),
+            Some(10)
+        );
+        for bad in [
+            "0",
+            "4",
+            "x",
+            "1.5",
+            "-1",
+            " ",
+            "_1",
+            "1__0",
+            "99999999999999999999",
+            "-99999999999999999999",
+        ] {
             assert!(page_for(Some(bad), 41, 20).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sizes_stay_within_what_sqlite_binds() {
+        let page = page_for(Some("1"), 5, u64::MAX).ok();
+        assert_eq!(page.map(|p| p.size), Some(MAX_SIZE));
+        assert_eq!(page_for(None, 5, 0).map(|p| p.size).ok(), Some(1));
+        let made = Page {
+            number: u64::MAX,
+            size: u64::MAX,
+        };
+        assert_eq!(made.offset(), MAX_SIZE);
+        assert_eq!(
+            page_size_param("99999999999999999999", None),
+            Some(MAX_SIZE)
+        );
+        assert_eq!(page_size_param(" +7 ", Some(3)), Some(3));
+        assert_eq!(page_size_param("1_0", None), Some(10));
+        for bad in ["0", "-5", "", "x", "1.0"] {
+            assert_eq!(page_size_param(bad, None), None, "{bad}");
         }
     }
 

@@ -1,6 +1,8 @@
 //! SQL for resources, built with sea-query from the validated schema: identifiers come only from
 //! the schema, every value is a bound parameter.
 
+use std::num::IntErrorKind::{NegOverflow, PosOverflow};
+
 use sea_query::{Cond, Expr, ExprTrait, LikeExpr, Order, Query, SelectStatement};
 
 use super::schema::{Field, FieldKind, Resource, Storage, Visibility};
@@ -217,14 +219,23 @@ fn filters(
                 "false" | "0" => col.eq(false),
                 _ => continue,
             },
-            FieldKind::Integer | FieldKind::Owner | FieldKind::Reference => col.eq(raw
-                .trim()
-                .parse::<i64>()
-                .map_err(|_| bad("Enter a whole number."))?),
+            FieldKind::Integer | FieldKind::Owner | FieldKind::Reference => {
+                match raw.trim().parse::<i64>() {
+                    Ok(n) => col.eq(n),
+                    // A whole number beyond 64 bits: Django's integer lookups match nothing
+                    // for a value outside the column's range.
+                    Err(e) if matches!(e.kind(), PosOverflow | NegOverflow) => Expr::cust("0 = 1"),
+                    Err(_) => return Err(bad("Enter a whole number.")),
+                }
+            }
+            // Rust reads "NaN" and "inf" (and "1e400" as inf); Django's FloatField refuses
+            // what is not finite.
             FieldKind::Float => col.eq(raw
                 .trim()
                 .parse::<f64>()
-                .map_err(|_| bad("Enter a number."))?),
+                .ok()
+                .filter(|f| f.is_finite())
+                .ok_or_else(|| bad("Enter a number."))?),
             _ => col.eq(raw),
         };
         out.push(Cond::all().add(cond));

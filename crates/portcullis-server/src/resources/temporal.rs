@@ -98,21 +98,30 @@ pub fn parse_date(text: &str) -> Option<Date> {
     calendar(&caps[1], &caps[2], &caps[3])
 }
 
-/// `Z`, `±HH`, `±HHMM`, `±HH:MM` (and `±HH:MM:SS`) as an offset.
+/// `Z`, `±HH`, `±HHMM`, `±HH:MM` (and `±HH:MM:SS`) as an offset. Python adds the parts up
+/// (`+05:75` is `+06:15`) and refuses a total of a day or more; the time crate would take up to
+/// ±25:59:59, and such an offset can push a date past year 9999.
 fn offset(text: &str) -> Option<UtcOffset> {
     if text == "Z" {
         return Some(UtcOffset::UTC);
     }
     let negative = text.starts_with('-');
-    let digits: String = text[1..].chars().filter(char::is_ascii_digit).collect();
+    let digits: String = text
+        .get(1..)?
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
     let part = |i: usize| {
         digits
             .get(i..i + 2)
-            .map_or(Some(0), |p| p.parse::<i8>().ok())
+            .map_or(Some(0), |p| p.parse::<i32>().ok())
     };
     let (h, m, s) = (part(0)?, part(2)?, part(4)?);
-    let sign = if negative { -1 } else { 1 };
-    UtcOffset::from_hms(sign * h, sign * m, sign * s).ok()
+    let seconds = h * 3600 + m * 60 + s;
+    if seconds >= 86_400 {
+        return None;
+    }
+    UtcOffset::from_whole_seconds(if negative { -seconds } else { seconds }).ok()
 }
 
 /// Microseconds from a fraction's digits (beyond six are dropped, as Python does).
@@ -126,17 +135,34 @@ fn micros(fraction: Option<regex::Match<'_>>) -> Option<u32> {
     six.parse().ok()
 }
 
-fn at(date: Date, time: Time, offset: UtcOffset) -> OffsetDateTime {
+/// Why a text is not a datetime DRF accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateTimeError {
+    /// Neither parser reads it: DRF's "Datetime has wrong format."
+    Format,
+    /// A valid local time whose instant in UTC falls before year 1 or after 9999: Python's
+    /// `astimezone` raises `OverflowError`, DRF's "Datetime value out of range."
+    Overflow,
+}
+
+/// A date, a time and its offset, read but not yet converted.
+type Parts = (Date, Time, UtcOffset);
+
+/// The instant in UTC, checked: the time crate's `to_offset` panics past its range, and it
+/// has a year 0 that Python does not.
+fn in_utc((date, time, offset): Parts) -> Result<OffsetDateTime, DateTimeError> {
     PrimitiveDateTime::new(date, time)
         .assume_offset(offset)
-        .to_offset(UtcOffset::UTC)
+        .checked_to_offset(UtcOffset::UTC)
+        .filter(|utc| utc.year() >= 1)
+        .ok_or(DateTimeError::Overflow)
 }
 
 /// Python 3.11's `datetime.fromisoformat`, for calendar dates: a date alone is midnight; a
 /// date, any one separator character, then the time.
-fn iso_datetime(text: &str) -> Option<OffsetDateTime> {
+fn iso_datetime(text: &str) -> Option<Parts> {
     if let Some(date) = iso_date(text) {
-        return Some(at(date, Time::MIDNIGHT, UtcOffset::UTC));
+        return Some((date, Time::MIDNIGHT, UtcOffset::UTC));
     }
     let date_len = if text.as_bytes().get(4) == Some(&b'-') {
         10
@@ -157,14 +183,20 @@ fn iso_datetime(text: &str) -> Option<OffsetDateTime> {
     let zone = caps
         .get(5)
         .map_or(Some(UtcOffset::UTC), |m| offset(m.as_str()))?;
-    Some(at(date, time, zone))
+    Some((date, time, zone))
 }
 
-/// Django's `parse_datetime`, in UTC.
-pub fn parse_datetime(text: &str) -> Option<OffsetDateTime> {
-    if let Some(parsed) = iso_datetime(text) {
-        return Some(parsed);
-    }
+/// Django's `parse_datetime`, in UTC. Python converts only once a parser has read the text, so
+/// an overflow is never retried with the other parser.
+pub fn parse_datetime(text: &str) -> Result<OffsetDateTime, DateTimeError> {
+    let parts = iso_datetime(text)
+        .or_else(|| django_datetime(text))
+        .ok_or(DateTimeError::Format)?;
+    in_utc(parts)
+}
+
+/// Django's own `datetime_re`, tried when `fromisoformat` refuses the text.
+fn django_datetime(text: &str) -> Option<Parts> {
     let caps = DJANGO_DATETIME.as_ref()?.captures(text)?;
     let date = calendar(&caps[1], &caps[2], &caps[3])?;
     let time = Time::from_hms_micro(
@@ -177,7 +209,7 @@ pub fn parse_datetime(text: &str) -> Option<OffsetDateTime> {
     let zone = caps
         .get(8)
         .map_or(Some(UtcOffset::UTC), |m| offset(m.as_str()))?;
-    Some(at(date, time, zone))
+    Some((date, time, zone))
 }
 
 #[cfg(test)]
@@ -189,7 +221,9 @@ mod tests {
     }
 
     fn datetime(text: &str) -> Option<String> {
-        parse_datetime(text).map(crate::store::timestamp::to_db)
+        parse_datetime(text)
+            .ok()
+            .map(crate::store::timestamp::to_db)
     }
 
     #[test]
@@ -242,5 +276,49 @@ mod tests {
         ] {
             assert_eq!(datetime(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn offsets_add_up_as_python_and_stay_under_a_day() {
+        assert_eq!(
+            datetime("2025-01-31T10:00+05:75").as_deref(),
+            Some("2025-01-31 03:45:00.000000")
+        );
+        assert_eq!(
+            datetime("2025-01-31T10:00-23:59").as_deref(),
+            Some("2025-02-01 09:59:00.000000")
+        );
+        for bad in [
+            "2025-01-31T10:00-25:00",
+            "2025-01-31T10:00+24:00",
+            "2025-01-31T10:00+23:60",
+            "2025-01-31T10:00-99:99",
+        ] {
+            assert_eq!(parse_datetime(bad), Err(DateTimeError::Format), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn instants_beyond_python_years_overflow() {
+        for text in [
+            "9999-12-31T23:59:59-23:59",
+            "9999-12-31T23:59:59-01:00",
+            "0001-01-01T00:00+01:00",
+            "0001-01-01 00:00:00+00:01",
+        ] {
+            assert_eq!(
+                parse_datetime(text),
+                Err(DateTimeError::Overflow),
+                "{text:?}"
+            );
+        }
+        assert_eq!(
+            datetime("9999-12-31T23:59:59.999999Z").as_deref(),
+            Some("9999-12-31 23:59:59.999999")
+        );
+        assert_eq!(
+            datetime("0001-01-01T00:00-01:00").as_deref(),
+            Some("0001-01-01 01:00:00.000000")
+        );
     }
 }

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::schema::{Field, FieldKind};
-use super::temporal::{parse_date, parse_datetime};
+use super::temporal::{DateTimeError, parse_date, parse_datetime};
 use crate::serializer::char_field::python_str;
 use crate::store::Cell;
 use crate::store::timestamp::{to_db, to_drf};
@@ -265,7 +265,7 @@ fn date(value: &Value) -> Result<Outcome, Vec<String>> {
 }
 
 /// DRF's `DateTimeField`: Django's `parse_datetime` (a naive time is taken as UTC, the
-/// server's zone), stored in UTC.
+/// server's zone), stored in UTC; an instant UTC cannot hold is DRF's `overflow` error.
 fn datetime(value: &Value) -> Result<Outcome, Vec<String>> {
     let wrong = || {
         vec!["Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].".to_string()]
@@ -273,8 +273,11 @@ fn datetime(value: &Value) -> Result<Outcome, Vec<String>> {
     let Value::String(s) = value else {
         return Err(wrong());
     };
-    let parsed = parse_datetime(s).ok_or_else(wrong)?;
-    Ok(Outcome::Value(Typed::Text(to_db(parsed))))
+    match parse_datetime(s) {
+        Ok(parsed) => Ok(Outcome::Value(Typed::Text(to_db(parsed)))),
+        Err(DateTimeError::Format) => Err(wrong()),
+        Err(DateTimeError::Overflow) => Err(vec!["Datetime value out of range.".into()]),
+    }
 }
 
 /// DRF's `PrimaryKeyRelatedField` input: an integer id (or its string form).

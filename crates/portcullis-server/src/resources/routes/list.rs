@@ -11,7 +11,7 @@ use serde_json::json;
 use super::{input, metadata, resource_of};
 use crate::http::body::DEFAULT_PARSES;
 use crate::http::json::json_response;
-use crate::http::pagination::{page_for, paginated};
+use crate::http::pagination::{page_for, page_size_param, paginated};
 use crate::http::view::{ActionsFuture, CheckFuture, Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::schema::Resource;
@@ -117,16 +117,9 @@ fn page_size(req: &ApiRequest, resource: &Resource) -> u64 {
     let Some(param) = &resource.page_size_query_param else {
         return default;
     };
-    match req
-        .query(param)
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .filter(|n| *n > 0)
-    {
-        Some(n) => resource
-            .max_page_size
-            .map_or(n, |max| Ord::min(n, u64::from(max))),
-        None => default,
-    }
+    req.query(param)
+        .and_then(|v| page_size_param(&v, resource.max_page_size.map(u64::from)))
+        .unwrap_or(default)
 }
 
 async fn create(req: &ApiRequest, resource: &Resource) -> Result<Response, ApiError> {
