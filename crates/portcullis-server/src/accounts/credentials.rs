@@ -43,7 +43,26 @@ pub async fn authenticate(
     }
 }
 
-/// Django's `User.check_password`, with its upgrade of outdated hashes.
+/// A signed-in user's `current_password` (djoser's set_password, set_username, delete): a
+/// guess at the password as a login is, so it counts toward the account's failed-login limit,
+/// and an account over its limit is refused with the login's 429 before any hash is spent.
+pub async fn check_current_password(
+    state: &AppState,
+    user: &User,
+    password: &str,
+) -> Result<bool, ApiError> {
+    let throttles = state.throttles();
+    throttles.check_login_failures(&user.username)?;
+    let valid = check_password(state, user, password).await?;
+    if !valid {
+        throttles.record_login_failure(&user.username);
+    }
+    Ok(valid)
+}
+
+/// Django's `User.check_password`, with its upgrade of outdated hashes. The upgrade replaces
+/// only the hash that was verified: if the password changed since `user` was read, the new
+/// password stays (the upgrade is lost, which costs nothing but a later re-hash).
 pub async fn check_password(
     state: &AppState,
     user: &User,

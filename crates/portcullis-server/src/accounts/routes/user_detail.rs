@@ -129,7 +129,7 @@ async fn destroy(req: &ApiRequest, target: &User) -> Result<Response, ApiError> 
         .validate(data, "current_password", false)
         .map_err(|errors| ApiError::Validation(json!({ "current_password": errors })))?;
     let current = current.into_option().unwrap_or_default();
-    if !credentials::check_password(&req.state, me, &current).await? {
+    if !credentials::check_current_password(&req.state, me, &current).await? {
         return Err(ApiError::field("current_password", "Invalid password."));
     }
     // Deleting the user deletes its token too (foreign key cascade).
