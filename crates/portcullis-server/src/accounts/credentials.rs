@@ -82,7 +82,16 @@ pub async fn check_password(
                     .hash(password.to_string())
                     .await
                     .map_err(ApiError::internal)?;
-                state.store().set_password(user.id, &encoded).await?;
+                let upgraded = state
+                    .store()
+                    .upgrade_password(user.id, &user.password, &encoded)
+                    .await?;
+                if !upgraded {
+                    tracing::info!(
+                        user = user.id,
+                        "password changed during a login; its hash upgrade was dropped"
+                    );
+                }
             }
             Ok(true)
         }

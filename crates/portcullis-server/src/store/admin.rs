@@ -4,7 +4,7 @@
 //! queries live in `sqlite/admin.rs`. These delegations sit in their own `impl Store` block so
 //! that the admin feature adds to the store without editing the shared list in `mod.rs`.
 
-use super::{Store, StoreError, User};
+use super::{Store, StoreError, User, UserUpdate};
 
 /// A row of `auth_group`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +93,22 @@ impl Store {
     ) -> Result<Vec<RefreshTokenRecord>, StoreError> {
         match self {
             Store::Sqlite(s) => s.admin_refresh_tokens(user_id, now).await,
+        }
+    }
+
+    /// The console's edit of a user: the fields and the groups and, when it deactivates the
+    /// user, the deletion of its DRF token and the blacklisting of its refresh tokens, all in
+    /// one transaction.
+    pub async fn admin_update_user(&self, id: i64, update: &UserUpdate) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.update_user_revoking(id, update, true).await,
+        }
+    }
+
+    /// Whether any member of the group is a staff or superuser account.
+    pub async fn admin_group_has_staff(&self, group_id: i64) -> Result<bool, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.admin_group_has_staff(group_id).await,
         }
     }
 
