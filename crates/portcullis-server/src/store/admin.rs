@@ -67,17 +67,6 @@ impl Store {
         }
     }
 
-    /// Make the user a member of exactly these groups (ids of missing groups are skipped).
-    pub async fn admin_set_user_groups(
-        &self,
-        user_id: i64,
-        group_ids: &[i64],
-    ) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(s) => s.admin_set_user_groups(user_id, group_ids).await,
-        }
-    }
-
     /// When the user's DRF token was created; `None` when it has none.
     pub async fn admin_token_created(&self, user_id: i64) -> Result<Option<String>, StoreError> {
         match self {
@@ -109,13 +98,6 @@ impl Store {
     pub async fn admin_group_has_staff(&self, group_id: i64) -> Result<bool, StoreError> {
         match self {
             Store::Sqlite(s) => s.admin_group_has_staff(group_id).await,
-        }
-    }
-
-    /// Blacklist every recorded refresh token of the user; how many were not blacklisted yet.
-    pub async fn admin_blacklist_refresh_tokens(&self, user_id: i64) -> Result<u64, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.admin_blacklist_refresh_tokens(user_id).await,
         }
     }
 

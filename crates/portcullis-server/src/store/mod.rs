@@ -266,11 +266,6 @@ impl Store {
         delegate!(self.jwt_epoch(user_id))
     }
 
-    /// Revoke every JWT of the user: its epoch, incremented (0 for an unknown user).
-    pub async fn jwt_bump_epoch(&self, user_id: i64) -> Result<i64, StoreError> {
-        delegate!(self.jwt_bump_epoch(user_id))
-    }
-
     /// Sign the user out everywhere, in one transaction: a new epoch, its DRF token deleted
     /// and, with `blacklist_refresh`, its recorded refresh tokens blacklisted. The new epoch.
     pub async fn revoke_sessions(

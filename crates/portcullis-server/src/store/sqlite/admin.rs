@@ -121,17 +121,6 @@ impl SqliteStore {
         Ok(query.fetch_all(&self.reader).await?)
     }
 
-    pub async fn admin_set_user_groups(
-        &self,
-        user_id: i64,
-        group_ids: &[i64],
-    ) -> Result<(), StoreError> {
-        let mut tx = self.writer.begin().await?;
-        set_user_groups(&mut tx, user_id, group_ids).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     pub async fn admin_token_created(&self, user_id: i64) -> Result<Option<String>, StoreError> {
         Ok(
             sqlx::query_scalar("SELECT created FROM authtoken_token WHERE user_id = ?")
@@ -165,11 +154,6 @@ impl SqliteStore {
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(Into::into)
-    }
-
-    pub async fn admin_blacklist_refresh_tokens(&self, user_id: i64) -> Result<u64, StoreError> {
-        let mut conn = self.writer.acquire().await?;
-        Ok(super::jwt::blacklist_refresh_tokens(&mut conn, user_id).await?)
     }
 
     /// Whether any member of the group is a staff or superuser account.

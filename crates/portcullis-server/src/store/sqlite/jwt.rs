@@ -49,12 +49,6 @@ impl SqliteStore {
         Ok(epoch.unwrap_or(0))
     }
 
-    /// The user's next epoch; 0 if the user does not exist.
-    pub async fn jwt_bump_epoch(&self, user_id: i64) -> Result<i64, StoreError> {
-        let mut conn = self.writer.acquire().await?;
-        Ok(bump_epoch(&mut conn, user_id).await?)
-    }
-
     /// Sign the user out everywhere in one transaction: a new epoch (every JWT), its DRF token
     /// deleted and, with `blacklist_refresh`, its recorded refresh tokens blacklisted. Either
     /// all of it happens or none: a half-done revocation would leave a credential alive while
