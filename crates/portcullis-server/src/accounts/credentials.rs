@@ -43,7 +43,26 @@ pub async fn authenticate(
     }
 }
 
-/// Django's `User.check_password`, with its upgrade of outdated hashes.
+/// A signed-in user's `current_password` (djoser's set_password, set_username, delete): a
+/// guess at the password as a login is, so it counts toward the account's failed-login limit,
+/// and an account over its limit is refused with the login's 429 before any hash is spent.
+pub async fn check_current_password(
+    state: &AppState,
+    user: &User,
+    password: &str,
+) -> Result<bool, ApiError> {
+    let throttles = state.throttles();
+    throttles.check_login_failures(&user.username)?;
+    let valid = check_password(state, user, password).await?;
+    if !valid {
+        throttles.record_login_failure(&user.username);
+    }
+    Ok(valid)
+}
+
+/// Django's `User.check_password`, with its upgrade of outdated hashes. The upgrade replaces
+/// only the hash that was verified: if the password changed since `user` was read, the new
+/// password stays (the upgrade is lost, which costs nothing but a later re-hash).
 pub async fn check_password(
     state: &AppState,
     user: &User,
@@ -63,7 +82,16 @@ pub async fn check_password(
                     .hash(password.to_string())
                     .await
                     .map_err(ApiError::internal)?;
-                state.store().set_password(user.id, &encoded).await?;
+                let upgraded = state
+                    .store()
+                    .upgrade_password(user.id, &user.password, &encoded)
+                    .await?;
+                if !upgraded {
+                    tracing::info!(
+                        user = user.id,
+                        "password changed during a login; its hash upgrade was dropped"
+                    );
+                }
             }
             Ok(true)
         }

@@ -1,5 +1,10 @@
 //! Account operations for the command line (Django's `createsuperuser`, `changepassword` and
 //! DRF's `drf_create_token`), sharing the rules the HTTP endpoints apply.
+//!
+//! `accounts::authority` does not apply here: the operator at the shell can read the database
+//! and the server secret anyway, so the command line is trusted as a superuser is, as Django's
+//! `manage.py` is. A password change goes through the same call as the endpoints', so it
+//! revokes what theirs revokes.
 
 use anyhow::{Context, bail};
 

@@ -1,5 +1,6 @@
 //! Accounts: users, their DRF tokens, and the endpoints of DRF's authtoken and djoser.
 
+pub mod authority;
 pub mod credentials;
 pub mod manage;
 pub mod passwords;

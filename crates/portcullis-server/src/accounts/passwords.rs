@@ -54,8 +54,8 @@ pub async fn create_user(state: &AppState, mut user: NewUser) -> Result<User, Ap
     }
 }
 
-/// Store a new password for a user, then revoke its tokens if the configuration says a
-/// password change does.
+/// Store a new password for a user and, if the configuration says a password change does,
+/// revoke its tokens — one transaction, so neither can happen without the other.
 pub async fn set_password(
     state: &AppState,
     user_id: i64,
@@ -66,7 +66,16 @@ pub async fn set_password(
         .hash(password)
         .await
         .map_err(ApiError::internal)?;
-    state.store().set_password(user_id, &encoded).await?;
-    crate::auth::jwt::revoke::after_password_change(state, user_id).await?;
+    let revoke = crate::auth::jwt::revoke::password_change_revokes(state);
+    state
+        .store()
+        .change_password(user_id, &encoded, revoke)
+        .await?;
+    if revoke {
+        tracing::info!(
+            user = user_id,
+            "password changed; revoked every token of the user"
+        );
+    }
     Ok(())
 }

@@ -8,9 +8,10 @@
 //! `WWW-Authenticate: Token`, authenticated non-staff 403. Bodies are JSON only (a console
 //! talks JSON; forms cannot carry the lists these endpoints take).
 //!
-//! Two rules keep a staff user from escalating or locking everyone out: only a superuser may
-//! create, change, re-password, revoke or delete a superuser (or grant the flag), and nobody
-//! may deactivate, un-staff or delete the account they are signed in with.
+//! Who may act on whom is `accounts::authority`, the rule djoser's views apply too: staff
+//! manage non-staff accounts; only a superuser changes, re-passwords, revokes or deletes a
+//! staff or superuser account, grants either flag, or changes a group with staff members; and
+//! nobody deactivates, un-staffs or deletes the account they are signed in with.
 
 use std::borrow::Cow;
 
@@ -104,13 +105,14 @@ pub async fn target_user(req: &ApiRequest) -> Result<User, ApiError> {
         .ok_or_else(|| no_match("User"))
 }
 
-/// Only a superuser may act on a superuser's account: otherwise a staff user could take it
-/// over (set its password) or lock it out.
+/// [`crate::accounts::authority::may_manage`] as DRF's 403: a staff user may see another staff
+/// or a superuser account, but must not take it over (set its password) or lock it out.
 pub fn may_manage(actor: &User, target: &User) -> Result<(), ApiError> {
-    if target.is_superuser && !actor.is_superuser {
-        return Err(ApiError::PermissionDenied);
+    if crate::accounts::authority::may_manage(actor, target) {
+        Ok(())
+    } else {
+        Err(ApiError::PermissionDenied)
     }
-    Ok(())
 }
 
 /// A body's `groups` (see [`fields::group_ids`]), checked against the groups in the store.

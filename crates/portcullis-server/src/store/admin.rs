@@ -4,7 +4,7 @@
 //! queries live in `sqlite/admin.rs`. These delegations sit in their own `impl Store` block so
 //! that the admin feature adds to the store without editing the shared list in `mod.rs`.
 
-use super::{Store, StoreError, User};
+use super::{Store, StoreError, User, UserUpdate};
 
 /// A row of `auth_group`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,17 +67,6 @@ impl Store {
         }
     }
 
-    /// Make the user a member of exactly these groups (ids of missing groups are skipped).
-    pub async fn admin_set_user_groups(
-        &self,
-        user_id: i64,
-        group_ids: &[i64],
-    ) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(s) => s.admin_set_user_groups(user_id, group_ids).await,
-        }
-    }
-
     /// When the user's DRF token was created; `None` when it has none.
     pub async fn admin_token_created(&self, user_id: i64) -> Result<Option<String>, StoreError> {
         match self {
@@ -96,10 +85,19 @@ impl Store {
         }
     }
 
-    /// Blacklist every recorded refresh token of the user; how many were not blacklisted yet.
-    pub async fn admin_blacklist_refresh_tokens(&self, user_id: i64) -> Result<u64, StoreError> {
+    /// The console's edit of a user: the fields and the groups and, when it deactivates the
+    /// user, the deletion of its DRF token and the blacklisting of its refresh tokens, all in
+    /// one transaction.
+    pub async fn admin_update_user(&self, id: i64, update: &UserUpdate) -> Result<(), StoreError> {
         match self {
-            Store::Sqlite(s) => s.admin_blacklist_refresh_tokens(user_id).await,
+            Store::Sqlite(s) => s.update_user_revoking(id, update, true).await,
+        }
+    }
+
+    /// Whether any member of the group is a staff or superuser account.
+    pub async fn admin_group_has_staff(&self, group_id: i64) -> Result<bool, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.admin_group_has_staff(group_id).await,
         }
     }
 

@@ -145,6 +145,8 @@ impl Store {
         delegate!(self.list_users(only, limit, offset))
     }
 
+    /// The fields and the groups, in one transaction. A deactivation revokes the user's JWTs
+    /// (a trigger) and keeps its DRF token, as Django's admin does.
     pub async fn update_user(&self, id: i64, update: &UserUpdate) -> Result<(), StoreError> {
         delegate!(self.update_user(id, update))
     }
@@ -154,8 +156,32 @@ impl Store {
         delegate!(self.set_username(id, username))
     }
 
+    /// Store a hash as is, revoking nothing (tests and imports; a password change is
+    /// [`Store::change_password`]).
     pub async fn set_password(&self, id: i64, encoded: &str) -> Result<(), StoreError> {
         delegate!(self.set_password(id, encoded))
+    }
+
+    /// Replace the hash only if it is still `expected` (a login's hash upgrade); false if the
+    /// password changed in the meantime.
+    pub async fn upgrade_password(
+        &self,
+        id: i64,
+        expected: &str,
+        encoded: &str,
+    ) -> Result<bool, StoreError> {
+        delegate!(self.upgrade_password(id, expected, encoded))
+    }
+
+    /// A password change and, with `revoke_sessions`, the revocation it triggers (new JWT
+    /// epoch, DRF token deleted), in one transaction.
+    pub async fn change_password(
+        &self,
+        id: i64,
+        encoded: &str,
+        revoke_sessions: bool,
+    ) -> Result<(), StoreError> {
+        delegate!(self.change_password(id, encoded, revoke_sessions))
     }
 
     pub async fn touch_last_login(&self, id: i64) -> Result<(), StoreError> {
@@ -276,9 +302,14 @@ impl Store {
         delegate!(self.jwt_epoch(user_id))
     }
 
-    /// Revoke every JWT of the user: its epoch, incremented (0 for an unknown user).
-    pub async fn jwt_bump_epoch(&self, user_id: i64) -> Result<i64, StoreError> {
-        delegate!(self.jwt_bump_epoch(user_id))
+    /// Sign the user out everywhere, in one transaction: a new epoch, its DRF token deleted
+    /// and, with `blacklist_refresh`, its recorded refresh tokens blacklisted. The new epoch.
+    pub async fn revoke_sessions(
+        &self,
+        user_id: i64,
+        blacklist_refresh: bool,
+    ) -> Result<i64, StoreError> {
+        delegate!(self.revoke_sessions(user_id, blacklist_refresh))
     }
 
     /// Record an issued refresh token by `jti` and `exp` (unix seconds), if not recorded yet.

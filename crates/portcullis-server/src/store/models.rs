@@ -28,6 +28,8 @@ pub struct NewUser {
     pub is_staff: bool,
     pub is_superuser: bool,
     pub is_active: bool,
+    /// Ids of the groups it joins (missing groups are skipped), in the creating transaction.
+    pub groups: Vec<i64>,
 }
 
 /// Fields to change on a user; `None` leaves the column as it is.
@@ -39,4 +41,6 @@ pub struct UserUpdate {
     pub is_staff: Option<bool>,
     pub is_superuser: Option<bool>,
     pub is_active: Option<bool>,
+    /// The groups, by id, replacing its memberships (missing groups are skipped).
+    pub groups: Option<Vec<i64>>,
 }

@@ -1,5 +1,6 @@
 //! `portcullis user activate|deactivate USER`: what Django's admin does with the "active" box.
-//! A deactivated user's tokens stop working on the next request; the user cannot log in.
+//! A deactivated user's tokens stop working on the next request; the user cannot log in. The
+//! operator at the shell is trusted as a superuser: no `accounts::authority` check here.
 
 use portcullis_server::AppState;
 use portcullis_server::accounts::manage;

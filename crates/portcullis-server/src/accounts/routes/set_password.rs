@@ -1,5 +1,6 @@
 //! `POST /auth/users/set_password/`: djoser's `SetPasswordSerializer`. The current password must
-//! be right before the new one is checked against Django's validators. The DRF token survives
+//! be right before the new one is checked against Django's validators; a wrong one counts as a
+//! failed login of the account, and an account over its limit gets the login's 429. The DRF token survives
 //! (djoser's default `LOGOUT_ON_PASSWORD_CHANGE = False`) unless `jwt.revoke_on_password_change`
 //! revokes every token of the user.
 
@@ -45,7 +46,7 @@ impl View for SetPassword {
             let current = match field.validate(data, "current_password", false) {
                 Ok(current) => {
                     let current = current.into_option().unwrap_or_default();
-                    if credentials::check_password(&req.state, &user, &current).await? {
+                    if credentials::check_current_password(&req.state, &user, &current).await? {
                         Some(current)
                     } else {
                         errors.add("current_password", vec!["Invalid password.".into()]);

@@ -1,6 +1,7 @@
 //! `POST /auth/users/set_username/`: djoser's `SetUsernameSerializer` — `new_username` with the
 //! rules of a new user's name (Django's validators, unique, at most 150 characters) and the
-//! user's `current_password`; all field errors together, then 204.
+//! user's `current_password`; all field errors together, then 204. A wrong `current_password`
+//! counts as a failed login of the account (see `credentials::check_current_password`).
 
 use std::borrow::Cow;
 
@@ -47,7 +48,7 @@ impl View for SetUsername {
             match field.validate(data, "current_password", false) {
                 Ok(current) => {
                     let current = current.into_option().unwrap_or_default();
-                    if !credentials::check_password(&req.state, &user, &current).await? {
+                    if !credentials::check_current_password(&req.state, &user, &current).await? {
                         errors.add("current_password", vec!["Invalid password.".into()]);
                     }
                 }

@@ -2,6 +2,8 @@
 //! `email` is writable) and delete (with `current_password`). A non-staff user asking for
 //! another user's id gets 404 "Not found." for every method, whether that user exists or not
 //! (djoser answers DELETE with 403 and tells existing from missing ids by the message).
+//! Staff see every user, but change or delete only those [`authority::may_manage`] gives them:
+//! another staff account or a superuser answers 403 (visible, but not theirs).
 
 use std::borrow::Cow;
 
@@ -10,7 +12,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::user_serializer_info;
-use crate::accounts::{credentials, user_fields, user_json};
+use crate::accounts::{authority, credentials, user_fields, user_json};
 use crate::http::body::DEFAULT_PARSES;
 use crate::http::json::{json_response, no_content};
 use crate::http::view::{Throttle, View, ViewFuture, ViewSpec};
@@ -84,6 +86,9 @@ impl View for UserDetail {
     fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
         Box::pin(async move {
             let target = self.target(&req).await?;
+            if req.method != Method::GET && !authority::may_manage(req.require_user()?, &target) {
+                return Err(ApiError::PermissionDenied);
+            }
             match req.method {
                 Method::GET => Ok(json_response(StatusCode::OK, &user_json(&target))),
                 Method::DELETE => destroy(&req, &target).await,
@@ -129,7 +134,7 @@ async fn destroy(req: &ApiRequest, target: &User) -> Result<Response, ApiError> 
         .validate(data, "current_password", false)
         .map_err(|errors| ApiError::Validation(json!({ "current_password": errors })))?;
     let current = current.into_option().unwrap_or_default();
-    if !credentials::check_password(&req.state, me, &current).await? {
+    if !credentials::check_current_password(&req.state, me, &current).await? {
         return Err(ApiError::field("current_password", "Invalid password."));
     }
     // Deleting the user deletes its token too (foreign key cascade).

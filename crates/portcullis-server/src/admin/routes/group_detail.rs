@@ -1,12 +1,15 @@
 //! `GET, PATCH, DELETE /api/admin/groups/<id>/`: one group. PATCH renames it (`name`) and/or
 //! replaces its permissions (`permissions`, as `resource.codename` keys); DELETE removes it, and
-//! with it its members' memberships and its grants.
+//! with it its members' memberships and its grants. A group with a staff or superuser member
+//! is a superuser's to change or delete: its permissions are that staff user's permissions
+//! (`accounts::authority::may_manage_group`); other staff get 403.
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 
+use crate::accounts::authority;
 use crate::admin::{
-    GROUP_NAME_TAKEN, fields, group_name, id_param, is_admin_user, no_match, render, spec,
+    GROUP_NAME_TAKEN, actor, fields, group_name, id_param, is_admin_user, no_match, render, spec,
 };
 use crate::http::json::{json_response, no_content};
 use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
@@ -34,6 +37,12 @@ impl View for GroupDetail {
     fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
         Box::pin(async move {
             let group = target_group(&req).await?;
+            if req.method != Method::GET {
+                let has_staff = req.state.store().admin_group_has_staff(group.id).await?;
+                if !authority::may_manage_group(actor(&req)?, has_staff) {
+                    return Err(ApiError::PermissionDenied);
+                }
+            }
             match req.method {
                 Method::GET => {
                     let body = render::one_group_json(&req.state, &group).await?;

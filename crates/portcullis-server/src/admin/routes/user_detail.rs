@@ -5,12 +5,17 @@
 //! Deactivating a user revokes everything that signs it in — its DRF token is deleted and
 //! every JWT it holds is refused from the next request on (its revocation epoch moves on, and
 //! its recorded refresh tokens are blacklisted so the sessions list shows them as ended) — so
-//! reactivating it later does not bring old credentials back to life.
+//! reactivating it later does not bring old credentials back to life. The store does that in
+//! the same transaction as the update itself, with the new groups.
+//!
+//! Who may change what is `accounts::authority`: a staff account other than one's own, or a
+//! superuser, answers 403 to a staff user; a flag or groups one may not set is a field error.
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::json;
 
+use crate::accounts::authority::{self, Privilege};
 use crate::accounts::user_fields;
 use crate::admin::{
     actor, fields, groups_field, is_admin_user, may_manage, name_field, render, spec, target_user,
@@ -55,13 +60,9 @@ impl View for UserDetail {
 }
 
 /// Revoke every credential of a user: the DRF token, every JWT (a new epoch), and the
-/// recorded refresh tokens (blacklisted, for the sessions list).
+/// recorded refresh tokens (blacklisted, for the sessions list), in one transaction.
 pub async fn revoke_everything(state: &AppState, user_id: i64) -> Result<(), ApiError> {
-    revoke::revoke_all(state, user_id).await?;
-    state
-        .store()
-        .admin_blacklist_refresh_tokens(user_id)
-        .await?;
+    revoke::revoke_everything(state, user_id).await?;
     Ok(())
 }
 
@@ -92,32 +93,51 @@ async fn update(req: &ApiRequest, target: User) -> Result<Response, ApiError> {
     let is_superuser = errors
         .take("is_superuser", fields::boolean(data, "is_superuser"))
         .flatten();
-    if is_superuser.is_some_and(|s| s != target.is_superuser) && !me.is_superuser {
-        errors.add(
+    // Only actual changes need the authority: a console sends the whole form back.
+    let privileges = [
+        (
+            "is_active",
+            is_active
+                .filter(|v| *v != target.is_active)
+                .map(Privilege::Active),
+        ),
+        (
+            "is_staff",
+            is_staff
+                .filter(|v| *v != target.is_staff)
+                .map(Privilege::Staff),
+        ),
+        (
             "is_superuser",
-            vec!["Only a superuser may change superuser status.".into()],
-        );
-    }
-    // Signing oneself out of the console for good is never what the click meant.
-    if target.id == me.id {
-        if is_active == Some(false) {
-            errors.add(
-                "is_active",
-                vec!["You cannot deactivate the account you are signed in with.".into()],
-            );
-        }
-        if is_staff == Some(false) {
-            errors.add(
-                "is_staff",
-                vec![
-                    "You cannot remove staff status from the account you are signed in with."
-                        .into(),
-                ],
-            );
+            is_superuser
+                .filter(|v| *v != target.is_superuser)
+                .map(Privilege::Superuser),
+        ),
+    ];
+    for (field, privilege) in privileges {
+        if let Some(privilege) = privilege
+            && let Err(message) = authority::may_set(me, Some(&target), privilege)
+        {
+            errors.add(field, vec![message]);
         }
     }
     let groups = groups_field(req, data).await?;
     let groups = errors.take("groups", groups).flatten();
+    if let Some(groups) = &groups {
+        let current: Vec<i64> = req
+            .state
+            .store()
+            .admin_user_groups(&[target.id])
+            .await?
+            .into_iter()
+            .map(|(_, group)| group)
+            .collect();
+        if *groups != current
+            && let Err(message) = authority::may_set(me, Some(&target), Privilege::Groups)
+        {
+            errors.add("groups", vec![message]);
+        }
+    }
     errors.check()?;
     let update = UserUpdate {
         email,
@@ -126,14 +146,11 @@ async fn update(req: &ApiRequest, target: User) -> Result<Response, ApiError> {
         is_staff,
         is_superuser,
         is_active,
+        groups,
     };
     let store = req.state.store();
-    store.update_user(target.id, &update).await?;
-    if let Some(groups) = &groups {
-        store.admin_set_user_groups(target.id, groups).await?;
-    }
+    store.admin_update_user(target.id, &update).await?;
     if target.is_active && is_active == Some(false) {
-        revoke_everything(&req.state, target.id).await?;
         tracing::info!(
             actor = me.id,
             user = target.id,

@@ -6,6 +6,7 @@
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 
+use crate::accounts::authority::{self, Privilege};
 use crate::accounts::{passwords, user_fields};
 use crate::admin::{
     actor, fields, groups_field, is_admin_user, name_field, password_field, render, spec,
@@ -88,14 +89,42 @@ async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
     let is_active = errors.take("is_active", fields::boolean(data, "is_active"));
     let is_staff = errors.take("is_staff", fields::boolean(data, "is_staff"));
     let is_superuser = errors.take("is_superuser", fields::boolean(data, "is_superuser"));
-    if is_superuser == Some(Some(true)) && !me.is_superuser {
-        errors.add(
-            "is_superuser",
-            vec!["Only a superuser may grant superuser status.".into()],
-        );
-    }
     let groups = groups_field(req, data).await?;
     let groups = errors.take("groups", groups);
+    // Who may grant what is `accounts::authority`; the defaults (active, neither flag, no
+    // groups) need nobody's authority.
+    let privileges = [
+        (
+            "is_active",
+            is_active.flatten().filter(|a| !a).map(Privilege::Active),
+        ),
+        (
+            "is_staff",
+            is_staff.flatten().filter(|s| *s).map(Privilege::Staff),
+        ),
+        (
+            "is_superuser",
+            is_superuser
+                .flatten()
+                .filter(|s| *s)
+                .map(Privilege::Superuser),
+        ),
+        (
+            "groups",
+            groups
+                .as_ref()
+                .and_then(|g| g.as_ref())
+                .filter(|g| !g.is_empty())
+                .map(|_| Privilege::Groups),
+        ),
+    ];
+    for (field, privilege) in privileges {
+        if let Some(privilege) = privilege
+            && let Err(message) = authority::may_set(me, None, privilege)
+        {
+            errors.add(field, vec![message]);
+        }
+    }
     errors.check()?;
     let (Some(username), Some(password)) = (username, password.and_then(|p| p.into_option()))
     else {
@@ -113,6 +142,8 @@ async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
         is_superuser: is_superuser.flatten().unwrap_or(false),
         password: String::new(),
         username,
+        // Joined in the transaction that creates the user and its token.
+        groups: groups.flatten().unwrap_or_default(),
     };
     let who = UserAttributes {
         username: &new_user.username,
@@ -130,13 +161,6 @@ async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
         },
     )
     .await?;
-    let groups = groups.flatten().unwrap_or_default();
-    if !groups.is_empty() {
-        state
-            .store()
-            .admin_set_user_groups(user.id, &groups)
-            .await?;
-    }
     tracing::info!(actor = me.id, user = user.id, "admin created a user");
     let body = render::one_user_json(state, &user).await?;
     Ok(json_response(StatusCode::CREATED, &body))

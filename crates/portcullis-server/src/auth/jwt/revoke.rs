@@ -13,18 +13,23 @@
 use crate::state::AppState;
 use crate::store::StoreError;
 
-/// Revoke every JWT of the user (new epoch) and delete its DRF token.
+/// Revoke every JWT of the user (new epoch) and delete its DRF token, in one transaction.
 pub async fn revoke_all(state: &AppState, user_id: i64) -> Result<(), StoreError> {
-    let epoch = state.store().jwt_bump_epoch(user_id).await?;
-    state.store().token_delete(user_id).await?;
+    let epoch = state.store().revoke_sessions(user_id, false).await?;
     tracing::info!(user = user_id, epoch, "revoked every token of the user");
     Ok(())
 }
 
-/// Called after a user's password was changed by the user or an administrator.
-pub async fn after_password_change(state: &AppState, user_id: i64) -> Result<(), StoreError> {
-    if state.jwt().config().revoke_on_password_change {
-        revoke_all(state, user_id).await?;
-    }
+/// [`revoke_all`], and the user's recorded refresh tokens blacklisted too, so that the
+/// console's sessions list shows them as ended (the admin API's revocation).
+pub async fn revoke_everything(state: &AppState, user_id: i64) -> Result<(), StoreError> {
+    let epoch = state.store().revoke_sessions(user_id, true).await?;
+    tracing::info!(user = user_id, epoch, "revoked every token of the user");
     Ok(())
+}
+
+/// Whether a password change, by the user or an administrator, revokes the user's tokens
+/// (the store makes the change and the revocation in one transaction).
+pub fn password_change_revokes(state: &AppState) -> bool {
+    state.jwt().config().revoke_on_password_change
 }

@@ -1,7 +1,7 @@
 //! Users and tokens on SQLite.
 
-use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
 
 use super::SqliteStore;
 use crate::store::timestamp::now_db;
@@ -66,6 +66,9 @@ impl SqliteStore {
             .bind(&now)
             .execute(&mut *tx)
             .await?;
+        if !user.groups.is_empty() {
+            super::admin::set_user_groups(&mut tx, id, &user.groups).await?;
+        }
         tx.commit().await?;
         Ok(User {
             id,
@@ -147,7 +150,32 @@ impl SqliteStore {
             .collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// The columns and the groups, in one transaction. Deactivating moves the JWT epoch on (the
+    /// trigger of `0003_jwt.sql`, in the same statement) but keeps the DRF token, as Django's
+    /// admin does: DRF refuses an inactive user's token with its own message.
     pub async fn update_user(&self, id: i64, update: &UserUpdate) -> Result<(), StoreError> {
+        self.update_user_revoking(id, update, false).await
+    }
+
+    /// [`SqliteStore::update_user`], and with `revoke` a deactivation also deletes the DRF token
+    /// and blacklists the recorded refresh tokens in the same transaction (the admin API), so
+    /// that reactivating the user later brings no old credential back.
+    pub async fn update_user_revoking(
+        &self,
+        id: i64,
+        update: &UserUpdate,
+        revoke: bool,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let was_active: Option<bool> = match update.is_active {
+            Some(false) if revoke => {
+                sqlx::query_scalar("SELECT is_active FROM auth_user WHERE id = ?")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
+            _ => None,
+        };
         sqlx::query(
             "UPDATE auth_user SET email = COALESCE(?, email), first_name = COALESCE(?, first_name), \
              last_name = COALESCE(?, last_name), is_staff = COALESCE(?, is_staff), \
@@ -160,8 +188,16 @@ impl SqliteStore {
         .bind(update.is_superuser)
         .bind(update.is_active)
         .bind(id)
-        .execute(&self.writer)
+        .execute(&mut *tx)
         .await?;
+        if was_active == Some(true) {
+            delete_token(&mut tx, id).await?;
+            super::jwt::blacklist_refresh_tokens(&mut tx, id).await?;
+        }
+        if let Some(groups) = &update.groups {
+            super::admin::set_user_groups(&mut tx, id, groups).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -184,6 +220,46 @@ impl SqliteStore {
             .bind(id)
             .execute(&self.writer)
             .await?;
+        Ok(())
+    }
+
+    /// Compare-and-set: replace the hash only if it is still `expected`. A login upgrading an
+    /// old hash must not undo a password change made between its read and its write.
+    pub async fn upgrade_password(
+        &self,
+        id: i64,
+        expected: &str,
+        encoded: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE auth_user SET password = ? WHERE id = ? AND password = ?")
+            .bind(encoded)
+            .bind(id)
+            .bind(expected)
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// A new password and, with `revoke_sessions`, the revocation it triggers (a new JWT epoch,
+    /// the DRF token deleted) in one transaction: never a new password with the old sessions
+    /// still alive, nor sessions revoked for a change that did not happen.
+    pub async fn change_password(
+        &self,
+        id: i64,
+        encoded: &str,
+        revoke_sessions: bool,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("UPDATE auth_user SET password = ? WHERE id = ?")
+            .bind(encoded)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if revoke_sessions {
+            super::jwt::bump_epoch(&mut tx, id).await?;
+            delete_token(&mut tx, id).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -250,10 +326,20 @@ impl SqliteStore {
     }
 
     pub async fn token_delete(&self, user_id: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM authtoken_token WHERE user_id = ?")
-            .bind(user_id)
-            .execute(&self.writer)
-            .await?;
-        Ok(done.rows_affected() > 0)
+        let mut conn = self.writer.acquire().await?;
+        Ok(delete_token(&mut conn, user_id).await?)
     }
+}
+
+/// Delete the user's DRF token, on a connection the caller may hold in a transaction; true if
+/// there was one.
+pub(super) async fn delete_token(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM authtoken_token WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
 }

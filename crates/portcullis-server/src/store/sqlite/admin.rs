@@ -7,7 +7,6 @@ use sqlx::{AssertSqlSafe, Row};
 use super::SqliteStore;
 use super::accounts::{USER_COLUMNS, user_from_row};
 use crate::store::admin::{Group, Permission, RefreshTokenRecord};
-use crate::store::timestamp::now_db;
 use crate::store::{StoreError, User};
 
 /// `?, ?, ?` for `n` values.
@@ -122,33 +121,6 @@ impl SqliteStore {
         Ok(query.fetch_all(&self.reader).await?)
     }
 
-    pub async fn admin_set_user_groups(
-        &self,
-        user_id: i64,
-        group_ids: &[i64],
-    ) -> Result<(), StoreError> {
-        let mut tx = self.writer.begin().await?;
-        sqlx::query("DELETE FROM auth_user_groups WHERE user_id = ?")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        for group_id in group_ids {
-            // Selecting the ids skips a group deleted since the request was validated, rather
-            // than failing the whole update on the foreign key.
-            sqlx::query(
-                "INSERT INTO auth_user_groups (user_id, group_id) \
-                 SELECT u.id, g.id FROM auth_user u, auth_group g WHERE u.id = ? AND g.id = ? \
-                 ON CONFLICT (user_id, group_id) DO NOTHING",
-            )
-            .bind(user_id)
-            .bind(group_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
     pub async fn admin_token_created(&self, user_id: i64) -> Result<Option<String>, StoreError> {
         Ok(
             sqlx::query_scalar("SELECT created FROM authtoken_token WHERE user_id = ?")
@@ -184,16 +156,16 @@ impl SqliteStore {
             .map_err(Into::into)
     }
 
-    pub async fn admin_blacklist_refresh_tokens(&self, user_id: i64) -> Result<u64, StoreError> {
-        let done = sqlx::query(
-            "UPDATE jwt_refresh_token SET blacklisted_at = ? \
-             WHERE user_id = ? AND blacklisted_at IS NULL",
+    /// Whether any member of the group is a staff or superuser account.
+    pub async fn admin_group_has_staff(&self, group_id: i64) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM auth_user_groups m JOIN auth_user u ON u.id = m.user_id \
+             WHERE m.group_id = ? AND (u.is_staff OR u.is_superuser) LIMIT 1",
         )
-        .bind(now_db())
-        .bind(user_id)
-        .execute(&self.writer)
+        .bind(group_id)
+        .fetch_optional(&self.reader)
         .await?;
-        Ok(done.rows_affected())
+        Ok(found.is_some())
     }
 
     pub async fn admin_count_groups(&self) -> Result<u64, StoreError> {
@@ -354,6 +326,33 @@ async fn grant(
         .bind(group_id)
         .bind(permission_id)
         .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Make the user a member of exactly these groups, on a connection the caller may hold in a
+/// transaction.
+pub(super) async fn set_user_groups(
+    conn: &mut sqlx::SqliteConnection,
+    user_id: i64,
+    group_ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM auth_user_groups WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    for group_id in group_ids {
+        // Selecting the ids skips a group deleted since the request was validated, rather
+        // than failing the whole update on the foreign key.
+        sqlx::query(
+            "INSERT INTO auth_user_groups (user_id, group_id) \
+             SELECT u.id, g.id FROM auth_user u, auth_group g WHERE u.id = ? AND g.id = ? \
+             ON CONFLICT (user_id, group_id) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(group_id)
+        .execute(&mut *conn)
         .await?;
     }
     Ok(())

@@ -3,7 +3,7 @@
 //! one statement or transaction, so two requests racing with the same refresh token cannot both
 //! rotate it.
 
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
 
 use super::SqliteStore;
 use super::accounts::{USER_COLUMNS, user_from_row};
@@ -49,17 +49,23 @@ impl SqliteStore {
         Ok(epoch.unwrap_or(0))
     }
 
-    /// The user's next epoch; 0 if the user does not exist.
-    pub async fn jwt_bump_epoch(&self, user_id: i64) -> Result<i64, StoreError> {
-        let epoch: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO jwt_user_epoch (user_id, epoch) \
-             SELECT id, 1 FROM auth_user WHERE id = ? \
-             ON CONFLICT (user_id) DO UPDATE SET epoch = epoch + 1 RETURNING epoch",
-        )
-        .bind(user_id)
-        .fetch_optional(&self.writer)
-        .await?;
-        Ok(epoch.unwrap_or(0))
+    /// Sign the user out everywhere in one transaction: a new epoch (every JWT), its DRF token
+    /// deleted and, with `blacklist_refresh`, its recorded refresh tokens blacklisted. Either
+    /// all of it happens or none: a half-done revocation would leave a credential alive while
+    /// the caller reports success. The new epoch (0 if the user does not exist).
+    pub async fn revoke_sessions(
+        &self,
+        user_id: i64,
+        blacklist_refresh: bool,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let epoch = bump_epoch(&mut tx, user_id).await?;
+        super::accounts::delete_token(&mut tx, user_id).await?;
+        if blacklist_refresh {
+            blacklist_refresh_tokens(&mut tx, user_id).await?;
+        }
+        tx.commit().await?;
+        Ok(epoch)
     }
 
     pub async fn jwt_outstand(
@@ -156,4 +162,37 @@ impl SqliteStore {
         .await?;
         Ok(done.rows_affected())
     }
+}
+
+/// Move the user's revocation epoch on, on a connection the caller may hold in a transaction;
+/// the new epoch, 0 if the user does not exist.
+pub(super) async fn bump_epoch(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+) -> Result<i64, sqlx::Error> {
+    let epoch: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO jwt_user_epoch (user_id, epoch) \
+         SELECT id, 1 FROM auth_user WHERE id = ? \
+         ON CONFLICT (user_id) DO UPDATE SET epoch = epoch + 1 RETURNING epoch",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(epoch.unwrap_or(0))
+}
+
+/// Blacklist every recorded refresh token of the user not blacklisted yet; how many.
+pub(super) async fn blacklist_refresh_tokens(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE jwt_refresh_token SET blacklisted_at = ? \
+         WHERE user_id = ? AND blacklisted_at IS NULL",
+    )
+    .bind(now_db())
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
 }
