@@ -54,6 +54,9 @@ pub struct LimitsConfig {
     /// ready for a request (so it is also how long an idle keep-alive connection stays open);
     /// then the connection is closed: nothing can be answered before the headers are complete.
     pub header_read_timeout_secs: u64,
+    /// Seconds a write of an answer may wait for the client to read; then the connection is
+    /// closed (a client that stops reading would otherwise hold it and the answer forever).
+    pub write_timeout_secs: u64,
     /// Seconds a client has to send a request's whole body; then 408.
     pub body_read_timeout_secs: u64,
     /// Seconds a request may take from its headers to its answer; then 503 with `Retry-After`.
@@ -76,6 +79,7 @@ impl Default for LimitsConfig {
     fn default() -> Self {
         LimitsConfig {
             header_read_timeout_secs: 20,
+            write_timeout_secs: 30,
             body_read_timeout_secs: 30,
             request_timeout_secs: 60,
             max_connections: 10_000,
@@ -94,6 +98,7 @@ impl LimitsConfig {
                 "limits.header_read_timeout_secs",
                 self.header_read_timeout_secs,
             ),
+            ("limits.write_timeout_secs", self.write_timeout_secs),
             ("limits.body_read_timeout_secs", self.body_read_timeout_secs),
             ("limits.request_timeout_secs", self.request_timeout_secs),
             ("limits.max_connections", self.max_connections as u64),

@@ -1,5 +1,6 @@
 //! Serving the application over TCP with the connection-level limits `axum::serve` does not
-//! set: a cap on open connections, and a deadline for a request's headers (hyper has none
+//! set: a cap on open connections, a deadline for each write of an answer, and a deadline for a
+//! request's headers (hyper has none
 //! unless it is given a timer, so a client that never finishes its headers held a connection
 //! and its task forever). The deadline runs from when the connection is ready for a request, so
 //! it also closes idle keep-alive connections. Body and whole-request deadlines are the
@@ -35,6 +36,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let connections = Arc::new(Semaphore::new(limits.max_connections));
     let header_timeout = Duration::from_secs(limits.header_read_timeout_secs);
+    let write_timeout = Duration::from_secs(limits.write_timeout_secs);
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -66,10 +68,14 @@ pub async fn serve(
                 }
             }
         });
+        // A client that stops reading its answer would hold the connection, its task and the
+        // unsent part of the body for good: writing must make progress within the limit.
+        let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(write_timeout));
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(header_timeout)
-            .serve_connection(TokioIo::new(stream), service);
+            .serve_connection(TokioIo::new(Box::pin(stream)), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(e) = connection.await {

@@ -293,3 +293,33 @@ async fn search_terms_are_bounded_in_length_and_number() {
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
 }
+
+#[tokio::test]
+async fn a_client_that_stops_reading_its_answer_is_disconnected() {
+    let config = limits(|l| l.write_timeout_secs = 1);
+    let app = TestApp::migrated(config).await;
+    let (_, token) = app.user_with_token("ann").await;
+    // A page of large notes: far more than the socket buffers hold.
+    for _ in 0..12 {
+        let note = json!({"title": "big", "body": "b".repeat(2_000_000)});
+        let res = app
+            .with_token("POST", "/api/notes/", &token, Some(note))
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED);
+    }
+    let addr = serve(&app).await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "GET /api/notes/ HTTP/1.1\r\nHost: localhost\r\nAuthorization: Token {token}\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    // Read nothing for well past the write deadline, then everything there is.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let mut received = Vec::new();
+    let _ = tokio::time::timeout(PATIENCE, stream.read_to_end(&mut received)).await;
+    assert!(
+        received.len() < 24_000_000,
+        "the whole answer ({} bytes) waited for the client",
+        received.len()
+    );
+}
