@@ -160,7 +160,7 @@ impl Drop for Pool {
     fn drop(&mut self) {
         self.shared.lock().closed = true;
         self.shared.ready.notify_all();
-        tracing::info!(
+        tracing::debug!(
             workers = self.workers,
             hashes_requested = self.shared.requested.load(Ordering::Relaxed),
             peak_in_flight = self.shared.peak.load(Ordering::Relaxed),
