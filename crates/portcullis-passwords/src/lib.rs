@@ -11,7 +11,8 @@ mod random;
 pub mod validation;
 
 pub use hashers::{
-    Verification, algorithm_of, check_password, dummy_verify, is_password_usable, make_password,
+    HashScratch, Verification, algorithm_of, check_password, check_password_with, dummy_verify,
+    dummy_verify_with, is_password_usable, make_password, make_password_with,
     make_unusable_password,
 };
 pub use validation::{UserAttributes, validate_password};

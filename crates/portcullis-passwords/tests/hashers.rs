@@ -6,7 +6,8 @@
 //! debug-build test run stays short.
 
 use portcullis_passwords::{
-    Verification, algorithm_of, check_password, dummy_verify, is_password_usable, make_password,
+    HashScratch, Verification, algorithm_of, check_password, check_password_with, dummy_verify,
+    dummy_verify_with, is_password_usable, make_password, make_password_with,
     make_unusable_password,
 };
 
@@ -203,4 +204,61 @@ fn unusable_garbage_and_costly_encodings_are_invalid() {
 fn dummy_verify_runs() {
     dummy_verify("anything");
     dummy_verify("");
+}
+
+#[test]
+fn one_scratch_serves_every_hash_and_stays_bounded() {
+    // One scratch, as a hashing worker keeps it, dirtied by each hash before the next: every
+    // result must be the one Django computes (the vectors above), whatever was left in it.
+    let mut scratch = HashScratch::new();
+    assert_eq!(
+        scratch.allocated_bytes(),
+        0,
+        "nothing before the first hash"
+    );
+    let ours = "argon2$argon2id$v=19$m=19456,t=2,p=1$TUI3YXNCTGUxbThDcGJMbW10eUx0RA$yALlqEpl85gle3nyW0+OLpc9KoOsCYAfO+ZiyndZvOg";
+    let legacy =
+        "argon2$argon2i$v=19$m=512,t=2,p=2$aHFuUlFiNHNxS202SVI4M2ExanQybg$5K5gTp9A08DEykmFLchLJg";
+    let django_default = "argon2$argon2id$v=19$m=102400,t=2,p=8$WHhDUm1IaTVMVXc1N29FRnZaaFl4dQ$8SDoXTYIUpn39igGWIWhjBuK+NXGjLsZb5mVFD8zClY";
+    let pbkdf2 =
+        "pbkdf2_sha256$1000$3zsv45woSuUV47OowWf1Gn$HTTjhkrNu8/zT1WTixoaBxPqeA9Dxg1jGohSCgas9WE=";
+    let bcrypt = "bcrypt_sha256$$2b$04$CUF5cx.FhgY6scSMlz25hOMnNhZh8hxYOqg5YRkQ7P/H230RlwiAa";
+    for _ in 0..2 {
+        assert_eq!(
+            check_password_with("wrong", ours, &mut scratch),
+            Verification::Invalid
+        );
+        assert_eq!(check_password_with("lètmein", ours, &mut scratch), CURRENT);
+        assert_eq!(check_password_with("secret", legacy, &mut scratch), UPGRADE);
+        assert_eq!(check_password_with("lètmein", ours, &mut scratch), CURRENT);
+        assert_eq!(
+            check_password_with("lètmein", django_default, &mut scratch),
+            UPGRADE
+        );
+        assert_eq!(
+            check_password_with("correct horse", pbkdf2, &mut scratch),
+            UPGRADE
+        );
+        assert_eq!(
+            check_password_with("x", "garbage", &mut scratch),
+            Verification::Invalid
+        );
+        assert_eq!(
+            check_password_with(&"x".repeat(100), bcrypt, &mut scratch),
+            UPGRADE
+        );
+        dummy_verify_with("anything", &mut scratch);
+    }
+    let made = make_password_with("correct horse battery staple", &mut scratch);
+    assert_eq!(
+        check_password("correct horse battery staple", &made),
+        CURRENT
+    );
+    assert_eq!(
+        check_password_with("correct horse battery staple", &made, &mut scratch),
+        CURRENT
+    );
+    // The kept memory is what our own parameters need (19 MiB), never the 100 MiB of the
+    // Django-default hash it verified.
+    assert_eq!(scratch.allocated_bytes(), 19_456 * 1024);
 }

@@ -46,12 +46,11 @@ impl AppState {
 
     /// Build the state with an explicit schema.
     pub fn with_schema(config: Config, store: Store, secret: &[u8], schema: Schema) -> AppState {
-        let concurrency = match config.password_hash_concurrency {
-            0 => std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2),
-            n => n,
-        };
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        let concurrency =
+            crate::auth::passwords::workers_for(config.password_hash_concurrency, cores);
         AppState {
             inner: Arc::new(Inner {
                 token_keys: TokenKeys::from_secret(secret),

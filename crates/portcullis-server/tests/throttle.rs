@@ -278,3 +278,21 @@ async fn failed_logins_per_account_hold_across_addresses() {
     }
     assert_eq!(ghost().await, 429);
 }
+
+#[tokio::test]
+async fn a_failed_login_is_counted_in_the_same_memory_whatever_the_username() {
+    // The same failed login on two fresh servers, with a 1-byte and a 1 MB username: the
+    // counters hold the same bytes, since a counter's key is a fixed-size digest.
+    let mut held = Vec::new();
+    for username in ["x".to_string(), "x".repeat(1_000_000)] {
+        let app = TestApp::with_config(common::many_logins()).await;
+        let reply = app.login("/auth/token/login/", &username, "wrong").await;
+        assert_eq!(reply.status, 400, "{:?}", reply.json);
+        held.push(app.state.throttles().memory_bytes());
+    }
+    assert!(held[0] > 0, "the failure was counted");
+    assert_eq!(
+        held[0], held[1],
+        "bytes held for a short and a 1 MB username"
+    );
+}

@@ -1,12 +1,12 @@
 //! Django's `Argon2PasswordHasher` format: `argon2` followed by the PHC string
 //! argon2-cffi produces, minus its leading `$` (`argon2$argon2id$v=19$m=..,t=..,p=..$salt$hash`).
 
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use subtle::ConstantTimeEq;
 
-use super::Checked;
+use super::{Checked, HashScratch};
 use crate::random::random_string;
 
 pub(crate) const ALGORITHM: &str = "argon2";
@@ -28,7 +28,7 @@ const MAX_M_COST: u32 = 1024 * 1024; // KiB, i.e. 1 GiB
 const MAX_T_COST: u32 = 64;
 
 /// Hash `password` with the current parameters and a fresh salt.
-pub(crate) fn encode(password: &str) -> String {
+pub(crate) fn encode(password: &str, scratch: &mut HashScratch) -> String {
     let salt = random_string(SALT_CHARS);
     let hash = compute(
         Algorithm::Argon2id,
@@ -37,6 +37,7 @@ pub(crate) fn encode(password: &str) -> String {
         password,
         salt.as_bytes(),
         HASH_LEN,
+        scratch,
     )
     .expect("constant argon2 parameters, salt and output lengths are all within argon2's limits");
     format!(
@@ -48,7 +49,7 @@ pub(crate) fn encode(password: &str) -> String {
 
 /// Verify against a Django argon2 encoding; `None` if it is malformed, has parameters
 /// argon2 rejects, or exceeds our work limits.
-pub(crate) fn verify(password: &str, encoded: &str) -> Option<Checked> {
+pub(crate) fn verify(password: &str, encoded: &str, scratch: &mut HashScratch) -> Option<Checked> {
     let phc = parse(encoded)?;
     let (m, t, p) = phc.costs;
     if m > MAX_M_COST || t > MAX_T_COST {
@@ -61,6 +62,7 @@ pub(crate) fn verify(password: &str, encoded: &str) -> Option<Checked> {
         password,
         &phc.salt,
         phc.hash.len(),
+        scratch,
     )
     .ok()?;
     let matches = bool::from(computed.ct_eq(&phc.hash));
@@ -84,15 +86,47 @@ fn compute(
     password: &str,
     salt: &[u8],
     hash_len: usize,
+    scratch: &mut HashScratch,
 ) -> Result<Vec<u8>, argon2::Error> {
     let params = Params::new(m, t, p, Some(hash_len))?;
+    let needed = params.block_count();
+    let argon2 = Argon2::new(algorithm, version, params);
     let mut out = vec![0u8; hash_len];
-    Argon2::new(algorithm, version, params).hash_password_into(
-        password.as_bytes(),
-        salt,
-        &mut out,
-    )?;
+    if needed <= KEPT_BLOCKS {
+        // Every block is written before it is read, so what an earlier hash left in the
+        // scratch memory cannot change this one's result.
+        let blocks = scratch.argon2_blocks(needed);
+        argon2.hash_password_into_with_memory(password.as_bytes(), salt, &mut out, blocks)?;
+    } else {
+        // A stored hash with more memory than ours (Django's own default is 100 MiB): its
+        // memory is allocated for this one hash and freed, never kept by the scratch.
+        argon2.hash_password_into(password.as_bytes(), salt, &mut out)?;
+    }
     Ok(out)
+}
+
+/// The most argon2 blocks (1 KiB each) a [`HashScratch`] keeps between hashes: exactly what
+/// [`encode`]'s parameters need (p = 1, so the block count is m).
+pub(crate) const KEPT_BLOCKS: usize = M_COST as usize;
+
+/// Reusable argon2 memory: at most [`KEPT_BLOCKS`] blocks, allocated on first use.
+#[derive(Default)]
+pub(crate) struct Blocks(Vec<Block>);
+
+impl Blocks {
+    /// The first `needed` blocks (`needed <= KEPT_BLOCKS`), allocating them the first time.
+    pub(crate) fn get(&mut self, needed: usize) -> &mut [Block] {
+        if self.0.len() < needed {
+            // Replace rather than grow: the old contents need not be copied. The kept buffer
+            // is sized for the default parameters at once so it is allocated only once.
+            self.0 = vec![Block::default(); KEPT_BLOCKS.max(needed)];
+        }
+        &mut self.0[..needed]
+    }
+
+    pub(crate) fn bytes(&self) -> usize {
+        self.0.len() * Block::SIZE
+    }
 }
 
 /// The fields of an argon2 encoding.

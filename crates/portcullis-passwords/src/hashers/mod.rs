@@ -27,6 +27,41 @@ impl Verification {
     }
 }
 
+/// Working memory for hashing, kept between hashes by a caller that hashes often (a hashing
+/// worker thread), so that each hash does not allocate its 19 MiB of argon2 memory anew: the
+/// allocator would keep freed memory in per-thread arenas, and a flood of logins would grow the
+/// process by that much per thread. Argon2 memory is allocated on first use and holds at most
+/// what [`make_password`]'s parameters need; a stored hash that asks for more gets memory of
+/// its own for that one hash. Each value is used by one thread at a time (`&mut`).
+#[derive(Default)]
+pub struct HashScratch {
+    argon2: argon2_hasher::Blocks,
+}
+
+impl HashScratch {
+    /// Empty scratch memory; nothing is allocated until the first argon2 hash.
+    pub fn new() -> HashScratch {
+        HashScratch::default()
+    }
+
+    /// Bytes of working memory held now.
+    pub fn allocated_bytes(&self) -> usize {
+        self.argon2.bytes()
+    }
+
+    fn argon2_blocks(&mut self, needed: usize) -> &mut [argon2::Block] {
+        self.argon2.get(needed)
+    }
+}
+
+impl std::fmt::Debug for HashScratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HashScratch")
+            .field("allocated_bytes", &self.allocated_bytes())
+            .finish()
+    }
+}
+
 /// Result of checking a password against an encoding whose format was understood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Checked {
@@ -61,7 +96,15 @@ const SUPPORTED_ALGORITHMS: [&str; 5] = [
 /// # Panics
 /// If the operating system's random number generator fails.
 pub fn make_password(password: &str) -> String {
-    argon2_hasher::encode(password)
+    make_password_with(password, &mut HashScratch::new())
+}
+
+/// [`make_password`] using (and keeping) the working memory in `scratch`.
+///
+/// # Panics
+/// If the operating system's random number generator fails.
+pub fn make_password_with(password: &str, scratch: &mut HashScratch) -> String {
+    argon2_hasher::encode(password, scratch)
 }
 
 /// Verify `password` against `encoded`, comparing digests in constant time.
@@ -79,26 +122,35 @@ pub fn make_password(password: &str) -> String {
 /// `Invalid`. As in Django's `verify_password`, those cases still spend one default-hasher
 /// computation (see [`dummy_verify`]) so that they take as long as a wrong password.
 pub fn check_password(password: &str, encoded: &str) -> Verification {
-    match verify_known(password, encoded) {
+    check_password_with(password, encoded, &mut HashScratch::new())
+}
+
+/// [`check_password`] using (and keeping) the working memory in `scratch`.
+pub fn check_password_with(
+    password: &str,
+    encoded: &str,
+    scratch: &mut HashScratch,
+) -> Verification {
+    match verify_known(password, encoded, scratch) {
         Some(Checked {
             matches: true,
             needs_upgrade,
         }) => Verification::Valid { needs_upgrade },
         Some(Checked { matches: false, .. }) => Verification::Invalid,
         None => {
-            dummy_verify(password);
+            dummy_verify_with(password, scratch);
             Verification::Invalid
         }
     }
 }
 
 /// Verify without timing equalisation; `None` when the encoding cannot be verified.
-fn verify_known(password: &str, encoded: &str) -> Option<Checked> {
+fn verify_known(password: &str, encoded: &str, scratch: &mut HashScratch) -> Option<Checked> {
     if !is_password_usable(encoded) {
         return None;
     }
     match algorithm_of(encoded)? {
-        argon2_hasher::ALGORITHM => argon2_hasher::verify(password, encoded),
+        argon2_hasher::ALGORITHM => argon2_hasher::verify(password, encoded, scratch),
         pbkdf2_hasher::SHA256 | pbkdf2_hasher::SHA1 => pbkdf2_hasher::verify(password, encoded),
         bcrypt_hasher::BCRYPT_SHA256 | bcrypt_hasher::BCRYPT => {
             bcrypt_hasher::verify(password, encoded)
@@ -136,10 +188,23 @@ static DUMMY_HASH: OnceLock<String> = OnceLock::new();
 /// # Panics
 /// On first use, if the operating system's random number generator fails.
 pub fn dummy_verify(password: &str) {
-    let dummy =
-        DUMMY_HASH.get_or_init(|| make_password(&random_string(UNUSABLE_PASSWORD_SUFFIX_LENGTH)));
+    dummy_verify_with(password, &mut HashScratch::new());
+}
+
+/// [`dummy_verify`] using (and keeping) the working memory in `scratch`.
+///
+/// # Panics
+/// On first use, if the operating system's random number generator fails.
+pub fn dummy_verify_with(password: &str, scratch: &mut HashScratch) {
+    let dummy = DUMMY_HASH.get_or_init(|| {
+        make_password_with(&random_string(UNUSABLE_PASSWORD_SUFFIX_LENGTH), scratch)
+    });
     // black_box keeps the optimiser from discarding a computation whose result is unused.
-    std::hint::black_box(argon2_hasher::verify(std::hint::black_box(password), dummy));
+    std::hint::black_box(argon2_hasher::verify(
+        std::hint::black_box(password),
+        dummy,
+        scratch,
+    ));
 }
 
 /// The algorithm label of a supported encoded hash (`"argon2"`, `"pbkdf2_sha256"`,

@@ -7,17 +7,21 @@
 //! Portcullis uses the socket address unless `throttle.num_proxies` says how many proxies in front
 //! of it append to that header, and then takes the address the last trusted proxy saw.
 //!
-//! Counters live in memory, per instance, behind [`Counters`]; the map is swept of expired keys
-//! and bounded in size. A store shared between instances implements the same trait.
+//! Counters live in memory, per instance, behind [`Counters`] (in `counters.rs`): keyed by a
+//! fixed-size digest, never by what a client sent, and bounded in keys and in bytes.
 
-use std::collections::{HashMap, VecDeque};
+mod counters;
+
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use axum::http::HeaderMap;
 
 use super::ApiError;
+pub use counters::{
+    BYTES_PER_RATE_REQUEST, CounterKey, Counters, ENTRY_BYTES, MemoryCounters, TIME_BYTES,
+};
 
 /// A DRF rate: `num_requests` per `duration`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,148 +53,6 @@ impl Rate {
         })
     }
 }
-
-/// Where request histories are kept.
-pub trait Counters: Send + Sync {
-    /// Record a request under `key` if the rate allows it; otherwise the seconds to wait
-    /// (DRF's `wait()`, not yet rounded).
-    fn hit(&self, key: &str, rate: Rate, now: Instant) -> Result<(), f64>;
-    /// Count one event under `key` without refusing it (failed logins).
-    fn record(&self, key: &str, rate: Rate, now: Instant);
-    /// Would one more event under `key` exceed the rate? The wait if so.
-    fn exceeded(&self, key: &str, rate: Rate, now: Instant) -> Option<f64>;
-}
-
-/// In-memory counters: a map of request logs, swept of expired keys as it grows.
-pub struct MemoryCounters {
-    max_keys: usize,
-    inner: Mutex<Inner>,
-}
-
-struct Inner {
-    logs: HashMap<String, Log>,
-    inserts_since_sweep: usize,
-}
-
-struct Log {
-    /// Newest first, as DRF keeps them.
-    times: VecDeque<Instant>,
-    duration: Duration,
-}
-
-impl Log {
-    fn prune(&mut self, now: Instant) {
-        while self
-            .times
-            .back()
-            .is_some_and(|t| now.duration_since(*t) >= self.duration)
-        {
-            self.times.pop_back();
-        }
-    }
-
-    /// DRF's `wait()` for a full log.
-    fn wait(&self, rate: Rate, now: Instant) -> f64 {
-        let remaining = match self.times.back() {
-            Some(oldest) => rate
-                .duration
-                .saturating_sub(now.duration_since(*oldest))
-                .as_secs_f64(),
-            None => rate.duration.as_secs_f64(),
-        };
-        let available = rate.num_requests as f64 - self.times.len() as f64 + 1.0;
-        if available <= 0.0 {
-            remaining
-        } else {
-            remaining / available
-        }
-    }
-}
-
-impl MemoryCounters {
-    pub fn new(max_keys: usize) -> MemoryCounters {
-        MemoryCounters {
-            max_keys: max_keys.max(1),
-            inner: Mutex::new(Inner {
-                logs: HashMap::new(),
-                inserts_since_sweep: 0,
-            }),
-        }
-    }
-
-    fn with_log<T>(&self, key: &str, rate: Rate, now: Instant, f: impl FnOnce(&mut Log) -> T) -> T {
-        // A poisoned lock only means another request panicked mid-update of a counter; the
-        // counters themselves are still usable.
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if !inner.logs.contains_key(key) {
-            inner.inserts_since_sweep += 1;
-            if inner.logs.len() >= self.max_keys || inner.inserts_since_sweep > self.max_keys / 4 {
-                sweep(&mut inner.logs, now, self.max_keys);
-                inner.inserts_since_sweep = 0;
-            }
-        }
-        let log = inner.logs.entry(key.to_string()).or_insert_with(|| Log {
-            times: VecDeque::new(),
-            duration: rate.duration,
-        });
-        log.duration = rate.duration;
-        log.prune(now);
-        f(log)
-    }
-
-    /// How many keys are held (for tests of the bound).
-    pub fn len(&self) -> usize {
-        self.inner.lock().map(|i| i.logs.len()).unwrap_or(0)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// Drop expired logs; if the map is still at its bound, drop the least recently used half.
-fn sweep(logs: &mut HashMap<String, Log>, now: Instant, max_keys: usize) {
-    logs.retain(|_, log| {
-        log.prune(now);
-        !log.times.is_empty()
-    });
-    if logs.len() >= max_keys {
-        let mut newest: Vec<(Instant, String)> = logs
-            .iter()
-            .filter_map(|(k, l)| l.times.front().map(|t| (*t, k.clone())))
-            .collect();
-        newest.sort();
-        for (_, key) in newest.into_iter().take(logs.len() - max_keys / 2) {
-            logs.remove(&key);
-        }
-    }
-}
-
-impl Counters for MemoryCounters {
-    fn hit(&self, key: &str, rate: Rate, now: Instant) -> Result<(), f64> {
-        self.with_log(key, rate, now, |log| {
-            if log.times.len() >= rate.num_requests {
-                return Err(log.wait(rate, now));
-            }
-            log.times.push_front(now);
-            Ok(())
-        })
-    }
-
-    fn record(&self, key: &str, rate: Rate, now: Instant) {
-        self.with_log(key, rate, now, |log| {
-            log.times.push_front(now);
-            log.times.truncate(rate.num_requests.max(1));
-        });
-    }
-
-    fn exceeded(&self, key: &str, rate: Rate, now: Instant) -> Option<f64> {
-        self.with_log(key, rate, now, |log| {
-            (log.times.len() >= rate.num_requests).then(|| log.wait(rate, now))
-        })
-    }
-}
-
 /// DRF's `get_ident`, made safe: the socket address unless proxies are trusted.
 pub fn client_ident(
     headers: &HeaderMap,
@@ -261,7 +123,7 @@ impl Throttles {
             num_proxies: config.num_proxies,
             login_scope: Some(config.login_scope.clone()).filter(|s| !s.is_empty()),
             failed_logins,
-            counters: Box::new(MemoryCounters::new(config.max_keys)),
+            counters: Box::new(MemoryCounters::new(config.max_keys, config.max_bytes)),
         }
     }
 
@@ -324,7 +186,7 @@ impl Throttles {
             .filter_map(|(scope, ident)| {
                 let rate = *self.rates.get(&scope)?;
                 self.counters
-                    .hit(&format!("throttle_{scope}_{ident}"), rate, now)
+                    .hit(&CounterKey::throttle(&scope, &ident), rate, now)
                     .err()
             })
             .collect();
@@ -336,7 +198,7 @@ impl Throttles {
 
     /// Refuse a login for an account that failed too often, from whatever addresses.
     pub fn check_login_failures(&self, username: &str) -> Result<(), ApiError> {
-        let key = format!("login_failures_{username}");
+        let key = CounterKey::login_failures(username);
         match self
             .counters
             .exceeded(&key, self.failed_logins, Instant::now())
@@ -348,12 +210,16 @@ impl Throttles {
 
     /// Count a failed login for an account (known or not: the answer must not differ).
     pub fn record_login_failure(&self, username: &str) {
-        let key = format!("login_failures_{username}");
+        let key = CounterKey::login_failures(username);
         self.counters
             .record(&key, self.failed_logins, Instant::now());
     }
-}
 
+    /// The counters' estimate of the memory they hold, in bytes (`throttle.max_bytes` bounds it).
+    pub fn memory_bytes(&self) -> usize {
+        self.counters.memory_bytes()
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,47 +241,6 @@ mod tests {
         assert!(Rate::parse("5").is_err());
         assert!(Rate::parse("x/min").is_err());
         assert!(Rate::parse("5/week").is_err());
-    }
-
-    #[test]
-    fn sliding_window_and_wait() {
-        let counters = MemoryCounters::new(100);
-        let rate = Rate {
-            num_requests: 2,
-            duration: Duration::from_secs(60),
-        };
-        let t0 = Instant::now();
-        assert!(counters.hit("k", rate, t0).is_ok());
-        assert!(
-            counters
-                .hit("k", rate, t0 + Duration::from_secs(10))
-                .is_ok()
-        );
-        let wait = counters
-            .hit("k", rate, t0 + Duration::from_secs(20))
-            .expect_err("third refused");
-        assert!((wait - 40.0).abs() < 0.01, "{wait}");
-        // The first request leaves the window after 60 s.
-        assert!(
-            counters
-                .hit("k", rate, t0 + Duration::from_secs(61))
-                .is_ok()
-        );
-        assert!(counters.hit("other", rate, t0).is_ok());
-    }
-
-    #[test]
-    fn memory_is_bounded() {
-        let counters = MemoryCounters::new(10);
-        let rate = Rate {
-            num_requests: 5,
-            duration: Duration::from_secs(60),
-        };
-        let now = Instant::now();
-        for i in 0..1000 {
-            let _ = counters.hit(&format!("k{i}"), rate, now);
-        }
-        assert!(counters.len() <= 10, "{}", counters.len());
     }
 
     #[test]
