@@ -168,7 +168,7 @@ pub fn list_statements(
 /// column holds its rows in (column, id) order, so `-title` read backwards from the title
 /// index is `title DESC, id DESC` — with `id ASC` every descending order needed a sort.
 pub fn list_ordering(resource: &Resource, requested: Option<&str>) -> Vec<(String, bool)> {
-    let requested: Vec<(String, bool)> = requested
+    let mut requested: Vec<(String, bool)> = requested
         .map(|raw| {
             raw.split(',')
                 .map(str::trim)
@@ -184,6 +184,11 @@ pub fn list_ordering(resource: &Resource, requested: Option<&str>) -> Vec<(Strin
                 .collect()
         })
         .unwrap_or_default();
+    // A column ordered twice orders nothing more the second time; without this,
+    // `?ordering=title,title,...` made statements as long as the URL, each kept in the
+    // connection's statement cache.
+    let mut seen = std::collections::HashSet::new();
+    requested.retain(|(column, _)| seen.insert(column.clone()));
     let mut terms = if requested.is_empty() {
         resource.ordering.clone()
     } else {
@@ -346,6 +351,17 @@ mod tests {
         assert_eq!(search_terms("\"quarterly report\""), ["quarterly report"]);
         assert_eq!(search_terms("  "), Vec::<String>::new());
         assert_eq!(search_terms("a,,b, c"), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn an_ordering_names_each_column_once() {
+        let schema = super::super::schema::Schema::builtin();
+        let notes = schema.resource("notes").expect("notes");
+        let raw = vec!["title"; 10_000].join(",") + ",-title,id";
+        assert_eq!(
+            list_ordering(notes, Some(&raw)),
+            [("title".to_string(), false), ("id".to_string(), false)]
+        );
     }
 
     #[test]
