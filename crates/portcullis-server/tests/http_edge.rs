@@ -367,3 +367,42 @@ async fn options_needs_the_views_permission() {
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
 }
+
+/// Every answer carries the id of its request's log span; a proxy's plain id is kept, anything
+/// else is replaced (it would be written into the logs).
+#[tokio::test]
+async fn every_answer_names_its_request_id() {
+    let app = TestApp::new().await;
+    let first = app.get("/auth/users/me/", None).await;
+    let second = app.get("/no/such/url/", None).await;
+    let ids: Vec<String> = [&first, &second]
+        .iter()
+        .map(|r| r.header("x-request-id").expect("an X-Request-Id"))
+        .collect();
+    for id in &ids {
+        assert!(
+            id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{id}"
+        );
+    }
+    assert_ne!(ids[0], ids[1]);
+    let kept = app
+        .request(
+            "GET",
+            "/auth/users/me/",
+            &[("x-request-id", "lb-7f3a.1")],
+            None,
+        )
+        .await;
+    assert_eq!(kept.header("x-request-id").as_deref(), Some("lb-7f3a.1"));
+    let replaced = app
+        .request(
+            "GET",
+            "/auth/users/me/",
+            &[("x-request-id", "a b\tc")],
+            None,
+        )
+        .await;
+    let id = replaced.header("x-request-id").expect("an X-Request-Id");
+    assert_eq!(id.len(), 32, "{id}");
+}

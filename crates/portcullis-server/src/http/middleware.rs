@@ -37,6 +37,7 @@ pub fn wrap(routes: Router<AppState>, table: RouteTable, state: AppState) -> Rou
         .layer(from_fn(security_headers))
         .layer(from_fn_with_state(state.clone(), super::cors::layer))
         .layer(from_fn(catch_panic))
+        .layer(from_fn(super::request_id::request_span))
         .with_state(state)
 }
 

@@ -12,6 +12,7 @@ pub mod middleware;
 pub mod negotiation;
 pub mod pagination;
 pub mod request;
+pub mod request_id;
 pub mod routing;
 pub mod throttle;
 pub mod view;

@@ -221,6 +221,9 @@ async fn run(view: &dyn View, spec: &ViewSpec, mut req: ApiRequest) -> Result<Re
     negotiation::negotiate(format.as_deref(), accept.as_deref(), spec.browsable)?;
     if spec.authenticate {
         req.principal = auth::authenticate(&req.state, &req.headers).await?;
+        if let Some(user) = req.user() {
+            super::request_id::record_user(user.id);
+        }
     }
     view.check_permissions(&req).await?;
     let throttles = req.state.throttles();
