@@ -143,22 +143,31 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(err: sqlx::Error) -> Self {
-        ApiError::Internal(err.into())
-    }
-}
-
+/// Every store failure, mapped here once: no variant falls through to a 500 unseen. Callers
+/// that know better for a conflict (which field holds the taken name) match it before `?`.
 impl From<crate::store::StoreError> for ApiError {
     fn from(err: crate::store::StoreError) -> Self {
         use crate::store::StoreError;
         match err {
+            StoreError::UsernameTaken => {
+                ApiError::field("username", crate::accounts::user_fields::TAKEN)
+            }
+            StoreError::Conflict(why) => {
+                // A unique or reference constraint the validation could not see coming (a
+                // concurrent write): the client can reload and retry. The database's own
+                // message names tables and columns, so it goes to the log only.
+                tracing::info!(%why, "write refused by a constraint");
+                ApiError::Conflict(CONFLICT.into())
+            }
             StoreError::Busy => ApiError::Unavailable(BUSY, 1),
             StoreError::Interrupted => ApiError::Unavailable(TOO_LONG, 1),
-            err => ApiError::Internal(err.into()),
+            StoreError::Database(err) => ApiError::Internal(err.into()),
         }
     }
 }
+
+/// The answer to a write a constraint refused.
+pub const CONFLICT: &str = "The row conflicts with other rows; reload and try again.";
 
 /// The answer when every database connection stays busy past `limits.pool_wait_ms`.
 pub const BUSY: &str = "The server is busy. Try again later.";
