@@ -69,6 +69,9 @@ pub struct LimitsConfig {
     /// Milliseconds a request waits for a free database connection before 503 with
     /// `Retry-After`.
     pub pool_wait_ms: u64,
+    /// Django's `DATA_UPLOAD_MAX_NUMBER_FIELDS`: most fields in a query string or a form body
+    /// (400 beyond).
+    pub max_fields: usize,
     /// Longest `?search=` term, in characters (400 beyond).
     pub search_term_max_chars: usize,
     /// Most terms in one `?search=` (400 beyond).
@@ -85,6 +88,7 @@ impl Default for LimitsConfig {
             max_connections: 10_000,
             query_timeout_ms: 5_000,
             pool_wait_ms: 5_000,
+            max_fields: 1000,
             search_term_max_chars: 200,
             search_terms_max: 10,
         }
@@ -109,6 +113,7 @@ impl LimitsConfig {
                 self.search_term_max_chars as u64,
             ),
             ("limits.search_terms_max", self.search_terms_max as u64),
+            ("limits.max_fields", self.max_fields as u64),
         ];
         for (key, value) in at_least_one {
             if value == 0 {

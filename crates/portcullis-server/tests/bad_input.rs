@@ -331,3 +331,67 @@ async fn many_parts_and_bodies_near_the_limit_still_parse() {
     assert_eq!(res.status, StatusCode::OK, "{:?}", res.json);
     assert!(res.json["token"].is_string());
 }
+
+/// Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1000): a query string or a form with more fields is
+/// refused before it is decoded (a decoded field costs many times its bytes), and
+/// DATA_UPLOAD_MAX_NUMBER_FILES (100) for file parts.
+#[tokio::test]
+async fn more_fields_than_django_allows_are_refused() {
+    const TOO_MANY: &str =
+        "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.";
+    let app = TestApp::new().await;
+    let fields = |n: usize| {
+        (0..n)
+            .map(|i| format!("f{i}=x"))
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    let res = app
+        .get(&format!("/auth/users/me/?{}", fields(1001)), None)
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert_eq!(res.json, json!({"detail": TOO_MANY}));
+    // At the limit: the view answers (401: no credentials).
+    let res = app
+        .get(&format!("/auth/users/me/?{}", fields(1000)), None)
+        .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+
+    let res = app.post_form("/auth/users/", &fields(1001)).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert_eq!(res.json, json!({"detail": TOO_MANY}));
+
+    let part = |name: &str, file: bool| {
+        let filename = if file { "; filename=\"a.txt\"" } else { "" };
+        format!("--XB\r\nContent-Disposition: form-data; name=\"{name}\"{filename}\r\n\r\nx\r\n")
+    };
+    let multipart = |fields: usize, files: usize| {
+        let mut body = String::new();
+        for i in 0..fields {
+            body.push_str(&part(&format!("f{i}"), false));
+        }
+        for i in 0..files {
+            body.push_str(&part(&format!("file{i}"), true));
+        }
+        body.push_str("--XB--\r\n");
+        body
+    };
+    let headers: &[(&str, &[u8])] = &[("content-type", b"multipart/form-data; boundary=XB")];
+    let res = app
+        .raw("POST", "/auth/users/", headers, multipart(1001, 0))
+        .await;
+    assert_eq!(res.json, json!({"detail": TOO_MANY}));
+    let res = app
+        .raw("POST", "/auth/users/", headers, multipart(3, 101))
+        .await;
+    assert_eq!(
+        res.json,
+        json!({"detail": "The number of files exceeded settings.DATA_UPLOAD_MAX_NUMBER_FILES."})
+    );
+    // Within both limits the form reaches the serializer.
+    let res = app
+        .raw("POST", "/auth/users/", headers, multipart(1000, 100))
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.json.get("username").is_some(), "{}", res.text);
+}

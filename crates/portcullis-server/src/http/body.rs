@@ -69,9 +69,30 @@ impl MediaType {
     }
 }
 
+/// Django's answer past `DATA_UPLOAD_MAX_NUMBER_FIELDS` (`TooManyFieldsSent`; Django renders
+/// it as an HTML 400 page, Portcullis as DRF's JSON).
+pub const TOO_MANY_FIELDS: &str =
+    "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.";
+
+/// Django's `DATA_UPLOAD_MAX_NUMBER_FILES` and its answer past it (`TooManyFilesSent`).
+const MAX_FILES: usize = 100;
+const TOO_MANY_FILES: &str = "The number of files exceeded settings.DATA_UPLOAD_MAX_NUMBER_FILES.";
+
+/// Django's count of a query string's or form body's fields: one more than its `&`s (empty
+/// pieces count too), so that refusing costs one scan and no allocation.
+pub fn too_many_fields(encoded: &[u8], max_fields: usize) -> bool {
+    encoded.iter().filter(|b| **b == b'&').count() >= max_fields
+}
+
 /// Parse `body` sent with `content_type` (the raw header, `""` when absent) for a view that
-/// accepts `parses`.
-pub fn parse(content_type: &str, body: &[u8], parses: &[&str]) -> Result<RequestData, ApiError> {
+/// accepts `parses`; a form with more than `max_fields` fields is refused before it is decoded
+/// (each field costs far more memory decoded than its bytes in the body).
+pub fn parse(
+    content_type: &str,
+    body: &[u8],
+    parses: &[&str],
+    max_fields: usize,
+) -> Result<RequestData, ApiError> {
     let media = MediaType::parse(content_type);
     let is_form_type = |m: &MediaType| {
         m.main == "application" && m.sub == "x-www-form-urlencoded"
@@ -93,11 +114,14 @@ pub fn parse(content_type: &str, body: &[u8], parses: &[&str]) -> Result<Request
     };
     match (parser.main.as_str(), parser.sub.as_str()) {
         ("application", "json") => parse_json(body),
+        ("application", "x-www-form-urlencoded") if too_many_fields(body, max_fields) => {
+            Err(ApiError::ParseError(TOO_MANY_FIELDS.into()))
+        }
         ("application", "x-www-form-urlencoded") => Ok(RequestData {
             value: collect_last(form_urlencoded::parse(body).map(|(k, v)| (k.into(), v.into()))),
             is_form: true,
         }),
-        _ => parse_multipart(&media, body),
+        _ => parse_multipart(&media, body, max_fields),
     }
 }
 
@@ -138,7 +162,11 @@ fn valid_boundary(boundary: &str) -> bool {
         && !boundary.ends_with(' ')
 }
 
-fn parse_multipart(media: &MediaType, body: &[u8]) -> Result<RequestData, ApiError> {
+fn parse_multipart(
+    media: &MediaType,
+    body: &[u8],
+    max_fields: usize,
+) -> Result<RequestData, ApiError> {
     let err = |why: &str| ApiError::ParseError(format!("Multipart form parse error - {why}"));
     let boundary = media
         .param("boundary")
@@ -161,6 +189,7 @@ fn parse_multipart(media: &MediaType, body: &[u8]) -> Result<RequestData, ApiErr
     let end_finder = memmem::Finder::new(end_marker.as_bytes());
     let headers_finder = memmem::Finder::new(b"\r\n\r\n");
     let mut pairs = Vec::new();
+    let mut files = 0usize;
     let mut rest = body;
     // Find the first delimiter; everything before it is preamble.
     let Some(start) = delimiter_finder.find(rest) else {
@@ -187,7 +216,15 @@ fn parse_multipart(media: &MediaType, body: &[u8]) -> Result<RequestData, ApiErr
         if let Some(name) = part_name(&headers) {
             // File parts become request.FILES in Django; no Portcullis field takes a file, so
             // they are dropped like any unknown field.
-            if !headers.to_ascii_lowercase().contains("filename=") {
+            if headers.to_ascii_lowercase().contains("filename=") {
+                files += 1;
+                if files > MAX_FILES {
+                    return Err(ApiError::ParseError(TOO_MANY_FILES.into()));
+                }
+            } else {
+                if pairs.len() >= max_fields {
+                    return Err(ApiError::ParseError(TOO_MANY_FIELDS.into()));
+                }
                 pairs.push((name, String::from_utf8_lossy(content).into_owned()));
             }
         }
@@ -221,6 +258,7 @@ mod tests {
             "application/json; charset=utf-8",
             br#"{"a":1}"#,
             DEFAULT_PARSES,
+            1000,
         );
         assert_eq!(
             data.map(|d| d.value).ok(),
@@ -231,7 +269,7 @@ mod tests {
     #[test]
     fn vendor_json_and_missing_type_are_unsupported() {
         for ct in ["application/vnd.api+json", "", "text/plain"] {
-            match parse(ct, b"{}", DEFAULT_PARSES) {
+            match parse(ct, b"{}", DEFAULT_PARSES, 1000) {
                 Err(ApiError::UnsupportedMediaType(t)) => assert_eq!(t, ct),
                 other => panic!("{ct}: {other:?}"),
             }
@@ -240,7 +278,7 @@ mod tests {
 
     #[test]
     fn empty_body_is_empty_dict_whatever_the_type() {
-        let data = parse("text/plain", b"", DEFAULT_PARSES)
+        let data = parse("text/plain", b"", DEFAULT_PARSES, 1000)
             .map(|d| d.value)
             .ok();
         assert_eq!(data, Some(serde_json::json!({})));
@@ -250,7 +288,7 @@ mod tests {
     fn nan_and_garbage_are_parse_errors() {
         for body in [&b"{\"t\": NaN}"[..], b"{not json", b"\xff\xfe"] {
             assert!(matches!(
-                parse("application/json", body, DEFAULT_PARSES),
+                parse("application/json", body, DEFAULT_PARSES, 1000),
                 Err(ApiError::ParseError(d)) if d.starts_with("JSON parse error - ")
             ));
         }
@@ -259,7 +297,12 @@ mod tests {
     #[test]
     fn multipart_fields_are_read_and_files_dropped() {
         let body = b"--XB\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nann\r\n--XB\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\nfile\r\n--XB--\r\n";
-        let data = parse("multipart/form-data; boundary=XB", body, DEFAULT_PARSES);
+        let data = parse(
+            "multipart/form-data; boundary=XB",
+            body,
+            DEFAULT_PARSES,
+            1000,
+        );
         assert_eq!(
             data.map(|d| d.value).ok(),
             Some(serde_json::json!({"username": "ann"}))
@@ -272,6 +315,7 @@ mod tests {
             "application/x-www-form-urlencoded",
             b"a=1&a=2&b=%C3%A9",
             DEFAULT_PARSES,
+            1000,
         );
         assert_eq!(
             data.map(|d| d.value).ok(),

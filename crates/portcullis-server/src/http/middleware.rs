@@ -135,6 +135,13 @@ async fn common(
         // shape and does not echo the rejected host.
         return ApiError::ParseError("Invalid host header.".into()).into_response();
     }
+    // Django reads the query string lazily but refuses it whole past DATA_UPLOAD_MAX_NUMBER_FIELDS
+    // whatever the view; checked before anything decodes it.
+    if let Some(query) = request.uri().query()
+        && super::body::too_many_fields(query.as_bytes(), state.config().limits.max_fields)
+    {
+        return ApiError::ParseError(super::body::TOO_MANY_FIELDS.into()).into_response();
+    }
     let path = request.uri().path().to_string();
     let query = request.uri().query().map(str::to_string);
     let response = next.run(request).await;

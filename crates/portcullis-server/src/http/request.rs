@@ -58,7 +58,12 @@ impl ApiRequest {
     pub fn data(&self) -> Result<RequestData, ApiError> {
         match &self.body {
             BodyBytes::TooLarge => Err(ApiError::PayloadTooLarge),
-            BodyBytes::Read(bytes) => body::parse(&self.content_type(), bytes, self.parses),
+            BodyBytes::Read(bytes) => body::parse(
+                &self.content_type(),
+                bytes,
+                self.parses,
+                self.state.config().limits.max_fields,
+            ),
         }
     }
 
