@@ -252,111 +252,175 @@ async fn plan_resource(
     statements: &mut Vec<String>,
     outcome: &mut Outcome,
 ) -> Result<(), StoreError> {
-    let table = resource.table();
+    let mut plan = Planner {
+        store,
+        resource,
+        table: resource.table(),
+        allow_destructive,
+        statements,
+        outcome,
+    };
     let wanted = columns(resource);
-    let actual = store.table_columns(table).await?;
+    let actual = store.table_columns(plan.table).await?;
     if actual.is_empty() {
-        let defs: Vec<&str> = wanted.iter().map(|c| c.definition.as_str()).collect();
-        statements.push(format!(
-            "CREATE TABLE {} (\n    {}\n)",
-            quote(table),
-            defs.join(",\n    ")
-        ));
-        statements.extend(indexes(resource).iter().map(|i| create_index(table, i)));
-        outcome
-            .applied
-            .push(format!("Create resource {}", resource.name));
+        plan.create_table(&wanted);
         return Ok(());
     }
-    let has_rows = store.has_data(table, None).await?;
+    let has_rows = store.has_data(plan.table, None).await?;
     let mut rebuild = false;
-    let mut dropped = Vec::new();
     for column in &wanted {
-        match actual.iter().find(|a| a.name == column.name) {
-            None if column.needs_value && has_rows => outcome.refused.push(format!(
-                "resource {}, field {}: a required column cannot be added to a table with rows; give the field a default or null = true",
-                resource.name, column.name
+        let existing = actual.iter().find(|a| a.name == column.name);
+        rebuild |= plan.column(column, existing, has_rows).await?;
+    }
+    for existing in actual
+        .iter()
+        .filter(|a| !wanted.iter().any(|c| c.name == a.name))
+    {
+        rebuild |= plan.removed_column(existing).await?;
+    }
+    if rebuild {
+        plan.statements
+            .extend(rebuild_table(resource, &wanted, &actual));
+        plan.statements.extend(
+            indexes(resource)
+                .iter()
+                .map(|i| create_index(plan.table, i)),
+        );
+        return Ok(());
+    }
+    plan.indexes().await
+}
+
+/// The changes of one resource's table, as they are planned.
+struct Planner<'a> {
+    store: &'a Store,
+    resource: &'a Resource,
+    table: &'a str,
+    allow_destructive: bool,
+    statements: &'a mut Vec<String>,
+    outcome: &'a mut Outcome,
+}
+
+impl Planner<'_> {
+    fn applied(&mut self, line: String) {
+        self.outcome.applied.push(line);
+    }
+
+    fn refused(&mut self, line: String) {
+        self.outcome.refused.push(line);
+    }
+
+    fn create_table(&mut self, wanted: &[Column]) {
+        let defs: Vec<&str> = wanted.iter().map(|c| c.definition.as_str()).collect();
+        self.statements.push(format!(
+            "CREATE TABLE {} (\n    {}\n)",
+            quote(self.table),
+            defs.join(",\n    ")
+        ));
+        let table = self.table;
+        self.statements.extend(
+            indexes(self.resource)
+                .iter()
+                .map(|i| create_index(table, i)),
+        );
+        self.applied(format!("Create resource {}", self.resource.name));
+    }
+
+    /// A wanted column against the table's: added, refused, or marked for a rebuild (true).
+    async fn column(
+        &mut self,
+        column: &Column,
+        existing: Option<&ColumnInfo>,
+        has_rows: bool,
+    ) -> Result<bool, StoreError> {
+        let (name, field) = (&self.resource.name, &column.name);
+        match existing {
+            None if column.needs_value && has_rows => self.refused(format!(
+                "resource {name}, field {field}: a required column cannot be added to a table with rows; give the field a default or null = true"
             )),
-            None if column.needs_value => {
-                // An empty table: SQLite still needs a default for NOT NULL on ADD COLUMN.
-                let zero = if column.sql_type == "TEXT" { "''" } else { "0" };
-                statements.push(format!("ALTER TABLE {} ADD COLUMN {} DEFAULT {zero}", quote(table), column.definition));
-                outcome.applied.push(format!("Add field {} to {}", column.name, resource.name));
-            }
             None => {
-                statements.push(format!("ALTER TABLE {} ADD COLUMN {}", quote(table), column.definition));
-                outcome.applied.push(format!("Add field {} to {}", column.name, resource.name));
+                // An empty table: SQLite still needs a default for NOT NULL on ADD COLUMN.
+                let zero = match (column.needs_value, column.sql_type) {
+                    (false, _) => "",
+                    (true, "TEXT") => " DEFAULT ''",
+                    (true, _) => " DEFAULT 0",
+                };
+                self.statements.push(format!(
+                    "ALTER TABLE {} ADD COLUMN {}{zero}",
+                    quote(self.table),
+                    column.definition
+                ));
+                self.applied(format!("Add field {field} to {name}"));
             }
-            Some(existing) if existing.name != "id" && existing.sql_type == column.sql_type
-                && existing.not_null != column.not_null =>
+            Some(existing)
+                if existing.name != "id"
+                    && existing.sql_type == column.sql_type
+                    && existing.not_null != column.not_null =>
             {
                 // Only the nullability changes: no stored value is converted, so this is not
                 // destructive. Tightening is impossible while a row holds a null, whatever is
                 // allowed: no value can be made up for it.
-                if column.not_null && has_nulls(store, table, &column.name).await? {
-                    outcome.refused.push(format!(
-                        "resource {}, field {}: the column holds nulls and would no longer accept them; set a value in those rows first, or keep null = true",
-                        resource.name, column.name
+                if column.not_null && has_nulls(self.store, self.table, field).await? {
+                    self.refused(format!(
+                        "resource {name}, field {field}: the column holds nulls and would no longer accept them; set a value in those rows first, or keep null = true"
                     ));
                 } else {
-                    rebuild = true;
-                    outcome.applied.push(format!("Alter field {} of {}", column.name, resource.name));
+                    self.applied(format!("Alter field {field} of {name}"));
+                    return Ok(true);
                 }
             }
             Some(existing) if retyped(existing, column) => {
-                if store.has_data(table, Some(&column.name)).await? && !allow_destructive {
-                    outcome.refused.push(format!(
-                        "resource {}, field {}: changing the column from {} to {} would convert stored values; run `portcullis migrate --allow-destructive` to do it",
-                        resource.name, column.name, existing.sql_type, column.sql_type
+                let holds_data = self.store.has_data(self.table, Some(field)).await?;
+                if holds_data && !self.allow_destructive {
+                    self.refused(format!(
+                        "resource {name}, field {field}: changing the column from {} to {} would convert stored values; run `portcullis migrate --allow-destructive` to do it",
+                        existing.sql_type, column.sql_type
                     ));
                 } else {
-                    rebuild = true;
-                    outcome.applied.push(format!("Alter field {} of {}", column.name, resource.name));
+                    self.applied(format!("Alter field {field} of {name}"));
+                    return Ok(true);
                 }
             }
             Some(_) => {}
         }
+        Ok(false)
     }
-    for existing in &actual {
-        if wanted.iter().any(|c| c.name == existing.name) {
-            continue;
-        }
-        if store.has_data(table, Some(&existing.name)).await? && !allow_destructive {
-            outcome.refused.push(format!(
-                "resource {}, field {}: removed from the schema but the column holds data; run `portcullis migrate --allow-destructive` to drop it",
-                resource.name, existing.name
+
+    /// A column the schema no longer has: refused while it holds data, else dropped by a
+    /// rebuild (true).
+    async fn removed_column(&mut self, existing: &ColumnInfo) -> Result<bool, StoreError> {
+        let (name, field) = (&self.resource.name, &existing.name);
+        let holds_data = self.store.has_data(self.table, Some(field)).await?;
+        if holds_data && !self.allow_destructive {
+            self.refused(format!(
+                "resource {name}, field {field}: removed from the schema but the column holds data; run `portcullis migrate --allow-destructive` to drop it"
             ));
-        } else {
-            dropped.push(existing.name.clone());
-            rebuild = true;
-            outcome.applied.push(format!(
-                "Remove field {} from {}",
-                existing.name, resource.name
-            ));
+            return Ok(false);
         }
+        self.applied(format!("Remove field {field} from {name}"));
+        Ok(true)
     }
-    let existing_indexes = store.table_indexes(table).await?;
-    if rebuild {
-        statements.extend(rebuild_table(resource, &wanted, &actual));
-        statements.extend(indexes(resource).iter().map(|i| create_index(table, i)));
-        return Ok(());
-    }
-    for index in indexes(resource) {
-        if !existing_indexes.contains(&index.0) {
-            statements.push(create_index(table, &index));
-            outcome.applied.push(format!("Create index {}", index.0));
+
+    /// Create the indexes the queries need and drop the ones of fields no longer filtered or
+    /// ordered (only Portcullis' own, `ix_`/`ux_`).
+    async fn indexes(&mut self) -> Result<(), StoreError> {
+        let existing = self.store.table_indexes(self.table).await?;
+        let wanted = indexes(self.resource);
+        for index in &wanted {
+            if !existing.contains(&index.0) {
+                self.statements.push(create_index(self.table, index));
+                self.applied(format!("Create index {}", index.0));
+            }
         }
+        for old in existing.iter().filter(|n| {
+            (n.starts_with("ix_") || n.starts_with("ux_")) && !wanted.iter().any(|i| &i.0 == *n)
+        }) {
+            self.statements
+                .push(format!("DROP INDEX IF EXISTS {}", quote(old)));
+            self.applied(format!("Remove index {old}"));
+        }
+        Ok(())
     }
-    let wanted_names: Vec<String> = indexes(resource).into_iter().map(|i| i.0).collect();
-    for old in existing_indexes
-        .iter()
-        .filter(|n| (n.starts_with("ix_") || n.starts_with("ux_")) && !wanted_names.contains(n))
-    {
-        statements.push(format!("DROP INDEX IF EXISTS {}", quote(old)));
-        outcome.applied.push(format!("Remove index {old}"));
-    }
-    let _ = dropped;
-    Ok(())
 }
 
 /// Does `column` of `table` hold a null in some row?

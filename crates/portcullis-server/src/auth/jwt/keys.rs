@@ -116,79 +116,9 @@ impl JwtKeys {
                          signing key",
                     ));
                 }
-                let secret = match signing {
-                    Some(secret) => secret,
-                    None => {
-                        // 64 bytes: enough for HS512, independent of every other derived key.
-                        let mut derived =
-                            derive_key(server_secret, "portcullis/jwt-hmac/v1/a").to_vec();
-                        derived.extend(derive_key(server_secret, "portcullis/jwt-hmac/v1/b"));
-                        derived
-                    }
-                };
-                let min = min_hmac_len(algorithm);
-                if secret.len() < min {
-                    return Err(problem(
-                        "jwt.signing_key",
-                        format!(
-                            "must be at least {min} bytes for {} (RFC 7518 §3.2)",
-                            config.algorithm
-                        ),
-                    ));
-                }
-                (
-                    EncodingKey::from_secret(&secret),
-                    DecodingKey::from_secret(&secret),
-                )
+                hmac_keys(config, algorithm, signing, server_secret)?
             }
-            family => {
-                let signing = signing.ok_or_else(|| {
-                    problem(
-                        "jwt.signing_key",
-                        format!(
-                            "{} needs a private key in PEM (signing_key_file)",
-                            config.algorithm
-                        ),
-                    )
-                })?;
-                let verifying = verifying.ok_or_else(|| {
-                    problem(
-                        "jwt.verifying_key",
-                        format!(
-                            "{} needs the public key in PEM (verifying_key_file)",
-                            config.algorithm
-                        ),
-                    )
-                })?;
-                let (encoding, decoding) = match family {
-                    AlgorithmFamily::Rsa => (
-                        EncodingKey::from_rsa_pem(&signing),
-                        DecodingKey::from_rsa_pem(&verifying),
-                    ),
-                    AlgorithmFamily::Ec => (
-                        EncodingKey::from_ec_pem(&signing),
-                        DecodingKey::from_ec_pem(&verifying),
-                    ),
-                    _ => (
-                        EncodingKey::from_ed_pem(&signing),
-                        DecodingKey::from_ed_pem(&verifying),
-                    ),
-                };
-                let kind = format!("{family:?}").to_ascii_uppercase();
-                let encoding = encoding.map_err(|e| {
-                    problem(
-                        "jwt.signing_key",
-                        format!("not a PKCS#8 {kind} private key in PEM: {e}"),
-                    )
-                })?;
-                let decoding = decoding.map_err(|e| {
-                    problem(
-                        "jwt.verifying_key",
-                        format!("not a {kind} public key in PEM: {e}"),
-                    )
-                })?;
-                (encoding, decoding)
-            }
+            family => asymmetric_keys(config, family, signing, verifying)?,
         };
         let keys = JwtKeys {
             algorithm,
@@ -196,20 +126,27 @@ impl JwtKeys {
             encoding,
             decoding,
         };
+        keys.check_pair()?;
+        Ok(keys)
+    }
+
+    /// Sign and verify a probe: a verifying key that is not the signing key's public half is
+    /// refused at start rather than on the first token.
+    fn check_pair(&self) -> Result<(), KeyProblem> {
         let probe = b"portcullis: signing and verifying keys form a pair";
-        let signed = keys.sign(probe).map_err(|e| {
+        let signed = self.sign(probe).map_err(|e| {
             problem(
                 "jwt.signing_key",
-                format!("cannot sign with {}: {e}", config.algorithm),
+                format!("cannot sign with {}: {e}", self.name),
             )
         })?;
-        if !keys.verify(&signed, probe) {
+        if !self.verify(&signed, probe) {
             return Err(problem(
                 "jwt.verifying_key",
                 "does not verify what the signing key signs (not its public key)",
             ));
         }
-        Ok(keys)
+        Ok(())
     }
 
     /// The algorithm as a JOSE header names it.
@@ -227,4 +164,91 @@ impl JwtKeys {
     pub fn verify(&self, signature: &str, message: &[u8]) -> bool {
         crypto::verify(signature, message, &self.decoding, self.algorithm).unwrap_or(false)
     }
+}
+
+/// The HMAC key: the configured signing key, or one derived from the server secret.
+fn hmac_keys(
+    config: &JwtConfig,
+    algorithm: Algorithm,
+    signing: Option<Vec<u8>>,
+    server_secret: &[u8],
+) -> Result<(EncodingKey, DecodingKey), KeyProblem> {
+    let secret = match signing {
+        Some(secret) => secret,
+        None => {
+            // 64 bytes: enough for HS512, independent of every other derived key.
+            let mut derived = derive_key(server_secret, "portcullis/jwt-hmac/v1/a").to_vec();
+            derived.extend(derive_key(server_secret, "portcullis/jwt-hmac/v1/b"));
+            derived
+        }
+    };
+    let min = min_hmac_len(algorithm);
+    if secret.len() < min {
+        return Err(problem(
+            "jwt.signing_key",
+            format!(
+                "must be at least {min} bytes for {} (RFC 7518 §3.2)",
+                config.algorithm
+            ),
+        ));
+    }
+    Ok((
+        EncodingKey::from_secret(&secret),
+        DecodingKey::from_secret(&secret),
+    ))
+}
+
+/// An RSA, EC or EdDSA key pair from PEM.
+fn asymmetric_keys(
+    config: &JwtConfig,
+    family: AlgorithmFamily,
+    signing: Option<Vec<u8>>,
+    verifying: Option<Vec<u8>>,
+) -> Result<(EncodingKey, DecodingKey), KeyProblem> {
+    let signing = signing.ok_or_else(|| {
+        problem(
+            "jwt.signing_key",
+            format!(
+                "{} needs a private key in PEM (signing_key_file)",
+                config.algorithm
+            ),
+        )
+    })?;
+    let verifying = verifying.ok_or_else(|| {
+        problem(
+            "jwt.verifying_key",
+            format!(
+                "{} needs the public key in PEM (verifying_key_file)",
+                config.algorithm
+            ),
+        )
+    })?;
+    let (encoding, decoding) = match family {
+        AlgorithmFamily::Rsa => (
+            EncodingKey::from_rsa_pem(&signing),
+            DecodingKey::from_rsa_pem(&verifying),
+        ),
+        AlgorithmFamily::Ec => (
+            EncodingKey::from_ec_pem(&signing),
+            DecodingKey::from_ec_pem(&verifying),
+        ),
+        _ => (
+            EncodingKey::from_ed_pem(&signing),
+            DecodingKey::from_ed_pem(&verifying),
+        ),
+    };
+    let kind = format!("{family:?}").to_ascii_uppercase();
+    let encoding = encoding.map_err(|e| {
+        problem(
+            "jwt.signing_key",
+            format!("not a PKCS#8 {kind} private key in PEM: {e}"),
+        )
+    })?;
+    let decoding = decoding.map_err(|e| {
+        problem(
+            "jwt.verifying_key",
+            format!("not a {kind} public key in PEM: {e}"),
+        )
+    })?;
+    Ok((encoding, decoding))
 }
