@@ -116,160 +116,49 @@ pub fn label_of(name: &str) -> String {
 impl RawResource {
     pub(super) fn check(self, problems: &mut Vec<String>) -> Option<Resource> {
         let before = problems.len();
-        let name = self.name.clone();
-        let mut bad = |what: String| problems.push(format!("resource {name}: {what}"));
-        if !valid_identifier(&self.name) {
-            bad("the name must be lowercase letters, digits and _, start with a letter, and not start with auth_, authtoken_, portcullis_, sqlite_ or pg_".into());
-        }
-        if RESERVED_RESOURCE_NAMES.contains(&self.name.as_str()) {
-            bad(format!(
-                "the name is taken by a built-in URL under /api/ ({})",
-                RESERVED_RESOURCE_NAMES.join(", ")
-            ));
-        }
-        let mut fields = Vec::new();
-        for raw in self.fields {
-            match raw.check() {
-                Ok(field) => {
-                    let reserved = ["id", "created_at", "updated_at"];
-                    let same_column = fields
-                        .iter()
-                        .find(|f: &&Field| f.column() == field.column());
-                    if reserved.contains(&field.name.as_str())
-                        || fields.iter().any(|f: &Field| f.name == field.name)
-                    {
-                        bad(format!("field {}: the name is already taken", field.name));
-                    } else if let Some(other) = same_column {
-                        // A reference `parent` lives in `parent_id`: a field of that name would
-                        // make CREATE TABLE fail at migrate time, far from the cause.
-                        bad(format!(
-                            "field {}: its column \"{}\" is already the column of field {}",
-                            field.name,
-                            field.column(),
-                            other.name
-                        ));
-                    } else {
-                        fields.push(field);
-                    }
-                }
-                Err((field, why)) => bad(format!("field {field}: {why}")),
-            }
-        }
-        if fields.iter().filter(|f| f.kind == FieldKind::Owner).count() > 1 {
-            bad("only one field may have type \"owner\"".into());
-        }
-        let label = self.label.unwrap_or_else(|| {
-            let singular = self.name.strip_suffix('s').unwrap_or(&self.name);
+        let resource_name = self.name.clone();
+        let mut bad = |what: String| problems.push(format!("resource {resource_name}: {what}"));
+        let RawResource {
+            name,
+            label,
+            timestamps,
+            ordering,
+            search_fields,
+            ordering_fields,
+            filter_fields,
+            visible_to,
+            public_flag,
+            access,
+            page_size,
+            page_size_query_param,
+            max_page_size,
+            fields,
+        } = self;
+        check_name(&name, &mut bad);
+        let fields = check_fields(fields, &mut bad);
+        let label = label.unwrap_or_else(|| {
+            let singular = name.strip_suffix('s').unwrap_or(&name);
             label_of(singular).replace(' ', "")
         });
         let mut resource = Resource {
-            name: self.name.clone(),
+            name,
             label,
             fields,
-            timestamps: self.timestamps,
+            timestamps,
             ordering: Vec::new(),
-            search_fields: self.search_fields,
-            ordering_fields: self.ordering_fields,
-            filter_fields: self.filter_fields,
+            search_fields,
+            ordering_fields,
+            filter_fields,
             visibility: Visibility::Everyone,
             access: Access::default(),
-            page_size: self.page_size,
-            page_size_query_param: self.page_size_query_param,
-            max_page_size: self.max_page_size,
+            page_size,
+            page_size_query_param,
+            max_page_size,
         };
-        let ordering = if self.ordering.is_empty() {
-            vec!["-id".to_string()]
-        } else {
-            self.ordering
-        };
-        for term in ordering {
-            let (name, desc) = match term.strip_prefix('-') {
-                Some(n) => (n.to_string(), true),
-                None => (term.clone(), false),
-            };
-            match resource.column_of(&name) {
-                Some(column) => resource.ordering.push((column, desc)),
-                None => bad(format!("ordering: {name:?} is not a field")),
-            }
-        }
-        for (list, what) in [
-            (&resource.search_fields, "search_fields"),
-            (&resource.ordering_fields, "ordering_fields"),
-            (&resource.filter_fields, "filter_fields"),
-        ] {
-            for name in list {
-                if resource.column_of(name).is_none() {
-                    bad(format!("{what}: {name:?} is not a field"));
-                }
-            }
-        }
-        for name in &resource.search_fields {
-            if let Some(f) = resource.field(name)
-                && !matches!(f.kind, FieldKind::String | FieldKind::Text)
-            {
-                bad(format!(
-                    "search_fields: {name:?} is not a string or text field"
-                ));
-            }
-        }
-        resource.visibility = match (self.visible_to.as_deref(), self.public_flag) {
-            (None | Some("everyone"), _) => Visibility::Everyone,
-            (Some("owner"), _) => Visibility::Owner,
-            (Some("owner_or_public"), Some(flag)) => {
-                if !resource
-                    .field(&flag)
-                    .is_some_and(|f| f.kind == FieldKind::Boolean)
-                {
-                    bad(format!("public_flag: {flag:?} is not a boolean field"));
-                }
-                Visibility::OwnerOrPublic { flag }
-            }
-            (Some("owner_or_public"), None) => {
-                bad(
-                    "visible_to = \"owner_or_public\" needs public_flag = \"<boolean field>\""
-                        .into(),
-                );
-                Visibility::Everyone
-            }
-            (Some(other), _) => {
-                bad(format!(
-                    "visible_to: {other:?} is not one of everyone, owner, owner_or_public"
-                ));
-                Visibility::Everyone
-            }
-        };
-        let has_owner = resource.owner_field().is_some();
-        if resource.visibility != Visibility::Everyone && !has_owner {
-            bad("visible_to needs a field of type \"owner\"".into());
-        }
-        let mut rule = |action: &str, raw: Option<RawRule>| -> Rule {
-            let words = match raw {
-                None => vec!["authenticated".to_string()],
-                Some(RawRule::One(w)) => vec![w],
-                Some(RawRule::All(ws)) => ws,
-            };
-            match Rule::parse(&words, &resource.name) {
-                Ok(rule) => {
-                    if rule.needs_owner() && !has_owner {
-                        bad(format!(
-                            "access.{action}: \"owner\" needs a field of type \"owner\""
-                        ));
-                    }
-                    rule
-                }
-                Err(why) => {
-                    bad(format!("access.{action}: {why}"));
-                    Rule::default()
-                }
-            }
-        };
-        resource.access = Access {
-            list: rule("list", self.access.list),
-            retrieve: rule("retrieve", self.access.retrieve),
-            create: rule("create", self.access.create),
-            update: rule("update", self.access.update),
-            destroy: rule("destroy", self.access.destroy),
-        };
+        resource.ordering = check_ordering(&resource, ordering, &mut bad);
+        check_field_lists(&resource, &mut bad);
+        resource.visibility = check_visibility(&resource, visible_to, public_flag, &mut bad);
+        resource.access = check_access(&resource, access, &mut bad);
         if let Some(0) = resource.page_size {
             bad("page_size must be at least 1".into());
         }
@@ -277,58 +166,177 @@ impl RawResource {
     }
 }
 
+fn check_name(name: &str, bad: &mut impl FnMut(String)) {
+    if !valid_identifier(name) {
+        bad("the name must be lowercase letters, digits and _, start with a letter, and not start with auth_, authtoken_, portcullis_, sqlite_ or pg_".into());
+    }
+    if RESERVED_RESOURCE_NAMES.contains(&name) {
+        bad(format!(
+            "the name is taken by a built-in URL under /api/ ({})",
+            RESERVED_RESOURCE_NAMES.join(", ")
+        ));
+    }
+}
+
+/// The fields that check out, each name and column once; at most one owner.
+fn check_fields(raw_fields: Vec<RawField>, bad: &mut impl FnMut(String)) -> Vec<Field> {
+    let mut fields: Vec<Field> = Vec::new();
+    for raw in raw_fields {
+        match raw.check() {
+            Ok(field) => {
+                let reserved = ["id", "created_at", "updated_at"];
+                let same_column = fields.iter().find(|f| f.column() == field.column());
+                if reserved.contains(&field.name.as_str())
+                    || fields.iter().any(|f| f.name == field.name)
+                {
+                    bad(format!("field {}: the name is already taken", field.name));
+                } else if let Some(other) = same_column {
+                    // A reference `parent` lives in `parent_id`: a field of that name would
+                    // make CREATE TABLE fail at migrate time, far from the cause.
+                    bad(format!(
+                        "field {}: its column \"{}\" is already the column of field {}",
+                        field.name,
+                        field.column(),
+                        other.name
+                    ));
+                } else {
+                    fields.push(field);
+                }
+            }
+            Err((field, why)) => bad(format!("field {field}: {why}")),
+        }
+    }
+    if fields.iter().filter(|f| f.kind == FieldKind::Owner).count() > 1 {
+        bad("only one field may have type \"owner\"".into());
+    }
+    fields
+}
+
+/// The default ordering as (column, descending); `-id` when none is given.
+fn check_ordering(
+    resource: &Resource,
+    ordering: Vec<String>,
+    bad: &mut impl FnMut(String),
+) -> Vec<(String, bool)> {
+    let ordering = if ordering.is_empty() {
+        vec!["-id".to_string()]
+    } else {
+        ordering
+    };
+    let mut out = Vec::new();
+    for term in ordering {
+        let (name, desc) = match term.strip_prefix('-') {
+            Some(n) => (n.to_string(), true),
+            None => (term.clone(), false),
+        };
+        match resource.column_of(&name) {
+            Some(column) => out.push((column, desc)),
+            None => bad(format!("ordering: {name:?} is not a field")),
+        }
+    }
+    out
+}
+
+/// search, ordering and filter fields name fields; search fields are textual.
+fn check_field_lists(resource: &Resource, bad: &mut impl FnMut(String)) {
+    for (list, what) in [
+        (&resource.search_fields, "search_fields"),
+        (&resource.ordering_fields, "ordering_fields"),
+        (&resource.filter_fields, "filter_fields"),
+    ] {
+        for name in list {
+            if resource.column_of(name).is_none() {
+                bad(format!("{what}: {name:?} is not a field"));
+            }
+        }
+    }
+    for name in &resource.search_fields {
+        if let Some(f) = resource.field(name)
+            && !matches!(f.kind, FieldKind::String | FieldKind::Text)
+        {
+            bad(format!(
+                "search_fields: {name:?} is not a string or text field"
+            ));
+        }
+    }
+}
+
+fn check_visibility(
+    resource: &Resource,
+    visible_to: Option<String>,
+    public_flag: Option<String>,
+    bad: &mut impl FnMut(String),
+) -> Visibility {
+    let visibility = match (visible_to.as_deref(), public_flag) {
+        (None | Some("everyone"), _) => Visibility::Everyone,
+        (Some("owner"), _) => Visibility::Owner,
+        (Some("owner_or_public"), Some(flag)) => {
+            if !resource
+                .field(&flag)
+                .is_some_and(|f| f.kind == FieldKind::Boolean)
+            {
+                bad(format!("public_flag: {flag:?} is not a boolean field"));
+            }
+            Visibility::OwnerOrPublic { flag }
+        }
+        (Some("owner_or_public"), None) => {
+            bad("visible_to = \"owner_or_public\" needs public_flag = \"<boolean field>\"".into());
+            Visibility::Everyone
+        }
+        (Some(other), _) => {
+            bad(format!(
+                "visible_to: {other:?} is not one of everyone, owner, owner_or_public"
+            ));
+            Visibility::Everyone
+        }
+    };
+    if visibility != Visibility::Everyone && resource.owner_field().is_none() {
+        bad("visible_to needs a field of type \"owner\"".into());
+    }
+    visibility
+}
+
+/// The access rule of each action; `authenticated` where none is given.
+fn check_access(resource: &Resource, access: RawAccess, bad: &mut impl FnMut(String)) -> Access {
+    let has_owner = resource.owner_field().is_some();
+    let mut rule = |action: &str, raw: Option<RawRule>| -> Rule {
+        let words = match raw {
+            None => vec!["authenticated".to_string()],
+            Some(RawRule::One(w)) => vec![w],
+            Some(RawRule::All(ws)) => ws,
+        };
+        match Rule::parse(&words, &resource.name) {
+            Ok(rule) => {
+                if rule.needs_owner() && !has_owner {
+                    bad(format!(
+                        "access.{action}: \"owner\" needs a field of type \"owner\""
+                    ));
+                }
+                rule
+            }
+            Err(why) => {
+                bad(format!("access.{action}: {why}"));
+                Rule::default()
+            }
+        }
+    };
+    Access {
+        list: rule("list", access.list),
+        retrieve: rule("retrieve", access.retrieve),
+        create: rule("create", access.create),
+        update: rule("update", access.update),
+        destroy: rule("destroy", access.destroy),
+    }
+}
+
 impl RawField {
     fn check(self) -> Result<Field, (String, String)> {
         let name = self.name.clone();
         let fail = |why: String| Err((name.clone(), why));
-        if !valid_identifier(&self.name) {
-            return fail(
-                "the name must be lowercase letters, digits and _, starting with a letter".into(),
-            );
-        }
-        let Some(kind) = FieldKind::parse(&self.kind) else {
-            return fail(format!(
-                "type {:?} is unknown (string, text, integer, float, boolean, date, datetime, json, owner, reference)",
-                self.kind
-            ));
+        let kind = match self.kind_and_options() {
+            Ok(kind) => kind,
+            Err(why) => return fail(why),
         };
-        let textual = matches!(kind, FieldKind::String | FieldKind::Text);
-        if kind == FieldKind::String && self.max_length.is_none() && self.choices.is_empty() {
-            return fail("a string needs max_length (use type \"text\" for unlimited text)".into());
-        }
-        if (self.max_length.is_some() || self.min_length.is_some() || self.blank) && !textual {
-            return fail(
-                "max_length, min_length and blank apply to string and text fields only".into(),
-            );
-        }
-        // Validation reads choices for text only; elsewhere they would be shown, not enforced.
-        if !self.choices.is_empty() && !textual {
-            return fail("choices apply to string and text fields only".into());
-        }
-        if (self.min.is_some() || self.max.is_some())
-            && !matches!(kind, FieldKind::Integer | FieldKind::Float)
-        {
-            return fail("min and max apply to integer and float fields only".into());
-        }
-        if let (Some(min), Some(max)) = (self.min, self.max)
-            && min > max
-        {
-            return fail("min is greater than max".into());
-        }
-        if let (Some(min), Some(max)) = (self.min_length, self.max_length)
-            && min > max
-        {
-            return fail("min_length is greater than max_length".into());
-        }
-        if self.max_length == Some(0) {
-            return fail("max_length must be at least 1".into());
-        }
-        if kind == FieldKind::Reference && self.to.is_none() {
-            return fail("a reference needs `to = \"<resource>\"`".into());
-        }
-        if kind != FieldKind::Reference && self.to.is_some() {
-            return fail("`to` applies to reference fields only".into());
-        }
         let on_delete = match self.on_delete.as_deref() {
             None | Some("cascade") => OnDelete::Cascade,
             Some("set_null") if self.null => OnDelete::SetNull,
@@ -385,5 +393,59 @@ impl RawField {
             field.default = Some(checked);
         }
         Ok(field)
+    }
+
+    /// The field's type, once every option is checked to apply to it and to agree with the
+    /// others; the reason otherwise.
+    fn kind_and_options(&self) -> Result<FieldKind, String> {
+        if !valid_identifier(&self.name) {
+            return Err(
+                "the name must be lowercase letters, digits and _, starting with a letter".into(),
+            );
+        }
+        let Some(kind) = FieldKind::parse(&self.kind) else {
+            return Err(format!(
+                "type {:?} is unknown (string, text, integer, float, boolean, date, datetime, json, owner, reference)",
+                self.kind
+            ));
+        };
+        let textual = matches!(kind, FieldKind::String | FieldKind::Text);
+        if kind == FieldKind::String && self.max_length.is_none() && self.choices.is_empty() {
+            return Err("a string needs max_length (use type \"text\" for unlimited text)".into());
+        }
+        if (self.max_length.is_some() || self.min_length.is_some() || self.blank) && !textual {
+            return Err(
+                "max_length, min_length and blank apply to string and text fields only".into(),
+            );
+        }
+        // Validation reads choices for text only; elsewhere they would be shown, not enforced.
+        if !self.choices.is_empty() && !textual {
+            return Err("choices apply to string and text fields only".into());
+        }
+        if (self.min.is_some() || self.max.is_some())
+            && !matches!(kind, FieldKind::Integer | FieldKind::Float)
+        {
+            return Err("min and max apply to integer and float fields only".into());
+        }
+        if let (Some(min), Some(max)) = (self.min, self.max)
+            && min > max
+        {
+            return Err("min is greater than max".into());
+        }
+        if let (Some(min), Some(max)) = (self.min_length, self.max_length)
+            && min > max
+        {
+            return Err("min_length is greater than max_length".into());
+        }
+        if self.max_length == Some(0) {
+            return Err("max_length must be at least 1".into());
+        }
+        if kind == FieldKind::Reference && self.to.is_none() {
+            return Err("a reference needs `to = \"<resource>\"`".into());
+        }
+        if kind != FieldKind::Reference && self.to.is_some() {
+            return Err("`to` applies to reference fields only".into());
+        }
+        Ok(kind)
     }
 }
