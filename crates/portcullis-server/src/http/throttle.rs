@@ -130,10 +130,10 @@ impl Throttles {
     /// The plan for a view's throttle classes, or a mount's own scope.
     pub fn plan(
         &self,
-        classes: super::view::Throttle,
+        classes: super::endpoint::Throttle,
         mount_scope: Option<&ScopeOverride>,
     ) -> Plan {
-        use super::view::Throttle;
+        use super::endpoint::Throttle;
         if let Some(ScopeOverride(scope)) = mount_scope {
             // A mount with its own scope: only that throttle, as the oracle's ScopedRateThrottle view.
             return Plan {

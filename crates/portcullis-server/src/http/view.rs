@@ -1,5 +1,5 @@
-//! DRF's `APIView.dispatch` as one function. A view declares its methods, renderers, parsers and
-//! authentication; `dispatch` runs DRF's steps in DRF's order — content negotiation, then
+//! DRF's `APIView.dispatch` as one function. An [`Endpoint`] declares its methods, renderers,
+//! parsers, authentication, permission and throttles; `dispatch` runs DRF's steps in DRF's order — content negotiation, then
 //! authentication, permissions and throttles, then the method handler (405 only after the
 //! permission check) — and finalizes every response, errors included, with the `Allow` and
 //! `Vary` headers DRF adds.
@@ -8,10 +8,7 @@
 //! the order of these steps (a bad token is a 401 even on an open endpoint, a 401 comes before a
 //! 405, a 406 before a 401), so one place runs them in that order.
 
-use std::borrow::Cow;
-use std::future::Future;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,100 +20,28 @@ use axum::routing::{MethodRouter, any};
 use http_body_util::{BodyExt, Limited};
 use serde_json::{Map, Value, json};
 
+use super::endpoint::Endpoint;
 use super::json::json_response;
 use super::request::{BodyBytes, latin1};
 use super::{ApiError, ApiRequest, negotiation};
 use crate::auth;
 use crate::state::AppState;
 
-pub type ViewFuture<'a> = Pin<Box<dyn Future<Output = Result<Response, ApiError>> + Send + 'a>>;
-pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Result<(), ApiError>> + Send + 'a>>;
-pub type ActionsFuture<'a> = Pin<Box<dyn Future<Output = Option<Value>> + Send + 'a>>;
-
-/// Which of DRF's throttles apply to a view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Throttle {
-    /// `DEFAULT_THROTTLE_CLASSES`: the anonymous and user rates.
-    Default,
-    /// `throttle_classes = ()`.
-    None,
-    /// A login endpoint: the default throttles, the `login` scope and the per-account limit
-    /// of failed logins.
-    Login,
-}
-
-/// What DRF knows about a view class before it runs.
-#[derive(Debug, Clone)]
-pub struct ViewSpec {
-    /// `get_view_name()`, shown by OPTIONS (owned for views named after a schema resource).
-    pub name: Cow<'static, str>,
-    /// The handler methods (`GET`, `POST`, ...). `HEAD` follows `GET`, `OPTIONS` is always there.
-    pub methods: &'static [Method],
-    /// False for views whose only renderer is JSON (DRF then sends no `Vary: Accept`).
-    pub browsable: bool,
-    /// False for views with `authentication_classes = ()` (simplejwt's token views).
-    pub authenticate: bool,
-    /// The `WWW-Authenticate` challenge of a 401; `None` turns 401s into 403s, as DRF does.
-    pub www_authenticate: Option<&'static str>,
-    /// `parser_classes`, as media types.
-    pub parses: &'static [&'static str],
-    /// `throttle_classes`.
-    pub throttle: Throttle,
-}
-
-impl ViewSpec {
-    /// DRF's `allowed_methods`, sorted as the oracle's normalized `Allow` header compares them.
-    pub fn allow_header(&self) -> String {
-        let mut methods: Vec<&str> = self.methods.iter().map(|m| m.as_str()).collect();
-        if self.methods.contains(&Method::GET) {
-            methods.push("HEAD");
-        }
-        methods.push("OPTIONS");
-        methods.sort_unstable();
-        methods.dedup();
-        methods.join(", ")
-    }
-}
-
-/// A DRF view: a spec, a permission check and the handlers.
-pub trait View: Send + Sync + 'static {
-    fn spec(&self) -> &ViewSpec;
-
-    /// DRF's `check_permissions` (before method dispatch). Default: `IsAuthenticated`.
-    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
-        Box::pin(async move { req.require_user().map(|_| ()) })
-    }
-
-    /// Run the handler for `req.method` (one of `spec().methods`; HEAD arrives as GET).
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_>;
-
-    /// The `actions` of DRF's OPTIONS metadata, if the view has a serializer for them.
-    fn metadata_actions(&self, _req: &ApiRequest) -> Option<Value> {
-        None
-    }
-
-    /// The same, for views whose answer depends on the database (DRF checks the permissions
-    /// of each action, and for PUT the object's, before listing it). Defaults to
-    /// [`View::metadata_actions`].
-    fn metadata_actions_checked<'a>(&'a self, req: &'a ApiRequest) -> ActionsFuture<'a> {
-        let actions = self.metadata_actions(req);
-        Box::pin(async move { actions })
-    }
-}
-
-/// The axum route for a view. A `format` parameter is DRF's format suffix (`/api/notes.json`).
-pub fn route<V: View>(view: V) -> MethodRouter<AppState> {
-    route_with(view, None)
-}
-
-/// A route whose pattern fixes DRF's format suffix (`/api/notes.json`).
-pub fn route_with(view: impl View, format: Option<&'static str>) -> MethodRouter<AppState> {
-    let view = Arc::new(view);
+/// The axum route for an endpoint, with `extra` path parameters added to the captured ones (a
+/// format suffix fixed by the pattern: `/api/notes.json`).
+pub fn route(
+    endpoint: Arc<Endpoint>,
+    extra: &[(&'static str, &'static str)],
+) -> MethodRouter<AppState> {
+    let extra: Vec<(String, String)> = extra
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+        .collect();
     any(
         move |State(state): State<AppState>,
               params: Result<RawPathParams, axum::extract::rejection::RawPathParamsRejection>,
               request: Request| {
-            let view = Arc::clone(&view);
+            let endpoint = Arc::clone(&endpoint);
             let mut params: Vec<(String, String)> = params
                 .map(|p| {
                     p.iter()
@@ -124,31 +49,24 @@ pub fn route_with(view: impl View, format: Option<&'static str>) -> MethodRouter
                         .collect()
                 })
                 .unwrap_or_default();
-            if let Some(format) = format {
-                params.push(("format".into(), format.into()));
-            }
-            async move { dispatch(view.as_ref(), state, request, params).await }
+            params.extend(extra.iter().cloned());
+            async move { dispatch(endpoint.as_ref(), state, request, params).await }
         },
     )
 }
 
 /// DRF's `APIView.dispatch`.
 pub async fn dispatch(
-    view: &dyn View,
+    endpoint: &Endpoint,
     state: AppState,
     request: Request,
     params: Vec<(String, String)>,
 ) -> Response {
-    let spec = view.spec();
     let (parts, body) = request.into_parts();
     let client = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
-    let mount_scope = parts
-        .extensions
-        .get::<super::throttle::ScopeOverride>()
-        .cloned();
     let body_timeout = Duration::from_secs(state.config().limits.body_read_timeout_secs);
     let reading = Limited::new(body, state.config().max_body_bytes).collect();
     let body = match tokio::time::timeout(body_timeout, reading).await {
@@ -176,16 +94,18 @@ pub async fn dispatch(
         headers: parts.headers,
         params,
         client,
-        mount_scope,
+        mount_scope: endpoint.scope.clone(),
         principal: None,
         body,
-        parses: spec.parses,
+        parses: endpoint.parses,
         query_pairs: std::sync::OnceLock::new(),
     };
-    let result = run(view, spec, req).await;
+    let result = run(endpoint, req).await;
     let mut response = match result {
         Ok(response) => response,
-        Err(err) if err.is_authentication_error() && spec.www_authenticate.is_none() => {
+        Err(err)
+            if err.is_authentication_error() && endpoint.authentication.challenge.is_none() =>
+        {
             // DRF: no authenticator can issue a challenge, so the 401 becomes a 403.
             let mut response = err.into_response();
             *response.status_mut() = StatusCode::FORBIDDEN;
@@ -194,7 +114,7 @@ pub async fn dispatch(
         Err(err) => {
             let challenge = err.is_authentication_error();
             let mut response = err.into_response();
-            if let (true, Some(value)) = (challenge, spec.www_authenticate) {
+            if let (true, Some(value)) = (challenge, endpoint.authentication.challenge) {
                 response
                     .headers_mut()
                     .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(value));
@@ -202,14 +122,14 @@ pub async fn dispatch(
             response
         }
     };
-    finalize(spec, &mut response);
+    finalize(endpoint, &mut response);
     if is_head {
         *response.body_mut() = Body::empty();
     }
     response
 }
 
-async fn run(view: &dyn View, spec: &ViewSpec, mut req: ApiRequest) -> Result<Response, ApiError> {
+async fn run(endpoint: &Endpoint, mut req: ApiRequest) -> Result<Response, ApiError> {
     let format = req
         .param("format")
         .map(str::to_string)
@@ -218,36 +138,36 @@ async fn run(view: &dyn View, spec: &ViewSpec, mut req: ApiRequest) -> Result<Re
         .headers
         .get(header::ACCEPT)
         .map(|v| latin1(v.as_bytes()));
-    negotiation::negotiate(format.as_deref(), accept.as_deref(), spec.browsable)?;
-    if spec.authenticate {
+    negotiation::negotiate(format.as_deref(), accept.as_deref(), endpoint.browsable)?;
+    if endpoint.authentication.classes {
         req.principal = auth::authenticate(&req.state, &req.headers).await?;
     }
-    view.check_permissions(&req).await?;
+    endpoint.permission.check(&req).await?;
     let throttles = req.state.throttles();
-    let plan = throttles.plan(spec.throttle, req.mount_scope.as_ref());
+    let plan = throttles.plan(endpoint.throttle, req.mount_scope.as_ref());
     throttles.check(&plan, &req.headers, req.client, req.user().map(|u| u.id))?;
     if req.method == Method::OPTIONS {
-        let actions = view.metadata_actions_checked(&req).await;
-        return Ok(options_metadata(spec, actions));
+        let actions = endpoint.actions.for_request(&req).await;
+        return Ok(options_metadata(endpoint, actions));
     }
-    if !spec.methods.contains(&req.method) {
+    if !endpoint.methods.contains(&req.method) {
         return Err(ApiError::MethodNotAllowed(req.method.as_str().to_string()));
     }
-    view.handle(req).await
+    endpoint.handle(req).await
 }
 
 /// DRF's `SimpleMetadata` body for OPTIONS.
-fn options_metadata(spec: &ViewSpec, actions: Option<Value>) -> Response {
+fn options_metadata(endpoint: &Endpoint, actions: Option<Value>) -> Response {
     let mut body = Map::new();
-    body.insert("name".into(), json!(spec.name));
+    body.insert("name".into(), json!(endpoint.name));
     body.insert("description".into(), json!(""));
-    let renders: &[&str] = if spec.browsable {
+    let renders: &[&str] = if endpoint.browsable {
         &["application/json", "text/html"]
     } else {
         &["application/json"]
     };
     body.insert("renders".into(), json!(renders));
-    body.insert("parses".into(), json!(spec.parses));
+    body.insert("parses".into(), json!(endpoint.parses));
     if let Some(actions) = actions {
         body.insert("actions".into(), actions);
     }
@@ -256,12 +176,12 @@ fn options_metadata(spec: &ViewSpec, actions: Option<Value>) -> Response {
 
 /// DRF's `finalize_response`: `Allow` on every response of the view, `Vary: Accept` when the
 /// view has more than one renderer.
-fn finalize(spec: &ViewSpec, response: &mut Response) {
+fn finalize(endpoint: &Endpoint, response: &mut Response) {
     let headers = response.headers_mut();
-    if let Ok(allow) = HeaderValue::from_str(&spec.allow_header()) {
+    if let Ok(allow) = HeaderValue::from_str(&endpoint.allow_header()) {
         headers.insert(header::ALLOW, allow);
     }
-    if spec.browsable {
+    if endpoint.browsable {
         super::middleware::add_vary(headers, "Accept");
     }
 }
