@@ -225,3 +225,51 @@ fn is_format(text: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::http::Method;
+    use axum::response::Response;
+
+    use super::*;
+    use crate::http::ApiRequest;
+
+    async fn ok(_req: ApiRequest) -> Result<Response, ApiError> {
+        Ok(Response::default())
+    }
+
+    fn paths(group: &Group) -> Vec<&str> {
+        group.entries.iter().map(|e| e.path.as_str()).collect()
+    }
+
+    #[test]
+    fn a_group_mounts_at_any_prefix_with_or_without_its_slash() {
+        let group = Group::new()
+            .at("", Endpoint::new("Root", &[Method::GET], ok))
+            .at_each(
+                &["login/", "login"],
+                Endpoint::new("Login", &[Method::POST], ok),
+            );
+        assert_eq!(
+            paths(&group.mount("/auth/")),
+            ["/auth/", "/auth/login/", "/auth/login"]
+        );
+        assert_eq!(
+            paths(&group.mount("/v2/auth")),
+            ["/v2/auth/", "/v2/auth/login/", "/v2/auth/login"]
+        );
+        assert_eq!(paths(&group.mount("")), ["/", "/login/", "/login"]);
+    }
+
+    #[test]
+    fn mounted_endpoints_are_in_the_route_table() {
+        let group = Group::new().at("users/", Endpoint::new("Users", &[Method::GET], ok));
+        let (_, table) = Routes::default()
+            .mount(group.mount("/a/"))
+            .mount(group.mount("/b/"))
+            .finish();
+        assert!(table.matches("/a/users/") && table.matches("/b/users/"));
+        let names: Vec<_> = table.endpoints().iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(names, ["/a/users/", "/b/users/"]);
+    }
+}
