@@ -1,5 +1,5 @@
 //! An endpoint as one declaration: its name, methods, authentication, permission, throttle,
-//! parsers, OPTIONS actions and an `async fn` handler. [`super::view::dispatch`] applies the
+//! parsers, OPTIONS actions and an `async fn` handler. [`super::dispatch::dispatch`] applies the
 //! declaration in DRF's order, [`super::routing`] mounts it, and the OPTIONS metadata (and any
 //! later description of the API) read the same value, so nothing about an endpoint is written
 //! twice.
@@ -8,7 +8,7 @@
 //! classes with a `Token` challenge, `IsAuthenticated`, the default throttles, the JSON, form
 //! and multipart parsers, and the JSON and browsable renderers.
 //!
-//! ```ignore
+//! ```text
 //! pub fn endpoint() -> Endpoint {
 //!     Endpoint::new("Token Create", &[Method::POST], handle)
 //!         .permission(Permission::AllowAny)

@@ -4,6 +4,7 @@
 
 pub mod body;
 pub mod cors;
+pub mod dispatch;
 pub mod endpoint;
 pub mod error;
 pub mod hosts;
@@ -15,7 +16,6 @@ pub mod pagination;
 pub mod request;
 pub mod routing;
 pub mod throttle;
-pub mod view;
 
 pub use error::ApiError;
 pub use request::ApiRequest;

@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any};
 
 use super::ApiError;
+use super::dispatch::{dispatch, route};
 use super::endpoint::Endpoint;
-use super::view::{dispatch, route};
 use crate::state::AppState;
 
 /// Marks the 404 of an unmatched URL, for APPEND_SLASH.

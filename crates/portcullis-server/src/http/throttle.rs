@@ -92,8 +92,8 @@ pub struct Plan {
     pub scope: Option<String>,
 }
 
-/// A mount's own throttle scope (DRF's `throttle_scope` on a view subclass), carried to the
-/// dispatcher as a request extension.
+/// A mount's own throttle scope (DRF's `throttle_scope` on a view subclass), declared on the
+/// endpoint (`Endpoint::scoped`) and carried to the throttles by the request.
 #[derive(Debug, Clone)]
 pub struct ScopeOverride(pub String);
 
