@@ -23,10 +23,10 @@ pub use state::AppState;
 /// The complete application, wrapped in the Django-like middleware stack
 /// (see [`http::middleware`]).
 pub fn app(state: AppState) -> Router {
-    let routes = http::routing::Routes::default();
-    let routes = accounts::routes(routes, state.config());
-    let routes = resources::routes::routes(routes, state.schema());
-    let routes = admin::routes(routes);
+    let routes = http::routing::Routes::default()
+        .mount(accounts::group(state.config()))
+        .mount(resources::routes::group(state.schema()).mount("/api/"))
+        .mount(admin::group().mount("/api/admin/"));
     let routes = web::routes(routes);
     let (router, table) = routes.finish();
     http::middleware::wrap(router, table, state)

@@ -2,6 +2,7 @@
 
 pub mod authority;
 pub mod credentials;
+pub mod jwt_views;
 pub mod manage;
 pub mod passwords;
 pub mod routes;
@@ -11,8 +12,7 @@ pub mod validators;
 use serde_json::{Value, json};
 
 use crate::config::Config;
-use crate::http::routing::Routes;
-use crate::http::view::route;
+use crate::http::routing::Group;
 use crate::store::User;
 
 /// djoser's `UserSerializer` body: `{"email", "id", "username"}`.
@@ -20,57 +20,67 @@ pub fn user_json(user: &User) -> Value {
     json!({ "email": user.email, "id": user.id, "username": user.username })
 }
 
-/// The accounts URLs, with djoser's no-slash variants of the token routes (`^token/login/?$`),
-/// and the extra mounts from the configuration.
-pub fn routes(mut r: Routes, config: &Config) -> Routes {
+/// djoser's users router (`/auth/` in the built-in layout): its API root, the users and
+/// their actions.
+pub fn djoser_users() -> Group {
     use routes::*;
-    r = r
-        .route("/api-token-auth/", route(obtain_token::ObtainAuthToken))
-        .route("/auth/", route(auth_root::AuthRoot))
-        .route("/auth/token/login/", route(token_login::TokenLogin))
-        .route("/auth/token/login", route(token_login::TokenLogin))
-        .route("/auth/token/logout/", route(token_logout::TokenLogout))
-        .route("/auth/token/logout", route(token_logout::TokenLogout))
-        .route("/auth/users/", route(users::UserList))
-        .route("/auth/users/me/", route(user_detail::UserDetail::me()))
-        .route(
-            "/auth/users/set_password/",
-            route(set_password::SetPassword),
-        )
-        .route(
-            "/auth/users/set_username/",
-            route(set_username::SetUsername),
-        )
-        .route("/auth/users/{id}/", route(user_detail::UserDetail::by_id()));
-    r = jwt_routes(r);
-    for extra in &config.extra_routes {
-        let mut mount = match extra.endpoint.as_str() {
-            "token_login" => route(token_login::TokenLogin),
-            _ => route(obtain_token::ObtainAuthToken),
-        };
-        if let Some(scope) = &extra.throttle_scope {
-            mount = mount.layer(axum::Extension(crate::http::throttle::ScopeOverride(
-                scope.clone(),
-            )));
-        }
-        r = r.route(&extra.path, mount);
-    }
-    r
+    Group::new()
+        .at("", auth_root::endpoint())
+        .at("users/", users::endpoint())
+        .at("users/me/", user_detail::me())
+        .at("users/set_password/", set_password::endpoint())
+        .at("users/set_username/", set_username::endpoint())
+        .at("users/{id}/", user_detail::by_id())
 }
 
-/// simplejwt's views at simplejwt's URLs and at djoser's (`^jwt/create/?`: also without the
-/// slash, but anchored — `/auth/jwt/createXYZ` is no route here), and logout-all.
-fn jwt_routes(r: Routes) -> Routes {
+/// djoser's token URLs (`^token/login/?$`: also without the slash).
+pub fn djoser_token() -> Group {
     use routes::*;
-    r.route("/api/token/", route(jwt_create::JwtCreate))
-        .route("/api/token/refresh/", route(jwt_refresh::JwtRefresh))
-        .route("/api/token/verify/", route(jwt_verify::JwtVerify))
-        .route("/api/token/blacklist/", route(jwt_blacklist::JwtBlacklist))
-        .route("/auth/jwt/create/", route(jwt_create::JwtCreate))
-        .route("/auth/jwt/create", route(jwt_create::JwtCreate))
-        .route("/auth/jwt/refresh/", route(jwt_refresh::JwtRefresh))
-        .route("/auth/jwt/refresh", route(jwt_refresh::JwtRefresh))
-        .route("/auth/jwt/verify/", route(jwt_verify::JwtVerify))
-        .route("/auth/jwt/verify", route(jwt_verify::JwtVerify))
-        .route("/auth/logout_all/", route(logout_all::LogoutAll))
+    Group::new()
+        .at_each(&["token/login/", "token/login"], token_login::endpoint())
+        .at_each(&["token/logout/", "token/logout"], token_logout::endpoint())
+}
+
+/// djoser's JWT URLs (`^jwt/create/?`: also without the slash, but anchored —
+/// `/auth/jwt/createXYZ` is no route here).
+pub fn djoser_jwt() -> Group {
+    use routes::*;
+    Group::new()
+        .at_each(&["jwt/create/", "jwt/create"], jwt_create::endpoint())
+        .at_each(&["jwt/refresh/", "jwt/refresh"], jwt_refresh::endpoint())
+        .at_each(&["jwt/verify/", "jwt/verify"], jwt_verify::endpoint())
+}
+
+/// simplejwt's views as its documentation mounts them (`/api/token/` in the built-in layout).
+pub fn simplejwt() -> Group {
+    use routes::*;
+    Group::new()
+        .at("", jwt_create::endpoint())
+        .at("refresh/", jwt_refresh::endpoint())
+        .at("verify/", jwt_verify::endpoint())
+        .at("blacklist/", jwt_blacklist::endpoint())
+}
+
+/// DRF's `obtain_auth_token` (`/api-token-auth/` in the built-in layout).
+pub fn authtoken() -> Group {
+    Group::new().at("", routes::obtain_token::endpoint())
+}
+
+/// The accounts URLs of the built-in layout, and the extra mounts from the configuration.
+pub fn group(config: &Config) -> Group {
+    let mut group = authtoken()
+        .mount("/api-token-auth/")
+        .merge(djoser_users().mount("/auth/"))
+        .merge(djoser_token().mount("/auth/"))
+        .merge(simplejwt().mount("/api/token/"))
+        .merge(djoser_jwt().mount("/auth/"))
+        .merge(Group::new().at("/auth/logout_all/", routes::logout_all::endpoint()));
+    for extra in &config.extra_routes {
+        let endpoint = match extra.endpoint.as_str() {
+            "token_login" => routes::token_login::endpoint(),
+            _ => routes::obtain_token::endpoint(),
+        };
+        group = group.at(&extra.path, endpoint.scoped(extra.throttle_scope.clone()));
+    }
+    group
 }

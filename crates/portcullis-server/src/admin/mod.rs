@@ -13,69 +13,47 @@
 //! staff or superuser account, grants either flag, or changes a group with staff members; and
 //! nobody deactivates, un-staffs or deletes the account they are signed in with.
 
-use std::borrow::Cow;
-
 pub mod fields;
 pub mod render;
 pub mod routes;
 
-use axum::http::Method;
+use std::future::Future;
 
-use crate::http::routing::Routes;
-use crate::http::view::{CheckFuture, Throttle, ViewSpec, route};
+use axum::http::Method;
+use axum::response::Response;
+
+use crate::http::endpoint::{Endpoint, Permission};
+use crate::http::routing::Group;
 use crate::http::{ApiError, ApiRequest};
 use crate::store::User;
 
-/// The admin URLs.
-pub fn routes(r: Routes) -> Routes {
+/// The admin API as a group, mounted at `/api/admin/` in the built-in layout.
+pub fn group() -> Group {
     use routes::*;
-    r.route("/api/admin/users/", route(users::UserList))
-        .route("/api/admin/users/{id}/", route(user_detail::UserDetail))
-        .route(
-            "/api/admin/users/{id}/set_password/",
-            route(user_set_password::UserSetPassword),
-        )
-        .route(
-            "/api/admin/users/{id}/sessions/",
-            route(user_sessions::UserSessions),
-        )
-        .route(
-            "/api/admin/users/{id}/revoke/",
-            route(user_revoke::UserRevoke),
-        )
-        .route("/api/admin/groups/", route(groups::GroupList))
-        .route("/api/admin/groups/{id}/", route(group_detail::GroupDetail))
-        .route(
-            "/api/admin/permissions/",
-            route(permissions::PermissionList),
-        )
-        .route("/api/admin/resources/", route(resources::ResourceList))
+    Group::new()
+        .at("users/", users::endpoint())
+        .at("users/{id}/", user_detail::endpoint())
+        .at("users/{id}/set_password/", user_set_password::endpoint())
+        .at("users/{id}/sessions/", user_sessions::endpoint())
+        .at("users/{id}/revoke/", user_revoke::endpoint())
+        .at("groups/", groups::endpoint())
+        .at("groups/{id}/", group_detail::endpoint())
+        .at("permissions/", permissions::endpoint())
+        .at("resources/", resources::endpoint())
 }
 
-/// The parsers of every admin view: JSON only.
+/// The parsers of every admin endpoint: JSON only.
 pub const PARSES: &[&str] = &["application/json"];
 
-/// The spec every admin view shares but for its name and methods.
-pub const fn spec(name: &'static str, methods: &'static [Method]) -> ViewSpec {
-    ViewSpec {
-        name: Cow::Borrowed(name),
-        methods,
-        browsable: true,
-        authenticate: true,
-        www_authenticate: Some("Token"),
-        parses: PARSES,
-        throttle: Throttle::Default,
-    }
-}
-
-/// DRF's `IsAdminUser`.
-pub fn is_admin_user(req: &ApiRequest) -> CheckFuture<'_> {
-    let verdict = match req.user() {
-        None => Err(ApiError::NotAuthenticated),
-        Some(user) if user.is_staff => Ok(()),
-        Some(_) => Err(ApiError::PermissionDenied),
-    };
-    Box::pin(async move { verdict })
+/// An admin endpoint: `IsAdminUser`, JSON bodies, otherwise DRF's defaults.
+pub fn endpoint<F, Fut>(name: &'static str, methods: &'static [Method], handler: F) -> Endpoint
+where
+    F: Fn(ApiRequest) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Response, ApiError>> + Send + 'static,
+{
+    Endpoint::new(name, methods, handler)
+        .permission(Permission::IsAdminUser)
+        .parses(PARSES)
 }
 
 /// The staff user making the request (after `IsAdminUser` passed).

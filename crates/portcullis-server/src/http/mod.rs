@@ -4,6 +4,8 @@
 
 pub mod body;
 pub mod cors;
+pub mod dispatch;
+pub mod endpoint;
 pub mod error;
 pub mod hosts;
 pub mod json;
@@ -15,7 +17,6 @@ pub mod request;
 pub mod request_id;
 pub mod routing;
 pub mod throttle;
-pub mod view;
 
 pub use error::ApiError;
 pub use request::ApiRequest;

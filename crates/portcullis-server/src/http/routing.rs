@@ -1,29 +1,126 @@
-//! The URL table: axum routes registered together with a matcher of their patterns, so that
-//! APPEND_SLASH can ask whether `path/` would match; and the JSON 404 for URLs no route matches
-//! (Django answers an HTML page; Portcullis keeps DRF's shape).
+//! The URL table, Django's `urls.py` as data: endpoint [`Group`]s mounted at a prefix, the axum
+//! routes they make, a matcher of their patterns (so that APPEND_SLASH can ask whether `path/`
+//! would match) and the declarations themselves, for anything that describes the API; and the
+//! JSON 404 for URLs no route matches (Django answers an HTML page; Portcullis keeps DRF's shape).
 
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::{RawPathParams, Request, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::MethodRouter;
+use axum::routing::{MethodRouter, any};
 
 use super::ApiError;
+use super::dispatch::{dispatch, route};
+use super::endpoint::Endpoint;
 use crate::state::AppState;
 
 /// Marks the 404 of an unmatched URL, for APPEND_SLASH.
 #[derive(Debug, Clone, Copy)]
 pub struct NoRoute;
 
-/// The patterns of every registered route.
+/// How a route turns its URL into the endpoint's path parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup {
+    /// The parameters the pattern captures (`{id}`), as they are.
+    Plain,
+    /// A pattern with a fixed format suffix (`/api/notes.json`): adds `format`.
+    Format(&'static str),
+    /// DRF's router lookup `[^/.]+` followed by an optional format suffix, in the `id`
+    /// parameter: `5.json` is id 5 with the `json` format. Without the trailing slash
+    /// (`slash: false`) only a format suffix routes, so that APPEND_SLASH redirects the rest.
+    IdWithFormat { slash: bool },
+}
+
+/// One URL of a group: a path relative to the group's prefix, the endpoint behind it and how
+/// the URL's parameters reach it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub path: String,
+    pub endpoint: Arc<Endpoint>,
+    pub lookup: Lookup,
+}
+
+/// A set of URLs that belong together (djoser's users, its token URLs, simplejwt's views, a
+/// resource's router), as a value: mount it at any prefix, any number of times.
+#[derive(Debug, Clone, Default)]
+pub struct Group {
+    pub entries: Vec<Entry>,
+}
+
+impl Group {
+    pub fn new() -> Self {
+        Group::default()
+    }
+
+    /// `path` (relative to the prefix the group is mounted at) answered by `endpoint`.
+    pub fn at(self, path: impl Into<String>, endpoint: impl Into<Arc<Endpoint>>) -> Self {
+        self.at_with(path, endpoint, Lookup::Plain)
+    }
+
+    /// The same endpoint at each of `paths` (djoser's `^token/login/?$`: with and without the
+    /// slash).
+    pub fn at_each(mut self, paths: &[&str], endpoint: Endpoint) -> Self {
+        let endpoint = Arc::new(endpoint);
+        for path in paths {
+            self = self.at(*path, Arc::clone(&endpoint));
+        }
+        self
+    }
+
+    pub fn at_with(
+        mut self,
+        path: impl Into<String>,
+        endpoint: impl Into<Arc<Endpoint>>,
+        lookup: Lookup,
+    ) -> Self {
+        self.entries.push(Entry {
+            path: path.into(),
+            endpoint: endpoint.into(),
+            lookup,
+        });
+        self
+    }
+
+    /// The group's URLs under `prefix` (`"/auth/"` + `"users/"`).
+    pub fn mount(&self, prefix: &str) -> Group {
+        let prefix = prefix.trim_end_matches('/');
+        let entries = self
+            .entries
+            .iter()
+            .map(|entry| {
+                let path = entry.path.trim_start_matches('/');
+                Entry {
+                    path: format!("{prefix}/{path}"),
+                    ..entry.clone()
+                }
+            })
+            .collect();
+        Group { entries }
+    }
+
+    /// This group's URLs and then `other`'s.
+    pub fn merge(mut self, other: Group) -> Group {
+        self.entries.extend(other.entries);
+        self
+    }
+}
+
+/// The patterns of every registered route, and what each one declares.
 #[derive(Clone, Default)]
 pub struct RouteTable {
     matcher: Arc<matchit::Router<()>>,
+    endpoints: Arc<[Entry]>,
 }
 
 impl RouteTable {
     pub fn matches(&self, path: &str) -> bool {
         self.matcher.at(path).is_ok()
+    }
+
+    /// Every endpoint with its full path, in the order they were mounted.
+    pub fn endpoints(&self) -> &[Entry] {
+        &self.endpoints
     }
 }
 
@@ -31,6 +128,7 @@ impl RouteTable {
 pub struct Routes {
     router: Router<AppState>,
     matcher: matchit::Router<()>,
+    endpoints: Vec<Entry>,
 }
 
 impl Default for Routes {
@@ -38,11 +136,27 @@ impl Default for Routes {
         Routes {
             router: Router::new(),
             matcher: matchit::Router::new(),
+            endpoints: Vec::new(),
         }
     }
 }
 
 impl Routes {
+    /// Every URL of a group that is already mounted ([`Group::mount`]) at its full paths.
+    pub fn mount(mut self, group: Group) -> Self {
+        for entry in group.entries {
+            let method_router = match entry.lookup {
+                Lookup::Plain => route(Arc::clone(&entry.endpoint), &[]),
+                Lookup::Format(format) => route(Arc::clone(&entry.endpoint), &[("format", format)]),
+                Lookup::IdWithFormat { slash } => id_route(Arc::clone(&entry.endpoint), slash),
+            };
+            self = self.route(&entry.path, method_router);
+            self.endpoints.push(entry);
+        }
+        self
+    }
+
+    /// A route that is not an endpoint (static files).
     pub fn route(mut self, path: &str, method_router: MethodRouter<AppState>) -> Self {
         // A duplicate pattern would already make axum panic at start-up below; the matcher
         // only needs one copy.
@@ -57,6 +171,7 @@ impl Routes {
             router,
             RouteTable {
                 matcher: Arc::new(self.matcher),
+                endpoints: self.endpoints.into(),
             },
         )
     }
@@ -67,4 +182,94 @@ pub async fn not_found() -> Response {
     let mut response = ApiError::not_found().into_response();
     response.extensions_mut().insert(NoRoute);
     response
+}
+
+/// The route of [`Lookup::IdWithFormat`].
+fn id_route(endpoint: Arc<Endpoint>, slash: bool) -> MethodRouter<AppState> {
+    any(
+        move |State(state): State<AppState>,
+              params: Result<RawPathParams, axum::extract::rejection::RawPathParamsRejection>,
+              request: Request| {
+            let endpoint = Arc::clone(&endpoint);
+            async move {
+                let raw = params
+                    .ok()
+                    .and_then(|p| {
+                        p.iter()
+                            .find(|(k, _)| *k == "id")
+                            .map(|(_, v)| v.to_string())
+                    })
+                    .unwrap_or_default();
+                let (id, format) = match raw.split_once('.') {
+                    Some((id, format)) if !id.is_empty() && is_format(format) => {
+                        (id.to_string(), Some(format.to_string()))
+                    }
+                    Some(_) => return not_found().await,
+                    None if slash => (raw, None),
+                    None => return not_found().await,
+                };
+                let mut params = vec![("id".to_string(), id)];
+                if let Some(format) = format {
+                    params.push(("format".into(), format));
+                }
+                dispatch(endpoint.as_ref(), state, request, params).await
+            }
+        },
+    )
+}
+
+/// DRF's format suffix pattern: `[a-z0-9]+`.
+fn is_format(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::Method;
+    use axum::response::Response;
+
+    use super::*;
+    use crate::http::ApiRequest;
+
+    async fn ok(_req: ApiRequest) -> Result<Response, ApiError> {
+        Ok(Response::default())
+    }
+
+    fn paths(group: &Group) -> Vec<&str> {
+        group.entries.iter().map(|e| e.path.as_str()).collect()
+    }
+
+    #[test]
+    fn a_group_mounts_at_any_prefix_with_or_without_its_slash() {
+        let group = Group::new()
+            .at("", Endpoint::new("Root", &[Method::GET], ok))
+            .at_each(
+                &["login/", "login"],
+                Endpoint::new("Login", &[Method::POST], ok),
+            );
+        assert_eq!(
+            paths(&group.mount("/auth/")),
+            ["/auth/", "/auth/login/", "/auth/login"]
+        );
+        assert_eq!(
+            paths(&group.mount("/v2/auth")),
+            ["/v2/auth/", "/v2/auth/login/", "/v2/auth/login"]
+        );
+        assert_eq!(paths(&group.mount("")), ["/", "/login/", "/login"]);
+    }
+
+    #[test]
+    fn mounted_endpoints_are_in_the_route_table() {
+        let group = Group::new().at("users/", Endpoint::new("Users", &[Method::GET], ok));
+        let (_, table) = Routes::default()
+            .mount(group.mount("/a/"))
+            .mount(group.mount("/b/"))
+            .finish();
+        assert!(table.matches("/a/users/") && table.matches("/b/users/"));
+        let names: Vec<_> = table.endpoints().iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(names, ["/a/users/", "/b/users/"]);
+    }
 }

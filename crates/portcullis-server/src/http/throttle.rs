@@ -92,8 +92,8 @@ pub struct Plan {
     pub scope: Option<String>,
 }
 
-/// A mount's own throttle scope (DRF's `throttle_scope` on a view subclass), carried to the
-/// dispatcher as a request extension.
+/// A mount's own throttle scope (DRF's `throttle_scope` on a view subclass), declared on the
+/// endpoint (`Endpoint::scoped`) and carried to the throttles by the request.
 #[derive(Debug, Clone)]
 pub struct ScopeOverride(pub String);
 
@@ -130,10 +130,10 @@ impl Throttles {
     /// The plan for a view's throttle classes, or a mount's own scope.
     pub fn plan(
         &self,
-        classes: super::view::Throttle,
+        classes: super::endpoint::Throttle,
         mount_scope: Option<&ScopeOverride>,
     ) -> Plan {
-        use super::view::Throttle;
+        use super::endpoint::Throttle;
         if let Some(ScopeOverride(scope)) = mount_scope {
             // A mount with its own scope: only that throttle, as the oracle's ScopedRateThrottle view.
             return Plan {

@@ -1,36 +1,19 @@
 //! `GET /auth/`: the API root of djoser's `DefaultRouter`, listing its one viewset.
 
-use std::borrow::Cow;
-
 use axum::http::{Method, StatusCode};
+use axum::response::Response;
 use serde_json::json;
 
-use crate::http::ApiRequest;
-use crate::http::body::DEFAULT_PARSES;
+use crate::http::endpoint::Endpoint;
 use crate::http::json::json_response;
-use crate::http::view::{Throttle, View, ViewFuture, ViewSpec};
+use crate::http::{ApiError, ApiRequest};
 
-pub struct AuthRoot;
+/// This endpoint, declared.
+pub fn endpoint() -> Endpoint {
+    Endpoint::new("Api Root", &[Method::GET], handle)
+}
 
-static SPEC: ViewSpec = ViewSpec {
-    name: Cow::Borrowed("Api Root"),
-    methods: &[Method::GET],
-    browsable: true,
-    authenticate: true,
-    www_authenticate: Some("Token"),
-    parses: DEFAULT_PARSES,
-    throttle: Throttle::Default,
-};
-
-impl View for AuthRoot {
-    fn spec(&self) -> &ViewSpec {
-        &SPEC
-    }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            let users = req.absolute_uri("/auth/users/");
-            Ok(json_response(StatusCode::OK, &json!({ "users": users })))
-        })
-    }
+async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
+    let users = req.absolute_uri("/auth/users/");
+    Ok(json_response(StatusCode::OK, &json!({ "users": users })))
 }

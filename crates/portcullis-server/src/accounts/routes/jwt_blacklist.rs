@@ -6,50 +6,40 @@
 //! logging out the token of a since-deactivated account still gets its `{}`.
 
 use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::field_info;
-use super::jwt_create::{allow_any, refresh_from_body, token_view_spec};
+use crate::accounts::jwt_views::{refresh_from_body, token_view};
 use crate::auth::jwt::claims::user_id;
 use crate::auth::jwt::tokens;
-use crate::http::ApiRequest;
+use crate::http::endpoint::Endpoint;
 use crate::http::json::json_response;
-use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
+use crate::http::{ApiError, ApiRequest};
 
-pub struct JwtBlacklist;
+/// This endpoint, declared.
+pub fn endpoint() -> Endpoint {
+    token_view("Token Blacklist", handle).actions(actions)
+}
 
-static SPEC: ViewSpec = token_view_spec("Token Blacklist", Throttle::Default);
+async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
+    let (token, now) = refresh_from_body(&req).await?;
+    let state = &req.state;
+    let owner = token
+        .claims
+        .get(&state.jwt().config().user_id_claim)
+        .and_then(user_id);
+    // simplejwt's get_or_create: blacklisting twice at once is still one blacklisting.
+    state
+        .store()
+        .jwt_blacklist(&token.jti, owner, token.exp)
+        .await?;
+    tokens::purge_expired(state, now).await?;
+    Ok(json_response(StatusCode::OK, &json!({})))
+}
 
-impl View for JwtBlacklist {
-    fn spec(&self) -> &ViewSpec {
-        &SPEC
-    }
-
-    fn check_permissions<'a>(&'a self, _req: &'a ApiRequest) -> CheckFuture<'a> {
-        allow_any()
-    }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            let (token, now) = refresh_from_body(&req).await?;
-            let state = &req.state;
-            let owner = token
-                .claims
-                .get(&state.jwt().config().user_id_claim)
-                .and_then(user_id);
-            // simplejwt's get_or_create: blacklisting twice at once is still one blacklisting.
-            state
-                .store()
-                .jwt_blacklist(&token.jti, owner, token.exp)
-                .await?;
-            tokens::purge_expired(state, now).await?;
-            Ok(json_response(StatusCode::OK, &json!({})))
-        })
-    }
-
-    fn metadata_actions(&self, _req: &ApiRequest) -> Option<Value> {
-        Some(json!({ "POST": {
-            "refresh": field_info("string", "Refresh", true, false, Value::Null),
-        }}))
-    }
+fn actions() -> Value {
+    json!({ "POST": {
+        "refresh": field_info("string", "Refresh", true, false, Value::Null),
+    }})
 }

@@ -10,74 +10,64 @@
 //! id, which simplejwt happily refreshes into more tokens without a user, is refused.
 
 use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::field_info;
-use super::jwt_create::{allow_any, refresh_from_body, token_view_spec};
+use crate::accounts::jwt_views::{refresh_from_body, token_view};
 use crate::auth::jwt::errors::{self as jwt_errors, TokenError};
 use crate::auth::jwt::tokens::{self, TokenUser};
-use crate::http::ApiRequest;
+use crate::http::endpoint::Endpoint;
 use crate::http::json::json_response;
-use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
+use crate::http::{ApiError, ApiRequest};
 
-pub struct JwtRefresh;
+/// This endpoint, declared.
+pub fn endpoint() -> Endpoint {
+    token_view("Token Refresh", handle).actions(actions)
+}
 
-static SPEC: ViewSpec = token_view_spec("Token Refresh", Throttle::Default);
-
-impl View for JwtRefresh {
-    fn spec(&self) -> &ViewSpec {
-        &SPEC
+async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
+    let (token, now) = refresh_from_body(&req).await?;
+    let state = &req.state;
+    let user = match tokens::token_user(state, &token.claims).await? {
+        TokenUser::Active(user) => user,
+        TokenUser::NoClaim => return Err(jwt_errors::no_user_claim()),
+        TokenUser::NotFound | TokenUser::Inactive => {
+            return Err(jwt_errors::no_active_account_for_token());
+        }
+        TokenUser::Revoked => return Err(TokenError::Blacklisted.on_token_view()),
+    };
+    let mut body = Map::new();
+    let access = tokens::access_from_refresh(state, &token.claims, now);
+    body.insert("access".into(), tokens::sign(state, &access)?.into());
+    let config = state.jwt().config();
+    if config.rotate_refresh_tokens {
+        let mut refresh = token.claims.clone();
+        tokens::rotate(state, &mut refresh, now);
+        let new_jti = refresh.str(&config.jti_claim).unwrap_or_default();
+        let new_exp = now.saturating_add_unsigned(config.refresh_token_lifetime);
+        let rotated = state
+            .store()
+            .jwt_rotate(
+                (&token.jti, token.exp),
+                (new_jti, new_exp),
+                user.id,
+                config.blacklist_after_rotation,
+            )
+            .await?;
+        if !rotated {
+            // Another request rotated this very token since it was validated.
+            return Err(TokenError::Blacklisted.on_token_view());
+        }
+        body.insert("refresh".into(), tokens::sign(state, &refresh)?.into());
     }
+    tokens::purge_expired(state, now).await?;
+    Ok(json_response(StatusCode::OK, &Value::Object(body)))
+}
 
-    fn check_permissions<'a>(&'a self, _req: &'a ApiRequest) -> CheckFuture<'a> {
-        allow_any()
-    }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            let (token, now) = refresh_from_body(&req).await?;
-            let state = &req.state;
-            let user = match tokens::token_user(state, &token.claims).await? {
-                TokenUser::Active(user) => user,
-                TokenUser::NoClaim => return Err(jwt_errors::no_user_claim()),
-                TokenUser::NotFound | TokenUser::Inactive => {
-                    return Err(jwt_errors::no_active_account_for_token());
-                }
-                TokenUser::Revoked => return Err(TokenError::Blacklisted.on_token_view()),
-            };
-            let mut body = Map::new();
-            let access = tokens::access_from_refresh(state, &token.claims, now);
-            body.insert("access".into(), tokens::sign(state, &access)?.into());
-            let config = state.jwt().config();
-            if config.rotate_refresh_tokens {
-                let mut refresh = token.claims.clone();
-                tokens::rotate(state, &mut refresh, now);
-                let new_jti = refresh.str(&config.jti_claim).unwrap_or_default();
-                let new_exp = now.saturating_add_unsigned(config.refresh_token_lifetime);
-                let rotated = state
-                    .store()
-                    .jwt_rotate(
-                        (&token.jti, token.exp),
-                        (new_jti, new_exp),
-                        user.id,
-                        config.blacklist_after_rotation,
-                    )
-                    .await?;
-                if !rotated {
-                    // Another request rotated this very token since it was validated.
-                    return Err(TokenError::Blacklisted.on_token_view());
-                }
-                body.insert("refresh".into(), tokens::sign(state, &refresh)?.into());
-            }
-            tokens::purge_expired(state, now).await?;
-            Ok(json_response(StatusCode::OK, &Value::Object(body)))
-        })
-    }
-
-    fn metadata_actions(&self, _req: &ApiRequest) -> Option<Value> {
-        Some(json!({ "POST": {
-            "refresh": field_info("string", "Refresh", true, false, Value::Null),
-            "access": field_info("string", "Access", false, true, Value::Null),
-        }}))
-    }
+fn actions() -> Value {
+    json!({ "POST": {
+        "refresh": field_info("string", "Refresh", true, false, Value::Null),
+        "access": field_info("string", "Access", false, true, Value::Null),
+    }})
 }

@@ -8,68 +8,58 @@
 //! saying 200 would be a lie.
 
 use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::field_info;
-use super::jwt_create::{allow_any, token_view_spec};
+use crate::accounts::jwt_views::token_view;
 use crate::auth::jwt::errors::{self as jwt_errors, TokenError};
 use crate::auth::jwt::now;
 use crate::auth::jwt::tokens::{self, TokenKind, TokenUser};
-use crate::http::ApiRequest;
+use crate::http::endpoint::Endpoint;
 use crate::http::json::json_response;
-use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
+use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
 
-pub struct JwtVerify;
+/// This endpoint, declared.
+pub fn endpoint() -> Endpoint {
+    token_view("Token Verify", handle).actions(actions)
+}
 
-static SPEC: ViewSpec = token_view_spec("Token Verify", Throttle::Default);
-
-impl View for JwtVerify {
-    fn spec(&self) -> &ViewSpec {
-        &SPEC
+async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
+    let data = req.data()?;
+    let data = root_object(&data)?;
+    let mut errors = Errors::default();
+    let raw = errors.take("token", CharField::default().validate(data, "token", false));
+    errors.check()?;
+    let raw = raw.and_then(|r| r.into_option()).unwrap_or_default();
+    let state = &req.state;
+    let token = tokens::validate(
+        state,
+        raw.as_bytes(),
+        TokenKind::Untyped,
+        now(),
+        TokenError::on_token_view,
+    )
+    .await?;
+    // simplejwt checks the blacklist for any token type here (an access token's jti is
+    // simply never on it).
+    if state.store().jwt_is_blacklisted(&token.jti).await? {
+        return Err(jwt_errors::verify_blacklisted());
     }
-
-    fn check_permissions<'a>(&'a self, _req: &'a ApiRequest) -> CheckFuture<'a> {
-        allow_any()
+    match tokens::token_user(state, &token.claims).await? {
+        TokenUser::Active(_) => {}
+        TokenUser::NoClaim => return Err(jwt_errors::no_user_claim()),
+        TokenUser::NotFound | TokenUser::Inactive => {
+            return Err(jwt_errors::no_active_account_for_token());
+        }
+        TokenUser::Revoked => return Err(jwt_errors::verify_blacklisted()),
     }
+    Ok(json_response(StatusCode::OK, &json!({})))
+}
 
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            let data = req.data()?;
-            let data = root_object(&data)?;
-            let mut errors = Errors::default();
-            let raw = errors.take("token", CharField::default().validate(data, "token", false));
-            errors.check()?;
-            let raw = raw.and_then(|r| r.into_option()).unwrap_or_default();
-            let state = &req.state;
-            let token = tokens::validate(
-                state,
-                raw.as_bytes(),
-                TokenKind::Untyped,
-                now(),
-                TokenError::on_token_view,
-            )
-            .await?;
-            // simplejwt checks the blacklist for any token type here (an access token's jti is
-            // simply never on it).
-            if state.store().jwt_is_blacklisted(&token.jti).await? {
-                return Err(jwt_errors::verify_blacklisted());
-            }
-            match tokens::token_user(state, &token.claims).await? {
-                TokenUser::Active(_) => {}
-                TokenUser::NoClaim => return Err(jwt_errors::no_user_claim()),
-                TokenUser::NotFound | TokenUser::Inactive => {
-                    return Err(jwt_errors::no_active_account_for_token());
-                }
-                TokenUser::Revoked => return Err(jwt_errors::verify_blacklisted()),
-            }
-            Ok(json_response(StatusCode::OK, &json!({})))
-        })
-    }
-
-    fn metadata_actions(&self, _req: &ApiRequest) -> Option<Value> {
-        Some(json!({ "POST": {
-            "token": field_info("string", "Token", true, false, Value::Null),
-        }}))
-    }
+fn actions() -> Value {
+    json!({ "POST": {
+        "token": field_info("string", "Token", true, false, Value::Null),
+    }})
 }

@@ -3,40 +3,23 @@
 //! revocation epoch moves on), and the DRF token is deleted as `/auth/token/logout/` deletes it.
 //! Authenticated with either kind of credential; 204, like djoser's token logout.
 
-use std::borrow::Cow;
-
 use axum::http::Method;
+use axum::response::Response;
 
 use crate::auth::jwt::revoke;
-use crate::http::body::DEFAULT_PARSES;
+use crate::http::endpoint::Endpoint;
 use crate::http::json::no_content;
-use crate::http::view::{Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 
-pub struct LogoutAll;
+/// This endpoint, declared.
+pub fn endpoint() -> Endpoint {
+    Endpoint::new("Logout All", &[Method::POST], handle)
+}
 
-static SPEC: ViewSpec = ViewSpec {
-    name: Cow::Borrowed("Logout All"),
-    methods: &[Method::POST],
-    browsable: true,
-    authenticate: true,
-    www_authenticate: Some("Token"),
-    parses: DEFAULT_PARSES,
-    throttle: Throttle::Default,
-};
-
-impl View for LogoutAll {
-    fn spec(&self) -> &ViewSpec {
-        &SPEC
-    }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            let user = req.require_user()?;
-            revoke::revoke_all(&req.state, user.id)
-                .await
-                .map_err(ApiError::from)?;
-            Ok(no_content())
-        })
-    }
+async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
+    let user = req.require_user()?;
+    revoke::revoke_all(&req.state, user.id)
+        .await
+        .map_err(ApiError::from)?;
+    Ok(no_content())
 }

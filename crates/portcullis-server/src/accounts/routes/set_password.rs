@@ -4,69 +4,52 @@
 //! (djoser's default `LOGOUT_ON_PASSWORD_CHANGE = False`) unless `jwt.revoke_on_password_change`
 //! revokes every token of the user.
 
-use std::borrow::Cow;
-
 use axum::http::Method;
+use axum::response::Response;
 
 use crate::accounts::{credentials, passwords};
-use crate::http::body::DEFAULT_PARSES;
+use crate::http::endpoint::Endpoint;
 use crate::http::json::no_content;
-use crate::http::view::{Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
 
-pub struct SetPassword;
+/// This endpoint, declared.
+pub fn endpoint() -> Endpoint {
+    Endpoint::new("Set password", &[Method::POST], handle)
+}
 
-static SPEC: ViewSpec = ViewSpec {
-    name: Cow::Borrowed("Set password"),
-    methods: &[Method::POST],
-    browsable: true,
-    authenticate: true,
-    www_authenticate: Some("Token"),
-    parses: DEFAULT_PARSES,
-    throttle: Throttle::Default,
-};
-
-impl View for SetPassword {
-    fn spec(&self) -> &ViewSpec {
-        &SPEC
-    }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            let user = req.require_user()?.clone();
-            let data = req.data()?;
-            let data = root_object(&data)?;
-            let field = CharField {
-                trim_whitespace: false,
-                ..CharField::default()
-            };
-            let mut errors = Errors::default();
-            let new = errors.take("new_password", field.validate(data, "new_password", false));
-            let current = match field.validate(data, "current_password", false) {
-                Ok(current) => {
-                    let current = current.into_option().unwrap_or_default();
-                    if credentials::check_current_password(&req.state, &user, &current).await? {
-                        Some(current)
-                    } else {
-                        errors.add("current_password", vec!["Invalid password.".into()]);
-                        None
-                    }
-                }
-                Err(messages) => {
-                    errors.add("current_password", messages);
-                    None
-                }
-            };
-            errors.check()?;
-            let (Some(new), Some(_)) = (new.and_then(|n| n.into_option()), current) else {
-                return Err(ApiError::internal(anyhow::anyhow!(
-                    "validated fields missing"
-                )));
-            };
-            passwords::validate("new_password", &new, &passwords::attributes_of(&user))?;
-            passwords::set_password(&req.state, user.id, new).await?;
-            Ok(no_content())
-        })
-    }
+async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
+    let user = req.require_user()?.clone();
+    let data = req.data()?;
+    let data = root_object(&data)?;
+    let field = CharField {
+        trim_whitespace: false,
+        ..CharField::default()
+    };
+    let mut errors = Errors::default();
+    let new = errors.take("new_password", field.validate(data, "new_password", false));
+    let current = match field.validate(data, "current_password", false) {
+        Ok(current) => {
+            let current = current.into_option().unwrap_or_default();
+            if credentials::check_current_password(&req.state, &user, &current).await? {
+                Some(current)
+            } else {
+                errors.add("current_password", vec!["Invalid password.".into()]);
+                None
+            }
+        }
+        Err(messages) => {
+            errors.add("current_password", messages);
+            None
+        }
+    };
+    errors.check()?;
+    let (Some(new), Some(_)) = (new.and_then(|n| n.into_option()), current) else {
+        return Err(ApiError::internal(anyhow::anyhow!(
+            "validated fields missing"
+        )));
+    };
+    passwords::validate("new_password", &new, &passwords::attributes_of(&user))?;
+    passwords::set_password(&req.state, user.id, new).await?;
+    Ok(no_content())
 }

@@ -3,71 +3,52 @@
 //! user's `current_password`; all field errors together, then 204. A wrong `current_password`
 //! counts as a failed login of the account (see `credentials::check_current_password`).
 
-use std::borrow::Cow;
-
 use axum::http::Method;
+use axum::response::Response;
 
 use crate::accounts::{credentials, user_fields};
-use crate::http::body::DEFAULT_PARSES;
+use crate::http::endpoint::Endpoint;
 use crate::http::json::no_content;
-use crate::http::view::{Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
 use crate::store::StoreError;
 
-pub struct SetUsername;
+/// This endpoint, declared.
+pub fn endpoint() -> Endpoint {
+    Endpoint::new("Set username", &[Method::POST], handle)
+}
 
-static SPEC: ViewSpec = ViewSpec {
-    name: Cow::Borrowed("Set username"),
-    methods: &[Method::POST],
-    browsable: true,
-    authenticate: true,
-    www_authenticate: Some("Token"),
-    parses: DEFAULT_PARSES,
-    throttle: Throttle::Default,
-};
-
-impl View for SetUsername {
-    fn spec(&self) -> &ViewSpec {
-        &SPEC
+async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
+    let user = req.require_user()?.clone();
+    let data = req.data()?;
+    let data = root_object(&data)?;
+    let mut errors = Errors::default();
+    let new = user_fields::username_field(&req.state, data, "new_username").await?;
+    let new = errors.take("new_username", new);
+    // Portcullis compares passwords exactly as sent (djoser trims them).
+    let field = CharField {
+        trim_whitespace: false,
+        ..CharField::default()
+    };
+    match field.validate(data, "current_password", false) {
+        Ok(current) => {
+            let current = current.into_option().unwrap_or_default();
+            if !credentials::check_current_password(&req.state, &user, &current).await? {
+                errors.add("current_password", vec!["Invalid password.".into()]);
+            }
+        }
+        Err(messages) => errors.add("current_password", messages),
     }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            let user = req.require_user()?.clone();
-            let data = req.data()?;
-            let data = root_object(&data)?;
-            let mut errors = Errors::default();
-            let new = user_fields::username_field(&req.state, data, "new_username").await?;
-            let new = errors.take("new_username", new);
-            // Portcullis compares passwords exactly as sent (djoser trims them).
-            let field = CharField {
-                trim_whitespace: false,
-                ..CharField::default()
-            };
-            match field.validate(data, "current_password", false) {
-                Ok(current) => {
-                    let current = current.into_option().unwrap_or_default();
-                    if !credentials::check_current_password(&req.state, &user, &current).await? {
-                        errors.add("current_password", vec!["Invalid password.".into()]);
-                    }
-                }
-                Err(messages) => errors.add("current_password", messages),
-            }
-            errors.check()?;
-            let Some(new) = new else {
-                return Err(ApiError::internal(anyhow::anyhow!(
-                    "validated field missing"
-                )));
-            };
-            match req.state.store().set_username(user.id, &new).await {
-                Ok(()) => Ok(no_content()),
-                // Lost a race with a registration of the same name.
-                Err(StoreError::UsernameTaken) => {
-                    Err(ApiError::field("new_username", user_fields::TAKEN))
-                }
-                Err(e) => Err(e.into()),
-            }
-        })
+    errors.check()?;
+    let Some(new) = new else {
+        return Err(ApiError::internal(anyhow::anyhow!(
+            "validated field missing"
+        )));
+    };
+    match req.state.store().set_username(user.id, &new).await {
+        Ok(()) => Ok(no_content()),
+        // Lost a race with a registration of the same name.
+        Err(StoreError::UsernameTaken) => Err(ApiError::field("new_username", user_fields::TAKEN)),
+        Err(e) => Err(e.into()),
     }
 }

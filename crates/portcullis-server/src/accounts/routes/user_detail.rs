@@ -5,101 +5,74 @@
 //! Staff see every user, but change or delete only those [`authority::may_manage`] gives them:
 //! another staff account or a superuser answers 403 (visible, but not theirs).
 
-use std::borrow::Cow;
-
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::user_serializer_info;
 use crate::accounts::{authority, credentials, user_fields, user_json};
-use crate::http::body::DEFAULT_PARSES;
+use crate::http::endpoint::Endpoint;
 use crate::http::json::{json_response, no_content};
-use crate::http::view::{Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
 use crate::store::{User, UserUpdate};
 
-pub struct UserDetail {
-    spec: ViewSpec,
-    me: bool,
+/// `/auth/users/<id>/`.
+pub fn by_id() -> Endpoint {
+    Endpoint::new("User Instance", METHODS, |req| handle(req, Target::ById)).actions(actions)
+}
+
+/// `/auth/users/me/`.
+pub fn me() -> Endpoint {
+    Endpoint::new("Me", METHODS, |req| handle(req, Target::Me)).actions(actions)
 }
 
 const METHODS: &[Method] = &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE];
 
-impl UserDetail {
-    pub fn by_id() -> Self {
-        UserDetail {
-            spec: spec("User Instance"),
-            me: false,
-        }
-    }
+/// Which user the URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Me,
+    ById,
+}
 
-    pub fn me() -> Self {
-        UserDetail {
-            spec: spec("Me"),
-            me: true,
-        }
+/// DRF's `get_object` followed by djoser's object permission (`CurrentUserOrAdmin`).
+async fn target(req: &ApiRequest, which: Target) -> Result<User, ApiError> {
+    let me = req.require_user()?;
+    if which == Target::Me {
+        return Ok(me.clone());
     }
-
-    /// DRF's `get_object` followed by djoser's object permission (`CurrentUserOrAdmin`).
-    async fn target(&self, req: &ApiRequest) -> Result<User, ApiError> {
-        let me = req.require_user()?;
-        if self.me {
-            return Ok(me.clone());
-        }
-        let id = req.param("id").and_then(|id| id.parse::<i64>().ok());
-        if !me.is_staff {
-            return match id {
-                Some(id) if id == me.id => Ok(me.clone()),
-                _ => Err(ApiError::not_found()),
-            };
-        }
-        let Some(id) = id else {
-            return Err(ApiError::not_found());
+    let id = req.param("id").and_then(|id| id.parse::<i64>().ok());
+    if !me.is_staff {
+        return match id {
+            Some(id) if id == me.id => Ok(me.clone()),
+            _ => Err(ApiError::not_found()),
         };
-        req.state
-            .store()
-            .user_by_id(id)
-            .await?
-            .ok_or_else(|| ApiError::NotFound("No User matches the given query.".into()))
+    }
+    let Some(id) = id else {
+        return Err(ApiError::not_found());
+    };
+    req.state
+        .store()
+        .user_by_id(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("No User matches the given query.".into()))
+}
+
+async fn handle(req: ApiRequest, which: Target) -> Result<Response, ApiError> {
+    let target = target(&req, which).await?;
+    if req.method != Method::GET && !authority::may_manage(req.require_user()?, &target) {
+        return Err(ApiError::PermissionDenied);
+    }
+    match req.method {
+        Method::GET => Ok(json_response(StatusCode::OK, &user_json(&target))),
+        Method::DELETE => destroy(&req, &target).await,
+        _ => update(&req, target).await,
     }
 }
 
-fn spec(name: &'static str) -> ViewSpec {
-    ViewSpec {
-        name: Cow::Borrowed(name),
-        methods: METHODS,
-        browsable: true,
-        authenticate: true,
-        www_authenticate: Some("Token"),
-        parses: DEFAULT_PARSES,
-        throttle: Throttle::Default,
-    }
-}
-
-impl View for UserDetail {
-    fn spec(&self) -> &ViewSpec {
-        &self.spec
-    }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            let target = self.target(&req).await?;
-            if req.method != Method::GET && !authority::may_manage(req.require_user()?, &target) {
-                return Err(ApiError::PermissionDenied);
-            }
-            match req.method {
-                Method::GET => Ok(json_response(StatusCode::OK, &user_json(&target))),
-                Method::DELETE => destroy(&req, &target).await,
-                _ => update(&req, target).await,
-            }
-        })
-    }
-
-    fn metadata_actions(&self, _req: &ApiRequest) -> Option<Value> {
-        Some(json!({ "PUT": user_serializer_info() }))
-    }
+fn actions() -> Value {
+    json!({ "PUT": user_serializer_info() })
 }
 
 async fn update(req: &ApiRequest, mut target: User) -> Result<Response, ApiError> {

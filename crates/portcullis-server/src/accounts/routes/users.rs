@@ -2,62 +2,47 @@
 //! registration (`UserCreateSerializer`: Django's username and email validators, then Django's
 //! four password validators; the DRF token is created in the same transaction as the user).
 
-use std::borrow::Cow;
-
 use axum::http::{Method, StatusCode};
+use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::user_serializer_info;
 use crate::accounts::{passwords, user_fields, user_json};
-use crate::http::body::DEFAULT_PARSES;
+use crate::http::endpoint::{CheckFuture, Endpoint, Permission};
 use crate::http::json::json_response;
 use crate::http::pagination::{page_for, paginated};
-use crate::http::view::{CheckFuture, Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
 use crate::store::NewUser;
 use portcullis_passwords::validation::UserAttributes;
 
-pub struct UserList;
+/// This endpoint, declared.
+pub fn endpoint() -> Endpoint {
+    Endpoint::new("User List", &[Method::GET, Method::POST], handle)
+        .permission(Permission::custom(registration_is_open))
+        .actions(actions)
+}
 
-static SPEC: ViewSpec = ViewSpec {
-    name: Cow::Borrowed("User List"),
-    methods: &[Method::GET, Method::POST],
-    browsable: true,
-    authenticate: true,
-    www_authenticate: Some("Token"),
-    parses: DEFAULT_PARSES,
-    throttle: Throttle::Default,
-};
+/// Registration is open to anyone; everything else needs a user.
+fn registration_is_open(req: &ApiRequest) -> CheckFuture<'_> {
+    let verdict = if req.method == Method::POST {
+        Ok(())
+    } else {
+        req.require_user().map(|_| ())
+    };
+    Box::pin(std::future::ready(verdict))
+}
 
-impl View for UserList {
-    fn spec(&self) -> &ViewSpec {
-        &SPEC
+async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
+    if req.method == Method::POST {
+        create(req).await
+    } else {
+        list(req).await
     }
+}
 
-    /// Registration is open to anyone; everything else needs a user.
-    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
-        Box::pin(async move {
-            if req.method == Method::POST {
-                return Ok(());
-            }
-            req.require_user().map(|_| ())
-        })
-    }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            if req.method == Method::POST {
-                create(req).await
-            } else {
-                list(req).await
-            }
-        })
-    }
-
-    fn metadata_actions(&self, _req: &ApiRequest) -> Option<Value> {
-        Some(json!({ "POST": user_serializer_info() }))
-    }
+fn actions() -> Value {
+    json!({ "POST": user_serializer_info() })
 }
 
 async fn list(req: ApiRequest) -> Result<axum::response::Response, ApiError> {

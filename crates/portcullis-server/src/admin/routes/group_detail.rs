@@ -8,53 +8,41 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 
 use crate::accounts::authority;
-use crate::admin::{
-    GROUP_NAME_TAKEN, actor, fields, group_name, id_param, is_admin_user, no_match, render, spec,
-};
+use crate::admin::{GROUP_NAME_TAKEN, actor, fields, group_name, id_param, no_match, render};
+use crate::http::endpoint::Endpoint;
 use crate::http::json::{json_response, no_content};
-use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{Errors, root_object};
 use crate::store::StoreError;
 use crate::store::admin::Group;
 
-pub struct GroupDetail;
+/// This endpoint, declared.
+pub fn endpoint() -> Endpoint {
+    crate::admin::endpoint(
+        "Admin Group Instance",
+        &[Method::GET, Method::PATCH, Method::DELETE],
+        handle,
+    )
+}
 
-static SPEC: ViewSpec = spec(
-    "Admin Group Instance",
-    &[Method::GET, Method::PATCH, Method::DELETE],
-);
-
-impl View for GroupDetail {
-    fn spec(&self) -> &ViewSpec {
-        &SPEC
+async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
+    let group = target_group(&req).await?;
+    if req.method != Method::GET {
+        let has_staff = req.state.store().admin_group_has_staff(group.id).await?;
+        if !authority::may_manage_group(actor(&req)?, has_staff) {
+            return Err(ApiError::PermissionDenied);
+        }
     }
-
-    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
-        is_admin_user(req)
-    }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            let group = target_group(&req).await?;
-            if req.method != Method::GET {
-                let has_staff = req.state.store().admin_group_has_staff(group.id).await?;
-                if !authority::may_manage_group(actor(&req)?, has_staff) {
-                    return Err(ApiError::PermissionDenied);
-                }
-            }
-            match req.method {
-                Method::GET => {
-                    let body = render::one_group_json(&req.state, &group).await?;
-                    Ok(json_response(StatusCode::OK, &body))
-                }
-                Method::DELETE => {
-                    req.state.store().admin_delete_group(group.id).await?;
-                    Ok(no_content())
-                }
-                _ => update(&req, group).await,
-            }
-        })
+    match req.method {
+        Method::GET => {
+            let body = render::one_group_json(&req.state, &group).await?;
+            Ok(json_response(StatusCode::OK, &body))
+        }
+        Method::DELETE => {
+            req.state.store().admin_delete_group(group.id).await?;
+            Ok(no_content())
+        }
+        _ => update(&req, group).await,
     }
 }
 

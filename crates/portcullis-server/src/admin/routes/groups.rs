@@ -4,35 +4,24 @@
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 
-use crate::admin::{GROUP_NAME_TAKEN, fields, group_name, is_admin_user, render, spec};
+use crate::admin::{GROUP_NAME_TAKEN, fields, group_name, render};
+use crate::http::endpoint::Endpoint;
 use crate::http::json::json_response;
 use crate::http::pagination::{page_for, paginated};
-use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{Errors, root_object};
 use crate::store::StoreError;
 
-pub struct GroupList;
+/// This endpoint, declared.
+pub fn endpoint() -> Endpoint {
+    crate::admin::endpoint("Admin Group List", &[Method::GET, Method::POST], handle)
+}
 
-static SPEC: ViewSpec = spec("Admin Group List", &[Method::GET, Method::POST]);
-
-impl View for GroupList {
-    fn spec(&self) -> &ViewSpec {
-        &SPEC
-    }
-
-    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
-        is_admin_user(req)
-    }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            if req.method == Method::POST {
-                create(&req).await
-            } else {
-                list(&req).await
-            }
-        })
+async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
+    if req.method == Method::POST {
+        create(&req).await
+    } else {
+        list(&req).await
     }
 }
 

@@ -2,31 +2,21 @@
 //! delete, view), as one unpaginated list — the console shows them all as checkboxes.
 
 use axum::http::{Method, StatusCode};
+use axum::response::Response;
 use serde_json::Value;
 
-use crate::admin::{is_admin_user, render, spec};
-use crate::http::ApiRequest;
+use crate::admin::render;
+use crate::http::endpoint::Endpoint;
 use crate::http::json::json_response;
-use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
+use crate::http::{ApiError, ApiRequest};
 
-pub struct PermissionList;
+/// This endpoint, declared.
+pub fn endpoint() -> Endpoint {
+    crate::admin::endpoint("Admin Permission List", &[Method::GET], handle)
+}
 
-static SPEC: ViewSpec = spec("Admin Permission List", &[Method::GET]);
-
-impl View for PermissionList {
-    fn spec(&self) -> &ViewSpec {
-        &SPEC
-    }
-
-    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
-        is_admin_user(req)
-    }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            let all = req.state.store().admin_permissions().await?;
-            let body: Vec<Value> = all.iter().map(render::permission_json).collect();
-            Ok(json_response(StatusCode::OK, &body))
-        })
-    }
+async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
+    let all = req.state.store().admin_permissions().await?;
+    let body: Vec<Value> = all.iter().map(render::permission_json).collect();
+    Ok(json_response(StatusCode::OK, &body))
 }

@@ -4,40 +4,29 @@
 //! filter by, and its four permissions. One unpaginated list: the schema is small and fixed.
 
 use axum::http::{Method, StatusCode};
+use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::admin::{is_admin_user, spec};
-use crate::http::ApiRequest;
+use crate::http::endpoint::Endpoint;
 use crate::http::json::json_response;
-use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
+use crate::http::{ApiError, ApiRequest};
 use crate::resources::access::CODENAMES;
 use crate::resources::schema::{Field, Resource};
 
-pub struct ResourceList;
+/// This endpoint, declared.
+pub fn endpoint() -> Endpoint {
+    crate::admin::endpoint("Admin Resource List", &[Method::GET], handle)
+}
 
-static SPEC: ViewSpec = spec("Admin Resource List", &[Method::GET]);
-
-impl View for ResourceList {
-    fn spec(&self) -> &ViewSpec {
-        &SPEC
-    }
-
-    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
-        is_admin_user(req)
-    }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            let body: Vec<Value> = req
-                .state
-                .schema()
-                .resources
-                .iter()
-                .map(|r| resource_json(&req, r))
-                .collect();
-            Ok(json_response(StatusCode::OK, &body))
-        })
-    }
+async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
+    let body: Vec<Value> = req
+        .state
+        .schema()
+        .resources
+        .iter()
+        .map(|r| resource_json(&req, r))
+        .collect();
+    Ok(json_response(StatusCode::OK, &body))
 }
 
 /// A column the engine adds to every row (`id`, and the timestamps when declared).

@@ -17,45 +17,33 @@ use serde_json::json;
 
 use crate::accounts::authority::{self, Privilege};
 use crate::accounts::user_fields;
-use crate::admin::{
-    actor, fields, groups_field, is_admin_user, may_manage, name_field, render, spec, target_user,
-};
+use crate::admin::{actor, fields, groups_field, may_manage, name_field, render, target_user};
 use crate::auth::jwt::revoke;
+use crate::http::endpoint::Endpoint;
 use crate::http::json::{json_response, no_content};
-use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{Errors, root_object};
 use crate::state::AppState;
 use crate::store::{User, UserUpdate};
 
-pub struct UserDetail;
+/// This endpoint, declared.
+pub fn endpoint() -> Endpoint {
+    crate::admin::endpoint(
+        "Admin User Instance",
+        &[Method::GET, Method::PATCH, Method::DELETE],
+        handle,
+    )
+}
 
-static SPEC: ViewSpec = spec(
-    "Admin User Instance",
-    &[Method::GET, Method::PATCH, Method::DELETE],
-);
-
-impl View for UserDetail {
-    fn spec(&self) -> &ViewSpec {
-        &SPEC
-    }
-
-    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
-        is_admin_user(req)
-    }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            let target = target_user(&req).await?;
-            match req.method {
-                Method::GET => {
-                    let body = render::one_user_json(&req.state, &target).await?;
-                    Ok(json_response(StatusCode::OK, &body))
-                }
-                Method::DELETE => destroy(&req, &target).await,
-                _ => update(&req, target).await,
-            }
-        })
+async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
+    let target = target_user(&req).await?;
+    match req.method {
+        Method::GET => {
+            let body = render::one_user_json(&req.state, &target).await?;
+            Ok(json_response(StatusCode::OK, &body))
+        }
+        Method::DELETE => destroy(&req, &target).await,
+        _ => update(&req, target).await,
     }
 }
 

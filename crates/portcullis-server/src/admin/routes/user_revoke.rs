@@ -3,38 +3,28 @@
 //! sessions as they are now (200). The user may log in again; deactivate it to stop that.
 
 use axum::http::{Method, StatusCode};
+use axum::response::Response;
 
-use crate::admin::{actor, is_admin_user, may_manage, render, spec, target_user};
-use crate::http::ApiRequest;
+use crate::admin::{actor, may_manage, render, target_user};
+use crate::http::endpoint::Endpoint;
 use crate::http::json::json_response;
-use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
+use crate::http::{ApiError, ApiRequest};
 
-pub struct UserRevoke;
+/// This endpoint, declared.
+pub fn endpoint() -> Endpoint {
+    crate::admin::endpoint("Admin Revoke Sessions", &[Method::POST], handle)
+}
 
-static SPEC: ViewSpec = spec("Admin Revoke Sessions", &[Method::POST]);
-
-impl View for UserRevoke {
-    fn spec(&self) -> &ViewSpec {
-        &SPEC
-    }
-
-    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
-        is_admin_user(req)
-    }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            let target = target_user(&req).await?;
-            let me = actor(&req)?;
-            may_manage(me, &target)?;
-            super::user_detail::revoke_everything(&req.state, target.id).await?;
-            tracing::info!(
-                actor = me.id,
-                user = target.id,
-                "admin revoked a user's sessions"
-            );
-            let body = render::sessions_json(&req.state, &target).await?;
-            Ok(json_response(StatusCode::OK, &body))
-        })
-    }
+async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
+    let target = target_user(&req).await?;
+    let me = actor(&req)?;
+    may_manage(me, &target)?;
+    super::user_detail::revoke_everything(&req.state, target.id).await?;
+    tracing::info!(
+        actor = me.id,
+        user = target.id,
+        "admin revoked a user's sessions"
+    );
+    let body = render::sessions_json(&req.state, &target).await?;
+    Ok(json_response(StatusCode::OK, &body))
 }

@@ -3,30 +3,20 @@
 //! recorded for it that have not expired (by `jti`, with their dates and blacklisting).
 
 use axum::http::{Method, StatusCode};
+use axum::response::Response;
 
-use crate::admin::{is_admin_user, render, spec, target_user};
-use crate::http::ApiRequest;
+use crate::admin::{render, target_user};
+use crate::http::endpoint::Endpoint;
 use crate::http::json::json_response;
-use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
+use crate::http::{ApiError, ApiRequest};
 
-pub struct UserSessions;
+/// This endpoint, declared.
+pub fn endpoint() -> Endpoint {
+    crate::admin::endpoint("Admin User Sessions", &[Method::GET], handle)
+}
 
-static SPEC: ViewSpec = spec("Admin User Sessions", &[Method::GET]);
-
-impl View for UserSessions {
-    fn spec(&self) -> &ViewSpec {
-        &SPEC
-    }
-
-    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
-        is_admin_user(req)
-    }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            let target = target_user(&req).await?;
-            let body = render::sessions_json(&req.state, &target).await?;
-            Ok(json_response(StatusCode::OK, &body))
-        })
-    }
+async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
+    let target = target_user(&req).await?;
+    let body = render::sessions_json(&req.state, &target).await?;
+    Ok(json_response(StatusCode::OK, &body))
 }

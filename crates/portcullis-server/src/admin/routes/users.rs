@@ -8,38 +8,25 @@ use axum::response::Response;
 
 use crate::accounts::authority::{self, Privilege};
 use crate::accounts::{passwords, user_fields};
-use crate::admin::{
-    actor, fields, groups_field, is_admin_user, name_field, password_field, render, spec,
-};
+use crate::admin::{actor, fields, groups_field, name_field, password_field, render};
+use crate::http::endpoint::Endpoint;
 use crate::http::json::json_response;
 use crate::http::pagination::{page_for, paginated};
-use crate::http::view::{CheckFuture, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{Errors, root_object};
 use crate::store::NewUser;
 use portcullis_passwords::validation::UserAttributes;
 
-pub struct UserList;
+/// This endpoint, declared.
+pub fn endpoint() -> Endpoint {
+    crate::admin::endpoint("Admin User List", &[Method::GET, Method::POST], handle)
+}
 
-static SPEC: ViewSpec = spec("Admin User List", &[Method::GET, Method::POST]);
-
-impl View for UserList {
-    fn spec(&self) -> &ViewSpec {
-        &SPEC
-    }
-
-    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
-        is_admin_user(req)
-    }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            if req.method == Method::POST {
-                create(&req).await
-            } else {
-                list(&req).await
-            }
-        })
+async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
+    if req.method == Method::POST {
+        create(&req).await
+    } else {
+        list(&req).await
     }
 }
 

@@ -2,17 +2,14 @@
 //! caller cannot see is a 404 ("No Note matches the given query."); a row it can see but not
 //! write is a 403; the permission is checked before the body is validated, as in DRF.
 
-use std::borrow::Cow;
-
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use sea_query::Query;
 use serde_json::json;
 
 use super::{input, metadata, resource_of};
-use crate::http::body::DEFAULT_PARSES;
+use crate::http::endpoint::{Endpoint, Permission};
 use crate::http::json::{json_response, no_content};
-use crate::http::view::{ActionsFuture, CheckFuture, Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::access::Rule;
 use crate::resources::schema::Resource;
@@ -20,27 +17,15 @@ use crate::resources::{query, rows};
 use crate::store::StoreError;
 use crate::store::timestamp::now_db;
 
-pub struct DetailView {
-    index: usize,
-    spec: ViewSpec,
-}
-
-impl DetailView {
-    pub fn new(index: usize, resource: &Resource) -> DetailView {
-        let name = Cow::Owned(format!("{} Instance", resource.label));
-        DetailView {
-            index,
-            spec: ViewSpec {
-                name,
-                methods: &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE],
-                browsable: true,
-                authenticate: true,
-                www_authenticate: Some("Token"),
-                parses: DEFAULT_PARSES,
-                throttle: Throttle::Default,
-            },
-        }
-    }
+/// `/api/<name>/<id>/` of the resource at `index` in the schema.
+pub fn endpoint(index: usize, resource: &Resource) -> Endpoint {
+    Endpoint::new(
+        format!("{} Instance", resource.label),
+        &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE],
+        move |req| handle(req, index),
+    )
+    .permission(Permission::custom(move |req| Box::pin(check(req, index))))
+    .checked_actions(move |req| Box::pin(actions(req, index)))
 }
 
 fn rule_for<'r>(resource: &'r Resource, method: &Method) -> &'r Rule {
@@ -88,66 +73,47 @@ pub fn write_error(err: StoreError) -> ApiError {
     }
 }
 
-impl View for DetailView {
-    fn spec(&self) -> &ViewSpec {
-        &self.spec
-    }
+async fn check(req: &ApiRequest, index: usize) -> Result<(), ApiError> {
+    let resource = resource_of(&req.state, index)?;
+    check_rule(req, resource, rule_for(resource, &req.method)).await
+}
 
-    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
-        Box::pin(async move {
-            let resource = resource_of(&req.state, self.index)?;
-            check_rule(req, resource, rule_for(resource, &req.method)).await
-        })
-    }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            // The schema lives in the state: hold the state (one Arc), not a copy of the resource.
-            let state = req.state.clone();
-            let resource = resource_of(&state, self.index)?;
-            let (id, row) = self.object(&req, resource).await?;
-            rule_for(resource, &req.method).check_object(req.user(), row.owner_id)?;
-            match req.method {
-                Method::GET => Ok(json_response(StatusCode::OK, &row.json)),
-                Method::DELETE => destroy(&req, resource, id).await,
-                _ => update(&req, resource, id).await,
-            }
-        })
-    }
-
-    /// DRF lists PUT only when the caller passes the update rule for this very row.
-    fn metadata_actions_checked<'a>(&'a self, req: &'a ApiRequest) -> ActionsFuture<'a> {
-        Box::pin(async move {
-            let resource = resource_of(&req.state, self.index).ok()?;
-            let rule = &resource.access.update;
-            check_rule(req, resource, rule).await.ok()?;
-            let (_, row) = self.object(req, resource).await.ok()?;
-            rule.check_object(req.user(), row.owner_id).ok()?;
-            Some(json!({ "PUT": metadata::serializer_info(resource) }))
-        })
+async fn handle(req: ApiRequest, index: usize) -> Result<Response, ApiError> {
+    // The schema lives in the state: hold the state (one Arc), not a copy of the resource.
+    let state = req.state.clone();
+    let resource = resource_of(&state, index)?;
+    let (id, row) = object(&req, resource).await?;
+    rule_for(resource, &req.method).check_object(req.user(), row.owner_id)?;
+    match req.method {
+        Method::GET => Ok(json_response(StatusCode::OK, &row.json)),
+        Method::DELETE => destroy(&req, resource, id).await,
+        _ => update(&req, resource, id).await,
     }
 }
 
-impl DetailView {
-    /// DRF's `get_object`: the row by id among the rows the caller may see.
-    async fn object(
-        &self,
-        req: &ApiRequest,
-        resource: &Resource,
-    ) -> Result<(i64, rows::Row), ApiError> {
-        let raw = req.param("id").unwrap_or_default();
-        let missing =
-            || ApiError::NotFound(format!("No {} matches the given query.", resource.label));
-        // Django casts the lookup to an integer: text that is no integer is a plain 404, an
-        // integer beyond 64 bits simply matches nothing.
-        let id = python_int(raw)
-            .ok_or_else(ApiError::not_found)?
-            .ok_or_else(missing)?;
-        let row = rows::find(&req.state, resource, id, req.user(), true)
-            .await?
-            .ok_or_else(missing)?;
-        Ok((id, row))
-    }
+/// DRF lists PUT only when the caller passes the update rule for this very row.
+async fn actions(req: &ApiRequest, index: usize) -> Option<serde_json::Value> {
+    let resource = resource_of(&req.state, index).ok()?;
+    let rule = &resource.access.update;
+    check_rule(req, resource, rule).await.ok()?;
+    let (_, row) = object(req, resource).await.ok()?;
+    rule.check_object(req.user(), row.owner_id).ok()?;
+    Some(json!({ "PUT": metadata::serializer_info(resource) }))
+}
+
+/// DRF's `get_object`: the row by id among the rows the caller may see.
+async fn object(req: &ApiRequest, resource: &Resource) -> Result<(i64, rows::Row), ApiError> {
+    let raw = req.param("id").unwrap_or_default();
+    let missing = || ApiError::NotFound(format!("No {} matches the given query.", resource.label));
+    // Django casts the lookup to an integer: text that is no integer is a plain 404, an
+    // integer beyond 64 bits simply matches nothing.
+    let id = python_int(raw)
+        .ok_or_else(ApiError::not_found)?
+        .ok_or_else(missing)?;
+    let row = rows::find(&req.state, resource, id, req.user(), true)
+        .await?
+        .ok_or_else(missing)?;
+    Ok((id, row))
 }
 
 /// Python's `int(text)`, which Django applies to the pk of a URL: surrounding whitespace, a

@@ -1,86 +1,60 @@
 //! `/api/<name>/`: list (DRF's `PageNumberPagination`, `SearchFilter`, `OrderingFilter` and exact
 //! filters on declared fields, under the caller's visibility) and create (201 with the row).
 
-use std::borrow::Cow;
-
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use sea_query::Query;
 use serde_json::json;
 
 use super::{input, metadata, resource_of};
-use crate::http::body::DEFAULT_PARSES;
+use crate::http::endpoint::{Endpoint, Permission};
 use crate::http::json::json_response;
 use crate::http::pagination::{page_for, page_size_param, paginated};
-use crate::http::view::{ActionsFuture, CheckFuture, Throttle, View, ViewFuture, ViewSpec};
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::schema::Resource;
 use crate::resources::{query, rows};
 use crate::store::timestamp::now_db;
 
-pub struct ListView {
-    index: usize,
-    spec: ViewSpec,
+/// `/api/<name>/` of the resource at `index` in the schema. The permission depends on the
+/// resource's access rules, looked up in the schema the state holds when the request comes.
+pub fn endpoint(index: usize, resource: &Resource) -> Endpoint {
+    Endpoint::new(
+        format!("{} List", resource.label),
+        &[Method::GET, Method::POST],
+        move |req| handle(req, index),
+    )
+    .permission(Permission::custom(move |req| Box::pin(check(req, index))))
+    .checked_actions(move |req| Box::pin(actions(req, index)))
 }
 
-impl ListView {
-    pub fn new(index: usize, resource: &Resource) -> ListView {
-        let name = Cow::Owned(format!("{} List", resource.label));
-        ListView {
-            index,
-            spec: ViewSpec {
-                name,
-                methods: &[Method::GET, Method::POST],
-                browsable: true,
-                authenticate: true,
-                www_authenticate: Some("Token"),
-                parses: DEFAULT_PARSES,
-                throttle: Throttle::Default,
-            },
-        }
+async fn check(req: &ApiRequest, index: usize) -> Result<(), ApiError> {
+    let resource = resource_of(&req.state, index)?;
+    let rule = if req.method == Method::POST {
+        &resource.access.create
+    } else {
+        &resource.access.list
+    };
+    super::detail::check_rule(req, resource, rule).await
+}
+
+async fn handle(req: ApiRequest, index: usize) -> Result<Response, ApiError> {
+    // The schema lives in the state: hold the state (one Arc), not a copy of the resource.
+    let state = req.state.clone();
+    let resource = resource_of(&state, index)?;
+    if req.method == Method::POST {
+        create(&req, resource).await
+    } else {
+        list(&req, resource).await
     }
 }
 
-impl View for ListView {
-    fn spec(&self) -> &ViewSpec {
-        &self.spec
-    }
-
-    fn check_permissions<'a>(&'a self, req: &'a ApiRequest) -> CheckFuture<'a> {
-        Box::pin(async move {
-            let resource = resource_of(&req.state, self.index)?;
-            let rule = if req.method == Method::POST {
-                &resource.access.create
-            } else {
-                &resource.access.list
-            };
-            super::detail::check_rule(req, resource, rule).await
-        })
-    }
-
-    fn handle(&self, req: ApiRequest) -> ViewFuture<'_> {
-        Box::pin(async move {
-            // The schema lives in the state: hold the state (one Arc), not a copy of the resource.
-            let state = req.state.clone();
-            let resource = resource_of(&state, self.index)?;
-            if req.method == Method::POST {
-                create(&req, resource).await
-            } else {
-                list(&req, resource).await
-            }
-        })
-    }
-
-    /// DRF lists POST only when the caller passes the create rule (model permissions included).
-    fn metadata_actions_checked<'a>(&'a self, req: &'a ApiRequest) -> ActionsFuture<'a> {
-        Box::pin(async move {
-            let resource = resource_of(&req.state, self.index).ok()?;
-            super::detail::check_rule(req, resource, &resource.access.create)
-                .await
-                .ok()?;
-            Some(json!({ "POST": metadata::serializer_info(resource) }))
-        })
-    }
+/// DRF lists POST only when the caller passes the create rule (model permissions included).
+async fn actions(req: &ApiRequest, index: usize) -> Option<serde_json::Value> {
+    let resource = resource_of(&req.state, index).ok()?;
+    super::detail::check_rule(req, resource, &resource.access.create)
+        .await
+        .ok()?;
+    Some(json!({ "POST": metadata::serializer_info(resource) }))
 }
 
 async fn list(req: &ApiRequest, resource: &Resource) -> Result<Response, ApiError> {

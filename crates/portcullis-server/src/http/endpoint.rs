@@ -1,0 +1,281 @@
+//! An endpoint as one declaration: its name, methods, authentication, permission, throttle,
+//! parsers, OPTIONS actions and an `async fn` handler. [`super::dispatch::dispatch`] applies the
+//! declaration in DRF's order, [`super::routing`] mounts it, and the OPTIONS metadata (and any
+//! later description of the API) read the same value, so nothing about an endpoint is written
+//! twice.
+//!
+//! The defaults are DRF's settings as the oracle configures them: the default authentication
+//! classes with a `Token` challenge, `IsAuthenticated`, the default throttles, the JSON, form
+//! and multipart parsers, and the JSON and browsable renderers.
+//!
+//! ```text
+//! pub fn endpoint() -> Endpoint {
+//!     Endpoint::new("Token Create", &[Method::POST], handle)
+//!         .permission(Permission::AllowAny)
+//!         .throttle(Throttle::Login)
+//! }
+//! async fn handle(req: ApiRequest) -> Result<Response, ApiError> { ... }
+//! ```
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use axum::http::Method;
+use axum::response::Response;
+use serde_json::Value;
+
+use super::body::DEFAULT_PARSES;
+use super::throttle::ScopeOverride;
+use super::{ApiError, ApiRequest};
+
+pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<Response, ApiError>> + Send>>;
+pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Result<(), ApiError>> + Send + 'a>>;
+pub type ActionsFuture<'a> = Pin<Box<dyn Future<Output = Option<Value>> + Send + 'a>>;
+
+type Handler = Arc<dyn Fn(ApiRequest) -> HandlerFuture + Send + Sync>;
+type Check = Arc<dyn for<'a> Fn(&'a ApiRequest) -> CheckFuture<'a> + Send + Sync>;
+type ActionsCheck = Arc<dyn for<'a> Fn(&'a ApiRequest) -> ActionsFuture<'a> + Send + Sync>;
+
+/// Which of DRF's throttles apply to an endpoint (`throttle_classes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Throttle {
+    /// `DEFAULT_THROTTLE_CLASSES`: the anonymous and user rates.
+    Default,
+    /// `throttle_classes = ()`.
+    None,
+    /// A login endpoint: the default throttles, the `login` scope and the per-account limit
+    /// of failed logins.
+    Login,
+}
+
+/// `authentication_classes`, reduced to what is observable: whether credentials are read at all,
+/// and the `WWW-Authenticate` challenge of a 401.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Authentication {
+    /// False for `authentication_classes = ()` (simplejwt's token views): every request is
+    /// anonymous, whatever it carries.
+    pub classes: bool,
+    /// The challenge of the first class; `None` turns 401s into 403s, as DRF does.
+    pub challenge: Option<&'static str>,
+}
+
+impl Authentication {
+    /// `DEFAULT_AUTHENTICATION_CLASSES`: DRF's token, then simplejwt's JWT.
+    pub const DEFAULT: Authentication = Authentication {
+        classes: true,
+        challenge: Some("Token"),
+    };
+
+    /// simplejwt's token views: no authentication, but their own `Bearer` challenge.
+    pub const JWT_TOKEN_VIEW: Authentication = Authentication {
+        classes: false,
+        challenge: Some("Bearer realm=\"api\""),
+    };
+}
+
+/// `permission_classes`, as a value.
+#[derive(Clone)]
+pub enum Permission {
+    /// `AllowAny` (and `permission_classes = ()`).
+    AllowAny,
+    /// `IsAuthenticated`: 401 (or 403 without a challenge) for an anonymous request.
+    IsAuthenticated,
+    /// `IsAdminUser`: anonymous 401, authenticated non-staff 403.
+    IsAdminUser,
+    /// `IsAuthenticatedOrReadOnly`: safe methods for anyone, the rest for users.
+    IsAuthenticatedOrReadOnly,
+    /// A check of the endpoint's own (it may read the store, and may capture data).
+    Custom(Check),
+}
+
+impl Permission {
+    /// A custom check: `Permission::custom(|req| Box::pin(my_check(req)))`.
+    pub fn custom<F>(check: F) -> Permission
+    where
+        F: for<'a> Fn(&'a ApiRequest) -> CheckFuture<'a> + Send + Sync + 'static,
+    {
+        Permission::Custom(Arc::new(check))
+    }
+
+    /// DRF's `check_permissions` (before the method is dispatched).
+    pub async fn check(&self, req: &ApiRequest) -> Result<(), ApiError> {
+        match self {
+            Permission::AllowAny => Ok(()),
+            Permission::IsAuthenticated => req.require_user().map(|_| ()),
+            Permission::IsAdminUser => match req.user() {
+                None => Err(ApiError::NotAuthenticated),
+                Some(user) if user.is_staff => Ok(()),
+                Some(_) => Err(ApiError::PermissionDenied),
+            },
+            Permission::IsAuthenticatedOrReadOnly => {
+                // HEAD reaches the dispatcher as GET.
+                if matches!(req.method, Method::GET | Method::OPTIONS) {
+                    Ok(())
+                } else {
+                    req.require_user().map(|_| ())
+                }
+            }
+            Permission::Custom(check) => check(req).await,
+        }
+    }
+}
+
+impl std::fmt::Debug for Permission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Permission::AllowAny => "AllowAny",
+            Permission::IsAuthenticated => "IsAuthenticated",
+            Permission::IsAdminUser => "IsAdminUser",
+            Permission::IsAuthenticatedOrReadOnly => "IsAuthenticatedOrReadOnly",
+            Permission::Custom(_) => "Custom",
+        };
+        f.write_str(name)
+    }
+}
+
+/// The `actions` of DRF's OPTIONS metadata.
+#[derive(Clone)]
+pub enum Actions {
+    /// No serializer to describe.
+    None,
+    /// The same description for every caller.
+    Fixed(fn() -> Value),
+    /// A description that depends on the caller (DRF checks the permissions of each action,
+    /// and for PUT the object's, before listing it); `None` leaves `actions` out.
+    Checked(ActionsCheck),
+}
+
+impl Actions {
+    pub async fn for_request(&self, req: &ApiRequest) -> Option<Value> {
+        match self {
+            Actions::None => None,
+            Actions::Fixed(describe) => Some(describe()),
+            Actions::Checked(check) => check(req).await,
+        }
+    }
+}
+
+/// One endpoint: what DRF knows about a view class before it runs, and its handler.
+#[derive(Clone)]
+pub struct Endpoint {
+    /// `get_view_name()`, shown by OPTIONS (owned for endpoints named after a resource).
+    pub name: Cow<'static, str>,
+    /// The handler methods (`GET`, `POST`, ...). `HEAD` follows `GET`, `OPTIONS` is always there.
+    pub methods: &'static [Method],
+    /// False for endpoints whose only renderer is JSON (DRF then sends no `Vary: Accept`).
+    pub browsable: bool,
+    pub authentication: Authentication,
+    pub permission: Permission,
+    pub throttle: Throttle,
+    /// A throttle scope of this mount alone (DRF's `throttle_scope` on a view subclass); when
+    /// set, it is the only throttle.
+    pub scope: Option<ScopeOverride>,
+    /// `parser_classes`, as media types.
+    pub parses: &'static [&'static str],
+    pub actions: Actions,
+    handler: Handler,
+}
+
+impl Endpoint {
+    /// An endpoint with DRF's defaults; `handler` is an `async fn(ApiRequest)` or a closure
+    /// returning such a future (for handlers over captured data).
+    pub fn new<F, Fut>(
+        name: impl Into<Cow<'static, str>>,
+        methods: &'static [Method],
+        handler: F,
+    ) -> Self
+    where
+        F: Fn(ApiRequest) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Response, ApiError>> + Send + 'static,
+    {
+        Endpoint {
+            name: name.into(),
+            methods,
+            browsable: true,
+            authentication: Authentication::DEFAULT,
+            permission: Permission::IsAuthenticated,
+            throttle: Throttle::Default,
+            scope: None,
+            parses: DEFAULT_PARSES,
+            actions: Actions::None,
+            handler: Arc::new(move |req| Box::pin(handler(req))),
+        }
+    }
+
+    pub fn permission(mut self, permission: Permission) -> Self {
+        self.permission = permission;
+        self
+    }
+
+    pub fn authentication(mut self, authentication: Authentication) -> Self {
+        self.authentication = authentication;
+        self
+    }
+
+    pub fn throttle(mut self, throttle: Throttle) -> Self {
+        self.throttle = throttle;
+        self
+    }
+
+    /// This mount's own throttle scope (see [`Endpoint::scope`]).
+    pub fn scoped(mut self, scope: Option<String>) -> Self {
+        self.scope = scope.map(ScopeOverride);
+        self
+    }
+
+    pub fn parses(mut self, parses: &'static [&'static str]) -> Self {
+        self.parses = parses;
+        self
+    }
+
+    /// `renderer_classes = (JSONRenderer,)`.
+    pub fn json_only(mut self) -> Self {
+        self.browsable = false;
+        self
+    }
+
+    /// The OPTIONS `actions`, the same for every caller.
+    pub fn actions(mut self, describe: fn() -> Value) -> Self {
+        self.actions = Actions::Fixed(describe);
+        self
+    }
+
+    /// The OPTIONS `actions`, depending on the caller.
+    pub fn checked_actions<F>(mut self, describe: F) -> Self
+    where
+        F: for<'a> Fn(&'a ApiRequest) -> ActionsFuture<'a> + Send + Sync + 'static,
+    {
+        self.actions = Actions::Checked(Arc::new(describe));
+        self
+    }
+
+    /// Run the handler for `req.method` (one of `methods`; HEAD arrives as GET).
+    pub fn handle(&self, req: ApiRequest) -> HandlerFuture {
+        (self.handler)(req)
+    }
+
+    /// DRF's `allowed_methods`, sorted as the oracle's normalized `Allow` header compares them.
+    pub fn allow_header(&self) -> String {
+        let mut methods: Vec<&str> = self.methods.iter().map(|m| m.as_str()).collect();
+        if self.methods.contains(&Method::GET) {
+            methods.push("HEAD");
+        }
+        methods.push("OPTIONS");
+        methods.sort_unstable();
+        methods.dedup();
+        methods.join(", ")
+    }
+}
+
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("name", &self.name)
+            .field("methods", &self.methods)
+            .field("permission", &self.permission)
+            .field("throttle", &self.throttle)
+            .finish_non_exhaustive()
+    }
+}
