@@ -1,0 +1,311 @@
+//! Writes that belong together happen together or not at all, and no write undoes another:
+//! a login's hash upgrade never overwrites a password changed since it read the hash; a
+//! password change and the revocation it triggers, a revocation's epoch and token deletion,
+//! an admin API deactivation and its revocation, a user and its groups are each one transaction. Where a
+//! second statement can be made to fail (a trigger this test creates raises), neither effect
+//! is visible afterwards.
+
+
+use axum::http::StatusCode;
+use crate::harness::jwt::*;
+use crate::harness::*;
+use portcullis_server::accounts::{credentials, passwords};
+use serde_json::json;
+
+/// `PBKDF2PasswordHasher().encode("correct horse", salt, 1000)`: a hash a login upgrades.
+const PBKDF2_SHA256: &str =
+    "pbkdf2_sha256$1000$3zsv45woSuUV47OowWf1Gn$HTTjhkrNu8/zT1WTixoaBxPqeA9Dxg1jGohSCgas9WE=";
+
+async fn app_with(change: impl FnOnce(&mut portcullis_server::Config)) -> App {
+    App::with(|c| {
+        c.throttle.rates.insert("login".into(), "100000/min".into());
+        change(c);
+    })
+    .await
+}
+
+/// Make every statement of `kind` (`DELETE`, `UPDATE`, `INSERT`) on `table` fail from now on.
+async fn fail_on(app: &App, kind: &str, table: &str) {
+    let pool = app.sql().await;
+    let sql = format!(
+        "CREATE TRIGGER injected_failure BEFORE {kind} ON {table} \
+         BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .execute(&pool)
+        .await
+        .expect("create the failing trigger");
+    pool.close().await;
+}
+
+async fn stop_failing(app: &App) {
+    let pool = app.sql().await;
+    sqlx::query("DROP TRIGGER injected_failure")
+        .execute(&pool)
+        .await
+        .expect("drop the failing trigger");
+    pool.close().await;
+}
+
+async fn epoch(app: &App, id: i64) -> i64 {
+    app.store().jwt_epoch(id).await.expect("read the epoch")
+}
+
+async fn has_token(app: &App, id: i64) -> bool {
+    app.store()
+        .admin_token_created(id)
+        .await
+        .expect("read the token")
+        .is_some()
+}
+
+async fn hash(app: &App, id: i64) -> String {
+    stored(app, id).await.expect("the user").password
+}
+
+/// The user as stored now (the harness' `user` creates one).
+async fn stored(app: &App, id: i64) -> Option<portcullis_server::store::User> {
+    app.store().user_by_id(id).await.expect("read the user")
+}
+
+#[tokio::test]
+async fn a_hash_upgrade_never_undoes_a_password_change_made_meanwhile() {
+    let app = app_with(|_| {}).await;
+    let id = app.user("ann").await;
+    app.store().set_password(id, PBKDF2_SHA256).await.unwrap();
+    // A login reads the user with its old hash...
+    let read_by_login = stored(&app, id).await.expect("ann");
+    // ...the password changes before the login has verified and upgraded it...
+    passwords::set_password(&app.state, id, NEW_PASSWORD.into())
+        .await
+        .unwrap();
+    let changed = hash(&app, id).await;
+    // ...and the login's upgrade finds the hash it read gone: the change stays.
+    assert!(
+        credentials::check_password(&app.state, &read_by_login, "correct horse")
+            .await
+            .unwrap()
+    );
+    assert_eq!(hash(&app, id).await, changed);
+    assert_eq!(
+        app.login("/api-token-auth/", "ann", NEW_PASSWORD)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.login("/api-token-auth/", "ann", "correct horse")
+            .await
+            .status,
+        400
+    );
+
+    // Without a change in between, the upgrade is written.
+    app.store().set_password(id, PBKDF2_SHA256).await.unwrap();
+    assert_eq!(
+        app.login("/api-token-auth/", "ann", "correct horse")
+            .await
+            .status,
+        200
+    );
+    assert!(hash(&app, id).await.starts_with("argon2$argon2id$"));
+    // The store's compare-and-set itself.
+    let current = hash(&app, id).await;
+    assert!(
+        !app.store()
+            .upgrade_password(id, PBKDF2_SHA256, "x")
+            .await
+            .unwrap()
+    );
+    assert_eq!(hash(&app, id).await, current);
+    assert!(
+        app.store()
+            .upgrade_password(id, &current, "y")
+            .await
+            .unwrap()
+    );
+    assert_eq!(hash(&app, id).await, "y");
+}
+
+fn change_body() -> serde_json::Value {
+    json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+}
+
+#[tokio::test]
+async fn a_password_change_and_its_revocation_are_one_transaction() {
+    let app = app_with(|c| c.jwt.revoke_on_password_change = true).await;
+    let id = app.user("ann").await;
+    let (_, access) = app.pair("ann").await;
+    let token = app.token("ann", PASSWORD).await;
+    let (before, epoch_before) = (hash(&app, id).await, epoch(&app, id).await);
+
+    fail_on(&app, "DELETE", "authtoken_token").await;
+    let res = app
+        .call(
+            "POST",
+            "/auth/users/set_password/",
+            Some(&bearer(&access)),
+            Some(change_body()),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        res.text
+    );
+    assert_eq!(hash(&app, id).await, before, "the password did not change");
+    assert_eq!(
+        epoch(&app, id).await,
+        epoch_before,
+        "no session was revoked"
+    );
+    assert_eq!(app.me(&access).await.status, StatusCode::OK);
+    assert_eq!(app.me_token(&token).await.status, StatusCode::OK);
+
+    stop_failing(&app).await;
+    let res = app
+        .call(
+            "POST",
+            "/auth/users/set_password/",
+            Some(&bearer(&access)),
+            Some(change_body()),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
+    assert_ne!(hash(&app, id).await, before);
+    assert_eq!(epoch(&app, id).await, epoch_before + 1);
+    assert!(!has_token(&app, id).await);
+}
+
+#[tokio::test]
+async fn logout_all_bumps_the_epoch_and_deletes_the_token_together() {
+    let app = app_with(|_| {}).await;
+    let id = app.user("ann").await;
+    let (_, access) = app.pair("ann").await;
+    let token = app.token("ann", PASSWORD).await;
+
+    fail_on(&app, "DELETE", "authtoken_token").await;
+    let res = app
+        .call("POST", "/auth/logout_all/", Some(&bearer(&access)), None)
+        .await;
+    assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(epoch(&app, id).await, 0);
+    assert_eq!(app.me(&access).await.status, StatusCode::OK);
+    assert!(has_token(&app, id).await);
+
+    assert_eq!(app.me_token(&token).await.status, StatusCode::OK);
+
+    stop_failing(&app).await;
+    let res = app
+        .call("POST", "/auth/logout_all/", Some(&bearer(&access)), None)
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(epoch(&app, id).await, 1);
+    assert!(!has_token(&app, id).await);
+    assert_eq!(app.me_token(&token).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_deactivation_and_its_revocation_are_one_transaction() {
+    let app = app_with(|_| {}).await;
+    let (_, root) = app.superuser_with_token("root").await;
+    let id = app.user("ann").await;
+    let (refresh, access) = app.pair("ann").await;
+    let token = app.token("ann", PASSWORD).await;
+    let path = format!("/api/admin/users/{id}/");
+
+    fail_on(&app, "DELETE", "authtoken_token").await;
+    let res = app
+        .with_token("PATCH", &path, &root, Some(json!({"is_active": false})))
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        res.text
+    );
+    assert!(stored(&app, id).await.unwrap().is_active, "still active");
+    assert_eq!(epoch(&app, id).await, 0);
+    assert_eq!(app.me(&access).await.status, StatusCode::OK);
+    assert_eq!(app.me_token(&token).await.status, StatusCode::OK);
+
+    stop_failing(&app).await;
+    let res = app
+        .with_token("PATCH", &path, &root, Some(json!({"is_active": false})))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(epoch(&app, id).await, 1);
+    assert!(!has_token(&app, id).await);
+    assert!(
+        app.refresh_rows()
+            .await
+            .iter()
+            .all(|(_, blacklisted)| *blacklisted)
+    );
+    // Reactivated, nothing old signs in again.
+    app.set_active(id, true).await;
+    assert_pair_revoked(&app, &refresh, &access).await;
+    assert_eq!(app.me_token(&token).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_admin_revocation_is_one_transaction() {
+    let app = app_with(|_| {}).await;
+    let (_, root) = app.superuser_with_token("root").await;
+    let id = app.user("ann").await;
+    let (_, access) = app.pair("ann").await;
+    let token = app.token("ann", PASSWORD).await;
+    let path = format!("/api/admin/users/{id}/revoke/");
+
+    fail_on(&app, "UPDATE", "jwt_refresh_token").await;
+    let res = app.with_token("POST", &path, &root, None).await;
+    assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(epoch(&app, id).await, 0);
+    assert_eq!(app.me(&access).await.status, StatusCode::OK);
+    assert_eq!(app.me_token(&token).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_user_and_its_groups_are_written_together() {
+    let app = app_with(|_| {}).await;
+    let (_, root) = app.superuser_with_token("root").await;
+    let group = app
+        .with_token(
+            "POST",
+            "/api/admin/groups/",
+            &root,
+            Some(json!({"name": "g"})),
+        )
+        .await;
+    let group_id = group.json["id"].as_i64().expect("a group id");
+    let id = app.user("ann").await;
+
+    fail_on(&app, "INSERT", "auth_user_groups").await;
+    let res = app
+        .with_token(
+            "POST",
+            "/api/admin/users/",
+            &root,
+            Some(json!({"username": "dora", "password": PASSWORD, "groups": [group_id]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        app.store()
+            .user_by_username("dora")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let res = app
+        .with_token(
+            "PATCH",
+            &format!("/api/admin/users/{id}/"),
+            &root,
+            Some(json!({"email": "new@example.com", "groups": [group_id]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(stored(&app, id).await.unwrap().email, "ann@example.com");
+}

@@ -1,0 +1,19 @@
+//! Cases that cut across URLs: the HTTP edge (negotiation, methods, hosts), hostile and
+//! malformed input, limits and deadlines over real TCP, throttling, handler panics, how tokens
+//! and password hashes are stored, atomic writes, JWT settings and attacks, and the resource
+//! schema with its migrations.
+
+mod atomic_writes;
+mod bad_input;
+mod current_password_limit;
+mod handler_panics;
+mod http;
+mod jwt_attacks;
+mod jwt_settings;
+mod limits;
+mod migrations;
+mod password_hashes;
+mod password_pool;
+mod schema;
+mod throttle;
+mod token_storage;

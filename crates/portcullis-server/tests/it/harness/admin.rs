@@ -1,0 +1,87 @@
+//! The harness of the admin API tests (`tests/admin_*.rs`), a layer over the harness core
+//! (`tests/common`): the application with the resources migrated as `serve` migrates them and
+//! no login limit in the way. Staff users are created as `createsuperuser` creates them;
+//! everyone else registers and logs in over HTTP. `call`, `send`, `token`, `jwt_pair`,
+//! `me_bearer` and the rest come from [`TestApp`].
+use std::ops::Deref;
+
+use portcullis_server::Config;
+use portcullis_server::store::UserUpdate;
+use serde_json::Value;
+
+use super::{Response, TestApp};
+
+pub const NOT_PROVIDED: &str = "Authentication credentials were not provided.";
+pub const DENIED: &str = "You do not have permission to perform this action.";
+
+pub struct AdminApp(TestApp);
+
+impl Deref for AdminApp {
+    type Target = TestApp;
+
+    fn deref(&self) -> &TestApp {
+        &self.0
+    }
+}
+
+impl AdminApp {
+    pub async fn new() -> AdminApp {
+        AdminApp::with_config(Config::default()).await
+    }
+
+    /// `config`, except that every request of a oneshot test comes from one client: no login
+    /// limit in the way.
+    pub async fn with_config(config: Config) -> AdminApp {
+        AdminApp(TestApp::migrated(super::with_many_logins(config)).await)
+    }
+
+    /// A request authenticated with a DRF token.
+    pub async fn as_token(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Response {
+        self.with_token(method, path, token, body).await
+    }
+
+    /// A GET with a DRF token (note the order: token first, unlike [`TestApp::get`]).
+    pub async fn get(&self, token: &str, path: &str) -> Response {
+        self.as_token(token, "GET", path, None).await
+    }
+
+    /// `POST /api-token-auth/`.
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        self.0.login("/api-token-auth/", username, password).await
+    }
+
+    /// A superuser created as `createsuperuser` creates it: `(id, token)`.
+    pub async fn superuser(&self, username: &str) -> (i64, String) {
+        self.superuser_with_token(username).await
+    }
+
+    /// A registered user: `(id, token)`.
+    pub async fn user(&self, username: &str) -> (i64, String) {
+        self.user_with_token(username).await
+    }
+
+    /// A staff user that is not a superuser: `(id, token)`.
+    pub async fn staff(&self, username: &str) -> (i64, String) {
+        let (id, token) = self.user(username).await;
+        let update = UserUpdate {
+            is_staff: Some(true),
+            ..UserUpdate::default()
+        };
+        self.store()
+            .update_user(id, &update)
+            .await
+            .expect("the staff flag is set");
+        (id, token)
+    }
+
+    /// `GET /auth/users/me/` with a DRF token.
+    pub async fn me(&self, token: &str) -> Response {
+        self.me_token(token).await
+    }
+}

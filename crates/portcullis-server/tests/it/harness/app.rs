@@ -1,0 +1,352 @@
+//! `TestApp`: the real application (`app(state)`) on a real SQLite file in a temporary
+//! directory, driven request by request with `oneshot`, as a client would drive it, with the
+//! set-up steps the tests share (registering users, logging them in, restarting, migrating).
+//! Requests go through [`Client`]; the request methods here are thin wrappers over it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use portcullis_server::resources::migrate::Outcome;
+use portcullis_server::store::{QueryLimits, Store, User, UserUpdate};
+use portcullis_server::{AppState, Config, app};
+use serde_json::{Value, json};
+use sqlx::sqlite::SqlitePool;
+use tower::ServiceExt;
+
+use super::{Client, PASSWORD, Response, SECRET, bearer, credentials, token_auth};
+
+/// djoser's view of the requesting user.
+const ME: &str = "/auth/users/me/";
+
+/// The application over one SQLite file. The directory (and the database) lives as long as
+/// this value and its siblings.
+pub struct TestApp {
+    pub state: AppState,
+    router: Router,
+    secret: Vec<u8>,
+    dir: Arc<tempfile::TempDir>,
+}
+
+impl TestApp {
+    /// The default configuration on a fresh database.
+    pub async fn new() -> TestApp {
+        TestApp::with_config(Config::default()).await
+    }
+
+    /// `config` on a fresh database; the schema-defined resources are not migrated.
+    pub async fn with_config(config: Config) -> TestApp {
+        TestApp::open(config, temp_dir()).await
+    }
+
+    /// `config` on a fresh database, its resources migrated as `serve` migrates them.
+    pub async fn migrated(config: Config) -> TestApp {
+        TestApp::migrated_in(config, temp_dir()).await
+    }
+
+    /// [`TestApp::migrated`] with the database in `dir`, which may already hold files the
+    /// configuration names (a schema file).
+    pub async fn migrated_in(config: Config, dir: tempfile::TempDir) -> TestApp {
+        let app = TestApp::open(config, dir).await;
+        let outcome = app.migrate(false).await;
+        assert!(outcome.refused.is_empty(), "{:?}", outcome.refused);
+        app
+    }
+
+    async fn open(config: Config, dir: tempfile::TempDir) -> TestApp {
+        assert_eq!(config.problems(), vec![], "the test configuration is valid");
+        let limits = QueryLimits::from_config(&config.limits);
+        let store = Store::open_limited(&sqlite_url(dir.path()), limits)
+            .await
+            .expect("the test database opens");
+        let state = AppState::new(config, store, SECRET);
+        TestApp {
+            router: app(state.clone()),
+            state,
+            secret: SECRET.to_vec(),
+            dir: Arc::new(dir),
+        }
+    }
+
+    /// Bring the resource tables in step with the schema, as `portcullis migrate
+    /// [--allow-destructive]` does.
+    pub async fn migrate(&self, allow_destructive: bool) -> Outcome {
+        self.state
+            .migrate_resources(allow_destructive)
+            .await
+            .expect("the resources migrate")
+    }
+
+    /// Another application on the same database, with the same configuration and another
+    /// server secret.
+    pub fn sibling(&self, secret: &[u8]) -> TestApp {
+        self.sibling_with(self.state.config().clone(), secret)
+    }
+
+    /// Another application (another instance) on the same database, with its own
+    /// configuration and server secret.
+    pub fn sibling_with(&self, config: Config, secret: &[u8]) -> TestApp {
+        assert_eq!(
+            config.problems(),
+            vec![],
+            "the sibling's configuration is valid"
+        );
+        let state = AppState::new(config, self.store().clone(), secret);
+        TestApp {
+            router: app(state.clone()),
+            state,
+            secret: secret.to_vec(),
+            dir: Arc::clone(&self.dir),
+        }
+    }
+
+    /// This application restarted with `config`: same database, same secret, nothing migrated.
+    pub fn restart(&mut self, config: Config) {
+        *self = self.sibling_with(config, &self.secret);
+    }
+
+    /// The router, e.g. to serve it over TCP.
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
+    pub fn store(&self) -> &Store {
+        self.state.store()
+    }
+
+    /// The temporary directory of the database.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The SQLite database file.
+    pub fn db_path(&self) -> PathBuf {
+        self.dir().join("db.sqlite3")
+    }
+
+    pub fn db_url(&self) -> String {
+        sqlite_url(self.dir())
+    }
+
+    /// A second connection to the database file, for what the HTTP API does not do.
+    pub async fn sql(&self) -> SqlitePool {
+        SqlitePool::connect(&self.db_url())
+            .await
+            .expect("connect to the test database")
+    }
+
+    /// Send a request as built; nothing is added.
+    pub async fn send(&self, request: Request<Body>) -> Response {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router answers");
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.expect("read the body").to_bytes();
+        Response::new(parts.status, parts.headers, body.to_vec())
+    }
+
+    /// An anonymous client.
+    pub fn anon(&self) -> Client<'_> {
+        Client::new(self, None)
+    }
+
+    /// A client that sends `Authorization: Token <key>`, DRF's token authentication.
+    pub fn with_key(&self, key: &str) -> Client<'_> {
+        Client::new(self, Some(token_auth(key)))
+    }
+
+    /// A client that sends `Authorization: Bearer <access>`, simplejwt's authentication.
+    pub fn bearer(&self, access: &str) -> Client<'_> {
+        Client::new(self, Some(bearer(access)))
+    }
+
+    /// A client that sends this `Authorization` value as given (malformed ones included).
+    pub fn authorized(&self, authorization: &str) -> Client<'_> {
+        Client::new(self, Some(authorization.to_string()))
+    }
+
+    /// [`Client::raw`], anonymous.
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &[u8])],
+        body: impl Into<Vec<u8>>,
+    ) -> Response {
+        self.anon().raw(method, path, headers, body).await
+    }
+
+    /// [`Client::send`], anonymous.
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Response {
+        self.anon().send(method, path, headers, body).await
+    }
+
+    /// A request with an optional `Authorization` value (sent as given) and an optional JSON
+    /// body.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        authorization: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        Client::new(self, authorization.map(str::to_string))
+            .call(method, path, body)
+            .await
+    }
+
+    /// A GET, with a token or anonymous.
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        match token {
+            Some(key) => self.with_key(key).get(path).await,
+            None => self.anon().get(path).await,
+        }
+    }
+
+    /// A request with `Authorization: Token <token>` and a JSON body.
+    pub async fn with_token(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> Response {
+        self.with_key(token).call(method, path, body).await
+    }
+
+    /// A JSON POST, anonymous.
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.anon().post(path, body).await
+    }
+
+    /// A form-urlencoded POST, anonymous.
+    pub async fn post_form(&self, path: &str, form: &str) -> Response {
+        self.anon().form("POST", path, form).await
+    }
+
+    /// `GET /auth/users/me/` with this `Authorization` value.
+    pub async fn me_as(&self, authorization: &str) -> Response {
+        self.authorized(authorization).get(ME).await
+    }
+
+    /// `GET /auth/users/me/` with a DRF token.
+    pub async fn me_token(&self, token: &str) -> Response {
+        self.with_key(token).get(ME).await
+    }
+
+    /// `GET /auth/users/me/` with a JWT access token.
+    pub async fn me_bearer(&self, access: &str) -> Response {
+        self.bearer(access).get(ME).await
+    }
+
+    /// Register over HTTP (email `<username>@example.com`); the new user's id.
+    pub async fn register(&self, username: &str, password: &str) -> i64 {
+        let body = json!({
+            "username": username,
+            "password": password,
+            "email": format!("{username}@example.com"),
+        });
+        let res = self.post("/auth/users/", body).await;
+        assert_eq!(res.status, StatusCode::CREATED, "register: {}", res.text);
+        res.json["id"].as_i64().expect("the new user's id")
+    }
+
+    /// A JSON login at `path` (`/api-token-auth/` or `/auth/token/login/`), whatever the result.
+    pub async fn login(&self, path: &str, username: &str, password: &str) -> Response {
+        self.post(path, credentials(username, password)).await
+    }
+
+    /// `POST /api-token-auth/`, which must succeed; the key.
+    pub async fn token(&self, username: &str, password: &str) -> String {
+        let res = self.login("/api-token-auth/", username, password).await;
+        assert_eq!(res.status, StatusCode::OK, "login: {}", res.text);
+        res.json["token"]
+            .as_str()
+            .expect("a token in the login answer")
+            .to_string()
+    }
+
+    /// A registered user (password [`PASSWORD`]) and its token.
+    pub async fn user_with_token(&self, username: &str) -> (i64, String) {
+        let id = self.register(username, PASSWORD).await;
+        (id, self.token(username, PASSWORD).await)
+    }
+
+    /// A staff superuser, created as `createsuperuser` does; its id.
+    pub async fn superuser(&self, username: &str, password: &str) -> i64 {
+        let email = format!("{username}@example.com");
+        portcullis_server::accounts::manage::create_superuser(
+            &self.state,
+            username,
+            &email,
+            Some(password),
+        )
+        .await
+        .expect("the superuser is created")
+        .id
+    }
+
+    /// A superuser (password [`PASSWORD`]) and its token.
+    pub async fn superuser_with_token(&self, username: &str) -> (i64, String) {
+        let id = self.superuser(username, PASSWORD).await;
+        (id, self.token(username, PASSWORD).await)
+    }
+
+    /// `POST /auth/jwt/create/`, which must succeed: `(refresh, access)`.
+    pub async fn jwt_pair(&self, username: &str, password: &str) -> (String, String) {
+        let res = self
+            .post("/auth/jwt/create/", credentials(username, password))
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "jwt create: {}", res.text);
+        (res.str("refresh"), res.str("access"))
+    }
+
+    pub async fn user(&self, id: i64) -> Option<User> {
+        self.store().user_by_id(id).await.expect("read the user")
+    }
+
+    /// Set `is_active` in the store, as Django's admin does.
+    pub async fn set_active(&self, id: i64, active: bool) {
+        let update = UserUpdate {
+            is_active: Some(active),
+            ..UserUpdate::default()
+        };
+        self.store()
+            .update_user(id, &update)
+            .await
+            .expect("update the user");
+    }
+
+    pub async fn deactivate(&self, id: i64) {
+        self.set_active(id, false).await;
+    }
+
+    pub async fn user_count(&self) -> u64 {
+        self.store()
+            .count_users(None)
+            .await
+            .expect("count the users")
+    }
+}
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
+
+/// The URL of the database file in `dir`.
+fn sqlite_url(dir: &Path) -> String {
+    format!("sqlite://{}", dir.join("db.sqlite3").display())
+}
+

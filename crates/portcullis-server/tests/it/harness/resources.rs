@@ -1,0 +1,212 @@
+//! The harness of the schema-defined resource tests (`tests/resources_*.rs`), a layer over the
+//! harness core (`tests/common`): the application with the schema read from a file named by
+//! the `schema_file` configuration key, as `serve` reads it, and migrated. Users register and
+//! log in over HTTP; permissions are granted by writing Django's `auth_*` tables with sqlx, as
+//! an operator (or Django's admin) would.
+
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+
+use axum::http::StatusCode;
+use portcullis_server::Config;
+use portcullis_server::resources::migrate::Outcome;
+use portcullis_server::store::User;
+use serde_json::{Value, json};
+use sqlx::sqlite::SqlitePool;
+
+use super::{Response, TestApp};
+
+/// The projects/tasks schema of the README.
+pub fn projects_schema() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects.toml")
+}
+
+/// The application over one SQLite file, its resources migrated. `get`, `send`, `sql`,
+/// `store` and the rest come from [`TestApp`].
+pub struct ResourceApp(TestApp);
+
+impl Deref for ResourceApp {
+    type Target = TestApp;
+
+    fn deref(&self) -> &TestApp {
+        &self.0
+    }
+}
+
+impl ResourceApp {
+    /// The built-in schema (`notes`), migrated.
+    pub async fn notes() -> ResourceApp {
+        ResourceApp::start(Config::default()).await
+    }
+
+    /// The projects/tasks schema, migrated.
+    pub async fn projects() -> ResourceApp {
+        ResourceApp::start(Config {
+            schema_file: projects_schema().display().to_string(),
+            ..Config::default()
+        })
+        .await
+    }
+
+    /// A schema given as text (written to `schema.toml` in the test's directory), migrated.
+    pub async fn with_schema(text: &str) -> ResourceApp {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let config = Config {
+            schema_file: write_schema(dir.path(), text),
+            ..Config::default()
+        };
+        ResourceApp(TestApp::migrated_in(config, dir).await)
+    }
+
+    /// The application for `config` on a fresh database, its resources migrated.
+    pub async fn start(config: Config) -> ResourceApp {
+        ResourceApp(TestApp::migrated(config).await)
+    }
+
+    /// Replace the schema with `text` on the same database and run `migrate` as
+    /// `portcullis migrate [--allow-destructive]` does. The application serves the new schema
+    /// from then on (whatever the outcome, as a restarted server would).
+    pub async fn change_schema(&mut self, text: &str, allow_destructive: bool) -> Outcome {
+        let config = Config {
+            schema_file: write_schema(self.dir(), text),
+            ..self.state.config().clone()
+        };
+        self.0.restart(config);
+        self.migrate(allow_destructive).await
+    }
+
+    /// A request with an optional token (`Authorization: Token <token>`, unlike
+    /// [`TestApp::call`], which takes the whole value) and an optional JSON body.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        let auth = token.map(super::token_auth);
+        self.0.call(method, path, auth.as_deref(), body).await
+    }
+
+    /// A form-urlencoded request (as an HTML form sends it).
+    pub async fn form(&self, method: &str, path: &str, token: &str, form: &str) -> Response {
+        let auth = super::token_auth(token);
+        let headers: &[(&str, &[u8])] = &[
+            ("authorization", auth.as_bytes()),
+            ("content-type", b"application/x-www-form-urlencoded"),
+        ];
+        self.raw(method, path, headers, form).await
+    }
+
+    /// POST a JSON body, which must be created (201); the new row.
+    pub async fn create(&self, path: &str, token: &str, body: Value) -> Value {
+        let reply = self.call("POST", path, Some(token), Some(body)).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "create: {}", reply.json);
+        reply.json
+    }
+
+    /// Register over HTTP and log in; the user's id and token.
+    pub async fn user(&self, username: &str) -> (i64, String) {
+        self.user_with_token(username).await
+    }
+
+    /// A staff superuser (as `portcullis createsuperuser` makes one) and its token.
+    pub async fn staff(&self, username: &str) -> (i64, String) {
+        self.superuser_with_token(username).await
+    }
+
+    pub async fn user_row(&self, username: &str) -> User {
+        self.store()
+            .user_by_username(username)
+            .await
+            .expect("read the user")
+            .expect("the user exists")
+    }
+
+    /// Django's `group.permissions.add(...)` and `user.groups.add(group)`: the user gets
+    /// `resource.codename` through the group `group` (created when missing).
+    pub async fn grant_through_group(
+        &self,
+        user_id: i64,
+        group: &str,
+        resource: &str,
+        codename: &str,
+    ) {
+        let pool = self.sql().await;
+        sqlx::query("INSERT OR IGNORE INTO auth_group (name) VALUES (?)")
+            .bind(group)
+            .execute(&pool)
+            .await
+            .expect("insert the group");
+        let group_id: i64 = sqlx::query_scalar("SELECT id FROM auth_group WHERE name = ?")
+            .bind(group)
+            .fetch_one(&pool)
+            .await
+            .expect("the group's id");
+        let permission_id = permission_id(&pool, resource, codename).await;
+        sqlx::query(
+            "INSERT OR IGNORE INTO auth_group_permissions (group_id, permission_id) VALUES (?, ?)",
+        )
+        .bind(group_id)
+        .bind(permission_id)
+        .execute(&pool)
+        .await
+        .expect("give the group the permission");
+        sqlx::query("INSERT OR IGNORE INTO auth_user_groups (user_id, group_id) VALUES (?, ?)")
+            .bind(user_id)
+            .bind(group_id)
+            .execute(&pool)
+            .await
+            .expect("put the user in the group");
+        pool.close().await;
+    }
+
+    /// Django's `user.user_permissions.add(...)`.
+    pub async fn grant_directly(&self, user_id: i64, resource: &str, codename: &str) {
+        let pool = self.sql().await;
+        let permission_id = permission_id(&pool, resource, codename).await;
+        sqlx::query(
+            "INSERT INTO auth_user_user_permissions (user_id, permission_id) VALUES (?, ?)",
+        )
+        .bind(user_id)
+        .bind(permission_id)
+        .execute(&pool)
+        .await
+        .expect("give the user the permission");
+        pool.close().await;
+    }
+
+    /// `EXPLAIN QUERY PLAN` of a statement, one line per step of the plan.
+    pub async fn query_plan(&self, sql: &str) -> Vec<String> {
+        let pool = self.sql().await;
+        let rows: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+                .fetch_all(&pool)
+                .await
+                .expect("explain the query");
+        pool.close().await;
+        rows.into_iter().map(|(_, _, _, detail)| detail).collect()
+    }
+}
+
+/// The id of a permission row, which `migrate` creates for each resource.
+async fn permission_id(pool: &SqlitePool, resource: &str, codename: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM auth_permission WHERE resource = ? AND codename = ?")
+        .bind(resource)
+        .bind(codename)
+        .fetch_one(pool)
+        .await
+        .expect("migrate created the permission")
+}
+
+/// Write `text` to `schema.toml` in `dir`; the file's path, for `schema_file`.
+fn write_schema(dir: &Path, text: &str) -> String {
+    let path = dir.join("schema.toml");
+    std::fs::write(&path, text).expect("write the schema file");
+    path.display().to_string()
+}
+
+/// DRF's error for a field: `{"field": [message]}`.
+pub fn field_error(field: &str, message: &str) -> Value {
+    json!({ field: [message] })
+}

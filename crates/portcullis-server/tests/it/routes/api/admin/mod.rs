@@ -1,0 +1,7 @@
+//! `/api/admin/…`: the staff-only admin API (users, groups, sessions).
+
+mod access;
+mod groups;
+mod sessions;
+mod users;
+mod who_manages_whom;

@@ -1,0 +1,355 @@
+//! The built-in `notes` resource beyond the oracle's recorded scenarios: HEAD, OPTIONS (DRF's
+//! metadata body), `.json` suffixes and `?format=`, odd ids, other users' public notes and
+//! ignored input. Its lists (page size cap, search, indexes) are in resources_lists.rs.
+
+
+use axum::http::StatusCode;
+use crate::harness::resources::ResourceApp;
+use serde_json::{Value, json};
+
+const DENIED: &str = "You do not have permission to perform this action.";
+const NO_NOTE: &str = "No Note matches the given query.";
+
+/// DRF's OPTIONS body for the notes serializer, as the reference Django app answers it.
+fn note_fields() -> Value {
+    json!({
+        "id": {"type": "integer", "required": false, "read_only": true, "label": "ID"},
+        "title": {"type": "string", "required": true, "read_only": false, "label": "Title", "max_length": 200},
+        "body": {"type": "string", "required": false, "read_only": false, "label": "Body"},
+        "is_public": {"type": "boolean", "required": false, "read_only": false, "label": "Is public"},
+        "owner": {"type": "field", "required": false, "read_only": true, "label": "Owner"},
+        "created_at": {"type": "datetime", "required": false, "read_only": true, "label": "Created at"},
+        "updated_at": {"type": "datetime", "required": false, "read_only": true, "label": "Updated at"}
+    })
+}
+
+fn metadata(name: &str, actions: Option<Value>) -> Value {
+    let mut body = json!({
+        "name": name,
+        "description": "",
+        "renders": ["application/json", "text/html"],
+        "parses": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"],
+    });
+    if let Some(actions) = actions {
+        body["actions"] = actions;
+    }
+    body
+}
+
+#[tokio::test]
+async fn head_answers_like_get_without_a_body() {
+    let app = ResourceApp::notes().await;
+    let (_, ann) = app.user("ann").await;
+    let note = app
+        .create("/api/notes/", &ann, json!({"title": "hello"}))
+        .await;
+    let id = note["id"].as_i64().unwrap();
+
+    let list = app.call("HEAD", "/api/notes/", Some(&ann), None).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.is_empty());
+    assert_eq!(
+        list.header("content-type").as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(
+        list.header("allow").as_deref(),
+        Some("GET, HEAD, OPTIONS, POST")
+    );
+
+    let detail = app
+        .call("HEAD", &format!("/api/notes/{id}/"), Some(&ann), None)
+        .await;
+    assert_eq!(detail.status, StatusCode::OK);
+    assert!(detail.body.is_empty());
+    assert_eq!(
+        detail.header("allow").as_deref(),
+        Some("DELETE, GET, HEAD, OPTIONS, PATCH, PUT")
+    );
+
+    let missing = app
+        .call("HEAD", "/api/notes/999999/", Some(&ann), None)
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.is_empty());
+
+    let anonymous = app.call("HEAD", "/api/notes/", None, None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert!(anonymous.body.is_empty());
+    assert_eq!(
+        anonymous.header("www-authenticate").as_deref(),
+        Some("Token")
+    );
+}
+
+#[tokio::test]
+async fn options_gives_drf_metadata() {
+    let app = ResourceApp::notes().await;
+    let (_, ann) = app.user("ann").await;
+    let note = app
+        .create("/api/notes/", &ann, json!({"title": "mine"}))
+        .await;
+    let id = note["id"].as_i64().unwrap();
+
+    let list = app.call("OPTIONS", "/api/notes/", Some(&ann), None).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(
+        list.json,
+        metadata("Note List", Some(json!({"POST": note_fields()})))
+    );
+
+    let detail = app
+        .call("OPTIONS", &format!("/api/notes/{id}/"), Some(&ann), None)
+        .await;
+    assert_eq!(detail.status, StatusCode::OK);
+    assert_eq!(
+        detail.json,
+        metadata("Note Instance", Some(json!({"PUT": note_fields()})))
+    );
+
+    // OPTIONS runs the permission check like any other method.
+    let anonymous = app.call("OPTIONS", "/api/notes/", None, None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        anonymous.json,
+        json!({"detail": "Authentication credentials were not provided."})
+    );
+}
+
+#[tokio::test]
+async fn format_suffixes_and_format_parameter() {
+    let app = ResourceApp::notes().await;
+    let (_, ann) = app.user("ann").await;
+    let note = app
+        .create("/api/notes/", &ann, json!({"title": "suffixed"}))
+        .await;
+    let id = note["id"].as_i64().unwrap();
+
+    for path in [
+        format!("/api/notes/{id}.json"),
+        format!("/api/notes/{id}.json/"),
+        format!("/api/notes/{id}/?format=json"),
+    ] {
+        let reply = app.get(&path, Some(&ann)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert_eq!(reply.json, note, "{path}");
+    }
+    for path in [
+        "/api/notes.json",
+        "/api/notes.json/",
+        "/api/notes/?format=json",
+    ] {
+        let reply = app.get(path, Some(&ann)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert_eq!(reply.json["results"], json!([note]), "{path}");
+    }
+    // A format no renderer has: DRF's 404.
+    for path in [
+        format!("/api/notes/{id}.xml"),
+        "/api/notes/?format=xml".into(),
+    ] {
+        let reply = app.get(&path, Some(&ann)).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(reply.json, json!({"detail": "Not found."}), "{path}");
+    }
+    // The suffix works for writes too.
+    let patched = app
+        .call(
+            "PATCH",
+            &format!("/api/notes/{id}.json"),
+            Some(&ann),
+            Some(json!({"body": "more"})),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK);
+    assert_eq!(patched.json["body"], "more");
+}
+
+#[tokio::test]
+async fn ids_are_read_as_django_reads_them() {
+    let app = ResourceApp::notes().await;
+    let (_, ann) = app.user("ann").await;
+    let note = app
+        .create("/api/notes/", &ann, json!({"title": "one"}))
+        .await;
+    let id = note["id"].as_i64().unwrap();
+
+    // Django casts the URL's pk with int(): a sign, surrounding spaces and leading zeros pass.
+    for path in [
+        format!("/api/notes/+{id}/"),
+        format!("/api/notes/%20{id}/"),
+        format!("/api/notes/0{id}/"),
+    ] {
+        let reply = app.get(&path, Some(&ann)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.json);
+        assert_eq!(reply.json["id"], id, "{path}");
+    }
+    // Integers matching no row, however large: the model's 404.
+    for raw in ["0", "-1", "99999999999999999999999", "1_000"] {
+        let reply = app.get(&format!("/api/notes/{raw}/"), Some(&ann)).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{raw}");
+        assert_eq!(reply.json, json!({"detail": NO_NOTE}), "{raw}");
+    }
+    // Text that is no integer: the plain 404.
+    for raw in ["abc", "0x1", "1e3", "%E2%9C%93"] {
+        let reply = app.get(&format!("/api/notes/{raw}/"), Some(&ann)).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{raw}");
+        assert_eq!(reply.json, json!({"detail": "Not found."}), "{raw}");
+    }
+    // `1.5` is id 1 with the format `5`, which no renderer has.
+    let reply = app.get("/api/notes/1.5/", Some(&ann)).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(reply.json, json!({"detail": "Not found."}));
+    // Writes to a huge id: the same 404, after the permission check.
+    for method in ["PUT", "PATCH", "DELETE"] {
+        let reply = app
+            .call(
+                method,
+                "/api/notes/99999999999999999999999/",
+                Some(&ann),
+                Some(json!({"title": "x"})),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method}");
+        assert_eq!(reply.json, json!({"detail": NO_NOTE}), "{method}");
+    }
+}
+
+#[tokio::test]
+async fn a_public_note_is_readable_but_not_writable_by_others() {
+    let app = ResourceApp::notes().await;
+    let (_, ann) = app.user("ann").await;
+    let (_, bob) = app.user("bob").await;
+    let (_, admin) = app.staff("admin").await;
+    let public = app
+        .create(
+            "/api/notes/",
+            &ann,
+            json!({"title": "open", "is_public": true}),
+        )
+        .await;
+    let private = app
+        .create("/api/notes/", &ann, json!({"title": "closed"}))
+        .await;
+    let public_url = format!("/api/notes/{}/", public["id"]);
+    let private_url = format!("/api/notes/{}/", private["id"]);
+
+    let read = app.get(&public_url, Some(&bob)).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.json, public);
+    // Visible but not writable: 403, and the permission is checked before the body, so an
+    // invalid body gets the same 403 rather than a 400.
+    for (method, body) in [
+        ("PATCH", json!({"title": "mine now"})),
+        ("PUT", json!({"title": ""})),
+        ("DELETE", Value::Null),
+    ] {
+        let reply = app.call(method, &public_url, Some(&bob), Some(body)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method}");
+        assert_eq!(reply.json, json!({"detail": DENIED}), "{method}");
+    }
+    // Not visible: 404 whatever the method.
+    let hidden = app
+        .call(
+            "PATCH",
+            &private_url,
+            Some(&bob),
+            Some(json!({"title": ""})),
+        )
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert_eq!(hidden.json, json!({"detail": NO_NOTE}));
+    let listed = app.get("/api/notes/", Some(&bob)).await;
+    assert_eq!(listed.listed("title"), [json!("open")]);
+
+    // Staff sees and edits everything.
+    let all = app.get("/api/notes/", Some(&admin)).await;
+    assert_eq!(all.json["count"], 2);
+    let edited = app
+        .call(
+            "PATCH",
+            &private_url,
+            Some(&admin),
+            Some(json!({"body": "by staff"})),
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK);
+    assert_eq!(edited.json["owner"], "ann", "the owner does not change");
+    let deleted = app.call("DELETE", &public_url, Some(&admin), None).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    assert!(deleted.body.is_empty());
+    assert_eq!(
+        app.get(&public_url, Some(&ann)).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn unknown_and_read_only_input_is_ignored() {
+    let app = ResourceApp::notes().await;
+    let (_, ann) = app.user("ann").await;
+    app.user("mallory").await;
+    let reply = app
+        .call(
+            "POST",
+            "/api/notes/",
+            Some(&ann),
+            Some(json!({
+                "title": "  padded  ",
+                "id": 4242,
+                "owner": "mallory",
+                "created_at": "2000-01-01T00:00:00Z",
+                "updated_at": "2000-01-01T00:00:00Z",
+                "colour": "red",
+            })),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json);
+    let note = reply.json;
+    assert_eq!(note["title"], "padded", "trimmed as DRF's CharField does");
+    assert_ne!(note["id"], 4242);
+    assert_eq!(note["owner"], "ann");
+    assert!(!note["created_at"].as_str().unwrap().starts_with("2000"));
+    assert!(note.get("colour").is_none());
+    let keys: Vec<&String> = note.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "body",
+            "created_at",
+            "id",
+            "is_public",
+            "owner",
+            "title",
+            "updated_at"
+        ]
+    );
+
+    // An update moves updated_at and keeps created_at.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let url = format!("/api/notes/{}/", note["id"]);
+    let patched = app
+        .call(
+            "PATCH",
+            &url,
+            Some(&ann),
+            Some(json!({"created_at": "1999-01-01T00:00:00Z"})),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK);
+    assert_eq!(patched.json["created_at"], note["created_at"]);
+    assert!(patched.json["updated_at"].as_str() > note["updated_at"].as_str());
+
+    // HTML form input: DRF reads a missing checkbox as false on PUT.
+    let public = app
+        .call("PATCH", &url, Some(&ann), Some(json!({"is_public": true})))
+        .await;
+    assert_eq!(public.json["is_public"], true);
+    let put = app.form("PUT", &url, &ann, "title=again").await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.json);
+    assert_eq!(put.json["is_public"], false);
+    assert_eq!(
+        put.json["body"], "",
+        "an absent optional field keeps its value on PUT"
+    );
+}

@@ -1,0 +1,213 @@
+//! Access rules and visibility of schema-defined resources, on the projects/tasks schema
+//! (tests/fixtures/projects.toml): `anyone`, `authenticated`, `owner`, `staff` and model
+//! permissions (granted directly or through a group), lists of rules, and `owner_or_public` and
+//! `owner` visibility. References are in resources_references.rs, list parameters in
+//! resources_lists.rs.
+
+
+use axum::http::StatusCode;
+use crate::harness::world::{url, world};
+use serde_json::{Value, json};
+
+const DENIED: &str = "You do not have permission to perform this action.";
+const NO_CREDENTIALS: &str = "Authentication credentials were not provided.";
+
+fn detail(message: &str) -> Value {
+    json!({ "detail": message })
+}
+
+#[tokio::test]
+async fn anyone_reads_public_rows_and_owners_their_own() {
+    let w = world().await;
+    let app = &w.app;
+    // `anyone` lists and retrieves, under the visibility rule: only public rows.
+    let anonymous = app.get("/api/projects/", None).await;
+    assert_eq!(anonymous.status, StatusCode::OK);
+    assert_eq!(anonymous.listed("name"), [json!("Ann public")]);
+    assert_eq!(app.get(&url(&w.ann_public), None).await.json, w.ann_public);
+    let hidden = app.get(&url(&w.ann_private), None).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert_eq!(hidden.json, detail("No Project matches the given query."));
+    // `authenticated` creates: anonymous callers get DRF's 401 with the challenge.
+    let create = app
+        .call(
+            "POST",
+            "/api/projects/",
+            None,
+            Some(json!({"name": "Nope"})),
+        )
+        .await;
+    assert_eq!(create.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(create.json, detail(NO_CREDENTIALS));
+    assert_eq!(create.header("www-authenticate").as_deref(), Some("Token"));
+
+    // Each user: its own rows and the public ones (ordering = ["name"]).
+    let bob = app.get("/api/projects/", Some(&w.bob)).await;
+    assert_eq!(
+        bob.listed("name"),
+        [json!("Ann public"), json!("Bob private")]
+    );
+    let ann = app.get("/api/projects/", Some(&w.ann)).await;
+    assert_eq!(
+        ann.listed("name"),
+        [json!("Ann private"), json!("Ann public")]
+    );
+    let not_bobs = app.get(&url(&w.ann_private), Some(&w.bob)).await;
+    assert_eq!(not_bobs.status, StatusCode::NOT_FOUND);
+
+    // Staff sees everything.
+    let (_, admin) = app.staff("admin").await;
+    let all = app.get("/api/projects/?page_size=3", Some(&admin)).await;
+    assert_eq!(all.json["count"], 3);
+    assert_eq!(
+        app.get(&url(&w.bob_private), Some(&admin)).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn owner_rule_guards_writes() {
+    let w = world().await;
+    let app = &w.app;
+    let public = url(&w.ann_public);
+    // Visible but not writable: 403, checked before the body is validated.
+    for (method, body) in [
+        ("PATCH", json!({"description": "bob was here"})),
+        ("PUT", json!({"name": ""})),
+        ("PATCH", json!({"priority": "not a number"})),
+    ] {
+        let reply = app.call(method, &public, Some(&w.bob), Some(body)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method}");
+        assert_eq!(reply.json, detail(DENIED), "{method}");
+    }
+    // Invisible: 404, never a 403 that confirms the row exists.
+    for method in ["GET", "PATCH", "PUT"] {
+        let reply = app
+            .call(method, &url(&w.ann_private), Some(&w.bob), Some(json!({})))
+            .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method}");
+    }
+    // DELETE also needs projects.delete, which bob lacks: that view-level check runs before
+    // the row is looked up (DRF's check_permissions), so the 403 is the same for any id.
+    for path in [url(&w.ann_private), "/api/projects/999999/".into()] {
+        let reply = app.call("DELETE", &path, Some(&w.bob), None).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    // The owner writes, staff too.
+    let own = app
+        .call("PATCH", &public, Some(&w.ann), Some(json!({"priority": 4})))
+        .await;
+    assert_eq!(own.status, StatusCode::OK);
+    let (_, admin) = app.staff("admin").await;
+    let staff = app
+        .call("PATCH", &public, Some(&admin), Some(json!({"priority": 1})))
+        .await;
+    assert_eq!(staff.status, StatusCode::OK);
+    assert_eq!(staff.json["owner"], "ann");
+}
+
+#[tokio::test]
+async fn every_rule_of_a_list_must_pass() {
+    let w = world().await;
+    let app = &w.app;
+    let ann_id = app.user_row("ann").await.id;
+    // destroy = ["owner", "projects.delete"]: the owner alone is not enough...
+    let refused = app
+        .call("DELETE", &url(&w.ann_private), Some(&w.ann), None)
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.json, detail(DENIED));
+    // ... nor the permission alone ...
+    app.grant_directly(w.bob_id, "projects", "delete").await;
+    let not_owner = app
+        .call("DELETE", &url(&w.ann_public), Some(&w.bob), None)
+        .await;
+    assert_eq!(not_owner.status, StatusCode::FORBIDDEN);
+    let invisible = app
+        .call("DELETE", &url(&w.ann_private), Some(&w.bob), None)
+        .await;
+    assert_eq!(invisible.status, StatusCode::NOT_FOUND);
+    // ... both are.
+    app.grant_directly(ann_id, "projects", "delete").await;
+    let deleted = app
+        .call("DELETE", &url(&w.ann_private), Some(&w.ann), None)
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get(&url(&w.ann_private), Some(&w.ann)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let bobs = app
+        .call("DELETE", &url(&w.bob_private), Some(&w.bob), None)
+        .await;
+    assert_eq!(bobs.status, StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn model_permissions_through_a_group() {
+    let w = world().await;
+    let app = &w.app;
+    let (carol_id, carol) = app.user("carol").await;
+    let project = w.ann_public["id"].clone();
+
+    // create = "tasks.add": without it, 403 — before the body is even looked at.
+    for body in [
+        json!({"title": "t", "project": project}),
+        json!({"title": ""}),
+    ] {
+        let reply = app
+            .call("POST", "/api/tasks/", Some(&carol), Some(body))
+            .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        assert_eq!(reply.json, detail(DENIED));
+    }
+    let anonymous = app
+        .call("POST", "/api/tasks/", None, Some(json!({"title": "t"})))
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+
+    // Django's way: the permission on a group, the user in the group.
+    app.grant_through_group(carol_id, "editors", "tasks", "add")
+        .await;
+    let task = app
+        .create(
+            "/api/tasks/",
+            &carol,
+            json!({"title": "Write docs", "project": project, "estimate": 1.5}),
+        )
+        .await;
+    assert_eq!(task["owner"], "carol");
+    assert_eq!(task["project"], project);
+    assert_eq!(task["done"], false);
+    let task_url = format!("/api/tasks/{}/", task["id"]);
+
+    // update = "tasks.change": even the owner needs it; the view-level check comes first.
+    let patch = json!({"done": true});
+    let refused = app
+        .call("PATCH", &task_url, Some(&carol), Some(patch.clone()))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    app.grant_through_group(carol_id, "editors", "tasks", "change")
+        .await;
+    let done = app
+        .call("PATCH", &task_url, Some(&carol), Some(patch.clone()))
+        .await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert_eq!(done.json["done"], true);
+    // Another member of the group has the permission, but the task is not visible to him.
+    app.grant_through_group(w.bob_id, "editors", "tasks", "change")
+        .await;
+    let hidden = app
+        .call("PATCH", &task_url, Some(&w.bob), Some(patch))
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert_eq!(hidden.json, detail("No Task matches the given query."));
+
+    // destroy = "staff".
+    let not_staff = app.call("DELETE", &task_url, Some(&carol), None).await;
+    assert_eq!(not_staff.status, StatusCode::FORBIDDEN);
+    let (_, admin) = app.staff("admin").await;
+    assert_eq!(app.get("/api/tasks/", Some(&admin)).await.json["count"], 1);
+    let gone = app.call("DELETE", &task_url, Some(&admin), None).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+}

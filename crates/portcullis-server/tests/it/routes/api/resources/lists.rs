@@ -1,0 +1,256 @@
+//! Lists of schema-defined resources: DRF's pagination with a capped `page_size` parameter,
+//! search, ordering, exact filters, the API root, and the indexes that serve the list queries
+//! (checked with `EXPLAIN QUERY PLAN` on the statements the list view runs).
+
+
+use axum::http::StatusCode;
+use portcullis_server::Config;
+use portcullis_server::resources::query;
+use portcullis_server::resources::schema::DEFAULT_SCHEMA;
+use crate::harness::resources::ResourceApp;
+use crate::harness::world::world;
+use serde_json::{Value, json};
+
+fn detail(message: &str) -> Value {
+    json!({ "detail": message })
+}
+
+#[tokio::test]
+async fn page_size_parameter_is_capped_when_configured() {
+    // The built-in notes with DRF's page_size_query_param and max_page_size, PAGE_SIZE = 2.
+    let schema = DEFAULT_SCHEMA.replace(
+        "public_flag = \"is_public\"\n",
+        "public_flag = \"is_public\"\npage_size_query_param = \"page_size\"\nmax_page_size = 3\n",
+    );
+    assert_ne!(schema, DEFAULT_SCHEMA);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.toml");
+    std::fs::write(&path, schema).unwrap();
+    let app = ResourceApp::start(Config {
+        schema_file: path.display().to_string(),
+        page_size: 2,
+        ..Config::default()
+    })
+    .await;
+    let (_, ann) = app.user("ann").await;
+    for n in 1..=5 {
+        app.create("/api/notes/", &ann, json!({"title": format!("n{n}")}))
+            .await;
+    }
+
+    let page = app.get("/api/notes/", Some(&ann)).await;
+    assert_eq!(page.json["count"], 5);
+    assert_eq!(page.listed("title"), [json!("n5"), json!("n4")]);
+    assert_eq!(page.json["next"], "http://localhost/api/notes/?page=2");
+
+    let one = app.get("/api/notes/?page_size=1", Some(&ann)).await;
+    assert_eq!(one.listed("title"), [json!("n5")]);
+    assert_eq!(
+        one.json["next"],
+        "http://localhost/api/notes/?page=2&page_size=1"
+    );
+
+    // Above the cap: the cap.
+    let capped = app.get("/api/notes/?page_size=100", Some(&ann)).await;
+    assert_eq!(capped.results().len(), 3);
+    let second = app
+        .get("/api/notes/?page_size=100&page=2", Some(&ann))
+        .await;
+    assert_eq!(second.listed("title"), [json!("n2"), json!("n1")]);
+    assert_eq!(second.json["next"], Value::Null);
+    assert_eq!(
+        second.json["previous"],
+        "http://localhost/api/notes/?page_size=100"
+    );
+
+    // Not a positive integer: the default size, as DRF's _positive_int(strict=True) decides.
+    for bad in ["0", "-1", "abc", ""] {
+        let reply = app
+            .get(&format!("/api/notes/?page_size={bad}"), Some(&ann))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{bad}");
+        assert_eq!(reply.results().len(), 2, "{bad}");
+    }
+
+    let beyond = app.get("/api/notes/?page_size=3&page=3", Some(&ann)).await;
+    assert_eq!(beyond.status, StatusCode::NOT_FOUND);
+    assert_eq!(beyond.json, json!({"detail": "Invalid page."}));
+}
+
+#[tokio::test]
+async fn search_escapes_like_wildcards() {
+    let app = ResourceApp::notes().await;
+    let (_, ann) = app.user("ann").await;
+    for title in ["100% sure", "1000 sheep", "snake_case", "snakeXcase"] {
+        app.create("/api/notes/", &ann, json!({"title": title}))
+            .await;
+    }
+    let percent = app.get("/api/notes/?search=100%25", Some(&ann)).await;
+    assert_eq!(percent.listed("title"), [json!("100% sure")]);
+    let underscore = app.get("/api/notes/?search=e_c", Some(&ann)).await;
+    assert_eq!(underscore.listed("title"), [json!("snake_case")]);
+    // Case-insensitive, as Django's icontains on SQLite.
+    let upper = app.get("/api/notes/?search=SHEEP", Some(&ann)).await;
+    assert_eq!(upper.listed("title"), [json!("1000 sheep")]);
+    // DRF validates the search text as a CharField: a NUL is refused, with a bare list.
+    let nul = app.get("/api/notes/?search=a%00b", Some(&ann)).await;
+    assert_eq!(nul.status, StatusCode::BAD_REQUEST);
+    assert_eq!(nul.json, json!(["Null characters are not allowed."]));
+}
+
+/// The plan of the page query a list request runs, as `param` gives its query parameters.
+async fn list_plan(app: &ResourceApp, username: &str, params: &[(&str, &str)]) -> Vec<String> {
+    let schema = app.state.schema();
+    let notes = schema.resource("notes").expect("the notes resource");
+    let user = app.user_row(username).await;
+    let (_, mut select) = query::list_statements(notes, Some(&user), |name| {
+        params
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    })
+    .expect("valid parameters");
+    select.limit(20).offset(0);
+    app.query_plan(&select.to_string(sea_query::SqliteQueryBuilder))
+        .await
+}
+
+#[tokio::test]
+async fn list_queries_are_served_by_indexes() {
+    let app = ResourceApp::notes().await;
+    let (_, ann) = app.user("ann").await;
+    app.staff("admin").await;
+    for n in 0..30 {
+        app.create(
+            "/api/notes/",
+            &ann,
+            json!({"title": format!("t{n}"), "is_public": n % 3 == 0}),
+        )
+        .await;
+    }
+    let uses_index = |plan: &[String]| {
+        plan.iter()
+            .any(|step| step.starts_with("SEARCH notes") || step.starts_with("SCAN notes USING"))
+    };
+    let full_scan = |plan: &[String]| plan.iter().any(|step| step == "SCAN notes");
+    let sorts = |plan: &[String]| plan.iter().any(|step| step.contains("TEMP B-TREE"));
+
+    // Unfiltered (staff sees every row): the rows are read in order from an index, for the
+    // default ordering (-created_at, -id) and for each ordering field in both directions...
+    for ordering in ["", "title", "-title", "created_at", "-created_at"] {
+        let plan = list_plan(&app, "admin", &[("ordering", ordering)]).await;
+        assert!(uses_index(&plan) && !sorts(&plan), "{ordering:?}: {plan:?}");
+    }
+    // ... and by id from the table itself, which SQLite keeps in id order.
+    for ordering in ["id", "-id"] {
+        let plan = list_plan(&app, "admin", &[("ordering", ordering)]).await;
+        assert!(!sorts(&plan), "{ordering:?}: {plan:?}");
+    }
+    // A user's list is filtered by the visibility rule (own or public): each side of the OR
+    // is searched in its index, so only the visible rows are read (then sorted), never the
+    // whole table.
+    for ordering in ["", "title", "-created_at"] {
+        let plan = list_plan(&app, "ann", &[("ordering", ordering)]).await;
+        assert!(
+            uses_index(&plan) && !full_scan(&plan),
+            "{ordering:?}: {plan:?}"
+        );
+        assert!(
+            plan.iter().any(|s| s.contains("ix_notes_owner_id"))
+                && plan.iter().any(|s| s.contains("ix_notes_is_public")),
+            "{plan:?}"
+        );
+    }
+    // The filter field.
+    for who in ["admin", "ann"] {
+        let plan = list_plan(&app, who, &[("is_public", "true")]).await;
+        assert!(uses_index(&plan) && !full_scan(&plan), "{who}: {plan:?}");
+    }
+}
+
+#[tokio::test]
+async fn list_parameters_and_the_api_root() {
+    let w = world().await;
+    let app = &w.app;
+    let ann = &w.ann;
+    for (name, priority, budget) in [("Zeta", 2, 10.0), ("Eta", 2, 5.5), ("Theta", 1, 700.0)] {
+        app.create(
+            "/api/projects/",
+            ann,
+            json!({"name": name, "priority": priority, "budget": budget, "description": format!("about {name}")}),
+        )
+        .await;
+    }
+    // page_size = 2 by default; page_size_query_param capped at max_page_size = 3.
+    let first = app.get("/api/projects/", Some(ann)).await;
+    assert_eq!(first.json["count"], 5);
+    assert_eq!(
+        first.listed("name"),
+        [json!("Ann private"), json!("Ann public")]
+    );
+    assert_eq!(first.json["next"], "http://localhost/api/projects/?page=2");
+    let last = app.get("/api/projects/?page=last", Some(ann)).await;
+    assert_eq!(last.listed("name"), [json!("Zeta")]);
+    assert_eq!(
+        app.get("/api/projects/?page_size=50", Some(ann))
+            .await
+            .results()
+            .len(),
+        3
+    );
+    let invalid = app.get("/api/projects/?page=4", Some(ann)).await;
+    assert_eq!(invalid.status, StatusCode::NOT_FOUND);
+    assert_eq!(invalid.json, detail("Invalid page."));
+
+    // Ordering on declared fields, `-` for descending; other fields are ignored.
+    let by_priority = app
+        .get(
+            "/api/projects/?ordering=-priority,name&page_size=3",
+            Some(ann),
+        )
+        .await;
+    assert_eq!(
+        by_priority.listed("name"),
+        [json!("Ann private"), json!("Ann public"), json!("Eta")]
+    );
+    let by_budget = app
+        .get("/api/projects/?ordering=-budget&page_size=3", Some(ann))
+        .await;
+    assert_eq!(
+        by_budget.listed("name"),
+        [json!("Theta"), json!("Zeta"), json!("Eta")]
+    );
+    let ignored = app
+        .get("/api/projects/?ordering=description&page_size=3", Some(ann))
+        .await;
+    assert_eq!(
+        ignored.listed("name"),
+        [json!("Ann private"), json!("Ann public"), json!("Eta")]
+    );
+
+    // Search over name and description, case-insensitively.
+    // Every term must match somewhere: "Zeta" and "Theta" contain "eta" too.
+    let search = app.get("/api/projects/?search=ABOUT+eta", Some(ann)).await;
+    assert_eq!(search.json["count"], 3);
+    assert_eq!(search.listed("name"), [json!("Eta"), json!("Theta")]);
+
+    // Exact filters on declared fields.
+    let closed = app.get("/api/projects/?status=closed", Some(ann)).await;
+    assert_eq!(closed.listed("name"), [json!("Ann public")]);
+    let archived = app.get("/api/projects/?archived=true", Some(&w.bob)).await;
+    assert_eq!(archived.listed("name"), [json!("Bob private")]);
+    let priority = app.get("/api/projects/?priority=2", Some(ann)).await;
+    assert_eq!(priority.listed("name"), [json!("Eta"), json!("Zeta")]);
+    let unknown = app.get("/api/projects/?budget=10", Some(ann)).await;
+    assert_eq!(unknown.json["count"], 5, "budget is not a filter field");
+
+    // The API root lists every resource.
+    let root = app.get("/api/", Some(ann)).await;
+    assert_eq!(
+        root.json,
+        json!({
+            "projects": "http://localhost/api/projects/",
+            "tasks": "http://localhost/api/tasks/",
+        })
+    );
+}

@@ -1,0 +1,9 @@
+//! `/api/<resource>/…` for schema-defined resources (mostly the projects/tasks schema of
+//! `tests/fixtures/projects.toml`): access rules, fields, references and lists.
+
+mod access;
+mod field_types;
+mod fields;
+mod hostile_input;
+mod lists;
+mod references;

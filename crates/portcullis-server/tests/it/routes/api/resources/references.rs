@@ -1,0 +1,137 @@
+//! References between schema-defined resources, on the projects/tasks schema
+//! (tests/fixtures/projects.toml): a reference must point at a row that exists and that the
+//! caller can see (another user's private row is answered exactly like a missing one), with
+//! DRF's `PrimaryKeyRelatedField` messages; filters by reference; `on_delete = "cascade"`.
+
+
+use axum::http::StatusCode;
+use crate::harness::resources::field_error;
+use crate::harness::world::{url, world};
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn references_must_be_visible_to_the_caller() {
+    let w = world().await;
+    let app = &w.app;
+    let bob_id = w.bob_id;
+    app.grant_through_group(bob_id, "editors", "tasks", "add")
+        .await;
+    let private_id = w.ann_private["id"].as_i64().unwrap();
+    let invalid_pk = |id: i64| format!("Invalid pk \"{id}\" - object does not exist.");
+
+    // Another user's private project: exactly as if it did not exist.
+    let other = app
+        .call(
+            "POST",
+            "/api/tasks/",
+            Some(&w.bob),
+            Some(json!({"title": "sneaky", "project": private_id})),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::BAD_REQUEST);
+    assert_eq!(other.json, field_error("project", &invalid_pk(private_id)));
+    let missing = app
+        .call(
+            "POST",
+            "/api/tasks/",
+            Some(&w.bob),
+            Some(json!({"title": "ghost", "project": 999_999})),
+        )
+        .await;
+    assert_eq!(missing.json, field_error("project", &invalid_pk(999_999)));
+    // DRF's other PrimaryKeyRelatedField messages, all errors together.
+    for (value, message) in [
+        (
+            json!("abc"),
+            "Incorrect type. Expected pk value, received str.",
+        ),
+        (
+            json!(true),
+            "Incorrect type. Expected pk value, received bool.",
+        ),
+        (
+            json!([1]),
+            "Incorrect type. Expected pk value, received list.",
+        ),
+        (Value::Null, "This field may not be null."),
+    ] {
+        let reply = app
+            .call(
+                "POST",
+                "/api/tasks/",
+                Some(&w.bob),
+                Some(json!({"project": value, "due": "soon"})),
+            )
+            .await;
+        assert_eq!(
+            reply.json,
+            json!({
+                "title": ["This field is required."],
+                "project": [message],
+                "due": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."],
+            }),
+            "{value}"
+        );
+    }
+    // A public project of someone else, or one's own, is fine; a pk as text too.
+    let on_public = app
+        .create(
+            "/api/tasks/",
+            &w.bob,
+            json!({"title": "help ann", "project": w.ann_public["id"]}),
+        )
+        .await;
+    let own = app
+        .create(
+            "/api/tasks/",
+            &w.bob,
+            json!({"title": "mine", "project": w.bob_private["id"].to_string(), "due": "2025-03-01"}),
+        )
+        .await;
+    assert_eq!(own["project"], w.bob_private["id"]);
+    assert_eq!(own["due"], "2025-03-01");
+    // Updates are checked the same way.
+    app.grant_through_group(bob_id, "editors", "tasks", "change")
+        .await;
+    let moved = app
+        .call(
+            "PATCH",
+            &format!("/api/tasks/{}/", own["id"]),
+            Some(&w.bob),
+            Some(json!({"project": private_id})),
+        )
+        .await;
+    assert_eq!(moved.json, field_error("project", &invalid_pk(private_id)));
+
+    // Tasks are visible to their owner only; filters by reference and boolean.
+    let (_, admin) = app.staff("admin").await;
+    let ann_tasks = app.get("/api/tasks/", Some(&w.ann)).await;
+    assert_eq!(ann_tasks.json["count"], 0);
+    let by_project = app
+        .get(
+            &format!("/api/tasks/?project={}", w.ann_public["id"]),
+            Some(&w.bob),
+        )
+        .await;
+    assert_eq!(by_project.listed("title"), [json!("help ann")]);
+    let bad_filter = app.get("/api/tasks/?project=abc", Some(&w.bob)).await;
+    assert_eq!(bad_filter.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        bad_filter.json,
+        field_error("project", "Enter a whole number.")
+    );
+
+    // Deleting a project deletes its tasks (on_delete = "cascade").
+    let deleted = app
+        .call("DELETE", &url(&w.ann_public), Some(&admin), None)
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let left = app.get("/api/tasks/", Some(&admin)).await;
+    assert_eq!(left.listed("title"), [json!("mine")]);
+    assert_eq!(
+        app.get(&format!("/api/tasks/{}/", on_public["id"]), Some(&w.bob))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -1,0 +1,221 @@
+//! `/auth/token/login/` and `/auth/token/logout/` (djoser's token views, with and without the
+//! trailing slash): login answers `{"auth_token"}` with the user's one key and records
+//! `last_login`; every failure is the same "Unable to log in with provided credentials.";
+//! logout deletes the key, and the next login mints a new one.
+
+
+use axum::http::StatusCode;
+use crate::harness::*;
+use serde_json::json;
+
+const LOGIN: &str = "/auth/token/login/";
+const LOGOUT: &str = "/auth/token/logout/";
+
+fn assert_view_headers(res: &Response) {
+    assert_eq!(res.header("allow").as_deref(), Some(ALLOW_POST));
+    assert_eq!(res.vary().as_deref(), Some("accept, origin"));
+}
+
+fn assert_unable(res: &Response) {
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert_eq!(res.json, json!({ "non_field_errors": [UNABLE] }));
+    assert_view_headers(res);
+}
+
+#[tokio::test]
+async fn login_returns_the_token_made_at_registration_and_records_last_login() {
+    let app = TestApp::new().await;
+    let id = app.register("alice", PASSWORD).await;
+    let key = app.token("alice", PASSWORD).await;
+    assert_eq!(app.user(id).await.unwrap().last_login, None);
+
+    let res = app.login(LOGIN, "alice", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_view_headers(&res);
+    assert_eq!(res.json, json!({ "auth_token": key }));
+    let last_login = app.user(id).await.unwrap().last_login.unwrap();
+    assert!(last_login.starts_with("20"), "{last_login}");
+
+    // djoser's pattern is `^token/login/?$`: the bare URL routes too (no redirect).
+    let res = app.login("/auth/token/login", "alice", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.json, json!({ "auth_token": key }));
+
+    let form = app
+        .post_form(LOGIN, "username=alice&password=kV7%23mountain-Lamp")
+        .await;
+    assert_eq!(form.json, json!({ "auth_token": key }));
+}
+
+#[tokio::test]
+async fn every_failed_login_looks_the_same() {
+    let app = TestApp::new().await;
+    let id = app.register("alice", PASSWORD).await;
+
+    assert_unable(&app.login(LOGIN, "alice", "wrong-pass-1").await);
+    assert_unable(&app.login(LOGIN, "ghost", PASSWORD).await);
+    assert_unable(&app.login(LOGIN, "Alice", PASSWORD).await);
+    assert_unable(&app.login(LOGIN, "alice", &format!("{PASSWORD} ")).await);
+    // Both fields are optional in djoser's serializer: a missing one is a failed login.
+    for body in [
+        json!({}),
+        json!({ "username": "alice" }),
+        json!({ "password": PASSWORD }),
+    ] {
+        assert_unable(&app.request("POST", LOGIN, &[], Some(body)).await);
+    }
+    assert_unable(&app.request("POST", LOGIN, &[], None).await);
+
+    app.deactivate(id).await;
+    assert_unable(&app.login(LOGIN, "alice", PASSWORD).await);
+    assert_eq!(app.user(id).await.unwrap().last_login, None);
+}
+
+#[tokio::test]
+async fn field_errors_still_come_first() {
+    let app = TestApp::new().await;
+    let cases = [
+        (
+            json!({ "username": "", "password": "x" }),
+            json!({ "username": ["This field may not be blank."] }),
+        ),
+        (
+            json!({ "username": null, "password": true }),
+            json!({
+                "password": ["Not a valid string."],
+                "username": ["This field may not be null."],
+            }),
+        ),
+        (
+            json!("alice"),
+            json!({ "non_field_errors": ["Invalid data. Expected a dictionary, but got str."] }),
+        ),
+    ];
+    for (body, expected) in cases {
+        let res = app.request("POST", LOGIN, &[], Some(body.clone())).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(res.json, expected, "{body}");
+        assert_view_headers(&res);
+    }
+}
+
+#[tokio::test]
+async fn logout_deletes_the_token_and_the_next_login_mints_a_new_one() {
+    let app = TestApp::new().await;
+    app.register("alice", PASSWORD).await;
+    let first = app.login(LOGIN, "alice", PASSWORD).await.json["auth_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        app.get("/auth/users/me/", Some(&first)).await.status,
+        StatusCode::OK
+    );
+
+    let res = app.with_token("POST", LOGOUT, &first, None).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert!(res.body.is_empty());
+    assert_view_headers(&res);
+
+    let res = app.get("/auth/users/me/", Some(&first)).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(res.json, json!({ "detail": "Invalid token." }));
+    assert_eq!(res.header("www-authenticate").as_deref(), Some("Token"));
+
+    let again = app.with_token("POST", LOGOUT, &first, None).await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(again.json, json!({ "detail": "Invalid token." }));
+    assert_view_headers(&again);
+
+    let anonymous = app.request("POST", LOGOUT, &[], None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        anonymous.json,
+        json!({ "detail": "Authentication credentials were not provided." })
+    );
+    assert_eq!(
+        anonymous.header("www-authenticate").as_deref(),
+        Some("Token")
+    );
+
+    let res = app.login(LOGIN, "alice", PASSWORD).await;
+    let second = res.json["auth_token"].as_str().unwrap().to_string();
+    assert!(is_token_key(&second));
+    assert_ne!(second, first);
+    assert_eq!(app.token("alice", PASSWORD).await, second);
+    assert_eq!(
+        app.get("/auth/users/me/", Some(&second)).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn logout_without_the_slash_and_with_a_body() {
+    let app = TestApp::new().await;
+    let (_, token) = app.user_with_token("alice").await;
+    // The body is not read: anything goes, even what would not parse.
+    let auth = format!("Token {token}");
+    let headers: &[(&str, &[u8])] = &[
+        ("authorization", auth.as_bytes()),
+        ("content-type", b"application/json"),
+    ];
+    let res = app
+        .raw("POST", "/auth/token/logout", headers, "{oops")
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/auth/users/me/", Some(&token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn logout_of_one_user_leaves_the_others_logged_in() {
+    let app = TestApp::new().await;
+    let (_, alice) = app.user_with_token("alice").await;
+    let (_, bob) = app.user_with_token("bob").await;
+    assert_ne!(alice, bob);
+    let res = app.with_token("POST", LOGOUT, &alice, None).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/auth/users/me/", Some(&bob)).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn other_methods_are_405_after_authentication() {
+    let app = TestApp::new().await;
+    for path in [LOGIN, "/auth/token/login"] {
+        let res = app.request("GET", path, &[], None).await;
+        assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED, "{path}");
+        assert_eq!(res.json, json!({ "detail": "Method \"GET\" not allowed." }));
+        assert_view_headers(&res);
+    }
+    // Logout needs a user, so an anonymous GET is a 401 before it is a 405.
+    let res = app.request("GET", LOGOUT, &[], None).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    let (_, token) = app.user_with_token("alice").await;
+    let res = app.get(LOGOUT, Some(&token)).await;
+    assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.json, json!({ "detail": "Method \"GET\" not allowed." }));
+    assert_view_headers(&res);
+    assert_eq!(
+        app.get("/auth/users/me/", Some(&token)).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn options_on_login_describes_both_optional_fields() {
+    let app = TestApp::new().await;
+    let res = app.request("OPTIONS", LOGIN, &[], None).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_view_headers(&res);
+    assert_eq!(res.json["name"], json!("Token Create"));
+    let field = |label: &str| json!({ "type": "string", "required": false, "read_only": false, "label": label });
+    assert_eq!(
+        res.json["actions"],
+        json!({ "POST": { "password": field("Password"), "username": field("Username") } })
+    );
+}

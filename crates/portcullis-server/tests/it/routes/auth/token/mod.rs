@@ -1,0 +1,3 @@
+//! `/auth/token/…`: djoser's token login and logout.
+
+mod login_logout;

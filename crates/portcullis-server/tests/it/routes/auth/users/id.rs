@@ -1,0 +1,192 @@
+//! `/auth/users/<id>/`: djoser's user detail with HIDE_USERS. A non-staff user reaches only its
+//! own id; any other id, existing or not, is 404 "Not found." for every method (djoser would
+//! confirm existing ids and answer DELETE with 403). Staff reach everyone, and a missing id is
+//! Django's "No User matches the given query.".
+
+
+use axum::http::StatusCode;
+use crate::harness::*;
+use serde_json::{Value, json};
+
+fn assert_view_headers(res: &Response) {
+    assert_eq!(res.header("allow").as_deref(), Some(ALLOW_DETAIL));
+    assert_eq!(res.vary().as_deref(), Some("accept, origin"));
+}
+
+fn path(id: impl std::fmt::Display) -> String {
+    format!("/auth/users/{id}/")
+}
+
+/// What a method sends: enough to succeed if the target were reachable.
+fn body_for(method: &str) -> Option<Value> {
+    match method {
+        "GET" => None,
+        "DELETE" => Some(json!({ "current_password": PASSWORD })),
+        _ => Some(json!({ "email": "hijacked@example.com" })),
+    }
+}
+
+#[tokio::test]
+async fn a_user_reaches_its_own_id() {
+    let app = TestApp::new().await;
+    let (id, token) = app.user_with_token("alice").await;
+    let res = app.get(&path(id), Some(&token)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_view_headers(&res);
+    assert_eq!(
+        res.json,
+        json!({ "email": "alice@example.com", "id": id, "username": "alice" })
+    );
+
+    let res = app
+        .with_token(
+            "PATCH",
+            &path(id),
+            &token,
+            Some(json!({ "email": "a2@example.com" })),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.json["email"], json!("a2@example.com"));
+    assert_eq!(app.user(id).await.unwrap().email, "a2@example.com");
+
+    let res = app
+        .with_token(
+            "DELETE",
+            &path(id),
+            &token,
+            Some(json!({ "current_password": PASSWORD })),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert!(app.user(id).await.is_none());
+}
+
+#[tokio::test]
+async fn other_ids_are_not_found_for_every_method_whether_they_exist_or_not() {
+    let app = TestApp::new().await;
+    let (_, token) = app.user_with_token("alice").await;
+    let bob = app.register("bob", PASSWORD).await;
+    let bob_before = app.user(bob).await.unwrap();
+
+    for target in [bob.to_string(), "999999".into(), "abc".into(), "0".into()] {
+        for method in ["GET", "PUT", "PATCH", "DELETE"] {
+            let res = app
+                .with_token(method, &path(&target), &token, body_for(method))
+                .await;
+            assert_eq!(res.status, StatusCode::NOT_FOUND, "{method} {target}");
+            assert_eq!(
+                res.json,
+                json!({ "detail": "Not found." }),
+                "{method} {target}"
+            );
+            assert_view_headers(&res);
+        }
+    }
+    assert_eq!(app.user(bob).await.unwrap(), bob_before);
+    app.token("bob", PASSWORD).await;
+}
+
+#[tokio::test]
+async fn anonymous_requests_get_401_before_the_lookup() {
+    let app = TestApp::new().await;
+    let bob = app.register("bob", PASSWORD).await;
+    for target in [bob.to_string(), "999999".into()] {
+        let res = app.get(&path(&target), None).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            res.json,
+            json!({ "detail": "Authentication credentials were not provided." })
+        );
+        assert_eq!(res.header("www-authenticate").as_deref(), Some("Token"));
+        assert_view_headers(&res);
+    }
+}
+
+#[tokio::test]
+async fn staff_reach_everyone_and_learn_which_ids_are_missing() {
+    let app = TestApp::new().await;
+    app.superuser("admin", PASSWORD).await;
+    let admin_token = app.token("admin", PASSWORD).await;
+    let (bob, bob_token) = app.user_with_token("bob").await;
+
+    let res = app.get(&path(bob), Some(&admin_token)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(
+        res.json,
+        json!({ "email": "bob@example.com", "id": bob, "username": "bob" })
+    );
+
+    let res = app
+        .with_token(
+            "PATCH",
+            &path(bob),
+            &admin_token,
+            Some(json!({ "email": "b2@example.com" })),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.json["email"], json!("b2@example.com"));
+    assert_eq!(app.user(bob).await.unwrap().email, "b2@example.com");
+
+    for method in ["GET", "PUT", "PATCH", "DELETE"] {
+        let res = app
+            .with_token(method, &path(999999), &admin_token, body_for(method))
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{method}");
+        assert_eq!(
+            res.json,
+            json!({ "detail": "No User matches the given query." })
+        );
+        assert_view_headers(&res);
+    }
+    let res = app.get(&path("abc"), Some(&admin_token)).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert_eq!(res.json, json!({ "detail": "Not found." }));
+    assert_eq!(app.user_count().await, 2);
+
+    // Deleting someone else takes the staff user's own password, and takes the token along.
+    let res = app
+        .with_token(
+            "DELETE",
+            &path(bob),
+            &admin_token,
+            Some(json!({ "current_password": "bob's?" })),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        res.json,
+        json!({ "current_password": ["Invalid password."] })
+    );
+    let res = app
+        .with_token(
+            "DELETE",
+            &path(bob),
+            &admin_token,
+            Some(json!({ "current_password": PASSWORD })),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert!(app.user(bob).await.is_none());
+    let res = app.get("/auth/users/me/", Some(&bob_token)).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(res.json, json!({ "detail": "Invalid token." }));
+    let res = app.get("/auth/users/me/", Some(&admin_token)).await;
+    assert_eq!(res.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn post_on_a_detail_is_405() {
+    let app = TestApp::new().await;
+    let (id, token) = app.user_with_token("alice").await;
+    let res = app
+        .with_token("POST", &path(id), &token, Some(json!({})))
+        .await;
+    assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        res.json,
+        json!({ "detail": "Method \"POST\" not allowed." })
+    );
+    assert_view_headers(&res);
+}

@@ -1,0 +1,6 @@
+//! `/auth/users/…`: djoser's user views.
+
+mod id;
+mod list;
+mod me;
+mod set_password;

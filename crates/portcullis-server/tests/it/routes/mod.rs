@@ -1,0 +1,6 @@
+//! Tests laid out like the URL tree: each file holds the tests of one URL (or one view).
+
+mod api;
+mod api_token_auth;
+mod auth;
+mod web_assets;
