@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use hmac::{Hmac, Mac};
 use crate::harness::jwt_keys::{RSA_PRIVATE, RSA_PUBLIC};
 use crate::harness::jwt::*;
-use crate::harness::*;
 use serde_json::{Value, json};
 
 /// Every way `token` can be used, each of which must refuse it as invalid.

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use portcullis_server::Config;
 use serde_json::{Value, json};
 
-fn usernames(reply: &crate::harness::admin::Response) -> Vec<String> {
+fn usernames(reply: &crate::harness::Response) -> Vec<String> {
     reply.json["results"]
         .as_array()
         .map(|users| {

@@ -11,7 +11,7 @@ const DATE_FORMAT: &str = "Date has wrong format. Use one of these formats inste
 const DATETIME_FORMAT: &str = "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].";
 
 /// PATCH one field of a project; the reply.
-async fn patch(app: &ResourceApp, token: &str, id: &Value, body: Value) -> crate::harness::resources::Response {
+async fn patch(app: &ResourceApp, token: &str, id: &Value, body: Value) -> crate::harness::Response {
     app.call(
         "PATCH",
         &format!("/api/projects/{id}/"),
