@@ -5,10 +5,9 @@
 //! second statement can be made to fail (a trigger this test creates raises), neither effect
 //! is visible afterwards.
 
-
-use axum::http::StatusCode;
 use crate::harness::jwt::*;
 use crate::harness::*;
+use axum::http::StatusCode;
 use portcullis_server::accounts::{credentials, passwords};
 use serde_json::json;
 
@@ -141,12 +140,8 @@ async fn a_password_change_and_its_revocation_are_one_transaction() {
 
     fail_on(&app, "DELETE", "authtoken_token").await;
     let res = app
-        .call(
-            "POST",
-            "/auth/users/set_password/",
-            Some(&bearer(&access)),
-            Some(change_body()),
-        )
+        .bearer(&access)
+        .post("/auth/users/set_password/", change_body())
         .await;
     assert_eq!(
         res.status,
@@ -165,12 +160,8 @@ async fn a_password_change_and_its_revocation_are_one_transaction() {
 
     stop_failing(&app).await;
     let res = app
-        .call(
-            "POST",
-            "/auth/users/set_password/",
-            Some(&bearer(&access)),
-            Some(change_body()),
-        )
+        .bearer(&access)
+        .post("/auth/users/set_password/", change_body())
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
     assert_ne!(hash(&app, id).await, before);
@@ -187,7 +178,8 @@ async fn logout_all_bumps_the_epoch_and_deletes_the_token_together() {
 
     fail_on(&app, "DELETE", "authtoken_token").await;
     let res = app
-        .call("POST", "/auth/logout_all/", Some(&bearer(&access)), None)
+        .bearer(&access)
+        .call("POST", "/auth/logout_all/", None)
         .await;
     assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(epoch(&app, id).await, 0);
@@ -198,7 +190,8 @@ async fn logout_all_bumps_the_epoch_and_deletes_the_token_together() {
 
     stop_failing(&app).await;
     let res = app
-        .call("POST", "/auth/logout_all/", Some(&bearer(&access)), None)
+        .bearer(&access)
+        .call("POST", "/auth/logout_all/", None)
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert_eq!(epoch(&app, id).await, 1);
@@ -217,7 +210,8 @@ async fn a_deactivation_and_its_revocation_are_one_transaction() {
 
     fail_on(&app, "DELETE", "authtoken_token").await;
     let res = app
-        .with_token("PATCH", &path, &root, Some(json!({"is_active": false})))
+        .with_key(&root)
+        .patch(&path, json!({"is_active": false}))
         .await;
     assert_eq!(
         res.status,
@@ -232,7 +226,8 @@ async fn a_deactivation_and_its_revocation_are_one_transaction() {
 
     stop_failing(&app).await;
     let res = app
-        .with_token("PATCH", &path, &root, Some(json!({"is_active": false})))
+        .with_key(&root)
+        .patch(&path, json!({"is_active": false}))
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(epoch(&app, id).await, 1);
@@ -259,7 +254,7 @@ async fn an_admin_revocation_is_one_transaction() {
     let path = format!("/api/admin/users/{id}/revoke/");
 
     fail_on(&app, "UPDATE", "jwt_refresh_token").await;
-    let res = app.with_token("POST", &path, &root, None).await;
+    let res = app.with_key(&root).call("POST", &path, None).await;
     assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(epoch(&app, id).await, 0);
     assert_eq!(app.me(&access).await.status, StatusCode::OK);
@@ -271,23 +266,18 @@ async fn a_user_and_its_groups_are_written_together() {
     let app = app_with(|_| {}).await;
     let (_, root) = app.superuser_with_token("root").await;
     let group = app
-        .with_token(
-            "POST",
-            "/api/admin/groups/",
-            &root,
-            Some(json!({"name": "g"})),
-        )
+        .with_key(&root)
+        .post("/api/admin/groups/", json!({"name": "g"}))
         .await;
     let group_id = group.json["id"].as_i64().expect("a group id");
     let id = app.user("ann").await;
 
     fail_on(&app, "INSERT", "auth_user_groups").await;
     let res = app
-        .with_token(
-            "POST",
+        .with_key(&root)
+        .post(
             "/api/admin/users/",
-            &root,
-            Some(json!({"username": "dora", "password": PASSWORD, "groups": [group_id]})),
+            json!({"username": "dora", "password": PASSWORD, "groups": [group_id]}),
         )
         .await;
     assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
@@ -299,11 +289,10 @@ async fn a_user_and_its_groups_are_written_together() {
             .is_none()
     );
     let res = app
-        .with_token(
-            "PATCH",
+        .with_key(&root)
+        .patch(
             &format!("/api/admin/users/{id}/"),
-            &root,
-            Some(json!({"email": "new@example.com", "groups": [group_id]})),
+            json!({"email": "new@example.com", "groups": [group_id]}),
         )
         .await;
     assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);

@@ -4,9 +4,8 @@
 //! user, its password and its token stay exactly as they were.
 #![allow(clippy::unwrap_used)]
 
-
-use axum::http::StatusCode;
 use crate::harness::*;
+use axum::http::StatusCode;
 use portcullis_server::Config;
 use serde_json::{Value, json};
 
@@ -83,7 +82,7 @@ async fn snapshot(app: &TestApp, id: i64, token: &str) -> (Value, u64, StatusCod
         "is_staff": user.is_staff, "is_superuser": user.is_superuser,
         "is_active": user.is_active, "last_login": user.last_login,
     });
-    let me = app.get("/auth/users/me/", Some(token)).await.status;
+    let me = app.with_key(token).get("/auth/users/me/").await.status;
     (row, app.user_count().await, me)
 }
 
@@ -100,7 +99,7 @@ async fn every_bad_body_is_a_4xx_and_changes_nothing() {
             if !content_type.is_empty() {
                 headers.push(("content-type", content_type));
             }
-            let res = app.raw(method, path, &headers, body).await;
+            let res = app.anon().raw(method, path, &headers, body).await;
             let what = format!("{method} {path} with {name}: {} {:?}", res.status, res.json);
             let no_known_field = ["unknown fields only", "form garbage"].contains(&name);
             if no_known_field && *method != "DELETE" && path.ends_with("/me/") {
@@ -128,7 +127,7 @@ async fn the_body_errors_are_drfs() {
     let json_type: &[(&str, &[u8])] = &[("content-type", b"application/json")];
 
     for body in [&b"{\"username\": "[..], b"{\"t\": NaN}", b"\xff\xfe"] {
-        let res = app.raw("POST", path, json_type, body).await;
+        let res = app.anon().raw("POST", path, json_type, body).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST);
         assert!(
             res.detail().starts_with("JSON parse error - "),
@@ -138,16 +137,16 @@ async fn the_body_errors_are_drfs() {
     }
     // Python would hit its recursion limit here and Django answer 500.
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let res = app.raw("POST", path, json_type, deep).await;
+    let res = app.anon().raw("POST", path, json_type, deep).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(res.detail().starts_with("JSON parse error - "));
 
-    let no_type = app.raw("POST", path, &[], "{}").await;
+    let no_type = app.anon().raw("POST", path, &[], "{}").await;
     assert_eq!(no_type.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(no_type.detail(), "Unsupported media type \"\" in request.");
     for media in ["application/xml", "application/vnd.api+json"] {
         let headers: &[(&str, &[u8])] = &[("content-type", media.as_bytes())];
-        let res = app.raw("POST", path, headers, "{}").await;
+        let res = app.anon().raw("POST", path, headers, "{}").await;
         assert_eq!(res.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
         assert_eq!(
             res.detail(),
@@ -156,7 +155,7 @@ async fn the_body_errors_are_drfs() {
     }
     // Header bytes are read as Latin-1, as WSGI does.
     let latin: &[(&str, &[u8])] = &[("content-type", b"text/pl\xe4in")];
-    let res = app.raw("POST", path, latin, "x").await;
+    let res = app.anon().raw("POST", path, latin, "x").await;
     assert_eq!(res.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(
         res.detail(),
@@ -164,7 +163,7 @@ async fn the_body_errors_are_drfs() {
     );
 
     let multipart: &[(&str, &[u8])] = &[("content-type", b"multipart/form-data")];
-    let res = app.raw("POST", path, multipart, "--x\r\n").await;
+    let res = app.anon().raw("POST", path, multipart, "--x\r\n").await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         res.detail(),
@@ -173,7 +172,7 @@ async fn the_body_errors_are_drfs() {
 
     // An empty body is an empty dict whatever its declared type.
     let headers: &[(&str, &[u8])] = &[("content-type", b"text/plain")];
-    let res = app.raw("POST", path, headers, "").await;
+    let res = app.anon().raw("POST", path, headers, "").await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         res.json,
@@ -195,7 +194,8 @@ async fn a_body_over_the_limit_is_413_and_only_where_it_is_read() {
     let huge = json!({ "username": "huge", "password": PASSWORD, "email": "", "pad": padding });
     for (method, path) in ENDPOINTS {
         let res = app
-            .with_token(method, path, &token, Some(huge.clone()))
+            .with_key(&token)
+            .call(method, path, Some(huge.clone()))
             .await;
         assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE, "{method} {path}");
         assert_eq!(res.json, json!({ "detail": "Request body is too large." }));
@@ -205,14 +205,13 @@ async fn a_body_over_the_limit_is_413_and_only_where_it_is_read() {
 
     // Just under the limit is fine.
     let small = json!({ "email": "small@example.com", "pad": "x".repeat(900) });
-    let res = app
-        .with_token("PATCH", "/auth/users/me/", &token, Some(small))
-        .await;
+    let res = app.with_key(&token).patch("/auth/users/me/", small).await;
     assert_eq!(res.status, StatusCode::OK);
 
     // As in Django, a view that never reads the body does not mind its size.
     let res = app
-        .with_token("GET", "/auth/users/me/", &token, Some(huge))
+        .with_key(&token)
+        .call("GET", "/auth/users/me/", Some(huge))
         .await;
     assert_eq!(res.status, StatusCode::OK);
 }
@@ -222,12 +221,14 @@ async fn the_default_limit_is_djangos() {
     let app = TestApp::new().await;
     let over = json!({ "username": "a", "password": "b", "pad": "x".repeat(2_621_440) });
     let res = app
-        .request("POST", "/api-token-auth/", &[], Some(over))
+        .anon()
+        .send("POST", "/api-token-auth/", &[], Some(over))
         .await;
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
     let under = json!({ "username": "a", "password": "b", "pad": "x".repeat(2_600_000) });
     let res = app
-        .request("POST", "/api-token-auth/", &[], Some(under))
+        .anon()
+        .send("POST", "/api-token-auth/", &[], Some(under))
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(res.json, json!({ "non_field_errors": [UNABLE] }));
@@ -261,6 +262,7 @@ async fn a_multipart_boundary_longer_than_rfc_2046_allows_is_refused() {
         let content_type = format!("multipart/form-data; boundary={boundary}");
         let headers: &[(&str, &[u8])] = &[("content-type", content_type.as_bytes())];
         let res = app
+            .anon()
             .raw("POST", path, headers, multipart(&boundary, &credentials))
             .await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{length}");
@@ -271,6 +273,7 @@ async fn a_multipart_boundary_longer_than_rfc_2046_allows_is_refused() {
         let content_type = format!("multipart/form-data; boundary=\"{boundary}\"");
         let headers: &[(&str, &[u8])] = &[("content-type", content_type.as_bytes())];
         let res = app
+            .anon()
             .raw("POST", path, headers, multipart(boundary, &credentials))
             .await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{boundary:?}");
@@ -286,6 +289,7 @@ async fn a_multipart_boundary_longer_than_rfc_2046_allows_is_refused() {
     let content_type = format!("multipart/form-data; boundary=\"{boundary}\"");
     let headers: &[(&str, &[u8])] = &[("content-type", content_type.as_bytes())];
     let res = app
+        .anon()
         .raw("POST", path, headers, multipart(&boundary, &credentials))
         .await;
     assert_eq!(res.status, StatusCode::OK, "{:?}", res.json);
@@ -308,6 +312,7 @@ async fn many_parts_and_bodies_near_the_limit_still_parse() {
     let mut parts: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "x")).collect();
     parts.extend([("username", "alice"), ("password", PASSWORD)]);
     let res = app
+        .anon()
         .raw("POST", path, content_type, multipart(boundary, &parts))
         .await;
     assert_eq!(res.status, StatusCode::OK, "{:?}", res.json);
@@ -326,7 +331,7 @@ async fn many_parts_and_bodies_near_the_limit_still_parse() {
         "{}",
         body.len()
     );
-    let res = app.raw("POST", path, content_type, body).await;
+    let res = app.anon().raw("POST", path, content_type, body).await;
     assert_eq!(res.status, StatusCode::OK, "{:?}", res.json);
     assert!(res.json["token"].is_string());
 }

@@ -3,9 +3,8 @@
 //! account's failed-login limit (`throttle.failed_logins_per_account`), and once the account
 //! is over it those endpoints answer the login's 429 with `Retry-After`, right password or not.
 
-
-use axum::http::StatusCode;
 use crate::harness::*;
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 const WRONG: &str = "not-the-password-1";
@@ -72,14 +71,16 @@ async fn wrong_current_passwords_lock_the_account_as_failed_logins_do() {
         let before = app.user(id).await.expect("alice");
         for i in 0..5 {
             let res = app
-                .with_token(method, &path, &token, Some(body(WRONG)))
+                .with_key(&token)
+                .call(method, &path, Some(body(WRONG)))
                 .await;
             assert_eq!(res.status, StatusCode::BAD_REQUEST, "{method} {path} #{i}");
             assert_eq!(res.json["current_password"], json!(["Invalid password."]));
         }
         // The sixth, even with the right password, is refused before any check.
         let res = app
-            .with_token(method, &path, &token, Some(body(PASSWORD)))
+            .with_key(&token)
+            .call(method, &path, Some(body(PASSWORD)))
             .await;
         assert_throttled(&res);
         assert_eq!(
@@ -104,26 +105,25 @@ async fn failed_logins_and_wrong_current_passwords_share_one_count() {
     }
     for (method, path, body) in endpoints(id).into_iter().take(2) {
         let res = app
-            .with_token(method, &path, &token, Some(body(WRONG)))
+            .with_key(&token)
+            .call(method, &path, Some(body(WRONG)))
             .await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST);
     }
     let res = app
-        .with_token(
-            "POST",
+        .with_key(&token)
+        .post(
             "/auth/users/set_password/",
-            &token,
-            Some(json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD})),
+            json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD}),
         )
         .await;
     assert_throttled(&res);
     // Another account is not affected.
     let res = app
-        .with_token(
-            "POST",
+        .with_key(&bob)
+        .post(
             "/auth/users/set_password/",
-            &bob,
-            Some(json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD})),
+            json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD}),
         )
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
@@ -135,21 +135,19 @@ async fn a_right_current_password_under_the_limit_still_works() {
     let (_, token) = app.user_with_token("alice").await;
     for _ in 0..4 {
         let res = app
-            .with_token(
-                "POST",
+            .with_key(&token)
+            .post(
                 "/auth/users/set_password/",
-                &token,
-                Some(json!({"current_password": WRONG, "new_password": NEW_PASSWORD})),
+                json!({"current_password": WRONG, "new_password": NEW_PASSWORD}),
             )
             .await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST);
     }
     let res = app
-        .with_token(
-            "POST",
+        .with_key(&token)
+        .post(
             "/auth/users/set_password/",
-            &token,
-            Some(json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD})),
+            json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD}),
         )
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);

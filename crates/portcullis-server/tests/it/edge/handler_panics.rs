@@ -3,7 +3,6 @@
 //! here, wrapped by the same public layer the application's stack uses.
 #![allow(clippy::unwrap_used)]
 
-
 use std::net::SocketAddr;
 
 use axum::Router;

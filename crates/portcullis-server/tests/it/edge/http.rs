@@ -3,10 +3,9 @@
 //! authentication (every `Authorization` form with DRF's message), permissions (401), then the
 //! method (405) — with HEAD and OPTIONS answered as DRF answers them.
 
-
+use crate::harness::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use crate::harness::*;
 use serde_json::json;
 
 const ME: &str = "/auth/users/me/";
@@ -39,7 +38,8 @@ async fn allowed_hosts_as_django_checks_them() {
         "[::1]:80",
     ] {
         let res = app
-            .request("GET", ME, &[("host", host), ("authorization", &auth)], None)
+            .anon()
+            .send("GET", ME, &[("host", host), ("authorization", &auth)], None)
             .await;
         assert_eq!(res.status, StatusCode::OK, "{host}");
     }
@@ -52,7 +52,7 @@ async fn allowed_hosts_as_django_checks_them() {
     ];
     for host in bad_hosts {
         let headers: &[(&str, &[u8])] = &[("host", host), ("authorization", auth.as_bytes())];
-        let res = app.raw("GET", ME, headers, "").await;
+        let res = app.anon().raw("GET", ME, headers, "").await;
         let shown = String::from_utf8_lossy(host);
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{shown}");
         assert_eq!(res.json, json!({ "detail": "Invalid host header." }));
@@ -63,7 +63,8 @@ async fn allowed_hosts_as_django_checks_them() {
     // Refused before anything else: no login happens for a bad host.
     let body = json!({ "username": "alice", "password": PASSWORD });
     let res = app
-        .request(
+        .anon()
+        .send(
             "POST",
             "/api-token-auth/",
             &[("host", "evil.example")],
@@ -86,10 +87,12 @@ async fn every_response_carries_djangos_security_headers() {
     let app = TestApp::new().await;
     let (_, token) = app.user_with_token("alice").await;
     for res in [
-        app.get(ME, Some(&token)).await,
-        app.get(ME, None).await,
-        app.get("/nope/", None).await,
-        app.request("DELETE", "/api-token-auth/", &[], None).await,
+        app.with_key(&token).get(ME).await,
+        app.anon().get(ME).await,
+        app.anon().get("/nope/").await,
+        app.anon()
+            .send("DELETE", "/api-token-auth/", &[], None)
+            .await,
     ] {
         assert_security_headers(&res);
         assert_eq!(res.header("x-frame-options").as_deref(), Some("DENY"));
@@ -105,7 +108,7 @@ async fn unknown_urls_get_a_json_404() {
         "/auth/users/1/extra/",
         "//auth/users/",
     ] {
-        let res = app.get(path, None).await;
+        let res = app.anon().get(path).await;
         assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(res.json, json!({ "detail": "Not found." }), "{path}");
         assert_eq!(
@@ -136,7 +139,8 @@ async fn append_slash_redirects_before_authentication() {
         ),
     ] {
         let res = app
-            .request(method, path, &[("authorization", "Token bad")], None)
+            .anon()
+            .send(method, path, &[("authorization", "Token bad")], None)
             .await;
         assert_eq!(res.status, StatusCode::MOVED_PERMANENTLY, "{method} {path}");
         assert_eq!(res.header("location").as_deref(), Some(location));
@@ -164,7 +168,8 @@ async fn every_malformed_authorization_header_gets_drfs_message() {
     ];
     for header in &ok {
         let res = app
-            .request("GET", ME, &[("authorization", header)], None)
+            .anon()
+            .send("GET", ME, &[("authorization", header)], None)
             .await;
         assert_eq!(res.status, StatusCode::OK, "{header:?}");
     }
@@ -210,7 +215,10 @@ async fn every_malformed_authorization_header_gets_drfs_message() {
         (b"T\xf6ken abc".to_vec(), no_credentials),
     ];
     for (header, detail) in cases {
-        let res = app.raw("GET", ME, &[("authorization", &header)], "").await;
+        let res = app
+            .anon()
+            .raw("GET", ME, &[("authorization", &header)], "")
+            .await;
         let shown = String::from_utf8_lossy(&header);
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{shown:?}");
         assert_eq!(res.json, json!({ "detail": detail }), "{shown:?}");
@@ -220,7 +228,7 @@ async fn every_malformed_authorization_header_gets_drfs_message() {
     }
 
     // A token in the query string is never read.
-    let res = app.get(&format!("{ME}?token={token}"), None).await;
+    let res = app.anon().get(&format!("{ME}?token={token}")).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, json!({ "detail": no_credentials }));
 }
@@ -235,7 +243,7 @@ async fn drf_steps_run_in_drfs_order() {
     ];
 
     // 406 before 401: negotiation comes first.
-    let res = app.request("GET", ME, &bad, None).await;
+    let res = app.anon().send("GET", ME, &bad, None).await;
     assert_eq!(res.status, StatusCode::NOT_ACCEPTABLE);
     assert_eq!(
         res.json,
@@ -245,16 +253,16 @@ async fn drf_steps_run_in_drfs_order() {
     assert_eq!(res.header("allow").as_deref(), Some(ALLOW_DETAIL));
 
     // 401 before 405: a method the view lacks is only reported to a permitted user.
-    let res = app.request("DELETE", "/auth/users/", &[], None).await;
+    let res = app.anon().send("DELETE", "/auth/users/", &[], None).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-    let res = app.with_token("DELETE", "/auth/users/", &token, None).await;
+    let res = app.with_key(&token).delete("/auth/users/").await;
     assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(
         res.json,
         json!({ "detail": "Method \"DELETE\" not allowed." })
     );
     assert_eq!(res.header("allow").as_deref(), Some(ALLOW_LIST));
-    let res = app.with_token("FOO", ME, &token, None).await;
+    let res = app.with_key(&token).call("FOO", ME, None).await;
     assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(res.json, json!({ "detail": "Method \"FOO\" not allowed." }));
     assert_eq!(res.header("allow").as_deref(), Some(ALLOW_DETAIL));
@@ -272,7 +280,8 @@ async fn content_negotiation() {
         "text/*, application/*;q=0.5",
     ] {
         let res = app
-            .request(
+            .anon()
+            .send(
                 "GET",
                 ME,
                 &[("authorization", &auth), ("accept", accept)],
@@ -287,7 +296,8 @@ async fn content_negotiation() {
     }
     for accept in ["application/xml", "", "image/png"] {
         let res = app
-            .request(
+            .anon()
+            .send(
                 "GET",
                 ME,
                 &[("authorization", &auth), ("accept", accept)],
@@ -297,21 +307,23 @@ async fn content_negotiation() {
         assert_eq!(res.status, StatusCode::NOT_ACCEPTABLE, "{accept:?}");
     }
     let headers: &[(&str, &[u8])] = &[("authorization", auth.as_bytes()), ("accept", b"text/\xe9")];
-    let res = app.raw("GET", ME, headers, "").await;
+    let res = app.anon().raw("GET", ME, headers, "").await;
     assert_eq!(res.status, StatusCode::NOT_ACCEPTABLE);
 
     assert_eq!(
-        app.get("/auth/users/me/?format=json", Some(&token))
+        app.with_key(&token)
+            .get("/auth/users/me/?format=json")
             .await
             .status,
         StatusCode::OK
     );
-    let res = app.get("/auth/users/me/?format=xml", Some(&token)).await;
+    let res = app.with_key(&token).get("/auth/users/me/?format=xml").await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert_eq!(res.json, json!({ "detail": "Not found." }));
     // The token endpoint has no browsable API, so `?format=api` is unknown there.
     let res = app
-        .request("POST", "/api-token-auth/?format=api", &[], Some(json!({})))
+        .anon()
+        .send("POST", "/api-token-auth/?format=api", &[], Some(json!({})))
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
@@ -320,14 +332,17 @@ async fn content_negotiation() {
 async fn head_follows_get_without_a_body() {
     let app = TestApp::new().await;
     let (_, token) = app.user_with_token("alice").await;
-    let get = app.get("/auth/users/", Some(&token)).await;
-    let head = app.with_token("HEAD", "/auth/users/", &token, None).await;
+    let get = app.with_key(&token).get("/auth/users/").await;
+    let head = app
+        .with_key(&token)
+        .call("HEAD", "/auth/users/", None)
+        .await;
     assert_eq!(head.status, StatusCode::OK);
     assert!(head.body.is_empty());
     assert_eq!(head.header("allow"), get.header("allow"));
     assert_eq!(head.header("content-type"), get.header("content-type"));
 
-    let anonymous = app.request("HEAD", ME, &[], None).await;
+    let anonymous = app.anon().send("HEAD", ME, &[], None).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     assert!(anonymous.body.is_empty());
     assert_eq!(
@@ -336,7 +351,7 @@ async fn head_follows_get_without_a_body() {
     );
 
     // A view without GET has no HEAD either.
-    let res = app.request("HEAD", "/api-token-auth/", &[], None).await;
+    let res = app.anon().send("HEAD", "/api-token-auth/", &[], None).await;
     assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(res.body.is_empty());
     assert_eq!(res.header("allow").as_deref(), Some(ALLOW_POST));
@@ -346,14 +361,16 @@ async fn head_follows_get_without_a_body() {
 async fn options_needs_the_views_permission() {
     let app = TestApp::new().await;
     let res = app
-        .request("OPTIONS", "/auth/users/set_password/", &[], None)
+        .anon()
+        .send("OPTIONS", "/auth/users/set_password/", &[], None)
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.header("allow").as_deref(), Some(ALLOW_POST));
 
     let (_, token) = app.user_with_token("alice").await;
     let res = app
-        .with_token("OPTIONS", "/auth/users/set_password/", &token, None)
+        .with_key(&token)
+        .call("OPTIONS", "/auth/users/set_password/", None)
         .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json["name"], json!("Set password"));
@@ -362,7 +379,8 @@ async fn options_needs_the_views_permission() {
         json!(["application/json", "text/html"])
     );
     let res = app
-        .request("OPTIONS", "/auth/token/logout/", &[], None)
+        .anon()
+        .send("OPTIONS", "/auth/token/logout/", &[], None)
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
 }

@@ -4,11 +4,10 @@
 // Helpers outside the #[test] functions unwrap too: a failed setup is a failed test.
 #![allow(clippy::unwrap_used)]
 
-
+use crate::harness::jwt::*;
+use crate::harness::jwt_keys::{RSA_PRIVATE, RSA_PUBLIC};
 use axum::http::StatusCode;
 use hmac::{Hmac, Mac};
-use crate::harness::jwt_keys::{RSA_PRIVATE, RSA_PUBLIC};
-use crate::harness::jwt::*;
 use serde_json::{Value, json};
 
 /// Every way `token` can be used, each of which must refuse it as invalid.
@@ -21,7 +20,7 @@ async fn refused_everywhere(app: &App, token: &str, message: &str) {
         ("/auth/jwt/refresh/", "refresh"),
         ("/api/token/blacklist/", "refresh"),
     ] {
-        let res = app.post(path, json!({ field: token })).await;
+        let res = app.anon().post(path, json!({ field: token })).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{path} {token}");
         assert_eq!(res.json, token_refusal(message), "{path} {token}");
     }

@@ -3,11 +3,10 @@
 // Helpers outside the #[test] functions unwrap too: a failed setup is a failed test.
 #![allow(clippy::unwrap_used)]
 
-
-use axum::http::StatusCode;
-use crate::harness::jwt_keys::*;
 use crate::harness::jwt::*;
+use crate::harness::jwt_keys::*;
 use crate::harness::*;
+use axum::http::StatusCode;
 use portcullis_server::Config;
 use serde_json::json;
 

@@ -4,15 +4,14 @@
 //! holding the server. Socket-level limits are tested over real TCP with the server `serve` runs.
 #![allow(clippy::unwrap_used)]
 
-
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::harness::*;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
-use crate::harness::*;
 use portcullis_server::Config;
 use portcullis_server::config::LimitsConfig;
 use serde_json::json;
@@ -198,9 +197,7 @@ async fn notes_with_haystack(config: Config) -> (TestApp, String) {
     let (_, token) = app.user_with_token("ann").await;
     for _ in 0..HAYSTACKS {
         let note = json!({"title": "hay", "body": "a".repeat(HAYSTACK_LEN)});
-        let res = app
-            .with_token("POST", "/api/notes/", &token, Some(note))
-            .await;
+        let res = app.with_key(&token).post("/api/notes/", note).await;
         assert_eq!(res.status, StatusCode::CREATED);
     }
     (app, token)
@@ -210,13 +207,13 @@ async fn notes_with_haystack(config: Config) -> (TestApp, String) {
 async fn a_query_past_its_time_limit_is_interrupted() {
     let (app, token) = notes_with_haystack(limits(|l| l.query_timeout_ms = 50)).await;
     let path = format!("/api/notes/?search={}", slow_term());
-    let res = app.get(&path, Some(&token)).await;
+    let res = app.with_key(&token).get(&path).await;
     assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "{}", res.text);
     assert_eq!(res.detail(), "The request took too long to process.");
     assert_eq!(res.header("retry-after").as_deref(), Some("1"));
 
     // The connection is back in service, and quick queries still run.
-    let res = app.get("/api/notes/?search=hay", Some(&token)).await;
+    let res = app.with_key(&token).get("/api/notes/?search=hay").await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json["count"], HAYSTACKS);
 }
@@ -233,9 +230,9 @@ async fn slow_resource_queries_neither_starve_authentication_nor_queue_forever()
     let mut searches = Vec::new();
     for _ in 0..6 {
         let (app, path, token) = (app.clone(), path.clone(), token.clone());
-        searches.push(tokio::spawn(
-            async move { app.get(&path, Some(&token)).await },
-        ));
+        searches.push(tokio::spawn(async move {
+            app.with_key(&token).get(&path).await
+        }));
     }
     // Token checks use connections of their own: they are answered while every resource
     // connection is busy scanning.
@@ -269,7 +266,8 @@ async fn search_terms_are_bounded_in_length_and_number() {
     let (_, token) = app.user_with_token("ann").await;
     let long = "x".repeat(201);
     let res = app
-        .get(&format!("/api/notes/?search={long}"), Some(&token))
+        .with_key(&token)
+        .get(&format!("/api/notes/?search={long}"))
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(
@@ -278,7 +276,8 @@ async fn search_terms_are_bounded_in_length_and_number() {
     );
     let many = ["t"; 11].join("+");
     let res = app
-        .get(&format!("/api/notes/?search={many}"), Some(&token))
+        .with_key(&token)
+        .get(&format!("/api/notes/?search={many}"))
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(
@@ -288,7 +287,8 @@ async fn search_terms_are_bounded_in_length_and_number() {
     // At the limits: answered.
     let ok = format!("{}+{}", "x".repeat(200), ["t"; 9].join("+"));
     let res = app
-        .get(&format!("/api/notes/?search={ok}"), Some(&token))
+        .with_key(&token)
+        .get(&format!("/api/notes/?search={ok}"))
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
 }
@@ -301,9 +301,7 @@ async fn a_client_that_stops_reading_its_answer_is_disconnected() {
     // A page of large notes: far more than the socket buffers hold.
     for _ in 0..12 {
         let note = json!({"title": "big", "body": "b".repeat(2_000_000)});
-        let res = app
-            .with_token("POST", "/api/notes/", &token, Some(note))
-            .await;
+        let res = app.with_key(&token).post("/api/notes/", note).await;
         assert_eq!(res.status, StatusCode::CREATED);
     }
     let addr = serve(&app).await;

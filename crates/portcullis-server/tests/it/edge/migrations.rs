@@ -4,10 +4,9 @@
 //! refused (nothing at all is applied then) with the resource, the field and what to do, and
 //! applied with `allow_destructive`.
 
-
+use crate::harness::resources::ResourceApp;
 use axum::http::StatusCode;
 use portcullis_server::resources::query;
-use crate::harness::resources::ResourceApp;
 use serde_json::{Value, json};
 
 /// The `items` resource with `fields` (TOML field tables) and extra resource keys.
@@ -70,10 +69,10 @@ async fn additions_are_applied_and_losses_refused() {
             "Create resource labels"
         ]
     );
-    let read = app.get(&first_url, Some(&ann)).await;
+    let read = app.with_key(&ann).get(&first_url).await;
     assert_eq!(read.json["color"], "red", "existing rows get the default");
     assert_eq!(read.json["count"], 5);
-    let filtered = app.get("/api/items/?color=red", Some(&ann)).await;
+    let filtered = app.with_key(&ann).get("/api/items/?color=red").await;
     assert_eq!(filtered.json["count"], 2);
     assert!(
         app.store()
@@ -97,12 +96,8 @@ async fn additions_are_applied_and_losses_refused() {
         "{plan:?}"
     );
     let labels = app
-        .call(
-            "POST",
-            "/api/labels/",
-            Some(&ann),
-            Some(json!({"text": "x"})),
-        )
+        .with_key(&ann)
+        .post("/api/labels/", json!({"text": "x"}))
         .await;
     assert_eq!(labels.status, StatusCode::CREATED);
 
@@ -146,7 +141,7 @@ async fn additions_are_applied_and_losses_refused() {
     assert_eq!(forced.refused, Vec::<String>::new());
     assert_eq!(forced.applied, ["Remove field count from items"]);
     assert!(!columns(&app, "items").await.contains(&"count".to_string()));
-    let read = app.get(&first_url, Some(&ann)).await;
+    let read = app.with_key(&ann).get(&first_url).await;
     assert_eq!(read.status, StatusCode::OK);
     assert_eq!(read.json["title"], "first");
     assert_eq!(read.json["owner"], "ann");
@@ -212,9 +207,7 @@ async fn relaxing_a_column_is_not_destructive() {
     assert_eq!(relaxed.refused, Vec::<String>::new());
     assert_eq!(relaxed.applied, ["Alter field color of items"]);
     let url = format!("/api/items/{}/", row["id"]);
-    let cleared = app
-        .call("PATCH", &url, Some(&ann), Some(json!({"color": null})))
-        .await;
+    let cleared = app.with_key(&ann).patch(&url, json!({"color": null})).await;
     assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.json);
     assert_eq!(cleared.json["color"], Value::Null);
     assert_eq!(cleared.json["title"], "kept");
@@ -232,12 +225,13 @@ async fn relaxing_a_column_is_not_destructive() {
     }
     // Once the row has a value, it applies.
     app.change_schema(&v2, false).await;
-    app.call("PATCH", &url, Some(&ann), Some(json!({"color": "green"})))
+    app.with_key(&ann)
+        .patch(&url, json!({"color": "green"}))
         .await;
     let tightened = app.change_schema(&v1, false).await;
     assert_eq!(tightened.refused, Vec::<String>::new());
     assert_eq!(tightened.applied, ["Alter field color of items"]);
-    assert_eq!(app.get(&url, Some(&ann)).await.json["color"], "green");
+    assert_eq!(app.with_key(&ann).get(&url).await.json["color"], "green");
 }
 
 #[tokio::test]
@@ -278,7 +272,7 @@ async fn a_rebuilt_table_never_reuses_the_ids_of_deleted_rows() {
         .await;
     let deleted_id = last["id"].as_i64().expect("an id");
     let url = format!("/api/items/{deleted_id}/");
-    let gone = app.call("DELETE", &url, Some(&ann), None).await;
+    let gone = app.with_key(&ann).delete(&url).await;
     assert_eq!(gone.status, StatusCode::NO_CONTENT);
 
     // A nullable column is a rebuild of the table (SQLite cannot alter a column in place).
@@ -299,7 +293,7 @@ async fn a_rebuilt_table_never_reuses_the_ids_of_deleted_rows() {
         new["id"]
     );
     assert_eq!(
-        app.get(&url, Some(&ann)).await.status,
+        app.with_key(&ann).get(&url).await.status,
         StatusCode::NOT_FOUND
     );
 }

@@ -1,11 +1,10 @@
 //! Users imported from Django keep their passwords: a stored Django hash (`pbkdf2_sha256`,
 //! `bcrypt_sha256`, legacy `argon2i`) verifies over HTTP and is upgraded to Portcullis' argon2id
 //! on that successful login; a wrong password leaves it exactly as it was. The hashes are real
-//! Django 5.2 outputs (see `portcullis-passwords/tests/hashers.rs`).
+//! Django 5.2 outputs (see `portcullis-passwords/tests/it/hashers.rs`).
 
-
-use axum::http::StatusCode;
 use crate::harness::*;
+use axum::http::StatusCode;
 use serde_json::json;
 
 /// `PBKDF2PasswordHasher().encode("correct horse", salt, 1000)`.
@@ -101,7 +100,12 @@ async fn a_form_login_with_a_non_ascii_password_upgrades_too() {
     let app = TestApp::new().await;
     let id = imported_user(&app, "formed", BCRYPT_SHA256).await;
     let res = app
-        .post_form("/api-token-auth/", "username=formed&password=l%C3%A8tmein")
+        .anon()
+        .form(
+            "POST",
+            "/api-token-auth/",
+            "username=formed&password=l%C3%A8tmein",
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{:?}", res.json);
     assert!(stored_hash(&app, id).await.starts_with("argon2$argon2id$"));
@@ -115,7 +119,8 @@ async fn checking_the_current_password_elsewhere_upgrades_as_well() {
 
     let body = json!({ "current_password": "correct horse", "new_password": "" });
     let res = app
-        .with_token("POST", "/auth/users/set_password/", &token, Some(body))
+        .with_key(&token)
+        .post("/auth/users/set_password/", body)
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(

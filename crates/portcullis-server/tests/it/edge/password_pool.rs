@@ -2,7 +2,6 @@
 //! answer must not raise the number of hashes running at once above the configured limit (each
 //! argon2 hash holds 19 MiB), and the server must go on answering logins afterwards.
 
-
 use std::net::SocketAddr;
 use std::time::Duration;
 

@@ -1,10 +1,9 @@
 //! A broken schema file is refused when the configuration is checked (before `serve` starts),
 //! every problem naming the resource, the field and the reason; a good one is accepted whole.
 
-
+use crate::harness::resources::projects_schema;
 use portcullis_server::Config;
 use portcullis_server::resources::Schema;
-use crate::harness::resources::projects_schema;
 
 /// The problems `portcullis serve` would print for this schema file, as `key: reason` lines.
 fn problems(schema: &str) -> Vec<String> {

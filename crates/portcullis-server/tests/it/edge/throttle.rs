@@ -2,11 +2,10 @@
 //! a client that forges `X-Forwarded-For`, and the per-account limit of failed logins that holds
 //! across rotating client addresses.
 
-
 use std::net::SocketAddr;
 
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use crate::harness::{PASSWORD, Response, TestApp, credentials, token_auth};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use portcullis_server::Config;
 use portcullis_server::config::{ExtraRoute, ThrottleConfig};
 use serde_json::{Value, json};

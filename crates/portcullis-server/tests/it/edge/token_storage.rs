@@ -3,9 +3,8 @@
 //! holds a usable key, and a copy of it under another server secret authenticates nobody.
 #![allow(clippy::unwrap_used)]
 
-
-use axum::http::StatusCode;
 use crate::harness::*;
+use axum::http::StatusCode;
 use serde_json::json;
 use sqlx::Row;
 
@@ -56,7 +55,8 @@ async fn the_database_file_never_holds_a_key_in_plaintext() {
     let mut alice = keys[0].clone();
     for _ in 0..2 {
         let res = app
-            .with_token("POST", "/auth/token/logout/", &alice, None)
+            .with_key(&alice)
+            .call("POST", "/auth/token/logout/", None)
             .await;
         assert_eq!(res.status, StatusCode::NO_CONTENT);
         let res = app.login("/auth/token/login/", "alice", PASSWORD).await;
@@ -65,7 +65,8 @@ async fn the_database_file_never_holds_a_key_in_plaintext() {
     }
     keys.push(app.token("bob", PASSWORD).await);
     assert_eq!(
-        app.get("/auth/users/me/", Some(keys.last().unwrap()))
+        app.with_key(keys.last().unwrap())
+            .get("/auth/users/me/")
             .await
             .status,
         StatusCode::OK
@@ -98,7 +99,8 @@ async fn the_database_file_never_holds_a_key_in_plaintext() {
 async fn concurrent_logins_after_a_logout_all_get_the_same_new_key() {
     let app = TestApp::new().await;
     let (_, old) = app.user_with_token("alice").await;
-    app.with_token("POST", "/auth/token/logout/", &old, None)
+    app.with_key(&old)
+        .call("POST", "/auth/token/logout/", None)
         .await;
 
     let (a, b, c, d) = tokio::join!(
@@ -125,7 +127,7 @@ async fn the_database_under_another_secret_authenticates_nobody() {
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, json!({ "detail": "Invalid token." }));
     assert_eq!(
-        app.get("/auth/users/me/", Some(&key)).await.status,
+        app.with_key(&key).get("/auth/users/me/").await.status,
         StatusCode::OK
     );
 }

@@ -1,5 +1,5 @@
-//! The harness of the admin API tests (`tests/admin_*.rs`), a layer over the harness core
-//! (`tests/common`): the application with the resources migrated as `serve` migrates them and
+//! The harness of the admin API tests (`routes/api/admin/`), a layer over the harness core
+//! ([`TestApp`]): the application with the resources migrated as `serve` migrates them and
 //! no login limit in the way. Staff users are created as `createsuperuser` creates them;
 //! everyone else registers and logs in over HTTP. `call`, `send`, `token`, `jwt_pair`,
 //! `me_bearer` and the rest come from [`TestApp`].
@@ -7,7 +7,6 @@ use std::ops::Deref;
 
 use portcullis_server::Config;
 use portcullis_server::store::UserUpdate;
-use serde_json::Value;
 
 use super::{Response, TestApp};
 
@@ -33,22 +32,6 @@ impl AdminApp {
     /// limit in the way.
     pub async fn with_config(config: Config) -> AdminApp {
         AdminApp(TestApp::migrated(super::with_many_logins(config)).await)
-    }
-
-    /// A request authenticated with a DRF token.
-    pub async fn as_token(
-        &self,
-        token: &str,
-        method: &str,
-        path: &str,
-        body: Option<Value>,
-    ) -> Response {
-        self.with_token(method, path, token, body).await
-    }
-
-    /// A GET with a DRF token (note the order: token first, unlike [`TestApp::get`]).
-    pub async fn get(&self, token: &str, path: &str) -> Response {
-        self.as_token(token, "GET", path, None).await
     }
 
     /// `POST /api-token-auth/`.

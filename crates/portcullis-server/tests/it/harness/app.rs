@@ -171,28 +171,6 @@ impl TestApp {
         Client::new(self, Some(authorization.to_string()))
     }
 
-    /// [`Client::raw`], anonymous.
-    pub async fn raw(
-        &self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &[u8])],
-        body: impl Into<Vec<u8>>,
-    ) -> Response {
-        self.anon().raw(method, path, headers, body).await
-    }
-
-    /// [`Client::send`], anonymous.
-    pub async fn request(
-        &self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: Option<Value>,
-    ) -> Response {
-        self.anon().send(method, path, headers, body).await
-    }
-
     /// A request with an optional `Authorization` value (sent as given) and an optional JSON
     /// body.
     pub async fn call(
@@ -215,25 +193,9 @@ impl TestApp {
         }
     }
 
-    /// A request with `Authorization: Token <token>` and a JSON body.
-    pub async fn with_token(
-        &self,
-        method: &str,
-        path: &str,
-        token: &str,
-        body: Option<Value>,
-    ) -> Response {
-        self.with_key(token).call(method, path, body).await
-    }
-
     /// A JSON POST, anonymous.
     pub async fn post(&self, path: &str, body: Value) -> Response {
         self.anon().post(path, body).await
-    }
-
-    /// A form-urlencoded POST, anonymous.
-    pub async fn post_form(&self, path: &str, form: &str) -> Response {
-        self.anon().form("POST", path, form).await
     }
 
     /// `GET /auth/users/me/` with this `Authorization` value.
@@ -258,14 +220,16 @@ impl TestApp {
             "password": password,
             "email": format!("{username}@example.com"),
         });
-        let res = self.post("/auth/users/", body).await;
+        let res = self.anon().post("/auth/users/", body).await;
         assert_eq!(res.status, StatusCode::CREATED, "register: {}", res.text);
         res.json["id"].as_i64().expect("the new user's id")
     }
 
     /// A JSON login at `path` (`/api-token-auth/` or `/auth/token/login/`), whatever the result.
     pub async fn login(&self, path: &str, username: &str, password: &str) -> Response {
-        self.post(path, credentials(username, password)).await
+        self.anon()
+            .post(path, credentials(username, password))
+            .await
     }
 
     /// `POST /api-token-auth/`, which must succeed; the key.
@@ -349,4 +313,3 @@ fn temp_dir() -> tempfile::TempDir {
 fn sqlite_url(dir: &Path) -> String {
     format!("sqlite://{}", dir.join("db.sqlite3").display())
 }
-

@@ -91,7 +91,11 @@ impl<'a> Client<'a> {
         if !given("host") {
             builder = builder.header("host", "localhost");
         }
-        if let Some(authorization) = self.authorization.as_deref().filter(|_| !given("authorization")) {
+        if let Some(authorization) = self
+            .authorization
+            .as_deref()
+            .filter(|_| !given("authorization"))
+        {
             builder = builder.header("authorization", authorization);
         }
         for (name, value) in headers {

@@ -1,4 +1,4 @@
-//! The harness of the JWT tests, a layer over the harness core (`tests/common`): the
+//! The harness of the JWT tests, a layer over the harness core ([`TestApp`]): the
 //! application with the oracle's JWT settings and a known key, plus a token forge (HMAC signing
 //! of any header and payload) to play the attacker and the foreign issuer. `call`, `store`,
 //! `db_path` and the rest come from [`TestApp`].
@@ -77,12 +77,14 @@ impl App {
     }
 
     pub async fn refresh(&self, refresh: &str) -> Response {
-        self.post("/auth/jwt/refresh/", json!({ "refresh": refresh }))
+        self.anon()
+            .post("/auth/jwt/refresh/", json!({ "refresh": refresh }))
             .await
     }
 
     pub async fn verify(&self, token: &str) -> Response {
-        self.post("/auth/jwt/verify/", json!({ "token": token }))
+        self.anon()
+            .post("/auth/jwt/verify/", json!({ "token": token }))
             .await
     }
 

@@ -1,5 +1,5 @@
-//! The harness of the schema-defined resource tests (`tests/resources_*.rs`), a layer over the
-//! harness core (`tests/common`): the application with the schema read from a file named by
+//! The harness of the schema-defined resource tests (`routes/api/`), a layer over the
+//! harness core ([`TestApp`]): the application with the schema read from a file named by
 //! the `schema_file` configuration key, as `serve` reads it, and migrated. Users register and
 //! log in over HTTP; permissions are granted by writing Django's `auth_*` tables with sqlx, as
 //! an operator (or Django's admin) would.
@@ -14,7 +14,7 @@ use portcullis_server::store::User;
 use serde_json::{Value, json};
 use sqlx::sqlite::SqlitePool;
 
-use super::{Response, TestApp};
+use super::TestApp;
 
 /// The projects/tasks schema of the README.
 pub fn projects_schema() -> PathBuf {
@@ -75,32 +75,9 @@ impl ResourceApp {
         self.migrate(allow_destructive).await
     }
 
-    /// A request with an optional token (`Authorization: Token <token>`, unlike
-    /// [`TestApp::call`], which takes the whole value) and an optional JSON body.
-    pub async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Response {
-        let auth = token.map(super::token_auth);
-        self.0.call(method, path, auth.as_deref(), body).await
-    }
-
-    /// A form-urlencoded request (as an HTML form sends it).
-    pub async fn form(&self, method: &str, path: &str, token: &str, form: &str) -> Response {
-        let auth = super::token_auth(token);
-        let headers: &[(&str, &[u8])] = &[
-            ("authorization", auth.as_bytes()),
-            ("content-type", b"application/x-www-form-urlencoded"),
-        ];
-        self.raw(method, path, headers, form).await
-    }
-
     /// POST a JSON body, which must be created (201); the new row.
     pub async fn create(&self, path: &str, token: &str, body: Value) -> Value {
-        let reply = self.call("POST", path, Some(token), Some(body)).await;
+        let reply = self.with_key(token).post(path, body).await;
         assert_eq!(reply.status, StatusCode::CREATED, "create: {}", reply.json);
         reply.json
     }

@@ -60,4 +60,3 @@ impl Response {
         self.results().iter().map(|r| r[field].clone()).collect()
     }
 }
-

@@ -2,9 +2,8 @@
 //! password sent as JSON, a form or multipart; DRF's messages for every failure, and its headers
 //! (`Allow: OPTIONS, POST`, no `Vary: Accept` since the view renders JSON only).
 
-
-use axum::http::StatusCode;
 use crate::harness::*;
+use axum::http::StatusCode;
 use serde_json::json;
 
 const PATH: &str = "/api-token-auth/";
@@ -41,7 +40,7 @@ async fn json_login_returns_the_same_key_every_time() {
     let djoser = app.login("/auth/token/login/", "alice", PASSWORD).await;
     assert_eq!(djoser.json, json!({ "auth_token": key }));
 
-    let me = app.get("/auth/users/me/", Some(&key)).await;
+    let me = app.with_key(&key).get("/auth/users/me/").await;
     assert_eq!(me.status, StatusCode::OK);
     assert_eq!(me.json["id"], json!(id));
 }
@@ -53,14 +52,18 @@ async fn form_and_multipart_bodies_log_in_too() {
     let key = app.token("bob", PASSWORD).await;
 
     let res = app
-        .post_form(PATH, "username=bob&password=kV7%23mountain-Lamp")
+        .anon()
+        .form("POST", PATH, "username=bob&password=kV7%23mountain-Lamp")
         .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json, json!({ "token": key }));
 
-    let bad = app.post_form(PATH, "username=bob&password=nope").await;
+    let bad = app
+        .anon()
+        .form("POST", PATH, "username=bob&password=nope")
+        .await;
     assert_unable(&bad);
-    let missing = app.post_form(PATH, "username=bob").await;
+    let missing = app.anon().form("POST", PATH, "username=bob").await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         missing.json,
@@ -71,7 +74,7 @@ async fn form_and_multipart_bodies_log_in_too() {
                 --XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nkV7#mountain-Lamp\r\n\
                 --XyZ--\r\n";
     let headers: &[(&str, &[u8])] = &[("content-type", b"multipart/form-data; boundary=XyZ")];
-    let res = app.raw("POST", PATH, headers, body).await;
+    let res = app.anon().raw("POST", PATH, headers, body).await;
     assert_eq!(res.status, StatusCode::OK, "{:?}", res.json);
     assert_eq!(res.json, json!({ "token": key }));
 }
@@ -153,13 +156,13 @@ async fn missing_blank_null_and_mistyped_fields() {
         ),
     ];
     for (body, expected) in cases {
-        let res = app.request("POST", PATH, &[], Some(body.clone())).await;
+        let res = app.anon().send("POST", PATH, &[], Some(body.clone())).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(res.json, expected, "{body}");
         assert_view_headers(&res);
     }
 
-    let empty = app.request("POST", PATH, &[], None).await;
+    let empty = app.anon().send("POST", PATH, &[], None).await;
     assert_eq!(empty.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         empty.json,
@@ -171,7 +174,7 @@ async fn missing_blank_null_and_mistyped_fields() {
 async fn other_methods_are_405_with_allow() {
     let app = TestApp::new().await;
     for method in ["GET", "PUT", "PATCH", "DELETE", "FOO"] {
-        let res = app.request(method, PATH, &[], None).await;
+        let res = app.anon().send(method, PATH, &[], None).await;
         assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED, "{method}");
         assert_eq!(
             res.json,
@@ -184,7 +187,7 @@ async fn other_methods_are_405_with_allow() {
 #[tokio::test]
 async fn options_describes_the_view_without_credentials() {
     let app = TestApp::new().await;
-    let res = app.request("OPTIONS", PATH, &[], None).await;
+    let res = app.anon().send("OPTIONS", PATH, &[], None).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_view_headers(&res);
     let field = |label: &str, required: bool, read_only: bool| json!({ "type": "string", "required": required, "read_only": read_only, "label": label });
@@ -213,7 +216,10 @@ async fn media_type_accept_and_parse_errors() {
     let app = TestApp::new().await;
 
     let plain: &[(&str, &[u8])] = &[("content-type", b"text/plain")];
-    let res = app.raw("POST", PATH, plain, "username=a&password=b").await;
+    let res = app
+        .anon()
+        .raw("POST", PATH, plain, "username=a&password=b")
+        .await;
     assert_eq!(res.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(
         res.detail(),
@@ -222,7 +228,10 @@ async fn media_type_accept_and_parse_errors() {
     assert_view_headers(&res);
 
     let json_type: &[(&str, &[u8])] = &[("content-type", b"application/json")];
-    let res = app.raw("POST", PATH, json_type, "{\"username\": ").await;
+    let res = app
+        .anon()
+        .raw("POST", PATH, json_type, "{\"username\": ")
+        .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(
         res.detail().starts_with("JSON parse error - "),
@@ -234,7 +243,10 @@ async fn media_type_accept_and_parse_errors() {
     // Only JSON is rendered here (no browsable API), so text/html is not acceptable either.
     for accept in ["application/xml", "text/html"] {
         let body = Some(json!({ "username": "a", "password": "b" }));
-        let res = app.request("POST", PATH, &[("accept", accept)], body).await;
+        let res = app
+            .anon()
+            .send("POST", PATH, &[("accept", accept)], body)
+            .await;
         assert_eq!(res.status, StatusCode::NOT_ACCEPTABLE, "{accept}");
         assert_eq!(res.detail(), "Could not satisfy the request Accept header.");
         assert_view_headers(&res);
@@ -247,7 +259,8 @@ async fn a_bad_token_header_fails_even_on_this_open_view() {
     app.register("dave", PASSWORD).await;
     let body = json!({ "username": "dave", "password": PASSWORD });
     let res = app
-        .request("POST", PATH, &[("authorization", "Token nope")], Some(body))
+        .anon()
+        .send("POST", PATH, &[("authorization", "Token nope")], Some(body))
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, json!({ "detail": "Invalid token." }));

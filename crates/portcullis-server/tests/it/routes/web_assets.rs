@@ -2,10 +2,9 @@
 //! Content-Security-Policy, revalidation with `ETag`/`If-None-Match`, and DRF-shaped errors for
 //! what is not there or not allowed.
 
-
+use crate::harness::TestApp;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use crate::harness::TestApp;
 
 fn get(path: &str, etag: Option<&str>) -> Request<Body> {
     let mut builder = Request::builder().uri(path).header("Host", "localhost");

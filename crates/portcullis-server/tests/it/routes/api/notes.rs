@@ -1,10 +1,9 @@
 //! The built-in `notes` resource beyond the oracle's recorded scenarios: HEAD, OPTIONS (DRF's
 //! metadata body), `.json` suffixes and `?format=`, odd ids, other users' public notes and
-//! ignored input. Its lists (page size cap, search, indexes) are in resources_lists.rs.
+//! ignored input. Its lists (page size cap, search, indexes) are in resources/lists.rs.
 
-
-use axum::http::StatusCode;
 use crate::harness::resources::ResourceApp;
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 const DENIED: &str = "You do not have permission to perform this action.";
@@ -45,7 +44,7 @@ async fn head_answers_like_get_without_a_body() {
         .await;
     let id = note["id"].as_i64().unwrap();
 
-    let list = app.call("HEAD", "/api/notes/", Some(&ann), None).await;
+    let list = app.with_key(&ann).call("HEAD", "/api/notes/", None).await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.is_empty());
     assert_eq!(
@@ -58,7 +57,8 @@ async fn head_answers_like_get_without_a_body() {
     );
 
     let detail = app
-        .call("HEAD", &format!("/api/notes/{id}/"), Some(&ann), None)
+        .with_key(&ann)
+        .call("HEAD", &format!("/api/notes/{id}/"), None)
         .await;
     assert_eq!(detail.status, StatusCode::OK);
     assert!(detail.body.is_empty());
@@ -68,12 +68,13 @@ async fn head_answers_like_get_without_a_body() {
     );
 
     let missing = app
-        .call("HEAD", "/api/notes/999999/", Some(&ann), None)
+        .with_key(&ann)
+        .call("HEAD", "/api/notes/999999/", None)
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.is_empty());
 
-    let anonymous = app.call("HEAD", "/api/notes/", None, None).await;
+    let anonymous = app.anon().call("HEAD", "/api/notes/", None).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     assert!(anonymous.body.is_empty());
     assert_eq!(
@@ -91,7 +92,10 @@ async fn options_gives_drf_metadata() {
         .await;
     let id = note["id"].as_i64().unwrap();
 
-    let list = app.call("OPTIONS", "/api/notes/", Some(&ann), None).await;
+    let list = app
+        .with_key(&ann)
+        .call("OPTIONS", "/api/notes/", None)
+        .await;
     assert_eq!(list.status, StatusCode::OK);
     assert_eq!(
         list.json,
@@ -99,7 +103,8 @@ async fn options_gives_drf_metadata() {
     );
 
     let detail = app
-        .call("OPTIONS", &format!("/api/notes/{id}/"), Some(&ann), None)
+        .with_key(&ann)
+        .call("OPTIONS", &format!("/api/notes/{id}/"), None)
         .await;
     assert_eq!(detail.status, StatusCode::OK);
     assert_eq!(
@@ -108,7 +113,7 @@ async fn options_gives_drf_metadata() {
     );
 
     // OPTIONS runs the permission check like any other method.
-    let anonymous = app.call("OPTIONS", "/api/notes/", None, None).await;
+    let anonymous = app.anon().call("OPTIONS", "/api/notes/", None).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         anonymous.json,
@@ -130,7 +135,7 @@ async fn format_suffixes_and_format_parameter() {
         format!("/api/notes/{id}.json/"),
         format!("/api/notes/{id}/?format=json"),
     ] {
-        let reply = app.get(&path, Some(&ann)).await;
+        let reply = app.with_key(&ann).get(&path).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
         assert_eq!(reply.json, note, "{path}");
     }
@@ -139,7 +144,7 @@ async fn format_suffixes_and_format_parameter() {
         "/api/notes.json/",
         "/api/notes/?format=json",
     ] {
-        let reply = app.get(path, Some(&ann)).await;
+        let reply = app.with_key(&ann).get(path).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
         assert_eq!(reply.json["results"], json!([note]), "{path}");
     }
@@ -148,18 +153,14 @@ async fn format_suffixes_and_format_parameter() {
         format!("/api/notes/{id}.xml"),
         "/api/notes/?format=xml".into(),
     ] {
-        let reply = app.get(&path, Some(&ann)).await;
+        let reply = app.with_key(&ann).get(&path).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(reply.json, json!({"detail": "Not found."}), "{path}");
     }
     // The suffix works for writes too.
     let patched = app
-        .call(
-            "PATCH",
-            &format!("/api/notes/{id}.json"),
-            Some(&ann),
-            Some(json!({"body": "more"})),
-        )
+        .with_key(&ann)
+        .patch(&format!("/api/notes/{id}.json"), json!({"body": "more"}))
         .await;
     assert_eq!(patched.status, StatusCode::OK);
     assert_eq!(patched.json["body"], "more");
@@ -180,33 +181,33 @@ async fn ids_are_read_as_django_reads_them() {
         format!("/api/notes/%20{id}/"),
         format!("/api/notes/0{id}/"),
     ] {
-        let reply = app.get(&path, Some(&ann)).await;
+        let reply = app.with_key(&ann).get(&path).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.json);
         assert_eq!(reply.json["id"], id, "{path}");
     }
     // Integers matching no row, however large: the model's 404.
     for raw in ["0", "-1", "99999999999999999999999", "1_000"] {
-        let reply = app.get(&format!("/api/notes/{raw}/"), Some(&ann)).await;
+        let reply = app.with_key(&ann).get(&format!("/api/notes/{raw}/")).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{raw}");
         assert_eq!(reply.json, json!({"detail": NO_NOTE}), "{raw}");
     }
     // Text that is no integer: the plain 404.
     for raw in ["abc", "0x1", "1e3", "%E2%9C%93"] {
-        let reply = app.get(&format!("/api/notes/{raw}/"), Some(&ann)).await;
+        let reply = app.with_key(&ann).get(&format!("/api/notes/{raw}/")).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{raw}");
         assert_eq!(reply.json, json!({"detail": "Not found."}), "{raw}");
     }
     // `1.5` is id 1 with the format `5`, which no renderer has.
-    let reply = app.get("/api/notes/1.5/", Some(&ann)).await;
+    let reply = app.with_key(&ann).get("/api/notes/1.5/").await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(reply.json, json!({"detail": "Not found."}));
     // Writes to a huge id: the same 404, after the permission check.
     for method in ["PUT", "PATCH", "DELETE"] {
         let reply = app
+            .with_key(&ann)
             .call(
                 method,
                 "/api/notes/99999999999999999999999/",
-                Some(&ann),
                 Some(json!({"title": "x"})),
             )
             .await;
@@ -234,7 +235,7 @@ async fn a_public_note_is_readable_but_not_writable_by_others() {
     let public_url = format!("/api/notes/{}/", public["id"]);
     let private_url = format!("/api/notes/{}/", private["id"]);
 
-    let read = app.get(&public_url, Some(&bob)).await;
+    let read = app.with_key(&bob).get(&public_url).await;
     assert_eq!(read.status, StatusCode::OK);
     assert_eq!(read.json, public);
     // Visible but not writable: 403, and the permission is checked before the body, so an
@@ -244,42 +245,37 @@ async fn a_public_note_is_readable_but_not_writable_by_others() {
         ("PUT", json!({"title": ""})),
         ("DELETE", Value::Null),
     ] {
-        let reply = app.call(method, &public_url, Some(&bob), Some(body)).await;
+        let reply = app
+            .with_key(&bob)
+            .call(method, &public_url, Some(body))
+            .await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method}");
         assert_eq!(reply.json, json!({"detail": DENIED}), "{method}");
     }
     // Not visible: 404 whatever the method.
     let hidden = app
-        .call(
-            "PATCH",
-            &private_url,
-            Some(&bob),
-            Some(json!({"title": ""})),
-        )
+        .with_key(&bob)
+        .patch(&private_url, json!({"title": ""}))
         .await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     assert_eq!(hidden.json, json!({"detail": NO_NOTE}));
-    let listed = app.get("/api/notes/", Some(&bob)).await;
+    let listed = app.with_key(&bob).get("/api/notes/").await;
     assert_eq!(listed.listed("title"), [json!("open")]);
 
     // Staff sees and edits everything.
-    let all = app.get("/api/notes/", Some(&admin)).await;
+    let all = app.with_key(&admin).get("/api/notes/").await;
     assert_eq!(all.json["count"], 2);
     let edited = app
-        .call(
-            "PATCH",
-            &private_url,
-            Some(&admin),
-            Some(json!({"body": "by staff"})),
-        )
+        .with_key(&admin)
+        .patch(&private_url, json!({"body": "by staff"}))
         .await;
     assert_eq!(edited.status, StatusCode::OK);
     assert_eq!(edited.json["owner"], "ann", "the owner does not change");
-    let deleted = app.call("DELETE", &public_url, Some(&admin), None).await;
+    let deleted = app.with_key(&admin).delete(&public_url).await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
     assert!(deleted.body.is_empty());
     assert_eq!(
-        app.get(&public_url, Some(&ann)).await.status,
+        app.with_key(&ann).get(&public_url).await.status,
         StatusCode::NOT_FOUND
     );
 }
@@ -290,18 +286,17 @@ async fn unknown_and_read_only_input_is_ignored() {
     let (_, ann) = app.user("ann").await;
     app.user("mallory").await;
     let reply = app
-        .call(
-            "POST",
+        .with_key(&ann)
+        .post(
             "/api/notes/",
-            Some(&ann),
-            Some(json!({
+            json!({
                 "title": "  padded  ",
                 "id": 4242,
                 "owner": "mallory",
                 "created_at": "2000-01-01T00:00:00Z",
                 "updated_at": "2000-01-01T00:00:00Z",
                 "colour": "red",
-            })),
+            }),
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json);
@@ -329,12 +324,8 @@ async fn unknown_and_read_only_input_is_ignored() {
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     let url = format!("/api/notes/{}/", note["id"]);
     let patched = app
-        .call(
-            "PATCH",
-            &url,
-            Some(&ann),
-            Some(json!({"created_at": "1999-01-01T00:00:00Z"})),
-        )
+        .with_key(&ann)
+        .patch(&url, json!({"created_at": "1999-01-01T00:00:00Z"}))
         .await;
     assert_eq!(patched.status, StatusCode::OK);
     assert_eq!(patched.json["created_at"], note["created_at"]);
@@ -342,10 +333,11 @@ async fn unknown_and_read_only_input_is_ignored() {
 
     // HTML form input: DRF reads a missing checkbox as false on PUT.
     let public = app
-        .call("PATCH", &url, Some(&ann), Some(json!({"is_public": true})))
+        .with_key(&ann)
+        .patch(&url, json!({"is_public": true}))
         .await;
     assert_eq!(public.json["is_public"], true);
-    let put = app.form("PUT", &url, &ann, "title=again").await;
+    let put = app.with_key(&ann).form("PUT", &url, "title=again").await;
     assert_eq!(put.status, StatusCode::OK, "{}", put.json);
     assert_eq!(put.json["is_public"], false);
     assert_eq!(

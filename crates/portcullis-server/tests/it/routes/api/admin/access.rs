@@ -2,7 +2,6 @@
 //! token challenge, authenticated non-staff 403 — before a 404 or a 405 could tell anything),
 //! JSON bodies only, and DRF's `Allow` headers.
 
-
 use crate::harness::admin::{AdminApp, DENIED, NOT_PROVIDED};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -31,7 +30,7 @@ async fn anonymous_requests_get_401_with_the_token_challenge() {
     let app = AdminApp::new().await;
     app.superuser("admin").await;
     for (method, path) in ENDPOINTS {
-        let reply = app.call(method, path, None, None).await;
+        let reply = app.anon().call(method, path, None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{method} {path}");
         assert_eq!(reply.detail(), NOT_PROVIDED, "{method} {path}");
         assert_eq!(
@@ -46,12 +45,8 @@ async fn anonymous_requests_get_401_with_the_token_challenge() {
 async fn a_bad_token_is_refused_before_anything_else() {
     let app = AdminApp::new().await;
     let reply = app
-        .call(
-            "GET",
-            "/api/admin/users/",
-            Some("Token 0123456789abcdef0123456789abcdef01234567"),
-            None,
-        )
+        .authorized("Token 0123456789abcdef0123456789abcdef01234567")
+        .get("/api/admin/users/")
         .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reply.detail(), "Invalid token.");
@@ -63,16 +58,17 @@ async fn authenticated_non_staff_users_get_403_everywhere() {
     let (id, token) = app.user("ann").await;
     for (method, path) in ENDPOINTS {
         let path = path.replace("/1/", &format!("/{id}/"));
-        let reply = app.as_token(&token, method, &path, None).await;
+        let reply = app.with_key(&token).call(method, &path, None).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method} {path}");
         assert_eq!(reply.detail(), DENIED, "{method} {path}");
     }
     // A missing id is still a 403, not a 404 that would say which ids exist.
-    let reply = app.get(&token, "/api/admin/users/999/").await;
+    let reply = app.with_key(&token).get("/api/admin/users/999/").await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     // And so is a method the view lacks: permissions come before the 405.
     let reply = app
-        .as_token(&token, "PUT", "/api/admin/users/1/", None)
+        .with_key(&token)
+        .call("PUT", "/api/admin/users/1/", None)
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
 }
@@ -81,14 +77,15 @@ async fn authenticated_non_staff_users_get_403_everywhere() {
 async fn staff_get_in_and_views_answer_as_drf_views() {
     let app = AdminApp::new().await;
     let (_, token) = app.staff("clerk").await;
-    let reply = app.get(&token, "/api/admin/users/").await;
+    let reply = app.with_key(&token).get("/api/admin/users/").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(
         reply.header("allow").as_deref(),
         Some("GET, HEAD, OPTIONS, POST")
     );
     let reply = app
-        .as_token(&token, "PUT", "/api/admin/users/1/", None)
+        .with_key(&token)
+        .call("PUT", "/api/admin/users/1/", None)
         .await;
     assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(reply.detail(), "Method \"PUT\" not allowed.");
@@ -97,7 +94,8 @@ async fn staff_get_in_and_views_answer_as_drf_views() {
         Some("DELETE, GET, HEAD, OPTIONS, PATCH")
     );
     let reply = app
-        .as_token(&token, "OPTIONS", "/api/admin/groups/", None)
+        .with_key(&token)
+        .call("OPTIONS", "/api/admin/groups/", None)
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.json["name"], "Admin Group List");
@@ -106,7 +104,7 @@ async fn staff_get_in_and_views_answer_as_drf_views() {
         serde_json::json!(["application/json"])
     );
     // Without the slash: Django's APPEND_SLASH redirect.
-    let reply = app.get(&token, "/api/admin/users").await;
+    let reply = app.with_key(&token).get("/api/admin/users").await;
     assert_eq!(reply.status, StatusCode::MOVED_PERMANENTLY);
 }
 
@@ -129,12 +127,8 @@ async fn bodies_are_json_only() {
         "Unsupported media type \"application/x-www-form-urlencoded\" in request."
     );
     let reply = app
-        .as_token(
-            &token,
-            "POST",
-            "/api/admin/groups/",
-            Some(serde_json::json!(["x"])),
-        )
+        .with_key(&token)
+        .post("/api/admin/groups/", serde_json::json!(["x"]))
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(
@@ -149,18 +143,17 @@ async fn a_deactivated_staff_token_stops_working_on_the_next_request() {
     let (_, admin) = app.superuser("admin").await;
     let (clerk_id, clerk) = app.staff("clerk").await;
     assert_eq!(
-        app.get(&clerk, "/api/admin/users/").await.status,
+        app.with_key(&clerk).get("/api/admin/users/").await.status,
         StatusCode::OK
     );
     let reply = app
-        .as_token(
-            &admin,
-            "PATCH",
+        .with_key(&admin)
+        .patch(
             &format!("/api/admin/users/{clerk_id}/"),
-            Some(serde_json::json!({"is_active": false})),
+            serde_json::json!({"is_active": false}),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
-    let reply = app.get(&clerk, "/api/admin/users/").await;
+    let reply = app.with_key(&clerk).get("/api/admin/users/").await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
 }

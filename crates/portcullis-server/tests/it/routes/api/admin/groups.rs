@@ -3,7 +3,6 @@
 //! the permission list, and the resource descriptions the console's row browser reads — whose
 //! rows staff then see in full through the resource's own endpoint.
 
-
 use crate::harness::admin::AdminApp;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
@@ -12,7 +11,7 @@ use serde_json::{Value, json};
 async fn permissions_list_the_four_of_each_resource() {
     let app = AdminApp::new().await;
     let (_, token) = app.superuser("admin").await;
-    let reply = app.get(&token, "/api/admin/permissions/").await;
+    let reply = app.with_key(&token).get("/api/admin/permissions/").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     let keys: Vec<&str> = reply
         .json
@@ -34,11 +33,10 @@ async fn a_group_is_created_renamed_regranted_and_deleted() {
     let (_, token) = app.superuser("admin").await;
     let (ann_id, _) = app.user("ann").await;
     let reply = app
-        .as_token(
-            &token,
-            "POST",
+        .with_key(&token)
+        .post(
             "/api/admin/groups/",
-            Some(json!({"name": "editors", "permissions": ["notes.change", "notes.add"]})),
+            json!({"name": "editors", "permissions": ["notes.change", "notes.add"]}),
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
@@ -50,11 +48,10 @@ async fn a_group_is_created_renamed_regranted_and_deleted() {
 
     // Membership grants the group's permissions, as Django's has_perm sees them.
     let reply = app
-        .as_token(
-            &token,
-            "PATCH",
+        .with_key(&token)
+        .patch(
             &format!("/api/admin/users/{ann_id}/"),
-            Some(json!({"groups": [id]})),
+            json!({"groups": [id]}),
         )
         .await;
     assert_eq!(reply.json["groups"], json!([id]));
@@ -74,11 +71,10 @@ async fn a_group_is_created_renamed_regranted_and_deleted() {
 
     let path = format!("/api/admin/groups/{id}/");
     let reply = app
-        .as_token(
-            &token,
-            "PATCH",
+        .with_key(&token)
+        .patch(
             &path,
-            Some(json!({"name": "writers", "permissions": ["notes.delete"]})),
+            json!({"name": "writers", "permissions": ["notes.delete"]}),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
@@ -98,16 +94,20 @@ async fn a_group_is_created_renamed_regranted_and_deleted() {
     );
     // A rename alone keeps the permissions.
     let reply = app
-        .as_token(&token, "PATCH", &path, Some(json!({"name": "authors"})))
+        .with_key(&token)
+        .patch(&path, json!({"name": "authors"}))
         .await;
     assert_eq!(reply.json["permissions"], json!(["notes.delete"]));
-    let reply = app.get(&token, "/api/admin/groups/").await;
+    let reply = app.with_key(&token).get("/api/admin/groups/").await;
     assert_eq!(reply.json["count"], 1);
     assert_eq!(reply.json["results"][0]["name"], "authors");
 
-    let reply = app.as_token(&token, "DELETE", &path, None).await;
+    let reply = app.with_key(&token).delete(&path).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
-    assert_eq!(app.get(&token, &path).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.with_key(&token).get(&path).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert!(
         !store
             .user_has_perm(ann_id, "notes", "delete")
@@ -115,7 +115,8 @@ async fn a_group_is_created_renamed_regranted_and_deleted() {
             .expect("a query")
     );
     let reply = app
-        .get(&token, &format!("/api/admin/users/{ann_id}/"))
+        .with_key(&token)
+        .get(&format!("/api/admin/users/{ann_id}/"))
         .await;
     assert_eq!(reply.json["groups"], json!([]));
 }
@@ -124,7 +125,8 @@ async fn a_group_is_created_renamed_regranted_and_deleted() {
 async fn group_input_is_validated_with_drfs_messages() {
     let app = AdminApp::new().await;
     let (_, token) = app.superuser("admin").await;
-    let create = |body: Value| app.as_token(&token, "POST", "/api/admin/groups/", Some(body));
+    let admin = app.with_key(&token);
+    let create = |body: Value| admin.post("/api/admin/groups/", body);
     assert_eq!(
         create(json!({})).await.json,
         json!({"name": ["This field is required."]})
@@ -161,17 +163,19 @@ async fn group_input_is_validated_with_drfs_messages() {
     // Renaming onto another group's name is refused; keeping one's own name is fine.
     let path = format!("/api/admin/groups/{}/", other.json["id"]);
     let reply = app
-        .as_token(&token, "PATCH", &path, Some(json!({"name": "ops"})))
+        .with_key(&token)
+        .patch(&path, json!({"name": "ops"}))
         .await;
     assert_eq!(
         reply.json,
         json!({"name": ["group with this name already exists."]})
     );
     let reply = app
-        .as_token(&token, "PATCH", &path, Some(json!({"name": "dev"})))
+        .with_key(&token)
+        .patch(&path, json!({"name": "dev"}))
         .await;
     assert_eq!(reply.status, StatusCode::OK);
-    let reply = app.get(&token, "/api/admin/groups/999/").await;
+    let reply = app.with_key(&token).get("/api/admin/groups/999/").await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(reply.detail(), "No Group matches the given query.");
 }
@@ -180,7 +184,7 @@ async fn group_input_is_validated_with_drfs_messages() {
 async fn resources_describe_the_row_browser_and_staff_see_every_row() {
     let app = AdminApp::new().await;
     let (_, admin) = app.superuser("admin").await;
-    let reply = app.get(&admin, "/api/admin/resources/").await;
+    let reply = app.with_key(&admin).get("/api/admin/resources/").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     let notes = &reply.json[0];
     assert_eq!(notes["name"], "notes");
@@ -215,16 +219,12 @@ async fn resources_describe_the_row_browser_and_staff_see_every_row() {
     let (_, ann) = app.user("ann").await;
     let (_, bob) = app.user("bob").await;
     let reply = app
-        .as_token(
-            &ann,
-            "POST",
-            "/api/notes/",
-            Some(json!({"title": "secret"})),
-        )
+        .with_key(&ann)
+        .post("/api/notes/", json!({"title": "secret"}))
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
-    assert_eq!(app.get(&bob, "/api/notes/").await.json["count"], 0);
-    let reply = app.get(&admin, "/api/notes/").await;
+    assert_eq!(app.with_key(&bob).get("/api/notes/").await.json["count"], 0);
+    let reply = app.with_key(&admin).get("/api/notes/").await;
     assert_eq!(reply.json["count"], 1);
     assert_eq!(reply.json["results"][0]["title"], "secret");
 }

@@ -3,7 +3,6 @@
 //! never its key — and the JWT refresh tokens), revoking everything at once, and setting a
 //! password with Django's validators.
 
-
 use crate::harness::admin::AdminApp;
 use crate::harness::{NEW_PASSWORD, PASSWORD};
 use axum::http::StatusCode;
@@ -20,7 +19,8 @@ async fn deactivation_refuses_every_token_on_the_next_request() {
 
     let path = format!("/api/admin/users/{id}/");
     let reply = app
-        .as_token(&admin, "PATCH", &path, Some(json!({"is_active": false})))
+        .with_key(&admin)
+        .patch(&path, json!({"is_active": false}))
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(reply.json["is_active"], false);
@@ -31,12 +31,8 @@ async fn deactivation_refuses_every_token_on_the_next_request() {
         StatusCode::UNAUTHORIZED
     );
     let reply = app
-        .call(
-            "POST",
-            "/auth/jwt/refresh/",
-            None,
-            Some(json!({"refresh": refresh})),
-        )
+        .anon()
+        .post("/auth/jwt/refresh/", json!({"refresh": refresh}))
         .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.text);
     assert_eq!(
@@ -46,7 +42,8 @@ async fn deactivation_refuses_every_token_on_the_next_request() {
 
     // Reactivated, the user logs in again with a new key; the old credentials stay dead.
     let reply = app
-        .as_token(&admin, "PATCH", &path, Some(json!({"is_active": true})))
+        .with_key(&admin)
+        .patch(&path, json!({"is_active": true}))
         .await;
     assert_eq!(reply.json["is_active"], true);
     let fresh = app.token("ann", PASSWORD).await;
@@ -66,7 +63,7 @@ async fn sessions_show_the_token_and_the_refresh_tokens_but_no_secret() {
     let (id, token) = app.user("ann").await;
     let (refresh, _) = app.jwt_pair("ann", PASSWORD).await;
     let path = format!("/api/admin/users/{id}/sessions/");
-    let reply = app.get(&admin, &path).await;
+    let reply = app.with_key(&admin).get(&path).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(reply.json["user"], id);
     assert_eq!(reply.json["token"]["exists"], true);
@@ -91,7 +88,10 @@ async fn sessions_show_the_token_and_the_refresh_tokens_but_no_secret() {
     assert!(!reply.text.contains(&token), "the key must never be shown");
     assert!(!reply.text.contains(&refresh), "nor the refresh token");
 
-    let reply = app.get(&admin, "/api/admin/users/999/sessions/").await;
+    let reply = app
+        .with_key(&admin)
+        .get("/api/admin/users/999/sessions/")
+        .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 }
 
@@ -102,12 +102,8 @@ async fn revoke_ends_every_session_but_the_user_may_log_in_again() {
     let (id, token) = app.user("ann").await;
     let (refresh, access) = app.jwt_pair("ann", PASSWORD).await;
     let reply = app
-        .as_token(
-            &admin,
-            "POST",
-            &format!("/api/admin/users/{id}/revoke/"),
-            None,
-        )
+        .with_key(&admin)
+        .call("POST", &format!("/api/admin/users/{id}/revoke/"), None)
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(
@@ -125,12 +121,8 @@ async fn revoke_ends_every_session_but_the_user_may_log_in_again() {
         StatusCode::UNAUTHORIZED
     );
     let reply = app
-        .call(
-            "POST",
-            "/auth/jwt/refresh/",
-            None,
-            Some(json!({"refresh": refresh})),
-        )
+        .anon()
+        .post("/auth/jwt/refresh/", json!({"refresh": refresh}))
         .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     let fresh = app.token("ann", PASSWORD).await;
@@ -143,16 +135,12 @@ async fn set_password_checks_djangos_validators_against_the_target_user() {
     let (_, admin) = app.superuser("admin").await;
     let (id, _) = app.user("annabelle").await;
     let path = format!("/api/admin/users/{id}/set_password/");
-    let reply = app.as_token(&admin, "POST", &path, Some(json!({}))).await;
+    let reply = app.with_key(&admin).post(&path, json!({})).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.json, json!({"password": ["This field is required."]}));
     let reply = app
-        .as_token(
-            &admin,
-            "POST",
-            &path,
-            Some(json!({"password": "annabelle1"})),
-        )
+        .with_key(&admin)
+        .post(&path, json!({"password": "annabelle1"}))
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(
@@ -160,12 +148,8 @@ async fn set_password_checks_djangos_validators_against_the_target_user() {
         "The password is too similar to the username."
     );
     let reply = app
-        .as_token(
-            &admin,
-            "POST",
-            &path,
-            Some(json!({"password": NEW_PASSWORD})),
-        )
+        .with_key(&admin)
+        .post(&path, json!({"password": NEW_PASSWORD}))
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text);
     assert_eq!(

@@ -2,9 +2,8 @@
 //! Django's validators, edits of the flags, names and groups, deletion, and the rules that keep
 //! a staff user from escalating (superusers are a superuser's business) or locking itself out.
 
-
-use crate::harness::admin::{AdminApp, DENIED};
 use crate::harness::PASSWORD;
+use crate::harness::admin::{AdminApp, DENIED};
 use axum::http::StatusCode;
 use portcullis_server::Config;
 use serde_json::{Value, json};
@@ -32,7 +31,7 @@ async fn the_list_is_searchable_by_username_and_email_and_paginated() {
     for name in ["ann", "anna", "bob"] {
         app.user(name).await;
     }
-    let reply = app.get(&token, "/api/admin/users/").await;
+    let reply = app.with_key(&token).get("/api/admin/users/").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(reply.json["count"], 4);
     assert_eq!(usernames(&reply), ["admin", "ann"]);
@@ -41,28 +40,39 @@ async fn the_list_is_searchable_by_username_and_email_and_paginated() {
         reply.json["next"],
         "http://localhost/api/admin/users/?page=2"
     );
-    let reply = app.get(&token, "/api/admin/users/?page=2").await;
+    let reply = app.with_key(&token).get("/api/admin/users/?page=2").await;
     assert_eq!(usernames(&reply), ["anna", "bob"]);
-    let reply = app.get(&token, "/api/admin/users/?page=3").await;
+    let reply = app.with_key(&token).get("/api/admin/users/?page=3").await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(reply.detail(), "Invalid page.");
 
     // Every term must match the username or the email, case-insensitively.
-    let reply = app.get(&token, "/api/admin/users/?search=ANN").await;
+    let reply = app
+        .with_key(&token)
+        .get("/api/admin/users/?search=ANN")
+        .await;
     assert_eq!(reply.json["count"], 2);
     let reply = app
-        .get(&token, "/api/admin/users/?search=anna%20example.com")
+        .with_key(&token)
+        .get("/api/admin/users/?search=anna%20example.com")
         .await;
     assert_eq!(usernames(&reply), ["anna"]);
     let reply = app
-        .get(&token, "/api/admin/users/?search=bob@example")
+        .with_key(&token)
+        .get("/api/admin/users/?search=bob@example")
         .await;
     assert_eq!(usernames(&reply), ["bob"]);
     // LIKE's wildcards are matched literally.
-    let reply = app.get(&token, "/api/admin/users/?search=a%25n").await;
+    let reply = app
+        .with_key(&token)
+        .get("/api/admin/users/?search=a%25n")
+        .await;
     assert_eq!(reply.json["count"], 0);
     // The links keep the search.
-    let reply = app.get(&token, "/api/admin/users/?search=example").await;
+    let reply = app
+        .with_key(&token)
+        .get("/api/admin/users/?search=example")
+        .await;
     assert_eq!(
         reply.json["next"],
         "http://localhost/api/admin/users/?page=2&search=example"
@@ -74,7 +84,10 @@ async fn a_user_shows_its_fields_and_groups_but_never_its_password() {
     let app = AdminApp::new().await;
     let (_, token) = app.superuser("admin").await;
     let (id, _) = app.user("ann").await;
-    let reply = app.get(&token, &format!("/api/admin/users/{id}/")).await;
+    let reply = app
+        .with_key(&token)
+        .get(&format!("/api/admin/users/{id}/"))
+        .await;
     assert_eq!(reply.status, StatusCode::OK);
     let mut keys: Vec<&str> = reply
         .json
@@ -108,10 +121,10 @@ async fn a_user_shows_its_fields_and_groups_but_never_its_password() {
     );
     assert!(!reply.text.contains("argon2"));
 
-    let reply = app.get(&token, "/api/admin/users/999/").await;
+    let reply = app.with_key(&token).get("/api/admin/users/999/").await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(reply.detail(), "No User matches the given query.");
-    let reply = app.get(&token, "/api/admin/users/abc/").await;
+    let reply = app.with_key(&token).get("/api/admin/users/abc/").await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 }
 
@@ -119,7 +132,8 @@ async fn a_user_shows_its_fields_and_groups_but_never_its_password() {
 async fn creating_a_user_validates_every_field_as_django_does() {
     let app = AdminApp::new().await;
     let (_, token) = app.superuser("admin").await;
-    let create = |body: Value| app.as_token(&token, "POST", "/api/admin/users/", Some(body));
+    let admin = app.with_key(&token);
+    let create = |body: Value| admin.post("/api/admin/users/", body);
 
     let reply = create(json!({})).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
@@ -172,23 +186,18 @@ async fn a_created_user_has_its_flags_and_groups_and_can_log_in() {
     let app = AdminApp::new().await;
     let (_, token) = app.superuser("admin").await;
     let group = app
-        .as_token(
-            &token,
-            "POST",
-            "/api/admin/groups/",
-            Some(json!({"name": "editors"})),
-        )
+        .with_key(&token)
+        .post("/api/admin/groups/", json!({"name": "editors"}))
         .await;
     let group_id = group.json["id"].as_i64().expect("a group id");
     let reply = app
-        .as_token(
-            &token,
-            "POST",
+        .with_key(&token)
+        .post(
             "/api/admin/users/",
-            Some(json!({
+            json!({
                 "username": "dora", "password": PASSWORD, "email": "Dora@EXAMPLE.com",
                 "first_name": "Dora", "is_staff": true, "groups": [group_id],
-            })),
+            }),
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
@@ -203,7 +212,7 @@ async fn a_created_user_has_its_flags_and_groups_and_can_log_in() {
     let dora = app.token("dora", PASSWORD).await;
     // A staff user: the console opens for it.
     assert_eq!(
-        app.get(&dora, "/api/admin/users/").await.status,
+        app.with_key(&dora).get("/api/admin/users/").await.status,
         StatusCode::OK
     );
 }
@@ -216,25 +225,20 @@ async fn edits_change_flags_names_and_groups() {
     let mut groups = Vec::new();
     for name in ["a", "b"] {
         let reply = app
-            .as_token(
-                &token,
-                "POST",
-                "/api/admin/groups/",
-                Some(json!({"name": name})),
-            )
+            .with_key(&token)
+            .post("/api/admin/groups/", json!({"name": name}))
             .await;
         groups.push(reply.json["id"].as_i64().expect("a group id"));
     }
     let path = format!("/api/admin/users/{id}/");
     let reply = app
-        .as_token(
-            &token,
-            "PATCH",
+        .with_key(&token)
+        .patch(
             &path,
-            Some(json!({
+            json!({
                 "first_name": "Ann", "last_name": "Lee", "email": "ann@example.org",
                 "is_staff": true, "groups": groups, "username": "ignored",
-            })),
+            }),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
@@ -246,17 +250,14 @@ async fn edits_change_flags_names_and_groups() {
     assert_eq!(reply.json["groups"], json!(groups));
     // Groups are replaced, not added to.
     let reply = app
-        .as_token(&token, "PATCH", &path, Some(json!({"groups": [groups[1]]})))
+        .with_key(&token)
+        .patch(&path, json!({"groups": [groups[1]]}))
         .await;
     assert_eq!(reply.json["groups"], json!([groups[1]]));
     assert_eq!(reply.json["first_name"], "Ann");
     let reply = app
-        .as_token(
-            &token,
-            "PATCH",
-            &path,
-            Some(json!({"is_staff": null, "email": "x"})),
-        )
+        .with_key(&token)
+        .patch(&path, json!({"is_staff": null, "email": "x"}))
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(
@@ -276,7 +277,8 @@ async fn only_a_superuser_deals_with_superusers() {
     let (ann_id, _) = app.user("ann").await;
     let ann = format!("/api/admin/users/{ann_id}/");
     let reply = app
-        .as_token(&clerk, "PATCH", &ann, Some(json!({"is_superuser": true})))
+        .with_key(&clerk)
+        .patch(&ann, json!({"is_superuser": true}))
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(
@@ -284,11 +286,10 @@ async fn only_a_superuser_deals_with_superusers() {
         "Only a superuser may change superuser status."
     );
     let reply = app
-        .as_token(
-            &clerk,
-            "POST",
+        .with_key(&clerk)
+        .post(
             "/api/admin/users/",
-            Some(json!({"username": "boss", "password": PASSWORD, "is_superuser": true})),
+            json!({"username": "boss", "password": PASSWORD, "is_superuser": true}),
         )
         .await;
     assert_eq!(
@@ -297,7 +298,10 @@ async fn only_a_superuser_deals_with_superusers() {
     );
     // A staff user may look at a superuser, but not touch it.
     let root_path = format!("/api/admin/users/{root_id}/");
-    assert_eq!(app.get(&clerk, &root_path).await.status, StatusCode::OK);
+    assert_eq!(
+        app.with_key(&clerk).get(&root_path).await.status,
+        StatusCode::OK
+    );
     for (method, path, body) in [
         (
             "PATCH",
@@ -312,13 +316,14 @@ async fn only_a_superuser_deals_with_superusers() {
         ),
         ("POST", format!("{root_path}revoke/"), None),
     ] {
-        let reply = app.as_token(&clerk, method, &path, body).await;
+        let reply = app.with_key(&clerk).call(method, &path, body).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method} {path}");
         assert_eq!(reply.detail(), DENIED);
     }
     // A superuser may grant it.
     let reply = app
-        .as_token(&root, "PATCH", &ann, Some(json!({"is_superuser": true})))
+        .with_key(&root)
+        .patch(&ann, json!({"is_superuser": true}))
         .await;
     assert_eq!(reply.json["is_superuser"], true);
 }
@@ -329,12 +334,8 @@ async fn nobody_locks_themselves_out() {
     let (id, token) = app.superuser("admin").await;
     let path = format!("/api/admin/users/{id}/");
     let reply = app
-        .as_token(
-            &token,
-            "PATCH",
-            &path,
-            Some(json!({"is_active": false, "is_staff": false})),
-        )
+        .with_key(&token)
+        .patch(&path, json!({"is_active": false, "is_staff": false}))
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(
@@ -344,13 +345,13 @@ async fn nobody_locks_themselves_out() {
             "is_staff": ["You cannot remove staff status from the account you are signed in with."],
         })
     );
-    let reply = app.as_token(&token, "DELETE", &path, None).await;
+    let reply = app.with_key(&token).delete(&path).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         reply.json,
         json!(["You cannot delete the account you are signed in with."])
     );
-    assert_eq!(app.get(&token, &path).await.status, StatusCode::OK);
+    assert_eq!(app.with_key(&token).get(&path).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -359,13 +360,16 @@ async fn deleting_a_user_removes_it_and_its_token() {
     let (_, admin) = app.superuser("admin").await;
     let (id, ann) = app.user("ann").await;
     let path = format!("/api/admin/users/{id}/");
-    let reply = app.as_token(&admin, "DELETE", &path, None).await;
+    let reply = app.with_key(&admin).delete(&path).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     assert_eq!(reply.text, "");
-    assert_eq!(app.get(&admin, &path).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.with_key(&admin).get(&path).await.status,
+        StatusCode::NOT_FOUND
+    );
     let reply = app.me(&ann).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reply.detail(), "Invalid token.");
-    let reply = app.as_token(&admin, "DELETE", &path, None).await;
+    let reply = app.with_key(&admin).delete(&path).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 }

@@ -3,7 +3,6 @@
 //! group with staff members. A staff user still sees the accounts it may not touch (403, not
 //! 404), and a refused request changes nothing in the store.
 
-
 use crate::harness::admin::{AdminApp, DENIED};
 use crate::harness::{NEW_PASSWORD, PASSWORD};
 use axum::http::StatusCode;
@@ -60,9 +59,9 @@ async fn through_djoser_staff_may_read_but_not_modify_staff_or_superusers() {
     for target in [root_id, other_id] {
         let path = format!("/auth/users/{target}/");
         let before = snapshot(&app, target).await;
-        assert_eq!(app.get(&clerk, &path).await.status, StatusCode::OK);
+        assert_eq!(app.with_key(&clerk).get(&path).await.status, StatusCode::OK);
         for (method, body) in djoser_writes() {
-            let reply = app.as_token(&clerk, method, &path, Some(body)).await;
+            let reply = app.with_key(&clerk).call(method, &path, Some(body)).await;
             assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method} {path}");
             assert_eq!(reply.json, json!({"detail": DENIED}), "{method} {path}");
         }
@@ -82,11 +81,10 @@ async fn through_djoser_a_superuser_manages_staff_and_staff_manage_plain_users()
     let (bob_id, _) = app.user("bob").await;
 
     let reply = app
-        .as_token(
-            &root,
-            "PATCH",
+        .with_key(&root)
+        .patch(
             &format!("/auth/users/{clerk_id}/"),
-            Some(json!({"email": "c2@example.com"})),
+            json!({"email": "c2@example.com"}),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
@@ -94,12 +92,8 @@ async fn through_djoser_a_superuser_manages_staff_and_staff_manage_plain_users()
 
     for (method, body) in djoser_writes() {
         let reply = app
-            .as_token(
-                &clerk,
-                method,
-                &format!("/auth/users/{ann_id}/"),
-                Some(body),
-            )
+            .with_key(&clerk)
+            .call(method, &format!("/auth/users/{ann_id}/"), Some(body))
             .await;
         assert!(reply.status.is_success(), "{method}: {}", reply.text);
     }
@@ -107,18 +101,17 @@ async fn through_djoser_a_superuser_manages_staff_and_staff_manage_plain_users()
 
     // Staff act on their own account through its id like any user.
     let reply = app
-        .as_token(
-            &clerk,
-            "PATCH",
+        .with_key(&clerk)
+        .patch(
             &format!("/auth/users/{clerk_id}/"),
-            Some(json!({"email": "c3@example.com"})),
+            json!({"email": "c3@example.com"}),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
 
     let reply = app
-        .as_token(
-            &root,
+        .with_key(&root)
+        .call(
             "DELETE",
             &format!("/auth/users/{clerk_id}/"),
             Some(json!({"current_password": PASSWORD})),
@@ -136,13 +129,16 @@ async fn through_the_admin_api_staff_may_not_modify_another_staff_user() {
     let (other_id, other_token) = app.staff("other").await;
     let before = snapshot(&app, other_id).await;
     let path = format!("/api/admin/users/{other_id}/");
-    assert_eq!(app.get(&clerk, &path).await.status, StatusCode::OK);
+    assert_eq!(app.with_key(&clerk).get(&path).await.status, StatusCode::OK);
     assert_eq!(
-        app.get(&clerk, &format!("{path}sessions/")).await.status,
+        app.with_key(&clerk)
+            .get(&format!("{path}sessions/"))
+            .await
+            .status,
         StatusCode::OK
     );
     for (method, path, body) in admin_writes(other_id) {
-        let reply = app.as_token(&clerk, method, &path, body).await;
+        let reply = app.with_key(&clerk).call(method, &path, body).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method} {path}");
         assert_eq!(reply.json, json!({"detail": DENIED}), "{method} {path}");
     }
@@ -160,7 +156,7 @@ async fn through_the_admin_api_staff_manage_plain_users_and_a_superuser_manages_
     let (other_id, _) = app.staff("other").await;
     for (actor, target) in [(&clerk, ann_id), (&root, other_id)] {
         for (method, path, body) in admin_writes(target) {
-            let reply = app.as_token(actor, method, &path, body).await;
+            let reply = app.with_key(actor).call(method, &path, body).await;
             assert!(reply.status.is_success(), "{method} {path}: {}", reply.text);
         }
         assert!(stored(&app, target).await.is_none());
@@ -174,18 +170,15 @@ async fn only_a_superuser_grants_staff_and_nobody_grants_themselves_groups() {
     let (clerk_id, clerk) = app.staff("clerk").await;
     let (ann_id, _) = app.user("ann").await;
     let group = app
-        .as_token(
-            &root,
-            "POST",
-            "/api/admin/groups/",
-            Some(json!({"name": "editors"})),
-        )
+        .with_key(&root)
+        .post("/api/admin/groups/", json!({"name": "editors"}))
         .await;
     let group_id = group.json["id"].as_i64().expect("a group id");
 
     let ann = format!("/api/admin/users/{ann_id}/");
     let reply = app
-        .as_token(&clerk, "PATCH", &ann, Some(json!({"is_staff": true})))
+        .with_key(&clerk)
+        .patch(&ann, json!({"is_staff": true}))
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(
@@ -193,11 +186,10 @@ async fn only_a_superuser_grants_staff_and_nobody_grants_themselves_groups() {
         json!({"is_staff": ["Only a superuser may change staff status."]})
     );
     let reply = app
-        .as_token(
-            &clerk,
-            "POST",
+        .with_key(&clerk)
+        .post(
             "/api/admin/users/",
-            Some(json!({"username": "eve", "password": PASSWORD, "is_staff": true})),
+            json!({"username": "eve", "password": PASSWORD, "is_staff": true}),
         )
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
@@ -207,12 +199,8 @@ async fn only_a_superuser_grants_staff_and_nobody_grants_themselves_groups() {
     );
     let clerk_path = format!("/api/admin/users/{clerk_id}/");
     let reply = app
-        .as_token(
-            &clerk,
-            "PATCH",
-            &clerk_path,
-            Some(json!({"groups": [group_id]})),
-        )
+        .with_key(&clerk)
+        .patch(&clerk_path, json!({"groups": [group_id]}))
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(
@@ -225,20 +213,21 @@ async fn only_a_superuser_grants_staff_and_nobody_grants_themselves_groups() {
     // Unchanged values need no authority (a console sends the whole form back), and the
     // groups of a plain user are staff's to set.
     let reply = app
-        .as_token(
-            &clerk,
-            "PATCH",
+        .with_key(&clerk)
+        .patch(
             &clerk_path,
-            Some(json!({"is_staff": true, "is_superuser": false, "groups": []})),
+            json!({"is_staff": true, "is_superuser": false, "groups": []}),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     let reply = app
-        .as_token(&clerk, "PATCH", &ann, Some(json!({"groups": [group_id]})))
+        .with_key(&clerk)
+        .patch(&ann, json!({"groups": [group_id]}))
         .await;
     assert_eq!(reply.json["groups"], json!([group_id]));
     let reply = app
-        .as_token(&root, "PATCH", &ann, Some(json!({"is_staff": true})))
+        .with_key(&root)
+        .patch(&ann, json!({"is_staff": true}))
         .await;
     assert_eq!(reply.json["is_staff"], true);
 }
@@ -251,12 +240,8 @@ async fn a_group_with_staff_members_is_a_superusers_to_change() {
     let mut paths = Vec::new();
     for name in ["staffers", "readers"] {
         let reply = app
-            .as_token(
-                &root,
-                "POST",
-                "/api/admin/groups/",
-                Some(json!({"name": name})),
-            )
+            .with_key(&root)
+            .post("/api/admin/groups/", json!({"name": name}))
             .await;
         paths.push(format!("/api/admin/groups/{}/", reply.json["id"]));
     }
@@ -267,29 +252,35 @@ async fn a_group_with_staff_members_is_a_superusers_to_change() {
         .and_then(|id| id.parse().ok())
         .expect("a group id");
     let reply = app
-        .as_token(
-            &root,
-            "PATCH",
+        .with_key(&root)
+        .patch(
             &format!("/api/admin/users/{clerk_id}/"),
-            Some(json!({"groups": [staffers_id]})),
+            json!({"groups": [staffers_id]}),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
 
-    assert_eq!(app.get(&clerk, &paths[0]).await.status, StatusCode::OK);
+    assert_eq!(
+        app.with_key(&clerk).get(&paths[0]).await.status,
+        StatusCode::OK
+    );
     for (method, body) in [
         ("PATCH", Some(json!({"permissions": []}))),
         ("DELETE", None),
     ] {
-        let reply = app.as_token(&clerk, method, &paths[0], body).await;
+        let reply = app.with_key(&clerk).call(method, &paths[0], body).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method}");
         assert_eq!(reply.json, json!({"detail": DENIED}));
     }
-    assert_eq!(app.get(&clerk, &paths[0]).await.status, StatusCode::OK);
+    assert_eq!(
+        app.with_key(&clerk).get(&paths[0]).await.status,
+        StatusCode::OK
+    );
     let reply = app
-        .as_token(&clerk, "PATCH", &paths[1], Some(json!({"name": "viewers"})))
+        .with_key(&clerk)
+        .patch(&paths[1], json!({"name": "viewers"}))
         .await;
     assert_eq!(reply.status, StatusCode::OK);
-    let reply = app.as_token(&root, "DELETE", &paths[0], None).await;
+    let reply = app.with_key(&root).delete(&paths[0]).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
 }

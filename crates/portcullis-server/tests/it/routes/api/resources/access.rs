@@ -1,12 +1,11 @@
 //! Access rules and visibility of schema-defined resources, on the projects/tasks schema
 //! (tests/fixtures/projects.toml): `anyone`, `authenticated`, `owner`, `staff` and model
 //! permissions (granted directly or through a group), lists of rules, and `owner_or_public` and
-//! `owner` visibility. References are in resources_references.rs, list parameters in
-//! resources_lists.rs.
+//! `owner` visibility. References are in references.rs, list parameters in
+//! lists.rs.
 
-
-use axum::http::StatusCode;
 use crate::harness::world::{url, world};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 const DENIED: &str = "You do not have permission to perform this action.";
@@ -21,46 +20,42 @@ async fn anyone_reads_public_rows_and_owners_their_own() {
     let w = world().await;
     let app = &w.app;
     // `anyone` lists and retrieves, under the visibility rule: only public rows.
-    let anonymous = app.get("/api/projects/", None).await;
+    let anonymous = app.anon().get("/api/projects/").await;
     assert_eq!(anonymous.status, StatusCode::OK);
     assert_eq!(anonymous.listed("name"), [json!("Ann public")]);
-    assert_eq!(app.get(&url(&w.ann_public), None).await.json, w.ann_public);
-    let hidden = app.get(&url(&w.ann_private), None).await;
+    assert_eq!(app.anon().get(&url(&w.ann_public)).await.json, w.ann_public);
+    let hidden = app.anon().get(&url(&w.ann_private)).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     assert_eq!(hidden.json, detail("No Project matches the given query."));
     // `authenticated` creates: anonymous callers get DRF's 401 with the challenge.
     let create = app
-        .call(
-            "POST",
-            "/api/projects/",
-            None,
-            Some(json!({"name": "Nope"})),
-        )
+        .anon()
+        .post("/api/projects/", json!({"name": "Nope"}))
         .await;
     assert_eq!(create.status, StatusCode::UNAUTHORIZED);
     assert_eq!(create.json, detail(NO_CREDENTIALS));
     assert_eq!(create.header("www-authenticate").as_deref(), Some("Token"));
 
     // Each user: its own rows and the public ones (ordering = ["name"]).
-    let bob = app.get("/api/projects/", Some(&w.bob)).await;
+    let bob = app.with_key(&w.bob).get("/api/projects/").await;
     assert_eq!(
         bob.listed("name"),
         [json!("Ann public"), json!("Bob private")]
     );
-    let ann = app.get("/api/projects/", Some(&w.ann)).await;
+    let ann = app.with_key(&w.ann).get("/api/projects/").await;
     assert_eq!(
         ann.listed("name"),
         [json!("Ann private"), json!("Ann public")]
     );
-    let not_bobs = app.get(&url(&w.ann_private), Some(&w.bob)).await;
+    let not_bobs = app.with_key(&w.bob).get(&url(&w.ann_private)).await;
     assert_eq!(not_bobs.status, StatusCode::NOT_FOUND);
 
     // Staff sees everything.
     let (_, admin) = app.staff("admin").await;
-    let all = app.get("/api/projects/?page_size=3", Some(&admin)).await;
+    let all = app.with_key(&admin).get("/api/projects/?page_size=3").await;
     assert_eq!(all.json["count"], 3);
     assert_eq!(
-        app.get(&url(&w.bob_private), Some(&admin)).await.status,
+        app.with_key(&admin).get(&url(&w.bob_private)).await.status,
         StatusCode::OK
     );
 }
@@ -76,31 +71,34 @@ async fn owner_rule_guards_writes() {
         ("PUT", json!({"name": ""})),
         ("PATCH", json!({"priority": "not a number"})),
     ] {
-        let reply = app.call(method, &public, Some(&w.bob), Some(body)).await;
+        let reply = app.with_key(&w.bob).call(method, &public, Some(body)).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method}");
         assert_eq!(reply.json, detail(DENIED), "{method}");
     }
     // Invisible: 404, never a 403 that confirms the row exists.
     for method in ["GET", "PATCH", "PUT"] {
         let reply = app
-            .call(method, &url(&w.ann_private), Some(&w.bob), Some(json!({})))
+            .with_key(&w.bob)
+            .call(method, &url(&w.ann_private), Some(json!({})))
             .await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method}");
     }
     // DELETE also needs projects.delete, which bob lacks: that view-level check runs before
     // the row is looked up (DRF's check_permissions), so the 403 is the same for any id.
     for path in [url(&w.ann_private), "/api/projects/999999/".into()] {
-        let reply = app.call("DELETE", &path, Some(&w.bob), None).await;
+        let reply = app.with_key(&w.bob).delete(&path).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
     }
     // The owner writes, staff too.
     let own = app
-        .call("PATCH", &public, Some(&w.ann), Some(json!({"priority": 4})))
+        .with_key(&w.ann)
+        .patch(&public, json!({"priority": 4}))
         .await;
     assert_eq!(own.status, StatusCode::OK);
     let (_, admin) = app.staff("admin").await;
     let staff = app
-        .call("PATCH", &public, Some(&admin), Some(json!({"priority": 1})))
+        .with_key(&admin)
+        .patch(&public, json!({"priority": 1}))
         .await;
     assert_eq!(staff.status, StatusCode::OK);
     assert_eq!(staff.json["owner"], "ann");
@@ -112,34 +110,24 @@ async fn every_rule_of_a_list_must_pass() {
     let app = &w.app;
     let ann_id = app.user_row("ann").await.id;
     // destroy = ["owner", "projects.delete"]: the owner alone is not enough...
-    let refused = app
-        .call("DELETE", &url(&w.ann_private), Some(&w.ann), None)
-        .await;
+    let refused = app.with_key(&w.ann).delete(&url(&w.ann_private)).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert_eq!(refused.json, detail(DENIED));
     // ... nor the permission alone ...
     app.grant_directly(w.bob_id, "projects", "delete").await;
-    let not_owner = app
-        .call("DELETE", &url(&w.ann_public), Some(&w.bob), None)
-        .await;
+    let not_owner = app.with_key(&w.bob).delete(&url(&w.ann_public)).await;
     assert_eq!(not_owner.status, StatusCode::FORBIDDEN);
-    let invisible = app
-        .call("DELETE", &url(&w.ann_private), Some(&w.bob), None)
-        .await;
+    let invisible = app.with_key(&w.bob).delete(&url(&w.ann_private)).await;
     assert_eq!(invisible.status, StatusCode::NOT_FOUND);
     // ... both are.
     app.grant_directly(ann_id, "projects", "delete").await;
-    let deleted = app
-        .call("DELETE", &url(&w.ann_private), Some(&w.ann), None)
-        .await;
+    let deleted = app.with_key(&w.ann).delete(&url(&w.ann_private)).await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
     assert_eq!(
-        app.get(&url(&w.ann_private), Some(&w.ann)).await.status,
+        app.with_key(&w.ann).get(&url(&w.ann_private)).await.status,
         StatusCode::NOT_FOUND
     );
-    let bobs = app
-        .call("DELETE", &url(&w.bob_private), Some(&w.bob), None)
-        .await;
+    let bobs = app.with_key(&w.bob).delete(&url(&w.bob_private)).await;
     assert_eq!(bobs.status, StatusCode::NO_CONTENT);
 }
 
@@ -155,15 +143,11 @@ async fn model_permissions_through_a_group() {
         json!({"title": "t", "project": project}),
         json!({"title": ""}),
     ] {
-        let reply = app
-            .call("POST", "/api/tasks/", Some(&carol), Some(body))
-            .await;
+        let reply = app.with_key(&carol).post("/api/tasks/", body).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN);
         assert_eq!(reply.json, detail(DENIED));
     }
-    let anonymous = app
-        .call("POST", "/api/tasks/", None, Some(json!({"title": "t"})))
-        .await;
+    let anonymous = app.anon().post("/api/tasks/", json!({"title": "t"})).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 
     // Django's way: the permission on a group, the user in the group.
@@ -183,31 +167,28 @@ async fn model_permissions_through_a_group() {
 
     // update = "tasks.change": even the owner needs it; the view-level check comes first.
     let patch = json!({"done": true});
-    let refused = app
-        .call("PATCH", &task_url, Some(&carol), Some(patch.clone()))
-        .await;
+    let refused = app.with_key(&carol).patch(&task_url, patch.clone()).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     app.grant_through_group(carol_id, "editors", "tasks", "change")
         .await;
-    let done = app
-        .call("PATCH", &task_url, Some(&carol), Some(patch.clone()))
-        .await;
+    let done = app.with_key(&carol).patch(&task_url, patch.clone()).await;
     assert_eq!(done.status, StatusCode::OK);
     assert_eq!(done.json["done"], true);
     // Another member of the group has the permission, but the task is not visible to him.
     app.grant_through_group(w.bob_id, "editors", "tasks", "change")
         .await;
-    let hidden = app
-        .call("PATCH", &task_url, Some(&w.bob), Some(patch))
-        .await;
+    let hidden = app.with_key(&w.bob).patch(&task_url, patch).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     assert_eq!(hidden.json, detail("No Task matches the given query."));
 
     // destroy = "staff".
-    let not_staff = app.call("DELETE", &task_url, Some(&carol), None).await;
+    let not_staff = app.with_key(&carol).delete(&task_url).await;
     assert_eq!(not_staff.status, StatusCode::FORBIDDEN);
     let (_, admin) = app.staff("admin").await;
-    assert_eq!(app.get("/api/tasks/", Some(&admin)).await.json["count"], 1);
-    let gone = app.call("DELETE", &task_url, Some(&admin), None).await;
+    assert_eq!(
+        app.with_key(&admin).get("/api/tasks/").await.json["count"],
+        1
+    );
+    let gone = app.with_key(&admin).delete(&task_url).await;
     assert_eq!(gone.status, StatusCode::NO_CONTENT);
 }

@@ -2,23 +2,23 @@
 //! projects schema (tests/fixtures/projects.toml): integers and floats with their bounds,
 //! booleans in every spelling DRF takes, dates and datetimes as Django parses them, JSON.
 
-
-use axum::http::StatusCode;
 use crate::harness::resources::{ResourceApp, field_error};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 const DATE_FORMAT: &str = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.";
 const DATETIME_FORMAT: &str = "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].";
 
 /// PATCH one field of a project; the reply.
-async fn patch(app: &ResourceApp, token: &str, id: &Value, body: Value) -> crate::harness::Response {
-    app.call(
-        "PATCH",
-        &format!("/api/projects/{id}/"),
-        Some(token),
-        Some(body),
-    )
-    .await
+async fn patch(
+    app: &ResourceApp,
+    token: &str,
+    id: &Value,
+    body: Value,
+) -> crate::harness::Response {
+    app.with_key(token)
+        .patch(&format!("/api/projects/{id}/"), body)
+        .await
 }
 
 #[tokio::test]
@@ -150,12 +150,8 @@ async fn booleans_take_drf_spellings() {
     }
     // HTML forms: a checkbox that is not sent is false (DRF's BooleanField on form input).
     let created = app
-        .form(
-            "POST",
-            "/api/projects/",
-            &ann,
-            "name=Form+made&is_public=on",
-        )
+        .with_key(&ann)
+        .form("POST", "/api/projects/", "name=Form+made&is_public=on")
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
     assert_eq!(created.json["is_public"], true);

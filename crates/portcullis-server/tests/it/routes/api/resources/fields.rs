@@ -2,12 +2,11 @@
 //! (tests/fixtures/projects.toml): defaults, DRF's and Django's messages with all errors of a
 //! request reported together, text constraints and uniqueness, read-only and write-only fields,
 //! PUT, and the OPTIONS description of every field type. What each type accepts is in
-//! resources_field_types.rs.
+//! field_types.rs.
 
-
-use axum::http::StatusCode;
 use crate::harness::Response;
 use crate::harness::resources::{ResourceApp, field_error};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 const DATE_FORMAT: &str = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.";
@@ -15,19 +14,14 @@ const DATETIME_FORMAT: &str = "Datetime has wrong format. Use one of these forma
 
 /// POST a project, whatever the answer; the reply.
 async fn post_project(app: &ResourceApp, token: &str, body: Value) -> Response {
-    app.call("POST", "/api/projects/", Some(token), Some(body))
-        .await
+    app.with_key(token).post("/api/projects/", body).await
 }
 
 /// PATCH one field of a project; the reply.
 async fn patch(app: &ResourceApp, token: &str, id: &Value, body: Value) -> Response {
-    app.call(
-        "PATCH",
-        &format!("/api/projects/{id}/"),
-        Some(token),
-        Some(body),
-    )
-    .await
+    app.with_key(token)
+        .patch(&format!("/api/projects/{id}/"), body)
+        .await
 }
 
 #[tokio::test]
@@ -77,7 +71,8 @@ async fn a_created_row_has_its_defaults_and_hides_write_only_fields() {
         .unwrap();
     assert_eq!(secret, "s3cret");
     let read = app
-        .get(&format!("/api/projects/{}/", project["id"]), Some(&ann))
+        .with_key(&ann)
+        .get(&format!("/api/projects/{}/", project["id"]))
         .await;
     // The row is read (not a 404 or an error, which would have no `secret` either)...
     assert_eq!(read.status, StatusCode::OK, "{}", read.text);
@@ -122,7 +117,7 @@ async fn every_error_of_a_request_is_reported_together() {
             "secret": ["Ensure this field has no more than 20 characters."],
         })
     );
-    let listed = app.get("/api/projects/", Some(&ann)).await;
+    let listed = app.with_key(&ann).get("/api/projects/").await;
     assert_eq!(listed.json["count"], 0, "nothing was written");
 
     let empty = post_project(&app, &ann, json!({})).await;
@@ -217,18 +212,12 @@ async fn read_only_fields_and_put() {
     let url = format!("/api/projects/{}/", project["id"]);
 
     // PUT is a full update: required fields must be there...
-    let missing = app
-        .call("PUT", &url, Some(&ann), Some(json!({"priority": 1})))
-        .await;
+    let missing = app.with_key(&ann).put(&url, json!({"priority": 1})).await;
     assert_eq!(missing.json, field_error("name", "This field is required."));
     // ... and optional fields that are absent keep their values.
     let put = app
-        .call(
-            "PUT",
-            &url,
-            Some(&ann),
-            Some(json!({"name": "Stable 2", "revision": 9})),
-        )
+        .with_key(&ann)
+        .put(&url, json!({"name": "Stable 2", "revision": 9}))
         .await;
     assert_eq!(put.status, StatusCode::OK);
     assert_eq!(put.json["name"], "Stable 2");
@@ -242,7 +231,8 @@ async fn options_describes_every_field_type() {
     let app = ResourceApp::projects().await;
     let (_, ann) = app.user("ann").await;
     let reply = app
-        .call("OPTIONS", "/api/projects/", Some(&ann), None)
+        .with_key(&ann)
+        .call("OPTIONS", "/api/projects/", None)
         .await;
     assert_eq!(reply.json["name"], "Project List");
     let fields = &reply.json["actions"]["POST"];
@@ -289,6 +279,9 @@ async fn options_describes_every_field_type() {
             "updated_at": info("datetime", false, true, "Updated at"),
         })
     );
-    let tasks = app.call("OPTIONS", "/api/tasks/", Some(&ann), None).await;
+    let tasks = app
+        .with_key(&ann)
+        .call("OPTIONS", "/api/tasks/", None)
+        .await;
     assert_eq!(tasks.json["name"], "Task List");
 }

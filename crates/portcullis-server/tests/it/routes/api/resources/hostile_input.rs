@@ -4,10 +4,9 @@
 //! a 2xx or a 4xx in DRF's shape. Under `oneshot` a panic in a handler fails the test itself.
 #![allow(clippy::unwrap_used)]
 
-
-use axum::http::StatusCode;
 use crate::harness::Response;
 use crate::harness::resources::{ResourceApp, field_error};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 const DATETIME_FORMAT: &str = "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].";
@@ -85,15 +84,14 @@ async fn measures() -> ResourceApp {
     let app = ResourceApp::with_schema(MEASURES).await;
     for n in 1..=5 {
         let body = json!({"label": format!("m{n}"), "count": n});
-        let reply = app.call("POST", "/api/measures/", None, Some(body)).await;
+        let reply = app.anon().post("/api/measures/", body).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json);
     }
     app
 }
 
 async fn patch(app: &ResourceApp, body: Value) -> Response {
-    app.call("PATCH", "/api/measures/1/", None, Some(body))
-        .await
+    app.anon().patch("/api/measures/1/", body).await
 }
 
 /// A 2xx, or a 400 whose body is `{field: [message, ...]}` for the field sent.
@@ -149,7 +147,8 @@ async fn a_page_size_beyond_64_bits_is_served() {
         "99999999999999999999999",
     ] {
         let reply = app
-            .get(&format!("/api/measures/?page_size={size}"), None)
+            .anon()
+            .get(&format!("/api/measures/?page_size={size}"))
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{size}: {}", reply.json);
         assert_eq!(reply.results().len(), 5, "{size}");
@@ -157,10 +156,8 @@ async fn a_page_size_beyond_64_bits_is_served() {
     }
     // page × page_size beyond 64 bits is just a page that does not exist.
     let reply = app
-        .get(
-            "/api/measures/?page=9223372036854775807&page_size=9223372036854775807",
-            None,
-        )
+        .anon()
+        .get("/api/measures/?page=9223372036854775807&page_size=9223372036854775807")
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(reply.json, json!({ "detail": "Invalid page." }));
@@ -170,12 +167,12 @@ async fn a_page_size_beyond_64_bits_is_served() {
 async fn filters_beyond_their_type_match_nothing_or_are_refused() {
     let app = measures().await;
     for big in ["9223372036854775808", "-99999999999999999999"] {
-        let reply = app.get(&format!("/api/measures/?count={big}"), None).await;
+        let reply = app.anon().get(&format!("/api/measures/?count={big}")).await;
         assert_eq!(reply.status, StatusCode::OK, "{big}: {}", reply.json);
         assert_eq!(reply.json["count"], 0, "{big}");
     }
     for bad in ["NaN", "inf", "-infinity", "1e400"] {
-        let reply = app.get(&format!("/api/measures/?ratio={bad}"), None).await;
+        let reply = app.anon().get(&format!("/api/measures/?ratio={bad}")).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{bad}");
         assert_eq!(reply.json, field_error("ratio", "Enter a number."), "{bad}");
     }
@@ -243,12 +240,8 @@ async fn hostile_values_to_every_field_type_get_drf_answers() {
             let reply = patch(&app, json!({ field: value })).await;
             assert_drf_answer(&reply, field, &what);
             let created = app
-                .call(
-                    "POST",
-                    "/api/measures/",
-                    None,
-                    Some(json!({ field: value })),
-                )
+                .anon()
+                .post("/api/measures/", json!({ field: value }))
                 .await;
             assert_drf_answer(&created, field, &what);
         }
@@ -256,7 +249,10 @@ async fn hostile_values_to_every_field_type_get_drf_answers() {
     // Numbers that JSON can write but no f64 holds are the parser's 400.
     let headers: &[(&str, &[u8])] = &[("content-type", b"application/json")];
     for raw in [&b"{\"ratio\": 1e400}"[..], b"{\"count\": -1e400}"] {
-        let reply = app.raw("PATCH", "/api/measures/1/", headers, raw).await;
+        let reply = app
+            .anon()
+            .raw("PATCH", "/api/measures/1/", headers, raw)
+            .await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST);
         assert!(
             reply.detail().starts_with("JSON parse error - "),
@@ -305,7 +301,7 @@ async fn hostile_list_parameters_and_ids_get_drf_answers() {
     for param in params {
         for value in values {
             let path = format!("/api/measures/?{param}={value}");
-            let reply = app.get(&path, None).await;
+            let reply = app.anon().get(&path).await;
             let ok = [
                 StatusCode::OK,
                 StatusCode::BAD_REQUEST,
@@ -326,7 +322,7 @@ async fn hostile_list_parameters_and_ids_get_drf_answers() {
     ] {
         let path = format!("/api/measures/{id}/");
         for method in ["GET", "PATCH", "DELETE"] {
-            let reply = app.call(method, &path, None, Some(json!({}))).await;
+            let reply = app.anon().call(method, &path, Some(json!({}))).await;
             assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method} {path}");
             assert!(reply.json["detail"].is_string(), "{method} {path}");
         }
@@ -352,7 +348,10 @@ async fn header_values_that_are_not_utf8_get_drf_answers() {
         ] {
             let headers: &[(&str, &[u8])] = &[(name, value)];
             for (method, path) in [("GET", "/api/measures/"), ("PATCH", "/api/measures/1/")] {
-                let reply = app.raw(method, path, headers, "{\"count\": 2}").await;
+                let reply = app
+                    .anon()
+                    .raw(method, path, headers, "{\"count\": 2}")
+                    .await;
                 let what = format!("{method} {path} {name}: {value:?}");
                 assert!(
                     reply.status.is_success() || reply.status.is_client_error(),

@@ -2,13 +2,12 @@
 //! search, ordering, exact filters, the API root, and the indexes that serve the list queries
 //! (checked with `EXPLAIN QUERY PLAN` on the statements the list view runs).
 
-
+use crate::harness::resources::ResourceApp;
+use crate::harness::world::world;
 use axum::http::StatusCode;
 use portcullis_server::Config;
 use portcullis_server::resources::query;
 use portcullis_server::resources::schema::DEFAULT_SCHEMA;
-use crate::harness::resources::ResourceApp;
-use crate::harness::world::world;
 use serde_json::{Value, json};
 
 fn detail(message: &str) -> Value {
@@ -38,12 +37,12 @@ async fn page_size_parameter_is_capped_when_configured() {
             .await;
     }
 
-    let page = app.get("/api/notes/", Some(&ann)).await;
+    let page = app.with_key(&ann).get("/api/notes/").await;
     assert_eq!(page.json["count"], 5);
     assert_eq!(page.listed("title"), [json!("n5"), json!("n4")]);
     assert_eq!(page.json["next"], "http://localhost/api/notes/?page=2");
 
-    let one = app.get("/api/notes/?page_size=1", Some(&ann)).await;
+    let one = app.with_key(&ann).get("/api/notes/?page_size=1").await;
     assert_eq!(one.listed("title"), [json!("n5")]);
     assert_eq!(
         one.json["next"],
@@ -51,10 +50,11 @@ async fn page_size_parameter_is_capped_when_configured() {
     );
 
     // Above the cap: the cap.
-    let capped = app.get("/api/notes/?page_size=100", Some(&ann)).await;
+    let capped = app.with_key(&ann).get("/api/notes/?page_size=100").await;
     assert_eq!(capped.results().len(), 3);
     let second = app
-        .get("/api/notes/?page_size=100&page=2", Some(&ann))
+        .with_key(&ann)
+        .get("/api/notes/?page_size=100&page=2")
         .await;
     assert_eq!(second.listed("title"), [json!("n2"), json!("n1")]);
     assert_eq!(second.json["next"], Value::Null);
@@ -66,13 +66,17 @@ async fn page_size_parameter_is_capped_when_configured() {
     // Not a positive integer: the default size, as DRF's _positive_int(strict=True) decides.
     for bad in ["0", "-1", "abc", ""] {
         let reply = app
-            .get(&format!("/api/notes/?page_size={bad}"), Some(&ann))
+            .with_key(&ann)
+            .get(&format!("/api/notes/?page_size={bad}"))
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{bad}");
         assert_eq!(reply.results().len(), 2, "{bad}");
     }
 
-    let beyond = app.get("/api/notes/?page_size=3&page=3", Some(&ann)).await;
+    let beyond = app
+        .with_key(&ann)
+        .get("/api/notes/?page_size=3&page=3")
+        .await;
     assert_eq!(beyond.status, StatusCode::NOT_FOUND);
     assert_eq!(beyond.json, json!({"detail": "Invalid page."}));
 }
@@ -85,15 +89,15 @@ async fn search_escapes_like_wildcards() {
         app.create("/api/notes/", &ann, json!({"title": title}))
             .await;
     }
-    let percent = app.get("/api/notes/?search=100%25", Some(&ann)).await;
+    let percent = app.with_key(&ann).get("/api/notes/?search=100%25").await;
     assert_eq!(percent.listed("title"), [json!("100% sure")]);
-    let underscore = app.get("/api/notes/?search=e_c", Some(&ann)).await;
+    let underscore = app.with_key(&ann).get("/api/notes/?search=e_c").await;
     assert_eq!(underscore.listed("title"), [json!("snake_case")]);
     // Case-insensitive, as Django's icontains on SQLite.
-    let upper = app.get("/api/notes/?search=SHEEP", Some(&ann)).await;
+    let upper = app.with_key(&ann).get("/api/notes/?search=SHEEP").await;
     assert_eq!(upper.listed("title"), [json!("1000 sheep")]);
     // DRF validates the search text as a CharField: a NUL is refused, with a bare list.
-    let nul = app.get("/api/notes/?search=a%00b", Some(&ann)).await;
+    let nul = app.with_key(&ann).get("/api/notes/?search=a%00b").await;
     assert_eq!(nul.status, StatusCode::BAD_REQUEST);
     assert_eq!(nul.json, json!(["Null characters are not allowed."]));
 }
@@ -182,46 +186,47 @@ async fn list_parameters_and_the_api_root() {
         .await;
     }
     // page_size = 2 by default; page_size_query_param capped at max_page_size = 3.
-    let first = app.get("/api/projects/", Some(ann)).await;
+    let first = app.with_key(ann).get("/api/projects/").await;
     assert_eq!(first.json["count"], 5);
     assert_eq!(
         first.listed("name"),
         [json!("Ann private"), json!("Ann public")]
     );
     assert_eq!(first.json["next"], "http://localhost/api/projects/?page=2");
-    let last = app.get("/api/projects/?page=last", Some(ann)).await;
+    let last = app.with_key(ann).get("/api/projects/?page=last").await;
     assert_eq!(last.listed("name"), [json!("Zeta")]);
     assert_eq!(
-        app.get("/api/projects/?page_size=50", Some(ann))
+        app.with_key(ann)
+            .get("/api/projects/?page_size=50")
             .await
             .results()
             .len(),
         3
     );
-    let invalid = app.get("/api/projects/?page=4", Some(ann)).await;
+    let invalid = app.with_key(ann).get("/api/projects/?page=4").await;
     assert_eq!(invalid.status, StatusCode::NOT_FOUND);
     assert_eq!(invalid.json, detail("Invalid page."));
 
     // Ordering on declared fields, `-` for descending; other fields are ignored.
     let by_priority = app
-        .get(
-            "/api/projects/?ordering=-priority,name&page_size=3",
-            Some(ann),
-        )
+        .with_key(ann)
+        .get("/api/projects/?ordering=-priority,name&page_size=3")
         .await;
     assert_eq!(
         by_priority.listed("name"),
         [json!("Ann private"), json!("Ann public"), json!("Eta")]
     );
     let by_budget = app
-        .get("/api/projects/?ordering=-budget&page_size=3", Some(ann))
+        .with_key(ann)
+        .get("/api/projects/?ordering=-budget&page_size=3")
         .await;
     assert_eq!(
         by_budget.listed("name"),
         [json!("Theta"), json!("Zeta"), json!("Eta")]
     );
     let ignored = app
-        .get("/api/projects/?ordering=description&page_size=3", Some(ann))
+        .with_key(ann)
+        .get("/api/projects/?ordering=description&page_size=3")
         .await;
     assert_eq!(
         ignored.listed("name"),
@@ -230,22 +235,28 @@ async fn list_parameters_and_the_api_root() {
 
     // Search over name and description, case-insensitively.
     // Every term must match somewhere: "Zeta" and "Theta" contain "eta" too.
-    let search = app.get("/api/projects/?search=ABOUT+eta", Some(ann)).await;
+    let search = app
+        .with_key(ann)
+        .get("/api/projects/?search=ABOUT+eta")
+        .await;
     assert_eq!(search.json["count"], 3);
     assert_eq!(search.listed("name"), [json!("Eta"), json!("Theta")]);
 
     // Exact filters on declared fields.
-    let closed = app.get("/api/projects/?status=closed", Some(ann)).await;
+    let closed = app.with_key(ann).get("/api/projects/?status=closed").await;
     assert_eq!(closed.listed("name"), [json!("Ann public")]);
-    let archived = app.get("/api/projects/?archived=true", Some(&w.bob)).await;
+    let archived = app
+        .with_key(&w.bob)
+        .get("/api/projects/?archived=true")
+        .await;
     assert_eq!(archived.listed("name"), [json!("Bob private")]);
-    let priority = app.get("/api/projects/?priority=2", Some(ann)).await;
+    let priority = app.with_key(ann).get("/api/projects/?priority=2").await;
     assert_eq!(priority.listed("name"), [json!("Eta"), json!("Zeta")]);
-    let unknown = app.get("/api/projects/?budget=10", Some(ann)).await;
+    let unknown = app.with_key(ann).get("/api/projects/?budget=10").await;
     assert_eq!(unknown.json["count"], 5, "budget is not a filter field");
 
     // The API root lists every resource.
-    let root = app.get("/api/", Some(ann)).await;
+    let root = app.with_key(ann).get("/api/").await;
     assert_eq!(
         root.json,
         json!({

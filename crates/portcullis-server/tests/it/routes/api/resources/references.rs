@@ -3,10 +3,9 @@
 //! caller can see (another user's private row is answered exactly like a missing one), with
 //! DRF's `PrimaryKeyRelatedField` messages; filters by reference; `on_delete = "cascade"`.
 
-
-use axum::http::StatusCode;
 use crate::harness::resources::field_error;
 use crate::harness::world::{url, world};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -21,22 +20,17 @@ async fn references_must_be_visible_to_the_caller() {
 
     // Another user's private project: exactly as if it did not exist.
     let other = app
-        .call(
-            "POST",
+        .with_key(&w.bob)
+        .post(
             "/api/tasks/",
-            Some(&w.bob),
-            Some(json!({"title": "sneaky", "project": private_id})),
+            json!({"title": "sneaky", "project": private_id}),
         )
         .await;
     assert_eq!(other.status, StatusCode::BAD_REQUEST);
     assert_eq!(other.json, field_error("project", &invalid_pk(private_id)));
     let missing = app
-        .call(
-            "POST",
-            "/api/tasks/",
-            Some(&w.bob),
-            Some(json!({"title": "ghost", "project": 999_999})),
-        )
+        .with_key(&w.bob)
+        .post("/api/tasks/", json!({"title": "ghost", "project": 999_999}))
         .await;
     assert_eq!(missing.json, field_error("project", &invalid_pk(999_999)));
     // DRF's other PrimaryKeyRelatedField messages, all errors together.
@@ -56,12 +50,8 @@ async fn references_must_be_visible_to_the_caller() {
         (Value::Null, "This field may not be null."),
     ] {
         let reply = app
-            .call(
-                "POST",
-                "/api/tasks/",
-                Some(&w.bob),
-                Some(json!({"project": value, "due": "soon"})),
-            )
+            .with_key(&w.bob)
+            .post("/api/tasks/", json!({"project": value, "due": "soon"}))
             .await;
         assert_eq!(
             reply.json,
@@ -94,27 +84,24 @@ async fn references_must_be_visible_to_the_caller() {
     app.grant_through_group(bob_id, "editors", "tasks", "change")
         .await;
     let moved = app
-        .call(
-            "PATCH",
+        .with_key(&w.bob)
+        .patch(
             &format!("/api/tasks/{}/", own["id"]),
-            Some(&w.bob),
-            Some(json!({"project": private_id})),
+            json!({"project": private_id}),
         )
         .await;
     assert_eq!(moved.json, field_error("project", &invalid_pk(private_id)));
 
     // Tasks are visible to their owner only; filters by reference and boolean.
     let (_, admin) = app.staff("admin").await;
-    let ann_tasks = app.get("/api/tasks/", Some(&w.ann)).await;
+    let ann_tasks = app.with_key(&w.ann).get("/api/tasks/").await;
     assert_eq!(ann_tasks.json["count"], 0);
     let by_project = app
-        .get(
-            &format!("/api/tasks/?project={}", w.ann_public["id"]),
-            Some(&w.bob),
-        )
+        .with_key(&w.bob)
+        .get(&format!("/api/tasks/?project={}", w.ann_public["id"]))
         .await;
     assert_eq!(by_project.listed("title"), [json!("help ann")]);
-    let bad_filter = app.get("/api/tasks/?project=abc", Some(&w.bob)).await;
+    let bad_filter = app.with_key(&w.bob).get("/api/tasks/?project=abc").await;
     assert_eq!(bad_filter.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         bad_filter.json,
@@ -122,14 +109,13 @@ async fn references_must_be_visible_to_the_caller() {
     );
 
     // Deleting a project deletes its tasks (on_delete = "cascade").
-    let deleted = app
-        .call("DELETE", &url(&w.ann_public), Some(&admin), None)
-        .await;
+    let deleted = app.with_key(&admin).delete(&url(&w.ann_public)).await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
-    let left = app.get("/api/tasks/", Some(&admin)).await;
+    let left = app.with_key(&admin).get("/api/tasks/").await;
     assert_eq!(left.listed("title"), [json!("mine")]);
     assert_eq!(
-        app.get(&format!("/api/tasks/{}/", on_public["id"]), Some(&w.bob))
+        app.with_key(&w.bob)
+            .get(&format!("/api/tasks/{}/", on_public["id"]))
             .await
             .status,
         StatusCode::NOT_FOUND

@@ -2,10 +2,9 @@
 //! purged), and the per-user epoch — logout-all, deactivation, password change — revoking every
 //! token issued before it, on every instance, while the user's state is checked on every use.
 
-
-use axum::http::StatusCode;
 use crate::harness::jwt::*;
 use crate::harness::*;
+use axum::http::StatusCode;
 use serde_json::json;
 
 /// `POST /auth/logout_all/` with this `Authorization` value, or anonymous.
@@ -203,12 +202,8 @@ async fn deleted_users_are_refused_with_a_401_not_a_500() {
 async fn change_password(app: &App, access: &str) {
     let body = json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD});
     let res = app
-        .call(
-            "POST",
-            "/auth/users/set_password/",
-            Some(&bearer(access)),
-            Some(body),
-        )
+        .bearer(access)
+        .post("/auth/users/set_password/", body)
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{:?}", res.json);
 }

@@ -1,10 +1,9 @@
 //! The JWT endpoints as simplejwt and djoser answer them: `/auth/jwt/{create,refresh,verify}/`,
 //! `/api/token/…`, and `Authorization: Bearer` on the DRF views.
 
-
-use axum::http::StatusCode;
 use crate::harness::jwt::*;
 use crate::harness::*;
+use axum::http::StatusCode;
 use serde_json::json;
 
 const BEARER_REALM: &str = "Bearer realm=\"api\"";
@@ -15,6 +14,7 @@ async fn create_returns_a_pair_with_simplejwts_claims() {
     let id = app.user("ann").await;
     for path in ["/auth/jwt/create/", "/auth/jwt/create", "/api/token/"] {
         let res = app
+            .anon()
             .post(path, json!({"username": "ann", "password": PASSWORD}))
             .await;
         assert_eq!(res.status, StatusCode::OK, "{path}");
@@ -55,7 +55,7 @@ async fn create_refuses_bad_credentials_like_simplejwt() {
         // Passwords are compared as sent (simplejwt would trim this one).
         json!({"username": "ann", "password": format!(" {PASSWORD} ")}),
     ] {
-        let res = app.post("/api/token/", body).await;
+        let res = app.anon().post("/api/token/", body).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED);
         assert_eq!(
             res.header("www-authenticate").as_deref(),
@@ -63,20 +63,21 @@ async fn create_refuses_bad_credentials_like_simplejwt() {
         );
         assert_eq!(res.json, no_account);
     }
-    let res = app.post("/auth/jwt/create/", json!({})).await;
+    let res = app.anon().post("/auth/jwt/create/", json!({})).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         res.json,
         json!({"username": ["This field is required."], "password": ["This field is required."]})
     );
     let res = app
+        .anon()
         .post("/auth/jwt/create/", json!({"username": "", "password": ""}))
         .await;
     assert_eq!(
         res.json["username"],
         json!(["This field may not be blank."])
     );
-    let res = app.call("GET", "/auth/jwt/create/", None, None).await;
+    let res = app.anon().get("/auth/jwt/create/").await;
     assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(res.json, json!({"detail": "Method \"GET\" not allowed."}));
 }
@@ -87,6 +88,7 @@ async fn inactive_users_get_no_tokens() {
     let id = app.user("ann").await;
     app.deactivate(id).await;
     let res = app
+        .anon()
         .post(
             "/auth/jwt/create/",
             json!({"username": "ann", "password": PASSWORD}),
@@ -104,9 +106,7 @@ async fn bearer_access_authenticates_every_view() {
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json["id"], id);
     let note = json!({"title": "jwt note"});
-    let res = app
-        .call("POST", "/api/notes/", Some(&bearer(&access)), Some(note))
-        .await;
+    let res = app.bearer(&access).post("/api/notes/", note).await;
     assert_eq!(res.status, StatusCode::CREATED);
     assert_eq!(res.json["owner"], "ann");
     // The DRF `Token` keyword does not take a JWT: DRF's own answer, its own challenge.
@@ -155,7 +155,7 @@ async fn refresh_returns_a_new_pair_and_an_access_token_that_works() {
     assert_eq!(app.me(&access2).await.status, StatusCode::OK);
     assert_eq!(claims(&refresh2)["user_id"], claims(&refresh)["user_id"]);
     assert_ne!(claims(&refresh2)["jti"], claims(&refresh)["jti"]);
-    let res = app.post("/api/token/refresh/", json!({})).await;
+    let res = app.anon().post("/api/token/refresh/", json!({})).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(res.json, json!({"refresh": ["This field is required."]}));
     let res = app.refresh("garbage").await;
@@ -178,6 +178,7 @@ async fn verify_accepts_any_valid_type_and_answers_simplejwts_shapes() {
         assert_eq!(res.json, json!({}));
     }
     let res = app
+        .anon()
         .post("/api/token/verify/", json!({ "token": access }))
         .await;
     assert_eq!(res.status, StatusCode::OK);
@@ -191,12 +192,8 @@ async fn verify_accepts_any_valid_type_and_answers_simplejwts_shapes() {
     app.refresh(&refresh).await;
     assert_verify_says_blacklisted(&app, &refresh).await;
     let res = app
-        .call(
-            "POST",
-            "/auth/jwt/verify",
-            None,
-            Some(json!({"token": "x"})),
-        )
+        .anon()
+        .post("/auth/jwt/verify", json!({"token": "x"}))
         .await;
     assert_eq!(
         res.status,
@@ -211,6 +208,7 @@ async fn blacklist_endpoint_logs_a_refresh_token_out() {
     app.user("ann").await;
     let (refresh, access) = app.pair("ann").await;
     let res = app
+        .anon()
         .post("/api/token/blacklist/", json!({ "refresh": refresh }))
         .await;
     assert_eq!(res.status, StatusCode::OK);
@@ -218,11 +216,13 @@ async fn blacklist_endpoint_logs_a_refresh_token_out() {
     let res = app.refresh(&refresh).await;
     assert_eq!(res.json, token_refusal("Token is blacklisted"));
     let res = app
+        .anon()
         .post("/api/token/blacklist/", json!({ "refresh": refresh }))
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, token_refusal("Token is blacklisted"));
     let res = app
+        .anon()
         .post("/api/token/blacklist/", json!({ "refresh": access }))
         .await;
     assert_eq!(res.json, token_refusal("Token has wrong type"));
@@ -235,12 +235,10 @@ async fn routes_are_anchored_and_simplejwts_get_append_slash() {
     let app = App::new().await;
     app.user("ann").await;
     let body = json!({"username": "ann", "password": PASSWORD});
-    let res = app
-        .call("POST", "/auth/jwt/createXYZ", None, Some(body.clone()))
-        .await;
+    let res = app.anon().post("/auth/jwt/createXYZ", body.clone()).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert_eq!(res.json, json!({"detail": "Not found."}));
-    let res = app.call("POST", "/api/token", None, Some(body)).await;
+    let res = app.anon().post("/api/token", body).await;
     assert_eq!(res.status, StatusCode::MOVED_PERMANENTLY);
     assert_eq!(res.header("location").as_deref(), Some("/api/token/"));
 }
@@ -248,7 +246,10 @@ async fn routes_are_anchored_and_simplejwts_get_append_slash() {
 #[tokio::test]
 async fn options_describes_the_serializer() {
     let app = App::new().await;
-    let res = app.call("OPTIONS", "/api/token/refresh/", None, None).await;
+    let res = app
+        .anon()
+        .call("OPTIONS", "/api/token/refresh/", None)
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json["name"], "Token Refresh");
     assert_eq!(res.json["actions"]["POST"]["refresh"]["required"], true);

@@ -3,9 +3,8 @@
 //! `last_login`; every failure is the same "Unable to log in with provided credentials.";
 //! logout deletes the key, and the next login mints a new one.
 
-
-use axum::http::StatusCode;
 use crate::harness::*;
+use axum::http::StatusCode;
 use serde_json::json;
 
 const LOGIN: &str = "/auth/token/login/";
@@ -42,7 +41,8 @@ async fn login_returns_the_token_made_at_registration_and_records_last_login() {
     assert_eq!(res.json, json!({ "auth_token": key }));
 
     let form = app
-        .post_form(LOGIN, "username=alice&password=kV7%23mountain-Lamp")
+        .anon()
+        .form("POST", LOGIN, "username=alice&password=kV7%23mountain-Lamp")
         .await;
     assert_eq!(form.json, json!({ "auth_token": key }));
 }
@@ -62,9 +62,9 @@ async fn every_failed_login_looks_the_same() {
         json!({ "username": "alice" }),
         json!({ "password": PASSWORD }),
     ] {
-        assert_unable(&app.request("POST", LOGIN, &[], Some(body)).await);
+        assert_unable(&app.anon().send("POST", LOGIN, &[], Some(body)).await);
     }
-    assert_unable(&app.request("POST", LOGIN, &[], None).await);
+    assert_unable(&app.anon().send("POST", LOGIN, &[], None).await);
 
     app.deactivate(id).await;
     assert_unable(&app.login(LOGIN, "alice", PASSWORD).await);
@@ -92,7 +92,10 @@ async fn field_errors_still_come_first() {
         ),
     ];
     for (body, expected) in cases {
-        let res = app.request("POST", LOGIN, &[], Some(body.clone())).await;
+        let res = app
+            .anon()
+            .send("POST", LOGIN, &[], Some(body.clone()))
+            .await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(res.json, expected, "{body}");
         assert_view_headers(&res);
@@ -108,26 +111,26 @@ async fn logout_deletes_the_token_and_the_next_login_mints_a_new_one() {
         .unwrap()
         .to_string();
     assert_eq!(
-        app.get("/auth/users/me/", Some(&first)).await.status,
+        app.with_key(&first).get("/auth/users/me/").await.status,
         StatusCode::OK
     );
 
-    let res = app.with_token("POST", LOGOUT, &first, None).await;
+    let res = app.with_key(&first).call("POST", LOGOUT, None).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert!(res.body.is_empty());
     assert_view_headers(&res);
 
-    let res = app.get("/auth/users/me/", Some(&first)).await;
+    let res = app.with_key(&first).get("/auth/users/me/").await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, json!({ "detail": "Invalid token." }));
     assert_eq!(res.header("www-authenticate").as_deref(), Some("Token"));
 
-    let again = app.with_token("POST", LOGOUT, &first, None).await;
+    let again = app.with_key(&first).call("POST", LOGOUT, None).await;
     assert_eq!(again.status, StatusCode::UNAUTHORIZED);
     assert_eq!(again.json, json!({ "detail": "Invalid token." }));
     assert_view_headers(&again);
 
-    let anonymous = app.request("POST", LOGOUT, &[], None).await;
+    let anonymous = app.anon().send("POST", LOGOUT, &[], None).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         anonymous.json,
@@ -144,7 +147,7 @@ async fn logout_deletes_the_token_and_the_next_login_mints_a_new_one() {
     assert_ne!(second, first);
     assert_eq!(app.token("alice", PASSWORD).await, second);
     assert_eq!(
-        app.get("/auth/users/me/", Some(&second)).await.status,
+        app.with_key(&second).get("/auth/users/me/").await.status,
         StatusCode::OK
     );
 }
@@ -160,11 +163,12 @@ async fn logout_without_the_slash_and_with_a_body() {
         ("content-type", b"application/json"),
     ];
     let res = app
+        .anon()
         .raw("POST", "/auth/token/logout", headers, "{oops")
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert_eq!(
-        app.get("/auth/users/me/", Some(&token)).await.status,
+        app.with_key(&token).get("/auth/users/me/").await.status,
         StatusCode::UNAUTHORIZED
     );
 }
@@ -175,10 +179,10 @@ async fn logout_of_one_user_leaves_the_others_logged_in() {
     let (_, alice) = app.user_with_token("alice").await;
     let (_, bob) = app.user_with_token("bob").await;
     assert_ne!(alice, bob);
-    let res = app.with_token("POST", LOGOUT, &alice, None).await;
+    let res = app.with_key(&alice).call("POST", LOGOUT, None).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert_eq!(
-        app.get("/auth/users/me/", Some(&bob)).await.status,
+        app.with_key(&bob).get("/auth/users/me/").await.status,
         StatusCode::OK
     );
 }
@@ -187,21 +191,21 @@ async fn logout_of_one_user_leaves_the_others_logged_in() {
 async fn other_methods_are_405_after_authentication() {
     let app = TestApp::new().await;
     for path in [LOGIN, "/auth/token/login"] {
-        let res = app.request("GET", path, &[], None).await;
+        let res = app.anon().send("GET", path, &[], None).await;
         assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED, "{path}");
         assert_eq!(res.json, json!({ "detail": "Method \"GET\" not allowed." }));
         assert_view_headers(&res);
     }
     // Logout needs a user, so an anonymous GET is a 401 before it is a 405.
-    let res = app.request("GET", LOGOUT, &[], None).await;
+    let res = app.anon().send("GET", LOGOUT, &[], None).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     let (_, token) = app.user_with_token("alice").await;
-    let res = app.get(LOGOUT, Some(&token)).await;
+    let res = app.with_key(&token).get(LOGOUT).await;
     assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(res.json, json!({ "detail": "Method \"GET\" not allowed." }));
     assert_view_headers(&res);
     assert_eq!(
-        app.get("/auth/users/me/", Some(&token)).await.status,
+        app.with_key(&token).get("/auth/users/me/").await.status,
         StatusCode::OK
     );
 }
@@ -209,7 +213,7 @@ async fn other_methods_are_405_after_authentication() {
 #[tokio::test]
 async fn options_on_login_describes_both_optional_fields() {
     let app = TestApp::new().await;
-    let res = app.request("OPTIONS", LOGIN, &[], None).await;
+    let res = app.anon().send("OPTIONS", LOGIN, &[], None).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_view_headers(&res);
     assert_eq!(res.json["name"], json!("Token Create"));

@@ -3,9 +3,8 @@
 //! confirm existing ids and answer DELETE with 403). Staff reach everyone, and a missing id is
 //! Django's "No User matches the given query.".
 
-
-use axum::http::StatusCode;
 use crate::harness::*;
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 fn assert_view_headers(res: &Response) {
@@ -30,7 +29,7 @@ fn body_for(method: &str) -> Option<Value> {
 async fn a_user_reaches_its_own_id() {
     let app = TestApp::new().await;
     let (id, token) = app.user_with_token("alice").await;
-    let res = app.get(&path(id), Some(&token)).await;
+    let res = app.with_key(&token).get(&path(id)).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_view_headers(&res);
     assert_eq!(
@@ -39,22 +38,18 @@ async fn a_user_reaches_its_own_id() {
     );
 
     let res = app
-        .with_token(
-            "PATCH",
-            &path(id),
-            &token,
-            Some(json!({ "email": "a2@example.com" })),
-        )
+        .with_key(&token)
+        .patch(&path(id), json!({ "email": "a2@example.com" }))
         .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json["email"], json!("a2@example.com"));
     assert_eq!(app.user(id).await.unwrap().email, "a2@example.com");
 
     let res = app
-        .with_token(
+        .with_key(&token)
+        .call(
             "DELETE",
             &path(id),
-            &token,
             Some(json!({ "current_password": PASSWORD })),
         )
         .await;
@@ -72,7 +67,8 @@ async fn other_ids_are_not_found_for_every_method_whether_they_exist_or_not() {
     for target in [bob.to_string(), "999999".into(), "abc".into(), "0".into()] {
         for method in ["GET", "PUT", "PATCH", "DELETE"] {
             let res = app
-                .with_token(method, &path(&target), &token, body_for(method))
+                .with_key(&token)
+                .call(method, &path(&target), body_for(method))
                 .await;
             assert_eq!(res.status, StatusCode::NOT_FOUND, "{method} {target}");
             assert_eq!(
@@ -92,7 +88,7 @@ async fn anonymous_requests_get_401_before_the_lookup() {
     let app = TestApp::new().await;
     let bob = app.register("bob", PASSWORD).await;
     for target in [bob.to_string(), "999999".into()] {
-        let res = app.get(&path(&target), None).await;
+        let res = app.anon().get(&path(&target)).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED);
         assert_eq!(
             res.json,
@@ -110,7 +106,7 @@ async fn staff_reach_everyone_and_learn_which_ids_are_missing() {
     let admin_token = app.token("admin", PASSWORD).await;
     let (bob, bob_token) = app.user_with_token("bob").await;
 
-    let res = app.get(&path(bob), Some(&admin_token)).await;
+    let res = app.with_key(&admin_token).get(&path(bob)).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(
         res.json,
@@ -118,12 +114,8 @@ async fn staff_reach_everyone_and_learn_which_ids_are_missing() {
     );
 
     let res = app
-        .with_token(
-            "PATCH",
-            &path(bob),
-            &admin_token,
-            Some(json!({ "email": "b2@example.com" })),
-        )
+        .with_key(&admin_token)
+        .patch(&path(bob), json!({ "email": "b2@example.com" }))
         .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json["email"], json!("b2@example.com"));
@@ -131,7 +123,8 @@ async fn staff_reach_everyone_and_learn_which_ids_are_missing() {
 
     for method in ["GET", "PUT", "PATCH", "DELETE"] {
         let res = app
-            .with_token(method, &path(999999), &admin_token, body_for(method))
+            .with_key(&admin_token)
+            .call(method, &path(999999), body_for(method))
             .await;
         assert_eq!(res.status, StatusCode::NOT_FOUND, "{method}");
         assert_eq!(
@@ -140,17 +133,17 @@ async fn staff_reach_everyone_and_learn_which_ids_are_missing() {
         );
         assert_view_headers(&res);
     }
-    let res = app.get(&path("abc"), Some(&admin_token)).await;
+    let res = app.with_key(&admin_token).get(&path("abc")).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert_eq!(res.json, json!({ "detail": "Not found." }));
     assert_eq!(app.user_count().await, 2);
 
     // Deleting someone else takes the staff user's own password, and takes the token along.
     let res = app
-        .with_token(
+        .with_key(&admin_token)
+        .call(
             "DELETE",
             &path(bob),
-            &admin_token,
             Some(json!({ "current_password": "bob's?" })),
         )
         .await;
@@ -160,19 +153,19 @@ async fn staff_reach_everyone_and_learn_which_ids_are_missing() {
         json!({ "current_password": ["Invalid password."] })
     );
     let res = app
-        .with_token(
+        .with_key(&admin_token)
+        .call(
             "DELETE",
             &path(bob),
-            &admin_token,
             Some(json!({ "current_password": PASSWORD })),
         )
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert!(app.user(bob).await.is_none());
-    let res = app.get("/auth/users/me/", Some(&bob_token)).await;
+    let res = app.with_key(&bob_token).get("/auth/users/me/").await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, json!({ "detail": "Invalid token." }));
-    let res = app.get("/auth/users/me/", Some(&admin_token)).await;
+    let res = app.with_key(&admin_token).get("/auth/users/me/").await;
     assert_eq!(res.status, StatusCode::OK);
 }
 
@@ -180,9 +173,7 @@ async fn staff_reach_everyone_and_learn_which_ids_are_missing() {
 async fn post_on_a_detail_is_405() {
     let app = TestApp::new().await;
     let (id, token) = app.user_with_token("alice").await;
-    let res = app
-        .with_token("POST", &path(id), &token, Some(json!({})))
-        .await;
+    let res = app.with_key(&token).post(&path(id), json!({})).await;
     assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(
         res.json,

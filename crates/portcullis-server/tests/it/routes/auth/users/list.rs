@@ -2,9 +2,8 @@
 //! validators with Django's messages) and user list (HIDE_USERS: a non-staff user sees only
 //! itself; staff see everyone, paginated as DRF paginates).
 
-
-use axum::http::StatusCode;
 use crate::harness::*;
+use axum::http::StatusCode;
 use portcullis_server::Config;
 use serde_json::{Value, json};
 
@@ -20,7 +19,7 @@ fn assert_view_headers(res: &Response) {
 }
 
 async fn register_raw(app: &TestApp, body: Value) -> Response {
-    app.request("POST", PATH, &[], Some(body)).await
+    app.anon().send("POST", PATH, &[], Some(body)).await
 }
 
 #[tokio::test]
@@ -172,7 +171,9 @@ async fn weak_passwords_get_djangos_four_validators() {
 async fn form_registration_and_privileged_fields_are_ignored() {
     let app = TestApp::new().await;
     let res = app
-        .post_form(
+        .anon()
+        .form(
+            "POST",
             PATH,
             "username=formed&password=kV7%23mountain-Lamp&is_staff=true&is_superuser=1",
         )
@@ -214,9 +215,7 @@ async fn registration_normalizes_the_email_domain_as_create_user_does() {
 
     let token = app.token("ann", PASSWORD).await;
     let patch = json!({ "email": "Ann@EXAMPLE.com" });
-    let res = app
-        .with_token("PATCH", "/auth/users/me/", &token, Some(patch))
-        .await;
+    let res = app.with_key(&token).patch("/auth/users/me/", patch).await;
     assert_eq!(res.json["email"], json!("Ann@EXAMPLE.com"));
 }
 
@@ -244,7 +243,7 @@ async fn registration_keeps_the_password_exactly_as_sent() {
 #[tokio::test]
 async fn the_list_needs_a_user_and_hides_other_users() {
     let app = TestApp::new().await;
-    let anonymous = app.get(PATH, None).await;
+    let anonymous = app.anon().get(PATH).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         anonymous.json,
@@ -258,7 +257,7 @@ async fn the_list_needs_a_user_and_hides_other_users() {
 
     let (alice, token) = app.user_with_token("alice").await;
     app.register("bob", PASSWORD).await;
-    let res = app.get(PATH, Some(&token)).await;
+    let res = app.with_key(&token).get(PATH).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_view_headers(&res);
     assert_eq!(
@@ -269,7 +268,7 @@ async fn the_list_needs_a_user_and_hides_other_users() {
         })
     );
 
-    let options = app.request("OPTIONS", PATH, &[], None).await;
+    let options = app.anon().send("OPTIONS", PATH, &[], None).await;
     assert_eq!(options.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -285,7 +284,7 @@ async fn staff_see_everyone_page_by_page() {
     let alice = app.register("alice", PASSWORD).await;
     let bob = app.register("bob", PASSWORD).await;
 
-    let first = app.get(PATH, Some(&token)).await;
+    let first = app.with_key(&token).get(PATH).await;
     assert_eq!(first.status, StatusCode::OK);
     assert_eq!(first.json["count"], json!(3));
     assert_eq!(first.json["previous"], Value::Null);
@@ -301,7 +300,7 @@ async fn staff_see_everyone_page_by_page() {
         .collect();
     assert_eq!(ids, [&json!(admin), &json!(alice)]);
 
-    let last = app.get("/auth/users/?page=last", Some(&token)).await;
+    let last = app.with_key(&token).get("/auth/users/?page=last").await;
     assert_eq!(last.json["next"], Value::Null);
     assert_eq!(last.json["previous"], json!("http://localhost/auth/users/"));
     assert_eq!(
@@ -311,7 +310,8 @@ async fn staff_see_everyone_page_by_page() {
 
     for page in ["3", "0", "x"] {
         let res = app
-            .get(&format!("/auth/users/?page={page}"), Some(&token))
+            .with_key(&token)
+            .get(&format!("/auth/users/?page={page}"))
             .await;
         assert_eq!(res.status, StatusCode::NOT_FOUND, "{page}");
         assert_eq!(res.json, json!({ "detail": "Invalid page." }));
@@ -323,7 +323,7 @@ async fn staff_see_everyone_page_by_page() {
 async fn options_shows_the_registration_fields_to_a_user() {
     let app = TestApp::new().await;
     let (_, token) = app.user_with_token("alice").await;
-    let res = app.with_token("OPTIONS", PATH, &token, None).await;
+    let res = app.with_key(&token).call("OPTIONS", PATH, None).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_view_headers(&res);
     assert_eq!(res.json["name"], json!("User List"));

@@ -2,9 +2,8 @@
 //! `email`, DELETE needs `current_password`; every answer carries the view's `Allow` and
 //! `Vary: Accept, Origin`, and a 401 the `WWW-Authenticate: Token` challenge.
 
-
-use axum::http::StatusCode;
 use crate::harness::*;
+use axum::http::StatusCode;
 use serde_json::json;
 
 const PATH: &str = "/auth/users/me/";
@@ -18,7 +17,7 @@ fn assert_view_headers(res: &Response) {
 async fn anonymous_requests_get_the_token_challenge() {
     let app = TestApp::new().await;
     for method in ["GET", "PUT", "PATCH", "DELETE", "POST", "OPTIONS"] {
-        let res = app.request(method, PATH, &[], Some(json!({}))).await;
+        let res = app.anon().send(method, PATH, &[], Some(json!({}))).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{method}");
         assert_eq!(
             res.json,
@@ -33,7 +32,7 @@ async fn anonymous_requests_get_the_token_challenge() {
 async fn get_shows_the_current_user() {
     let app = TestApp::new().await;
     let (id, token) = app.user_with_token("alice").await;
-    let res = app.get(PATH, Some(&token)).await;
+    let res = app.with_key(&token).get(PATH).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_view_headers(&res);
     assert_eq!(
@@ -52,12 +51,8 @@ async fn patch_and_put_change_only_the_email() {
     let (id, token) = app.user_with_token("alice").await;
 
     let res = app
-        .with_token(
-            "PATCH",
-            PATH,
-            &token,
-            Some(json!({ "email": "new@example.com" })),
-        )
+        .with_key(&token)
+        .patch(PATH, json!({ "email": "new@example.com" }))
         .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_view_headers(&res);
@@ -67,7 +62,8 @@ async fn patch_and_put_change_only_the_email() {
     );
 
     let res = app
-        .with_token("PATCH", PATH, &token, Some(json!({ "email": "nope" })))
+        .with_key(&token)
+        .patch(PATH, json!({ "email": "nope" }))
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(
@@ -79,13 +75,10 @@ async fn patch_and_put_change_only_the_email() {
 
     // Read-only and unknown fields are ignored, privileges included.
     let res = app
-        .with_token(
-            "PATCH",
+        .with_key(&token)
+        .patch(
             PATH,
-            &token,
-            Some(
-                json!({ "username": "renamed", "id": 77, "is_staff": true, "is_superuser": true }),
-            ),
+            json!({ "username": "renamed", "id": 77, "is_staff": true, "is_superuser": true }),
         )
         .await;
     assert_eq!(res.status, StatusCode::OK);
@@ -98,25 +91,22 @@ async fn patch_and_put_change_only_the_email() {
     assert!(!user.is_staff && !user.is_superuser);
 
     let res = app
-        .with_token(
-            "PUT",
-            PATH,
-            &token,
-            Some(json!({ "email": "put@example.com" })),
-        )
+        .with_key(&token)
+        .put(PATH, json!({ "email": "put@example.com" }))
         .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json["email"], json!("put@example.com"));
     // email is optional on PUT too: an empty PUT changes nothing.
-    let res = app.with_token("PUT", PATH, &token, Some(json!({}))).await;
+    let res = app.with_key(&token).put(PATH, json!({})).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json["email"], json!("put@example.com"));
 
-    let res = app.get(PATH, Some(&token)).await;
+    let res = app.with_key(&token).get(PATH).await;
     assert_eq!(res.json["email"], json!("put@example.com"));
 
     let res = app
-        .with_token("PATCH", PATH, &token, Some(json!({ "email": "" })))
+        .with_key(&token)
+        .patch(PATH, json!({ "email": "" }))
         .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json["email"], json!(""));
@@ -143,7 +133,8 @@ async fn email_errors_use_drf_messages_in_drf_order() {
     ];
     for (email, expected) in cases {
         let res = app
-            .with_token("PATCH", PATH, &token, Some(json!({ "email": email })))
+            .with_key(&token)
+            .patch(PATH, json!({ "email": email }))
             .await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{email}");
         assert_eq!(res.json, json!({ "email": expected }), "{email}");
@@ -155,7 +146,7 @@ async fn email_errors_use_drf_messages_in_drf_order() {
 async fn post_is_405_with_allow() {
     let app = TestApp::new().await;
     let (_, token) = app.user_with_token("alice").await;
-    let res = app.with_token("POST", PATH, &token, Some(json!({}))).await;
+    let res = app.with_key(&token).post(PATH, json!({})).await;
     assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(
         res.json,
@@ -169,7 +160,7 @@ async fn delete_needs_the_current_password() {
     let app = TestApp::new().await;
     let (id, token) = app.user_with_token("alice").await;
 
-    let res = app.with_token("DELETE", PATH, &token, None).await;
+    let res = app.with_key(&token).delete(PATH).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         res.json,
@@ -178,10 +169,10 @@ async fn delete_needs_the_current_password() {
     assert_view_headers(&res);
 
     let res = app
-        .with_token(
+        .with_key(&token)
+        .call(
             "DELETE",
             PATH,
-            &token,
             Some(json!({ "current_password": "wrong-pass-1" })),
         )
         .await;
@@ -193,21 +184,17 @@ async fn delete_needs_the_current_password() {
     // Not trimmed: the password with spaces around it is another password.
     let spaced = format!(" {PASSWORD} ");
     let res = app
-        .with_token(
-            "DELETE",
-            PATH,
-            &token,
-            Some(json!({ "current_password": spaced })),
-        )
+        .with_key(&token)
+        .call("DELETE", PATH, Some(json!({ "current_password": spaced })))
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(app.user(id).await.is_some());
 
     let res = app
-        .with_token(
+        .with_key(&token)
+        .call(
             "DELETE",
             PATH,
-            &token,
             Some(json!({ "current_password": PASSWORD })),
         )
         .await;
@@ -216,7 +203,7 @@ async fn delete_needs_the_current_password() {
     assert_view_headers(&res);
     assert!(app.user(id).await.is_none());
 
-    let res = app.get(PATH, Some(&token)).await;
+    let res = app.with_key(&token).get(PATH).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, json!({ "detail": "Invalid token." }));
     let login = app.login("/api-token-auth/", "alice", PASSWORD).await;
@@ -229,7 +216,7 @@ async fn head_and_options_answer_like_any_view() {
     let app = TestApp::new().await;
     let (_, token) = app.user_with_token("alice").await;
 
-    let head = app.with_token("HEAD", PATH, &token, None).await;
+    let head = app.with_key(&token).call("HEAD", PATH, None).await;
     assert_eq!(head.status, StatusCode::OK);
     assert!(head.body.is_empty());
     assert_eq!(
@@ -238,7 +225,7 @@ async fn head_and_options_answer_like_any_view() {
     );
     assert_view_headers(&head);
 
-    let options = app.with_token("OPTIONS", PATH, &token, None).await;
+    let options = app.with_key(&token).call("OPTIONS", PATH, None).await;
     assert_eq!(options.status, StatusCode::OK);
     assert_view_headers(&options);
     assert_eq!(options.json["name"], json!("Me"));
@@ -267,7 +254,7 @@ async fn inactive_users_are_refused_with_their_own_message() {
     app.deactivate(id).await;
     for method in ["GET", "PATCH", "DELETE"] {
         let body = json!({ "email": "x@example.com", "current_password": PASSWORD });
-        let res = app.with_token(method, PATH, &token, Some(body)).await;
+        let res = app.with_key(&token).call(method, PATH, Some(body)).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{method}");
         assert_eq!(res.json, json!({ "detail": "User inactive or deleted." }));
         assert_eq!(res.header("www-authenticate").as_deref(), Some("Token"));

@@ -3,9 +3,8 @@
 //! password stops working, the new one works and the token survives. A failed attempt changes
 //! nothing.
 
-
-use axum::http::StatusCode;
 use crate::harness::*;
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 const PATH: &str = "/auth/users/set_password/";
@@ -25,7 +24,8 @@ async fn success_is_204_and_the_token_survives() {
     let (id, token) = app.user_with_token("alice").await;
 
     let res = app
-        .with_token("POST", PATH, &token, change(PASSWORD, NEW_PASSWORD))
+        .with_key(&token)
+        .call("POST", PATH, change(PASSWORD, NEW_PASSWORD))
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert!(res.body.is_empty());
@@ -44,7 +44,7 @@ async fn success_is_204_and_the_token_survives() {
     assert_eq!(old.json, json!({ "non_field_errors": [UNABLE] }));
     assert_eq!(app.token("alice", NEW_PASSWORD).await, token);
     assert_eq!(
-        app.get("/auth/users/me/", Some(&token)).await.status,
+        app.with_key(&token).get("/auth/users/me/").await.status,
         StatusCode::OK
     );
 }
@@ -107,7 +107,7 @@ async fn failures_use_djoser_messages_and_change_nothing() {
         ),
     ];
     for (body, expected) in cases {
-        let res = app.with_token("POST", PATH, &token, body.clone()).await;
+        let res = app.with_key(&token).call("POST", PATH, body.clone()).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{body:?}");
         assert_eq!(res.json, expected, "{body:?}");
         assert_view_headers(&res);
@@ -122,7 +122,8 @@ async fn the_new_password_is_kept_exactly_as_sent() {
     let (_, token) = app.user_with_token("alice").await;
     let spaced = format!(" {NEW_PASSWORD} ");
     let res = app
-        .with_token("POST", PATH, &token, change(PASSWORD, &spaced))
+        .with_key(&token)
+        .call("POST", PATH, change(PASSWORD, &spaced))
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     let trimmed = app.login("/api-token-auth/", "alice", NEW_PASSWORD).await;
@@ -134,7 +135,8 @@ async fn the_new_password_is_kept_exactly_as_sent() {
 async fn anonymous_and_bad_tokens_are_401_and_get_is_405() {
     let app = TestApp::new().await;
     let res = app
-        .request("POST", PATH, &[], change(PASSWORD, NEW_PASSWORD))
+        .anon()
+        .send("POST", PATH, &[], change(PASSWORD, NEW_PASSWORD))
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
@@ -145,21 +147,17 @@ async fn anonymous_and_bad_tokens_are_401_and_get_is_405() {
     assert_view_headers(&res);
 
     let res = app
-        .with_token(
-            "POST",
-            PATH,
-            &"0".repeat(40),
-            change(PASSWORD, NEW_PASSWORD),
-        )
+        .with_key(&"0".repeat(40))
+        .call("POST", PATH, change(PASSWORD, NEW_PASSWORD))
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, json!({ "detail": "Invalid token." }));
 
     // A 401 comes before a 405.
-    let res = app.get(PATH, None).await;
+    let res = app.anon().get(PATH).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     let (_, token) = app.user_with_token("alice").await;
-    let res = app.get(PATH, Some(&token)).await;
+    let res = app.with_key(&token).get(PATH).await;
     assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(res.json, json!({ "detail": "Method \"GET\" not allowed." }));
     assert_view_headers(&res);
@@ -172,7 +170,8 @@ async fn an_inactive_user_cannot_change_its_password() {
     let hash = app.user(id).await.unwrap().password;
     app.deactivate(id).await;
     let res = app
-        .with_token("POST", PATH, &token, change(PASSWORD, NEW_PASSWORD))
+        .with_key(&token)
+        .call("POST", PATH, change(PASSWORD, NEW_PASSWORD))
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, json!({ "detail": "User inactive or deleted." }));
