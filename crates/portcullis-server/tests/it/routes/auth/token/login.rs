@@ -1,19 +1,12 @@
-//! `/auth/token/login/` and `/auth/token/logout/` (djoser's token views, with and without the
-//! trailing slash): login answers `{"auth_token"}` with the user's one key and records
-//! `last_login`; every failure is the same "Unable to log in with provided credentials.";
-//! logout deletes the key, and the next login mints a new one.
+//! `/auth/token/login/` (djoser's token login, with and without the trailing slash): login
+//! answers `{"auth_token"}` with the user's one key and records `last_login`; every failure is
+//! the same "Unable to log in with provided credentials."; other methods are 405.
 
-use crate::harness::*;
 use axum::http::StatusCode;
 use serde_json::json;
 
-const LOGIN: &str = "/auth/token/login/";
-const LOGOUT: &str = "/auth/token/logout/";
-
-fn assert_view_headers(res: &Response) {
-    assert_eq!(res.header("allow").as_deref(), Some(ALLOW_POST));
-    assert_eq!(res.vary().as_deref(), Some("accept, origin"));
-}
+use super::{LOGIN, LOGOUT, assert_view_headers};
+use crate::harness::*;
 
 fn assert_unable(res: &Response) {
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
@@ -100,91 +93,6 @@ async fn field_errors_still_come_first() {
         assert_eq!(res.json, expected, "{body}");
         assert_view_headers(&res);
     }
-}
-
-#[tokio::test]
-async fn logout_deletes_the_token_and_the_next_login_mints_a_new_one() {
-    let app = TestApp::new().await;
-    app.register("alice", PASSWORD).await;
-    let first = app.login(LOGIN, "alice", PASSWORD).await.json["auth_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert_eq!(
-        app.with_key(&first).get("/auth/users/me/").await.status,
-        StatusCode::OK
-    );
-
-    let res = app.with_key(&first).call("POST", LOGOUT, None).await;
-    assert_eq!(res.status, StatusCode::NO_CONTENT);
-    assert!(res.body.is_empty());
-    assert_view_headers(&res);
-
-    let res = app.with_key(&first).get("/auth/users/me/").await;
-    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(res.json, json!({ "detail": "Invalid token." }));
-    assert_eq!(res.header("www-authenticate").as_deref(), Some("Token"));
-
-    let again = app.with_key(&first).call("POST", LOGOUT, None).await;
-    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(again.json, json!({ "detail": "Invalid token." }));
-    assert_view_headers(&again);
-
-    let anonymous = app.anon().send("POST", LOGOUT, &[], None).await;
-    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        anonymous.json,
-        json!({ "detail": "Authentication credentials were not provided." })
-    );
-    assert_eq!(
-        anonymous.header("www-authenticate").as_deref(),
-        Some("Token")
-    );
-
-    let res = app.login(LOGIN, "alice", PASSWORD).await;
-    let second = res.json["auth_token"].as_str().unwrap().to_string();
-    assert!(is_token_key(&second));
-    assert_ne!(second, first);
-    assert_eq!(app.token("alice", PASSWORD).await, second);
-    assert_eq!(
-        app.with_key(&second).get("/auth/users/me/").await.status,
-        StatusCode::OK
-    );
-}
-
-#[tokio::test]
-async fn logout_without_the_slash_and_with_a_body() {
-    let app = TestApp::new().await;
-    let (_, token) = app.user_with_token("alice").await;
-    // The body is not read: anything goes, even what would not parse.
-    let auth = format!("Token {token}");
-    let headers: &[(&str, &[u8])] = &[
-        ("authorization", auth.as_bytes()),
-        ("content-type", b"application/json"),
-    ];
-    let res = app
-        .anon()
-        .raw("POST", "/auth/token/logout", headers, "{oops")
-        .await;
-    assert_eq!(res.status, StatusCode::NO_CONTENT);
-    assert_eq!(
-        app.with_key(&token).get("/auth/users/me/").await.status,
-        StatusCode::UNAUTHORIZED
-    );
-}
-
-#[tokio::test]
-async fn logout_of_one_user_leaves_the_others_logged_in() {
-    let app = TestApp::new().await;
-    let (_, alice) = app.user_with_token("alice").await;
-    let (_, bob) = app.user_with_token("bob").await;
-    assert_ne!(alice, bob);
-    let res = app.with_key(&alice).call("POST", LOGOUT, None).await;
-    assert_eq!(res.status, StatusCode::NO_CONTENT);
-    assert_eq!(
-        app.with_key(&bob).get("/auth/users/me/").await.status,
-        StatusCode::OK
-    );
 }
 
 #[tokio::test]
