@@ -351,17 +351,19 @@ async fn more_fields_than_django_allows_are_refused() {
             .join("&")
     };
     let res = app
-        .get(&format!("/auth/users/me/?{}", fields(1001)), None)
+        .anon()
+        .get(&format!("/auth/users/me/?{}", fields(1001)))
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(res.json, json!({"detail": TOO_MANY}));
     // At the limit: the view answers (401: no credentials).
     let res = app
-        .get(&format!("/auth/users/me/?{}", fields(1000)), None)
+        .anon()
+        .get(&format!("/auth/users/me/?{}", fields(1000)))
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
 
-    let res = app.post_form("/auth/users/", &fields(1001)).await;
+    let res = app.anon().form("POST", "/auth/users/", &fields(1001)).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(res.json, json!({"detail": TOO_MANY}));
 
@@ -382,10 +384,12 @@ async fn more_fields_than_django_allows_are_refused() {
     };
     let headers: &[(&str, &[u8])] = &[("content-type", b"multipart/form-data; boundary=XB")];
     let res = app
+        .anon()
         .raw("POST", "/auth/users/", headers, multipart(1001, 0))
         .await;
     assert_eq!(res.json, json!({"detail": TOO_MANY}));
     let res = app
+        .anon()
         .raw("POST", "/auth/users/", headers, multipart(3, 101))
         .await;
     assert_eq!(
@@ -394,6 +398,7 @@ async fn more_fields_than_django_allows_are_refused() {
     );
     // Within both limits the form reaches the serializer.
     let res = app
+        .anon()
         .raw("POST", "/auth/users/", headers, multipart(1000, 100))
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);

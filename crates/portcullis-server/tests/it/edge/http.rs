@@ -390,8 +390,8 @@ async fn options_needs_the_views_permission() {
 #[tokio::test]
 async fn every_answer_names_its_request_id() {
     let app = TestApp::new().await;
-    let first = app.get("/auth/users/me/", None).await;
-    let second = app.get("/no/such/url/", None).await;
+    let first = app.anon().get("/auth/users/me/").await;
+    let second = app.anon().get("/no/such/url/").await;
     let ids: Vec<String> = [&first, &second]
         .iter()
         .map(|r| r.header("x-request-id").expect("an X-Request-Id"))
@@ -404,7 +404,8 @@ async fn every_answer_names_its_request_id() {
     }
     assert_ne!(ids[0], ids[1]);
     let kept = app
-        .request(
+        .anon()
+        .send(
             "GET",
             "/auth/users/me/",
             &[("x-request-id", "lb-7f3a.1")],
@@ -413,7 +414,8 @@ async fn every_answer_names_its_request_id() {
         .await;
     assert_eq!(kept.header("x-request-id").as_deref(), Some("lb-7f3a.1"));
     let replaced = app
-        .request(
+        .anon()
+        .send(
             "GET",
             "/auth/users/me/",
             &[("x-request-id", "a b\tc")],
