@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
+use crate::auth::hashing_pool::PasswordHasher;
 use crate::auth::jwt::Jwt;
-use crate::auth::passwords::PasswordHasher;
 use crate::auth::token_key::TokenKeys;
 use crate::config::Config;
 use crate::http::cors::CorsPolicy;
@@ -50,7 +50,7 @@ impl AppState {
             .map(|n| n.get())
             .unwrap_or(2);
         let concurrency =
-            crate::auth::passwords::workers_for(config.password_hash_concurrency, cores);
+            crate::auth::hashing_pool::workers_for(config.password_hash_concurrency, cores);
         AppState {
             inner: Arc::new(Inner {
                 token_keys: TokenKeys::from_secret(secret),

@@ -49,7 +49,7 @@ pub async fn create_superuser(
 
 /// Django's validators for a new password of `user`; the messages, empty when it passes.
 pub fn password_problems(user: &User, password: &str) -> Vec<String> {
-    super::passwords::problems(password, &super::passwords::attributes_of(user))
+    super::new_password::problems(password, &super::new_password::attributes_of(user))
 }
 
 pub async fn find_user(state: &AppState, username: &str) -> anyhow::Result<User> {
@@ -61,7 +61,7 @@ pub async fn find_user(state: &AppState, username: &str) -> anyhow::Result<User>
 }
 
 pub async fn set_password(state: &AppState, user: &User, password: &str) -> anyhow::Result<()> {
-    super::passwords::set_password(state, user.id, password.to_string())
+    super::new_password::set_password(state, user.id, password.to_string())
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))
 }

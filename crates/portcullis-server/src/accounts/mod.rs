@@ -4,7 +4,7 @@ pub mod authority;
 pub mod credentials;
 pub mod jwt_views;
 pub mod manage;
-pub mod passwords;
+pub mod new_password;
 pub mod routes;
 pub mod user_fields;
 pub mod validators;

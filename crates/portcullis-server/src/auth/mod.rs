@@ -2,9 +2,9 @@
 //! parsing with DRF's messages, JSON Web Tokens as simplejwt has them, and password hashing off
 //! the async runtime.
 
+pub mod hashing_pool;
 pub mod header;
 pub mod jwt;
-pub mod passwords;
 pub mod secret;
 pub mod token_key;
 

@@ -3,13 +3,13 @@
 //! handlers never see which database serves them.
 
 pub mod admin;
+pub mod cells;
 pub mod models;
-pub mod rows;
 pub mod sqlite;
 pub mod timestamp;
 
+pub use cells::{Cell, ColumnInfo, Storage};
 pub use models::{NewUser, User, UserUpdate};
-pub use rows::{Cell, ColumnInfo, Storage};
 pub use sqlite::QueryLimits;
 
 use sea_query::{DeleteStatement, InsertStatement, SelectStatement, UpdateStatement};

@@ -4,7 +4,7 @@
 //! `PORTCULLIS_SUPERUSER_PASSWORD`, unchecked, as Django does.
 
 use portcullis_server::AppState;
-use portcullis_server::accounts::{manage, passwords};
+use portcullis_server::accounts::{manage, new_password};
 
 use super::prompt::{ask, ask_hidden};
 
@@ -75,7 +75,7 @@ pub async fn run(state: AppState, args: Args) -> anyhow::Result<()> {
             eprintln!("Error: Blank passwords aren't allowed.");
             continue;
         }
-        let problems = passwords::problems(&first, &who);
+        let problems = new_password::problems(&first, &who);
         if !problems.is_empty() {
             eprintln!("{}", problems.join("\n"));
             let answer = ask("Bypass password validation and create user anyway? [y/N]: ")?;

@@ -7,7 +7,7 @@
 use axum::http::Method;
 use axum::response::Response;
 
-use crate::accounts::{credentials, passwords};
+use crate::accounts::{credentials, new_password};
 use crate::http::endpoint::Endpoint;
 use crate::http::json::no_content;
 use crate::http::{ApiError, ApiRequest};
@@ -49,7 +49,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
             "validated fields missing"
         )));
     };
-    passwords::validate("new_password", &new, &passwords::attributes_of(&user))?;
-    passwords::set_password(&req.state, user.id, new).await?;
+    new_password::validate("new_password", &new, &new_password::attributes_of(&user))?;
+    new_password::set_password(&req.state, user.id, new).await?;
     Ok(no_content())
 }

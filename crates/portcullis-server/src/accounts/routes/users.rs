@@ -7,7 +7,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::user_serializer_info;
-use crate::accounts::{passwords, user_fields, user_json};
+use crate::accounts::{new_password, user_fields, user_json};
 use crate::http::endpoint::{CheckFuture, Endpoint, Permission};
 use crate::http::json::json_response;
 use crate::http::pagination::{page_for, paginated};
@@ -87,7 +87,7 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
         last_name: "",
         email: &email,
     };
-    passwords::validate("password", &password, &who)?;
+    new_password::validate("password", &password, &who)?;
     let new_user = NewUser {
         username,
         email,
@@ -95,6 +95,6 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
         is_active: true,
         ..NewUser::default()
     };
-    let user = passwords::create_user(&req.state, new_user).await?;
+    let user = new_password::create_user(&req.state, new_user).await?;
     Ok(json_response(StatusCode::CREATED, &user_json(&user)))
 }

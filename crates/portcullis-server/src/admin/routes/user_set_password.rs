@@ -7,7 +7,7 @@ use axum::http::Method;
 use axum::response::Response;
 use serde_json::json;
 
-use crate::accounts::passwords;
+use crate::accounts::new_password;
 use crate::admin::{actor, may_manage, password_field, target_user};
 use crate::http::endpoint::Endpoint;
 use crate::http::json::no_content;
@@ -30,9 +30,9 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
         .map_err(|errors| ApiError::Validation(json!({ "password": errors })))?
         .into_option()
         .unwrap_or_default();
-    let who = passwords::attributes_of(&target);
-    passwords::validate("password", &password, &who)?;
-    passwords::set_password(&req.state, target.id, password).await?;
+    let who = new_password::attributes_of(&target);
+    new_password::validate("password", &password, &who)?;
+    new_password::set_password(&req.state, target.id, password).await?;
     tracing::info!(
         actor = me.id,
         user = target.id,

@@ -7,7 +7,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 
 use crate::accounts::authority::{self, Privilege};
-use crate::accounts::{passwords, user_fields};
+use crate::accounts::{new_password, user_fields};
 use crate::admin::{actor, fields, groups_field, name_field, password_field, render};
 use crate::http::endpoint::Endpoint;
 use crate::http::json::json_response;
@@ -138,9 +138,9 @@ async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
         last_name: &new_user.last_name,
         email: &new_user.email,
     };
-    passwords::validate("password", &password, &who)?;
+    new_password::validate("password", &password, &who)?;
     let state = &req.state;
-    let user = passwords::create_user(
+    let user = new_password::create_user(
         state,
         NewUser {
             password,

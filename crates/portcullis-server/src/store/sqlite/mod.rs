@@ -6,9 +6,9 @@
 mod accounts;
 mod admin;
 mod files;
+mod fixed_tables;
 mod jwt;
 mod limited;
-mod migrate;
 mod resources;
 
 use std::str::FromStr;
@@ -88,10 +88,10 @@ impl SqliteStore {
 
     /// Apply pending migrations; their names, in order.
     pub async fn migrate(&self) -> Result<Vec<String>, StoreError> {
-        migrate::apply(&self.writer).await
+        fixed_tables::apply(&self.writer).await
     }
 
     pub async fn pending_migrations(&self) -> Result<Vec<String>, StoreError> {
-        migrate::pending(&self.reader).await
+        fixed_tables::pending(&self.reader).await
     }
 }

@@ -9,7 +9,7 @@ use sqlx::{AssertSqlSafe, Row};
 
 use super::SqliteStore;
 use crate::store::StoreError;
-use crate::store::rows::{Cell, ColumnInfo, Storage};
+use crate::store::cells::{Cell, ColumnInfo, Storage};
 
 fn map_write_error(err: sqlx::Error) -> StoreError {
     match &err {

@@ -8,7 +8,7 @@
 use crate::harness::jwt::*;
 use crate::harness::*;
 use axum::http::StatusCode;
-use portcullis_server::accounts::{credentials, passwords};
+use portcullis_server::accounts::{credentials, new_password};
 use serde_json::json;
 
 /// `PBKDF2PasswordHasher().encode("correct horse", salt, 1000)`: a hash a login upgrades.
@@ -75,7 +75,7 @@ async fn a_hash_upgrade_never_undoes_a_password_change_made_meanwhile() {
     // A login reads the user with its old hash...
     let read_by_login = stored(&app, id).await.expect("ann");
     // ...the password changes before the login has verified and upgraded it...
-    passwords::set_password(&app.state, id, NEW_PASSWORD.into())
+    new_password::set_password(&app.state, id, NEW_PASSWORD.into())
         .await
         .unwrap();
     let changed = hash(&app, id).await;
