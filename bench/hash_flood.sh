@@ -28,7 +28,7 @@ export PORTCULLIS_THROTTLE__RATES='{anon = "100000/min", user = "1000000/min", l
 export PORTCULLIS_THROTTLE__MAX_BYTES=268435456
 export PORTCULLIS_THROTTLE__FAILED_LOGINS_PER_ACCOUNT='100000/hour'
 # The pool logs each new peak of hashes in flight, and its totals when it stops, at debug.
-export PORTCULLIS_LOG="info,portcullis_server::auth::passwords=debug"
+export PORTCULLIS_LOG="info,portcullis_server::auth::hashing_pool=debug"
 "$BIN" migrate >/dev/null 2>&1
 "$BIN" serve >"$WORK/server.log" 2>&1 &
 SERVER=$!
