@@ -4,8 +4,27 @@
 
 use serde_json::{Map, Value};
 
-use crate::serializer::python_type;
+use crate::accounts::authority::{self, Privilege};
+use crate::serializer::{Errors, python_type};
+use crate::store::User;
 use crate::store::admin::Permission;
+
+/// Refuse, as field errors, the privileges `actor` may not set on `target` (`None`: an account
+/// being created). Only what is asked for is checked: `None` asks nothing.
+pub fn refuse_privileges(
+    actor: &User,
+    target: Option<&User>,
+    asked: &[(&str, Option<Privilege>)],
+    errors: &mut Errors,
+) {
+    for (field, privilege) in asked {
+        if let Some(privilege) = privilege
+            && let Err(message) = authority::may_set(actor, target, *privilege)
+        {
+            errors.add(field, vec![message]);
+        }
+    }
+}
 
 /// DRF's `BooleanField` (not nullable): `Ok(None)` when absent.
 pub fn boolean(data: &Map<String, Value>, name: &str) -> Result<Option<bool>, Vec<String>> {

@@ -13,9 +13,9 @@
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
-use crate::accounts::authority::{self, Privilege};
+use crate::accounts::authority::Privilege;
 use crate::accounts::user_fields;
 use crate::admin::{actor, fields, groups_field, may_manage, name_field, render, target_user};
 use crate::auth::jwt::revoke;
@@ -60,85 +60,34 @@ async fn update(req: &ApiRequest, target: User) -> Result<Response, ApiError> {
     let data = req.data()?;
     let data = root_object(&data)?;
     let mut errors = Errors::default();
-    let email = errors
-        .take("email", user_fields::email(data, true))
-        .flatten();
-    let first_name = errors
-        .take(
-            "first_name",
-            name_field().validate(data, "first_name", true),
-        )
-        .and_then(|n| n.into_option());
-    let last_name = errors
-        .take("last_name", name_field().validate(data, "last_name", true))
-        .and_then(|n| n.into_option());
-    let is_active = errors
-        .take("is_active", fields::boolean(data, "is_active"))
-        .flatten();
-    let is_staff = errors
-        .take("is_staff", fields::boolean(data, "is_staff"))
-        .flatten();
-    let is_superuser = errors
-        .take("is_superuser", fields::boolean(data, "is_superuser"))
-        .flatten();
+    let mut update = read_update(data, &mut errors);
+    let groups = groups_field(req, data).await?;
+    update.groups = errors.take("groups", groups).flatten();
     // Only actual changes need the authority: a console sends the whole form back.
-    let privileges = [
+    let changed = |new: Option<bool>, old: bool| new.filter(|v| *v != old);
+    let asked = [
         (
             "is_active",
-            is_active
-                .filter(|v| *v != target.is_active)
-                .map(Privilege::Active),
+            changed(update.is_active, target.is_active).map(Privilege::Active),
         ),
         (
             "is_staff",
-            is_staff
-                .filter(|v| *v != target.is_staff)
-                .map(Privilege::Staff),
+            changed(update.is_staff, target.is_staff).map(Privilege::Staff),
         ),
         (
             "is_superuser",
-            is_superuser
-                .filter(|v| *v != target.is_superuser)
-                .map(Privilege::Superuser),
+            changed(update.is_superuser, target.is_superuser).map(Privilege::Superuser),
+        ),
+        (
+            "groups",
+            group_change(req, &target, update.groups.as_deref()).await?,
         ),
     ];
-    for (field, privilege) in privileges {
-        if let Some(privilege) = privilege
-            && let Err(message) = authority::may_set(me, Some(&target), privilege)
-        {
-            errors.add(field, vec![message]);
-        }
-    }
-    let groups = groups_field(req, data).await?;
-    let groups = errors.take("groups", groups).flatten();
-    if let Some(groups) = &groups {
-        let current: Vec<i64> = req
-            .state
-            .store()
-            .admin_user_groups(&[target.id])
-            .await?
-            .into_iter()
-            .map(|(_, group)| group)
-            .collect();
-        if *groups != current
-            && let Err(message) = authority::may_set(me, Some(&target), Privilege::Groups)
-        {
-            errors.add("groups", vec![message]);
-        }
-    }
+    fields::refuse_privileges(me, Some(&target), &asked, &mut errors);
     errors.check()?;
-    let update = UserUpdate {
-        email,
-        first_name,
-        last_name,
-        is_staff,
-        is_superuser,
-        is_active,
-        groups,
-    };
     let store = req.state.store();
     store.admin_update_user(target.id, &update).await?;
-    if target.is_active && is_active == Some(false) {
+    if target.is_active && update.is_active == Some(false) {
         tracing::info!(
             actor = me.id,
             user = target.id,
@@ -151,6 +100,49 @@ async fn update(req: &ApiRequest, target: User) -> Result<Response, ApiError> {
         .ok_or_else(|| crate::admin::no_match("User"))?;
     let body = render::one_user_json(&req.state, &user).await?;
     Ok(json_response(StatusCode::OK, &body))
+}
+
+/// The PATCH body's user fields (the groups are read apart: they need the store).
+fn read_update(data: &Map<String, Value>, errors: &mut Errors) -> UserUpdate {
+    let name = |errors: &mut Errors, field: &str| {
+        errors
+            .take(field, name_field().validate(data, field, true))
+            .and_then(|n| n.into_option())
+    };
+    let flag = |errors: &mut Errors, field: &str| {
+        errors.take(field, fields::boolean(data, field)).flatten()
+    };
+    UserUpdate {
+        email: errors
+            .take("email", user_fields::email(data, true))
+            .flatten(),
+        first_name: name(errors, "first_name"),
+        last_name: name(errors, "last_name"),
+        is_active: flag(errors, "is_active"),
+        is_staff: flag(errors, "is_staff"),
+        is_superuser: flag(errors, "is_superuser"),
+        groups: None,
+    }
+}
+
+/// `Privilege::Groups` when `groups` differs from the user's memberships.
+async fn group_change(
+    req: &ApiRequest,
+    target: &User,
+    groups: Option<&[i64]>,
+) -> Result<Option<Privilege>, ApiError> {
+    let Some(groups) = groups else {
+        return Ok(None);
+    };
+    let current: Vec<i64> = req
+        .state
+        .store()
+        .admin_user_groups(&[target.id])
+        .await?
+        .into_iter()
+        .map(|(_, group)| group)
+        .collect();
+    Ok((groups != current.as_slice()).then_some(Privilege::Groups))
 }
 
 async fn destroy(req: &ApiRequest, target: &User) -> Result<Response, ApiError> {

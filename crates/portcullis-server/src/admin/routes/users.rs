@@ -6,7 +6,7 @@
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 
-use crate::accounts::authority::{self, Privilege};
+use crate::accounts::authority::Privilege;
 use crate::accounts::{new_password, user_fields};
 use crate::admin::{actor, fields, groups_field, name_field, password_field, render};
 use crate::http::endpoint::Endpoint;
@@ -78,40 +78,13 @@ async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
     let is_superuser = errors.take("is_superuser", fields::boolean(data, "is_superuser"));
     let groups = groups_field(req, data).await?;
     let groups = errors.take("groups", groups);
-    // Who may grant what is `accounts::authority`; the defaults (active, neither flag, no
-    // groups) need nobody's authority.
-    let privileges = [
-        (
-            "is_active",
-            is_active.flatten().filter(|a| !a).map(Privilege::Active),
-        ),
-        (
-            "is_staff",
-            is_staff.flatten().filter(|s| *s).map(Privilege::Staff),
-        ),
-        (
-            "is_superuser",
-            is_superuser
-                .flatten()
-                .filter(|s| *s)
-                .map(Privilege::Superuser),
-        ),
-        (
-            "groups",
-            groups
-                .as_ref()
-                .and_then(|g| g.as_ref())
-                .filter(|g| !g.is_empty())
-                .map(|_| Privilege::Groups),
-        ),
-    ];
-    for (field, privilege) in privileges {
-        if let Some(privilege) = privilege
-            && let Err(message) = authority::may_set(me, None, privilege)
-        {
-            errors.add(field, vec![message]);
-        }
-    }
+    let privileges = asked_privileges(
+        is_active.flatten(),
+        is_staff.flatten(),
+        is_superuser.flatten(),
+        groups.as_ref().and_then(|g| g.as_deref()),
+    );
+    fields::refuse_privileges(me, None, &privileges, &mut errors);
     errors.check()?;
     let (Some(username), Some(password)) = (username, password.and_then(|p| p.into_option()))
     else {
@@ -151,6 +124,28 @@ async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
     tracing::info!(actor = me.id, user = user.id, "admin created a user");
     let body = render::one_user_json(state, &user).await?;
     Ok(json_response(StatusCode::CREATED, &body))
+}
+
+/// The privileges a new account's fields ask for. Who may grant what is `accounts::authority`;
+/// the defaults (active, neither flag, no groups) need nobody's authority.
+fn asked_privileges(
+    is_active: Option<bool>,
+    is_staff: Option<bool>,
+    is_superuser: Option<bool>,
+    groups: Option<&[i64]>,
+) -> [(&'static str, Option<Privilege>); 4] {
+    [
+        ("is_active", is_active.filter(|a| !a).map(Privilege::Active)),
+        ("is_staff", is_staff.filter(|s| *s).map(Privilege::Staff)),
+        (
+            "is_superuser",
+            is_superuser.filter(|s| *s).map(Privilege::Superuser),
+        ),
+        (
+            "groups",
+            groups.filter(|g| !g.is_empty()).map(|_| Privilege::Groups),
+        ),
+    ]
 }
 
 #[cfg(test)]
