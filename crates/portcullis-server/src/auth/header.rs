@@ -3,17 +3,17 @@
 
 use axum::http::{HeaderMap, header};
 
-use crate::http::ApiError;
+use crate::auth::AuthError;
 
 /// The token key of a `Token` header, `None` when the header is absent or names another scheme.
-pub fn token_from_headers(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+pub fn token_from_headers(headers: &HeaderMap) -> Result<Option<String>, AuthError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
     parse_token(value.as_bytes())
 }
 
-pub fn parse_token(raw: &[u8]) -> Result<Option<String>, ApiError> {
+pub fn parse_token(raw: &[u8]) -> Result<Option<String>, AuthError> {
     // Python's bytes.split(): runs of ASCII whitespace.
     let parts: Vec<&[u8]> = raw
         .split(|b| b" \t\n\r\x0b\x0c".contains(b))
@@ -24,16 +24,16 @@ pub fn parse_token(raw: &[u8]) -> Result<Option<String>, ApiError> {
         _ => return Ok(None),
     }
     match parts.len() {
-        1 => Err(ApiError::AuthenticationFailed(
+        1 => Err(AuthError::Failed(
             "Invalid token header. No credentials provided.",
         )),
         2 => match std::str::from_utf8(parts[1]) {
             Ok(key) => Ok(Some(key.to_string())),
-            Err(_) => Err(ApiError::AuthenticationFailed(
+            Err(_) => Err(AuthError::Failed(
                 "Invalid token header. Token string should not contain invalid characters.",
             )),
         },
-        _ => Err(ApiError::AuthenticationFailed(
+        _ => Err(AuthError::Failed(
             "Invalid token header. Token string should not contain spaces.",
         )),
     }
@@ -45,7 +45,7 @@ mod tests {
 
     fn detail(raw: &[u8]) -> Result<Option<String>, &'static str> {
         parse_token(raw).map_err(|e| match e {
-            ApiError::AuthenticationFailed(d) => d,
+            AuthError::Failed(d) => d,
             _ => "other",
         })
     }

@@ -2,6 +2,7 @@
 //! parsing with DRF's messages, JSON Web Tokens as simplejwt has them, and password hashing off
 //! the async runtime.
 
+mod error;
 pub mod hashing_pool;
 pub mod header;
 pub mod jwt;
@@ -10,7 +11,8 @@ pub mod token_key;
 
 use axum::http::HeaderMap;
 
-use crate::http::ApiError;
+pub use error::AuthError;
+
 use crate::state::AppState;
 use crate::store::User;
 
@@ -40,16 +42,16 @@ pub struct Principal {
 pub async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
-) -> Result<Option<Principal>, ApiError> {
+) -> Result<Option<Principal>, AuthError> {
     let Some(key) = header::token_from_headers(headers)? else {
         return jwt::authentication::authenticate(state, headers).await;
     };
     let digest = state.token_keys().digest(&key);
     let Some(user) = state.store().user_by_token_digest(&digest).await? else {
-        return Err(ApiError::AuthenticationFailed("Invalid token."));
+        return Err(AuthError::Failed("Invalid token."));
     };
     if !user.is_active {
-        return Err(ApiError::AuthenticationFailed("User inactive or deleted."));
+        return Err(AuthError::Failed("User inactive or deleted."));
     }
     Ok(Some(Principal {
         user,

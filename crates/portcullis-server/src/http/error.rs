@@ -143,6 +143,20 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Authentication failures as DRF and simplejwt answer them.
+impl From<crate::auth::AuthError> for ApiError {
+    fn from(err: crate::auth::AuthError) -> Self {
+        use crate::auth::AuthError;
+        match err {
+            AuthError::Failed(detail) => ApiError::AuthenticationFailed(detail),
+            AuthError::FailedWith(body) => ApiError::AuthenticationFailedWith(body),
+            AuthError::Refused(body) => ApiError::Validation(body),
+            AuthError::Store(err) => err.into(),
+            AuthError::Internal(err) => ApiError::Internal(err),
+        }
+    }
+}
+
 /// Every store failure, mapped here once: no variant falls through to a 500 unseen. Callers
 /// that know better for a conflict (which field holds the taken name) match it before `?`.
 impl From<crate::store::StoreError> for ApiError {

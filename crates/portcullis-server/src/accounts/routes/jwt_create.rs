@@ -26,7 +26,7 @@ pub fn endpoint() -> Endpoint {
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     let (username, password) = credentials::login_fields(&req)?;
     let (Some(username), Some(password)) = (username, password) else {
-        return Err(no_active_account());
+        return Err(no_active_account().into());
     };
     let user = credentials::authenticate(&req.state, &username, &password)
         .await?

@@ -31,11 +31,11 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     let state = &req.state;
     let user = match tokens::token_user(state, &token.claims).await? {
         TokenUser::Active(user) => user,
-        TokenUser::NoClaim => return Err(jwt_errors::no_user_claim()),
+        TokenUser::NoClaim => return Err(jwt_errors::no_user_claim().into()),
         TokenUser::NotFound | TokenUser::Inactive => {
-            return Err(jwt_errors::no_active_account_for_token());
+            return Err(jwt_errors::no_active_account_for_token().into());
         }
-        TokenUser::Revoked => return Err(TokenError::Blacklisted.on_token_view()),
+        TokenUser::Revoked => return Err(TokenError::Blacklisted.on_token_view().into()),
     };
     let mut body = Map::new();
     let access = tokens::access_from_refresh(state, &token.claims, now);
@@ -57,7 +57,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
             .await?;
         if !rotated {
             // Another request rotated this very token since it was validated.
-            return Err(TokenError::Blacklisted.on_token_view());
+            return Err(TokenError::Blacklisted.on_token_view().into());
         }
         body.insert("refresh".into(), tokens::sign(state, &refresh)?.into());
     }

@@ -45,15 +45,15 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     // simplejwt checks the blacklist for any token type here (an access token's jti is
     // simply never on it).
     if state.store().jwt_is_blacklisted(&token.jti).await? {
-        return Err(jwt_errors::verify_blacklisted());
+        return Err(jwt_errors::verify_blacklisted().into());
     }
     match tokens::token_user(state, &token.claims).await? {
         TokenUser::Active(_) => {}
-        TokenUser::NoClaim => return Err(jwt_errors::no_user_claim()),
+        TokenUser::NoClaim => return Err(jwt_errors::no_user_claim().into()),
         TokenUser::NotFound | TokenUser::Inactive => {
-            return Err(jwt_errors::no_active_account_for_token());
+            return Err(jwt_errors::no_active_account_for_token().into());
         }
-        TokenUser::Revoked => return Err(jwt_errors::verify_blacklisted()),
+        TokenUser::Revoked => return Err(jwt_errors::verify_blacklisted().into()),
     }
     Ok(json_response(StatusCode::OK, &json!({})))
 }

@@ -7,12 +7,12 @@ use axum::http::{HeaderMap, header};
 
 use super::errors::{self, TokenError};
 use super::tokens::{self, TokenKind, TokenUser};
+use crate::auth::AuthError;
 use crate::auth::{Credential, Principal};
-use crate::http::ApiError;
 use crate::state::AppState;
 
 /// The raw token of a `Bearer` header; `None` when there is no such header.
-pub fn bearer_token(headers: &HeaderMap) -> Result<Option<Vec<u8>>, ApiError> {
+pub fn bearer_token(headers: &HeaderMap) -> Result<Option<Vec<u8>>, AuthError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -36,7 +36,7 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<Option<Vec<u8>>, ApiError> {
 pub async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
-) -> Result<Option<Principal>, ApiError> {
+) -> Result<Option<Principal>, AuthError> {
     let Some(raw) = bearer_token(headers)? else {
         return Ok(None);
     };

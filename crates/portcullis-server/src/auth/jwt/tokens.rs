@@ -9,8 +9,8 @@ use serde_json::Value;
 use super::claims::{Claims, numeric_date, user_id};
 use super::errors::TokenError;
 use super::{EPOCH_CLAIM, codec};
+use crate::auth::AuthError;
 use crate::auth::token_key::fill_random;
-use crate::http::ApiError;
 use crate::state::AppState;
 use crate::store::User;
 
@@ -113,12 +113,12 @@ pub fn rotate(state: &AppState, refresh: &mut Claims, now: i64) {
 }
 
 /// `str(token)`: the signed token.
-pub fn sign(state: &AppState, claims: &Claims) -> Result<String, ApiError> {
+pub fn sign(state: &AppState, claims: &Claims) -> Result<String, AuthError> {
     let jwt = state.jwt();
     let keys = jwt
         .keys()
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no usable JWT signing key")))?;
-    codec::encode(claims, keys, jwt.config()).map_err(ApiError::internal)
+        .ok_or_else(|| AuthError::internal(anyhow::anyhow!("no usable JWT signing key")))?;
+    codec::encode(claims, keys, jwt.config()).map_err(AuthError::internal)
 }
 
 /// `TokenClass(raw)`: decoded and verified as a token of `kind`, each failure shaped by
@@ -128,8 +128,8 @@ pub async fn validate(
     raw: &[u8],
     kind: TokenKind,
     now: i64,
-    shape: fn(TokenError) -> ApiError,
-) -> Result<Validated, ApiError> {
+    shape: fn(TokenError) -> AuthError,
+) -> Result<Validated, AuthError> {
     let jwt = state.jwt();
     let config = jwt.config();
     let keys = jwt.keys().ok_or_else(|| shape(TokenError::Invalid))?;
@@ -172,7 +172,7 @@ pub enum TokenUser {
 }
 
 /// The token's user, checked on every use of every token.
-pub async fn token_user(state: &AppState, claims: &Claims) -> Result<TokenUser, ApiError> {
+pub async fn token_user(state: &AppState, claims: &Claims) -> Result<TokenUser, AuthError> {
     let config = state.jwt().config();
     let Some(id) = claims.get(&config.user_id_claim).and_then(user_id) else {
         return Ok(TokenUser::NoClaim);
@@ -199,7 +199,7 @@ pub async fn obtain_pair(
     state: &AppState,
     user_id: i64,
     now: i64,
-) -> Result<(String, String), ApiError> {
+) -> Result<(String, String), AuthError> {
     let epoch = state.store().jwt_epoch(user_id).await?;
     let refresh = refresh_for_user(state, user_id, epoch, now);
     let access = access_from_refresh(state, &refresh, now);
@@ -214,7 +214,7 @@ pub async fn obtain_pair(
 
 /// Delete up to a hundred records of tokens that expired (beyond the leeway): such a token is
 /// refused for its `exp` whether or not it is blacklisted.
-pub async fn purge_expired(state: &AppState, now: i64) -> Result<(), ApiError> {
+pub async fn purge_expired(state: &AppState, now: i64) -> Result<(), AuthError> {
     let leeway = i64::try_from(state.jwt().config().leeway).unwrap_or(i64::MAX);
     state
         .store()
