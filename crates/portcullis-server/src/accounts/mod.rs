@@ -5,6 +5,7 @@ pub mod credentials;
 pub mod jwt_views;
 pub mod manage;
 pub mod new_password;
+pub mod permissions;
 pub mod routes;
 pub mod user_fields;
 pub mod validators;

@@ -45,12 +45,7 @@ pub async fn check_rule(
     let mut granted = Vec::new();
     if let Some(user) = req.user() {
         for (r, codename) in rule.permissions() {
-            if req
-                .state
-                .store()
-                .user_has_perm(user.id, r, codename)
-                .await?
-            {
+            if crate::accounts::permissions::has_perm(&req.state, user.id, r, codename).await? {
                 granted.push((r.to_string(), codename.to_string()));
             }
         }

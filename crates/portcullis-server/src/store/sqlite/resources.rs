@@ -97,26 +97,6 @@ impl SqliteStore {
             .rows_affected())
     }
 
-    pub async fn user_has_perm(
-        &self,
-        user_id: i64,
-        resource: &str,
-        codename: &str,
-    ) -> Result<bool, StoreError> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM auth_permission p WHERE p.resource = ?1 AND p.codename = ?2 AND (
-                EXISTS (SELECT 1 FROM auth_user_user_permissions up WHERE up.permission_id = p.id AND up.user_id = ?3)
-                OR EXISTS (SELECT 1 FROM auth_group_permissions gp JOIN auth_user_groups ug ON ug.group_id = gp.group_id
-                           WHERE gp.permission_id = p.id AND ug.user_id = ?3))",
-        )
-        .bind(resource)
-        .bind(codename)
-        .bind(user_id)
-        .fetch_optional(&self.reader)
-        .await?;
-        Ok(found.is_some())
-    }
-
     /// The columns of a table; empty when it does not exist.
     pub async fn table_columns(&self, table: &str) -> Result<Vec<ColumnInfo>, StoreError> {
         let rows = sqlx::query("SELECT name, type, \"notnull\" FROM pragma_table_info(?)")
