@@ -97,8 +97,7 @@ pub async fn sessions_json(state: &AppState, user: &User) -> Result<Value, ApiEr
     let store = state.store();
     let created = store.admin_token_created(user.id).await?;
     let epoch = store.jwt_epoch(user.id).await?;
-    let refresh: Vec<Value> = store
-        .admin_refresh_tokens(user.id, crate::auth::jwt::now())
+    let refresh: Vec<Value> = crate::auth::jwt::revoke::live_refresh_tokens(state, user.id)
         .await?
         .iter()
         .map(|t| {

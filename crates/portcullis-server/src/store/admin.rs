@@ -74,17 +74,6 @@ impl Store {
         }
     }
 
-    /// The user's recorded refresh tokens that have not expired at `now` (unix seconds).
-    pub async fn admin_refresh_tokens(
-        &self,
-        user_id: i64,
-        now: i64,
-    ) -> Result<Vec<RefreshTokenRecord>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.admin_refresh_tokens(user_id, now).await,
-        }
-    }
-
     /// The console's edit of a user: the fields and the groups and, when it deactivates the
     /// user, the deletion of its DRF token and the blacklisting of its refresh tokens, all in
     /// one transaction.

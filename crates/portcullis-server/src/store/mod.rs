@@ -312,6 +312,17 @@ impl Store {
         delegate!(self.revoke_sessions(user_id, blacklist_refresh))
     }
 
+    /// The user's recorded refresh tokens that have not expired at `now` (unix seconds).
+    pub async fn jwt_live_refresh_tokens(
+        &self,
+        user_id: i64,
+        now: i64,
+    ) -> Result<Vec<admin::RefreshTokenRecord>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.jwt_live_refresh_tokens(user_id, now).await,
+        }
+    }
+
     /// Record an issued refresh token by `jti` and `exp` (unix seconds), if not recorded yet.
     pub async fn jwt_outstand(
         &self,

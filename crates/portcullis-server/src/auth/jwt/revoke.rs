@@ -12,6 +12,7 @@
 
 use crate::state::AppState;
 use crate::store::StoreError;
+use crate::store::admin::RefreshTokenRecord;
 
 /// Revoke every JWT of the user (new epoch) and delete its DRF token, in one transaction.
 pub async fn revoke_all(state: &AppState, user_id: i64) -> Result<(), StoreError> {
@@ -32,4 +33,16 @@ pub async fn revoke_everything(state: &AppState, user_id: i64) -> Result<(), Sto
 /// (the store makes the change and the revocation in one transaction).
 pub fn password_change_revokes(state: &AppState) -> bool {
     state.jwt().config().revoke_on_password_change
+}
+
+/// The user's recorded refresh tokens that have not expired yet (for the console's sessions
+/// list: the admin reads JWT state only through here).
+pub async fn live_refresh_tokens(
+    state: &AppState,
+    user_id: i64,
+) -> Result<Vec<RefreshTokenRecord>, StoreError> {
+    state
+        .store()
+        .jwt_live_refresh_tokens(user_id, super::now())
+        .await
 }

@@ -6,7 +6,7 @@ use sqlx::{AssertSqlSafe, Row};
 
 use super::SqliteStore;
 use super::accounts::{USER_COLUMNS, user_from_row};
-use crate::store::admin::{Group, Permission, RefreshTokenRecord};
+use crate::store::admin::{Group, Permission};
 use crate::store::{StoreError, User};
 
 /// `?, ?, ?` for `n` values.
@@ -128,32 +128,6 @@ impl SqliteStore {
                 .fetch_optional(&self.reader)
                 .await?,
         )
-    }
-
-    pub async fn admin_refresh_tokens(
-        &self,
-        user_id: i64,
-        now: i64,
-    ) -> Result<Vec<RefreshTokenRecord>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT jti, created_at, expires_at, blacklisted_at FROM jwt_refresh_token \
-             WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC, jti",
-        )
-        .bind(user_id)
-        .bind(now)
-        .fetch_all(&self.reader)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(RefreshTokenRecord {
-                    jti: r.try_get("jti")?,
-                    created_at: r.try_get("created_at")?,
-                    expires_at: r.try_get("expires_at")?,
-                    blacklisted_at: r.try_get("blacklisted_at")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
     }
 
     /// Whether any member of the group is a staff or superuser account.

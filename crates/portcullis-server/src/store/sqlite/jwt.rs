@@ -7,6 +7,7 @@ use sqlx::{Row, SqliteConnection};
 
 use super::SqliteStore;
 use super::accounts::{USER_COLUMNS, user_from_row};
+use crate::store::admin::RefreshTokenRecord;
 use crate::store::timestamp::now_db;
 use crate::store::{StoreError, User};
 
@@ -161,6 +162,33 @@ impl SqliteStore {
         .execute(&self.writer)
         .await?;
         Ok(done.rows_affected())
+    }
+
+    /// The user's recorded refresh tokens that have not expired at `now` (unix seconds).
+    pub async fn jwt_live_refresh_tokens(
+        &self,
+        user_id: i64,
+        now: i64,
+    ) -> Result<Vec<RefreshTokenRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT jti, created_at, expires_at, blacklisted_at FROM jwt_refresh_token \
+             WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC, jti",
+        )
+        .bind(user_id)
+        .bind(now)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RefreshTokenRecord {
+                    jti: r.try_get("jti")?,
+                    created_at: r.try_get("created_at")?,
+                    expires_at: r.try_get("expires_at")?,
+                    blacklisted_at: r.try_get("blacklisted_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
     }
 }
 
