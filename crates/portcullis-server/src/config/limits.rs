@@ -1,0 +1,81 @@
+//! `[limits]`: the timeouts, caps and query limits of the HTTP edge and the store.
+
+use serde::{Deserialize, Serialize};
+
+/// The limits and timeouts of the HTTP edge and the store (README "Limits and timeouts"). DRF
+/// and Django have none of these: they leave them to the web server in front of them.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Seconds a client has to send a request's headers, counted from when the connection is
+    /// ready for a request (so it is also how long an idle keep-alive connection stays open);
+    /// then the connection is closed: nothing can be answered before the headers are complete.
+    pub header_read_timeout_secs: u64,
+    /// Seconds a write of an answer may wait for the client to read; then the connection is
+    /// closed (a client that stops reading would otherwise hold it and the answer forever).
+    pub write_timeout_secs: u64,
+    /// Seconds a client has to send a request's whole body; then 408.
+    pub body_read_timeout_secs: u64,
+    /// Seconds a request may take from its headers to its answer; then 503 with `Retry-After`.
+    pub request_timeout_secs: u64,
+    /// Connections served at once; a connection over the cap gets 503 with `Retry-After` and is
+    /// closed.
+    pub max_connections: usize,
+    /// Milliseconds one database query over a resource may run before it is interrupted (503).
+    pub query_timeout_ms: u64,
+    /// Milliseconds a request waits for a free database connection before 503 with
+    /// `Retry-After`.
+    pub pool_wait_ms: u64,
+    /// Django's `DATA_UPLOAD_MAX_NUMBER_FIELDS`: most fields in a query string or a form body
+    /// (400 beyond).
+    pub max_fields: usize,
+    /// Longest `?search=` term, in characters (400 beyond).
+    pub search_term_max_chars: usize,
+    /// Most terms in one `?search=` (400 beyond).
+    pub search_terms_max: usize,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            header_read_timeout_secs: 20,
+            write_timeout_secs: 30,
+            body_read_timeout_secs: 30,
+            request_timeout_secs: 60,
+            max_connections: 10_000,
+            query_timeout_ms: 5_000,
+            pool_wait_ms: 5_000,
+            max_fields: 1000,
+            search_term_max_chars: 200,
+            search_terms_max: 10,
+        }
+    }
+}
+
+impl LimitsConfig {
+    pub(super) fn check(&self, bad: &mut impl FnMut(&str, String)) {
+        let at_least_one = [
+            (
+                "limits.header_read_timeout_secs",
+                self.header_read_timeout_secs,
+            ),
+            ("limits.write_timeout_secs", self.write_timeout_secs),
+            ("limits.body_read_timeout_secs", self.body_read_timeout_secs),
+            ("limits.request_timeout_secs", self.request_timeout_secs),
+            ("limits.max_connections", self.max_connections as u64),
+            ("limits.query_timeout_ms", self.query_timeout_ms),
+            ("limits.pool_wait_ms", self.pool_wait_ms),
+            (
+                "limits.search_term_max_chars",
+                self.search_term_max_chars as u64,
+            ),
+            ("limits.search_terms_max", self.search_terms_max as u64),
+            ("limits.max_fields", self.max_fields as u64),
+        ];
+        for (key, value) in at_least_one {
+            if value == 0 {
+                bad(key, "must be at least 1".into());
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! The configuration: every key with its default, and the checks that refuse a bad value at start
+//! with the key's name and the reason. Loading (TOML file + `PORTCULLIS_*` environment) is the
+//! binary's job; this module only defines and validates the values.
+
+use serde::{Deserialize, Serialize};
+
+mod cors;
+mod limits;
+mod throttle;
+
+pub use crate::auth::jwt::JwtConfig;
+pub use cors::CorsConfig;
+pub use limits::LimitsConfig;
+pub use throttle::ThrottleConfig;
+
+/// Everything Portcullis can be told. `Config::default()` is a working server on an embedded
+/// SQLite file in the working directory.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address `serve` listens on.
+    pub bind: String,
+    /// `sqlite://PATH` (created when missing) or `sqlite::memory:`.
+    pub database_url: String,
+    /// The server secret (at least 32 characters). Token digests, sealed token copies and JWT
+    /// keys derive from it. When empty it is read from `secret_key_file`, and generated there on
+    /// first start.
+    pub secret_key: String,
+    /// Where the generated secret is kept (mode 0600).
+    pub secret_key_file: String,
+    /// Django's ALLOWED_HOSTS: exact host names, `.example.com` for a domain and its subdomains,
+    /// or `*` for any host.
+    pub allowed_hosts: Vec<String>,
+    /// Largest request body accepted, in bytes (Django's DATA_UPLOAD_MAX_MEMORY_SIZE).
+    pub max_body_bytes: usize,
+    /// DRF's PAGE_SIZE for every paginated list.
+    pub page_size: u32,
+    /// How many password hashes may be computed at once (0 = one less than the CPU cores, at
+    /// least one, so that hashing never takes every core).
+    pub password_hash_concurrency: usize,
+    /// Built-in endpoints mounted again at extra paths.
+    pub extra_routes: Vec<ExtraRoute>,
+    /// The schema file declaring the resources; empty for the built-in `notes` resource.
+    pub schema_file: String,
+    /// CORS, with django-cors-headers' settings.
+    pub cors: CorsConfig,
+    /// JSON Web Tokens, with simplejwt's settings.
+    pub jwt: JwtConfig,
+    /// Throttling, with DRF's settings.
+    pub throttle: ThrottleConfig,
+    /// Time, size and concurrency limits that keep one client from taking the server.
+    pub limits: LimitsConfig,
+}
+
+/// A built-in endpoint mounted at a second path, as a Django project mounts `obtain_auth_token`
+/// under a URL of its own.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ExtraRoute {
+    /// The path, starting and ending with `/`.
+    pub path: String,
+    /// One of [`ExtraRoute::ENDPOINTS`].
+    pub endpoint: String,
+    /// A throttle scope for this mount only (applied by the throttling layer).
+    #[serde(default)]
+    pub throttle_scope: Option<String>,
+}
+
+impl ExtraRoute {
+    /// The endpoints that can be mounted again.
+    pub const ENDPOINTS: &'static [&'static str] = &["obtain_auth_token", "token_login"];
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: "127.0.0.1:8000".into(),
+            database_url: "sqlite://portcullis.sqlite3".into(),
+            secret_key: String::new(),
+            secret_key_file: "portcullis.secret".into(),
+            allowed_hosts: vec!["127.0.0.1".into(), "localhost".into(), "[::1]".into()],
+            max_body_bytes: 2_621_440,
+            page_size: 20,
+            password_hash_concurrency: 0,
+            extra_routes: Vec::new(),
+            schema_file: String::new(),
+            cors: CorsConfig::default(),
+            jwt: JwtConfig::default(),
+            throttle: ThrottleConfig::default(),
+            limits: LimitsConfig::default(),
+        }
+    }
+}
+
+/// One refused value: the key and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub key: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.key, self.reason)
+    }
+}
+
+impl Config {
+    /// Every problem in the configuration, not only the first.
+    pub fn problems(&self) -> Vec<ConfigProblem> {
+        let mut out = Vec::new();
+        let mut bad = |key: &str, reason: String| {
+            out.push(ConfigProblem {
+                key: key.into(),
+                reason,
+            })
+        };
+        if self.bind.parse::<std::net::SocketAddr>().is_err() {
+            bad(
+                "bind",
+                format!("{:?} is not an address like 127.0.0.1:8000", self.bind),
+            );
+        }
+        if !(self.database_url.starts_with("sqlite://") || self.database_url == "sqlite::memory:") {
+            bad(
+                "database_url",
+                format!(
+                    "{:?} is not supported: use sqlite://PATH or sqlite::memory:",
+                    self.database_url
+                ),
+            );
+        }
+        if !self.secret_key.is_empty() && self.secret_key.chars().count() < 32 {
+            bad("secret_key", "must be at least 32 characters long".into());
+        }
+        if self.secret_key.is_empty() && self.secret_key_file.trim().is_empty() {
+            bad(
+                "secret_key_file",
+                "must name a file when secret_key is empty".into(),
+            );
+        }
+        if self.allowed_hosts.is_empty() {
+            bad(
+                "allowed_hosts",
+                "is empty, so every request would be refused".into(),
+            );
+        }
+        for host in &self.allowed_hosts {
+            if host.trim().is_empty() || host.contains('/') || host.contains(char::is_whitespace) {
+                bad("allowed_hosts", format!("{host:?} is not a host name"));
+            }
+        }
+        if self.max_body_bytes < 1024 {
+            bad("max_body_bytes", "must be at least 1024".into());
+        }
+        if self.page_size == 0 || self.page_size > 1000 {
+            bad("page_size", "must be between 1 and 1000".into());
+        }
+        for (i, route) in self.extra_routes.iter().enumerate() {
+            let key = format!("extra_routes[{i}]");
+            if !route.path.starts_with('/') || !route.path.ends_with('/') || route.path.len() < 3 {
+                bad(
+                    &key,
+                    format!("path {:?} must start and end with '/'", route.path),
+                );
+            }
+            if !ExtraRoute::ENDPOINTS.contains(&route.endpoint.as_str()) {
+                bad(
+                    &key,
+                    format!(
+                        "endpoint {:?} is unknown; one of: {}",
+                        route.endpoint,
+                        ExtraRoute::ENDPOINTS.join(", ")
+                    ),
+                );
+            }
+        }
+        self.cors.check(&mut bad);
+        self.jwt.check(&mut bad);
+        self.throttle.check(&self.extra_routes, &mut bad);
+        self.limits.check(&mut bad);
+        if let Err(problems) = self.schema() {
+            for p in problems {
+                bad("schema_file", p);
+            }
+        }
+        out
+    }
+
+    /// The resources: the schema file's, or the built-in `notes` resource.
+    pub fn schema(&self) -> Result<crate::resources::Schema, Vec<String>> {
+        if self.schema_file.is_empty() {
+            return crate::resources::Schema::parse(crate::resources::schema::DEFAULT_SCHEMA);
+        }
+        let text = std::fs::read_to_string(&self.schema_file)
+            .map_err(|e| vec![format!("cannot read {}: {e}", self.schema_file)])?;
+        crate::resources::Schema::parse(&text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Running `serve` in a checkout writes the secret there: `git add -A` must not take it.
+    #[test]
+    fn the_default_secret_file_is_ignored_by_git() {
+        let ignored: Vec<&str> = include_str!("../../../../.gitignore").lines().collect();
+        let file = Config::default().secret_key_file;
+        assert!(
+            ignored.contains(&file.as_str()),
+            ".gitignore does not name {file}"
+        );
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(Config::default().problems(), vec![]);
+    }
+
+    #[test]
+    fn every_problem_names_its_key() {
+        let config = Config {
+            bind: "nowhere".into(),
+            database_url: "mysql://x".into(),
+            secret_key: "short".into(),
+            page_size: 0,
+            extra_routes: vec![ExtraRoute {
+                path: "login".into(),
+                endpoint: "nope".into(),
+                throttle_scope: None,
+            }],
+            ..Config::default()
+        };
+        let keys: Vec<String> = config.problems().into_iter().map(|p| p.key).collect();
+        assert_eq!(
+            keys,
+            [
+                "bind",
+                "database_url",
+                "secret_key",
+                "page_size",
+                "extra_routes[0]",
+                "extra_routes[0]"
+            ]
+        );
+    }
+}

@@ -1,0 +1,147 @@
+//! `[throttle]`: DRF's throttle settings, the per-account failed-login limit and the
+//! bounds of the counters' memory.
+
+use serde::{Deserialize, Serialize};
+
+use super::ExtraRoute;
+
+/// DRF's throttle settings, plus the per-account limit of failed logins.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThrottleConfig {
+    /// DRF's `DEFAULT_THROTTLE_RATES`: scope → rate (`100/min`, `1000/day`...). `anon` limits
+    /// anonymous clients by address and `user` authenticated users by id on every view; other
+    /// scopes apply where a view or mount names them.
+    pub rates: std::collections::BTreeMap<String, String>,
+    /// DRF's `NUM_PROXIES`: how many proxies in front of Portcullis append to
+    /// `X-Forwarded-For`. Unset: the header is ignored and the socket address identifies a client.
+    pub num_proxies: Option<usize>,
+    /// The scope of the built-in login endpoints (`/api-token-auth/`, `/auth/token/login/`,
+    /// JWT create); empty for none.
+    pub login_scope: String,
+    /// Failed logins allowed per account, from all addresses together (OWASP ASVS 2.2.1).
+    pub failed_logins_per_account: String,
+    /// Most keys kept in memory; old ones are dropped first.
+    pub max_keys: usize,
+    /// Most bytes the counters keep in memory (an estimate: each key's entry and 16 bytes per
+    /// request time kept); least recently used keys are dropped first. No rate may count more
+    /// than `max_bytes / 256` requests, so one key's log is at most a sixteenth of it.
+    pub max_bytes: usize,
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        let rates = [
+            ("anon", "1000/min"),
+            ("user", "10000/min"),
+            ("login", "30/min"),
+        ];
+        ThrottleConfig {
+            rates: rates
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            num_proxies: None,
+            login_scope: "login".into(),
+            failed_logins_per_account: "100/hour".into(),
+            max_keys: 100_000,
+            max_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+impl ThrottleConfig {
+    pub(super) fn check(&self, extra_routes: &[ExtraRoute], bad: &mut impl FnMut(&str, String)) {
+        for (scope, rate) in &self.rates {
+            if let Err(why) = crate::http::throttle::Rate::parse(rate) {
+                bad(&format!("throttle.rates.{scope}"), why);
+            }
+        }
+        if let Err(why) = crate::http::throttle::Rate::parse(&self.failed_logins_per_account) {
+            bad("throttle.failed_logins_per_account", why);
+        }
+        // One key's full log must fit many times in the byte bound, or keeping it would mean
+        // dropping every other key.
+        let most = self.max_bytes / crate::http::throttle::BYTES_PER_RATE_REQUEST;
+        let rates = self
+            .rates
+            .iter()
+            .map(|(scope, rate)| (format!("throttle.rates.{scope}"), rate))
+            .chain([(
+                "throttle.failed_logins_per_account".to_string(),
+                &self.failed_logins_per_account,
+            )]);
+        for (key, rate) in rates {
+            if let Ok(rate) = crate::http::throttle::Rate::parse(rate)
+                && rate.num_requests > most
+            {
+                bad(
+                    &key,
+                    format!(
+                        "at most {most} requests per period with throttle.max_bytes = {}",
+                        self.max_bytes
+                    ),
+                );
+            }
+        }
+        let scopes = extra_routes
+            .iter()
+            .filter_map(|r| r.throttle_scope.as_deref());
+        for scope in scopes.chain(Some(self.login_scope.as_str()).filter(|s| !s.is_empty())) {
+            if !self.rates.contains_key(scope) {
+                bad("throttle.rates", format!("no rate for the scope {scope:?}"));
+            }
+        }
+        if self.max_keys < 100 {
+            bad("throttle.max_keys", "must be at least 100".into());
+        }
+        if self.max_bytes < 1024 * 1024 {
+            bad(
+                "throttle.max_bytes",
+                "must be at least 1048576 (1 MiB)".into(),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+
+    #[test]
+    fn throttle_rates_fit_the_byte_bound() {
+        let mut config = Config::default();
+        config.throttle.max_bytes = 1 << 20;
+        config
+            .throttle
+            .rates
+            .insert("user".into(), "100/min".into());
+        config
+            .throttle
+            .rates
+            .insert("anon".into(), "4096/min".into());
+        assert_eq!(config.problems(), vec![]);
+        config
+            .throttle
+            .rates
+            .insert("anon".into(), "4097/min".into());
+        config.throttle.failed_logins_per_account = "100000/hour".into();
+        config.throttle.max_keys = 1;
+        let keys: Vec<String> = config.problems().into_iter().map(|p| p.key).collect();
+        assert_eq!(
+            keys,
+            [
+                "throttle.rates.anon",
+                "throttle.failed_logins_per_account",
+                "throttle.max_keys"
+            ]
+        );
+        config.throttle.max_bytes = 1000;
+        assert!(
+            config
+                .problems()
+                .iter()
+                .any(|p| p.key == "throttle.max_bytes")
+        );
+    }
+}
