@@ -87,19 +87,7 @@ mod tests {
     use super::*;
 
     fn user(id: i64, staff: bool, superuser: bool) -> User {
-        User {
-            id,
-            password: String::new(),
-            last_login: None,
-            is_superuser: superuser,
-            username: format!("u{id}"),
-            first_name: String::new(),
-            last_name: String::new(),
-            email: String::new(),
-            is_staff: staff,
-            is_active: true,
-            date_joined: String::new(),
-        }
+        User::fixture(id, staff, superuser)
     }
 
     #[test]

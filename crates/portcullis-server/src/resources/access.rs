@@ -134,19 +134,7 @@ mod tests {
     use super::*;
 
     fn user(staff: bool) -> User {
-        User {
-            id: 7,
-            password: String::new(),
-            last_login: None,
-            is_superuser: false,
-            username: "u".into(),
-            first_name: String::new(),
-            last_name: String::new(),
-            email: String::new(),
-            is_staff: staff,
-            is_active: true,
-            date_joined: String::new(),
-        }
+        User::fixture(7, staff, false)
     }
 
     #[test]
