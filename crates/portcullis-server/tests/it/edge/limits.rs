@@ -4,7 +4,6 @@
 //! holding the server. Socket-level limits are tested over real TCP with the server `serve` runs.
 #![allow(clippy::unwrap_used)]
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::harness::*;
@@ -16,19 +15,7 @@ use portcullis_server::Config;
 use portcullis_server::config::LimitsConfig;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-
-/// The application served over TCP as `portcullis serve` serves it.
-async fn serve(app: &TestApp) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let router = app.router();
-    let limits = app.state.config().limits.clone();
-    tokio::spawn(async move {
-        portcullis_server::server::serve(listener, router, &limits, std::future::pending()).await
-    });
-    addr
-}
+use tokio::net::TcpStream;
 
 fn limits(change: impl FnOnce(&mut LimitsConfig)) -> Config {
     let mut config = Config::default();
@@ -52,7 +39,7 @@ const PATIENCE: Duration = Duration::from_secs(15);
 #[tokio::test]
 async fn a_connection_that_never_finishes_its_headers_is_closed() {
     let app = TestApp::with_config(limits(|l| l.header_read_timeout_secs = 1)).await;
-    let addr = serve(&app).await;
+    let addr = app.serve_tcp().await;
     let mut stream = TcpStream::connect(addr).await.unwrap();
     stream
         .write_all(b"GET /auth/users/me/ HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
@@ -76,7 +63,7 @@ async fn a_connection_that_never_finishes_its_headers_is_closed() {
 #[tokio::test]
 async fn a_body_that_never_arrives_gets_408() {
     let app = TestApp::with_config(limits(|l| l.body_read_timeout_secs = 1)).await;
-    let addr = serve(&app).await;
+    let addr = app.serve_tcp().await;
     let mut stream = TcpStream::connect(addr).await.unwrap();
     stream
         .write_all(
@@ -99,7 +86,7 @@ async fn a_body_that_never_arrives_gets_408() {
 #[tokio::test]
 async fn connections_over_the_cap_get_503_and_the_cap_frees_up() {
     let app = TestApp::with_config(limits(|l| l.max_connections = 2)).await;
-    let addr = serve(&app).await;
+    let addr = app.serve_tcp().await;
     let mut held = Vec::new();
     for _ in 0..2 {
         let mut stream = TcpStream::connect(addr).await.unwrap();
@@ -304,7 +291,7 @@ async fn a_client_that_stops_reading_its_answer_is_disconnected() {
         let res = app.with_key(&token).post("/api/notes/", note).await;
         assert_eq!(res.status, StatusCode::CREATED);
     }
-    let addr = serve(&app).await;
+    let addr = app.serve_tcp().await;
     let mut stream = TcpStream::connect(addr).await.unwrap();
     let request = format!(
         "GET /api/notes/ HTTP/1.1\r\nHost: localhost\r\nAuthorization: Token {token}\r\n\r\n"

@@ -14,18 +14,6 @@ use tokio::net::TcpStream;
 const LOGIN: &str = "/auth/token/login/";
 const LIMIT: usize = 1;
 
-async fn serve(app: &TestApp) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let service = app
-        .router()
-        .into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, service).await.expect("serve") });
-    addr
-}
-
 /// A connection that has sent a whole login request and not yet read the answer.
 async fn send_login(addr: SocketAddr, username: &str, password: &str) -> TcpStream {
     let body = credentials(username, password).to_string();
@@ -72,7 +60,7 @@ async fn clients_that_hang_up_mid_login_never_exceed_the_hashing_limit() {
     };
     let app = TestApp::with_config(config).await;
     app.register("alice", PASSWORD).await;
-    let addr = serve(&app).await;
+    let addr = app.serve_tcp().await;
     let hasher = app.state.passwords().clone();
 
     // Each client sends a login for a real account and hangs up as soon as the server has

@@ -24,14 +24,7 @@ async fn start(throttle: ThrottleConfig, extra_routes: Vec<ExtraRoute>) -> Serve
         ..Config::default()
     };
     let app = TestApp::migrated(config).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let service = app
-        .router()
-        .into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, service).await.expect("serve") });
+    let addr = app.serve_tcp().await;
     Server { addr, _app: app }
 }
 

@@ -113,6 +113,22 @@ impl TestApp {
         self.router.clone()
     }
 
+    /// Serve the application on a loopback port as `portcullis serve` does (the server loop with
+    /// its connection limits and each client's address); the address. Serves until the test ends.
+    pub async fn serve_tcp(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port");
+        let addr = listener.local_addr().expect("the bound address");
+        let router = self.router();
+        let limits = self.state.config().limits.clone();
+        tokio::spawn(async move {
+            portcullis_server::server::serve(listener, router, &limits, std::future::pending())
+                .await
+        });
+        addr
+    }
+
     pub fn store(&self) -> &Store {
         self.state.store()
     }
