@@ -37,12 +37,20 @@ const SQLITE_INTERRUPT: &str = "9";
 
 impl From<sqlx::Error> for StoreError {
     /// The failures a caller acts on are told apart here, once: a saturated pool and an
-    /// interrupted query become 503s upstream instead of generic 500s.
+    /// interrupted query become 503s upstream, a refused constraint a 409, instead of generic
+    /// 500s.
     fn from(err: sqlx::Error) -> Self {
         match &err {
             sqlx::Error::PoolTimedOut => StoreError::Busy,
             sqlx::Error::Database(db) if db.code().as_deref() == Some(SQLITE_INTERRUPT) => {
                 StoreError::Interrupted
+            }
+            // A unique or reference constraint refused a write: a conflict with other rows
+            // (callers that know which field, such as a taken name, match it themselves).
+            sqlx::Error::Database(db)
+                if db.is_unique_violation() || db.is_foreign_key_violation() =>
+            {
+                StoreError::Conflict(db.message().to_string())
             }
             _ => StoreError::Database(err),
         }

@@ -14,7 +14,6 @@ use crate::http::{ApiError, ApiRequest};
 use crate::resources::access::Rule;
 use crate::resources::schema::Resource;
 use crate::resources::{query, rows};
-use crate::store::StoreError;
 use crate::store::timestamp::now_db;
 
 /// `/api/<name>/<id>/` of the resource at `index` in the schema.
@@ -54,18 +53,6 @@ pub async fn check_rule(
     rule.check_view(req.user(), |r, c| {
         granted.iter().any(|(gr, gc)| gr == r && gc == c)
     })
-}
-
-/// A refused write: a unique or reference constraint the validation could not see coming
-/// (a concurrent write), answered as a 4xx rather than a 500.
-pub fn write_error(err: StoreError) -> ApiError {
-    match err {
-        StoreError::Conflict(why) => {
-            tracing::info!(%why, "write refused by a constraint");
-            ApiError::Conflict("The row conflicts with other rows; reload and try again.".into())
-        }
-        other => other.into(),
-    }
 }
 
 async fn check(req: &ApiRequest, index: usize) -> Result<(), ApiError> {
@@ -144,11 +131,7 @@ async fn update(req: &ApiRequest, resource: &Resource, id: i64) -> Result<Respon
                     .map(|(c, v)| (c, sea_query::Expr::from(v))),
             )
             .cond_where(query::by_id(resource, id));
-        req.state
-            .store()
-            .update_rows(&update)
-            .await
-            .map_err(write_error)?;
+        req.state.store().update_rows(&update).await?;
     }
     let row = rows::find(&req.state, resource, id, req.user(), false)
         .await?
@@ -161,10 +144,6 @@ async fn destroy(req: &ApiRequest, resource: &Resource, id: i64) -> Result<Respo
     delete
         .from_table(resource.table().to_string())
         .cond_where(query::by_id(resource, id));
-    req.state
-        .store()
-        .delete_rows(&delete)
-        .await
-        .map_err(write_error)?;
+    req.state.store().delete_rows(&delete).await?;
     Ok(no_content())
 }

@@ -126,12 +126,7 @@ async fn create(req: &ApiRequest, resource: &Resource) -> Result<Response, ApiEr
                 .collect::<Vec<sea_query::Expr>>(),
         )
         .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
-    let id = req
-        .state
-        .store()
-        .insert_row(&insert)
-        .await
-        .map_err(super::detail::write_error)?;
+    let id = req.state.store().insert_row(&insert).await?;
     let row = rows::find(&req.state, resource, id, req.user(), false)
         .await?
         .ok_or_else(ApiError::not_found)?;

@@ -57,16 +57,6 @@ fn group_from_row(row: &SqliteRow) -> Result<Group, sqlx::Error> {
     })
 }
 
-/// A taken group name is a conflict the caller answers as a validation error.
-fn group_write_error(err: sqlx::Error) -> StoreError {
-    match &err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            StoreError::Conflict(db.message().to_string())
-        }
-        _ => StoreError::Database(err),
-    }
-}
-
 impl SqliteStore {
     pub async fn admin_count_users(&self, terms: &[String]) -> Result<u64, StoreError> {
         let sql = format!("SELECT COUNT(*) FROM auth_user u {}", search_clause(terms));
@@ -197,7 +187,7 @@ impl SqliteStore {
             .bind(name)
             .execute(&mut *tx)
             .await
-            .map_err(group_write_error)?;
+            .map_err(StoreError::from)?;
         let id = done.last_insert_rowid();
         grant(&mut tx, id, permission_ids).await?;
         tx.commit().await?;
@@ -227,7 +217,7 @@ impl SqliteStore {
                 .bind(id)
                 .execute(&mut *tx)
                 .await
-                .map_err(group_write_error)?;
+                .map_err(StoreError::from)?;
         }
         if let Some(permission_ids) = permission_ids {
             sqlx::query("DELETE FROM auth_group_permissions WHERE group_id = ?")

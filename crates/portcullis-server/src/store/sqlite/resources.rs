@@ -11,18 +11,6 @@ use super::SqliteStore;
 use crate::store::StoreError;
 use crate::store::cells::{Cell, ColumnInfo, Storage};
 
-fn map_write_error(err: sqlx::Error) -> StoreError {
-    match &err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            StoreError::Conflict(db.message().to_string())
-        }
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-            StoreError::Conflict(db.message().to_string())
-        }
-        _ => StoreError::Database(err),
-    }
-}
-
 impl SqliteStore {
     pub async fn select_rows(
         &self,
@@ -75,7 +63,7 @@ impl SqliteStore {
         sqlx::query_with(AssertSqlSafe(sql), values)
             .execute(&self.writer)
             .await
-            .map_err(map_write_error)
+            .map_err(StoreError::from)
     }
 
     pub async fn insert_row(&self, stmt: &InsertStatement) -> Result<i64, StoreError> {
