@@ -35,6 +35,13 @@ pub enum StoreError {
 /// SQLite's result code for a statement stopped by the progress handler (`SQLITE_INTERRUPT`).
 const SQLITE_INTERRUPT: &str = "9";
 
+/// SQLite reports `ON DELETE RESTRICT` as `SQLITE_CONSTRAINT_TRIGGER` (1811), not as the
+/// foreign-key code sqlx recognizes; a trigger's own `RAISE(ABORT, ...)` shares the code, so the
+/// message tells them apart.
+fn is_restrict_violation(db: &dyn sqlx::error::DatabaseError) -> bool {
+    db.code().as_deref() == Some("1811") && db.message() == "FOREIGN KEY constraint failed"
+}
+
 impl From<sqlx::Error> for StoreError {
     /// The failures a caller acts on are told apart here, once: a saturated pool and an
     /// interrupted query become 503s upstream, a refused constraint a 409, instead of generic
@@ -48,7 +55,9 @@ impl From<sqlx::Error> for StoreError {
             // A unique or reference constraint refused a write: a conflict with other rows
             // (callers that know which field, such as a taken name, match it themselves).
             sqlx::Error::Database(db)
-                if db.is_unique_violation() || db.is_foreign_key_violation() =>
+                if db.is_unique_violation()
+                    || db.is_foreign_key_violation()
+                    || is_restrict_violation(db.as_ref()) =>
             {
                 StoreError::Conflict(db.message().to_string())
             }

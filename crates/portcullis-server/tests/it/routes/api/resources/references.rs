@@ -121,3 +121,52 @@ async fn references_must_be_visible_to_the_caller() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// `on_delete = "restrict"`: deleting a row another row still points at is refused by the
+/// database's constraint, answered as a conflict the client can act on (409, the constraint's
+/// own message kept out of the answer), and both rows stay.
+#[tokio::test]
+async fn a_restricted_delete_is_a_conflict() {
+    let schema = r#"
+[[resources]]
+name = "shelves"
+[resources.access]
+destroy = "authenticated"
+[[resources.fields]]
+name = "label"
+type = "string"
+max_length = 20
+
+[[resources]]
+name = "books"
+[[resources.fields]]
+name = "shelf"
+type = "reference"
+to = "shelves"
+on_delete = "restrict"
+"#;
+    let app = crate::harness::resources::ResourceApp::with_schema(schema).await;
+    let (_, ann) = app.user("ann").await;
+    let shelf = app
+        .create("/api/shelves/", &ann, json!({"label": "top"}))
+        .await;
+    let book = app
+        .create("/api/books/", &ann, json!({"shelf": shelf["id"]}))
+        .await;
+    let shelf_url = format!("/api/shelves/{}/", shelf["id"]);
+    let refused = app.with_key(&ann).delete(&shelf_url).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
+    assert_eq!(
+        refused.json,
+        json!({"detail": "The row conflicts with other rows; reload and try again."})
+    );
+    assert_eq!(
+        app.with_key(&ann).get(&shelf_url).await.status,
+        StatusCode::OK
+    );
+    let book_url = format!("/api/books/{}/", book["id"]);
+    assert_eq!(
+        app.with_key(&ann).get(&book_url).await.status,
+        StatusCode::OK
+    );
+}
