@@ -55,11 +55,18 @@ fn is_plain_id(value: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
-/// 128 random bits as 32 hex characters.
+/// 32 hex characters: 64 random bits drawn once per process (so instances behind one load
+/// balancer do not collide) and a counter, so that the hot path makes no system call for it.
 fn new_id() -> String {
-    let mut bytes = [0u8; 16];
-    crate::auth::token_key::fill_random(&mut bytes);
-    hex::encode(bytes)
+    static PREFIX: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let prefix = PREFIX.get_or_init(|| {
+        let mut bytes = [0u8; 8];
+        crate::auth::token_key::fill_random(&mut bytes);
+        u64::from_le_bytes(bytes)
+    });
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{prefix:016x}{n:016x}")
 }
 
 #[cfg(test)]
