@@ -4,16 +4,16 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
-pub mod admin;
+pub(crate) mod admin;
 pub mod auth;
 pub mod config;
 pub mod http;
 pub mod resources;
-pub mod serializer;
+pub(crate) mod serializer;
 pub mod server;
-pub mod state;
+pub(crate) mod state;
 pub mod store;
-pub mod web;
+pub(crate) mod web;
 
 use axum::Router;
 

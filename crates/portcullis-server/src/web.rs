@@ -27,11 +27,11 @@ struct ClientAssets;
 
 /// Pages may load scripts, styles, images and fonts from this origin only, and talk to this
 /// origin only; no page may frame them.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
     style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
     object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-pub fn routes(r: Routes) -> Routes {
+pub(crate) fn routes(r: Routes) -> Routes {
     r.route("/", page("app/index.html"))
         .route("/admin/", page("admin/index.html"))
         .route(

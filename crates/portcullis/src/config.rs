@@ -21,7 +21,7 @@ fn config_keys() -> Vec<String> {
 }
 
 /// Load and validate; every problem is reported with its key.
-pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+pub(crate) fn load(file: Option<&Path>) -> anyhow::Result<Config> {
     let mut figment = Figment::from(Serialized::defaults(Config::default()));
     let file = file
         .map(Path::to_path_buf)

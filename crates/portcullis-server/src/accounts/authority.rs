@@ -19,7 +19,7 @@ use crate::store::User;
 /// A privilege an actor wants to set on an account: a flag with its new value, or the groups.
 /// Only an actual change is asked about: sending a flag's current value changes nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Privilege {
+pub(crate) enum Privilege {
     Staff(bool),
     Superuser(bool),
     Active(bool),
@@ -32,13 +32,17 @@ fn is_privileged(user: &User) -> bool {
 }
 
 /// May `actor` change `target` (its fields, password, sessions) or delete it?
-pub fn may_manage(actor: &User, target: &User) -> bool {
+pub(crate) fn may_manage(actor: &User, target: &User) -> bool {
     actor.id == target.id || actor.is_superuser || (actor.is_staff && !is_privileged(target))
 }
 
 /// May `actor` set `privilege` on `target` (`None`: an account `actor` is creating)? The
 /// refusal is the message of a field error. Callers check [`may_manage`] first.
-pub fn may_set(actor: &User, target: Option<&User>, privilege: Privilege) -> Result<(), String> {
+pub(crate) fn may_set(
+    actor: &User,
+    target: Option<&User>,
+    privilege: Privilege,
+) -> Result<(), String> {
     let creating = target.is_none();
     let on_self = target.is_some_and(|t| t.id == actor.id);
     // Nobody signs themselves out of the console for good: that is never what the click meant.
@@ -78,7 +82,7 @@ pub fn may_set(actor: &User, target: Option<&User>, privilege: Privilege) -> Res
 
 /// May `actor` change or delete a group? `has_staff_members`: whether any member of the
 /// group is a staff or superuser account (whose permissions the group's permissions are).
-pub fn may_manage_group(actor: &User, has_staff_members: bool) -> bool {
+pub(crate) fn may_manage_group(actor: &User, has_staff_members: bool) -> bool {
     actor.is_superuser || (actor.is_staff && !has_staff_members)
 }
 

@@ -14,7 +14,7 @@ use crate::serializer::{CharField, Errors, root_object};
 
 /// A simplejwt token view: `POST` only, `authentication_classes = ()`,
 /// `permission_classes = ()`.
-pub fn token_view<F, Fut>(name: &'static str, handler: F) -> Endpoint
+pub(crate) fn token_view<F, Fut>(name: &'static str, handler: F) -> Endpoint
 where
     F: Fn(ApiRequest) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<Response, ApiError>> + Send + 'static,
@@ -26,7 +26,9 @@ where
 
 /// The `refresh` field of a body, validated as a refresh token (simplejwt's
 /// `TokenRefreshSerializer` and `TokenBlacklistSerializer`), with the time it was checked at.
-pub async fn refresh_from_body(req: &ApiRequest) -> Result<(tokens::Validated, i64), ApiError> {
+pub(crate) async fn refresh_from_body(
+    req: &ApiRequest,
+) -> Result<(tokens::Validated, i64), ApiError> {
     let data = req.data()?;
     let data = root_object(&data)?;
     let mut errors = Errors::default();

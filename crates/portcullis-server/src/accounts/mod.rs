@@ -1,14 +1,14 @@
 //! Accounts: users, their DRF tokens, and the endpoints of DRF's authtoken and djoser.
 
-pub mod authority;
+pub(crate) mod authority;
 pub mod credentials;
-pub mod jwt_views;
+pub(crate) mod jwt_views;
 pub mod manage;
 pub mod new_password;
-pub mod permissions;
-pub mod routes;
-pub mod user_fields;
-pub mod validators;
+pub(crate) mod permissions;
+pub(crate) mod routes;
+pub(crate) mod user_fields;
+pub(crate) mod validators;
 
 use serde_json::{Value, json};
 

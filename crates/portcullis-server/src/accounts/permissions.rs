@@ -7,7 +7,7 @@ use crate::store::StoreError;
 
 /// Django's `user.has_perm("resource.codename")` through the user's own permissions or its
 /// groups'; a superuser's answer is the caller's to decide (it holds every permission).
-pub async fn has_perm(
+pub(crate) async fn has_perm(
     state: &AppState,
     user_id: i64,
     resource: &str,

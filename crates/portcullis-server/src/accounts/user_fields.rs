@@ -11,7 +11,10 @@ use crate::serializer::char_field::Present;
 use crate::state::AppState;
 
 /// `email`: `Ok(None)` when absent.
-pub fn email(data: &Map<String, Value>, partial: bool) -> Result<Option<String>, Vec<String>> {
+pub(crate) fn email(
+    data: &Map<String, Value>,
+    partial: bool,
+) -> Result<Option<String>, Vec<String>> {
     let field = CharField {
         allow_blank: true,
         ..CharField::optional()
@@ -35,7 +38,7 @@ pub fn email(data: &Map<String, Value>, partial: bool) -> Result<Option<String>,
 
 /// `username` for a new user, validators in DRF's order: Django's username validator, then
 /// uniqueness, then the length.
-pub async fn new_username(
+pub(crate) async fn new_username(
     state: &AppState,
     data: &Map<String, Value>,
 ) -> Result<Result<String, Vec<String>>, ApiError> {
@@ -43,7 +46,7 @@ pub async fn new_username(
 }
 
 /// The same rules for a username sent under another key (`new_username` of set_username).
-pub async fn username_field(
+pub(crate) async fn username_field(
     state: &AppState,
     data: &Map<String, Value>,
     key: &str,
@@ -75,11 +78,11 @@ pub async fn username_field(
     })
 }
 
-pub const TAKEN: &str = "A user with that username already exists.";
+pub(crate) const TAKEN: &str = "A user with that username already exists.";
 
 /// Django's `BaseUserManager.normalize_email`, applied when a user is created (not on later
 /// updates): the domain part lowercased, the local part kept as sent.
-pub fn normalize_email(email: &str) -> String {
+pub(crate) fn normalize_email(email: &str) -> String {
     match email.trim().rsplit_once('@') {
         Some((name, domain)) => format!("{name}@{}", domain.to_lowercase()),
         None => email.to_string(),

@@ -4,15 +4,15 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-pub const USERNAME_MESSAGE: &str = "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.";
-pub const EMAIL_MESSAGE: &str = "Enter a valid email address.";
+pub(crate) const USERNAME_MESSAGE: &str = "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.";
+pub(crate) const EMAIL_MESSAGE: &str = "Enter a valid email address.";
 
 fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).expect("a constant regex compiles"))
 }
 
 /// `^[\w.@+-]+\Z` with Unicode `\w`.
-pub fn valid_username(value: &str) -> bool {
+pub(crate) fn valid_username(value: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     regex(&RE, r"^[\w.@+-]+$").is_match(value)
 }
@@ -20,7 +20,7 @@ pub fn valid_username(value: &str) -> bool {
 /// Django's `EmailValidator` (dot-atom or quoted local part; a domain of labels with a TLD of
 /// 2–63 characters, an IP literal, or `localhost`; internationalized domains accepted as Django
 /// accepts them after IDNA encoding).
-pub fn valid_email(value: &str) -> bool {
+pub(crate) fn valid_email(value: &str) -> bool {
     static USER: OnceLock<Regex> = OnceLock::new();
     static DOMAIN: OnceLock<Regex> = OnceLock::new();
     static LITERAL: OnceLock<Regex> = OnceLock::new();

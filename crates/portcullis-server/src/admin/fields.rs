@@ -11,7 +11,7 @@ use crate::store::admin::Permission;
 
 /// Refuse, as field errors, the privileges `actor` may not set on `target` (`None`: an account
 /// being created). Only what is asked for is checked: `None` asks nothing.
-pub fn refuse_privileges(
+pub(crate) fn refuse_privileges(
     actor: &User,
     target: Option<&User>,
     asked: &[(&str, Option<Privilege>)],
@@ -27,7 +27,7 @@ pub fn refuse_privileges(
 }
 
 /// DRF's `BooleanField` (not nullable): `Ok(None)` when absent.
-pub fn boolean(data: &Map<String, Value>, name: &str) -> Result<Option<bool>, Vec<String>> {
+pub(crate) fn boolean(data: &Map<String, Value>, name: &str) -> Result<Option<bool>, Vec<String>> {
     // DRF 3.15+ compares text lowercased.
     const TRUE: &[&str] = &["t", "y", "yes", "true", "on", "1"];
     const FALSE: &[&str] = &["f", "n", "no", "false", "off", "0"];
@@ -61,7 +61,7 @@ fn list<'a>(data: &'a Map<String, Value>, name: &str) -> Result<Option<&'a [Valu
 
 /// A user's `groups` as ids, checked against the groups that exist (`existing` answers for a
 /// set of ids). `Ok(None)` when absent. The first bad item decides the message, as in DRF.
-pub async fn group_ids<F, Fut, E>(
+pub(crate) async fn group_ids<F, Fut, E>(
     data: &Map<String, Value>,
     existing: F,
 ) -> Result<Result<Option<Vec<i64>>, Vec<String>>, E>
@@ -105,7 +105,7 @@ where
 
 /// A group's `permissions` as `resource.codename` keys, resolved to ids against every
 /// permission. `Ok(None)` when absent.
-pub fn permission_ids(
+pub(crate) fn permission_ids(
     data: &Map<String, Value>,
     all: &[Permission],
 ) -> Result<Option<Vec<i64>>, Vec<String>> {

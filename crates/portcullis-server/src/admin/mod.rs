@@ -13,9 +13,9 @@
 //! staff or superuser account, grants either flag, or changes a group with staff members; and
 //! nobody deactivates, un-staffs or deletes the account they are signed in with.
 
-pub mod fields;
-pub mod render;
-pub mod routes;
+pub(crate) mod fields;
+pub(crate) mod render;
+pub(crate) mod routes;
 
 use std::future::Future;
 
@@ -28,7 +28,7 @@ use crate::http::{ApiError, ApiRequest};
 use crate::store::User;
 
 /// The admin API as a group, mounted at `/api/admin/` in the built-in layout.
-pub fn group() -> Group {
+pub(crate) fn group() -> Group {
     use routes::*;
     Group::new()
         .at("users/", users::endpoint())
@@ -43,10 +43,14 @@ pub fn group() -> Group {
 }
 
 /// The parsers of every admin endpoint: JSON only.
-pub const PARSES: &[&str] = &["application/json"];
+pub(crate) const PARSES: &[&str] = &["application/json"];
 
 /// An admin endpoint: `IsAdminUser`, JSON bodies, otherwise DRF's defaults.
-pub fn endpoint<F, Fut>(name: &'static str, methods: &'static [Method], handler: F) -> Endpoint
+pub(crate) fn endpoint<F, Fut>(
+    name: &'static str,
+    methods: &'static [Method],
+    handler: F,
+) -> Endpoint
 where
     F: Fn(ApiRequest) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<Response, ApiError>> + Send + 'static,
@@ -57,24 +61,24 @@ where
 }
 
 /// The staff user making the request (after `IsAdminUser` passed).
-pub fn actor(req: &ApiRequest) -> Result<&User, ApiError> {
+pub(crate) fn actor(req: &ApiRequest) -> Result<&User, ApiError> {
     req.require_user()
 }
 
 /// The id in the URL as an integer, or the 404 DRF's `get_object_or_404` gives any other text.
-pub fn id_param(req: &ApiRequest, model: &str) -> Result<i64, ApiError> {
+pub(crate) fn id_param(req: &ApiRequest, model: &str) -> Result<i64, ApiError> {
     req.param("id")
         .and_then(|id| id.parse::<i64>().ok())
         .ok_or_else(|| no_match(model))
 }
 
 /// Django's 404 detail for a missing object: "No User matches the given query."
-pub fn no_match(model: &str) -> ApiError {
+pub(crate) fn no_match(model: &str) -> ApiError {
     ApiError::NotFound(format!("No {model} matches the given query."))
 }
 
 /// The user named by the URL.
-pub async fn target_user(req: &ApiRequest) -> Result<User, ApiError> {
+pub(crate) async fn target_user(req: &ApiRequest) -> Result<User, ApiError> {
     let id = id_param(req, "User")?;
     req.state
         .store()
@@ -85,7 +89,7 @@ pub async fn target_user(req: &ApiRequest) -> Result<User, ApiError> {
 
 /// [`crate::accounts::authority::may_manage`] as DRF's 403: a staff user may see another staff
 /// or a superuser account, but must not take it over (set its password) or lock it out.
-pub fn may_manage(actor: &User, target: &User) -> Result<(), ApiError> {
+pub(crate) fn may_manage(actor: &User, target: &User) -> Result<(), ApiError> {
     if crate::accounts::authority::may_manage(actor, target) {
         Ok(())
     } else {
@@ -94,7 +98,7 @@ pub fn may_manage(actor: &User, target: &User) -> Result<(), ApiError> {
 }
 
 /// A body's `groups` (see [`fields::group_ids`]), checked against the groups in the store.
-pub async fn groups_field(
+pub(crate) async fn groups_field(
     req: &ApiRequest,
     data: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<Result<Option<Vec<i64>>, Vec<String>>, ApiError> {
@@ -107,7 +111,7 @@ pub async fn groups_field(
 }
 
 /// `first_name` / `last_name`: Django's optional names of up to 150 characters.
-pub fn name_field() -> crate::serializer::CharField {
+pub(crate) fn name_field() -> crate::serializer::CharField {
     crate::serializer::CharField {
         allow_blank: true,
         max_length: Some(150),
@@ -116,7 +120,7 @@ pub fn name_field() -> crate::serializer::CharField {
 }
 
 /// A password as sent: never trimmed.
-pub fn password_field() -> crate::serializer::CharField {
+pub(crate) fn password_field() -> crate::serializer::CharField {
     crate::serializer::CharField {
         trim_whitespace: false,
         ..crate::serializer::CharField::default()
@@ -124,11 +128,11 @@ pub fn password_field() -> crate::serializer::CharField {
 }
 
 /// Django's uniqueness message for a group name.
-pub const GROUP_NAME_TAKEN: &str = "group with this name already exists.";
+pub(crate) const GROUP_NAME_TAKEN: &str = "group with this name already exists.";
 
 /// A group's `name`: required on create, at most 150 characters, unique (`except` is the
 /// group being renamed, which may keep its name).
-pub async fn group_name(
+pub(crate) async fn group_name(
     req: &ApiRequest,
     data: &serde_json::Map<String, serde_json::Value>,
     partial: bool,

@@ -10,7 +10,7 @@ use crate::store::admin::{Group, Permission};
 use crate::store::timestamp::{to_db, to_drf};
 
 /// A user as the console edits it. The password hash is never shown.
-pub fn user_json(user: &User, groups: &[i64]) -> Value {
+pub(crate) fn user_json(user: &User, groups: &[i64]) -> Value {
     json!({
         "id": user.id,
         "username": user.username,
@@ -27,7 +27,7 @@ pub fn user_json(user: &User, groups: &[i64]) -> Value {
 }
 
 /// Users with their group ids.
-pub async fn users_json(state: &AppState, users: &[User]) -> Result<Vec<Value>, ApiError> {
+pub(crate) async fn users_json(state: &AppState, users: &[User]) -> Result<Vec<Value>, ApiError> {
     let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
     let memberships = state.store().admin_user_groups(&ids).await?;
     Ok(users
@@ -44,13 +44,13 @@ pub async fn users_json(state: &AppState, users: &[User]) -> Result<Vec<Value>, 
 }
 
 /// One user with its group ids.
-pub async fn one_user_json(state: &AppState, user: &User) -> Result<Value, ApiError> {
+pub(crate) async fn one_user_json(state: &AppState, user: &User) -> Result<Value, ApiError> {
     let mut list = users_json(state, std::slice::from_ref(user)).await?;
     list.pop()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a user rendered to nothing")))
 }
 
-pub fn permission_json(p: &Permission) -> Value {
+pub(crate) fn permission_json(p: &Permission) -> Value {
     json!({
         "id": p.id,
         "key": p.key(),
@@ -61,7 +61,10 @@ pub fn permission_json(p: &Permission) -> Value {
 }
 
 /// Groups with their permission keys.
-pub async fn groups_json(state: &AppState, groups: &[Group]) -> Result<Vec<Value>, ApiError> {
+pub(crate) async fn groups_json(
+    state: &AppState,
+    groups: &[Group],
+) -> Result<Vec<Value>, ApiError> {
     let ids: Vec<i64> = groups.iter().map(|g| g.id).collect();
     let grants = state.store().admin_group_permissions(&ids).await?;
     Ok(groups
@@ -77,7 +80,7 @@ pub async fn groups_json(state: &AppState, groups: &[Group]) -> Result<Vec<Value
         .collect())
 }
 
-pub async fn one_group_json(state: &AppState, group: &Group) -> Result<Value, ApiError> {
+pub(crate) async fn one_group_json(state: &AppState, group: &Group) -> Result<Value, ApiError> {
     let mut list = groups_json(state, std::slice::from_ref(group)).await?;
     list.pop()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a group rendered to nothing")))
@@ -93,7 +96,7 @@ fn unix_to_drf(seconds: i64) -> Option<String> {
 /// What signs the user in: whether it has a DRF token and since when (never the key, which
 /// the database does not hold in the clear anyway), its JWT revocation epoch, and the refresh
 /// tokens recorded for it that have not expired.
-pub async fn sessions_json(state: &AppState, user: &User) -> Result<Value, ApiError> {
+pub(crate) async fn sessions_json(state: &AppState, user: &User) -> Result<Value, ApiError> {
     let store = state.store();
     let created = store.admin_token_created(user.id).await?;
     let epoch = store.jwt_epoch(user.id).await?;

@@ -27,11 +27,11 @@ use portcullis_passwords::{HashScratch, Verification};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 /// Jobs that may wait in the queue for each worker before requesters wait for a place.
-pub const QUEUE_PER_WORKER: usize = 4;
+pub(crate) const QUEUE_PER_WORKER: usize = 4;
 
 /// The number of hashing workers for a configured `password_hash_concurrency`: the value
 /// itself, or for 0 one less than `cores`, at least one, so that hashing never takes every core.
-pub fn workers_for(configured: usize, cores: usize) -> usize {
+pub(crate) fn workers_for(configured: usize, cores: usize) -> usize {
     match configured {
         0 => cores.saturating_sub(1).max(1),
         n => n,

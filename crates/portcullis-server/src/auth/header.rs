@@ -6,14 +6,14 @@ use axum::http::{HeaderMap, header};
 use crate::auth::AuthError;
 
 /// The token key of a `Token` header, `None` when the header is absent or names another scheme.
-pub fn token_from_headers(headers: &HeaderMap) -> Result<Option<String>, AuthError> {
+pub(crate) fn token_from_headers(headers: &HeaderMap) -> Result<Option<String>, AuthError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
     parse_token(value.as_bytes())
 }
 
-pub fn parse_token(raw: &[u8]) -> Result<Option<String>, AuthError> {
+pub(crate) fn parse_token(raw: &[u8]) -> Result<Option<String>, AuthError> {
     // Python's bytes.split(): runs of ASCII whitespace.
     let parts: Vec<&[u8]> = raw
         .split(|b| b" \t\n\r\x0b\x0c".contains(b))

@@ -3,11 +3,11 @@
 //! the async runtime.
 
 mod error;
-pub mod hashing_pool;
-pub mod header;
-pub mod jwt;
+pub(crate) mod hashing_pool;
+pub(crate) mod header;
+pub(crate) mod jwt;
 pub mod secret;
-pub mod token_key;
+pub(crate) mod token_key;
 
 use axum::http::HeaderMap;
 

@@ -26,7 +26,7 @@ impl std::fmt::Debug for TokenKeys {
 }
 
 /// HMAC-SHA256(secret, label): independent keys from one secret.
-pub fn derive_key(secret: &[u8], label: &str) -> [u8; 32] {
+pub(crate) fn derive_key(secret: &[u8], label: &str) -> [u8; 32] {
     let mut mac =
         <HmacSha256 as Mac>::new_from_slice(secret).expect("HMAC accepts keys of any length");
     mac.update(label.as_bytes());
@@ -103,7 +103,7 @@ impl TokenKeys {
 
 /// Fill `buf` from the OS CSPRNG. Without randomness no secure key can exist, so failing loudly
 /// is the only safe answer.
-pub fn fill_random(buf: &mut [u8]) {
+pub(crate) fn fill_random(buf: &mut [u8]) {
     getrandom::fill(buf).expect("the operating system's random number generator is unavailable");
 }
 

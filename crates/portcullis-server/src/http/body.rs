@@ -16,7 +16,7 @@ pub struct RequestData {
 }
 
 /// The media types a view parses, in DRF's `parser_classes` order.
-pub const DEFAULT_PARSES: &[&str] = &[
+pub(crate) const DEFAULT_PARSES: &[&str] = &[
     "application/json",
     "application/x-www-form-urlencoded",
     "multipart/form-data",
@@ -24,14 +24,14 @@ pub const DEFAULT_PARSES: &[&str] = &[
 
 /// A parsed `Content-Type`: lowercase type/subtype and parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MediaType {
+pub(crate) struct MediaType {
     pub main: String,
     pub sub: String,
     pub params: Vec<(String, String)>,
 }
 
 impl MediaType {
-    pub fn parse(raw: &str) -> MediaType {
+    pub(crate) fn parse(raw: &str) -> MediaType {
         let mut parts = raw.split(';');
         let full = parts.next().unwrap_or("").trim().to_ascii_lowercase();
         let (main, sub) = match full.split_once('/') {
@@ -50,7 +50,7 @@ impl MediaType {
         MediaType { main, sub, params }
     }
 
-    pub fn param(&self, key: &str) -> Option<&str> {
+    pub(crate) fn param(&self, key: &str) -> Option<&str> {
         self.params
             .iter()
             .find(|(k, _)| k == key)
@@ -58,7 +58,7 @@ impl MediaType {
     }
 
     /// DRF's `_MediaType.match`: does `self` (a parser's or renderer's type) satisfy `other`?
-    pub fn satisfies(&self, other: &MediaType) -> bool {
+    pub(crate) fn satisfies(&self, other: &MediaType) -> bool {
         for (key, value) in &self.params {
             if key != "q" && other.param(key) != Some(value.as_str()) {
                 return false;
@@ -71,7 +71,7 @@ impl MediaType {
 
 /// Django's answer past `DATA_UPLOAD_MAX_NUMBER_FIELDS` (`TooManyFieldsSent`; Django renders
 /// it as an HTML 400 page, Portcullis as DRF's JSON).
-pub const TOO_MANY_FIELDS: &str =
+pub(crate) const TOO_MANY_FIELDS: &str =
     "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.";
 
 /// Django's `DATA_UPLOAD_MAX_NUMBER_FILES` and its answer past it (`TooManyFilesSent`).
@@ -80,14 +80,14 @@ const TOO_MANY_FILES: &str = "The number of files exceeded settings.DATA_UPLOAD_
 
 /// Django's count of a query string's or form body's fields: one more than its `&`s (empty
 /// pieces count too), so that refusing costs one scan and no allocation.
-pub fn too_many_fields(encoded: &[u8], max_fields: usize) -> bool {
+pub(crate) fn too_many_fields(encoded: &[u8], max_fields: usize) -> bool {
     encoded.iter().filter(|b| **b == b'&').count() >= max_fields
 }
 
 /// Parse `body` sent with `content_type` (the raw header, `""` when absent) for a view that
 /// accepts `parses`; a form with more than `max_fields` fields is refused before it is decoded
 /// (each field costs far more memory decoded than its bytes in the body).
-pub fn parse(
+pub(crate) fn parse(
     content_type: &str,
     body: &[u8],
     parses: &[&str],

@@ -29,7 +29,7 @@ use crate::state::AppState;
 
 /// The axum route for an endpoint, with `extra` path parameters added to the captured ones (a
 /// format suffix fixed by the pattern: `/api/notes.json`).
-pub fn route(
+pub(crate) fn route(
     endpoint: Arc<Endpoint>,
     extra: &[(&'static str, &'static str)],
 ) -> MethodRouter<AppState> {
@@ -56,7 +56,7 @@ pub fn route(
 }
 
 /// DRF's `APIView.dispatch`.
-pub async fn dispatch(
+pub(crate) async fn dispatch(
     endpoint: &Endpoint,
     state: AppState,
     request: Request,

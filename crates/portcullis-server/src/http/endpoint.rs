@@ -30,9 +30,9 @@ use super::body::DEFAULT_PARSES;
 use super::throttle::ScopeOverride;
 use super::{ApiError, ApiRequest};
 
-pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<Response, ApiError>> + Send>>;
-pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Result<(), ApiError>> + Send + 'a>>;
-pub type ActionsFuture<'a> = Pin<Box<dyn Future<Output = Option<Value>> + Send + 'a>>;
+pub(crate) type HandlerFuture = Pin<Box<dyn Future<Output = Result<Response, ApiError>> + Send>>;
+pub(crate) type CheckFuture<'a> = Pin<Box<dyn Future<Output = Result<(), ApiError>> + Send + 'a>>;
+pub(crate) type ActionsFuture<'a> = Pin<Box<dyn Future<Output = Option<Value>> + Send + 'a>>;
 
 type Handler = Arc<dyn Fn(ApiRequest) -> HandlerFuture + Send + Sync>;
 type Check = Arc<dyn for<'a> Fn(&'a ApiRequest) -> CheckFuture<'a> + Send + Sync>;

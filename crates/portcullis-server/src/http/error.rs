@@ -181,9 +181,9 @@ impl From<crate::store::StoreError> for ApiError {
 }
 
 /// The answer to a write a constraint refused.
-pub const CONFLICT: &str = "The row conflicts with other rows; reload and try again.";
+pub(crate) const CONFLICT: &str = "The row conflicts with other rows; reload and try again.";
 
 /// The answer when every database connection stays busy past `limits.pool_wait_ms`.
-pub const BUSY: &str = "The server is busy. Try again later.";
+pub(crate) const BUSY: &str = "The server is busy. Try again later.";
 /// The answer when a query or a request runs past its time limit.
-pub const TOO_LONG: &str = "The request took too long to process.";
+pub(crate) const TOO_LONG: &str = "The request took too long to process.";

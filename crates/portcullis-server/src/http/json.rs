@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde::Serialize;
 
-pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
+pub(crate) fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
     // Serializing a `Value` or a plain struct cannot fail; fall back to an empty object rather
     // than panic if a future type ever does.
     let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
@@ -20,7 +20,7 @@ pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Res
 }
 
 /// An empty response with no content type (DRF's `Response(status=204)`).
-pub fn no_content() -> Response {
+pub(crate) fn no_content() -> Response {
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::NO_CONTENT;
     response

@@ -2,21 +2,21 @@
 //! dispatch), its error shapes, request body parsers, pagination, and the Django middleware
 //! behaviour the peers' clients observe (CORS, security headers, allowed hosts, APPEND_SLASH).
 
-pub mod body;
-pub mod cors;
-pub mod dispatch;
-pub mod endpoint;
-pub mod error;
-pub mod hosts;
-pub mod json;
+pub(crate) mod body;
+pub(crate) mod cors;
+pub(crate) mod dispatch;
+pub(crate) mod endpoint;
+pub(crate) mod error;
+pub(crate) mod hosts;
+pub(crate) mod json;
 pub mod limits;
 pub mod middleware;
-pub mod negotiation;
-pub mod pagination;
-pub mod request;
-pub mod request_id;
+pub(crate) mod negotiation;
+pub(crate) mod pagination;
+pub(crate) mod request;
+pub(crate) mod request_id;
 pub mod routing;
-pub mod throttle;
+pub(crate) mod throttle;
 
 pub use error::ApiError;
 pub use request::ApiRequest;

@@ -8,7 +8,7 @@ use super::body::MediaType;
 
 /// Check the request's format override and `Accept` header for a view. `browsable` is true for
 /// views that in DRF also have the browsable API renderer.
-pub fn negotiate(
+pub(crate) fn negotiate(
     format: Option<&str>,
     accept: Option<&str>,
     browsable: bool,

@@ -8,7 +8,7 @@ use super::{ApiError, ApiRequest};
 
 /// The page a list request asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page {
+pub(crate) struct Page {
     pub number: u64,
     pub size: u64,
 }
@@ -16,7 +16,7 @@ pub struct Page {
 impl Page {
     /// The rows before this page. `page_for` keeps it below the row count; saturating (and
     /// within what SQLite binds) for a `Page` made any other way.
-    pub fn offset(&self) -> u64 {
+    pub(crate) fn offset(&self) -> u64 {
         self.number
             .saturating_sub(1)
             .saturating_mul(self.size)
@@ -25,7 +25,7 @@ impl Page {
 }
 
 /// Resolve `?page=` against the total `count` (Django's `Paginator.validate_number`).
-pub fn page_for(raw: Option<&str>, count: u64, size: u64) -> Result<Page, ApiError> {
+pub(crate) fn page_for(raw: Option<&str>, count: u64, size: u64) -> Result<Page, ApiError> {
     let invalid = || ApiError::NotFound("Invalid page.".into());
     // SQLite binds LIMIT as an i64 (a larger bound value panics in sea-query-sqlx), and a size
     // of 0 would divide by zero. No table holds more than i64::MAX rows, so the clamp never
@@ -49,7 +49,7 @@ const MAX_SIZE: u64 = i64::MAX.unsigned_abs();
 
 /// DRF's `_positive_int(value, strict=True, cutoff)` for `page_size_query_param`: a positive
 /// integer, at most `cutoff`; `None` (the default size) for anything else.
-pub fn page_size_param(raw: &str, cutoff: Option<u64>) -> Option<u64> {
+pub(crate) fn page_size_param(raw: &str, cutoff: Option<u64>) -> Option<u64> {
     let n = u64::try_from(python_int(raw)?).ok().filter(|n| *n > 0)?;
     Some(cutoff.map_or(n, |max| n.min(max)))
 }
@@ -57,7 +57,7 @@ pub fn page_size_param(raw: &str, cutoff: Option<u64>) -> Option<u64> {
 /// Python's `int(text)` on a query parameter: surrounding whitespace, a sign, and single
 /// underscores between digits. Python's integers have no bound; a larger one saturates here,
 /// which every caller only compares with a smaller bound. `None`: not an integer.
-pub fn python_int(text: &str) -> Option<i64> {
+pub(crate) fn python_int(text: &str) -> Option<i64> {
     let text = text.trim();
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -84,7 +84,7 @@ pub fn python_int(text: &str) -> Option<i64> {
 }
 
 /// The paginated response body.
-pub fn paginated(req: &ApiRequest, page: Page, count: u64, results: Vec<Value>) -> Value {
+pub(crate) fn paginated(req: &ApiRequest, page: Page, count: u64, results: Vec<Value>) -> Value {
     let num_pages = count.div_ceil(page.size).max(1);
     let url = req.absolute_self();
     let next =

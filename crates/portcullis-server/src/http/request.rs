@@ -15,7 +15,7 @@ use crate::store::User;
 /// The body as read by the dispatcher: the bytes, or the fact that it was over the limit
 /// (reported only if the view reads `request.data`, as Django does).
 #[derive(Debug, Clone)]
-pub enum BodyBytes {
+pub(crate) enum BodyBytes {
     Read(Bytes),
     TooLarge,
 }
@@ -116,6 +116,6 @@ impl ApiRequest {
 }
 
 /// Header bytes as WSGI presents them: each byte one Latin-1 character.
-pub fn latin1(bytes: &[u8]) -> String {
+pub(crate) fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| b as char).collect()
 }

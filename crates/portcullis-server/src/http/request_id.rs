@@ -11,12 +11,12 @@ use axum::response::Response;
 use tracing::Instrument;
 
 /// The header carrying the id, both ways.
-pub const HEADER: &str = "x-request-id";
+pub(crate) const HEADER: &str = "x-request-id";
 
 /// The longest incoming id that is kept.
 const MAX_LEN: usize = 64;
 
-pub async fn request_span(request: Request, next: Next) -> Response {
+pub(crate) async fn request_span(request: Request, next: Next) -> Response {
     let id = request
         .headers()
         .get(HEADER)
@@ -43,7 +43,7 @@ pub async fn request_span(request: Request, next: Next) -> Response {
 }
 
 /// Record the authenticated user on the current request's span.
-pub fn record_user(id: i64) {
+pub(crate) fn record_user(id: i64) {
     tracing::Span::current().record("user", id);
 }
 

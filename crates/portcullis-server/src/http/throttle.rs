@@ -19,20 +19,18 @@ use std::time::{Duration, Instant};
 use axum::http::HeaderMap;
 
 use super::ApiError;
-pub use counters::{
-    BYTES_PER_RATE_REQUEST, CounterKey, Counters, ENTRY_BYTES, MemoryCounters, TIME_BYTES,
-};
+pub(crate) use counters::{BYTES_PER_RATE_REQUEST, CounterKey, Counters, MemoryCounters};
 
 /// A DRF rate: `num_requests` per `duration`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rate {
+pub(crate) struct Rate {
     pub num_requests: usize,
     pub duration: Duration,
 }
 
 impl Rate {
     /// DRF's `parse_rate`: `"<n>/<period>"`, the period's first letter s, m, h or d.
-    pub fn parse(text: &str) -> Result<Rate, String> {
+    pub(crate) fn parse(text: &str) -> Result<Rate, String> {
         let (num, period) = text
             .split_once('/')
             .ok_or_else(|| format!("{text:?} is not a rate like 100/min"))?;
@@ -54,7 +52,7 @@ impl Rate {
     }
 }
 /// DRF's `get_ident`, made safe: the socket address unless proxies are trusted.
-pub fn client_ident(
+pub(crate) fn client_ident(
     headers: &HeaderMap,
     client: Option<SocketAddr>,
     num_proxies: Option<usize>,
@@ -78,7 +76,7 @@ pub fn client_ident(
 }
 
 /// DRF's `Throttled` for the longest of the waits (rounded up, as DRF does).
-pub fn throttled(waits: impl IntoIterator<Item = f64>) -> Option<ApiError> {
+pub(crate) fn throttled(waits: impl IntoIterator<Item = f64>) -> Option<ApiError> {
     let longest = waits.into_iter().fold(None, |acc: Option<f64>, w| {
         Some(acc.map_or(w, |a| a.max(w)))
     })?;

@@ -50,7 +50,7 @@ pub struct Access {
 }
 
 /// The four model permissions every resource has.
-pub const CODENAMES: &[&str] = &["add", "change", "delete", "view"];
+pub(crate) const CODENAMES: &[&str] = &["add", "change", "delete", "view"];
 
 impl Rule {
     pub fn parse(words: &[String], resource: &str) -> Result<Rule, String> {

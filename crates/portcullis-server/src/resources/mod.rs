@@ -3,14 +3,14 @@
 //! create, retrieve, update, partial update, destroy — and the schema migrations that keep the
 //! tables in step with the file.
 
-pub mod access;
+pub(crate) mod access;
 pub mod migrate;
 pub mod query;
-pub mod routes;
-pub mod rows;
+pub(crate) mod routes;
+pub(crate) mod rows;
 pub mod schema;
 mod schema_check;
-pub mod temporal;
-pub mod values;
+pub(crate) mod temporal;
+pub(crate) mod values;
 
 pub use schema::{Resource, Schema};

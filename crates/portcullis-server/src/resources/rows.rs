@@ -12,13 +12,13 @@ use crate::store::timestamp::to_drf;
 use crate::store::{Cell, User};
 
 /// A row read back: its JSON and, for owner rules, its owner's id.
-pub struct Row {
+pub(crate) struct Row {
     pub json: Value,
     pub owner_id: Option<i64>,
 }
 
 /// Render cells read with [`query::read_columns`].
-pub fn render_row(resource: &Resource, cells: &[Cell]) -> Row {
+pub(crate) fn render_row(resource: &Resource, cells: &[Cell]) -> Row {
     let mut map = Map::new();
     let mut owner_id = None;
     let mut cells = cells.iter();
@@ -59,7 +59,7 @@ pub fn render_row(resource: &Resource, cells: &[Cell]) -> Row {
 }
 
 /// The row with this id if `user` may see it (`visible = false`: any row).
-pub async fn find(
+pub(crate) async fn find(
     state: &AppState,
     resource: &Resource,
     id: i64,
@@ -79,7 +79,7 @@ pub async fn find(
 }
 
 /// Does a row with this id exist and is it visible to `user`? (For references.)
-pub async fn visible(
+pub(crate) async fn visible(
     state: &AppState,
     resource: &Resource,
     id: i64,

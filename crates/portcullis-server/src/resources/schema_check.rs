@@ -104,7 +104,7 @@ fn valid_identifier(name: &str) -> bool {
 }
 
 /// Django's default verbose name, capitalized as DRF labels it: `is_public` → "Is public".
-pub fn label_of(name: &str) -> String {
+pub(super) fn label_of(name: &str) -> String {
     let spaced = name.replace('_', " ");
     let mut chars = spaced.chars();
     match chars.next() {

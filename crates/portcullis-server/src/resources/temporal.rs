@@ -90,7 +90,7 @@ fn week_date(text: &str) -> Option<Date> {
 }
 
 /// Django's `parse_date`.
-pub fn parse_date(text: &str) -> Option<Date> {
+pub(crate) fn parse_date(text: &str) -> Option<Date> {
     if let Some(date) = iso_date(text) {
         return Some(date);
     }
@@ -137,7 +137,7 @@ fn micros(fraction: Option<regex::Match<'_>>) -> Option<u32> {
 
 /// Why a text is not a datetime DRF accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateTimeError {
+pub(crate) enum DateTimeError {
     /// Neither parser reads it: DRF's "Datetime has wrong format."
     Format,
     /// A valid local time whose instant in UTC falls before year 1 or after 9999: Python's
@@ -188,7 +188,7 @@ fn iso_datetime(text: &str) -> Option<Parts> {
 
 /// Django's `parse_datetime`, in UTC. Python converts only once a parser has read the text, so
 /// an overflow is never retried with the other parser.
-pub fn parse_datetime(text: &str) -> Result<OffsetDateTime, DateTimeError> {
+pub(crate) fn parse_datetime(text: &str) -> Result<OffsetDateTime, DateTimeError> {
     let parts = iso_datetime(text)
         .or_else(|| django_datetime(text))
         .ok_or(DateTimeError::Format)?;

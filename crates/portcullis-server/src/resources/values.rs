@@ -11,7 +11,7 @@ use crate::store::timestamp::{to_db, to_drf};
 
 /// A validated value, ready to bind.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Typed {
+pub(crate) enum Typed {
     Null,
     Int(i64),
     Real(f64),
@@ -19,7 +19,7 @@ pub enum Typed {
 }
 
 impl Typed {
-    pub fn into_sea(self, field: &Field) -> sea_query::Value {
+    pub(crate) fn into_sea(self, field: &Field) -> sea_query::Value {
         use super::schema::Storage;
         match (self, field.kind.storage()) {
             (Typed::Int(i), _) => i.into(),
@@ -33,7 +33,7 @@ impl Typed {
 }
 
 /// The outcome of one field: absent (skip it), a value, or error messages.
-pub enum Outcome {
+pub(crate) enum Outcome {
     Absent,
     Value(Typed),
     /// A reference id to check against the target resource before use.
@@ -41,7 +41,7 @@ pub enum Outcome {
 }
 
 /// Validate `data[field]` as DRF's field for this type would. `partial` is PATCH.
-pub fn validate(
+pub(crate) fn validate(
     field: &Field,
     data: &Map<String, Value>,
     is_form: bool,
@@ -158,7 +158,7 @@ fn bounds(field: &Field, n: f64, shown: impl Fn(f64) -> String) -> Vec<String> {
 /// A bound as Django's validator shows it. The schema's `min = 0` reaches here as 0.0, but
 /// the Django model it mirrors holds `MinValueValidator(0)`: "greater than or equal to 0.", not
 /// "0.0."; a fractional bound shows as Python prints a float (`1000.5`).
-pub fn shown_bound(bound: f64) -> String {
+pub(crate) fn shown_bound(bound: f64) -> String {
     if bound.fract() == 0.0 && bound.abs() < 1e15 {
         format!("{}", bound as i64)
     } else {
@@ -301,7 +301,7 @@ fn reference(value: &Value) -> Result<Outcome, Vec<String>> {
 /// A schema default, checked as the field checks the same input, in the form it is stored in
 /// (`"2025-1-5"` → `"2025-01-05"`, a datetime in UTC, a boolean `"yes"` → `true`). Text and
 /// JSON defaults are kept exactly as written: a model default is not trimmed.
-pub fn checked_default(field: &Field, default: &Value) -> Result<Value, String> {
+pub(crate) fn checked_default(field: &Field, default: &Value) -> Result<Value, String> {
     let mut data = Map::new();
     data.insert(field.name.clone(), default.clone());
     let outcome = validate(field, &data, false, false)
@@ -317,12 +317,12 @@ pub fn checked_default(field: &Field, default: &Value) -> Result<Value, String> 
 }
 
 /// The message for a reference to a row that does not exist or is not visible.
-pub fn missing_reference(id: i64) -> String {
+pub(crate) fn missing_reference(id: i64) -> String {
     format!("Invalid pk \"{id}\" - object does not exist.")
 }
 
 /// A stored cell as DRF renders the field.
-pub fn render(field: &Field, cell: &Cell) -> Value {
+pub(crate) fn render(field: &Field, cell: &Cell) -> Value {
     match (field.kind, cell) {
         (_, Cell::Null) => Value::Null,
         (FieldKind::Boolean, Cell::Int(i)) => json!(*i != 0),

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 /// A `CharField`'s options.
 #[derive(Debug, Clone, Copy)]
-pub struct CharField {
+pub(crate) struct CharField {
     pub required: bool,
     pub allow_blank: bool,
     pub allow_null: bool,
@@ -31,14 +31,14 @@ impl Default for CharField {
 /// The outcome for a field that passed: absent (not required, or a partial update), null, or a
 /// string.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Present {
+pub(crate) enum Present {
     Absent,
     Null,
     Value(String),
 }
 
 impl Present {
-    pub fn into_option(self) -> Option<String> {
+    pub(crate) fn into_option(self) -> Option<String> {
         match self {
             Present::Value(v) => Some(v),
             _ => None,
@@ -47,7 +47,7 @@ impl Present {
 }
 
 impl CharField {
-    pub fn optional() -> Self {
+    pub(crate) fn optional() -> Self {
         CharField {
             required: false,
             ..CharField::default()
@@ -55,7 +55,7 @@ impl CharField {
     }
 
     /// Validate `data[name]`. `partial` is a PATCH: a missing field is skipped.
-    pub fn validate(
+    pub(crate) fn validate(
         &self,
         data: &Map<String, Value>,
         name: &str,
@@ -106,7 +106,7 @@ impl CharField {
 }
 
 /// Python's `str(value)` for the types DRF's CharField accepts (str, int, float; not bool).
-pub fn python_str(value: &Value) -> Option<String> {
+pub(crate) fn python_str(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(match n.as_f64() {

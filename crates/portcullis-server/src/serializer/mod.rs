@@ -1,9 +1,9 @@
 //! The parts of DRF's serializers every endpoint shares: the root "must be a dictionary" check,
 //! an ordered error map, and `CharField`'s validation with DRF's messages.
 
-pub mod char_field;
+pub(crate) mod char_field;
 
-pub use char_field::CharField;
+pub(crate) use char_field::CharField;
 
 use serde_json::{Map, Value};
 
@@ -11,7 +11,7 @@ use crate::http::ApiError;
 use crate::http::body::RequestData;
 
 /// The root object of a request body, or DRF's `non_field_errors` for anything else.
-pub fn root_object(data: &RequestData) -> Result<&Map<String, Value>, ApiError> {
+pub(crate) fn root_object(data: &RequestData) -> Result<&Map<String, Value>, ApiError> {
     match &data.value {
         Value::Object(map) => Ok(map),
         Value::Null => Err(ApiError::non_field("No data provided")),
@@ -23,7 +23,7 @@ pub fn root_object(data: &RequestData) -> Result<&Map<String, Value>, ApiError> 
 }
 
 /// The Python type name DRF puts in its messages.
-pub fn python_type(value: &Value) -> &'static str {
+pub(crate) fn python_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "NoneType",
         Value::Bool(_) => "bool",
@@ -37,12 +37,12 @@ pub fn python_type(value: &Value) -> &'static str {
 
 /// Field errors in the order the fields were validated.
 #[derive(Debug, Default)]
-pub struct Errors {
+pub(crate) struct Errors {
     map: Map<String, Value>,
 }
 
 impl Errors {
-    pub fn add(&mut self, field: &str, messages: Vec<String>) {
+    pub(crate) fn add(&mut self, field: &str, messages: Vec<String>) {
         if messages.is_empty() {
             return;
         }
@@ -56,7 +56,7 @@ impl Errors {
     }
 
     /// Record the outcome of one field's validation, keeping the value if it was valid.
-    pub fn take<T>(&mut self, field: &str, result: Result<T, Vec<String>>) -> Option<T> {
+    pub(crate) fn take<T>(&mut self, field: &str, result: Result<T, Vec<String>>) -> Option<T> {
         match result {
             Ok(v) => Some(v),
             Err(messages) => {
@@ -66,12 +66,8 @@ impl Errors {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
-    }
-
     /// `Err(ValidationError)` if any field failed.
-    pub fn check(self) -> Result<(), ApiError> {
+    pub(crate) fn check(self) -> Result<(), ApiError> {
         if self.map.is_empty() {
             Ok(())
         } else {

@@ -2,11 +2,11 @@
 //! embedded default; a PostgreSQL side will be a second variant with its own migrations, so
 //! handlers never see which database serves them.
 
-pub mod admin;
-pub mod cells;
-pub mod models;
-pub mod sqlite;
-pub mod timestamp;
+pub(crate) mod admin;
+pub(crate) mod cells;
+pub(crate) mod models;
+pub(crate) mod sqlite;
+pub(crate) mod timestamp;
 
 pub use cells::{Cell, ColumnInfo, Storage};
 pub use models::{NewUser, User, UserUpdate};

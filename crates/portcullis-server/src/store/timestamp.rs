@@ -5,11 +5,11 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 /// Now, in the storage format.
-pub fn now_db() -> String {
+pub(crate) fn now_db() -> String {
     to_db(OffsetDateTime::now_utc())
 }
 
-pub fn to_db(at: OffsetDateTime) -> String {
+pub(crate) fn to_db(at: OffsetDateTime) -> String {
     let format =
         format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:6]");
     at.format(&format).unwrap_or_default()
@@ -17,7 +17,7 @@ pub fn to_db(at: OffsetDateTime) -> String {
 
 /// A stored timestamp in DRF's output format. DRF drops the fraction when it is zero
 /// (`isoformat()` does), so `...:56Z` rather than `...:56.000000Z`.
-pub fn to_drf(stored: &str) -> String {
+pub(crate) fn to_drf(stored: &str) -> String {
     let (date_time, fraction) = stored.split_once('.').unwrap_or((stored, ""));
     let date_time = date_time.replace(' ', "T");
     if fraction.is_empty() || fraction.bytes().all(|b| b == b'0') {

@@ -7,12 +7,12 @@ use portcullis_server::accounts::manage;
 use super::prompt::ask_hidden;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The user whose password changes.
     pub username: String,
 }
 
-pub async fn run(state: AppState, args: Args) -> anyhow::Result<()> {
+pub(super) async fn run(state: AppState, args: Args) -> anyhow::Result<()> {
     let user = manage::find_user(&state, &args.username).await?;
     println!("Changing password for user '{}'", user.username);
     for _ in 0..3 {

@@ -4,7 +4,7 @@
 use portcullis_server::Config;
 use portcullis_server::store::Store;
 
-pub async fn run(config: Config) -> anyhow::Result<()> {
+pub(super) async fn run(config: Config) -> anyhow::Result<()> {
     let store = Store::connect(&config.database_url)
         .await
         .map_err(|e| anyhow::anyhow!("database_url: cannot open {}: {e}", config.database_url))?;

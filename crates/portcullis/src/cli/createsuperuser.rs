@@ -9,7 +9,7 @@ use portcullis_server::accounts::{manage, new_password};
 use super::prompt::{ask, ask_hidden};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Do not ask anything (the password comes from PORTCULLIS_SUPERUSER_PASSWORD).
     #[arg(long)]
     pub noinput: bool,
@@ -19,7 +19,7 @@ pub struct Args {
     pub email: Option<String>,
 }
 
-pub async fn run(state: AppState, args: Args) -> anyhow::Result<()> {
+pub(super) async fn run(state: AppState, args: Args) -> anyhow::Result<()> {
     if args.noinput {
         let username = args
             .username

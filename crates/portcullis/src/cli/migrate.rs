@@ -6,14 +6,14 @@ use portcullis_server::store::Store;
 use portcullis_server::{AppState, Config};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Allow changes that lose data: dropping a removed field's or resource's stored values,
     /// converting a retyped column's values.
     #[arg(long)]
     pub allow_destructive: bool,
 }
 
-pub async fn run(config: Config, args: Args) -> anyhow::Result<()> {
+pub(super) async fn run(config: Config, args: Args) -> anyhow::Result<()> {
     let store = Store::connect(&config.database_url).await?;
     let applied = store.migrate().await?;
     println!("Operations to perform:");

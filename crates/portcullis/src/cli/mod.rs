@@ -19,7 +19,7 @@ use portcullis_server::{AppState, Config};
 /// Portcullis: a DRF-compatible token-authenticated REST backend.
 #[derive(Debug, Parser)]
 #[command(name = "portcullis", version, about)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// TOML configuration file (default: none, or $PORTCULLIS_CONFIG).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -28,7 +28,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Start the API server (applies pending migrations first).
     Serve(serve::Args),
     /// Create or update the database tables (the resources' too).
@@ -47,7 +47,7 @@ pub enum Command {
     Check,
 }
 
-pub async fn run(cli: Cli) -> anyhow::Result<()> {
+pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = crate::config::load(cli.config.as_deref())?;
     match cli.command {
         Command::Serve(args) => serve::run(config, args).await,
@@ -61,7 +61,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// Open the store and the secret: what every command that touches data needs.
-pub async fn state(config: Config) -> anyhow::Result<AppState> {
+pub(crate) async fn state(config: Config) -> anyhow::Result<AppState> {
     let limits = portcullis_server::store::QueryLimits::from_config(&config.limits);
     let store = Store::open_limited(&config.database_url, limits).await?;
     let secret = portcullis_server::auth::secret::load_or_create(&config)?;

@@ -3,13 +3,13 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-pub fn ask(question: &str) -> anyhow::Result<String> {
+pub(super) fn ask(question: &str) -> anyhow::Result<String> {
     eprint!("{question}");
     std::io::stderr().flush()?;
     read_line()
 }
 
-pub fn ask_hidden(question: &str) -> anyhow::Result<String> {
+pub(super) fn ask_hidden(question: &str) -> anyhow::Result<String> {
     if std::io::stdin().is_terminal() {
         return Ok(rpassword::prompt_password(question)?);
     }

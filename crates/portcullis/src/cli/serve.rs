@@ -6,13 +6,13 @@ use anyhow::Context;
 use portcullis_server::Config;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Address to listen on (overrides the configuration's `bind`).
     #[arg(long, value_name = "ADDR")]
     pub bind: Option<SocketAddr>,
 }
 
-pub async fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
+pub(super) async fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
     if let Some(bind) = args.bind {
         config.bind = bind.to_string();
     }

@@ -4,7 +4,7 @@ use portcullis_server::AppState;
 use portcullis_server::accounts::manage;
 
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Print the user's token key, creating one if the user has none.
     Create {
         /// The user.
@@ -15,7 +15,7 @@ pub enum Command {
     },
 }
 
-pub async fn run(state: AppState, command: Command) -> anyhow::Result<()> {
+pub(super) async fn run(state: AppState, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Create { username, reset } => {
             let user = manage::find_user(&state, &username).await?;

@@ -7,14 +7,14 @@ use portcullis_server::accounts::manage;
 use portcullis_server::store::UserUpdate;
 
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Let the user log in again.
     Activate { username: String },
     /// Refuse the user's logins and tokens.
     Deactivate { username: String },
 }
 
-pub async fn run(state: AppState, command: Command) -> anyhow::Result<()> {
+pub(super) async fn run(state: AppState, command: Command) -> anyhow::Result<()> {
     let (username, active) = match command {
         Command::Activate { username } => (username, true),
         Command::Deactivate { username } => (username, false),

@@ -17,7 +17,7 @@ use crate::http::json::json_response;
 use crate::http::{ApiError, ApiRequest};
 
 /// A login endpoint: the login throttles apply, as on the DRF token logins.
-pub fn endpoint() -> Endpoint {
+pub(crate) fn endpoint() -> Endpoint {
     token_view("Token Obtain Pair", handle)
         .throttle(Throttle::Login)
         .actions(actions)

@@ -22,7 +22,7 @@ use crate::http::json::json_response;
 use crate::http::{ApiError, ApiRequest};
 
 /// This endpoint, declared.
-pub fn endpoint() -> Endpoint {
+pub(crate) fn endpoint() -> Endpoint {
     token_view("Token Refresh", handle).actions(actions)
 }
 

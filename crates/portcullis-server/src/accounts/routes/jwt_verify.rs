@@ -22,7 +22,7 @@ use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
 
 /// This endpoint, declared.
-pub fn endpoint() -> Endpoint {
+pub(crate) fn endpoint() -> Endpoint {
     token_view("Token Verify", handle).actions(actions)
 }
 

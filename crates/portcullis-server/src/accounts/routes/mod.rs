@@ -1,18 +1,18 @@
 //! One file per endpoint of DRF's authtoken, djoser and simplejwt.
 
-pub mod auth_root;
-pub mod jwt_blacklist;
-pub mod jwt_create;
-pub mod jwt_refresh;
-pub mod jwt_verify;
-pub mod logout_all;
-pub mod obtain_token;
-pub mod set_password;
-pub mod set_username;
-pub mod token_login;
-pub mod token_logout;
-pub mod user_detail;
-pub mod users;
+pub(crate) mod auth_root;
+pub(crate) mod jwt_blacklist;
+pub(crate) mod jwt_create;
+pub(crate) mod jwt_refresh;
+pub(crate) mod jwt_verify;
+pub(crate) mod logout_all;
+pub(crate) mod obtain_token;
+pub(crate) mod set_password;
+pub(crate) mod set_username;
+pub(crate) mod token_login;
+pub(crate) mod token_logout;
+pub(crate) mod user_detail;
+pub(crate) mod users;
 
 use serde_json::{Map, Value, json};
 

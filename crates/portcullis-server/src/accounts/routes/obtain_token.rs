@@ -12,7 +12,7 @@ use crate::http::json::json_response;
 use crate::http::{ApiError, ApiRequest};
 
 /// This endpoint, declared.
-pub fn endpoint() -> Endpoint {
+pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("Obtain Auth Token", &[Method::POST], handle)
         .json_only()
         .permission(Permission::AllowAny)

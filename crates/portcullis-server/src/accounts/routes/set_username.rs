@@ -14,7 +14,7 @@ use crate::serializer::{CharField, Errors, root_object};
 use crate::store::StoreError;
 
 /// This endpoint, declared.
-pub fn endpoint() -> Endpoint {
+pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("Set username", &[Method::POST], handle)
 }
 

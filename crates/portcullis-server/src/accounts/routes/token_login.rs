@@ -14,7 +14,7 @@ use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
 
 /// This endpoint, declared.
-pub fn endpoint() -> Endpoint {
+pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("Token Create", &[Method::POST], handle)
         .permission(Permission::AllowAny)
         .throttle(Throttle::Login)

@@ -9,7 +9,7 @@ use crate::http::json::no_content;
 use crate::http::{ApiError, ApiRequest};
 
 /// This endpoint, declared.
-pub fn endpoint() -> Endpoint {
+pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("Token Destroy", &[Method::POST], handle)
 }
 

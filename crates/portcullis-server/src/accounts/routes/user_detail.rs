@@ -18,12 +18,12 @@ use crate::serializer::{CharField, Errors, root_object};
 use crate::store::{User, UserUpdate};
 
 /// `/auth/users/<id>/`.
-pub fn by_id() -> Endpoint {
+pub(crate) fn by_id() -> Endpoint {
     Endpoint::new("User Instance", METHODS, |req| handle(req, Target::ById)).actions(actions)
 }
 
 /// `/auth/users/me/`.
-pub fn me() -> Endpoint {
+pub(crate) fn me() -> Endpoint {
     Endpoint::new("Me", METHODS, |req| handle(req, Target::Me)).actions(actions)
 }
 

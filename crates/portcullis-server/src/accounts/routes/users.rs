@@ -17,7 +17,7 @@ use crate::store::NewUser;
 use portcullis_passwords::validation::UserAttributes;
 
 /// This endpoint, declared.
-pub fn endpoint() -> Endpoint {
+pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("User List", &[Method::GET, Method::POST], handle)
         .permission(Permission::custom(registration_is_open))
         .actions(actions)

@@ -17,7 +17,7 @@ use crate::store::StoreError;
 use crate::store::admin::Group;
 
 /// This endpoint, declared.
-pub fn endpoint() -> Endpoint {
+pub(crate) fn endpoint() -> Endpoint {
     crate::admin::endpoint(
         "Admin Group Instance",
         &[Method::GET, Method::PATCH, Method::DELETE],

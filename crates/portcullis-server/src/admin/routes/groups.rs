@@ -13,7 +13,7 @@ use crate::serializer::{Errors, root_object};
 use crate::store::StoreError;
 
 /// This endpoint, declared.
-pub fn endpoint() -> Endpoint {
+pub(crate) fn endpoint() -> Endpoint {
     crate::admin::endpoint("Admin Group List", &[Method::GET, Method::POST], handle)
 }
 

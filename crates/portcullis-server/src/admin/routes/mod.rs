@@ -1,11 +1,11 @@
 //! One file per admin endpoint (see `admin::routes` for the URLs).
 
-pub mod group_detail;
-pub mod groups;
-pub mod permissions;
-pub mod resources;
-pub mod user_detail;
-pub mod user_revoke;
-pub mod user_sessions;
-pub mod user_set_password;
-pub mod users;
+pub(crate) mod group_detail;
+pub(crate) mod groups;
+pub(crate) mod permissions;
+pub(crate) mod resources;
+pub(crate) mod user_detail;
+pub(crate) mod user_revoke;
+pub(crate) mod user_sessions;
+pub(crate) mod user_set_password;
+pub(crate) mod users;

@@ -11,7 +11,7 @@ use crate::http::json::json_response;
 use crate::http::{ApiError, ApiRequest};
 
 /// This endpoint, declared.
-pub fn endpoint() -> Endpoint {
+pub(crate) fn endpoint() -> Endpoint {
     crate::admin::endpoint("Admin Permission List", &[Method::GET], handle)
 }
 

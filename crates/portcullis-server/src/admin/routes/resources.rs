@@ -14,7 +14,7 @@ use crate::resources::access::CODENAMES;
 use crate::resources::schema::{Field, Resource};
 
 /// This endpoint, declared.
-pub fn endpoint() -> Endpoint {
+pub(crate) fn endpoint() -> Endpoint {
     crate::admin::endpoint("Admin Resource List", &[Method::GET], handle)
 }
 

@@ -27,7 +27,7 @@ use crate::state::AppState;
 use crate::store::{User, UserUpdate};
 
 /// This endpoint, declared.
-pub fn endpoint() -> Endpoint {
+pub(crate) fn endpoint() -> Endpoint {
     crate::admin::endpoint(
         "Admin User Instance",
         &[Method::GET, Method::PATCH, Method::DELETE],
@@ -49,7 +49,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
 
 /// Revoke every credential of a user: the DRF token, every JWT (a new epoch), and the
 /// recorded refresh tokens (blacklisted, for the sessions list), in one transaction.
-pub async fn revoke_everything(state: &AppState, user_id: i64) -> Result<(), ApiError> {
+pub(crate) async fn revoke_everything(state: &AppState, user_id: i64) -> Result<(), ApiError> {
     revoke::revoke_everything(state, user_id).await?;
     Ok(())
 }

@@ -15,7 +15,7 @@ use crate::http::{ApiError, ApiRequest};
 use crate::serializer::root_object;
 
 /// This endpoint, declared.
-pub fn endpoint() -> Endpoint {
+pub(crate) fn endpoint() -> Endpoint {
     crate::admin::endpoint("Admin Set Password", &[Method::POST], handle)
 }
 

@@ -18,7 +18,7 @@ use crate::store::NewUser;
 use portcullis_passwords::validation::UserAttributes;
 
 /// This endpoint, declared.
-pub fn endpoint() -> Endpoint {
+pub(crate) fn endpoint() -> Endpoint {
     crate::admin::endpoint("Admin User List", &[Method::GET, Method::POST], handle)
 }
 
@@ -31,7 +31,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
 }
 
 /// DRF's `search_smart_split`, without quoting: terms separated by whitespace or commas.
-pub fn search_terms(raw: Option<&str>) -> Vec<String> {
+pub(crate) fn search_terms(raw: Option<&str>) -> Vec<String> {
     raw.unwrap_or("")
         .replace('\0', "")
         .split(|c: char| c.is_whitespace() || c == ',')

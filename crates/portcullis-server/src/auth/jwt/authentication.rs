@@ -12,7 +12,7 @@ use crate::auth::{Credential, Principal};
 use crate::state::AppState;
 
 /// The raw token of a `Bearer` header; `None` when there is no such header.
-pub fn bearer_token(headers: &HeaderMap) -> Result<Option<Vec<u8>>, AuthError> {
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<Option<Vec<u8>>, AuthError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -33,7 +33,7 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<Option<Vec<u8>>, AuthError> {
 }
 
 /// `JWTAuthentication.authenticate`: `Ok(None)` when the request carries no `Bearer` header.
-pub async fn authenticate(
+pub(crate) async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<Principal>, AuthError> {

@@ -13,19 +13,15 @@ use serde_json::Value;
 
 /// The claims of one token, in order.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Claims(Vec<(String, Value)>);
+pub(crate) struct Claims(Vec<(String, Value)>);
 
 impl Claims {
-    pub fn get(&self, name: &str) -> Option<&Value> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
-    pub fn contains(&self, name: &str) -> bool {
-        self.get(name).is_some()
-    }
-
     /// Set a claim, in place if present (Python's `payload[name] = value`), else at the end.
-    pub fn set(&mut self, name: &str, value: impl Into<Value>) {
+    pub(crate) fn set(&mut self, name: &str, value: impl Into<Value>) {
         let value = value.into();
         match self.0.iter_mut().find(|(k, _)| k == name) {
             Some(entry) => entry.1 = value,
@@ -33,23 +29,23 @@ impl Claims {
         }
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v))
     }
 
     /// A string claim (`None` when absent or of another type).
-    pub fn str(&self, name: &str) -> Option<&str> {
+    pub(crate) fn str(&self, name: &str) -> Option<&str> {
         self.get(name).and_then(Value::as_str)
     }
 
     /// The compact JSON PyJWT writes (`separators=(",", ":")`).
-    pub fn to_json(&self) -> Vec<u8> {
+    pub(crate) fn to_json(&self) -> Vec<u8> {
         // Serializing strings and JSON values into a Vec cannot fail.
         serde_json::to_vec(self).unwrap_or_default()
     }
 
     /// Parse a payload: a JSON object, or `None`.
-    pub fn from_json(bytes: &[u8]) -> Option<Claims> {
+    pub(crate) fn from_json(bytes: &[u8]) -> Option<Claims> {
         serde_json::from_slice(bytes).ok()
     }
 }
@@ -90,7 +86,7 @@ impl<'de> Deserialize<'de> for Claims {
 /// a JSON number only. PyJWT also takes numeric strings, which simplejwt then crashes on
 /// (`datetime.fromtimestamp("…")`, a 500); Portcullis refuses them as invalid tokens. Dates past
 /// year 9999 (where Python's `datetime` overflows, another 500) are refused too.
-pub fn numeric_date(value: &Value) -> Option<i64> {
+pub(crate) fn numeric_date(value: &Value) -> Option<i64> {
     const YEAR_9999_END: f64 = 253_402_300_799.0;
     let n = match value {
         Value::Number(n) => n.as_f64()?,
@@ -106,7 +102,7 @@ pub fn numeric_date(value: &Value) -> Option<i64> {
 /// The user id of a `user_id` claim: a JSON integer, or a string of ASCII digits (simplejwt
 /// writes `str(user.id)`). Anything else has no user in it; Django would crash on a
 /// non-numeric id with a 500.
-pub fn user_id(value: &Value) -> Option<i64> {
+pub(crate) fn user_id(value: &Value) -> Option<i64> {
     match value {
         Value::Number(n) => n.as_i64(),
         Value::String(s)

@@ -24,7 +24,7 @@ use super::settings::JwtConfig;
 
 /// The longest token considered at all. simplejwt's tokens are about 250 bytes; a token carrying
 /// kilobytes of claims is an attack on the parser or the database, not a credential.
-pub const MAX_TOKEN_BYTES: usize = 4096;
+pub(crate) const MAX_TOKEN_BYTES: usize = 4096;
 
 /// Header parameters that make a token unacceptable whatever their value.
 const REFUSED_HEADERS: &[&str] = &["crit", "jku", "x5u", "jwk", "x5c", "b64", "enc", "zip"];
@@ -65,7 +65,7 @@ fn check_header(header: &Map<String, Value>, keys: &JwtKeys) -> Result<(), Token
 
 /// A signed token's claims, checked as PyJWT's `jwt.decode` checks them with simplejwt's
 /// options (`verify_aud` only when an audience is configured) and Portcullis' additions.
-pub fn decode(
+pub(crate) fn decode(
     token: &[u8],
     keys: &JwtKeys,
     config: &JwtConfig,
@@ -156,7 +156,11 @@ fn is_falsy(value: &Value) -> bool {
 
 /// A signed token, as simplejwt's `TokenBackend.encode` makes it: the configured `aud` and
 /// `iss` added to the claims, PyJWT's header `{"alg":…,"typ":"JWT"}`.
-pub fn encode(claims: &Claims, keys: &JwtKeys, config: &JwtConfig) -> anyhow::Result<String> {
+pub(crate) fn encode(
+    claims: &Claims,
+    keys: &JwtKeys,
+    config: &JwtConfig,
+) -> anyhow::Result<String> {
     let mut claims = claims.clone();
     if !config.audience.is_empty() {
         claims.set("aud", config.audience.as_str());

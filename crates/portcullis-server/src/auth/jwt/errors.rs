@@ -8,7 +8,7 @@ use crate::auth::AuthError;
 
 /// simplejwt's `TokenError`: why a token is refused, in simplejwt's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenError {
+pub(crate) enum TokenError {
     /// Malformed, badly signed, wrong algorithm or header, a bad or future `iat`/`nbf`, wrong
     /// `aud`/`iss`: PyJWT's `InvalidTokenError`, which simplejwt does not tell apart.
     Invalid,
@@ -23,7 +23,7 @@ pub enum TokenError {
 }
 
 impl TokenError {
-    pub fn message(self) -> &'static str {
+    pub(crate) fn message(self) -> &'static str {
         match self {
             TokenError::Invalid => "Token is invalid",
             TokenError::Expired => "Token is expired",
@@ -36,7 +36,7 @@ impl TokenError {
     }
 
     /// simplejwt's `InvalidToken(message)` on its token views (401).
-    pub fn on_token_view(self) -> AuthError {
+    pub(crate) fn on_token_view(self) -> AuthError {
         AuthError::FailedWith(json!({
             "detail": self.message(),
             "code": "token_not_valid",
@@ -45,7 +45,7 @@ impl TokenError {
 
     /// `JWTAuthentication.get_validated_token`'s failure: one message per token class tried
     /// (`AUTH_TOKEN_CLASSES` is `AccessToken` only).
-    pub fn on_bearer(self) -> AuthError {
+    pub(crate) fn on_bearer(self) -> AuthError {
         AuthError::FailedWith(json!({
             "detail": "Given token not valid for any token type",
             "code": "token_not_valid",
@@ -63,7 +63,7 @@ fn coded(detail: &str, code: &str) -> AuthError {
 }
 
 /// No usable user id claim (`InvalidToken` in simplejwt; a non-numeric id is a 500 there).
-pub fn no_user_claim() -> AuthError {
+pub(crate) fn no_user_claim() -> AuthError {
     coded(
         "Token contained no recognizable user identification",
         "token_not_valid",
@@ -71,17 +71,17 @@ pub fn no_user_claim() -> AuthError {
 }
 
 /// The token's user does not exist (any more).
-pub fn user_not_found() -> AuthError {
+pub(crate) fn user_not_found() -> AuthError {
     coded("User not found", "user_not_found")
 }
 
 /// The token's user is inactive.
-pub fn user_inactive() -> AuthError {
+pub(crate) fn user_inactive() -> AuthError {
     coded("User is inactive", "user_inactive")
 }
 
 /// `Authorization: Bearer` with no token, or with more than one word after it.
-pub fn bad_authorization_header() -> AuthError {
+pub(crate) fn bad_authorization_header() -> AuthError {
     coded(
         "Authorization header must contain two space-delimited values",
         "bad_authorization_header",
@@ -90,16 +90,16 @@ pub fn bad_authorization_header() -> AuthError {
 
 /// The refresh serializer's `no_active_account` (a plain DRF `AuthenticationFailed`). Also the
 /// answer for a deleted user, where simplejwt crashes with a 500 (`User.DoesNotExist`).
-pub fn no_active_account_for_token() -> AuthError {
+pub(crate) fn no_active_account_for_token() -> AuthError {
     AuthError::Failed("No active account found for the given token.")
 }
 
 /// The obtain serializer's `no_active_account`.
-pub fn no_active_account() -> AuthError {
+pub(crate) fn no_active_account() -> AuthError {
     AuthError::Failed("No active account found with the given credentials")
 }
 
 /// The verify serializer's blacklist answer: a validation error (400), as simplejwt has it.
-pub fn verify_blacklisted() -> AuthError {
+pub(crate) fn verify_blacklisted() -> AuthError {
     AuthError::Refused(json!({ "non_field_errors": [TokenError::Blacklisted.message()] }))
 }

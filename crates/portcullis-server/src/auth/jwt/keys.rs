@@ -10,14 +10,14 @@ use super::settings::JwtConfig;
 use crate::auth::token_key::derive_key;
 
 /// The algorithms `jwt.algorithm` accepts, spelled as in a JOSE header.
-pub const ALGORITHMS: &[&str] = &[
+pub(crate) const ALGORITHMS: &[&str] = &[
     "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
     "ES384", "EdDSA",
 ];
 
 /// The algorithm of a JOSE `alg` value, compared exactly (`hs256` and `none` are not
 /// algorithms).
-pub fn parse_algorithm(name: &str) -> Option<Algorithm> {
+pub(crate) fn parse_algorithm(name: &str) -> Option<Algorithm> {
     if !ALGORITHMS.contains(&name) {
         return None;
     }
@@ -26,7 +26,7 @@ pub fn parse_algorithm(name: &str) -> Option<Algorithm> {
 
 /// A key setting that cannot be used: its key and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyProblem {
+pub(crate) struct KeyProblem {
     pub key: String,
     pub reason: String,
 }
@@ -40,7 +40,7 @@ fn problem(key: &str, reason: impl Into<String>) -> KeyProblem {
 
 /// The configured algorithm with its signing and verifying keys.
 #[derive(Clone)]
-pub struct JwtKeys {
+pub(crate) struct JwtKeys {
     algorithm: Algorithm,
     name: String,
     encoding: EncodingKey,
@@ -88,7 +88,7 @@ fn min_hmac_len(algorithm: Algorithm) -> usize {
 
 impl JwtKeys {
     /// The keys `config` names; `server_secret` derives the HMAC key when none is configured.
-    pub fn load(config: &JwtConfig, server_secret: &[u8]) -> Result<JwtKeys, KeyProblem> {
+    pub(crate) fn load(config: &JwtConfig, server_secret: &[u8]) -> Result<JwtKeys, KeyProblem> {
         let algorithm = parse_algorithm(&config.algorithm).ok_or_else(|| {
             problem(
                 "jwt.algorithm",
@@ -150,18 +150,18 @@ impl JwtKeys {
     }
 
     /// The algorithm as a JOSE header names it.
-    pub fn algorithm_name(&self) -> &str {
+    pub(crate) fn algorithm_name(&self) -> &str {
         &self.name
     }
 
     /// The base64url signature of `message`.
-    pub fn sign(&self, message: &[u8]) -> Result<String, jsonwebtoken::errors::Error> {
+    pub(crate) fn sign(&self, message: &[u8]) -> Result<String, jsonwebtoken::errors::Error> {
         crypto::sign(message, &self.encoding, self.algorithm)
     }
 
     /// Whether `signature` (base64url) signs `message` under the configured algorithm and key.
     /// The comparison of HMAC tags is constant-time (RustCrypto's `verify_slice`).
-    pub fn verify(&self, signature: &str, message: &[u8]) -> bool {
+    pub(crate) fn verify(&self, signature: &str, message: &[u8]) -> bool {
         crypto::verify(signature, message, &self.decoding, self.algorithm).unwrap_or(false)
     }
 }

@@ -12,24 +12,23 @@
 //! - [`revoke`]: the per-user epoch (logout-all, password change);
 //! - [`errors`]: simplejwt's messages and bodies.
 
-pub mod authentication;
-pub mod claims;
-pub mod codec;
-pub mod errors;
-pub mod keys;
-pub mod revoke;
-pub mod settings;
-pub mod tokens;
+pub(crate) mod authentication;
+pub(crate) mod claims;
+pub(crate) mod codec;
+pub(crate) mod errors;
+pub(crate) mod keys;
+pub(crate) mod revoke;
+pub(crate) mod settings;
+pub(crate) mod tokens;
 
 pub use settings::JwtConfig;
-pub use tokens::TokenKind;
 
 use keys::JwtKeys;
 
 /// The claim that carries the user's revocation epoch, written only once the user has one
 /// (after a first logout-all or deactivation), so that tokens of users who never revoked carry
 /// exactly simplejwt's claims. A missing claim is epoch 0.
-pub const EPOCH_CLAIM: &str = "token_epoch";
+pub(crate) const EPOCH_CLAIM: &str = "token_epoch";
 
 /// The JWT settings and keys of a running server.
 #[derive(Debug, Clone)]
@@ -66,7 +65,7 @@ impl Jwt {
 }
 
 /// Now, in whole seconds since the epoch (simplejwt's `datetime_to_epoch` truncates too).
-pub fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))

@@ -15,7 +15,7 @@ use crate::store::StoreError;
 use crate::store::admin::RefreshTokenRecord;
 
 /// Revoke every JWT of the user (new epoch) and delete its DRF token, in one transaction.
-pub async fn revoke_all(state: &AppState, user_id: i64) -> Result<(), StoreError> {
+pub(crate) async fn revoke_all(state: &AppState, user_id: i64) -> Result<(), StoreError> {
     let epoch = state.store().revoke_sessions(user_id, false).await?;
     tracing::info!(user = user_id, epoch, "revoked every token of the user");
     Ok(())
@@ -23,7 +23,7 @@ pub async fn revoke_all(state: &AppState, user_id: i64) -> Result<(), StoreError
 
 /// [`revoke_all`], and the user's recorded refresh tokens blacklisted too, so that the
 /// console's sessions list shows them as ended (the admin API's revocation).
-pub async fn revoke_everything(state: &AppState, user_id: i64) -> Result<(), StoreError> {
+pub(crate) async fn revoke_everything(state: &AppState, user_id: i64) -> Result<(), StoreError> {
     let epoch = state.store().revoke_sessions(user_id, true).await?;
     tracing::info!(user = user_id, epoch, "revoked every token of the user");
     Ok(())
@@ -31,13 +31,13 @@ pub async fn revoke_everything(state: &AppState, user_id: i64) -> Result<(), Sto
 
 /// Whether a password change, by the user or an administrator, revokes the user's tokens
 /// (the store makes the change and the revocation in one transaction).
-pub fn password_change_revokes(state: &AppState) -> bool {
+pub(crate) fn password_change_revokes(state: &AppState) -> bool {
     state.jwt().config().revoke_on_password_change
 }
 
 /// The user's recorded refresh tokens that have not expired yet (for the console's sessions
 /// list: the admin reads JWT state only through here).
-pub async fn live_refresh_tokens(
+pub(crate) async fn live_refresh_tokens(
     state: &AppState,
     user_id: i64,
 ) -> Result<Vec<RefreshTokenRecord>, StoreError> {

@@ -16,7 +16,7 @@ use crate::store::User;
 
 /// simplejwt's token classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenKind {
+pub(crate) enum TokenKind {
     Access,
     Refresh,
     /// `UntypedToken` (the verify endpoint): any `token_type`, or none.
@@ -24,7 +24,7 @@ pub enum TokenKind {
 }
 
 impl TokenKind {
-    pub fn type_name(self) -> &'static str {
+    pub(crate) fn type_name(self) -> &'static str {
         match self {
             TokenKind::Access => "access",
             TokenKind::Refresh => "refresh",
@@ -35,7 +35,7 @@ impl TokenKind {
 
 /// A token that passed `Token.verify`.
 #[derive(Debug, Clone)]
-pub struct Validated {
+pub(crate) struct Validated {
     pub claims: Claims,
     pub jti: String,
     /// `exp`, in whole seconds.
@@ -43,7 +43,7 @@ pub struct Validated {
 }
 
 /// `uuid4().hex`: 32 lowercase hex digits, 122 of their bits random.
-pub fn new_jti() -> String {
+pub(crate) fn new_jti() -> String {
     let mut bytes = [0u8; 16];
     fill_random(&mut bytes);
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
@@ -72,7 +72,7 @@ fn new_claims(state: &AppState, kind: TokenKind, now: i64) -> Claims {
 }
 
 /// `RefreshToken.for_user(user)`, with the user's revocation epoch once it has one.
-pub fn refresh_for_user(state: &AppState, user_id: i64, epoch: i64, now: i64) -> Claims {
+pub(crate) fn refresh_for_user(state: &AppState, user_id: i64, epoch: i64, now: i64) -> Claims {
     let mut claims = new_claims(state, TokenKind::Refresh, now);
     claims.set(&state.jwt().config().user_id_claim, user_id.to_string());
     if epoch != 0 {
@@ -83,7 +83,7 @@ pub fn refresh_for_user(state: &AppState, user_id: i64, epoch: i64, now: i64) ->
 
 /// `RefreshToken.access_token`: a new access token carrying every claim of the refresh token
 /// but its type, `exp`, `jti` and `iat` (simplejwt's `no_copy_claims`).
-pub fn access_from_refresh(state: &AppState, refresh: &Claims, now: i64) -> Claims {
+pub(crate) fn access_from_refresh(state: &AppState, refresh: &Claims, now: i64) -> Claims {
     let config = state.jwt().config();
     let mut access = new_claims(state, TokenKind::Access, now);
     let no_copy = [
@@ -102,7 +102,7 @@ pub fn access_from_refresh(state: &AppState, refresh: &Claims, now: i64) -> Clai
 }
 
 /// The rotation of `TokenRefreshSerializer`: the same token with a new `jti`, `exp` and `iat`.
-pub fn rotate(state: &AppState, refresh: &mut Claims, now: i64) {
+pub(crate) fn rotate(state: &AppState, refresh: &mut Claims, now: i64) {
     let config = state.jwt().config();
     refresh.set(&config.jti_claim, new_jti());
     refresh.set(
@@ -113,7 +113,7 @@ pub fn rotate(state: &AppState, refresh: &mut Claims, now: i64) {
 }
 
 /// `str(token)`: the signed token.
-pub fn sign(state: &AppState, claims: &Claims) -> Result<String, AuthError> {
+pub(crate) fn sign(state: &AppState, claims: &Claims) -> Result<String, AuthError> {
     let jwt = state.jwt();
     let keys = jwt
         .keys()
@@ -123,7 +123,7 @@ pub fn sign(state: &AppState, claims: &Claims) -> Result<String, AuthError> {
 
 /// `TokenClass(raw)`: decoded and verified as a token of `kind`, each failure shaped by
 /// `shape` (the token views' body or the `Bearer` body).
-pub async fn validate(
+pub(crate) async fn validate(
     state: &AppState,
     raw: &[u8],
     kind: TokenKind,
@@ -161,7 +161,7 @@ pub async fn validate(
 
 /// What the store says about a token's user.
 #[derive(Debug)]
-pub enum TokenUser {
+pub(crate) enum TokenUser {
     /// No usable user id claim.
     NoClaim,
     NotFound,
@@ -172,7 +172,7 @@ pub enum TokenUser {
 }
 
 /// The token's user, checked on every use of every token.
-pub async fn token_user(state: &AppState, claims: &Claims) -> Result<TokenUser, AuthError> {
+pub(crate) async fn token_user(state: &AppState, claims: &Claims) -> Result<TokenUser, AuthError> {
     let config = state.jwt().config();
     let Some(id) = claims.get(&config.user_id_claim).and_then(user_id) else {
         return Ok(TokenUser::NoClaim);
@@ -195,7 +195,7 @@ pub async fn token_user(state: &AppState, claims: &Claims) -> Result<TokenUser, 
 
 /// `TokenObtainPairSerializer`: a refresh token for the user, recorded as outstanding by its
 /// `jti`, and an access token made from it; `(refresh, access)`.
-pub async fn obtain_pair(
+pub(crate) async fn obtain_pair(
     state: &AppState,
     user_id: i64,
     now: i64,
@@ -214,7 +214,7 @@ pub async fn obtain_pair(
 
 /// Delete up to a hundred records of tokens that expired (beyond the leeway): such a token is
 /// refused for its `exp` whether or not it is blacklisted.
-pub async fn purge_expired(state: &AppState, now: i64) -> Result<(), AuthError> {
+pub(crate) async fn purge_expired(state: &AppState, now: i64) -> Result<(), AuthError> {
     let leeway = i64::try_from(state.jwt().config().leeway).unwrap_or(i64::MAX);
     state
         .store()

@@ -21,10 +21,10 @@ use super::Rate;
 /// kind's length first so that no two (kind, identity) pairs share an input. Its size does not
 /// depend on the identity, and finding two identities with one key takes about 2^64 hashes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct CounterKey([u8; 16]);
+pub(crate) struct CounterKey([u8; 16]);
 
 impl CounterKey {
-    pub fn new(kind: &str, ident: &str) -> CounterKey {
+    pub(crate) fn new(kind: &str, ident: &str) -> CounterKey {
         let digest = Sha256::new()
             .chain_update((kind.len() as u64).to_le_bytes())
             .chain_update(kind.as_bytes())
@@ -36,18 +36,18 @@ impl CounterKey {
     }
 
     /// The key of DRF's `throttle_<scope>_<ident>` cache entry.
-    pub fn throttle(scope: &str, ident: &str) -> CounterKey {
+    pub(crate) fn throttle(scope: &str, ident: &str) -> CounterKey {
         CounterKey::new(&format!("throttle_{scope}"), ident)
     }
 
     /// The key counting an account's failed logins.
-    pub fn login_failures(username: &str) -> CounterKey {
+    pub(crate) fn login_failures(username: &str) -> CounterKey {
         CounterKey::new("login_failures", username)
     }
 }
 
 /// Where request histories are kept.
-pub trait Counters: Send + Sync {
+pub(crate) trait Counters: Send + Sync {
     /// Record a request under `key` if the rate allows it; otherwise the seconds to wait
     /// (DRF's `wait()`, not yet rounded).
     fn hit(&self, key: &CounterKey, rate: Rate, now: Instant) -> Result<(), f64>;
@@ -60,17 +60,17 @@ pub trait Counters: Send + Sync {
 }
 
 /// Bytes of one request time kept in a log.
-pub const TIME_BYTES: usize = std::mem::size_of::<Instant>();
+pub(crate) const TIME_BYTES: usize = std::mem::size_of::<Instant>();
 /// The estimated bytes of one key besides its request times: the map's slot (with a hash
 /// table's slack, about half again) and the log's own fields.
-pub const ENTRY_BYTES: usize = 2 * std::mem::size_of::<(CounterKey, Log)>();
+pub(crate) const ENTRY_BYTES: usize = 2 * std::mem::size_of::<(CounterKey, Log)>();
 /// The smallest `throttle.max_bytes` per request of the largest rate: one key's full log may
 /// take at most this share of the bound (1/16), so that evicting others makes room for it.
-pub const BYTES_PER_RATE_REQUEST: usize = 16 * TIME_BYTES;
+pub(crate) const BYTES_PER_RATE_REQUEST: usize = 16 * TIME_BYTES;
 
 /// In-memory counters: a map of request logs, swept of expired keys as it grows and bounded in
 /// keys and in bytes.
-pub struct MemoryCounters {
+pub(crate) struct MemoryCounters {
     max_keys: usize,
     max_bytes: usize,
     inner: Mutex<Inner>,
@@ -125,7 +125,7 @@ impl Log {
 
 impl MemoryCounters {
     /// Counters holding at most `max_keys` keys and about `max_bytes` bytes.
-    pub fn new(max_keys: usize, max_bytes: usize) -> MemoryCounters {
+    pub(crate) fn new(max_keys: usize, max_bytes: usize) -> MemoryCounters {
         MemoryCounters {
             max_keys: max_keys.max(1),
             max_bytes: max_bytes.max(ENTRY_BYTES),
@@ -181,12 +181,9 @@ impl MemoryCounters {
     }
 
     /// How many keys are held (for tests of the bound).
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.inner.lock().map(|i| i.logs.len()).unwrap_or(0)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

@@ -17,7 +17,7 @@ use crate::resources::{query, rows};
 use crate::store::timestamp::now_db;
 
 /// `/api/<name>/<id>/` of the resource at `index` in the schema.
-pub fn endpoint(index: usize, resource: &Resource) -> Endpoint {
+pub(super) fn endpoint(index: usize, resource: &Resource) -> Endpoint {
     Endpoint::new(
         format!("{} Instance", resource.label),
         &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE],
@@ -36,7 +36,7 @@ fn rule_for<'r>(resource: &'r Resource, method: &Method) -> &'r Rule {
 }
 
 /// DRF's `check_permissions` for a rule, looking up model permissions when the rule has any.
-pub async fn check_rule(
+pub(super) async fn check_rule(
     req: &ApiRequest,
     resource: &Resource,
     rule: &Rule,

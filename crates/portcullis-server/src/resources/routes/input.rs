@@ -11,7 +11,7 @@ use crate::resources::{query, rows};
 use crate::serializer::{Errors, root_object};
 
 /// The (column, value) pairs to write. `existing` is the row being updated (for uniqueness).
-pub async fn columns(
+pub(super) async fn columns(
     req: &ApiRequest,
     resource: &Resource,
     partial: bool,
@@ -74,7 +74,7 @@ pub async fn columns(
 }
 
 /// A JSON default from the schema as a column value (for fields absent on create).
-pub fn default_value(resource: &Resource, name: &str) -> Option<(String, sea_query::Value)> {
+pub(super) fn default_value(resource: &Resource, name: &str) -> Option<(String, sea_query::Value)> {
     let field = resource.field(name)?;
     let default = field.default.as_ref()?;
     let typed = match (field.kind, default) {

@@ -17,7 +17,7 @@ use crate::store::timestamp::now_db;
 
 /// `/api/<name>/` of the resource at `index` in the schema. The permission depends on the
 /// resource's access rules, looked up in the schema the state holds when the request comes.
-pub fn endpoint(index: usize, resource: &Resource) -> Endpoint {
+pub(super) fn endpoint(index: usize, resource: &Resource) -> Endpoint {
     Endpoint::new(
         format!("{} List", resource.label),
         &[Method::GET, Method::POST],

@@ -23,7 +23,7 @@ fn bound(value: f64) -> Value {
     }
 }
 
-pub fn serializer_info(resource: &Resource) -> Value {
+pub(super) fn serializer_info(resource: &Resource) -> Value {
     let mut fields = Map::new();
     fields.insert(
         "id".into(),

@@ -15,7 +15,7 @@ use crate::resources::schema::{Resource, Schema};
 use crate::state::AppState;
 
 /// The API root and every resource's router (`/api/` in the built-in layout).
-pub fn group(schema: &Schema) -> Group {
+pub(crate) fn group(schema: &Schema) -> Group {
     let mut group = Group::new().at("", root::endpoint());
     for (index, resource) in schema.resources.iter().enumerate() {
         group = group.merge(router(index, resource));
@@ -24,7 +24,7 @@ pub fn group(schema: &Schema) -> Group {
 }
 
 /// One resource's `DefaultRouter` URLs: the list, the detail, and their format suffixes.
-pub fn router(index: usize, resource: &Resource) -> Group {
+pub(crate) fn router(index: usize, resource: &Resource) -> Group {
     let name = &resource.name;
     let list = Arc::new(list::endpoint(index, resource));
     let mut group = Group::new().at(format!("{name}/"), Arc::clone(&list));

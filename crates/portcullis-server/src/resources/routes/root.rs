@@ -9,7 +9,7 @@ use crate::http::json::json_response;
 use crate::http::{ApiError, ApiRequest};
 
 /// This endpoint, declared.
-pub fn endpoint() -> Endpoint {
+pub(super) fn endpoint() -> Endpoint {
     Endpoint::new("Api Root", &[Method::GET], handle)
 }
 

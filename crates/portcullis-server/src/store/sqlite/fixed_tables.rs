@@ -35,7 +35,7 @@ async fn applied(pool: &SqlitePool) -> Result<Vec<i64>, StoreError> {
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-pub async fn pending(pool: &SqlitePool) -> Result<Vec<String>, StoreError> {
+pub(super) async fn pending(pool: &SqlitePool) -> Result<Vec<String>, StoreError> {
     let done = applied(pool).await?;
     Ok(MIGRATIONS
         .iter()
@@ -44,7 +44,7 @@ pub async fn pending(pool: &SqlitePool) -> Result<Vec<String>, StoreError> {
         .collect())
 }
 
-pub async fn apply(pool: &SqlitePool) -> Result<Vec<String>, StoreError> {
+pub(super) async fn apply(pool: &SqlitePool) -> Result<Vec<String>, StoreError> {
     let mut names = Vec::new();
     sqlx::query(CREATE_TABLE).execute(pool).await?;
     let done = applied(pool).await?;

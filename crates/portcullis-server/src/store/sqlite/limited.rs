@@ -62,7 +62,7 @@ struct Slot {
 }
 
 /// A fixed set of read-only connections, each with its deadline.
-pub struct LimitedReaders {
+pub(super) struct LimitedReaders {
     idle: Mutex<Vec<Slot>>,
     permits: Arc<Semaphore>,
     limits: QueryLimits,
@@ -78,7 +78,7 @@ impl std::fmt::Debug for LimitedReaders {
 
 impl LimitedReaders {
     /// Open `count` read-only connections with `options`.
-    pub async fn open(
+    pub(super) async fn open(
         options: &SqliteConnectOptions,
         count: usize,
         limits: QueryLimits,
@@ -106,7 +106,7 @@ impl LimitedReaders {
 
     /// A connection whose next statements must finish within the query timeout each; `Busy`
     /// when none is free within the pool wait.
-    pub async fn acquire(&self) -> Result<Reader<'_>, StoreError> {
+    pub(super) async fn acquire(&self) -> Result<Reader<'_>, StoreError> {
         let permit = tokio::time::timeout(
             self.limits.pool_wait,
             Arc::clone(&self.permits).acquire_owned(),
@@ -152,7 +152,7 @@ fn coarse_millis() -> u64 {
 
 /// A borrowed connection; back to the set when dropped (also when the request is cancelled
 /// mid-query: the connection's thread finishes or interrupts the statement first).
-pub struct Reader<'a> {
+pub(super) struct Reader<'a> {
     readers: &'a LimitedReaders,
     slot: Option<Slot>,
     _permit: OwnedSemaphorePermit,
@@ -160,7 +160,7 @@ pub struct Reader<'a> {
 
 impl Reader<'_> {
     /// The connection, with a fresh deadline for the statement about to run.
-    pub fn start(&mut self) -> Result<&mut SqliteConnection, StoreError> {
+    pub(super) fn start(&mut self) -> Result<&mut SqliteConnection, StoreError> {
         let slot = self.slot.as_mut().ok_or(StoreError::Busy)?;
         let timeout = u64::try_from(self.readers.limits.query_timeout.as_millis()).unwrap_or(0);
         let deadline = coarse_millis().saturating_add(timeout);

@@ -10,10 +10,10 @@ use portcullis_server::store::UserUpdate;
 
 use super::{Response, TestApp};
 
-pub const NOT_PROVIDED: &str = "Authentication credentials were not provided.";
-pub const DENIED: &str = "You do not have permission to perform this action.";
+pub(crate) const NOT_PROVIDED: &str = "Authentication credentials were not provided.";
+pub(crate) const DENIED: &str = "You do not have permission to perform this action.";
 
-pub struct AdminApp(TestApp);
+pub(crate) struct AdminApp(TestApp);
 
 impl Deref for AdminApp {
     type Target = TestApp;
@@ -24,33 +24,33 @@ impl Deref for AdminApp {
 }
 
 impl AdminApp {
-    pub async fn new() -> AdminApp {
+    pub(crate) async fn new() -> AdminApp {
         AdminApp::with_config(Config::default()).await
     }
 
     /// `config`, except that every request of a oneshot test comes from one client: no login
     /// limit in the way.
-    pub async fn with_config(config: Config) -> AdminApp {
+    pub(crate) async fn with_config(config: Config) -> AdminApp {
         AdminApp(TestApp::migrated(super::with_many_logins(config)).await)
     }
 
     /// `POST /api-token-auth/`.
-    pub async fn login(&self, username: &str, password: &str) -> Response {
+    pub(crate) async fn login(&self, username: &str, password: &str) -> Response {
         self.0.login("/api-token-auth/", username, password).await
     }
 
     /// A superuser created as `createsuperuser` creates it: `(id, token)`.
-    pub async fn superuser(&self, username: &str) -> (i64, String) {
+    pub(crate) async fn superuser(&self, username: &str) -> (i64, String) {
         self.superuser_with_token(username).await
     }
 
     /// A registered user: `(id, token)`.
-    pub async fn user(&self, username: &str) -> (i64, String) {
+    pub(crate) async fn user(&self, username: &str) -> (i64, String) {
         self.user_with_token(username).await
     }
 
     /// A staff user that is not a superuser: `(id, token)`.
-    pub async fn staff(&self, username: &str) -> (i64, String) {
+    pub(crate) async fn staff(&self, username: &str) -> (i64, String) {
         let (id, token) = self.user(username).await;
         let update = UserUpdate {
             is_staff: Some(true),
@@ -64,7 +64,7 @@ impl AdminApp {
     }
 
     /// `GET /auth/users/me/` with a DRF token.
-    pub async fn me(&self, token: &str) -> Response {
+    pub(crate) async fn me(&self, token: &str) -> Response {
         self.me_token(token).await
     }
 }

@@ -24,7 +24,7 @@ const ME: &str = "/auth/users/me/";
 
 /// The application over one SQLite file. The directory (and the database) lives as long as
 /// this value and its siblings.
-pub struct TestApp {
+pub(crate) struct TestApp {
     pub state: AppState,
     router: Router,
     secret: Vec<u8>,
@@ -33,23 +33,23 @@ pub struct TestApp {
 
 impl TestApp {
     /// The default configuration on a fresh database.
-    pub async fn new() -> TestApp {
+    pub(crate) async fn new() -> TestApp {
         TestApp::with_config(Config::default()).await
     }
 
     /// `config` on a fresh database; the schema-defined resources are not migrated.
-    pub async fn with_config(config: Config) -> TestApp {
+    pub(crate) async fn with_config(config: Config) -> TestApp {
         TestApp::open(config, temp_dir()).await
     }
 
     /// `config` on a fresh database, its resources migrated as `serve` migrates them.
-    pub async fn migrated(config: Config) -> TestApp {
+    pub(crate) async fn migrated(config: Config) -> TestApp {
         TestApp::migrated_in(config, temp_dir()).await
     }
 
     /// [`TestApp::migrated`] with the database in `dir`, which may already hold files the
     /// configuration names (a schema file).
-    pub async fn migrated_in(config: Config, dir: tempfile::TempDir) -> TestApp {
+    pub(crate) async fn migrated_in(config: Config, dir: tempfile::TempDir) -> TestApp {
         let app = TestApp::open(config, dir).await;
         let outcome = app.migrate(false).await;
         assert!(outcome.refused.is_empty(), "{:?}", outcome.refused);
@@ -73,7 +73,7 @@ impl TestApp {
 
     /// Bring the resource tables in step with the schema, as `portcullis migrate
     /// [--allow-destructive]` does.
-    pub async fn migrate(&self, allow_destructive: bool) -> Outcome {
+    pub(crate) async fn migrate(&self, allow_destructive: bool) -> Outcome {
         self.state
             .migrate_resources(allow_destructive)
             .await
@@ -82,13 +82,13 @@ impl TestApp {
 
     /// Another application on the same database, with the same configuration and another
     /// server secret.
-    pub fn sibling(&self, secret: &[u8]) -> TestApp {
+    pub(crate) fn sibling(&self, secret: &[u8]) -> TestApp {
         self.sibling_with(self.state.config().clone(), secret)
     }
 
     /// Another application (another instance) on the same database, with its own
     /// configuration and server secret.
-    pub fn sibling_with(&self, config: Config, secret: &[u8]) -> TestApp {
+    pub(crate) fn sibling_with(&self, config: Config, secret: &[u8]) -> TestApp {
         assert_eq!(
             config.problems(),
             vec![],
@@ -104,18 +104,18 @@ impl TestApp {
     }
 
     /// This application restarted with `config`: same database, same secret, nothing migrated.
-    pub fn restart(&mut self, config: Config) {
+    pub(crate) fn restart(&mut self, config: Config) {
         *self = self.sibling_with(config, &self.secret);
     }
 
     /// The router, e.g. to serve it over TCP.
-    pub fn router(&self) -> Router {
+    pub(crate) fn router(&self) -> Router {
         self.router.clone()
     }
 
     /// Serve the application on a loopback port as `portcullis serve` does (the server loop with
     /// its connection limits and each client's address); the address. Serves until the test ends.
-    pub async fn serve_tcp(&self) -> std::net::SocketAddr {
+    pub(crate) async fn serve_tcp(&self) -> std::net::SocketAddr {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");
@@ -129,33 +129,33 @@ impl TestApp {
         addr
     }
 
-    pub fn store(&self) -> &Store {
+    pub(crate) fn store(&self) -> &Store {
         self.state.store()
     }
 
     /// The temporary directory of the database.
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         self.dir.path()
     }
 
     /// The SQLite database file.
-    pub fn db_path(&self) -> PathBuf {
+    pub(crate) fn db_path(&self) -> PathBuf {
         self.dir().join("db.sqlite3")
     }
 
-    pub fn db_url(&self) -> String {
+    pub(crate) fn db_url(&self) -> String {
         sqlite_url(self.dir())
     }
 
     /// A second connection to the database file, for what the HTTP API does not do.
-    pub async fn sql(&self) -> SqlitePool {
+    pub(crate) async fn sql(&self) -> SqlitePool {
         SqlitePool::connect(&self.db_url())
             .await
             .expect("connect to the test database")
     }
 
     /// Send a request as built; nothing is added.
-    pub async fn send(&self, request: Request<Body>) -> Response {
+    pub(crate) async fn send(&self, request: Request<Body>) -> Response {
         let response = self
             .router
             .clone()
@@ -168,28 +168,28 @@ impl TestApp {
     }
 
     /// An anonymous client.
-    pub fn anon(&self) -> Client<'_> {
+    pub(crate) fn anon(&self) -> Client<'_> {
         Client::new(self, None)
     }
 
     /// A client that sends `Authorization: Token <key>`, DRF's token authentication.
-    pub fn with_key(&self, key: &str) -> Client<'_> {
+    pub(crate) fn with_key(&self, key: &str) -> Client<'_> {
         Client::new(self, Some(token_auth(key)))
     }
 
     /// A client that sends `Authorization: Bearer <access>`, simplejwt's authentication.
-    pub fn bearer(&self, access: &str) -> Client<'_> {
+    pub(crate) fn bearer(&self, access: &str) -> Client<'_> {
         Client::new(self, Some(bearer(access)))
     }
 
     /// A client that sends this `Authorization` value as given (malformed ones included).
-    pub fn authorized(&self, authorization: &str) -> Client<'_> {
+    pub(crate) fn authorized(&self, authorization: &str) -> Client<'_> {
         Client::new(self, Some(authorization.to_string()))
     }
 
     /// A request with an optional `Authorization` value (sent as given) and an optional JSON
     /// body.
-    pub async fn call(
+    pub(crate) async fn call(
         &self,
         method: &str,
         path: &str,
@@ -202,7 +202,7 @@ impl TestApp {
     }
 
     /// A GET, with a token or anonymous.
-    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+    pub(crate) async fn get(&self, path: &str, token: Option<&str>) -> Response {
         match token {
             Some(key) => self.with_key(key).get(path).await,
             None => self.anon().get(path).await,
@@ -210,27 +210,27 @@ impl TestApp {
     }
 
     /// A JSON POST, anonymous.
-    pub async fn post(&self, path: &str, body: Value) -> Response {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> Response {
         self.anon().post(path, body).await
     }
 
     /// `GET /auth/users/me/` with this `Authorization` value.
-    pub async fn me_as(&self, authorization: &str) -> Response {
+    pub(crate) async fn me_as(&self, authorization: &str) -> Response {
         self.authorized(authorization).get(ME).await
     }
 
     /// `GET /auth/users/me/` with a DRF token.
-    pub async fn me_token(&self, token: &str) -> Response {
+    pub(crate) async fn me_token(&self, token: &str) -> Response {
         self.with_key(token).get(ME).await
     }
 
     /// `GET /auth/users/me/` with a JWT access token.
-    pub async fn me_bearer(&self, access: &str) -> Response {
+    pub(crate) async fn me_bearer(&self, access: &str) -> Response {
         self.bearer(access).get(ME).await
     }
 
     /// Register over HTTP (email `<username>@example.com`); the new user's id.
-    pub async fn register(&self, username: &str, password: &str) -> i64 {
+    pub(crate) async fn register(&self, username: &str, password: &str) -> i64 {
         let body = json!({
             "username": username,
             "password": password,
@@ -242,14 +242,14 @@ impl TestApp {
     }
 
     /// A JSON login at `path` (`/api-token-auth/` or `/auth/token/login/`), whatever the result.
-    pub async fn login(&self, path: &str, username: &str, password: &str) -> Response {
+    pub(crate) async fn login(&self, path: &str, username: &str, password: &str) -> Response {
         self.anon()
             .post(path, credentials(username, password))
             .await
     }
 
     /// `POST /api-token-auth/`, which must succeed; the key.
-    pub async fn token(&self, username: &str, password: &str) -> String {
+    pub(crate) async fn token(&self, username: &str, password: &str) -> String {
         let res = self.login("/api-token-auth/", username, password).await;
         assert_eq!(res.status, StatusCode::OK, "login: {}", res.text);
         res.json["token"]
@@ -259,13 +259,13 @@ impl TestApp {
     }
 
     /// A registered user (password [`PASSWORD`]) and its token.
-    pub async fn user_with_token(&self, username: &str) -> (i64, String) {
+    pub(crate) async fn user_with_token(&self, username: &str) -> (i64, String) {
         let id = self.register(username, PASSWORD).await;
         (id, self.token(username, PASSWORD).await)
     }
 
     /// A staff superuser, created as `createsuperuser` does; its id.
-    pub async fn superuser(&self, username: &str, password: &str) -> i64 {
+    pub(crate) async fn superuser(&self, username: &str, password: &str) -> i64 {
         let email = format!("{username}@example.com");
         portcullis_server::accounts::manage::create_superuser(
             &self.state,
@@ -279,13 +279,13 @@ impl TestApp {
     }
 
     /// A superuser (password [`PASSWORD`]) and its token.
-    pub async fn superuser_with_token(&self, username: &str) -> (i64, String) {
+    pub(crate) async fn superuser_with_token(&self, username: &str) -> (i64, String) {
         let id = self.superuser(username, PASSWORD).await;
         (id, self.token(username, PASSWORD).await)
     }
 
     /// `POST /auth/jwt/create/`, which must succeed: `(refresh, access)`.
-    pub async fn jwt_pair(&self, username: &str, password: &str) -> (String, String) {
+    pub(crate) async fn jwt_pair(&self, username: &str, password: &str) -> (String, String) {
         let res = self
             .post("/auth/jwt/create/", credentials(username, password))
             .await;
@@ -293,12 +293,12 @@ impl TestApp {
         (res.str("refresh"), res.str("access"))
     }
 
-    pub async fn user(&self, id: i64) -> Option<User> {
+    pub(crate) async fn user(&self, id: i64) -> Option<User> {
         self.store().user_by_id(id).await.expect("read the user")
     }
 
     /// Set `is_active` in the store, as Django's admin does.
-    pub async fn set_active(&self, id: i64, active: bool) {
+    pub(crate) async fn set_active(&self, id: i64, active: bool) {
         let update = UserUpdate {
             is_active: Some(active),
             ..UserUpdate::default()
@@ -309,11 +309,11 @@ impl TestApp {
             .expect("update the user");
     }
 
-    pub async fn deactivate(&self, id: i64) {
+    pub(crate) async fn deactivate(&self, id: i64) {
         self.set_active(id, false).await;
     }
 
-    pub async fn user_count(&self) -> u64 {
+    pub(crate) async fn user_count(&self) -> u64 {
         self.store()
             .count_users(None)
             .await

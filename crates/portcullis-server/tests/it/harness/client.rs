@@ -9,47 +9,47 @@ use serde_json::Value;
 use super::{Response, TestApp};
 
 /// A client of one [`TestApp`], with the `Authorization` value it sends (if any).
-pub struct Client<'a> {
+pub(crate) struct Client<'a> {
     app: &'a TestApp,
     authorization: Option<String>,
 }
 
 impl<'a> Client<'a> {
     /// A client sending `authorization` as given (`None`: anonymous).
-    pub fn new(app: &'a TestApp, authorization: Option<String>) -> Client<'a> {
+    pub(crate) fn new(app: &'a TestApp, authorization: Option<String>) -> Client<'a> {
         Client { app, authorization }
     }
 
-    pub async fn get(&self, path: &str) -> Response {
+    pub(crate) async fn get(&self, path: &str) -> Response {
         self.call("GET", path, None).await
     }
 
-    pub async fn delete(&self, path: &str) -> Response {
+    pub(crate) async fn delete(&self, path: &str) -> Response {
         self.call("DELETE", path, None).await
     }
 
     /// A JSON POST.
-    pub async fn post(&self, path: &str, body: Value) -> Response {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> Response {
         self.call("POST", path, Some(body)).await
     }
 
     /// A JSON PUT.
-    pub async fn put(&self, path: &str, body: Value) -> Response {
+    pub(crate) async fn put(&self, path: &str, body: Value) -> Response {
         self.call("PUT", path, Some(body)).await
     }
 
     /// A JSON PATCH.
-    pub async fn patch(&self, path: &str, body: Value) -> Response {
+    pub(crate) async fn patch(&self, path: &str, body: Value) -> Response {
         self.call("PATCH", path, Some(body)).await
     }
 
     /// Any method, with an optional JSON body.
-    pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Response {
+    pub(crate) async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Response {
         self.send(method, path, &[], body).await
     }
 
     /// A request with text headers and an optional JSON body (sent as `application/json`).
-    pub async fn send(
+    pub(crate) async fn send(
         &self,
         method: &str,
         path: &str,
@@ -69,7 +69,7 @@ impl<'a> Client<'a> {
     }
 
     /// A form-urlencoded request (as an HTML form sends it).
-    pub async fn form(&self, method: &str, path: &str, form: &str) -> Response {
+    pub(crate) async fn form(&self, method: &str, path: &str, form: &str) -> Response {
         let headers: &[(&str, &[u8])] = &[("content-type", b"application/x-www-form-urlencoded")];
         self.raw(method, path, headers, form).await
     }
@@ -77,7 +77,7 @@ impl<'a> Client<'a> {
     /// A request with header values as bytes (not necessarily UTF-8) and a raw body.
     /// `Host: localhost` is added unless a `Host` is given, and the client's `Authorization`
     /// unless one is given.
-    pub async fn raw(
+    pub(crate) async fn raw(
         &self,
         method: &str,
         path: &str,

@@ -14,9 +14,9 @@ use serde_json::{Value, json};
 use super::{PASSWORD, Response, TestApp};
 
 /// The HS256 signing key of [`App::new`], known to the forge.
-pub const KEY: &str = "jwt tests: an HS256 signing key of more than 32 bytes";
+pub(crate) const KEY: &str = "jwt tests: an HS256 signing key of more than 32 bytes";
 
-pub struct App(TestApp);
+pub(crate) struct App(TestApp);
 
 impl Deref for App {
     type Target = TestApp;
@@ -27,7 +27,7 @@ impl Deref for App {
 }
 
 /// The configuration of [`App::new`]: the oracle's JWT settings with a known key.
-pub fn config() -> Config {
+pub(crate) fn config() -> Config {
     let mut config = Config::default();
     config.jwt.signing_key = KEY.into();
     config.jwt.rotate_refresh_tokens = true;
@@ -36,60 +36,60 @@ pub fn config() -> Config {
 }
 
 impl App {
-    pub async fn new() -> App {
+    pub(crate) async fn new() -> App {
         App::with_config(config()).await
     }
 
-    pub async fn with(change: impl FnOnce(&mut Config)) -> App {
+    pub(crate) async fn with(change: impl FnOnce(&mut Config)) -> App {
         let mut config = config();
         change(&mut config);
         App::with_config(config).await
     }
 
-    pub async fn with_config(config: Config) -> App {
+    pub(crate) async fn with_config(config: Config) -> App {
         App(TestApp::migrated(config).await)
     }
 
     /// Another application on the same database (another instance), with its own config and
     /// server secret.
-    pub fn sibling(&self, config: Config, secret: &[u8]) -> App {
+    pub(crate) fn sibling(&self, config: Config, secret: &[u8]) -> App {
         App(self.sibling_with(config, secret))
     }
 
     /// `GET /auth/users/me/` with `Authorization: Bearer <token>`.
-    pub async fn me(&self, access: &str) -> Response {
+    pub(crate) async fn me(&self, access: &str) -> Response {
         self.me_bearer(access).await
     }
 
     /// Register a user over HTTP; its id.
-    pub async fn user(&self, username: &str) -> i64 {
+    pub(crate) async fn user(&self, username: &str) -> i64 {
         self.register(username, PASSWORD).await
     }
 
     /// `POST /auth/jwt/create/`, which must succeed: `(refresh, access)`.
-    pub async fn pair(&self, username: &str) -> (String, String) {
+    pub(crate) async fn pair(&self, username: &str) -> (String, String) {
         self.jwt_pair(username, PASSWORD).await
     }
 
     /// [`App::pair`] with another password.
-    pub async fn pair_with(&self, username: &str, password: &str) -> (String, String) {
+    pub(crate) async fn pair_with(&self, username: &str, password: &str) -> (String, String) {
         self.jwt_pair(username, password).await
     }
 
-    pub async fn refresh(&self, refresh: &str) -> Response {
+    pub(crate) async fn refresh(&self, refresh: &str) -> Response {
         self.anon()
             .post("/auth/jwt/refresh/", json!({ "refresh": refresh }))
             .await
     }
 
-    pub async fn verify(&self, token: &str) -> Response {
+    pub(crate) async fn verify(&self, token: &str) -> Response {
         self.anon()
             .post("/auth/jwt/verify/", json!({ "token": token }))
             .await
     }
 
     /// Rows of `jwt_refresh_token`: `(jti, blacklisted)`.
-    pub async fn refresh_rows(&self) -> Vec<(String, bool)> {
+    pub(crate) async fn refresh_rows(&self) -> Vec<(String, bool)> {
         let pool = self.sql().await;
         let rows: Vec<(String, Option<String>)> =
             sqlx::query_as("SELECT jti, blacklisted_at FROM jwt_refresh_token ORDER BY jti")
@@ -102,7 +102,7 @@ impl App {
 }
 
 /// `verify` of a blacklisted refresh token: simplejwt's 400 with a non-field error.
-pub async fn assert_verify_says_blacklisted(app: &App, token: &str) {
+pub(crate) async fn assert_verify_says_blacklisted(app: &App, token: &str) {
     let res = app.verify(token).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.text);
     assert_eq!(
@@ -113,7 +113,7 @@ pub async fn assert_verify_says_blacklisted(app: &App, token: &str) {
 
 /// The pair is revoked: the access token on a DRF view and the refresh token on its view are
 /// both refused as blacklisted.
-pub async fn assert_pair_revoked(app: &App, refresh: &str, access: &str) {
+pub(crate) async fn assert_pair_revoked(app: &App, refresh: &str, access: &str) {
     assert_eq!(
         app.me(access).await.json,
         bearer_refusal("Token is blacklisted")
@@ -124,25 +124,25 @@ pub async fn assert_pair_revoked(app: &App, refresh: &str, access: &str) {
     );
 }
 
-pub fn b64(bytes: &[u8]) -> String {
+pub(crate) fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// The claims of a token, unverified.
-pub fn claims(token: &str) -> Value {
+pub(crate) fn claims(token: &str) -> Value {
     let payload = token.split('.').nth(1).expect("a payload");
     let payload = URL_SAFE_NO_PAD.decode(payload).expect("base64url");
     serde_json::from_slice(&payload).expect("JSON claims")
 }
 
 /// The header of a token, unverified.
-pub fn header(token: &str) -> Value {
+pub(crate) fn header(token: &str) -> Value {
     let header = token.split('.').next().expect("a header");
     let header = URL_SAFE_NO_PAD.decode(header).expect("base64url");
     serde_json::from_slice(&header).expect("a JSON header")
 }
 
-pub fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("the clock is past 1970")
@@ -150,27 +150,27 @@ pub fn now() -> i64 {
 }
 
 /// HMAC-SHA256 of `message`, base64url.
-pub fn hs256(key: &[u8], message: &str) -> String {
+pub(crate) fn hs256(key: &[u8], message: &str) -> String {
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes any key");
     mac.update(message.as_bytes());
     b64(&mac.finalize().into_bytes())
 }
 
 /// A token with this header and payload text, HS256-signed with `key` (whatever `alg` says).
-pub fn forge_raw(header: &str, payload: &str, key: &[u8]) -> String {
+pub(crate) fn forge_raw(header: &str, payload: &str, key: &[u8]) -> String {
     let input = format!("{}.{}", b64(header.as_bytes()), b64(payload.as_bytes()));
     let signature = hs256(key, &input);
     format!("{input}.{signature}")
 }
 
 /// A token with these header and claims, HS256-signed with `key`.
-pub fn forge(header: Value, claims: Value, key: &[u8]) -> String {
+pub(crate) fn forge(header: Value, claims: Value, key: &[u8]) -> String {
     forge_raw(&header.to_string(), &claims.to_string(), key)
 }
 
 /// An access token for `user_id` as simplejwt would sign it with [`KEY`], plus `extra` claims
 /// (a `null` in `extra` removes the claim).
-pub fn access_for(user_id: i64, extra: Value) -> String {
+pub(crate) fn access_for(user_id: i64, extra: Value) -> String {
     let mut claims = json!({
         "token_type": "access",
         "exp": now() + 300,
@@ -195,7 +195,7 @@ pub fn access_for(user_id: i64, extra: Value) -> String {
 }
 
 /// simplejwt's body for an access token refused on a DRF view.
-pub fn bearer_refusal(message: &str) -> Value {
+pub(crate) fn bearer_refusal(message: &str) -> Value {
     json!({
         "detail": "Given token not valid for any token type",
         "code": "token_not_valid",
@@ -204,6 +204,6 @@ pub fn bearer_refusal(message: &str) -> Value {
 }
 
 /// simplejwt's body on its token views.
-pub fn token_refusal(message: &str) -> Value {
+pub(crate) fn token_refusal(message: &str) -> Value {
     json!({ "detail": message, "code": "token_not_valid" })
 }

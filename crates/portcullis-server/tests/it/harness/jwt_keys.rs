@@ -1,7 +1,7 @@
 //! Key pairs for the asymmetric algorithms, made for these tests only with
 //! `openssl genpkey` (PKCS#8 private keys, SPKI public keys). Never use them anywhere else.
 
-pub const RSA_PRIVATE: &str = "\
+pub(crate) const RSA_PRIVATE: &str = "\
 -----BEGIN PRIVATE KEY-----\n\
 MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCOBG6AXkfWBaND\n\
 GmVIP5/or6+ZbOxA+49MTt3vTsFhAcM2PRLMSb4gFsmRMWp2mLb7B9gK0dAlLHFl\n\
@@ -32,7 +32,7 @@ WgQSiT639o5iQOaZsvvgiwg=\n\
 -----END PRIVATE KEY-----\n\
 ";
 
-pub const RSA_PUBLIC: &str = "\
+pub(crate) const RSA_PUBLIC: &str = "\
 -----BEGIN PUBLIC KEY-----\n\
 MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAjgRugF5H1gWjQxplSD+f\n\
 6K+vmWzsQPuPTE7d707BYQHDNj0SzEm+IBbJkTFqdpi2+wfYCtHQJSxxZRgFDMKM\n\
@@ -44,7 +44,7 @@ ubXHCdYzHO6uy1bQWGjXMNXSA2DakdnTVm5L4Zy3C5REwnCfG/W8p3DCjblpwAHd\n\
 -----END PUBLIC KEY-----\n\
 ";
 
-pub const OTHER_RSA_PUBLIC: &str = "\
+pub(crate) const OTHER_RSA_PUBLIC: &str = "\
 -----BEGIN PUBLIC KEY-----\n\
 MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAqPB/8WSnfPoGguFo3q/e\n\
 iUJKXDqBxPTq/mcTNHTzGIsriEkwqdoMcNqYc/ihbuNMw4/PlRx2e4dsKavYDPk+\n\
@@ -56,7 +56,7 @@ TQIDAQAB\n\
 -----END PUBLIC KEY-----\n\
 ";
 
-pub const EC_PRIVATE: &str = "\
+pub(crate) const EC_PRIVATE: &str = "\
 -----BEGIN PRIVATE KEY-----\n\
 MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg09uMklLkQvHqhqfz\n\
 8hkgVZgj/uAV67jmfdBaKxnw7fyhRANCAATnHnft8x2mf7fww4yGou3sNroItgHW\n\
@@ -64,20 +64,20 @@ MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg09uMklLkQvHqhqfz\n\
 -----END PRIVATE KEY-----\n\
 ";
 
-pub const EC_PUBLIC: &str = "\
+pub(crate) const EC_PUBLIC: &str = "\
 -----BEGIN PUBLIC KEY-----\n\
 MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE5x537fMdpn+38MOMhqLt7Da6CLYB\n\
 1uf3bVtO4+YKwLANC6roIcQOLlktHi6Ap6fd9VZPE3rukNog205/ZxqDpA==\n\
 -----END PUBLIC KEY-----\n\
 ";
 
-pub const ED_PRIVATE: &str = "\
+pub(crate) const ED_PRIVATE: &str = "\
 -----BEGIN PRIVATE KEY-----\n\
 MC4CAQAwBQYDK2VwBCIEIK+fRl2Y3wZ2uJKvQlsVVm5q3Nw9wW4rpnR2wCJxSY6k\n\
 -----END PRIVATE KEY-----\n\
 ";
 
-pub const ED_PUBLIC: &str = "\
+pub(crate) const ED_PUBLIC: &str = "\
 -----BEGIN PUBLIC KEY-----\n\
 MCowBQYDK2VwAyEAskJif/qjedw6PH17EQlfAi3AzSInZhf94RFxk1yTpBU=\n\
 -----END PUBLIC KEY-----\n\

@@ -17,13 +17,13 @@ use sqlx::sqlite::SqlitePool;
 use super::TestApp;
 
 /// The projects/tasks schema of the README.
-pub fn projects_schema() -> PathBuf {
+pub(crate) fn projects_schema() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects.toml")
 }
 
 /// The application over one SQLite file, its resources migrated. `get`, `send`, `sql`,
 /// `store` and the rest come from [`TestApp`].
-pub struct ResourceApp(TestApp);
+pub(crate) struct ResourceApp(TestApp);
 
 impl Deref for ResourceApp {
     type Target = TestApp;
@@ -35,12 +35,12 @@ impl Deref for ResourceApp {
 
 impl ResourceApp {
     /// The built-in schema (`notes`), migrated.
-    pub async fn notes() -> ResourceApp {
+    pub(crate) async fn notes() -> ResourceApp {
         ResourceApp::start(Config::default()).await
     }
 
     /// The projects/tasks schema, migrated.
-    pub async fn projects() -> ResourceApp {
+    pub(crate) async fn projects() -> ResourceApp {
         ResourceApp::start(Config {
             schema_file: projects_schema().display().to_string(),
             ..Config::default()
@@ -49,7 +49,7 @@ impl ResourceApp {
     }
 
     /// A schema given as text (written to `schema.toml` in the test's directory), migrated.
-    pub async fn with_schema(text: &str) -> ResourceApp {
+    pub(crate) async fn with_schema(text: &str) -> ResourceApp {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let config = Config {
             schema_file: write_schema(dir.path(), text),
@@ -59,14 +59,14 @@ impl ResourceApp {
     }
 
     /// The application for `config` on a fresh database, its resources migrated.
-    pub async fn start(config: Config) -> ResourceApp {
+    pub(crate) async fn start(config: Config) -> ResourceApp {
         ResourceApp(TestApp::migrated(config).await)
     }
 
     /// Replace the schema with `text` on the same database and run `migrate` as
     /// `portcullis migrate [--allow-destructive]` does. The application serves the new schema
     /// from then on (whatever the outcome, as a restarted server would).
-    pub async fn change_schema(&mut self, text: &str, allow_destructive: bool) -> Outcome {
+    pub(crate) async fn change_schema(&mut self, text: &str, allow_destructive: bool) -> Outcome {
         let config = Config {
             schema_file: write_schema(self.dir(), text),
             ..self.state.config().clone()
@@ -76,23 +76,23 @@ impl ResourceApp {
     }
 
     /// POST a JSON body, which must be created (201); the new row.
-    pub async fn create(&self, path: &str, token: &str, body: Value) -> Value {
+    pub(crate) async fn create(&self, path: &str, token: &str, body: Value) -> Value {
         let reply = self.with_key(token).post(path, body).await;
         assert_eq!(reply.status, StatusCode::CREATED, "create: {}", reply.json);
         reply.json
     }
 
     /// Register over HTTP and log in; the user's id and token.
-    pub async fn user(&self, username: &str) -> (i64, String) {
+    pub(crate) async fn user(&self, username: &str) -> (i64, String) {
         self.user_with_token(username).await
     }
 
     /// A staff superuser (as `portcullis createsuperuser` makes one) and its token.
-    pub async fn staff(&self, username: &str) -> (i64, String) {
+    pub(crate) async fn staff(&self, username: &str) -> (i64, String) {
         self.superuser_with_token(username).await
     }
 
-    pub async fn user_row(&self, username: &str) -> User {
+    pub(crate) async fn user_row(&self, username: &str) -> User {
         self.store()
             .user_by_username(username)
             .await
@@ -102,7 +102,7 @@ impl ResourceApp {
 
     /// Django's `group.permissions.add(...)` and `user.groups.add(group)`: the user gets
     /// `resource.codename` through the group `group` (created when missing).
-    pub async fn grant_through_group(
+    pub(crate) async fn grant_through_group(
         &self,
         user_id: i64,
         group: &str,
@@ -139,7 +139,7 @@ impl ResourceApp {
     }
 
     /// Django's `user.user_permissions.add(...)`.
-    pub async fn grant_directly(&self, user_id: i64, resource: &str, codename: &str) {
+    pub(crate) async fn grant_directly(&self, user_id: i64, resource: &str, codename: &str) {
         let pool = self.sql().await;
         let permission_id = permission_id(&pool, resource, codename).await;
         sqlx::query(
@@ -154,7 +154,7 @@ impl ResourceApp {
     }
 
     /// `EXPLAIN QUERY PLAN` of a statement, one line per step of the plan.
-    pub async fn query_plan(&self, sql: &str) -> Vec<String> {
+    pub(crate) async fn query_plan(&self, sql: &str) -> Vec<String> {
         let pool = self.sql().await;
         let rows: Vec<(i64, i64, i64, String)> =
             sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
@@ -184,6 +184,6 @@ fn write_schema(dir: &Path, text: &str) -> String {
 }
 
 /// DRF's error for a field: `{"field": [message]}`.
-pub fn field_error(field: &str, message: &str) -> Value {
+pub(crate) fn field_error(field: &str, message: &str) -> Value {
     json!({ field: [message] })
 }

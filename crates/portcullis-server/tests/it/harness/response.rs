@@ -6,7 +6,7 @@ use serde_json::Value;
 
 /// A response, read to the end.
 #[derive(Debug)]
-pub struct Response {
+pub(crate) struct Response {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
@@ -18,7 +18,7 @@ pub struct Response {
 
 impl Response {
     /// A response from its parts, whichever way they were read.
-    pub fn new(status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Response {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Response {
         Response {
             status,
             headers,
@@ -29,34 +29,34 @@ impl Response {
     }
 
     /// A header as text (`None` when absent).
-    pub fn header(&self, name: &str) -> Option<String> {
+    pub(crate) fn header(&self, name: &str) -> Option<String> {
         self.headers
             .get(name)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
     }
 
     /// `Vary`, lowercased, as the oracle transcripts compare it.
-    pub fn vary(&self) -> Option<String> {
+    pub(crate) fn vary(&self) -> Option<String> {
         self.header("vary").map(|v| v.to_ascii_lowercase())
     }
 
     /// `{"detail": ...}`'s text.
-    pub fn detail(&self) -> &str {
+    pub(crate) fn detail(&self) -> &str {
         self.json["detail"].as_str().unwrap_or("")
     }
 
     /// A string member of the JSON body (empty when absent).
-    pub fn str(&self, key: &str) -> String {
+    pub(crate) fn str(&self, key: &str) -> String {
         self.json[key].as_str().unwrap_or_default().to_string()
     }
 
     /// The `results` of a paginated list.
-    pub fn results(&self) -> Vec<Value> {
+    pub(crate) fn results(&self) -> Vec<Value> {
         self.json["results"].as_array().cloned().unwrap_or_default()
     }
 
     /// One field of each listed row.
-    pub fn listed(&self, field: &str) -> Vec<Value> {
+    pub(crate) fn listed(&self, field: &str) -> Vec<Value> {
         self.results().iter().map(|r| r[field].clone()).collect()
     }
 }

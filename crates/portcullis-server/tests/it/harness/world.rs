@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use super::resources::ResourceApp;
 
 /// ann owns a private and a public project; bob owns one private project.
-pub struct World {
+pub(crate) struct World {
     pub app: ResourceApp,
     pub ann: String,
     pub bob: String,
@@ -15,7 +15,7 @@ pub struct World {
     pub bob_private: Value,
 }
 
-pub async fn world() -> World {
+pub(crate) async fn world() -> World {
     let app = ResourceApp::projects().await;
     let (_, ann) = app.user("ann").await;
     let (bob_id, bob) = app.user("bob").await;
@@ -52,6 +52,6 @@ pub async fn world() -> World {
 }
 
 /// A project's detail URL.
-pub fn url(row: &Value) -> String {
+pub(crate) fn url(row: &Value) -> String {
     format!("/api/projects/{}/", row["id"])
 }
