@@ -45,7 +45,12 @@ impl AppState {
     }
 
     /// Build the state with an explicit schema.
-    pub fn with_schema(config: Config, store: Store, secret: &[u8], schema: Schema) -> AppState {
+    pub(crate) fn with_schema(
+        config: Config,
+        store: Store,
+        secret: &[u8],
+        schema: Schema,
+    ) -> AppState {
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
@@ -74,12 +79,12 @@ impl AppState {
         &self.inner.store
     }
 
-    pub fn token_keys(&self) -> &TokenKeys {
+    pub(crate) fn token_keys(&self) -> &TokenKeys {
         &self.inner.token_keys
     }
 
     /// The JWT settings and keys.
-    pub fn jwt(&self) -> &Jwt {
+    pub(crate) fn jwt(&self) -> &Jwt {
         &self.inner.jwt
     }
 
@@ -87,11 +92,11 @@ impl AppState {
         &self.inner.passwords
     }
 
-    pub fn cors(&self) -> &CorsPolicy {
+    pub(crate) fn cors(&self) -> &CorsPolicy {
         &self.inner.cors
     }
 
-    pub fn allowed_hosts(&self) -> &AllowedHosts {
+    pub(crate) fn allowed_hosts(&self) -> &AllowedHosts {
         &self.inner.allowed_hosts
     }
 

@@ -12,7 +12,7 @@ use crate::store::User;
 /// The active user with these credentials, or `None`. Unknown users cost one dummy hash and
 /// inactive users a real one, so neither answer nor timing tells them apart from a wrong
 /// password. A correct password stored under an older hasher is re-hashed with the current one.
-pub async fn authenticate(
+pub(crate) async fn authenticate(
     state: &AppState,
     username: &str,
     password: &str,
@@ -46,7 +46,7 @@ pub async fn authenticate(
 /// A signed-in user's `current_password` (djoser's set_password, set_username, delete): a
 /// guess at the password as a login is, so it counts toward the account's failed-login limit,
 /// and an account over its limit is refused with the login's 429 before any hash is spent.
-pub async fn check_current_password(
+pub(crate) async fn check_current_password(
     state: &AppState,
     user: &User,
     password: &str,
@@ -99,7 +99,7 @@ pub async fn check_password(
 }
 
 /// The user's token key, created if the user has none (after a logout).
-pub async fn token_for(state: &AppState, user: &User) -> Result<String, ApiError> {
+pub(crate) async fn token_for(state: &AppState, user: &User) -> Result<String, ApiError> {
     let keys = state.token_keys();
     let candidate = crate::auth::token_key::TokenKeys::generate();
     let stored = state
@@ -126,7 +126,7 @@ pub async fn token_for(state: &AppState, user: &User) -> Result<String, ApiError
 /// The `username` and `password` fields of a login body (DRF's `AuthTokenSerializer` and
 /// simplejwt's `TokenObtainSerializer`): both required, the username trimmed, the password
 /// exactly as sent (simplejwt trims it; Portcullis never does). Field errors are DRF's.
-pub fn login_fields(req: &ApiRequest) -> Result<(Option<String>, Option<String>), ApiError> {
+pub(crate) fn login_fields(req: &ApiRequest) -> Result<(Option<String>, Option<String>), ApiError> {
     let data = req.data()?;
     let data = root_object(&data)?;
     let mut errors = Errors::default();

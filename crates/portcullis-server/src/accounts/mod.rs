@@ -17,13 +17,13 @@ use crate::http::routing::Group;
 use crate::store::User;
 
 /// djoser's `UserSerializer` body: `{"email", "id", "username"}`.
-pub fn user_json(user: &User) -> Value {
+pub(crate) fn user_json(user: &User) -> Value {
     json!({ "email": user.email, "id": user.id, "username": user.username })
 }
 
 /// djoser's users router (`/auth/` in the built-in layout): its API root, the users and
 /// their actions.
-pub fn djoser_users() -> Group {
+pub(crate) fn djoser_users() -> Group {
     use routes::*;
     Group::new()
         .at("", auth_root::endpoint())
@@ -35,7 +35,7 @@ pub fn djoser_users() -> Group {
 }
 
 /// djoser's token URLs (`^token/login/?$`: also without the slash).
-pub fn djoser_token() -> Group {
+pub(crate) fn djoser_token() -> Group {
     use routes::*;
     Group::new()
         .at_each(&["token/login/", "token/login"], token_login::endpoint())
@@ -44,7 +44,7 @@ pub fn djoser_token() -> Group {
 
 /// djoser's JWT URLs (`^jwt/create/?`: also without the slash, but anchored —
 /// `/auth/jwt/createXYZ` is no route here).
-pub fn djoser_jwt() -> Group {
+pub(crate) fn djoser_jwt() -> Group {
     use routes::*;
     Group::new()
         .at_each(&["jwt/create/", "jwt/create"], jwt_create::endpoint())
@@ -53,7 +53,7 @@ pub fn djoser_jwt() -> Group {
 }
 
 /// simplejwt's views as its documentation mounts them (`/api/token/` in the built-in layout).
-pub fn simplejwt() -> Group {
+pub(crate) fn simplejwt() -> Group {
     use routes::*;
     Group::new()
         .at("", jwt_create::endpoint())
@@ -63,12 +63,12 @@ pub fn simplejwt() -> Group {
 }
 
 /// DRF's `obtain_auth_token` (`/api-token-auth/` in the built-in layout).
-pub fn authtoken() -> Group {
+pub(crate) fn authtoken() -> Group {
     Group::new().at("", routes::obtain_token::endpoint())
 }
 
 /// The accounts URLs of the built-in layout, and the extra mounts from the configuration.
-pub fn group(config: &Config) -> Group {
+pub(crate) fn group(config: &Config) -> Group {
     let mut group = authtoken()
         .mount("/api-token-auth/")
         .merge(djoser_users().mount("/auth/"))

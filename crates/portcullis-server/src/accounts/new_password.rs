@@ -12,7 +12,7 @@ use crate::state::AppState;
 use crate::store::{NewUser, StoreError, User};
 
 /// The fields of a user that Django's similarity validator compares a password with.
-pub fn attributes_of(user: &User) -> UserAttributes<'_> {
+pub(crate) fn attributes_of(user: &User) -> UserAttributes<'_> {
     UserAttributes {
         username: &user.username,
         first_name: &user.first_name,
@@ -27,7 +27,7 @@ pub fn problems(password: &str, who: &UserAttributes) -> Vec<String> {
 }
 
 /// The same as a DRF validation error under `field` (`password`, or djoser's `new_password`).
-pub fn validate(field: &str, password: &str, who: &UserAttributes) -> Result<(), ApiError> {
+pub(crate) fn validate(field: &str, password: &str, who: &UserAttributes) -> Result<(), ApiError> {
     let problems = problems(password, who);
     if problems.is_empty() {
         Ok(())
@@ -39,7 +39,7 @@ pub fn validate(field: &str, password: &str, who: &UserAttributes) -> Result<(),
 /// Create a user from `user` whose `password` is still plain text: hashed here, and the user
 /// stored together with its DRF token (the tutorial's post_save signal). A name taken by a
 /// concurrent creation is DRF's uniqueness error.
-pub async fn create_user(state: &AppState, mut user: NewUser) -> Result<User, ApiError> {
+pub(crate) async fn create_user(state: &AppState, mut user: NewUser) -> Result<User, ApiError> {
     let plain = std::mem::take(&mut user.password);
     user.password = state
         .passwords()

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::store::StoreError;
 
 #[derive(Debug)]
-pub enum AuthError {
+pub(crate) enum AuthError {
     /// DRF's `AuthenticationFailed` with its detail ("Invalid token.", ...).
     Failed(&'static str),
     /// A failure with a body of its own: simplejwt's `{"detail", "code"}` and
@@ -29,7 +29,7 @@ impl From<StoreError> for AuthError {
 }
 
 impl AuthError {
-    pub fn internal(err: impl Into<anyhow::Error>) -> Self {
+    pub(crate) fn internal(err: impl Into<anyhow::Error>) -> Self {
         AuthError::Internal(err.into())
     }
 }

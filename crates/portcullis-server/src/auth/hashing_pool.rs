@@ -172,7 +172,7 @@ impl Drop for Pool {
 
 impl PasswordHasher {
     /// A pool of `workers` hashing threads (at least one).
-    pub fn new(workers: usize) -> PasswordHasher {
+    pub(crate) fn new(workers: usize) -> PasswordHasher {
         let shared = Arc::new(Shared::default());
         let mut started = 0;
         for i in 0..workers.max(1) {
@@ -219,13 +219,17 @@ impl PasswordHasher {
     }
 
     /// Hash a new password with the current default hasher.
-    pub async fn hash(&self, password: String) -> anyhow::Result<String> {
+    pub(crate) async fn hash(&self, password: String) -> anyhow::Result<String> {
         self.run(move |scratch| portcullis_passwords::make_password_with(&password, scratch))
             .await
     }
 
     /// Verify against a stored hash.
-    pub async fn verify(&self, password: String, encoded: String) -> anyhow::Result<Verification> {
+    pub(crate) async fn verify(
+        &self,
+        password: String,
+        encoded: String,
+    ) -> anyhow::Result<Verification> {
         self.run(move |scratch| {
             portcullis_passwords::check_password_with(&password, &encoded, scratch)
         })
@@ -234,14 +238,9 @@ impl PasswordHasher {
 
     /// Spend the time of one verification for a user that does not exist (Django's
     /// ModelBackend does the same), so response time does not reveal which usernames exist.
-    pub async fn dummy_verify(&self, password: String) -> anyhow::Result<()> {
+    pub(crate) async fn dummy_verify(&self, password: String) -> anyhow::Result<()> {
         self.run(move |scratch| portcullis_passwords::dummy_verify_with(&password, scratch))
             .await
-    }
-
-    /// The number of hashing workers.
-    pub fn workers(&self) -> usize {
-        self.pool.workers
     }
 
     /// Hashes asked for since the start (including those skipped or still waiting).
@@ -254,18 +253,20 @@ impl PasswordHasher {
         self.pool.shared.in_flight.load(Ordering::SeqCst)
     }
 
-    /// The most hashes that ever ran at once; never more than [`PasswordHasher::workers`].
+    /// The most hashes that ever ran at once; never more than the number of workers.
     pub fn peak_in_flight(&self) -> usize {
         self.pool.shared.peak.load(Ordering::SeqCst)
     }
 
     /// Jobs in the queue, waiting for a worker.
-    pub fn queued(&self) -> usize {
+    #[cfg(test)]
+    fn queued(&self) -> usize {
         self.pool.shared.lock().jobs.len()
     }
 
     /// Jobs dropped unrun because their requester had gone before a worker took them.
-    pub fn skipped(&self) -> usize {
+    #[cfg(test)]
+    fn skipped(&self) -> usize {
         self.pool.shared.skipped.load(Ordering::SeqCst)
     }
 }

@@ -11,14 +11,14 @@ pub(crate) mod token_key;
 
 use axum::http::HeaderMap;
 
-pub use error::AuthError;
+pub(crate) use error::AuthError;
 
 use crate::state::AppState;
 use crate::store::User;
 
 /// How a request proved who it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Credential {
+pub(crate) enum Credential {
     /// `Authorization: Token <key>` (DRF's `TokenAuthentication`).
     Token,
     /// `Authorization: Bearer <access token>` (simplejwt's `JWTAuthentication`).
@@ -28,18 +28,28 @@ pub enum Credential {
     },
 }
 
+impl Credential {
+    /// The authentication class's name, for the request's log lines (never the secret).
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Credential::Token => "token",
+            Credential::Jwt { .. } => "jwt",
+        }
+    }
+}
+
 /// The authenticated user of a request and the credential it used.
 #[derive(Debug, Clone)]
-pub struct Principal {
-    pub user: User,
-    pub credential: Credential,
+pub(crate) struct Principal {
+    pub(crate) user: User,
+    pub(crate) credential: Credential,
 }
 
 /// DRF's `perform_authentication` with the authentication classes in the oracle's order,
 /// `TokenAuthentication` then simplejwt's `JWTAuthentication` (the first that recognizes its
 /// keyword decides): `Ok(None)` is an anonymous request, `Err` a request whose credentials were
 /// refused.
-pub async fn authenticate(
+pub(crate) async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<Principal>, AuthError> {

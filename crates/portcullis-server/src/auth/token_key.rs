@@ -14,7 +14,7 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// Keys derived from the server secret, one per purpose.
 #[derive(Clone)]
-pub struct TokenKeys {
+pub(crate) struct TokenKeys {
     digest_key: [u8; 32],
     seal_key: [u8; 32],
 }
@@ -34,7 +34,7 @@ pub(crate) fn derive_key(secret: &[u8], label: &str) -> [u8; 32] {
 }
 
 impl TokenKeys {
-    pub fn from_secret(secret: &[u8]) -> TokenKeys {
+    pub(crate) fn from_secret(secret: &[u8]) -> TokenKeys {
         TokenKeys {
             digest_key: derive_key(secret, "portcullis/token-digest/v1"),
             seal_key: derive_key(secret, "portcullis/token-seal/v1"),
@@ -42,14 +42,14 @@ impl TokenKeys {
     }
 
     /// A new key in DRF's format.
-    pub fn generate() -> String {
+    pub(crate) fn generate() -> String {
         let mut bytes = [0u8; 20];
         fill_random(&mut bytes);
         hex::encode(bytes)
     }
 
     /// The lookup digest of any presented key.
-    pub fn digest(&self, key: &str) -> String {
+    pub(crate) fn digest(&self, key: &str) -> String {
         let mut mac =
             <HmacSha256 as Mac>::new_from_slice(&self.digest_key).expect("32-byte HMAC key");
         mac.update(key.as_bytes());
@@ -58,7 +58,7 @@ impl TokenKeys {
 
     /// The stored forms of a key. The digest is the AEAD's associated data, so a sealed copy
     /// cannot be moved to another row.
-    pub fn store(&self, key: &str) -> StoredToken {
+    pub(crate) fn store(&self, key: &str) -> StoredToken {
         let digest = self.digest(key);
         let mut nonce = [0u8; 12];
         fill_random(&mut nonce);
@@ -82,7 +82,7 @@ impl TokenKeys {
 
     /// The key back from its stored forms; `None` if they were tampered with or sealed under
     /// another secret.
-    pub fn unseal(&self, token: &StoredToken) -> Option<String> {
+    pub(crate) fn unseal(&self, token: &StoredToken) -> Option<String> {
         if token.sealed.len() < 12 {
             return None;
         }

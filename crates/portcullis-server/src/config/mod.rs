@@ -8,8 +8,8 @@ mod cors;
 mod limits;
 mod throttle;
 
-pub use crate::auth::jwt::JwtConfig;
-pub use cors::CorsConfig;
+pub(crate) use crate::auth::jwt::JwtConfig;
+pub(crate) use cors::CorsConfig;
 pub use limits::LimitsConfig;
 pub use throttle::ThrottleConfig;
 
@@ -68,7 +68,7 @@ pub struct ExtraRoute {
 
 impl ExtraRoute {
     /// The endpoints that can be mounted again.
-    pub const ENDPOINTS: &'static [&'static str] = &["obtain_auth_token", "token_login"];
+    pub(crate) const ENDPOINTS: &'static [&'static str] = &["obtain_auth_token", "token_login"];
 }
 
 impl Default for Config {

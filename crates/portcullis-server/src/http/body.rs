@@ -10,9 +10,9 @@ use super::ApiError;
 /// `request.data`: the parsed value, and whether it came from a form (DRF treats form input
 /// differently for a few fields, e.g. a missing boolean checkbox means `false`).
 #[derive(Debug, Clone)]
-pub struct RequestData {
-    pub value: Value,
-    pub is_form: bool,
+pub(crate) struct RequestData {
+    pub(crate) value: Value,
+    pub(crate) is_form: bool,
 }
 
 /// The media types a view parses, in DRF's `parser_classes` order.
@@ -25,9 +25,9 @@ pub(crate) const DEFAULT_PARSES: &[&str] = &[
 /// A parsed `Content-Type`: lowercase type/subtype and parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct MediaType {
-    pub main: String,
-    pub sub: String,
-    pub params: Vec<(String, String)>,
+    pub(crate) main: String,
+    pub(crate) sub: String,
+    pub(crate) params: Vec<(String, String)>,
 }
 
 impl MediaType {

@@ -19,7 +19,7 @@ use crate::state::AppState;
 
 /// The compiled CORS policy.
 #[derive(Debug, Clone)]
-pub struct CorsPolicy {
+pub(crate) struct CorsPolicy {
     config: CorsConfig,
     origin_regexes: Vec<Regex>,
     urls_regex: Regex,
@@ -29,7 +29,7 @@ pub struct CorsPolicy {
 impl CorsPolicy {
     /// Compile a validated configuration (`Config::problems` reported any bad regex already; a
     /// regex that still fails here allows nothing rather than everything).
-    pub fn new(config: &CorsConfig) -> CorsPolicy {
+    pub(crate) fn new(config: &CorsConfig) -> CorsPolicy {
         let anchored = |p: &str| Regex::new(&format!("^(?:{p})$")).ok();
         CorsPolicy {
             origin_regexes: config
@@ -49,7 +49,7 @@ impl CorsPolicy {
     }
 
     /// `CORS_URLS_REGEX` against the path.
-    pub fn applies_to(&self, path: &str) -> bool {
+    pub(crate) fn applies_to(&self, path: &str) -> bool {
         self.urls_regex.is_match(path)
     }
 

@@ -141,8 +141,8 @@ async fn run(endpoint: &Endpoint, mut req: ApiRequest) -> Result<Response, ApiEr
     negotiation::negotiate(format.as_deref(), accept.as_deref(), endpoint.browsable)?;
     if endpoint.authentication.classes {
         req.principal = auth::authenticate(&req.state, &req.headers).await?;
-        if let Some(user) = req.user() {
-            super::request_id::record_user(user.id);
+        if let Some(principal) = &req.principal {
+            super::request_id::record_principal(principal);
         }
     }
     endpoint.permission.check(&req).await?;

@@ -40,11 +40,9 @@ type ActionsCheck = Arc<dyn for<'a> Fn(&'a ApiRequest) -> ActionsFuture<'a> + Se
 
 /// Which of DRF's throttles apply to an endpoint (`throttle_classes`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Throttle {
+pub(crate) enum Throttle {
     /// `DEFAULT_THROTTLE_CLASSES`: the anonymous and user rates.
     Default,
-    /// `throttle_classes = ()`.
-    None,
     /// A login endpoint: the default throttles, the `login` scope and the per-account limit
     /// of failed logins.
     Login,
@@ -53,23 +51,23 @@ pub enum Throttle {
 /// `authentication_classes`, reduced to what is observable: whether credentials are read at all,
 /// and the `WWW-Authenticate` challenge of a 401.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Authentication {
+pub(crate) struct Authentication {
     /// False for `authentication_classes = ()` (simplejwt's token views): every request is
     /// anonymous, whatever it carries.
-    pub classes: bool,
+    pub(crate) classes: bool,
     /// The challenge of the first class; `None` turns 401s into 403s, as DRF does.
-    pub challenge: Option<&'static str>,
+    pub(crate) challenge: Option<&'static str>,
 }
 
 impl Authentication {
     /// `DEFAULT_AUTHENTICATION_CLASSES`: DRF's token, then simplejwt's JWT.
-    pub const DEFAULT: Authentication = Authentication {
+    pub(crate) const DEFAULT: Authentication = Authentication {
         classes: true,
         challenge: Some("Token"),
     };
 
     /// simplejwt's token views: no authentication, but their own `Bearer` challenge.
-    pub const JWT_TOKEN_VIEW: Authentication = Authentication {
+    pub(crate) const JWT_TOKEN_VIEW: Authentication = Authentication {
         classes: false,
         challenge: Some("Bearer realm=\"api\""),
     };
@@ -77,7 +75,7 @@ impl Authentication {
 
 /// `permission_classes`, as a value.
 #[derive(Clone)]
-pub enum Permission {
+pub(crate) enum Permission {
     /// `AllowAny` (and `permission_classes = ()`).
     AllowAny,
     /// `IsAuthenticated`: 401 (or 403 without a challenge) for an anonymous request.
@@ -85,6 +83,10 @@ pub enum Permission {
     /// `IsAdminUser`: anonymous 401, authenticated non-staff 403.
     IsAdminUser,
     /// `IsAuthenticatedOrReadOnly`: safe methods for anyone, the rest for users.
+    #[expect(
+        dead_code,
+        reason = "DRF's permission vocabulary; the generic views of a project's urls.py declare it"
+    )]
     IsAuthenticatedOrReadOnly,
     /// A check of the endpoint's own (it may read the store, and may capture data).
     Custom(Check),
@@ -92,7 +94,7 @@ pub enum Permission {
 
 impl Permission {
     /// A custom check: `Permission::custom(|req| Box::pin(my_check(req)))`.
-    pub fn custom<F>(check: F) -> Permission
+    pub(crate) fn custom<F>(check: F) -> Permission
     where
         F: for<'a> Fn(&'a ApiRequest) -> CheckFuture<'a> + Send + Sync + 'static,
     {
@@ -100,7 +102,7 @@ impl Permission {
     }
 
     /// DRF's `check_permissions` (before the method is dispatched).
-    pub async fn check(&self, req: &ApiRequest) -> Result<(), ApiError> {
+    pub(crate) async fn check(&self, req: &ApiRequest) -> Result<(), ApiError> {
         match self {
             Permission::AllowAny => Ok(()),
             Permission::IsAuthenticated => req.require_user().map(|_| ()),
@@ -137,7 +139,7 @@ impl std::fmt::Debug for Permission {
 
 /// The `actions` of DRF's OPTIONS metadata.
 #[derive(Clone)]
-pub enum Actions {
+pub(crate) enum Actions {
     /// No serializer to describe.
     None,
     /// The same description for every caller.
@@ -148,7 +150,7 @@ pub enum Actions {
 }
 
 impl Actions {
-    pub async fn for_request(&self, req: &ApiRequest) -> Option<Value> {
+    pub(crate) async fn for_request(&self, req: &ApiRequest) -> Option<Value> {
         match self {
             Actions::None => None,
             Actions::Fixed(describe) => Some(describe()),
@@ -159,29 +161,29 @@ impl Actions {
 
 /// One endpoint: what DRF knows about a view class before it runs, and its handler.
 #[derive(Clone)]
-pub struct Endpoint {
+pub(crate) struct Endpoint {
     /// `get_view_name()`, shown by OPTIONS (owned for endpoints named after a resource).
-    pub name: Cow<'static, str>,
+    pub(crate) name: Cow<'static, str>,
     /// The handler methods (`GET`, `POST`, ...). `HEAD` follows `GET`, `OPTIONS` is always there.
-    pub methods: &'static [Method],
+    pub(crate) methods: &'static [Method],
     /// False for endpoints whose only renderer is JSON (DRF then sends no `Vary: Accept`).
-    pub browsable: bool,
-    pub authentication: Authentication,
-    pub permission: Permission,
-    pub throttle: Throttle,
+    pub(crate) browsable: bool,
+    pub(crate) authentication: Authentication,
+    pub(crate) permission: Permission,
+    pub(crate) throttle: Throttle,
     /// A throttle scope of this mount alone (DRF's `throttle_scope` on a view subclass); when
     /// set, it is the only throttle.
-    pub scope: Option<ScopeOverride>,
+    pub(crate) scope: Option<ScopeOverride>,
     /// `parser_classes`, as media types.
-    pub parses: &'static [&'static str],
-    pub actions: Actions,
+    pub(crate) parses: &'static [&'static str],
+    pub(crate) actions: Actions,
     handler: Handler,
 }
 
 impl Endpoint {
     /// An endpoint with DRF's defaults; `handler` is an `async fn(ApiRequest)` or a closure
     /// returning such a future (for handlers over captured data).
-    pub fn new<F, Fut>(
+    pub(crate) fn new<F, Fut>(
         name: impl Into<Cow<'static, str>>,
         methods: &'static [Method],
         handler: F,
@@ -204,46 +206,46 @@ impl Endpoint {
         }
     }
 
-    pub fn permission(mut self, permission: Permission) -> Self {
+    pub(crate) fn permission(mut self, permission: Permission) -> Self {
         self.permission = permission;
         self
     }
 
-    pub fn authentication(mut self, authentication: Authentication) -> Self {
+    pub(crate) fn authentication(mut self, authentication: Authentication) -> Self {
         self.authentication = authentication;
         self
     }
 
-    pub fn throttle(mut self, throttle: Throttle) -> Self {
+    pub(crate) fn throttle(mut self, throttle: Throttle) -> Self {
         self.throttle = throttle;
         self
     }
 
     /// This mount's own throttle scope (see [`Endpoint::scope`]).
-    pub fn scoped(mut self, scope: Option<String>) -> Self {
+    pub(crate) fn scoped(mut self, scope: Option<String>) -> Self {
         self.scope = scope.map(ScopeOverride);
         self
     }
 
-    pub fn parses(mut self, parses: &'static [&'static str]) -> Self {
+    pub(crate) fn parses(mut self, parses: &'static [&'static str]) -> Self {
         self.parses = parses;
         self
     }
 
     /// `renderer_classes = (JSONRenderer,)`.
-    pub fn json_only(mut self) -> Self {
+    pub(crate) fn json_only(mut self) -> Self {
         self.browsable = false;
         self
     }
 
     /// The OPTIONS `actions`, the same for every caller.
-    pub fn actions(mut self, describe: fn() -> Value) -> Self {
+    pub(crate) fn actions(mut self, describe: fn() -> Value) -> Self {
         self.actions = Actions::Fixed(describe);
         self
     }
 
     /// The OPTIONS `actions`, depending on the caller.
-    pub fn checked_actions<F>(mut self, describe: F) -> Self
+    pub(crate) fn checked_actions<F>(mut self, describe: F) -> Self
     where
         F: for<'a> Fn(&'a ApiRequest) -> ActionsFuture<'a> + Send + Sync + 'static,
     {
@@ -252,12 +254,12 @@ impl Endpoint {
     }
 
     /// Run the handler for `req.method` (one of `methods`; HEAD arrives as GET).
-    pub fn handle(&self, req: ApiRequest) -> HandlerFuture {
+    pub(crate) fn handle(&self, req: ApiRequest) -> HandlerFuture {
         (self.handler)(req)
     }
 
     /// DRF's `allowed_methods`, sorted as the oracle's normalized `Allow` header compares them.
-    pub fn allow_header(&self) -> String {
+    pub(crate) fn allow_header(&self) -> String {
         let mut methods: Vec<&str> = self.methods.iter().map(|m| m.as_str()).collect();
         if self.methods.contains(&Method::GET) {
             methods.push("HEAD");

@@ -48,25 +48,25 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn not_found() -> Self {
+    pub(crate) fn not_found() -> Self {
         ApiError::NotFound("Not found.".into())
     }
 
     /// `{"field": ["message"]}`, the shape of a single field error.
-    pub fn field(field: &str, message: &str) -> Self {
+    pub(crate) fn field(field: &str, message: &str) -> Self {
         ApiError::Validation(json!({ field: [message] }))
     }
 
     /// `{"non_field_errors": ["message"]}`.
-    pub fn non_field(message: &str) -> Self {
+    pub(crate) fn non_field(message: &str) -> Self {
         ApiError::field("non_field_errors", message)
     }
 
-    pub fn internal(err: impl Into<anyhow::Error>) -> Self {
+    pub(crate) fn internal(err: impl Into<anyhow::Error>) -> Self {
         ApiError::Internal(err.into())
     }
 
-    pub fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             ApiError::NotAuthenticated
             | ApiError::AuthenticationFailed(_)
@@ -88,7 +88,7 @@ impl ApiError {
 
     /// True for the two errors DRF turns into a 403 when the view has no authenticator that
     /// could send a `WWW-Authenticate` challenge.
-    pub fn is_authentication_error(&self) -> bool {
+    pub(crate) fn is_authentication_error(&self) -> bool {
         matches!(
             self,
             ApiError::NotAuthenticated

@@ -4,19 +4,19 @@
 
 /// The compiled allowed-hosts list.
 #[derive(Debug, Clone)]
-pub struct AllowedHosts {
+pub(crate) struct AllowedHosts {
     patterns: Vec<String>,
 }
 
 impl AllowedHosts {
-    pub fn new(patterns: &[String]) -> AllowedHosts {
+    pub(crate) fn new(patterns: &[String]) -> AllowedHosts {
         AllowedHosts {
             patterns: patterns.iter().map(|p| p.to_ascii_lowercase()).collect(),
         }
     }
 
     /// Django's `HttpRequest.get_host()` check for a raw `Host` header value.
-    pub fn allows(&self, host: &str) -> bool {
+    pub(crate) fn allows(&self, host: &str) -> bool {
         let Some(domain) = domain_of(host) else {
             return false;
         };

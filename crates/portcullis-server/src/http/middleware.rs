@@ -72,7 +72,7 @@ pub async fn catch_panic(request: Request, next: Next) -> Response {
 }
 
 /// Django's `patch_vary_headers`: add `value` unless already listed (case-insensitively).
-pub fn add_vary(headers: &mut HeaderMap, value: &str) {
+pub(crate) fn add_vary(headers: &mut HeaderMap, value: &str) {
     let existing: Vec<String> = headers
         .get_all(header::VARY)
         .iter()

@@ -18,5 +18,5 @@ pub(crate) mod request_id;
 pub mod routing;
 pub(crate) mod throttle;
 
-pub use error::ApiError;
-pub use request::ApiRequest;
+pub(crate) use error::ApiError;
+pub(crate) use request::ApiRequest;

@@ -9,8 +9,8 @@ use super::{ApiError, ApiRequest};
 /// The page a list request asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Page {
-    pub number: u64,
-    pub size: u64,
+    pub(crate) number: u64,
+    pub(crate) size: u64,
 }
 
 impl Page {

@@ -20,17 +20,17 @@ pub(crate) enum BodyBytes {
     TooLarge,
 }
 
-pub struct ApiRequest {
-    pub state: AppState,
-    pub method: Method,
-    pub uri: Uri,
-    pub headers: HeaderMap,
+pub(crate) struct ApiRequest {
+    pub(crate) state: AppState,
+    pub(crate) method: Method,
+    pub(crate) uri: Uri,
+    pub(crate) headers: HeaderMap,
     /// Path parameters captured by the route, in order.
-    pub params: Vec<(String, String)>,
-    pub client: Option<SocketAddr>,
+    pub(crate) params: Vec<(String, String)>,
+    pub(crate) client: Option<SocketAddr>,
     /// A mount's own throttle scope (see `throttle::ScopeOverride`).
-    pub mount_scope: Option<super::throttle::ScopeOverride>,
-    pub principal: Option<Principal>,
+    pub(crate) mount_scope: Option<super::throttle::ScopeOverride>,
+    pub(crate) principal: Option<Principal>,
     pub(crate) body: BodyBytes,
     pub(crate) parses: &'static [&'static str],
     pub(crate) query_pairs: std::sync::OnceLock<Vec<(String, String)>>,
@@ -38,16 +38,16 @@ pub struct ApiRequest {
 
 impl ApiRequest {
     /// The authenticated user (DRF's `request.user` when it is not anonymous).
-    pub fn user(&self) -> Option<&User> {
+    pub(crate) fn user(&self) -> Option<&User> {
         self.principal.as_ref().map(|p| &p.user)
     }
 
     /// The user or `NotAuthenticated`, for views that passed `IsAuthenticated`.
-    pub fn require_user(&self) -> Result<&User, ApiError> {
+    pub(crate) fn require_user(&self) -> Result<&User, ApiError> {
         self.user().ok_or(ApiError::NotAuthenticated)
     }
 
-    pub fn param(&self, name: &str) -> Option<&str> {
+    pub(crate) fn param(&self, name: &str) -> Option<&str> {
         self.params
             .iter()
             .find(|(k, _)| k == name)
@@ -55,7 +55,7 @@ impl ApiRequest {
     }
 
     /// DRF's `request.data`.
-    pub fn data(&self) -> Result<RequestData, ApiError> {
+    pub(crate) fn data(&self) -> Result<RequestData, ApiError> {
         match &self.body {
             BodyBytes::TooLarge => Err(ApiError::PayloadTooLarge),
             BodyBytes::Read(bytes) => body::parse(
@@ -68,7 +68,7 @@ impl ApiRequest {
     }
 
     /// The raw `Content-Type` as sent (Latin-1, like WSGI), `""` when absent.
-    pub fn content_type(&self) -> String {
+    pub(crate) fn content_type(&self) -> String {
         self.headers
             .get(header::CONTENT_TYPE)
             .map(|v| latin1(v.as_bytes()))
@@ -77,7 +77,7 @@ impl ApiRequest {
 
     /// Query parameters in order, decoded as Django's QueryDict does.
     /// Decoded once per request: a list view reads several parameters.
-    pub fn query_pairs(&self) -> &[(String, String)] {
+    pub(crate) fn query_pairs(&self) -> &[(String, String)] {
         self.query_pairs.get_or_init(|| {
             form_urlencoded::parse(self.uri.query().unwrap_or("").as_bytes())
                 .into_owned()
@@ -86,7 +86,7 @@ impl ApiRequest {
     }
 
     /// `request.query_params.get(name)`: the last value.
-    pub fn query(&self, name: &str) -> Option<String> {
+    pub(crate) fn query(&self, name: &str) -> Option<String> {
         self.query_pairs()
             .iter()
             .rev()
@@ -96,17 +96,17 @@ impl ApiRequest {
 
     /// Django's `request.build_absolute_uri(path)`: scheme `http` and the request's `Host`
     /// header as sent (it passed the allowed-hosts check already).
-    pub fn absolute_uri(&self, path_and_query: &str) -> String {
+    pub(crate) fn absolute_uri(&self, path_and_query: &str) -> String {
         format!("http://{}{}", self.host(), path_and_query)
     }
 
     /// The URL of this request, absolute (for pagination links).
-    pub fn absolute_self(&self) -> String {
+    pub(crate) fn absolute_self(&self) -> String {
         let pq = self.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
         self.absolute_uri(pq)
     }
 
-    pub fn host(&self) -> String {
+    pub(crate) fn host(&self) -> String {
         self.headers
             .get(header::HOST)
             .map(|h| latin1(h.as_bytes()))

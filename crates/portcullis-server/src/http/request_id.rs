@@ -34,6 +34,7 @@ pub(crate) async fn request_span(request: Request, next: Next) -> Response {
         method = %request.method(),
         route = %route,
         user = tracing::field::Empty,
+        auth = tracing::field::Empty,
     );
     let mut response = next.run(request).instrument(span).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
@@ -42,9 +43,11 @@ pub(crate) async fn request_span(request: Request, next: Next) -> Response {
     response
 }
 
-/// Record the authenticated user on the current request's span.
-pub(crate) fn record_user(id: i64) {
-    tracing::Span::current().record("user", id);
+/// Record the authenticated user, and which credential it used, on the current request's span.
+pub(crate) fn record_principal(principal: &crate::auth::Principal) {
+    let span = tracing::Span::current();
+    span.record("user", principal.user.id);
+    span.record("auth", principal.credential.name());
 }
 
 fn is_plain_id(value: &str) -> bool {

@@ -17,11 +17,11 @@ use crate::state::AppState;
 
 /// Marks the 404 of an unmatched URL, for APPEND_SLASH.
 #[derive(Debug, Clone, Copy)]
-pub struct NoRoute;
+pub(crate) struct NoRoute;
 
 /// How a route turns its URL into the endpoint's path parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lookup {
+pub(crate) enum Lookup {
     /// The parameters the pattern captures (`{id}`), as they are.
     Plain,
     /// A pattern with a fixed format suffix (`/api/notes.json`): adds `format`.
@@ -35,32 +35,32 @@ pub enum Lookup {
 /// One URL of a group: a path relative to the group's prefix, the endpoint behind it and how
 /// the URL's parameters reach it.
 #[derive(Debug, Clone)]
-pub struct Entry {
-    pub path: String,
-    pub endpoint: Arc<Endpoint>,
-    pub lookup: Lookup,
+pub(crate) struct Entry {
+    pub(crate) path: String,
+    pub(crate) endpoint: Arc<Endpoint>,
+    pub(crate) lookup: Lookup,
 }
 
 /// A set of URLs that belong together (djoser's users, its token URLs, simplejwt's views, a
 /// resource's router), as a value: mount it at any prefix, any number of times.
 #[derive(Debug, Clone, Default)]
-pub struct Group {
-    pub entries: Vec<Entry>,
+pub(crate) struct Group {
+    pub(crate) entries: Vec<Entry>,
 }
 
 impl Group {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Group::default()
     }
 
     /// `path` (relative to the prefix the group is mounted at) answered by `endpoint`.
-    pub fn at(self, path: impl Into<String>, endpoint: impl Into<Arc<Endpoint>>) -> Self {
+    pub(crate) fn at(self, path: impl Into<String>, endpoint: impl Into<Arc<Endpoint>>) -> Self {
         self.at_with(path, endpoint, Lookup::Plain)
     }
 
     /// The same endpoint at each of `paths` (djoser's `^token/login/?$`: with and without the
     /// slash).
-    pub fn at_each(mut self, paths: &[&str], endpoint: Endpoint) -> Self {
+    pub(crate) fn at_each(mut self, paths: &[&str], endpoint: Endpoint) -> Self {
         let endpoint = Arc::new(endpoint);
         for path in paths {
             self = self.at(*path, Arc::clone(&endpoint));
@@ -68,7 +68,7 @@ impl Group {
         self
     }
 
-    pub fn at_with(
+    pub(crate) fn at_with(
         mut self,
         path: impl Into<String>,
         endpoint: impl Into<Arc<Endpoint>>,
@@ -83,7 +83,7 @@ impl Group {
     }
 
     /// The group's URLs under `prefix` (`"/auth/"` + `"users/"`).
-    pub fn mount(&self, prefix: &str) -> Group {
+    pub(crate) fn mount(&self, prefix: &str) -> Group {
         let prefix = prefix.trim_end_matches('/');
         let entries = self
             .entries
@@ -100,7 +100,7 @@ impl Group {
     }
 
     /// This group's URLs and then `other`'s.
-    pub fn merge(mut self, other: Group) -> Group {
+    pub(crate) fn merge(mut self, other: Group) -> Group {
         self.entries.extend(other.entries);
         self
     }
@@ -110,16 +110,21 @@ impl Group {
 #[derive(Clone, Default)]
 pub struct RouteTable {
     matcher: Arc<matchit::Router<()>>,
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "the declarations the OpenAPI document will read")
+    )]
     endpoints: Arc<[Entry]>,
 }
 
 impl RouteTable {
-    pub fn matches(&self, path: &str) -> bool {
+    pub(crate) fn matches(&self, path: &str) -> bool {
         self.matcher.at(path).is_ok()
     }
 
     /// Every endpoint with its full path, in the order they were mounted.
-    pub fn endpoints(&self) -> &[Entry] {
+    #[cfg(test)]
+    fn endpoints(&self) -> &[Entry] {
         &self.endpoints
     }
 }
@@ -143,7 +148,7 @@ impl Default for Routes {
 
 impl Routes {
     /// Every URL of a group that is already mounted ([`Group::mount`]) at its full paths.
-    pub fn mount(mut self, group: Group) -> Self {
+    pub(crate) fn mount(mut self, group: Group) -> Self {
         for entry in group.entries {
             let method_router = match entry.lookup {
                 Lookup::Plain => route(Arc::clone(&entry.endpoint), &[]),
@@ -157,7 +162,7 @@ impl Routes {
     }
 
     /// A route that is not an endpoint (static files).
-    pub fn route(mut self, path: &str, method_router: MethodRouter<AppState>) -> Self {
+    pub(crate) fn route(mut self, path: &str, method_router: MethodRouter<AppState>) -> Self {
         // A duplicate pattern would already make axum panic at start-up below; the matcher
         // only needs one copy.
         let _ = self.matcher.insert(path, ());
@@ -178,7 +183,7 @@ impl Routes {
 }
 
 /// The answer for a URL that no route matches.
-pub async fn not_found() -> Response {
+pub(crate) async fn not_found() -> Response {
     let mut response = ApiError::not_found().into_response();
     response.extensions_mut().insert(NoRoute);
     response

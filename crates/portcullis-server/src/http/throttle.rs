@@ -24,8 +24,8 @@ pub(crate) use counters::{BYTES_PER_RATE_REQUEST, CounterKey, Counters, MemoryCo
 /// A DRF rate: `num_requests` per `duration`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Rate {
-    pub num_requests: usize,
-    pub duration: Duration,
+    pub(crate) num_requests: usize,
+    pub(crate) duration: Duration,
 }
 
 impl Rate {
@@ -85,15 +85,15 @@ pub(crate) fn throttled(waits: impl IntoIterator<Item = f64>) -> Option<ApiError
 
 /// Which throttles apply to one request: DRF's default classes and/or one scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
-    pub default: bool,
-    pub scope: Option<String>,
+pub(crate) struct Plan {
+    pub(crate) default: bool,
+    pub(crate) scope: Option<String>,
 }
 
 /// A mount's own throttle scope (DRF's `throttle_scope` on a view subclass), declared on the
 /// endpoint (`Endpoint::scoped`) and carried to the throttles by the request.
 #[derive(Debug, Clone)]
-pub struct ScopeOverride(pub String);
+pub(crate) struct ScopeOverride(pub String);
 
 /// The throttling policy of the server.
 pub struct Throttles {
@@ -106,7 +106,7 @@ pub struct Throttles {
 
 impl Throttles {
     /// From a validated configuration (rates that do not parse were refused at start).
-    pub fn new(config: &crate::config::ThrottleConfig) -> Throttles {
+    pub(crate) fn new(config: &crate::config::ThrottleConfig) -> Throttles {
         let rates = config
             .rates
             .iter()
@@ -126,7 +126,7 @@ impl Throttles {
     }
 
     /// The plan for a view's throttle classes, or a mount's own scope.
-    pub fn plan(
+    pub(crate) fn plan(
         &self,
         classes: super::endpoint::Throttle,
         mount_scope: Option<&ScopeOverride>,
@@ -144,10 +144,6 @@ impl Throttles {
                 default: true,
                 scope: None,
             },
-            Throttle::None => Plan {
-                default: false,
-                scope: None,
-            },
             Throttle::Login => Plan {
                 default: true,
                 scope: self.login_scope.clone(),
@@ -157,7 +153,7 @@ impl Throttles {
 
     /// DRF's `check_throttles`: every applicable throttle records the request or refuses it;
     /// the longest wait wins.
-    pub fn check(
+    pub(crate) fn check(
         &self,
         plan: &Plan,
         headers: &HeaderMap,
@@ -195,7 +191,7 @@ impl Throttles {
     }
 
     /// Refuse a login for an account that failed too often, from whatever addresses.
-    pub fn check_login_failures(&self, username: &str) -> Result<(), ApiError> {
+    pub(crate) fn check_login_failures(&self, username: &str) -> Result<(), ApiError> {
         let key = CounterKey::login_failures(username);
         match self
             .counters
@@ -207,7 +203,7 @@ impl Throttles {
     }
 
     /// Count a failed login for an account (known or not: the answer must not differ).
-    pub fn record_login_failure(&self, username: &str) {
+    pub(crate) fn record_login_failure(&self, username: &str) {
         let key = CounterKey::login_failures(username);
         self.counters
             .record(&key, self.failed_logins, Instant::now());

@@ -27,7 +27,7 @@ enum Term {
 
 /// The rule of one action.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rule {
+pub(crate) struct Rule {
     terms: Vec<Term>,
 }
 
@@ -41,19 +41,19 @@ impl Default for Rule {
 
 /// The rules of the five actions.
 #[derive(Debug, Clone, Default)]
-pub struct Access {
-    pub list: Rule,
-    pub retrieve: Rule,
-    pub create: Rule,
-    pub update: Rule,
-    pub destroy: Rule,
+pub(crate) struct Access {
+    pub(crate) list: Rule,
+    pub(crate) retrieve: Rule,
+    pub(crate) create: Rule,
+    pub(crate) update: Rule,
+    pub(crate) destroy: Rule,
 }
 
 /// The four model permissions every resource has.
 pub(crate) const CODENAMES: &[&str] = &["add", "change", "delete", "view"];
 
 impl Rule {
-    pub fn parse(words: &[String], resource: &str) -> Result<Rule, String> {
+    pub(crate) fn parse(words: &[String], resource: &str) -> Result<Rule, String> {
         if words.is_empty() {
             return Err("an empty list allows nobody; use \"anyone\" or a rule".into());
         }
@@ -80,12 +80,12 @@ impl Rule {
         Ok(Rule { terms })
     }
 
-    pub fn needs_owner(&self) -> bool {
+    pub(crate) fn needs_owner(&self) -> bool {
         self.terms.contains(&Term::Owner)
     }
 
     /// The permissions this rule asks for, as (resource, codename).
-    pub fn permissions(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub(crate) fn permissions(&self) -> impl Iterator<Item = (&str, &str)> {
         self.terms.iter().filter_map(|t| match t {
             Term::Permission(r, c) => Some((r.as_str(), c.as_str())),
             _ => None,
@@ -93,7 +93,7 @@ impl Rule {
     }
 
     /// DRF's `has_permission`. `has_perm` answers a model permission for the user.
-    pub fn check_view(
+    pub(crate) fn check_view(
         &self,
         user: Option<&User>,
         has_perm: impl Fn(&str, &str) -> bool,
@@ -117,7 +117,11 @@ impl Rule {
     }
 
     /// DRF's `has_object_permission` for a row owned by `owner_id`.
-    pub fn check_object(&self, user: Option<&User>, owner_id: Option<i64>) -> Result<(), ApiError> {
+    pub(crate) fn check_object(
+        &self,
+        user: Option<&User>,
+        owner_id: Option<i64>,
+    ) -> Result<(), ApiError> {
         if !self.needs_owner() {
             return Ok(());
         }

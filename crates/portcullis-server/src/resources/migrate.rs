@@ -196,7 +196,7 @@ fn snapshot(resource: &Resource) -> String {
 }
 
 /// Plan and, unless something is refused, apply the migrations of every resource.
-pub async fn migrate(
+pub(crate) async fn migrate(
     store: &Store,
     schema: &Schema,
     allow_destructive: bool,

@@ -11,7 +11,7 @@ use crate::store::User;
 
 /// The columns a row is read with, in order: `id`, each readable field (an owner as its
 /// owner's username), then the timestamps.
-pub fn read_columns(resource: &Resource) -> Vec<Storage> {
+pub(crate) fn read_columns(resource: &Resource) -> Vec<Storage> {
     let mut kinds = vec![Storage::Integer];
     for field in &resource.fields {
         kinds.push(match field.kind {
@@ -29,7 +29,7 @@ pub fn read_columns(resource: &Resource) -> Vec<Storage> {
 }
 
 /// `SELECT <columns> FROM <table> [LEFT JOIN auth_user ...]`.
-pub fn select(resource: &Resource) -> SelectStatement {
+pub(crate) fn select(resource: &Resource) -> SelectStatement {
     let table = resource.table().to_string();
     let mut q = Query::select();
     q.from(table.clone()).column((table.clone(), "id"));
@@ -51,7 +51,7 @@ pub fn select(resource: &Resource) -> SelectStatement {
 }
 
 /// `SELECT COUNT(*) FROM <table>`, for the same conditions as a list.
-pub fn count(resource: &Resource) -> SelectStatement {
+pub(crate) fn count(resource: &Resource) -> SelectStatement {
     let mut q = Query::select();
     q.from(resource.table().to_string())
         .expr(Expr::cust("COUNT(*)"));
@@ -59,7 +59,7 @@ pub fn count(resource: &Resource) -> SelectStatement {
 }
 
 /// The rows `user` may read (staff: all).
-pub fn visibility(resource: &Resource, user: Option<&User>) -> Option<Cond> {
+pub(crate) fn visibility(resource: &Resource, user: Option<&User>) -> Option<Cond> {
     let table = resource.table().to_string();
     if user.is_some_and(|u| u.is_staff) {
         return None;
@@ -82,7 +82,7 @@ pub fn visibility(resource: &Resource, user: Option<&User>) -> Option<Cond> {
 
 /// DRF's `SearchFilter`: every term must match some search field, case-insensitively
 /// (`LIKE` with `%`, `_` and `\` escaped, as Django's `icontains` on SQLite).
-pub fn search(resource: &Resource, terms: &[String]) -> Option<Cond> {
+pub(crate) fn search(resource: &Resource, terms: &[String]) -> Option<Cond> {
     if terms.is_empty() || resource.search_fields.is_empty() {
         return None;
     }
@@ -110,7 +110,7 @@ pub fn search(resource: &Resource, terms: &[String]) -> Option<Cond> {
 }
 
 /// Add `ORDER BY` terms: (column, descending).
-pub fn order(q: &mut SelectStatement, resource: &Resource, terms: &[(String, bool)]) {
+pub(crate) fn order(q: &mut SelectStatement, resource: &Resource, terms: &[(String, bool)]) {
     let table = resource.table().to_string();
     for (column, desc) in terms {
         q.order_by(
@@ -121,7 +121,7 @@ pub fn order(q: &mut SelectStatement, resource: &Resource, terms: &[(String, boo
 }
 
 /// `WHERE id = ?`.
-pub fn by_id(resource: &Resource, id: i64) -> Cond {
+pub(crate) fn by_id(resource: &Resource, id: i64) -> Cond {
     Cond::all().add(Expr::col((resource.table().to_string(), "id")).eq(id))
 }
 
@@ -167,7 +167,7 @@ pub fn list_statements(
 /// breaks ties so that pages never overlap, in the direction of the last term: an index on a
 /// column holds its rows in (column, id) order, so `-title` read backwards from the title
 /// index is `title DESC, id DESC` — with `id ASC` every descending order needed a sort.
-pub fn list_ordering(resource: &Resource, requested: Option<&str>) -> Vec<(String, bool)> {
+pub(crate) fn list_ordering(resource: &Resource, requested: Option<&str>) -> Vec<(String, bool)> {
     let mut requested: Vec<(String, bool)> = requested
         .map(|raw| {
             raw.split(',')
@@ -251,7 +251,10 @@ fn filters(
 /// The bounds of `?search=` (DRF has none): every term is a `LIKE '%term%'` over every search
 /// field, so a long term or many terms over large text columns make one request scan for
 /// minutes. Refused with a 400 on the `search` parameter, as a filter's invalid value is.
-pub fn check_search(raw: &str, limits: &crate::config::LimitsConfig) -> Result<(), ApiError> {
+pub(crate) fn check_search(
+    raw: &str,
+    limits: &crate::config::LimitsConfig,
+) -> Result<(), ApiError> {
     let terms = search_terms(raw);
     let message = if terms.len() > limits.search_terms_max {
         format!(
@@ -275,7 +278,7 @@ pub fn check_search(raw: &str, limits: &crate::config::LimitsConfig) -> Result<(
 
 /// DRF's `search_smart_split`: whitespace-separated terms (quotes keep a phrase together),
 /// each unquoted term further split on commas.
-pub fn search_terms(raw: &str) -> Vec<String> {
+pub(crate) fn search_terms(raw: &str) -> Vec<String> {
     let mut terms = Vec::new();
     for token in smart_split(raw) {
         let token = token.trim_matches(',');
@@ -355,7 +358,8 @@ mod tests {
 
     #[test]
     fn an_ordering_names_each_column_once() {
-        let schema = super::super::schema::Schema::builtin();
+        let schema = super::super::schema::Schema::parse(crate::resources::schema::DEFAULT_SCHEMA)
+            .expect("the built-in schema");
         let notes = schema.resource("notes").expect("notes");
         let raw = vec!["title"; 10_000].join(",") + ",-title,id";
         assert_eq!(
@@ -366,7 +370,8 @@ mod tests {
 
     #[test]
     fn statements_bind_every_value() {
-        let schema = super::super::schema::Schema::builtin();
+        let schema = super::super::schema::Schema::parse(crate::resources::schema::DEFAULT_SCHEMA)
+            .expect("the built-in schema");
         let notes = schema.resource("notes").expect("notes");
         let mut q = select(notes);
         if let Some(c) = search(notes, &["50%' OR 1=1 --".into()]) {

@@ -13,8 +13,8 @@ use crate::store::{Cell, User};
 
 /// A row read back: its JSON and, for owner rules, its owner's id.
 pub(crate) struct Row {
-    pub json: Value,
-    pub owner_id: Option<i64>,
+    pub(crate) json: Value,
+    pub(crate) owner_id: Option<i64>,
 }
 
 /// Render cells read with [`query::read_columns`].

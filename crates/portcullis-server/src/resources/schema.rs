@@ -6,13 +6,13 @@ use serde_json::Value;
 
 use super::access::Access;
 use super::schema_check::RawSchema;
-pub use crate::store::Storage;
+pub(crate) use crate::store::Storage;
 
 /// The built-in schema (`notes`).
 pub const DEFAULT_SCHEMA: &str = include_str!("default_schema.toml");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldKind {
+pub(crate) enum FieldKind {
     String,
     Text,
     Integer,
@@ -43,7 +43,7 @@ impl FieldKind {
     }
 
     /// The type name in the schema file (and in the stored snapshot).
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             FieldKind::String => "string",
             FieldKind::Text => "text",
@@ -59,7 +59,7 @@ impl FieldKind {
     }
 
     /// The SQL storage class of the column.
-    pub fn storage(self) -> Storage {
+    pub(crate) fn storage(self) -> Storage {
         match self {
             FieldKind::Integer | FieldKind::Boolean | FieldKind::Owner | FieldKind::Reference => {
                 Storage::Integer
@@ -72,39 +72,39 @@ impl FieldKind {
 
 /// What happens to rows referencing a deleted row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OnDelete {
+pub(crate) enum OnDelete {
     Cascade,
     SetNull,
     Restrict,
 }
 
 #[derive(Debug, Clone)]
-pub struct Field {
-    pub name: String,
+pub(crate) struct Field {
+    pub(crate) name: String,
     /// DRF's label: "Is public" for `is_public`.
-    pub label: String,
-    pub kind: FieldKind,
-    pub required: bool,
-    pub null: bool,
-    pub blank: bool,
-    pub trim: bool,
-    pub default: Option<Value>,
-    pub read_only: bool,
-    pub write_only: bool,
-    pub unique: bool,
-    pub max_length: Option<usize>,
-    pub min_length: Option<usize>,
-    pub choices: Vec<String>,
-    pub min: Option<f64>,
-    pub max: Option<f64>,
+    pub(crate) label: String,
+    pub(crate) kind: FieldKind,
+    pub(crate) required: bool,
+    pub(crate) null: bool,
+    pub(crate) blank: bool,
+    pub(crate) trim: bool,
+    pub(crate) default: Option<Value>,
+    pub(crate) read_only: bool,
+    pub(crate) write_only: bool,
+    pub(crate) unique: bool,
+    pub(crate) max_length: Option<usize>,
+    pub(crate) min_length: Option<usize>,
+    pub(crate) choices: Vec<String>,
+    pub(crate) min: Option<f64>,
+    pub(crate) max: Option<f64>,
     /// For a reference: the resource it points to.
-    pub to: Option<String>,
-    pub on_delete: OnDelete,
+    pub(crate) to: Option<String>,
+    pub(crate) on_delete: OnDelete,
 }
 
 impl Field {
     /// The column holding the field (`owner_id` for an owner, `<name>_id` for a reference).
-    pub fn column(&self) -> String {
+    pub(crate) fn column(&self) -> String {
         match self.kind {
             FieldKind::Owner | FieldKind::Reference => format!("{}_id", self.name),
             _ => self.name.clone(),
@@ -112,14 +112,14 @@ impl Field {
     }
 
     /// Fields a client can write.
-    pub fn writable(&self) -> bool {
+    pub(crate) fn writable(&self) -> bool {
         !self.read_only && self.kind != FieldKind::Owner
     }
 }
 
 /// Which rows a caller may read (staff always read every row).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Visibility {
+pub(crate) enum Visibility {
     Everyone,
     Owner,
     OwnerOrPublic { flag: String },
@@ -130,30 +130,30 @@ pub struct Resource {
     pub name: String,
     /// The model's name in messages ("No Note matches the given query.").
     pub label: String,
-    pub fields: Vec<Field>,
-    pub timestamps: bool,
+    pub(crate) fields: Vec<Field>,
+    pub(crate) timestamps: bool,
     /// Default ordering: (column, descending).
-    pub ordering: Vec<(String, bool)>,
-    pub search_fields: Vec<String>,
-    pub ordering_fields: Vec<String>,
-    pub filter_fields: Vec<String>,
-    pub visibility: Visibility,
-    pub access: Access,
-    pub page_size: Option<u32>,
-    pub page_size_query_param: Option<String>,
-    pub max_page_size: Option<u32>,
+    pub(crate) ordering: Vec<(String, bool)>,
+    pub(crate) search_fields: Vec<String>,
+    pub(crate) ordering_fields: Vec<String>,
+    pub(crate) filter_fields: Vec<String>,
+    pub(crate) visibility: Visibility,
+    pub(crate) access: Access,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) page_size_query_param: Option<String>,
+    pub(crate) max_page_size: Option<u32>,
 }
 
 impl Resource {
-    pub fn table(&self) -> &str {
+    pub(crate) fn table(&self) -> &str {
         &self.name
     }
 
-    pub fn field(&self, name: &str) -> Option<&Field> {
+    pub(crate) fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
     }
 
-    pub fn owner_field(&self) -> Option<&Field> {
+    pub(crate) fn owner_field(&self) -> Option<&Field> {
         self.fields.iter().find(|f| f.kind == FieldKind::Owner)
     }
 
@@ -167,7 +167,7 @@ impl Resource {
     }
 
     /// The column an ordering/filter name refers to.
-    pub fn column_of(&self, name: &str) -> Option<String> {
+    pub(crate) fn column_of(&self, name: &str) -> Option<String> {
         if self.implicit_columns().contains(&name) {
             return Some(name.to_string());
         }
@@ -218,12 +218,6 @@ impl Schema {
         } else {
             Err(problems)
         }
-    }
-
-    pub fn builtin() -> Schema {
-        Schema::parse(DEFAULT_SCHEMA).unwrap_or(Schema {
-            resources: Vec::new(),
-        })
     }
 }
 

@@ -7,12 +7,12 @@ use serde_json::{Map, Value};
 /// A `CharField`'s options.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CharField {
-    pub required: bool,
-    pub allow_blank: bool,
-    pub allow_null: bool,
-    pub trim_whitespace: bool,
-    pub max_length: Option<usize>,
-    pub min_length: Option<usize>,
+    pub(crate) required: bool,
+    pub(crate) allow_blank: bool,
+    pub(crate) allow_null: bool,
+    pub(crate) trim_whitespace: bool,
+    pub(crate) max_length: Option<usize>,
+    pub(crate) min_length: Option<usize>,
 }
 
 impl Default for CharField {

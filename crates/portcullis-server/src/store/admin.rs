@@ -8,48 +8,48 @@ use super::{Store, StoreError, User, UserUpdate};
 
 /// A row of `auth_group`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Group {
-    pub id: i64,
-    pub name: String,
+pub(crate) struct Group {
+    pub(crate) id: i64,
+    pub(crate) name: String,
 }
 
 /// A row of `auth_permission`: `resource.codename`, e.g. `notes.add`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Permission {
-    pub id: i64,
-    pub name: String,
-    pub resource: String,
-    pub codename: String,
+pub(crate) struct Permission {
+    pub(crate) id: i64,
+    pub(crate) name: String,
+    pub(crate) resource: String,
+    pub(crate) codename: String,
 }
 
 impl Permission {
     /// The permission as Django's `user.has_perm` names it: `notes.add`.
-    pub fn key(&self) -> String {
+    pub(crate) fn key(&self) -> String {
         format!("{}.{}", self.resource, self.codename)
     }
 }
 
 /// A recorded JWT refresh token: its `jti` and dates, never the token itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefreshTokenRecord {
-    pub jti: String,
+pub(crate) struct RefreshTokenRecord {
+    pub(crate) jti: String,
     /// Stored timestamp (see `store::timestamp`).
-    pub created_at: String,
+    pub(crate) created_at: String,
     /// `exp`, seconds since the Unix epoch.
-    pub expires_at: i64,
-    pub blacklisted_at: Option<String>,
+    pub(crate) expires_at: i64,
+    pub(crate) blacklisted_at: Option<String>,
 }
 
 impl Store {
     /// How many users match every search term (each in the username or the email).
-    pub async fn admin_count_users(&self, terms: &[String]) -> Result<u64, StoreError> {
+    pub(crate) async fn admin_count_users(&self, terms: &[String]) -> Result<u64, StoreError> {
         match self {
             Store::Sqlite(s) => s.admin_count_users(terms).await,
         }
     }
 
     /// One page of the users matching every search term, by id.
-    pub async fn admin_list_users(
+    pub(crate) async fn admin_list_users(
         &self,
         terms: &[String],
         limit: u64,
@@ -61,7 +61,10 @@ impl Store {
     }
 
     /// `(user_id, group_id)` for the given users, ordered by user then group.
-    pub async fn admin_user_groups(&self, user_ids: &[i64]) -> Result<Vec<(i64, i64)>, StoreError> {
+    pub(crate) async fn admin_user_groups(
+        &self,
+        user_ids: &[i64],
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
         match self {
             Store::Sqlite(s) => s.admin_user_groups(user_ids).await,
         }
@@ -77,27 +80,31 @@ impl Store {
     /// The console's edit of a user: the fields and the groups and, when it deactivates the
     /// user, the deletion of its DRF token and the blacklisting of its refresh tokens, all in
     /// one transaction.
-    pub async fn admin_update_user(&self, id: i64, update: &UserUpdate) -> Result<(), StoreError> {
+    pub(crate) async fn admin_update_user(
+        &self,
+        id: i64,
+        update: &UserUpdate,
+    ) -> Result<(), StoreError> {
         match self {
             Store::Sqlite(s) => s.update_user_revoking(id, update, true).await,
         }
     }
 
     /// Whether any member of the group is a staff or superuser account.
-    pub async fn admin_group_has_staff(&self, group_id: i64) -> Result<bool, StoreError> {
+    pub(crate) async fn admin_group_has_staff(&self, group_id: i64) -> Result<bool, StoreError> {
         match self {
             Store::Sqlite(s) => s.admin_group_has_staff(group_id).await,
         }
     }
 
-    pub async fn admin_count_groups(&self) -> Result<u64, StoreError> {
+    pub(crate) async fn admin_count_groups(&self) -> Result<u64, StoreError> {
         match self {
             Store::Sqlite(s) => s.admin_count_groups().await,
         }
     }
 
     /// One page of groups, by name.
-    pub async fn admin_list_groups(
+    pub(crate) async fn admin_list_groups(
         &self,
         limit: u64,
         offset: u64,
@@ -108,13 +115,16 @@ impl Store {
     }
 
     /// The groups with these ids that exist.
-    pub async fn admin_groups_by_ids(&self, ids: &[i64]) -> Result<Vec<Group>, StoreError> {
+    pub(crate) async fn admin_groups_by_ids(&self, ids: &[i64]) -> Result<Vec<Group>, StoreError> {
         match self {
             Store::Sqlite(s) => s.admin_groups_by_ids(ids).await,
         }
     }
 
-    pub async fn admin_group_by_name(&self, name: &str) -> Result<Option<Group>, StoreError> {
+    pub(crate) async fn admin_group_by_name(
+        &self,
+        name: &str,
+    ) -> Result<Option<Group>, StoreError> {
         match self {
             Store::Sqlite(s) => s.admin_group_by_name(name).await,
         }
@@ -122,7 +132,7 @@ impl Store {
 
     /// Create a group with these permissions, in one transaction; `Conflict` if the name is
     /// taken.
-    pub async fn admin_create_group(
+    pub(crate) async fn admin_create_group(
         &self,
         name: &str,
         permission_ids: &[i64],
@@ -134,7 +144,7 @@ impl Store {
 
     /// Rename a group and/or replace its permissions, in one transaction; false if the group
     /// does not exist, `Conflict` if the new name is taken.
-    pub async fn admin_update_group(
+    pub(crate) async fn admin_update_group(
         &self,
         id: i64,
         name: Option<&str>,
@@ -146,14 +156,14 @@ impl Store {
     }
 
     /// Delete a group (its memberships and grants go with it); false if it did not exist.
-    pub async fn admin_delete_group(&self, id: i64) -> Result<bool, StoreError> {
+    pub(crate) async fn admin_delete_group(&self, id: i64) -> Result<bool, StoreError> {
         match self {
             Store::Sqlite(s) => s.admin_delete_group(id).await,
         }
     }
 
     /// `(group_id, permission)` for the given groups, ordered by group then permission.
-    pub async fn admin_group_permissions(
+    pub(crate) async fn admin_group_permissions(
         &self,
         group_ids: &[i64],
     ) -> Result<Vec<(i64, Permission)>, StoreError> {
@@ -163,7 +173,7 @@ impl Store {
     }
 
     /// Every permission, ordered by resource then codename.
-    pub async fn admin_permissions(&self) -> Result<Vec<Permission>, StoreError> {
+    pub(crate) async fn admin_permissions(&self) -> Result<Vec<Permission>, StoreError> {
         match self {
             Store::Sqlite(s) => s.admin_permissions().await,
         }

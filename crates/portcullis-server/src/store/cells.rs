@@ -4,7 +4,7 @@
 
 /// How a column is stored and read back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Storage {
+pub(crate) enum Storage {
     Integer,
     Real,
     Text,
@@ -12,7 +12,7 @@ pub enum Storage {
 
 /// One value read from a row.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub(crate) enum Cell {
     Null,
     Int(i64),
     Real(f64),
@@ -24,6 +24,6 @@ pub enum Cell {
 pub struct ColumnInfo {
     pub name: String,
     /// The declared SQL type, uppercase.
-    pub sql_type: String,
-    pub not_null: bool,
+    pub(crate) sql_type: String,
+    pub(crate) not_null: bool,
 }

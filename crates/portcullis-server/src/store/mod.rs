@@ -8,8 +8,9 @@ pub(crate) mod models;
 pub(crate) mod sqlite;
 pub(crate) mod timestamp;
 
-pub use cells::{Cell, ColumnInfo, Storage};
-pub use models::{NewUser, User, UserUpdate};
+pub(crate) use cells::{Cell, ColumnInfo, Storage};
+pub(crate) use models::NewUser;
+pub use models::{User, UserUpdate};
 pub use sqlite::QueryLimits;
 
 use sea_query::{DeleteStatement, InsertStatement, SelectStatement, UpdateStatement};
@@ -69,9 +70,9 @@ impl From<sqlx::Error> for StoreError {
 /// A token's stored forms: the keyed digest used for lookup and the sealed copy that lets the
 /// same key be handed out again (DRF returns a user's existing token on every login).
 #[derive(Debug, Clone)]
-pub struct StoredToken {
-    pub digest: String,
-    pub sealed: Vec<u8>,
+pub(crate) struct StoredToken {
+    pub(crate) digest: String,
+    pub(crate) sealed: Vec<u8>,
 }
 
 /// The database, whichever it is.
@@ -108,7 +109,10 @@ impl Store {
     }
 
     /// [`Store::connect`] with the query limits of the configuration.
-    pub async fn connect_limited(url: &str, limits: QueryLimits) -> Result<Store, StoreError> {
+    pub(crate) async fn connect_limited(
+        url: &str,
+        limits: QueryLimits,
+    ) -> Result<Store, StoreError> {
         Ok(Store::Sqlite(
             sqlite::SqliteStore::connect(url, limits).await?,
         ))
@@ -125,7 +129,7 @@ impl Store {
     }
 
     /// Create a user and its DRF token in one transaction (the tutorial's post_save signal).
-    pub async fn create_user(
+    pub(crate) async fn create_user(
         &self,
         user: &NewUser,
         token: &StoredToken,
@@ -143,7 +147,10 @@ impl Store {
     }
 
     /// The user owning the token with this digest.
-    pub async fn user_by_token_digest(&self, digest: &str) -> Result<Option<User>, StoreError> {
+    pub(crate) async fn user_by_token_digest(
+        &self,
+        digest: &str,
+    ) -> Result<Option<User>, StoreError> {
         delegate!(self.user_by_token_digest(digest))
     }
 
@@ -153,7 +160,7 @@ impl Store {
     }
 
     /// Users ordered by id; `only` limits the list to one user (djoser's HIDE_USERS).
-    pub async fn list_users(
+    pub(crate) async fn list_users(
         &self,
         only: Option<i64>,
         limit: u64,
@@ -169,7 +176,7 @@ impl Store {
     }
 
     /// Rename a user; `UsernameTaken` if another user has the name.
-    pub async fn set_username(&self, id: i64, username: &str) -> Result<(), StoreError> {
+    pub(crate) async fn set_username(&self, id: i64, username: &str) -> Result<(), StoreError> {
         delegate!(self.set_username(id, username))
     }
 
@@ -192,7 +199,7 @@ impl Store {
 
     /// A password change and, with `revoke_sessions`, the revocation it triggers (new JWT
     /// epoch, DRF token deleted), in one transaction.
-    pub async fn change_password(
+    pub(crate) async fn change_password(
         &self,
         id: i64,
         encoded: &str,
@@ -201,7 +208,7 @@ impl Store {
         delegate!(self.change_password(id, encoded, revoke_sessions))
     }
 
-    pub async fn touch_last_login(&self, id: i64) -> Result<(), StoreError> {
+    pub(crate) async fn touch_last_login(&self, id: i64) -> Result<(), StoreError> {
         delegate!(self.touch_last_login(id))
     }
 
@@ -211,7 +218,7 @@ impl Store {
 
     /// The user's token, or `candidate` stored as the user's token if it had none
     /// (Django's `Token.objects.get_or_create(user=user)`).
-    pub async fn token_get_or_create(
+    pub(crate) async fn token_get_or_create(
         &self,
         user_id: i64,
         candidate: &StoredToken,
@@ -220,11 +227,15 @@ impl Store {
     }
 
     /// Replace the user's token (drf_create_token --reset).
-    pub async fn token_replace(&self, user_id: i64, token: &StoredToken) -> Result<(), StoreError> {
+    pub(crate) async fn token_replace(
+        &self,
+        user_id: i64,
+        token: &StoredToken,
+    ) -> Result<(), StoreError> {
         delegate!(self.token_replace(user_id, token))
     }
 
-    pub async fn select_rows(
+    pub(crate) async fn select_rows(
         &self,
         stmt: &SelectStatement,
         kinds: &[Storage],
@@ -233,20 +244,20 @@ impl Store {
     }
 
     /// Run a `SELECT COUNT(*) ...`.
-    pub async fn count_rows(&self, stmt: &SelectStatement) -> Result<u64, StoreError> {
+    pub(crate) async fn count_rows(&self, stmt: &SelectStatement) -> Result<u64, StoreError> {
         delegate!(self.count_rows(stmt))
     }
 
     /// Insert one row; its id.
-    pub async fn insert_row(&self, stmt: &InsertStatement) -> Result<i64, StoreError> {
+    pub(crate) async fn insert_row(&self, stmt: &InsertStatement) -> Result<i64, StoreError> {
         delegate!(self.insert_row(stmt))
     }
 
-    pub async fn update_rows(&self, stmt: &UpdateStatement) -> Result<u64, StoreError> {
+    pub(crate) async fn update_rows(&self, stmt: &UpdateStatement) -> Result<u64, StoreError> {
         delegate!(self.update_rows(stmt))
     }
 
-    pub async fn delete_rows(&self, stmt: &DeleteStatement) -> Result<u64, StoreError> {
+    pub(crate) async fn delete_rows(&self, stmt: &DeleteStatement) -> Result<u64, StoreError> {
         delegate!(self.delete_rows(stmt))
     }
 
@@ -269,24 +280,24 @@ impl Store {
         delegate!(self.table_indexes(table))
     }
 
-    pub async fn has_data(&self, table: &str, column: Option<&str>) -> Result<bool, StoreError> {
+    pub(crate) async fn has_data(
+        &self,
+        table: &str,
+        column: Option<&str>,
+    ) -> Result<bool, StoreError> {
         delegate!(self.has_data(table, column))
     }
 
-    pub async fn execute_ddl(&self, statements: &[String]) -> Result<(), StoreError> {
+    pub(crate) async fn execute_ddl(&self, statements: &[String]) -> Result<(), StoreError> {
         delegate!(self.execute_ddl(statements))
     }
 
     /// The resources migrated so far.
-    pub async fn known_resources(&self) -> Result<Vec<String>, StoreError> {
+    pub(crate) async fn known_resources(&self) -> Result<Vec<String>, StoreError> {
         delegate!(self.known_resources())
     }
 
-    pub async fn schema_snapshot(&self, resource: &str) -> Result<Option<String>, StoreError> {
-        delegate!(self.schema_snapshot(resource))
-    }
-
-    pub async fn save_schema_snapshot(
+    pub(crate) async fn save_schema_snapshot(
         &self,
         resource: &str,
         definition: &str,
@@ -295,7 +306,7 @@ impl Store {
     }
 
     /// Create the model permissions of a resource (Django creates them on migrate).
-    pub async fn ensure_permissions(
+    pub(crate) async fn ensure_permissions(
         &self,
         resource: &str,
         label: &str,
@@ -305,12 +316,12 @@ impl Store {
     }
 
     /// Delete the user's token (logout); true if there was one.
-    pub async fn token_delete(&self, user_id: i64) -> Result<bool, StoreError> {
+    pub(crate) async fn token_delete(&self, user_id: i64) -> Result<bool, StoreError> {
         delegate!(self.token_delete(user_id))
     }
 
     /// The user with its JWT revocation epoch (0 until the first revocation), in one read.
-    pub async fn jwt_user(&self, id: i64) -> Result<Option<(User, i64)>, StoreError> {
+    pub(crate) async fn jwt_user(&self, id: i64) -> Result<Option<(User, i64)>, StoreError> {
         delegate!(self.jwt_user(id))
     }
 
@@ -321,7 +332,7 @@ impl Store {
 
     /// Sign the user out everywhere, in one transaction: a new epoch, its DRF token deleted
     /// and, with `blacklist_refresh`, its recorded refresh tokens blacklisted. The new epoch.
-    pub async fn revoke_sessions(
+    pub(crate) async fn revoke_sessions(
         &self,
         user_id: i64,
         blacklist_refresh: bool,
@@ -330,7 +341,7 @@ impl Store {
     }
 
     /// The user's recorded refresh tokens that have not expired at `now` (unix seconds).
-    pub async fn jwt_live_refresh_tokens(
+    pub(crate) async fn jwt_live_refresh_tokens(
         &self,
         user_id: i64,
         now: i64,
@@ -350,7 +361,7 @@ impl Store {
         delegate!(self.jwt_outstand(jti, user_id, expires_at))
     }
 
-    pub async fn jwt_is_blacklisted(&self, jti: &str) -> Result<bool, StoreError> {
+    pub(crate) async fn jwt_is_blacklisted(&self, jti: &str) -> Result<bool, StoreError> {
         delegate!(self.jwt_is_blacklisted(jti))
     }
 
@@ -366,7 +377,7 @@ impl Store {
 
     /// Atomically blacklist the old refresh token `(jti, exp)` (when `blacklist_old`) and record
     /// the new one; false, writing nothing, if the old one was blacklisted already.
-    pub async fn jwt_rotate(
+    pub(crate) async fn jwt_rotate(
         &self,
         old: (&str, i64),
         new: (&str, i64),
@@ -377,7 +388,11 @@ impl Store {
     }
 
     /// Delete at most `limit` refresh token records that expired before `before`.
-    pub async fn jwt_purge_expired(&self, before: i64, limit: i64) -> Result<u64, StoreError> {
+    pub(crate) async fn jwt_purge_expired(
+        &self,
+        before: i64,
+        limit: i64,
+    ) -> Result<u64, StoreError> {
         delegate!(self.jwt_purge_expired(before, limit))
     }
 }

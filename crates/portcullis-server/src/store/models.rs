@@ -8,12 +8,12 @@ pub struct User {
     pub last_login: Option<String>,
     pub is_superuser: bool,
     pub username: String,
-    pub first_name: String,
-    pub last_name: String,
+    pub(crate) first_name: String,
+    pub(crate) last_name: String,
     pub email: String,
     pub is_staff: bool,
     pub is_active: bool,
-    pub date_joined: String,
+    pub(crate) date_joined: String,
 }
 
 #[cfg(test)]
@@ -38,18 +38,18 @@ impl User {
 
 /// What creating a user needs.
 #[derive(Debug, Clone, Default)]
-pub struct NewUser {
-    pub username: String,
-    pub email: String,
+pub(crate) struct NewUser {
+    pub(crate) username: String,
+    pub(crate) email: String,
     /// Already hashed (Django's encoded format).
-    pub password: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub is_staff: bool,
-    pub is_superuser: bool,
-    pub is_active: bool,
+    pub(crate) password: String,
+    pub(crate) first_name: String,
+    pub(crate) last_name: String,
+    pub(crate) is_staff: bool,
+    pub(crate) is_superuser: bool,
+    pub(crate) is_active: bool,
     /// Ids of the groups it joins (missing groups are skipped), in the creating transaction.
-    pub groups: Vec<i64>,
+    pub(crate) groups: Vec<i64>,
 }
 
 /// Fields to change on a user; `None` leaves the column as it is.

@@ -27,8 +27,8 @@ pub(crate) fn parse_algorithm(name: &str) -> Option<Algorithm> {
 /// A key setting that cannot be used: its key and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct KeyProblem {
-    pub key: String,
-    pub reason: String,
+    pub(crate) key: String,
+    pub(crate) reason: String,
 }
 
 fn problem(key: &str, reason: impl Into<String>) -> KeyProblem {

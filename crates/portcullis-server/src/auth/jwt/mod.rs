@@ -21,7 +21,7 @@ pub(crate) mod revoke;
 pub(crate) mod settings;
 pub(crate) mod tokens;
 
-pub use settings::JwtConfig;
+pub(crate) use settings::JwtConfig;
 
 use keys::JwtKeys;
 
@@ -32,7 +32,7 @@ pub(crate) const EPOCH_CLAIM: &str = "token_epoch";
 
 /// The JWT settings and keys of a running server.
 #[derive(Debug, Clone)]
-pub struct Jwt {
+pub(crate) struct Jwt {
     config: JwtConfig,
     /// `None` only if the keys failed to load after the configuration passed its checks (a key
     /// file removed in between): every token is then refused and none is issued.
@@ -40,7 +40,7 @@ pub struct Jwt {
 }
 
 impl Jwt {
-    pub fn new(config: &JwtConfig, server_secret: &[u8]) -> Jwt {
+    pub(crate) fn new(config: &JwtConfig, server_secret: &[u8]) -> Jwt {
         let keys = match JwtKeys::load(config, server_secret) {
             Ok(keys) => Some(keys),
             Err(problem) => {
@@ -55,7 +55,7 @@ impl Jwt {
         }
     }
 
-    pub fn config(&self) -> &JwtConfig {
+    pub(crate) fn config(&self) -> &JwtConfig {
         &self.config
     }
 

@@ -87,7 +87,7 @@ const MAX_LIFETIME: u64 = 10 * 365 * 24 * 60 * 60;
 
 impl JwtConfig {
     /// Every problem, each under its `jwt.` key.
-    pub fn check(&self, bad: &mut impl FnMut(&str, String)) {
+    pub(crate) fn check(&self, bad: &mut impl FnMut(&str, String)) {
         for (key, value) in [
             ("jwt.access_token_lifetime", self.access_token_lifetime),
             ("jwt.refresh_token_lifetime", self.refresh_token_lifetime),

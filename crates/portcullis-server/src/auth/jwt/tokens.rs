@@ -36,10 +36,10 @@ impl TokenKind {
 /// A token that passed `Token.verify`.
 #[derive(Debug, Clone)]
 pub(crate) struct Validated {
-    pub claims: Claims,
-    pub jti: String,
+    pub(crate) claims: Claims,
+    pub(crate) jti: String,
     /// `exp`, in whole seconds.
-    pub exp: i64,
+    pub(crate) exp: i64,
 }
 
 /// `uuid4().hex`: 32 lowercase hex digits, 122 of their bits random.

@@ -31,7 +31,7 @@ fn is_unique_violation(err: &sqlx::Error) -> bool {
 }
 
 impl SqliteStore {
-    pub async fn create_user(
+    pub(crate) async fn create_user(
         &self,
         user: &NewUser,
         token: &StoredToken,
@@ -85,7 +85,7 @@ impl SqliteStore {
         })
     }
 
-    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
+    pub(crate) async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM auth_user u WHERE u.id = ?");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id)
@@ -94,7 +94,10 @@ impl SqliteStore {
         Ok(row.as_ref().map(user_from_row).transpose()?)
     }
 
-    pub async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
+    pub(crate) async fn user_by_username(
+        &self,
+        username: &str,
+    ) -> Result<Option<User>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM auth_user u WHERE u.username = ?");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(username)
@@ -103,7 +106,10 @@ impl SqliteStore {
         Ok(row.as_ref().map(user_from_row).transpose()?)
     }
 
-    pub async fn user_by_token_digest(&self, digest: &str) -> Result<Option<User>, StoreError> {
+    pub(crate) async fn user_by_token_digest(
+        &self,
+        digest: &str,
+    ) -> Result<Option<User>, StoreError> {
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM authtoken_token t JOIN auth_user u ON u.id = t.user_id \
              WHERE t.key_digest = ?"
@@ -115,7 +121,7 @@ impl SqliteStore {
         Ok(row.as_ref().map(user_from_row).transpose()?)
     }
 
-    pub async fn count_users(&self, only: Option<i64>) -> Result<u64, StoreError> {
+    pub(crate) async fn count_users(&self, only: Option<i64>) -> Result<u64, StoreError> {
         let count: i64 = match only {
             Some(id) => sqlx::query_scalar("SELECT COUNT(*) FROM auth_user WHERE id = ?").bind(id),
             None => sqlx::query_scalar("SELECT COUNT(*) FROM auth_user"),
@@ -125,7 +131,7 @@ impl SqliteStore {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
-    pub async fn list_users(
+    pub(crate) async fn list_users(
         &self,
         only: Option<i64>,
         limit: u64,
@@ -153,14 +159,14 @@ impl SqliteStore {
     /// The columns and the groups, in one transaction. Deactivating moves the JWT epoch on (the
     /// trigger of `0003_jwt.sql`, in the same statement) but keeps the DRF token, as Django's
     /// admin does: DRF refuses an inactive user's token with its own message.
-    pub async fn update_user(&self, id: i64, update: &UserUpdate) -> Result<(), StoreError> {
+    pub(crate) async fn update_user(&self, id: i64, update: &UserUpdate) -> Result<(), StoreError> {
         self.update_user_revoking(id, update, false).await
     }
 
     /// [`SqliteStore::update_user`], and with `revoke` a deactivation also deletes the DRF token
     /// and blacklists the recorded refresh tokens in the same transaction (the admin API), so
     /// that reactivating the user later brings no old credential back.
-    pub async fn update_user_revoking(
+    pub(crate) async fn update_user_revoking(
         &self,
         id: i64,
         update: &UserUpdate,
@@ -201,7 +207,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub async fn set_username(&self, id: i64, username: &str) -> Result<(), StoreError> {
+    pub(crate) async fn set_username(&self, id: i64, username: &str) -> Result<(), StoreError> {
         let done = sqlx::query("UPDATE auth_user SET username = ? WHERE id = ?")
             .bind(username)
             .bind(id)
@@ -214,7 +220,7 @@ impl SqliteStore {
         }
     }
 
-    pub async fn set_password(&self, id: i64, encoded: &str) -> Result<(), StoreError> {
+    pub(crate) async fn set_password(&self, id: i64, encoded: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE auth_user SET password = ? WHERE id = ?")
             .bind(encoded)
             .bind(id)
@@ -225,7 +231,7 @@ impl SqliteStore {
 
     /// Compare-and-set: replace the hash only if it is still `expected`. A login upgrading an
     /// old hash must not undo a password change made between its read and its write.
-    pub async fn upgrade_password(
+    pub(crate) async fn upgrade_password(
         &self,
         id: i64,
         expected: &str,
@@ -243,7 +249,7 @@ impl SqliteStore {
     /// A new password and, with `revoke_sessions`, the revocation it triggers (a new JWT epoch,
     /// the DRF token deleted) in one transaction: never a new password with the old sessions
     /// still alive, nor sessions revoked for a change that did not happen.
-    pub async fn change_password(
+    pub(crate) async fn change_password(
         &self,
         id: i64,
         encoded: &str,
@@ -263,7 +269,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub async fn touch_last_login(&self, id: i64) -> Result<(), StoreError> {
+    pub(crate) async fn touch_last_login(&self, id: i64) -> Result<(), StoreError> {
         sqlx::query("UPDATE auth_user SET last_login = ? WHERE id = ?")
             .bind(now_db())
             .bind(id)
@@ -272,7 +278,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub async fn delete_user(&self, id: i64) -> Result<bool, StoreError> {
+    pub(crate) async fn delete_user(&self, id: i64) -> Result<bool, StoreError> {
         let done = sqlx::query("DELETE FROM auth_user WHERE id = ?")
             .bind(id)
             .execute(&self.writer)
@@ -280,7 +286,7 @@ impl SqliteStore {
         Ok(done.rows_affected() > 0)
     }
 
-    pub async fn token_get_or_create(
+    pub(crate) async fn token_get_or_create(
         &self,
         user_id: i64,
         candidate: &StoredToken,
@@ -310,7 +316,11 @@ impl SqliteStore {
         })
     }
 
-    pub async fn token_replace(&self, user_id: i64, token: &StoredToken) -> Result<(), StoreError> {
+    pub(crate) async fn token_replace(
+        &self,
+        user_id: i64,
+        token: &StoredToken,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO authtoken_token (user_id, key_digest, key_sealed, created) VALUES (?, ?, ?, ?) \
              ON CONFLICT (user_id) DO UPDATE SET key_digest = excluded.key_digest, \
@@ -325,14 +335,14 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub async fn token_delete(&self, user_id: i64) -> Result<bool, StoreError> {
+    pub(crate) async fn token_delete(&self, user_id: i64) -> Result<bool, StoreError> {
         let mut conn = self.writer.acquire().await?;
         Ok(delete_token(&mut conn, user_id).await?)
     }
 
     /// Django's `user.has_perm("resource.codename")` through the user's own permissions or
     /// its groups' (superusers are decided by the caller).
-    pub async fn user_has_perm(
+    pub(crate) async fn user_has_perm(
         &self,
         user_id: i64,
         resource: &str,

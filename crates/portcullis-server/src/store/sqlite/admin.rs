@@ -58,7 +58,7 @@ fn group_from_row(row: &SqliteRow) -> Result<Group, sqlx::Error> {
 }
 
 impl SqliteStore {
-    pub async fn admin_count_users(&self, terms: &[String]) -> Result<u64, StoreError> {
+    pub(crate) async fn admin_count_users(&self, terms: &[String]) -> Result<u64, StoreError> {
         let sql = format!("SELECT COUNT(*) FROM auth_user u {}", search_clause(terms));
         let mut query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql));
         for term in terms {
@@ -69,7 +69,7 @@ impl SqliteStore {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
-    pub async fn admin_list_users(
+    pub(crate) async fn admin_list_users(
         &self,
         terms: &[String],
         limit: u64,
@@ -95,7 +95,10 @@ impl SqliteStore {
             .collect::<Result<Vec<_>, _>>()?)
     }
 
-    pub async fn admin_user_groups(&self, user_ids: &[i64]) -> Result<Vec<(i64, i64)>, StoreError> {
+    pub(crate) async fn admin_user_groups(
+        &self,
+        user_ids: &[i64],
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
         if user_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -111,7 +114,10 @@ impl SqliteStore {
         Ok(query.fetch_all(&self.reader).await?)
     }
 
-    pub async fn admin_token_created(&self, user_id: i64) -> Result<Option<String>, StoreError> {
+    pub(crate) async fn admin_token_created(
+        &self,
+        user_id: i64,
+    ) -> Result<Option<String>, StoreError> {
         Ok(
             sqlx::query_scalar("SELECT created FROM authtoken_token WHERE user_id = ?")
                 .bind(user_id)
@@ -121,7 +127,7 @@ impl SqliteStore {
     }
 
     /// Whether any member of the group is a staff or superuser account.
-    pub async fn admin_group_has_staff(&self, group_id: i64) -> Result<bool, StoreError> {
+    pub(crate) async fn admin_group_has_staff(&self, group_id: i64) -> Result<bool, StoreError> {
         let found: Option<i64> = sqlx::query_scalar(
             "SELECT 1 FROM auth_user_groups m JOIN auth_user u ON u.id = m.user_id \
              WHERE m.group_id = ? AND (u.is_staff OR u.is_superuser) LIMIT 1",
@@ -132,14 +138,14 @@ impl SqliteStore {
         Ok(found.is_some())
     }
 
-    pub async fn admin_count_groups(&self) -> Result<u64, StoreError> {
+    pub(crate) async fn admin_count_groups(&self) -> Result<u64, StoreError> {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM auth_group")
             .fetch_one(&self.reader)
             .await?;
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
-    pub async fn admin_list_groups(
+    pub(crate) async fn admin_list_groups(
         &self,
         limit: u64,
         offset: u64,
@@ -153,7 +159,7 @@ impl SqliteStore {
         Ok(rows.iter().map(group_from_row).collect::<Result<_, _>>()?)
     }
 
-    pub async fn admin_groups_by_ids(&self, ids: &[i64]) -> Result<Vec<Group>, StoreError> {
+    pub(crate) async fn admin_groups_by_ids(&self, ids: &[i64]) -> Result<Vec<Group>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -169,7 +175,10 @@ impl SqliteStore {
         Ok(rows.iter().map(group_from_row).collect::<Result<_, _>>()?)
     }
 
-    pub async fn admin_group_by_name(&self, name: &str) -> Result<Option<Group>, StoreError> {
+    pub(crate) async fn admin_group_by_name(
+        &self,
+        name: &str,
+    ) -> Result<Option<Group>, StoreError> {
         let row = sqlx::query("SELECT id, name FROM auth_group WHERE name = ?")
             .bind(name)
             .fetch_optional(&self.reader)
@@ -177,7 +186,7 @@ impl SqliteStore {
         Ok(row.as_ref().map(group_from_row).transpose()?)
     }
 
-    pub async fn admin_create_group(
+    pub(crate) async fn admin_create_group(
         &self,
         name: &str,
         permission_ids: &[i64],
@@ -197,7 +206,7 @@ impl SqliteStore {
         })
     }
 
-    pub async fn admin_update_group(
+    pub(crate) async fn admin_update_group(
         &self,
         id: i64,
         name: Option<&str>,
@@ -230,7 +239,7 @@ impl SqliteStore {
         Ok(true)
     }
 
-    pub async fn admin_delete_group(&self, id: i64) -> Result<bool, StoreError> {
+    pub(crate) async fn admin_delete_group(&self, id: i64) -> Result<bool, StoreError> {
         let done = sqlx::query("DELETE FROM auth_group WHERE id = ?")
             .bind(id)
             .execute(&self.writer)
@@ -238,7 +247,7 @@ impl SqliteStore {
         Ok(done.rows_affected() > 0)
     }
 
-    pub async fn admin_group_permissions(
+    pub(crate) async fn admin_group_permissions(
         &self,
         group_ids: &[i64],
     ) -> Result<Vec<(i64, Permission)>, StoreError> {
@@ -262,7 +271,7 @@ impl SqliteStore {
             .map_err(Into::into)
     }
 
-    pub async fn admin_permissions(&self) -> Result<Vec<Permission>, StoreError> {
+    pub(crate) async fn admin_permissions(&self) -> Result<Vec<Permission>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, name, resource, codename FROM auth_permission ORDER BY resource, codename",
         )

@@ -26,7 +26,7 @@ const BLACKLIST: &str = "INSERT INTO jwt_refresh_token \
 
 impl SqliteStore {
     /// The user and its revocation epoch, in one read.
-    pub async fn jwt_user(&self, id: i64) -> Result<Option<(User, i64)>, StoreError> {
+    pub(crate) async fn jwt_user(&self, id: i64) -> Result<Option<(User, i64)>, StoreError> {
         let sql = format!(
             "SELECT {USER_COLUMNS}, COALESCE(e.epoch, 0) AS jwt_epoch FROM auth_user u \
              LEFT JOIN jwt_user_epoch e ON e.user_id = u.id WHERE u.id = ?"
@@ -41,7 +41,7 @@ impl SqliteStore {
         Ok(Some((user_from_row(&row)?, row.try_get("jwt_epoch")?)))
     }
 
-    pub async fn jwt_epoch(&self, user_id: i64) -> Result<i64, StoreError> {
+    pub(crate) async fn jwt_epoch(&self, user_id: i64) -> Result<i64, StoreError> {
         let epoch: Option<i64> =
             sqlx::query_scalar("SELECT epoch FROM jwt_user_epoch WHERE user_id = ?")
                 .bind(user_id)
@@ -54,7 +54,7 @@ impl SqliteStore {
     /// deleted and, with `blacklist_refresh`, its recorded refresh tokens blacklisted. Either
     /// all of it happens or none: a half-done revocation would leave a credential alive while
     /// the caller reports success. The new epoch (0 if the user does not exist).
-    pub async fn revoke_sessions(
+    pub(crate) async fn revoke_sessions(
         &self,
         user_id: i64,
         blacklist_refresh: bool,
@@ -69,7 +69,7 @@ impl SqliteStore {
         Ok(epoch)
     }
 
-    pub async fn jwt_outstand(
+    pub(crate) async fn jwt_outstand(
         &self,
         jti: &str,
         user_id: Option<i64>,
@@ -85,7 +85,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub async fn jwt_is_blacklisted(&self, jti: &str) -> Result<bool, StoreError> {
+    pub(crate) async fn jwt_is_blacklisted(&self, jti: &str) -> Result<bool, StoreError> {
         let found: Option<i64> = sqlx::query_scalar(
             "SELECT 1 FROM jwt_refresh_token WHERE jti = ? AND blacklisted_at IS NOT NULL",
         )
@@ -96,7 +96,7 @@ impl SqliteStore {
     }
 
     /// Blacklist a refresh token; false if it was blacklisted already.
-    pub async fn jwt_blacklist(
+    pub(crate) async fn jwt_blacklist(
         &self,
         jti: &str,
         user_id: Option<i64>,
@@ -117,7 +117,7 @@ impl SqliteStore {
     /// One rotation, atomically: blacklist the old refresh token (when `blacklist_old`) and
     /// record the new one. False, with nothing written, if the old token was blacklisted by a
     /// concurrent request in the meantime.
-    pub async fn jwt_rotate(
+    pub(crate) async fn jwt_rotate(
         &self,
         old: (&str, i64),
         new: (&str, i64),
@@ -152,7 +152,11 @@ impl SqliteStore {
     }
 
     /// Delete at most `limit` records of tokens that expired before `before`.
-    pub async fn jwt_purge_expired(&self, before: i64, limit: i64) -> Result<u64, StoreError> {
+    pub(crate) async fn jwt_purge_expired(
+        &self,
+        before: i64,
+        limit: i64,
+    ) -> Result<u64, StoreError> {
         let done = sqlx::query(
             "DELETE FROM jwt_refresh_token WHERE rowid IN \
              (SELECT rowid FROM jwt_refresh_token WHERE expires_at < ? LIMIT ?)",
@@ -165,7 +169,7 @@ impl SqliteStore {
     }
 
     /// The user's recorded refresh tokens that have not expired at `now` (unix seconds).
-    pub async fn jwt_live_refresh_tokens(
+    pub(crate) async fn jwt_live_refresh_tokens(
         &self,
         user_id: i64,
         now: i64,

@@ -34,9 +34,9 @@ const NONE: u64 = u64::MAX;
 #[derive(Clone, Copy, Debug)]
 pub struct QueryLimits {
     /// How long one query may run.
-    pub query_timeout: Duration,
+    pub(crate) query_timeout: Duration,
     /// How long a request waits for a free connection.
-    pub pool_wait: Duration,
+    pub(crate) pool_wait: Duration,
 }
 
 impl QueryLimits {

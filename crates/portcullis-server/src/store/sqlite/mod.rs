@@ -39,7 +39,7 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Connect without applying migrations.
-    pub async fn connect(url: &str, limits: QueryLimits) -> Result<SqliteStore, StoreError> {
+    pub(crate) async fn connect(url: &str, limits: QueryLimits) -> Result<SqliteStore, StoreError> {
         let memory = url == "sqlite::memory:";
         if let Some(path) = files::database_path(url) {
             files::make_private(&path).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
@@ -87,11 +87,11 @@ impl SqliteStore {
     }
 
     /// Apply pending migrations; their names, in order.
-    pub async fn migrate(&self) -> Result<Vec<String>, StoreError> {
+    pub(crate) async fn migrate(&self) -> Result<Vec<String>, StoreError> {
         fixed_tables::apply(&self.writer).await
     }
 
-    pub async fn pending_migrations(&self) -> Result<Vec<String>, StoreError> {
+    pub(crate) async fn pending_migrations(&self) -> Result<Vec<String>, StoreError> {
         fixed_tables::pending(&self.reader).await
     }
 }

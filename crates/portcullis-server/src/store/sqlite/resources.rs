@@ -12,7 +12,7 @@ use crate::store::StoreError;
 use crate::store::cells::{Cell, ColumnInfo, Storage};
 
 impl SqliteStore {
-    pub async fn select_rows(
+    pub(crate) async fn select_rows(
         &self,
         stmt: &SelectStatement,
         kinds: &[Storage],
@@ -42,7 +42,7 @@ impl SqliteStore {
         Ok(out)
     }
 
-    pub async fn count_rows(&self, stmt: &SelectStatement) -> Result<u64, StoreError> {
+    pub(crate) async fn count_rows(&self, stmt: &SelectStatement) -> Result<u64, StoreError> {
         let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
         let query = sqlx::query_scalar_with(AssertSqlSafe(sql), values);
         let count: i64 = match &self.resource_reader {
@@ -66,19 +66,19 @@ impl SqliteStore {
             .map_err(StoreError::from)
     }
 
-    pub async fn insert_row(&self, stmt: &InsertStatement) -> Result<i64, StoreError> {
+    pub(crate) async fn insert_row(&self, stmt: &InsertStatement) -> Result<i64, StoreError> {
         let done = self.write(stmt.build_sqlx(SqliteQueryBuilder)).await?;
         Ok(done.last_insert_rowid())
     }
 
-    pub async fn update_rows(&self, stmt: &UpdateStatement) -> Result<u64, StoreError> {
+    pub(crate) async fn update_rows(&self, stmt: &UpdateStatement) -> Result<u64, StoreError> {
         Ok(self
             .write(stmt.build_sqlx(SqliteQueryBuilder))
             .await?
             .rows_affected())
     }
 
-    pub async fn delete_rows(&self, stmt: &DeleteStatement) -> Result<u64, StoreError> {
+    pub(crate) async fn delete_rows(&self, stmt: &DeleteStatement) -> Result<u64, StoreError> {
         Ok(self
             .write(stmt.build_sqlx(SqliteQueryBuilder))
             .await?
@@ -86,7 +86,7 @@ impl SqliteStore {
     }
 
     /// The columns of a table; empty when it does not exist.
-    pub async fn table_columns(&self, table: &str) -> Result<Vec<ColumnInfo>, StoreError> {
+    pub(crate) async fn table_columns(&self, table: &str) -> Result<Vec<ColumnInfo>, StoreError> {
         let rows = sqlx::query("SELECT name, type, \"notnull\" FROM pragma_table_info(?)")
             .bind(table)
             .fetch_all(&self.writer)
@@ -104,7 +104,7 @@ impl SqliteStore {
     }
 
     /// The names of a table's indexes.
-    pub async fn table_indexes(&self, table: &str) -> Result<Vec<String>, StoreError> {
+    pub(crate) async fn table_indexes(&self, table: &str) -> Result<Vec<String>, StoreError> {
         let names: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_index_list(?)")
             .bind(table)
             .fetch_all(&self.writer)
@@ -113,7 +113,11 @@ impl SqliteStore {
     }
 
     /// Does `column` of `table` hold any non-null value? (`None` column: any row at all.)
-    pub async fn has_data(&self, table: &str, column: Option<&str>) -> Result<bool, StoreError> {
+    pub(crate) async fn has_data(
+        &self,
+        table: &str,
+        column: Option<&str>,
+    ) -> Result<bool, StoreError> {
         // Identifiers come from the validated schema or from the database's own catalogue.
         let sql = match column {
             Some(c) => format!("SELECT 1 FROM \"{table}\" WHERE \"{c}\" IS NOT NULL LIMIT 1"),
@@ -126,7 +130,7 @@ impl SqliteStore {
     }
 
     /// Run DDL statements in one transaction, with foreign keys checked at the end.
-    pub async fn execute_ddl(&self, statements: &[String]) -> Result<(), StoreError> {
+    pub(crate) async fn execute_ddl(&self, statements: &[String]) -> Result<(), StoreError> {
         let mut conn = self.writer.acquire().await?;
         // A table rebuild must not trip the foreign keys of rows pointing at it.
         sqlx::query("PRAGMA foreign_keys = OFF")
@@ -158,7 +162,7 @@ impl SqliteStore {
         result
     }
 
-    pub async fn known_resources(&self) -> Result<Vec<String>, StoreError> {
+    pub(crate) async fn known_resources(&self) -> Result<Vec<String>, StoreError> {
         Ok(
             sqlx::query_scalar("SELECT name FROM portcullis_resources ORDER BY name")
                 .fetch_all(&self.writer)
@@ -166,16 +170,7 @@ impl SqliteStore {
         )
     }
 
-    pub async fn schema_snapshot(&self, resource: &str) -> Result<Option<String>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT definition FROM portcullis_resources WHERE name = ?")
-                .bind(resource)
-                .fetch_optional(&self.writer)
-                .await?,
-        )
-    }
-
-    pub async fn save_schema_snapshot(
+    pub(crate) async fn save_schema_snapshot(
         &self,
         resource: &str,
         definition: &str,
@@ -191,7 +186,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub async fn ensure_permissions(
+    pub(crate) async fn ensure_permissions(
         &self,
         resource: &str,
         label: &str,
