@@ -17,7 +17,8 @@ mkdir -p "$DIR"
 rm -f "$DIR"/portcullis.sqlite3*
 export PORTCULLIS_DATABASE_URL="sqlite://$DIR/portcullis.sqlite3"
 export PORTCULLIS_BIND="127.0.0.1:$PORT"
-CONF=config/oracle.toml
+# Another configuration (a reference project's, tests/projects/NAME/portcullis.toml) with PORTCULLIS_CONF.
+CONF="${PORTCULLIS_CONF:-config/oracle.toml}"
 "$BIN" --config "$CONF" migrate >/dev/null
 PORTCULLIS_SUPERUSER_PASSWORD='admin-pass-123' "$BIN" --config "$CONF" createsuperuser \
   --noinput --username admin --email admin@example.com >/dev/null
