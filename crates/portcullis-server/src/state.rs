@@ -112,9 +112,9 @@ impl AppState {
     pub async fn migrate_resources(
         &self,
         allow_destructive: bool,
-    ) -> Result<crate::resources::migrate::Outcome, crate::store::StoreError> {
+    ) -> Result<crate::resources::migration::Outcome, crate::store::StoreError> {
         let known = self.store().known_resources().await?;
-        crate::resources::migrate::migrate(self.store(), self.schema(), allow_destructive, &known)
+        crate::resources::migration::migrate(self.store(), self.schema(), allow_destructive, &known)
             .await
     }
 }

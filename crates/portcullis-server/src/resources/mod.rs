@@ -4,7 +4,7 @@
 //! tables in step with the file.
 
 pub(crate) mod access;
-pub mod migrate;
+pub mod migration;
 pub mod query;
 pub(crate) mod routes;
 pub(crate) mod rows;

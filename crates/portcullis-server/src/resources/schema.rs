@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::access::Access;
 use super::schema_check::RawSchema;
 pub(crate) use crate::store::Storage;
+pub(crate) use crate::store::tables::OnDelete;
 
 /// The built-in schema (`notes`).
 pub const DEFAULT_SCHEMA: &str = include_str!("default_schema.toml");
@@ -68,14 +69,6 @@ impl FieldKind {
             _ => Storage::Text,
         }
     }
-}
-
-/// What happens to rows referencing a deleted row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum OnDelete {
-    Cascade,
-    SetNull,
-    Restrict,
 }
 
 #[derive(Debug, Clone)]

@@ -10,6 +10,17 @@ pub(crate) enum Storage {
     Text,
 }
 
+impl Storage {
+    /// The storage class's name (SQLite declares its columns with exactly these).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Storage::Integer => "INTEGER",
+            Storage::Real => "REAL",
+            Storage::Text => "TEXT",
+        }
+    }
+}
+
 /// One value read from a row.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Cell {
@@ -23,7 +34,9 @@ pub(crate) enum Cell {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnInfo {
     pub name: String,
-    /// The declared SQL type, uppercase.
-    pub(crate) sql_type: String,
+    /// The storage class, when the declared type is one Portcullis writes.
+    pub(crate) storage: Option<Storage>,
+    /// The declared type as the database names it (for messages).
+    pub(crate) declared: String,
     pub(crate) not_null: bool,
 }

@@ -6,6 +6,7 @@ pub(crate) mod admin;
 pub(crate) mod cells;
 pub(crate) mod models;
 pub(crate) mod sqlite;
+pub(crate) mod tables;
 pub(crate) mod timestamp;
 
 pub(crate) use cells::{Cell, ColumnInfo, Storage};
@@ -288,8 +289,12 @@ impl Store {
         delegate!(self.has_data(table, column))
     }
 
-    pub(crate) async fn execute_ddl(&self, statements: &[String]) -> Result<(), StoreError> {
-        delegate!(self.execute_ddl(statements))
+    pub(crate) async fn apply_changes(&self, changes: &[tables::Change]) -> Result<(), StoreError> {
+        delegate!(self.apply_changes(changes))
+    }
+
+    pub(crate) async fn has_nulls(&self, table: &str, column: &str) -> Result<bool, StoreError> {
+        delegate!(self.has_nulls(table, column))
     }
 
     /// The resources migrated so far.

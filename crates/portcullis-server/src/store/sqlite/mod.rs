@@ -5,6 +5,7 @@
 
 mod accounts;
 mod admin;
+mod ddl;
 mod files;
 mod fixed_tables;
 mod jwt;

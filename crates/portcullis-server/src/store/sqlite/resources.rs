@@ -10,6 +10,7 @@ use sqlx::{AssertSqlSafe, Row};
 use super::SqliteStore;
 use crate::store::StoreError;
 use crate::store::cells::{Cell, ColumnInfo, Storage};
+use crate::store::tables::Change;
 
 impl SqliteStore {
     pub(crate) async fn select_rows(
@@ -93,9 +94,11 @@ impl SqliteStore {
             .await?;
         rows.iter()
             .map(|r| {
+                let declared = r.try_get::<String, _>("type")?.to_ascii_uppercase();
                 Ok(ColumnInfo {
                     name: r.try_get("name")?,
-                    sql_type: r.try_get::<String, _>("type")?.to_ascii_uppercase(),
+                    storage: super::ddl::storage_of(&declared),
+                    declared,
                     not_null: r.try_get::<i64, _>("notnull")? != 0,
                 })
             })
@@ -129,8 +132,19 @@ impl SqliteStore {
         Ok(found.is_some())
     }
 
-    /// Run DDL statements in one transaction, with foreign keys checked at the end.
-    pub(crate) async fn execute_ddl(&self, statements: &[String]) -> Result<(), StoreError> {
+    /// Does `column` of `table` hold a null in some row?
+    pub(crate) async fn has_nulls(&self, table: &str, column: &str) -> Result<bool, StoreError> {
+        let sql = format!("SELECT 1 FROM \"{table}\" WHERE \"{column}\" IS NULL LIMIT 1");
+        let found: Option<i64> = sqlx::query_scalar(AssertSqlSafe(sql))
+            .fetch_optional(&self.writer)
+            .await?;
+        Ok(found.is_some())
+    }
+
+    /// Apply a migration's table changes in one transaction, with foreign keys checked at the
+    /// end.
+    pub(crate) async fn apply_changes(&self, changes: &[Change]) -> Result<(), StoreError> {
+        let statements: Vec<String> = changes.iter().flat_map(super::ddl::statements).collect();
         let mut conn = self.writer.acquire().await?;
         // A table rebuild must not trip the foreign keys of rows pointing at it.
         sqlx::query("PRAGMA foreign_keys = OFF")
@@ -139,9 +153,7 @@ impl SqliteStore {
         let result: Result<(), StoreError> = async {
             let mut tx = sqlx::Connection::begin(&mut *conn).await?;
             for sql in statements {
-                sqlx::raw_sql(AssertSqlSafe(sql.clone()))
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *tx).await?;
             }
             let broken: Option<String> =
                 sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1")

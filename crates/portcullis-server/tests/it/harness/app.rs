@@ -10,7 +10,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use portcullis_server::resources::migrate::Outcome;
+use portcullis_server::resources::migration::Outcome;
 use portcullis_server::store::{QueryLimits, Store, User, UserUpdate};
 use portcullis_server::{AppState, Config, app};
 use serde_json::{Value, json};

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use axum::http::StatusCode;
 use portcullis_server::Config;
-use portcullis_server::resources::migrate::Outcome;
+use portcullis_server::resources::migration::Outcome;
 use portcullis_server::store::User;
 use serde_json::{Value, json};
 use sqlx::sqlite::SqlitePool;
