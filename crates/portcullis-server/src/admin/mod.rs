@@ -25,7 +25,7 @@ use axum::response::Response;
 use crate::http::endpoint::{Endpoint, Permission};
 use crate::http::routing::Group;
 use crate::http::{ApiError, ApiRequest};
-use crate::store::User;
+use crate::store::{StoreError, User};
 
 /// The admin API as a group, mounted at `/api/admin/` in the built-in layout.
 pub(crate) fn group() -> Group {
@@ -130,9 +130,38 @@ pub(crate) fn password_field() -> crate::serializer::CharField {
 /// Django's uniqueness message for a group name.
 pub(crate) const GROUP_NAME_TAKEN: &str = "group with this name already exists.";
 
+/// A group's validated input, create and update alike: its `name` and its `permissions`
+/// (each `None` when absent from a partial update). `except` is the group being changed.
+pub(crate) async fn group_input(
+    req: &ApiRequest,
+    partial: bool,
+    except: Option<i64>,
+) -> Result<(Option<String>, Option<Vec<i64>>), ApiError> {
+    let data = req.data()?;
+    let data = crate::serializer::root_object(&data)?;
+    let mut errors = crate::serializer::Errors::default();
+    let name = group_name(req, data, partial, except).await?;
+    let name = errors.take("name", name).flatten();
+    let all = req.state.store().admin_permissions().await?;
+    let permissions = errors
+        .take("permissions", fields::permission_ids(data, &all))
+        .flatten();
+    errors.check()?;
+    Ok((name, permissions))
+}
+
+/// A store write of a group refused by the unique name: another request took the name since
+/// it was checked.
+pub(crate) fn group_write_error(error: StoreError) -> ApiError {
+    match error {
+        StoreError::Conflict(_) => ApiError::field("name", GROUP_NAME_TAKEN),
+        other => other.into(),
+    }
+}
+
 /// A group's `name`: required on create, at most 150 characters, unique (`except` is the
 /// group being renamed, which may keep its name).
-pub(crate) async fn group_name(
+async fn group_name(
     req: &ApiRequest,
     data: &serde_json::Map<String, serde_json::Value>,
     partial: bool,

@@ -8,12 +8,10 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 
 use crate::accounts::authority;
-use crate::admin::{GROUP_NAME_TAKEN, actor, fields, group_name, id_param, no_match, render};
+use crate::admin::{actor, group_input, group_write_error, id_param, no_match, render};
 use crate::http::endpoint::Endpoint;
 use crate::http::json::{json_response, no_content};
 use crate::http::{ApiError, ApiRequest};
-use crate::serializer::{Errors, root_object};
-use crate::store::StoreError;
 use crate::store::admin::Group;
 
 /// This endpoint, declared.
@@ -53,26 +51,13 @@ async fn target_group(req: &ApiRequest) -> Result<Group, ApiError> {
 }
 
 async fn update(req: &ApiRequest, group: Group) -> Result<Response, ApiError> {
-    let data = req.data()?;
-    let data = root_object(&data)?;
-    let mut errors = Errors::default();
-    let name = group_name(req, data, true, Some(group.id)).await?;
-    let name = errors.take("name", name).flatten();
-    let all = req.state.store().admin_permissions().await?;
-    let permissions = errors
-        .take("permissions", fields::permission_ids(data, &all))
-        .flatten();
-    errors.check()?;
-    let updated = match req
+    let (name, permissions) = group_input(req, true, Some(group.id)).await?;
+    let updated = req
         .state
         .store()
         .admin_update_group(group.id, name.as_deref(), permissions.as_deref())
         .await
-    {
-        Ok(updated) => updated,
-        Err(StoreError::Conflict(_)) => return Err(ApiError::field("name", GROUP_NAME_TAKEN)),
-        Err(e) => return Err(e.into()),
-    };
+        .map_err(group_write_error)?;
     if !updated {
         // Deleted by someone else since it was read.
         return Err(no_match("Group"));

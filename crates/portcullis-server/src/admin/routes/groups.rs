@@ -4,13 +4,11 @@
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 
-use crate::admin::{GROUP_NAME_TAKEN, fields, group_name, render};
+use crate::admin::{group_input, group_write_error, render};
 use crate::http::endpoint::Endpoint;
 use crate::http::json::json_response;
 use crate::http::pagination::{page_for, paginated};
 use crate::http::{ApiError, ApiRequest};
-use crate::serializer::{Errors, root_object};
-use crate::store::StoreError;
 
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
@@ -39,33 +37,19 @@ async fn list(req: &ApiRequest) -> Result<Response, ApiError> {
 }
 
 async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
-    let data = req.data()?;
-    let data = root_object(&data)?;
-    let mut errors = Errors::default();
-    let name = group_name(req, data, false, None).await?;
-    let name = errors.take("name", name).flatten();
-    let all = req.state.store().admin_permissions().await?;
-    let permissions = errors
-        .take("permissions", fields::permission_ids(data, &all))
-        .flatten();
-    errors.check()?;
+    let (name, permissions) = group_input(req, false, None).await?;
     let Some(name) = name else {
         return Err(ApiError::internal(anyhow::anyhow!(
             "validated name missing"
         )));
     };
     let permissions = permissions.unwrap_or_default();
-    let group = match req
+    let group = req
         .state
         .store()
         .admin_create_group(&name, &permissions)
         .await
-    {
-        Ok(group) => group,
-        // Lost a race with another creation of the same name.
-        Err(StoreError::Conflict(_)) => return Err(ApiError::field("name", GROUP_NAME_TAKEN)),
-        Err(e) => return Err(e.into()),
-    };
+        .map_err(group_write_error)?;
     let body = render::one_group_json(&req.state, &group).await?;
     Ok(json_response(StatusCode::CREATED, &body))
 }
