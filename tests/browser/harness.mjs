@@ -74,3 +74,78 @@ export async function userWithToken(base, username, password = 'kV7#browser-Lamp
   r = await fetch(`${base}/api-token-auth/`, { method: 'POST', headers, body: JSON.stringify({ username, password }) });
   return (await r.json()).token;
 }
+
+/**
+ * Serve a frontend folder at `/` on 127.0.0.1:port and pass every other `/api…` request to
+ * `backend`, as a tutorial's dev server proxy does: the page and the API share one origin, so
+ * the same frontend runs unchanged against Django and against Portcullis.
+ */
+export async function serveFrontend(port, folder, backend) {
+  const { readFileSync, existsSync } = await import('node:fs');
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    if (path.startsWith('/api')) {
+      const chunks = [];
+      for await (const chunk of req) chunks.push(chunk);
+      const headers = { ...req.headers, host: new URL(backend).host };
+      const answer = await fetch(`${backend}${req.url}`, {
+        method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined,
+        redirect: 'manual',
+      });
+      res.writeHead(answer.status, Object.fromEntries(answer.headers));
+      res.end(Buffer.from(await answer.arrayBuffer()));
+      return;
+    }
+    const file = join(folder, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(folder) || !existsSync(file)) { res.writeHead(404); res.end(); return; }
+    const type = file.endsWith('.js') ? 'text/javascript' : 'text/html';
+    res.writeHead(200, { 'Content-Type': `${type}; charset=utf-8` });
+    res.end(readFileSync(file));
+  });
+  await new Promise((ok, fail) => { server.once('error', fail); server.listen(port, '127.0.0.1', ok); });
+  return { base: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Wait until `base` answers HTTP (any status). */
+async function answering(base, child, log) {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`exited: ${log()}`);
+    try { await fetch(base); return; } catch { await new Promise((r) => setTimeout(r, 100)); }
+  }
+  child.kill();
+  throw new Error(`did not start: ${log()}`);
+}
+
+/** Portcullis configured as the reference project tests/projects/NAME, on a fresh database. */
+export async function startProjectPortcullis(port, name) {
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-browser-'));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PORTCULLIS_')));
+  env.PORTCULLIS_BIND = `127.0.0.1:${port}`;
+  env.PORTCULLIS_DATABASE_URL = `sqlite://${dir}/db.sqlite3`;
+  const config = join(ROOT, 'tests', 'projects', name, 'portcullis.toml');
+  const child = spawn(BIN, ['--config', config, 'serve'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d; });
+  const base = `http://127.0.0.1:${port}`;
+  await answering(base, child, () => log);
+  return { base, stop: () => child.kill('SIGTERM') };
+}
+
+/**
+ * The reference Django project tests/projects/NAME in the oracle's virtual environment, or
+ * `null` when that environment is not set up here (then the Django half of a test is skipped).
+ */
+export async function startProjectDjango(port, name) {
+  const shared = process.env.SHARED || join(ROOT, '..', 'shared');
+  const candidates = [process.env.ORACLE_VENV, join(shared, 'oracle', '.venv'),
+    join(process.env.TMPDIR || tmpdir(), 'portcullis-oracle', '.venv')].filter(Boolean);
+  const { existsSync } = await import('node:fs');
+  if (!candidates.some((venv) => existsSync(join(venv, 'bin', 'gunicorn')))) return null;
+  const child = spawn(join(ROOT, 'scripts', 'serve-django-project.sh'), [name, String(port)],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SHARED: shared }, detached: true });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d; });
+  const base = `http://127.0.0.1:${port}`;
+  await answering(base, child, () => log);
+  return { base, stop: () => { try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ } } };
+}
