@@ -23,8 +23,11 @@ rm -f "$PROJECT_DB" "$PROJECT_DB-journal" "$PROJECT_DB-wal" "$PROJECT_DB-shm"
 cd "$DIR"
 export DJANGO_SETTINGS_MODULE=project.settings
 "$VENV/bin/python" manage.py migrate --noinput -v 0
-DJANGO_SUPERUSER_PASSWORD='admin-pass-123' "$VENV/bin/python" manage.py createsuperuser \
-  --noinput --username admin --email admin@example.com >/dev/null
+# createsuperuser --noinput reads USERNAME_FIELD and REQUIRED_FIELDS from these variables, so the
+# same lines serve Django's User and a custom user model that logs in with its email.
+DJANGO_SUPERUSER_PASSWORD='admin-pass-123' DJANGO_SUPERUSER_USERNAME=admin \
+  DJANGO_SUPERUSER_EMAIL=admin@example.com DJANGO_SUPERUSER_FIRST_NAME=Admin \
+  DJANGO_SUPERUSER_LAST_NAME=User "$VENV/bin/python" manage.py createsuperuser --noinput >/dev/null
 echo "reference project $NAME on http://127.0.0.1:$PORT" >&2
 exec "$VENV/bin/gunicorn" project.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 \
   --worker-class sync --error-logfile - --log-level warning
