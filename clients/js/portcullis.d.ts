@@ -56,6 +56,8 @@ export interface ClientOptions {
   locks?: LockManagerLike | 'storage' | false;
   /** Refresh the access token this many seconds before it expires (at most a fifth of its lifetime). Default: 30. */
   refreshMargin?: number;
+  /** The keyword sent before an access token: the server's `[jwt] auth_header_types[0]` (simplejwt's `AUTH_HEADER_TYPES`). Default: `Bearer`. */
+  jwtHeaderType?: string;
 }
 
 /** One page of a DRF list, and the page number asked for. */

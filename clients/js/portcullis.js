@@ -136,6 +136,8 @@ export function createClient(options = {}) {
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const onUnauthorized = options.onUnauthorized;
   const refreshMargin = options.refreshMargin ?? 30;
+  // simplejwt's AUTH_HEADER_TYPES[0]: `JWT` in projects set up as djoser's documentation shows.
+  const jwtHeaderType = options.jwtHeaderType ?? 'Bearer';
   const locks = options.locks === undefined
     ? (globalThis.navigator?.locks ?? 'storage')
     : options.locks;
@@ -351,7 +353,7 @@ export function createClient(options = {}) {
 
   /** @param {Session} session */
   function authorization(session) {
-    return 'token' in session ? `Token ${session.token}` : `Bearer ${session.access}`;
+    return 'token' in session ? `Token ${session.token}` : `${jwtHeaderType} ${session.access}`;
   }
 
   /** @param {ApiError} error @param {Session | null} used */

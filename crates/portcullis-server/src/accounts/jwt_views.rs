@@ -20,7 +20,7 @@ where
     Fut: Future<Output = Result<Response, ApiError>> + Send + 'static,
 {
     Endpoint::new(name, &[Method::POST], handler)
-        .authentication(Authentication::JWT_TOKEN_VIEW)
+        .authentication(Authentication::JwtTokenView)
         .permission(Permission::AllowAny)
 }
 

@@ -2,6 +2,7 @@
 //! parsing with DRF's messages, JSON Web Tokens as simplejwt has them, and password hashing off
 //! the async runtime.
 
+pub(crate) mod classes;
 mod error;
 pub(crate) mod hashing_pool;
 pub(crate) mod header;
@@ -12,6 +13,8 @@ pub(crate) mod token_key;
 use axum::http::HeaderMap;
 
 pub(crate) use error::AuthError;
+
+use classes::AuthenticationClass;
 
 use crate::state::AppState;
 use crate::store::User;
@@ -45,16 +48,32 @@ pub(crate) struct Principal {
     pub(crate) credential: Credential,
 }
 
-/// DRF's `perform_authentication` with the authentication classes in the oracle's order,
-/// `TokenAuthentication` then simplejwt's `JWTAuthentication` (the first that recognizes its
-/// keyword decides): `Ok(None)` is an anonymous request, `Err` a request whose credentials were
-/// refused.
+/// DRF's `perform_authentication` with the configured authentication classes in their order
+/// (the first that recognizes its keyword decides): `Ok(None)` is an anonymous request, `Err` a
+/// request whose credentials were refused.
 pub(crate) async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<Principal>, AuthError> {
+    for class in &state.config().authentication_classes {
+        let found = match class {
+            AuthenticationClass::Token => token_authenticate(state, headers).await?,
+            AuthenticationClass::Jwt => jwt::authentication::authenticate(state, headers).await?,
+        };
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    Ok(None)
+}
+
+/// DRF's `TokenAuthentication`: `Ok(None)` when the header is no `Token` header.
+async fn token_authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Principal>, AuthError> {
     let Some(key) = header::token_from_headers(headers)? else {
-        return jwt::authentication::authenticate(state, headers).await;
+        return Ok(None);
     };
     let digest = state.token_keys().digest(&key);
     let Some(user) = state.store().user_by_token_digest(&digest).await? else {

@@ -8,6 +8,7 @@ mod cors;
 mod limits;
 mod throttle;
 
+pub use crate::auth::classes::AuthenticationClass;
 pub(crate) use crate::auth::jwt::JwtConfig;
 pub(crate) use cors::CorsConfig;
 pub use limits::LimitsConfig;
@@ -42,6 +43,9 @@ pub struct Config {
     pub extra_routes: Vec<ExtraRoute>,
     /// The schema file declaring the resources; empty for the built-in `notes` resource.
     pub schema_file: String,
+    /// DRF's `DEFAULT_AUTHENTICATION_CLASSES`, in order: `TokenAuthentication` and
+    /// `JWTAuthentication` (the reference project's two, in its order, by default).
+    pub authentication_classes: Vec<AuthenticationClass>,
     /// CORS, with django-cors-headers' settings.
     pub cors: CorsConfig,
     /// JSON Web Tokens, with simplejwt's settings.
@@ -84,6 +88,7 @@ impl Default for Config {
             password_hash_concurrency: 0,
             extra_routes: Vec::new(),
             schema_file: String::new(),
+            authentication_classes: AuthenticationClass::defaults(),
             cors: CorsConfig::default(),
             jwt: JwtConfig::default(),
             throttle: ThrottleConfig::default(),
@@ -138,6 +143,14 @@ impl Config {
                 "secret_key_file",
                 "must name a file when secret_key is empty".into(),
             );
+        }
+        for (i, class) in self.authentication_classes.iter().enumerate() {
+            if self.authentication_classes[..i].contains(class) {
+                bad(
+                    "authentication_classes",
+                    format!("{} is listed twice", class.name()),
+                );
+            }
         }
         if self.allowed_hosts.is_empty() {
             bad(

@@ -100,24 +100,25 @@ pub(crate) async fn dispatch(
         parses: endpoint.parses,
         query_pairs: std::sync::OnceLock::new(),
     };
+    let challenge = endpoint.authentication.challenge(req.state.config());
     let result = run(endpoint, req).await;
     let mut response = match result {
         Ok(response) => response,
-        Err(err)
-            if err.is_authentication_error() && endpoint.authentication.challenge.is_none() =>
-        {
+        Err(err) if err.is_authentication_error() && challenge.is_none() => {
             // DRF: no authenticator can issue a challenge, so the 401 becomes a 403.
             let mut response = err.into_response();
             *response.status_mut() = StatusCode::FORBIDDEN;
             response
         }
         Err(err) => {
-            let challenge = err.is_authentication_error();
+            let authentication_error = err.is_authentication_error();
             let mut response = err.into_response();
-            if let (true, Some(value)) = (challenge, endpoint.authentication.challenge) {
+            if authentication_error
+                && let Some(value) = challenge.and_then(|c| HeaderValue::from_str(&c).ok())
+            {
                 response
                     .headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(value));
+                    .insert(header::WWW_AUTHENTICATE, value);
             }
             response
         }
@@ -139,7 +140,7 @@ async fn run(endpoint: &Endpoint, mut req: ApiRequest) -> Result<Response, ApiEr
         .get(header::ACCEPT)
         .map(|v| latin1(v.as_bytes()));
     negotiation::negotiate(format.as_deref(), accept.as_deref(), endpoint.browsable)?;
-    if endpoint.authentication.classes {
+    if endpoint.authentication.reads_credentials() {
         req.principal = auth::authenticate(&req.state, &req.headers).await?;
         if let Some(principal) = &req.principal {
             super::request_id::record_principal(principal);

@@ -29,6 +29,7 @@ use serde_json::Value;
 use super::body::DEFAULT_PARSES;
 use super::throttle::ScopeOverride;
 use super::{ApiError, ApiRequest};
+use crate::auth::classes::AuthenticationClass;
 
 pub(crate) type HandlerFuture = Pin<Box<dyn Future<Output = Result<Response, ApiError>> + Send>>;
 pub(crate) type CheckFuture<'a> = Pin<Box<dyn Future<Output = Result<(), ApiError>> + Send + 'a>>;
@@ -51,26 +52,40 @@ pub(crate) enum Throttle {
 /// `authentication_classes`, reduced to what is observable: whether credentials are read at all,
 /// and the `WWW-Authenticate` challenge of a 401.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Authentication {
-    /// False for `authentication_classes = ()` (simplejwt's token views): every request is
-    /// anonymous, whatever it carries.
-    pub(crate) classes: bool,
-    /// The challenge of the first class; `None` turns 401s into 403s, as DRF does.
-    pub(crate) challenge: Option<&'static str>,
+pub(crate) enum Authentication {
+    /// `DEFAULT_AUTHENTICATION_CLASSES` as configured; the first class gives the challenge, and
+    /// with no class at all a 401 becomes a 403, as DRF does.
+    Default,
+    /// simplejwt's token views: `authentication_classes = ()` (every request is anonymous,
+    /// whatever it carries), but simplejwt's own challenge on their 401s.
+    JwtTokenView,
 }
 
 impl Authentication {
-    /// `DEFAULT_AUTHENTICATION_CLASSES`: DRF's token, then simplejwt's JWT.
-    pub(crate) const DEFAULT: Authentication = Authentication {
-        classes: true,
-        challenge: Some("Token"),
-    };
+    /// Whether the request's credentials are read at all.
+    pub(crate) fn reads_credentials(self) -> bool {
+        self == Authentication::Default
+    }
 
-    /// simplejwt's token views: no authentication, but their own `Bearer` challenge.
-    pub(crate) const JWT_TOKEN_VIEW: Authentication = Authentication {
-        classes: false,
-        challenge: Some("Bearer realm=\"api\""),
-    };
+    /// The `WWW-Authenticate` value of a 401 (DRF's `get_authenticate_header`); `None` turns a
+    /// 401 into a 403.
+    pub(crate) fn challenge(self, config: &crate::config::Config) -> Option<String> {
+        let jwt = || {
+            let keyword = config
+                .jwt
+                .auth_header_types
+                .first()
+                .map_or("Bearer", String::as_str);
+            format!("{keyword} realm=\"api\"")
+        };
+        match self {
+            Authentication::JwtTokenView => Some(jwt()),
+            Authentication::Default => match config.authentication_classes.first()? {
+                AuthenticationClass::Token => Some("Token".into()),
+                AuthenticationClass::Jwt => Some(jwt()),
+            },
+        }
+    }
 }
 
 /// `permission_classes`, as a value.
@@ -196,7 +211,7 @@ impl Endpoint {
             name: name.into(),
             methods,
             browsable: true,
-            authentication: Authentication::DEFAULT,
+            authentication: Authentication::Default,
             permission: Permission::IsAuthenticated,
             throttle: Throttle::Default,
             scope: None,

@@ -1,10 +1,12 @@
-//! simplejwt's `JWTAuthentication`: `Authorization: Bearer <access token>` on every DRF view.
-//! The keyword is compared exactly (`bearer` is not it: the header is then no JWT at all and the
-//! request is anonymous, as simplejwt has it), and the token must be an access token whose user
-//! exists, is active and has not revoked it.
+//! simplejwt's `JWTAuthentication`: `Authorization: Bearer <access token>` on every DRF view
+//! (`Bearer` or the other keywords of `AUTH_HEADER_TYPES`). The keyword is compared exactly
+//! (`bearer` is not it: the header is then no JWT at all and the request is anonymous, as
+//! simplejwt has it), and the token must be an access token whose user exists, is active and has
+//! not revoked it.
 
 use axum::http::{HeaderMap, header};
 
+use super::JwtConfig;
 use super::errors::{self, TokenError};
 use super::tokens::{self, TokenKind, TokenUser};
 use crate::auth::AuthError;
@@ -12,7 +14,10 @@ use crate::auth::{Credential, Principal};
 use crate::state::AppState;
 
 /// The raw token of a `Bearer` header; `None` when there is no such header.
-pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<Option<Vec<u8>>, AuthError> {
+pub(crate) fn bearer_token(
+    config: &JwtConfig,
+    headers: &HeaderMap,
+) -> Result<Option<Vec<u8>>, AuthError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -22,8 +27,9 @@ pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<Option<Vec<u8>>, AuthE
         .split(|b| b" \t\n\r\x0b\x0c".contains(b))
         .filter(|p| !p.is_empty())
         .collect();
+    let types = &config.auth_header_types;
     match parts.first() {
-        Some(keyword) if *keyword == b"Bearer" => {}
+        Some(keyword) if types.iter().any(|t| t.as_bytes() == *keyword) => {}
         _ => return Ok(None),
     }
     match parts.as_slice() {
@@ -37,7 +43,7 @@ pub(crate) async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<Principal>, AuthError> {
-    let Some(raw) = bearer_token(headers)? else {
+    let Some(raw) = bearer_token(state.jwt().config(), headers)? else {
         return Ok(None);
     };
     let now = super::now();

@@ -43,6 +43,9 @@ pub struct JwtConfig {
     pub issuer: String,
     /// `LEEWAY`, in seconds, for `exp`, `nbf` and `iat`.
     pub leeway: u64,
+    /// `AUTH_HEADER_TYPES`: the keywords of an `Authorization` header carrying an access token,
+    /// compared exactly; the first is the one a 401's challenge names.
+    pub auth_header_types: Vec<String>,
     /// `USER_ID_CLAIM`.
     pub user_id_claim: String,
     /// `TOKEN_TYPE_CLAIM`.
@@ -70,6 +73,7 @@ impl Default for JwtConfig {
             audience: String::new(),
             issuer: String::new(),
             leeway: 0,
+            auth_header_types: vec!["Bearer".into()],
             user_id_claim: "user_id".into(),
             token_type_claim: "token_type".into(),
             jti_claim: "jti".into(),
@@ -98,6 +102,25 @@ impl JwtConfig {
         }
         if self.leeway > 3600 {
             bad("jwt.leeway", "must be at most 3600 seconds".into());
+        }
+        if self.auth_header_types.is_empty() {
+            bad(
+                "jwt.auth_header_types",
+                "must name at least one keyword".into(),
+            );
+        }
+        for keyword in &self.auth_header_types {
+            // A header value is split on whitespace, so a keyword holding any can never match;
+            // `Token` is TokenAuthentication's (whichever class came first would take it).
+            if keyword.is_empty()
+                || !keyword.bytes().all(|b| b.is_ascii_graphic())
+                || keyword.eq_ignore_ascii_case("token")
+            {
+                bad(
+                    "jwt.auth_header_types",
+                    format!("{keyword:?} cannot be an Authorization keyword for JWTs"),
+                );
+            }
         }
         let claims = [
             ("jwt.user_id_claim", &self.user_id_claim),

@@ -4,6 +4,7 @@
 //! schema with its migrations.
 
 mod atomic_writes;
+mod authentication_classes;
 mod bad_input;
 mod current_password_limit;
 mod handler_panics;
