@@ -8,18 +8,11 @@ pub mod new_password;
 pub(crate) mod permissions;
 pub(crate) mod routes;
 pub(crate) mod user_fields;
+pub(crate) mod user_serializer;
 pub(crate) mod validators;
-
-use serde_json::{Value, json};
 
 use crate::config::Config;
 use crate::http::routing::Group;
-use crate::store::User;
-
-/// djoser's `UserSerializer` body: `{"email", "id", "username"}`.
-pub(crate) fn user_json(user: &User) -> Value {
-    json!({ "email": user.email, "id": user.id, "username": user.username })
-}
 
 /// djoser's users router (`/auth/` in the built-in layout): its API root, the users and
 /// their actions.

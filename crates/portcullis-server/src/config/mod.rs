@@ -4,12 +4,14 @@
 
 use serde::{Deserialize, Serialize};
 
+mod accounts;
 mod cors;
 mod limits;
 mod throttle;
 
 pub use crate::auth::classes::AuthenticationClass;
 pub(crate) use crate::auth::jwt::JwtConfig;
+pub use accounts::{DjoserConfig, UserField, UserModelConfig};
 pub(crate) use cors::CorsConfig;
 pub use limits::LimitsConfig;
 pub use throttle::ThrottleConfig;
@@ -46,6 +48,10 @@ pub struct Config {
     /// DRF's `DEFAULT_AUTHENTICATION_CLASSES`, in order: `TokenAuthentication` and
     /// `JWTAuthentication` (the reference project's two, in its order, by default).
     pub authentication_classes: Vec<AuthenticationClass>,
+    /// The user model's `REQUIRED_FIELDS`, as djoser's serializers show them.
+    pub user_model: UserModelConfig,
+    /// djoser's settings.
+    pub djoser: DjoserConfig,
     /// CORS, with django-cors-headers' settings.
     pub cors: CorsConfig,
     /// JSON Web Tokens, with simplejwt's settings.
@@ -89,6 +95,8 @@ impl Default for Config {
             extra_routes: Vec::new(),
             schema_file: String::new(),
             authentication_classes: AuthenticationClass::defaults(),
+            user_model: UserModelConfig::default(),
+            djoser: DjoserConfig::default(),
             cors: CorsConfig::default(),
             jwt: JwtConfig::default(),
             throttle: ThrottleConfig::default(),
@@ -152,6 +160,7 @@ impl Config {
                 );
             }
         }
+        self.user_model.check(&mut bad);
         if self.allowed_hosts.is_empty() {
             bad(
                 "allowed_hosts",

@@ -158,7 +158,7 @@ pub(crate) enum Actions {
     /// No serializer to describe.
     None,
     /// The same description for every caller.
-    Fixed(fn() -> Value),
+    Fixed(fn(&crate::config::Config) -> Value),
     /// A description that depends on the caller (DRF checks the permissions of each action,
     /// and for PUT the object's, before listing it); `None` leaves `actions` out.
     Checked(ActionsCheck),
@@ -168,7 +168,7 @@ impl Actions {
     pub(crate) async fn for_request(&self, req: &ApiRequest) -> Option<Value> {
         match self {
             Actions::None => None,
-            Actions::Fixed(describe) => Some(describe()),
+            Actions::Fixed(describe) => Some(describe(req.state.config())),
             Actions::Checked(check) => check(req).await,
         }
     }
@@ -254,7 +254,7 @@ impl Endpoint {
     }
 
     /// The OPTIONS `actions`, the same for every caller.
-    pub(crate) fn actions(mut self, describe: fn() -> Value) -> Self {
+    pub(crate) fn actions(mut self, describe: fn(&crate::config::Config) -> Value) -> Self {
         self.actions = Actions::Fixed(describe);
         self
     }

@@ -53,7 +53,7 @@ pub(crate) struct NewUser {
 }
 
 /// Fields to change on a user; `None` leaves the column as it is.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserUpdate {
     pub email: Option<String>,
     pub first_name: Option<String>,

@@ -38,7 +38,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     Ok(json_response(StatusCode::OK, &json!({})))
 }
 
-fn actions() -> Value {
+fn actions(_: &crate::config::Config) -> Value {
     json!({ "POST": {
         "refresh": field_info("string", "Refresh", true, false, Value::Null),
     }})

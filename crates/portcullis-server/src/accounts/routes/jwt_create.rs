@@ -40,7 +40,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     Ok(json_response(StatusCode::OK, &body))
 }
 
-fn actions() -> Value {
+fn actions(_: &crate::config::Config) -> Value {
     json!({ "POST": {
         "username": field_info("string", "Username", true, false, Value::Null),
         "password": field_info("string", "Password", true, false, Value::Null),

@@ -65,7 +65,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     Ok(json_response(StatusCode::OK, &Value::Object(body)))
 }
 
-fn actions() -> Value {
+fn actions(_: &crate::config::Config) -> Value {
     json!({ "POST": {
         "refresh": field_info("string", "Refresh", true, false, Value::Null),
         "access": field_info("string", "Access", false, true, Value::Null),

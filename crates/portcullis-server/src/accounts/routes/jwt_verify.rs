@@ -58,7 +58,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     Ok(json_response(StatusCode::OK, &json!({})))
 }
 
-fn actions() -> Value {
+fn actions(_: &crate::config::Config) -> Value {
     json!({ "POST": {
         "token": field_info("string", "Token", true, false, Value::Null),
     }})

@@ -34,15 +34,3 @@ pub(crate) fn field_info(
     }
     Value::Object(info)
 }
-
-/// The metadata of djoser's `UserSerializer`.
-pub(crate) fn user_serializer_info() -> Value {
-    json!({
-        "email": field_info("email", "Email address", false, false, json!({"max_length": 254})),
-        "id": field_info("integer", "ID", false, true, Value::Null),
-        // A read-only field keeps its help text but, in DRF, not its max_length.
-        "username": field_info("string", "Username", false, true, json!({
-            "help_text": "Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."
-        })),
-    })
-}

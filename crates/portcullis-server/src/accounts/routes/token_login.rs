@@ -50,7 +50,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     Ok(json_response(StatusCode::OK, &json!({ "auth_token": key })))
 }
 
-fn actions() -> Value {
+fn actions(_: &crate::config::Config) -> Value {
     json!({ "POST": {
         "password": field_info("string", "Password", false, false, Value::Null),
         "username": field_info("string", "Username", false, false, Value::Null),

@@ -9,8 +9,9 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::user_serializer_info;
-use crate::accounts::{authority, credentials, user_fields, user_json};
+use crate::accounts::user_serializer::{profile_input, user_json, user_serializer_info};
+use crate::accounts::{authority, credentials};
+use crate::config::Config;
 use crate::http::endpoint::Endpoint;
 use crate::http::json::{json_response, no_content};
 use crate::http::{ApiError, ApiRequest};
@@ -65,34 +66,40 @@ async fn handle(req: ApiRequest, which: Target) -> Result<Response, ApiError> {
         return Err(ApiError::PermissionDenied);
     }
     match req.method {
-        Method::GET => Ok(json_response(StatusCode::OK, &user_json(&target))),
+        Method::GET => Ok(json_response(
+            StatusCode::OK,
+            &user_json(&req.state.config().user_model, &target),
+        )),
         Method::DELETE => destroy(&req, &target).await,
         _ => update(&req, target).await,
     }
 }
 
-fn actions() -> Value {
-    json!({ "PUT": user_serializer_info() })
+fn actions(config: &Config) -> Value {
+    json!({ "PUT": user_serializer_info(&config.user_model) })
 }
 
 async fn update(req: &ApiRequest, mut target: User) -> Result<Response, ApiError> {
     let data = req.data()?;
     let data = root_object(&data)?;
     let partial = req.method == Method::PATCH;
+    let model = &req.state.config().user_model;
     let mut errors = Errors::default();
-    let email = errors
-        .take("email", user_fields::email(data, partial))
-        .flatten();
+    let update = profile_input(model, data, partial, &mut errors);
     errors.check()?;
-    if let Some(email) = email {
-        let update = UserUpdate {
-            email: Some(email.clone()),
-            ..UserUpdate::default()
-        };
+    if update != UserUpdate::default() {
         req.state.store().update_user(target.id, &update).await?;
-        target.email = email;
+        let UserUpdate {
+            email,
+            first_name,
+            last_name,
+            ..
+        } = update;
+        target.email = email.unwrap_or(target.email);
+        target.first_name = first_name.unwrap_or(target.first_name);
+        target.last_name = last_name.unwrap_or(target.last_name);
     }
-    Ok(json_response(StatusCode::OK, &user_json(&target)))
+    Ok(json_response(StatusCode::OK, &user_json(model, &target)))
 }
 
 async fn destroy(req: &ApiRequest, target: &User) -> Result<Response, ApiError> {

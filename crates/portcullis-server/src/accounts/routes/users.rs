@@ -6,8 +6,9 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::user_serializer_info;
-use crate::accounts::{new_password, user_fields, user_json};
+use crate::accounts::user_serializer::{profile_input, user_json, user_serializer_info};
+use crate::accounts::{new_password, user_fields};
+use crate::config::Config;
 use crate::http::endpoint::{CheckFuture, Endpoint, Permission};
 use crate::http::json::json_response;
 use crate::http::pagination::{page_for, paginated};
@@ -41,8 +42,8 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     }
 }
 
-fn actions() -> Value {
-    json!({ "POST": user_serializer_info() })
+fn actions(config: &Config) -> Value {
+    json!({ "POST": user_serializer_info(&config.user_model) })
 }
 
 async fn list(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
@@ -53,7 +54,8 @@ async fn list(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
     let size = u64::from(req.state.config().page_size);
     let page = page_for(req.query("page").as_deref(), count, size)?;
     let users = store.list_users(only, page.size, page.offset()).await?;
-    let results = users.iter().map(user_json).collect();
+    let model = &req.state.config().user_model;
+    let results = users.iter().map(|u| user_json(model, u)).collect();
     Ok(json_response(
         StatusCode::OK,
         &paginated(&req, page, count, results),
@@ -61,18 +63,29 @@ async fn list(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
 }
 
 async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
+    let config = req.state.config();
     let data = req.data()?;
     let data = root_object(&data)?;
     let mut errors = Errors::default();
-    let email = errors.take("email", user_fields::email(data, false));
+    let profile = profile_input(&config.user_model, data, false, &mut errors);
     let username = user_fields::new_username(&req.state, data).await?;
     let username = errors.take("username", username);
-    // Portcullis keeps the password exactly as sent (djoser trims it).
+    // Portcullis keeps the password exactly as sent (djoser trims it), and so the retyped one.
     let password_field = CharField {
         trim_whitespace: false,
         ..CharField::default()
     };
     let password = errors.take("password", password_field.validate(data, "password", false));
+    let retyped = config
+        .djoser
+        .user_create_password_retype
+        .then(|| {
+            errors.take(
+                "re_password",
+                password_field.validate(data, "re_password", false),
+            )
+        })
+        .map(|r| r.and_then(|p| p.into_option()));
     errors.check()?;
     let (Some(username), Some(password)) = (username, password.and_then(|p| p.into_option()))
     else {
@@ -80,21 +93,33 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
             "validated fields missing"
         )));
     };
-    let email = user_fields::normalize_email(&email.flatten().unwrap_or_default());
-    let who = UserAttributes {
-        username: &username,
-        first_name: "",
-        last_name: "",
-        email: &email,
-    };
-    new_password::validate("password", &password, &who)?;
     let new_user = NewUser {
         username,
-        email,
+        email: user_fields::normalize_email(&profile.email.unwrap_or_default()),
+        first_name: profile.first_name.unwrap_or_default(),
+        last_name: profile.last_name.unwrap_or_default(),
         password,
         is_active: true,
         ..NewUser::default()
     };
+    let who = UserAttributes {
+        username: &new_user.username,
+        first_name: &new_user.first_name,
+        last_name: &new_user.last_name,
+        email: &new_user.email,
+    };
+    new_password::validate("password", &new_user.password, &who)?;
+    // djoser's UserCreatePasswordRetypeSerializer compares after the password validators.
+    if let Some(retyped) = retyped
+        && retyped.as_deref() != Some(new_user.password.as_str())
+    {
+        return Err(ApiError::Validation(json!({
+            "non_field_errors": ["The two password fields didn't match."]
+        })));
+    }
     let user = new_password::create_user(&req.state, new_user).await?;
-    Ok(json_response(StatusCode::CREATED, &user_json(&user)))
+    Ok(json_response(
+        StatusCode::CREATED,
+        &user_json(&config.user_model, &user),
+    ))
 }

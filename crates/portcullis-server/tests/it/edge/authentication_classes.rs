@@ -115,8 +115,10 @@ async fn without_classes_every_request_is_anonymous_and_401_becomes_403() {
 
 #[test]
 fn bad_settings_are_refused_before_start() {
-    let mut config = portcullis_server::Config::default();
-    config.authentication_classes = vec![AuthenticationClass::Token, AuthenticationClass::Token];
+    let mut config = portcullis_server::Config {
+        authentication_classes: vec![AuthenticationClass::Token, AuthenticationClass::Token],
+        ..Default::default()
+    };
     config.jwt.auth_header_types = vec!["Token".into(), "Two words".into()];
     let problems: Vec<String> = config.problems().iter().map(|p| p.to_string()).collect();
     for expected in [

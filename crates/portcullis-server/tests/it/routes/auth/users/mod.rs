@@ -3,4 +3,5 @@
 mod id;
 mod list;
 mod me;
+mod profile_fields;
 mod set_password;
