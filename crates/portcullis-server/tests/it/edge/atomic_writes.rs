@@ -59,21 +59,16 @@ async fn has_token(app: &App, id: i64) -> bool {
 }
 
 async fn hash(app: &App, id: i64) -> String {
-    stored(app, id).await.expect("the user").password
-}
-
-/// The user as stored now (the harness' `user` creates one).
-async fn stored(app: &App, id: i64) -> Option<portcullis_server::store::User> {
-    app.store().user_by_id(id).await.expect("read the user")
+    app.stored_user(id).await.expect("the user").password
 }
 
 #[tokio::test]
 async fn a_hash_upgrade_never_undoes_a_password_change_made_meanwhile() {
     let app = app_with(|_| {}).await;
-    let id = app.user("ann").await;
+    let id = app.register("ann", PASSWORD).await;
     app.store().set_password(id, PBKDF2_SHA256).await.unwrap();
     // A login reads the user with its old hash...
-    let read_by_login = stored(&app, id).await.expect("ann");
+    let read_by_login = app.stored_user(id).await.expect("ann");
     // ...the password changes before the login has verified and upgraded it...
     new_password::set_password(&app.state, id, NEW_PASSWORD.into())
         .await
@@ -133,105 +128,94 @@ fn change_body() -> serde_json::Value {
 #[tokio::test]
 async fn a_password_change_and_its_revocation_are_one_transaction() {
     let app = app_with(|c| c.jwt.revoke_on_password_change = true).await;
-    let id = app.user("ann").await;
-    let (_, access) = app.pair("ann").await;
+    let ann = app.jwt_user("ann").await;
     let token = app.token("ann", PASSWORD).await;
-    let (before, epoch_before) = (hash(&app, id).await, epoch(&app, id).await);
+    let (before, epoch_before) = (hash(&app, ann.id).await, epoch(&app, ann.id).await);
 
     fail_on(&app, "DELETE", "authtoken_token").await;
-    let res = app
-        .bearer(&access)
-        .post("/auth/users/set_password/", change_body())
-        .await;
+    let res = ann.post("/auth/users/set_password/", change_body()).await;
     assert_eq!(
         res.status,
         StatusCode::INTERNAL_SERVER_ERROR,
         "{}",
         res.text
     );
-    assert_eq!(hash(&app, id).await, before, "the password did not change");
     assert_eq!(
-        epoch(&app, id).await,
+        hash(&app, ann.id).await,
+        before,
+        "the password did not change"
+    );
+    assert_eq!(
+        epoch(&app, ann.id).await,
         epoch_before,
         "no session was revoked"
     );
-    assert_eq!(app.me(&access).await.status, StatusCode::OK);
-    assert_eq!(app.me_token(&token).await.status, StatusCode::OK);
+    assert_eq!(ann.get(ME).await.status, StatusCode::OK);
+    assert_eq!(app.with_key(&token).get(ME).await.status, StatusCode::OK);
 
     stop_failing(&app).await;
-    let res = app
-        .bearer(&access)
-        .post("/auth/users/set_password/", change_body())
-        .await;
+    let res = ann.post("/auth/users/set_password/", change_body()).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
-    assert_ne!(hash(&app, id).await, before);
-    assert_eq!(epoch(&app, id).await, epoch_before + 1);
-    assert!(!has_token(&app, id).await);
+    assert_ne!(hash(&app, ann.id).await, before);
+    assert_eq!(epoch(&app, ann.id).await, epoch_before + 1);
+    assert!(!has_token(&app, ann.id).await);
 }
 
 #[tokio::test]
 async fn logout_all_bumps_the_epoch_and_deletes_the_token_together() {
     let app = app_with(|_| {}).await;
-    let id = app.user("ann").await;
-    let (_, access) = app.pair("ann").await;
+    let ann = app.jwt_user("ann").await;
     let token = app.token("ann", PASSWORD).await;
 
     fail_on(&app, "DELETE", "authtoken_token").await;
-    let res = app
-        .bearer(&access)
-        .call("POST", "/auth/logout_all/", None)
-        .await;
+    let res = ann.call("POST", "/auth/logout_all/", None).await;
     assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(epoch(&app, id).await, 0);
-    assert_eq!(app.me(&access).await.status, StatusCode::OK);
-    assert!(has_token(&app, id).await);
+    assert_eq!(epoch(&app, ann.id).await, 0);
+    assert_eq!(ann.get(ME).await.status, StatusCode::OK);
+    assert!(has_token(&app, ann.id).await);
 
-    assert_eq!(app.me_token(&token).await.status, StatusCode::OK);
+    assert_eq!(app.with_key(&token).get(ME).await.status, StatusCode::OK);
 
     stop_failing(&app).await;
-    let res = app
-        .bearer(&access)
-        .call("POST", "/auth/logout_all/", None)
-        .await;
+    let res = ann.call("POST", "/auth/logout_all/", None).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
-    assert_eq!(epoch(&app, id).await, 1);
-    assert!(!has_token(&app, id).await);
-    assert_eq!(app.me_token(&token).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(epoch(&app, ann.id).await, 1);
+    assert!(!has_token(&app, ann.id).await);
+    assert_eq!(
+        app.with_key(&token).get(ME).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
 async fn a_deactivation_and_its_revocation_are_one_transaction() {
     let app = app_with(|_| {}).await;
-    let (_, root) = app.superuser_with_token("root").await;
-    let id = app.user("ann").await;
-    let (refresh, access) = app.pair("ann").await;
+    let root = app.superuser("root").await;
+    let ann = app.jwt_user("ann").await;
     let token = app.token("ann", PASSWORD).await;
-    let path = format!("/api/admin/users/{id}/");
+    let path = format!("/api/admin/users/{}/", ann.id);
 
     fail_on(&app, "DELETE", "authtoken_token").await;
-    let res = app
-        .with_key(&root)
-        .patch(&path, json!({"is_active": false}))
-        .await;
+    let res = root.patch(&path, json!({"is_active": false})).await;
     assert_eq!(
         res.status,
         StatusCode::INTERNAL_SERVER_ERROR,
         "{}",
         res.text
     );
-    assert!(stored(&app, id).await.unwrap().is_active, "still active");
-    assert_eq!(epoch(&app, id).await, 0);
-    assert_eq!(app.me(&access).await.status, StatusCode::OK);
-    assert_eq!(app.me_token(&token).await.status, StatusCode::OK);
+    assert!(
+        app.stored_user(ann.id).await.unwrap().is_active,
+        "still active"
+    );
+    assert_eq!(epoch(&app, ann.id).await, 0);
+    assert_eq!(ann.get(ME).await.status, StatusCode::OK);
+    assert_eq!(app.with_key(&token).get(ME).await.status, StatusCode::OK);
 
     stop_failing(&app).await;
-    let res = app
-        .with_key(&root)
-        .patch(&path, json!({"is_active": false}))
-        .await;
+    let res = root.patch(&path, json!({"is_active": false})).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
-    assert_eq!(epoch(&app, id).await, 1);
-    assert!(!has_token(&app, id).await);
+    assert_eq!(epoch(&app, ann.id).await, 1);
+    assert!(!has_token(&app, ann.id).await);
     assert!(
         app.refresh_rows()
             .await
@@ -239,42 +223,40 @@ async fn a_deactivation_and_its_revocation_are_one_transaction() {
             .all(|(_, blacklisted)| *blacklisted)
     );
     // Reactivated, nothing old signs in again.
-    app.set_active(id, true).await;
-    assert_pair_revoked(&app, &refresh, &access).await;
-    assert_eq!(app.me_token(&token).await.status, StatusCode::UNAUTHORIZED);
+    app.set_active(ann.id, true).await;
+    assert_pair_revoked(&app, &ann).await;
+    assert_eq!(
+        app.with_key(&token).get(ME).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
 async fn an_admin_revocation_is_one_transaction() {
     let app = app_with(|_| {}).await;
-    let (_, root) = app.superuser_with_token("root").await;
-    let id = app.user("ann").await;
-    let (_, access) = app.pair("ann").await;
+    let root = app.superuser("root").await;
+    let ann = app.jwt_user("ann").await;
     let token = app.token("ann", PASSWORD).await;
-    let path = format!("/api/admin/users/{id}/revoke/");
+    let path = format!("/api/admin/users/{}/revoke/", ann.id);
 
     fail_on(&app, "UPDATE", "jwt_refresh_token").await;
-    let res = app.with_key(&root).call("POST", &path, None).await;
+    let res = root.call("POST", &path, None).await;
     assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(epoch(&app, id).await, 0);
-    assert_eq!(app.me(&access).await.status, StatusCode::OK);
-    assert_eq!(app.me_token(&token).await.status, StatusCode::OK);
+    assert_eq!(epoch(&app, ann.id).await, 0);
+    assert_eq!(ann.get(ME).await.status, StatusCode::OK);
+    assert_eq!(app.with_key(&token).get(ME).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn a_user_and_its_groups_are_written_together() {
     let app = app_with(|_| {}).await;
-    let (_, root) = app.superuser_with_token("root").await;
-    let group = app
-        .with_key(&root)
-        .post("/api/admin/groups/", json!({"name": "g"}))
-        .await;
+    let root = app.superuser("root").await;
+    let group = root.post("/api/admin/groups/", json!({"name": "g"})).await;
     let group_id = group.json["id"].as_i64().expect("a group id");
-    let id = app.user("ann").await;
+    let id = app.register("ann", PASSWORD).await;
 
     fail_on(&app, "INSERT", "auth_user_groups").await;
-    let res = app
-        .with_key(&root)
+    let res = root
         .post(
             "/api/admin/users/",
             json!({"username": "dora", "password": PASSWORD, "groups": [group_id]}),
@@ -288,13 +270,12 @@ async fn a_user_and_its_groups_are_written_together() {
             .unwrap()
             .is_none()
     );
-    let res = app
-        .with_key(&root)
+    let res = root
         .patch(
             &format!("/api/admin/users/{id}/"),
             json!({"email": "new@example.com", "groups": [group_id]}),
         )
         .await;
     assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(stored(&app, id).await.unwrap().email, "ann@example.com");
+    assert_eq!(app.stored_user(id).await.unwrap().email, "ann@example.com");
 }

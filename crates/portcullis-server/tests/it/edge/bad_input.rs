@@ -75,23 +75,23 @@ fn bad_bodies() -> Vec<(&'static str, &'static [u8], Vec<u8>)> {
 }
 
 /// What must not change: the user row, the user count, and the token still working.
-async fn snapshot(app: &TestApp, id: i64, token: &str) -> (Value, u64, StatusCode) {
-    let user = app.user(id).await.unwrap();
+async fn snapshot(app: &TestApp, caller: &Caller<'_>) -> (Value, u64, StatusCode) {
+    let user = app.stored_user(caller.id).await.unwrap();
     let row = json!({
         "password": user.password, "email": user.email, "username": user.username,
         "is_staff": user.is_staff, "is_superuser": user.is_superuser,
         "is_active": user.is_active, "last_login": user.last_login,
     });
-    let me = app.with_key(token).get("/auth/users/me/").await.status;
+    let me = caller.get("/auth/users/me/").await.status;
     (row, app.user_count().await, me)
 }
 
 #[tokio::test]
 async fn every_bad_body_is_a_4xx_and_changes_nothing() {
     let app = TestApp::with_config(many_logins()).await;
-    let (id, token) = app.user_with_token("alice").await;
-    let before = snapshot(&app, id, &token).await;
-    let auth = format!("Token {token}");
+    let alice = app.user("alice").await;
+    let before = snapshot(&app, &alice).await;
+    let auth = format!("Token {}", alice.token);
 
     for (method, path) in ENDPOINTS {
         for (name, content_type, body) in bad_bodies() {
@@ -117,7 +117,7 @@ async fn every_bad_body_is_a_4xx_and_changes_nothing() {
             );
         }
     }
-    assert_eq!(snapshot(&app, id, &token).await, before);
+    assert_eq!(snapshot(&app, &alice).await, before);
 }
 
 #[tokio::test]
@@ -187,32 +187,26 @@ async fn a_body_over_the_limit_is_413_and_only_where_it_is_read() {
         ..Config::default()
     };
     let app = TestApp::with_config(config).await;
-    let (id, token) = app.user_with_token("alice").await;
-    let before = snapshot(&app, id, &token).await;
+    let alice = app.user("alice").await;
+    let before = snapshot(&app, &alice).await;
 
     let padding = "x".repeat(2000);
     let huge = json!({ "username": "huge", "password": PASSWORD, "email": "", "pad": padding });
     for (method, path) in ENDPOINTS {
-        let res = app
-            .with_key(&token)
-            .call(method, path, Some(huge.clone()))
-            .await;
+        let res = alice.call(method, path, Some(huge.clone())).await;
         assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE, "{method} {path}");
         assert_eq!(res.json, json!({ "detail": "Request body is too large." }));
         assert!(res.header("allow").is_some(), "{method} {path}");
     }
-    assert_eq!(snapshot(&app, id, &token).await, before);
+    assert_eq!(snapshot(&app, &alice).await, before);
 
     // Just under the limit is fine.
     let small = json!({ "email": "small@example.com", "pad": "x".repeat(900) });
-    let res = app.with_key(&token).patch("/auth/users/me/", small).await;
+    let res = alice.patch("/auth/users/me/", small).await;
     assert_eq!(res.status, StatusCode::OK);
 
     // As in Django, a view that never reads the body does not mind its size.
-    let res = app
-        .with_key(&token)
-        .call("GET", "/auth/users/me/", Some(huge))
-        .await;
+    let res = alice.call("GET", "/auth/users/me/", Some(huge)).await;
     assert_eq!(res.status, StatusCode::OK);
 }
 

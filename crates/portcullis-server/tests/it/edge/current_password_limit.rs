@@ -66,52 +66,42 @@ fn assert_throttled(res: &Response) {
 async fn wrong_current_passwords_lock_the_account_as_failed_logins_do() {
     for (n, (method, _, body)) in endpoints(0).into_iter().enumerate() {
         let app = app_with_limit().await;
-        let (id, token) = app.user_with_token("alice").await;
-        let path = endpoints(id)[n].1.clone();
-        let before = app.user(id).await.expect("alice");
+        let alice = app.user("alice").await;
+        let path = endpoints(alice.id)[n].1.clone();
+        let before = app.stored_user(alice.id).await.expect("alice");
         for i in 0..5 {
-            let res = app
-                .with_key(&token)
-                .call(method, &path, Some(body(WRONG)))
-                .await;
+            let res = alice.call(method, &path, Some(body(WRONG))).await;
             assert_eq!(res.status, StatusCode::BAD_REQUEST, "{method} {path} #{i}");
             assert_eq!(res.json["current_password"], json!(["Invalid password."]));
         }
         // The sixth, even with the right password, is refused before any check.
-        let res = app
-            .with_key(&token)
-            .call(method, &path, Some(body(PASSWORD)))
-            .await;
+        let res = alice.call(method, &path, Some(body(PASSWORD))).await;
         assert_throttled(&res);
         assert_eq!(
-            app.user(id).await.as_ref(),
+            app.stored_user(alice.id).await.as_ref(),
             Some(&before),
             "{method} {path}"
         );
         // The account's logins are locked too; its token still authenticates.
         assert_throttled(&app.login("/api-token-auth/", "alice", PASSWORD).await);
-        assert_eq!(app.me_token(&token).await.status, StatusCode::OK);
+        assert_eq!(alice.get(ME).await.status, StatusCode::OK);
     }
 }
 
 #[tokio::test]
 async fn failed_logins_and_wrong_current_passwords_share_one_count() {
     let app = app_with_limit().await;
-    let (id, token) = app.user_with_token("alice").await;
-    let (_, bob) = app.user_with_token("bob").await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
     for _ in 0..3 {
         let res = app.login("/api-token-auth/", "alice", WRONG).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST);
     }
-    for (method, path, body) in endpoints(id).into_iter().take(2) {
-        let res = app
-            .with_key(&token)
-            .call(method, &path, Some(body(WRONG)))
-            .await;
+    for (method, path, body) in endpoints(alice.id).into_iter().take(2) {
+        let res = alice.call(method, &path, Some(body(WRONG))).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST);
     }
-    let res = app
-        .with_key(&token)
+    let res = alice
         .post(
             "/auth/users/set_password/",
             json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD}),
@@ -119,8 +109,7 @@ async fn failed_logins_and_wrong_current_passwords_share_one_count() {
         .await;
     assert_throttled(&res);
     // Another account is not affected.
-    let res = app
-        .with_key(&bob)
+    let res = bob
         .post(
             "/auth/users/set_password/",
             json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD}),
@@ -132,10 +121,9 @@ async fn failed_logins_and_wrong_current_passwords_share_one_count() {
 #[tokio::test]
 async fn a_right_current_password_under_the_limit_still_works() {
     let app = app_with_limit().await;
-    let (_, token) = app.user_with_token("alice").await;
+    let alice = app.user("alice").await;
     for _ in 0..4 {
-        let res = app
-            .with_key(&token)
+        let res = alice
             .post(
                 "/auth/users/set_password/",
                 json!({"current_password": WRONG, "new_password": NEW_PASSWORD}),
@@ -143,8 +131,7 @@ async fn a_right_current_password_under_the_limit_still_works() {
             .await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST);
     }
-    let res = app
-        .with_key(&token)
+    let res = alice
         .post(
             "/auth/users/set_password/",
             json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD}),

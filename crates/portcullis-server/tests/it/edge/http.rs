@@ -28,8 +28,8 @@ fn assert_security_headers(res: &Response) {
 #[tokio::test]
 async fn allowed_hosts_as_django_checks_them() {
     let app = TestApp::new().await;
-    let (_, token) = app.user_with_token("alice").await;
-    let auth = format!("Token {token}");
+    let alice = app.user("alice").await;
+    let auth = format!("Token {}", alice.token);
     for host in [
         "localhost",
         "localhost:9999",
@@ -85,9 +85,9 @@ async fn allowed_hosts_as_django_checks_them() {
 #[tokio::test]
 async fn every_response_carries_djangos_security_headers() {
     let app = TestApp::new().await;
-    let (_, token) = app.user_with_token("alice").await;
+    let alice = app.user("alice").await;
     for res in [
-        app.with_key(&token).get(ME).await,
+        alice.get(ME).await,
         app.anon().get(ME).await,
         app.anon().get("/nope/").await,
         app.anon()
@@ -157,7 +157,8 @@ async fn append_slash_redirects_before_authentication() {
 #[tokio::test]
 async fn every_malformed_authorization_header_gets_drfs_message() {
     let app = TestApp::new().await;
-    let (_, token) = app.user_with_token("alice").await;
+    let alice = app.user("alice").await;
+    let token = &alice.token;
     let ok = [
         format!("Token {token}"),
         format!("token {token}"),
@@ -203,7 +204,7 @@ async fn every_malformed_authorization_header_gets_drfs_message() {
         ),
         (format!("Token {token}0").into_bytes(), "Invalid token."),
         (
-            format!("Token {}", token.to_uppercase()).into_bytes(),
+            format!("Token {}", alice.token.to_uppercase()).into_bytes(),
             "Invalid token.",
         ),
         (b"Token \xc3\xa9".to_vec(), "Invalid token."),
@@ -236,7 +237,7 @@ async fn every_malformed_authorization_header_gets_drfs_message() {
 #[tokio::test]
 async fn drf_steps_run_in_drfs_order() {
     let app = TestApp::new().await;
-    let (_, token) = app.user_with_token("alice").await;
+    let alice = app.user("alice").await;
     let bad = [
         ("authorization", "Token bad"),
         ("accept", "application/xml"),
@@ -255,14 +256,14 @@ async fn drf_steps_run_in_drfs_order() {
     // 401 before 405: a method the view lacks is only reported to a permitted user.
     let res = app.anon().send("DELETE", "/auth/users/", &[], None).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-    let res = app.with_key(&token).delete("/auth/users/").await;
+    let res = alice.delete("/auth/users/").await;
     assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(
         res.json,
         json!({ "detail": "Method \"DELETE\" not allowed." })
     );
     assert_eq!(res.header("allow").as_deref(), Some(ALLOW_LIST));
-    let res = app.with_key(&token).call("FOO", ME, None).await;
+    let res = alice.call("FOO", ME, None).await;
     assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(res.json, json!({ "detail": "Method \"FOO\" not allowed." }));
     assert_eq!(res.header("allow").as_deref(), Some(ALLOW_DETAIL));
@@ -271,8 +272,8 @@ async fn drf_steps_run_in_drfs_order() {
 #[tokio::test]
 async fn content_negotiation() {
     let app = TestApp::new().await;
-    let (_, token) = app.user_with_token("alice").await;
-    let auth = format!("Token {token}");
+    let alice = app.user("alice").await;
+    let auth = format!("Token {}", alice.token);
     for accept in [
         "application/json",
         "*/*",
@@ -311,13 +312,10 @@ async fn content_negotiation() {
     assert_eq!(res.status, StatusCode::NOT_ACCEPTABLE);
 
     assert_eq!(
-        app.with_key(&token)
-            .get("/auth/users/me/?format=json")
-            .await
-            .status,
+        alice.get("/auth/users/me/?format=json").await.status,
         StatusCode::OK
     );
-    let res = app.with_key(&token).get("/auth/users/me/?format=xml").await;
+    let res = alice.get("/auth/users/me/?format=xml").await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert_eq!(res.json, json!({ "detail": "Not found." }));
     // The token endpoint has no browsable API, so `?format=api` is unknown there.
@@ -331,12 +329,9 @@ async fn content_negotiation() {
 #[tokio::test]
 async fn head_follows_get_without_a_body() {
     let app = TestApp::new().await;
-    let (_, token) = app.user_with_token("alice").await;
-    let get = app.with_key(&token).get("/auth/users/").await;
-    let head = app
-        .with_key(&token)
-        .call("HEAD", "/auth/users/", None)
-        .await;
+    let alice = app.user("alice").await;
+    let get = alice.get("/auth/users/").await;
+    let head = alice.call("HEAD", "/auth/users/", None).await;
     assert_eq!(head.status, StatusCode::OK);
     assert!(head.body.is_empty());
     assert_eq!(head.header("allow"), get.header("allow"));
@@ -367,9 +362,8 @@ async fn options_needs_the_views_permission() {
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.header("allow").as_deref(), Some(ALLOW_POST));
 
-    let (_, token) = app.user_with_token("alice").await;
-    let res = app
-        .with_key(&token)
+    let alice = app.user("alice").await;
+    let res = alice
         .call("OPTIONS", "/auth/users/set_password/", None)
         .await;
     assert_eq!(res.status, StatusCode::OK);

@@ -6,13 +6,14 @@
 
 use crate::harness::jwt::*;
 use crate::harness::jwt_keys::{RSA_PRIVATE, RSA_PUBLIC};
+use crate::harness::{ME, PASSWORD};
 use axum::http::StatusCode;
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 
 /// Every way `token` can be used, each of which must refuse it as invalid.
 async fn refused_everywhere(app: &App, token: &str, message: &str) {
-    let res = app.me(token).await;
+    let res = app.bearer(token).get(ME).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{token}");
     assert_eq!(res.json, bearer_refusal(message), "{token}");
     for (path, field) in [
@@ -29,8 +30,8 @@ async fn refused_everywhere(app: &App, token: &str, message: &str) {
 /// The app with one user, its pair, and the state of the refresh table before the attacks.
 async fn victim() -> (App, i64, String, String) {
     let app = App::new().await;
-    let id = app.user("ann").await;
-    let (refresh, access) = app.pair("ann").await;
+    let ann = app.jwt_user("ann").await;
+    let (id, refresh, access) = (ann.id, ann.refresh, ann.access);
     (app, id, refresh, access)
 }
 
@@ -43,7 +44,7 @@ async fn nothing_happened(app: &App, refresh: &str, access: &str) {
         "only the legitimate refresh token is recorded: {rows:?}"
     );
     assert!(!rows[0].1, "and it is not blacklisted");
-    assert_eq!(app.me(access).await.status, StatusCode::OK);
+    assert_eq!(app.bearer(access).get(ME).await.status, StatusCode::OK);
     assert_eq!(app.refresh(refresh).await.status, StatusCode::OK);
 }
 
@@ -108,13 +109,12 @@ async fn hmac_signed_with_the_public_key() {
         c.jwt.verifying_key = RSA_PUBLIC.into();
     })
     .await;
-    let id = app.user("ann").await;
-    let (_, access) = app.pair("ann").await;
-    assert_eq!(header(&access)["alg"], "RS256");
-    assert_eq!(app.me(&access).await.status, StatusCode::OK);
+    let ann = app.jwt_user("ann").await;
+    assert_eq!(header(&ann.access)["alg"], "RS256");
+    assert_eq!(ann.get(ME).await.status, StatusCode::OK);
     // The classic key confusion: the public key (known to all) used as an HMAC secret.
     let claims = json!({"token_type": "access", "exp": now() + 300, "jti": "x",
-                        "user_id": id.to_string()});
+                        "user_id": ann.id.to_string()});
     for alg in ["HS256", "RS256"] {
         let token = forge(
             json!({"alg": alg, "typ": "JWT"}),
@@ -128,7 +128,7 @@ async fn hmac_signed_with_the_public_key() {
 #[tokio::test]
 async fn tampered_tokens() {
     let (app, _, refresh, access) = victim().await;
-    let other = app.user("bob").await;
+    let other = app.register("bob", PASSWORD).await;
     let parts: Vec<&str> = access.split('.').collect();
     let mut payload = claims(&access);
     payload["user_id"] = json!(other.to_string());
@@ -221,7 +221,7 @@ async fn time_claims() {
     ];
     for (extra, message) in cases {
         let token = access_for(id, extra.clone());
-        let res = app.me(&token).await;
+        let res = app.bearer(&token).get(ME).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{extra}");
         assert_eq!(res.json, bearer_refusal(message), "{extra}");
         assert_eq!(
@@ -232,9 +232,9 @@ async fn time_claims() {
     }
     // A fractional `exp` is truncated (PyJWT's int()), and no `iat` is fine, as in simplejwt.
     let token = access_for(id, json!({"exp": now() as f64 + 60.5, "iat": null}));
-    assert_eq!(app.me(&token).await.status, StatusCode::OK);
+    assert_eq!(app.bearer(&token).get(ME).await.status, StatusCode::OK);
     let token = access_for(id, json!({"nbf": now() - 5}));
-    assert_eq!(app.me(&token).await.status, StatusCode::OK);
+    assert_eq!(app.bearer(&token).get(ME).await.status, StatusCode::OK);
     nothing_happened(&app, &refresh, &access).await;
 }
 
@@ -245,16 +245,18 @@ async fn wrong_audience_or_issuer() {
         c.jwt.issuer = "https://auth.example.com".into();
     })
     .await;
-    let id = app.user("ann").await;
-    let (_, access) = app.pair("ann").await;
-    assert_eq!(claims(&access)["aud"], "portcullis-api");
-    assert_eq!(claims(&access)["iss"], "https://auth.example.com");
-    assert_eq!(app.me(&access).await.status, StatusCode::OK);
+    let ann = app.jwt_user("ann").await;
+    assert_eq!(claims(&ann.access)["aud"], "portcullis-api");
+    assert_eq!(claims(&ann.access)["iss"], "https://auth.example.com");
+    assert_eq!(ann.get(ME).await.status, StatusCode::OK);
     let good = json!({"aud": "portcullis-api", "iss": "https://auth.example.com"});
-    let token = access_for(id, good.clone());
-    assert_eq!(app.me(&token).await.status, StatusCode::OK);
+    let token = access_for(ann.id, good.clone());
+    assert_eq!(app.bearer(&token).get(ME).await.status, StatusCode::OK);
     let listed = json!({"aud": ["other", "portcullis-api"], "iss": "https://auth.example.com"});
-    assert_eq!(app.me(&access_for(id, listed)).await.status, StatusCode::OK);
+    assert_eq!(
+        app.bearer(&access_for(ann.id, listed)).get(ME).await.status,
+        StatusCode::OK
+    );
     for bad in [
         json!({"aud": null}),
         json!({"aud": "other-api"}),
@@ -267,15 +269,15 @@ async fn wrong_audience_or_issuer() {
         for (k, v) in bad.as_object().unwrap() {
             claims[k] = v.clone();
         }
-        let token = access_for(id, claims.clone());
-        let res = app.me(&token).await;
+        let token = access_for(ann.id, claims.clone());
+        let res = app.bearer(&token).get(ME).await;
         assert_eq!(res.json, bearer_refusal("Token is invalid"), "{claims}");
     }
     // Without a configured audience, a token minted for some audience is not for this server.
     let (app, id, ..) = victim().await;
     let token = access_for(id, json!({"aud": "another-service"}));
     assert_eq!(
-        app.me(&token).await.json,
+        app.bearer(&token).get(ME).await.json,
         bearer_refusal("Token is invalid")
     );
 }
@@ -283,17 +285,24 @@ async fn wrong_audience_or_issuer() {
 #[tokio::test]
 async fn token_types_are_enforced() {
     let (app, id, refresh, access) = victim().await;
-    let res = app.me(&refresh).await;
+    let res = app.bearer(&refresh).get(ME).await;
     assert_eq!(res.json, bearer_refusal("Token has wrong type"));
     let res = app.refresh(&access).await;
     assert_eq!(res.json, token_refusal("Token has wrong type"));
-    let res = app.me(&access_for(id, json!({"token_type": null}))).await;
+    let res = app
+        .bearer(&access_for(id, json!({"token_type": null})))
+        .get(ME)
+        .await;
     assert_eq!(res.json, bearer_refusal("Token has no type"));
     let res = app
-        .me(&access_for(id, json!({"token_type": ["access"]})))
+        .bearer(&access_for(id, json!({"token_type": ["access"]})))
+        .get(ME)
         .await;
     assert_eq!(res.json, bearer_refusal("Token has wrong type"));
-    let res = app.me(&access_for(id, json!({"jti": null}))).await;
+    let res = app
+        .bearer(&access_for(id, json!({"jti": null})))
+        .get(ME)
+        .await;
     assert_eq!(res.json, bearer_refusal("Token has no id"));
     // A refresh token without a jti: simplejwt's blacklist check crashes (500) on it.
     let mut claims = refresh_claims(id);
@@ -335,11 +344,11 @@ async fn users_that_are_not_there() {
     ] {
         // (`null` leaves the claim out.)
         let token = access_for(id, json!({ "user_id": user_id }));
-        let res = app.me(&token).await;
+        let res = app.bearer(&token).get(ME).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED);
         assert_eq!(res.json, no_user, "{user_id}");
     }
-    let res = app.me(&access_for(999_999, json!({}))).await;
+    let res = app.bearer(&access_for(999_999, json!({}))).get(ME).await;
     assert_eq!(
         res.json,
         json!({"detail": "User not found", "code": "user_not_found"})
@@ -350,7 +359,10 @@ async fn users_that_are_not_there() {
     let token = forge(json!({"alg": "HS256"}), claims, KEY.as_bytes());
     assert_eq!(app.refresh(&token).await.json, no_user);
     // The integer form simplejwt also accepts.
-    let res = app.me(&access_for(id, json!({"user_id": id}))).await;
+    let res = app
+        .bearer(&access_for(id, json!({"user_id": id})))
+        .get(ME)
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     nothing_happened(&app, &refresh, &access).await;
 }

@@ -17,11 +17,10 @@ async fn lifetimes() {
         c.jwt.refresh_token_lifetime = 7200;
     })
     .await;
-    app.user("ann").await;
-    let (refresh, access) = app.pair("ann").await;
+    let ann = app.jwt_user("ann").await;
     let span = |t: &str| claims(t)["exp"].as_i64().unwrap() - claims(t)["iat"].as_i64().unwrap();
-    assert_eq!((span(&refresh), span(&access)), (7200, 60));
-    let res = app.refresh(&refresh).await;
+    assert_eq!((span(&ann.refresh), span(&ann.access)), (7200, 60));
+    let res = app.refresh(&ann.refresh).await;
     assert_eq!(
         (span(&res.str("refresh")), span(&res.str("access"))),
         (7200, 60)
@@ -32,25 +31,26 @@ async fn lifetimes() {
 async fn rotation_and_blacklist_switches() {
     // simplejwt's defaults: no rotation, the refresh token is reused until it expires.
     let app = App::with(|c| c.jwt = Default::default()).await;
-    app.user("ann").await;
-    let (refresh, _) = app.pair("ann").await;
+    let ann = app.jwt_user("ann").await;
     for _ in 0..2 {
-        let res = app.refresh(&refresh).await;
+        let res = app.refresh(&ann.refresh).await;
         assert_eq!(res.status, StatusCode::OK);
         assert_eq!(
             res.json.as_object().unwrap().len(),
             1,
             "only an access token"
         );
-        assert_eq!(app.me(&res.str("access")).await.status, StatusCode::OK);
+        assert_eq!(
+            app.bearer(&res.str("access")).get(ME).await.status,
+            StatusCode::OK
+        );
     }
     // Rotation without the blacklist: a new refresh token, the old one still valid.
     let app = App::with(|c| c.jwt.blacklist_after_rotation = false).await;
-    app.user("ann").await;
-    let (refresh, _) = app.pair("ann").await;
-    let res = app.refresh(&refresh).await;
+    let ann = app.jwt_user("ann").await;
+    let res = app.refresh(&ann.refresh).await;
     assert!(!res.str("refresh").is_empty());
-    assert_eq!(app.refresh(&refresh).await.status, StatusCode::OK);
+    assert_eq!(app.refresh(&ann.refresh).await.status, StatusCode::OK);
     assert_eq!(
         app.refresh(&res.str("refresh")).await.status,
         StatusCode::OK
@@ -61,8 +61,8 @@ async fn rotation_and_blacklist_switches() {
 async fn update_last_login() {
     for update in [false, true] {
         let app = App::with(|c| c.jwt.update_last_login = update).await;
-        let id = app.user("ann").await;
-        app.pair("ann").await;
+        let id = app.register("ann", PASSWORD).await;
+        app.jwt_pair("ann", PASSWORD).await;
         let user = app.state.store().user_by_id(id).await.unwrap().unwrap();
         assert_eq!(user.last_login.is_some(), update);
     }
@@ -99,17 +99,16 @@ async fn asymmetric_algorithms_from_pem_files() {
         ("EdDSA", ED_PRIVATE, ED_PUBLIC),
     ] {
         let app = asymmetric(alg, private, public).await;
-        app.user("ann").await;
-        let (refresh, access) = app.pair("ann").await;
-        assert_eq!(header(&access), json!({"alg": alg, "typ": "JWT"}));
-        assert_eq!(app.me(&access).await.status, StatusCode::OK, "{alg}");
-        let res = app.refresh(&refresh).await;
+        let ann = app.jwt_user("ann").await;
+        assert_eq!(header(&ann.access), json!({"alg": alg, "typ": "JWT"}));
+        assert_eq!(ann.get(ME).await.status, StatusCode::OK, "{alg}");
+        let res = app.refresh(&ann.refresh).await;
         assert_eq!(res.status, StatusCode::OK, "{alg}");
         assert_eq!(app.verify(&res.str("access")).await.status, StatusCode::OK);
         // An HS256 token, even one signed with the right secret of another server, is refused.
         let token = access_for(1, json!({}));
         assert_eq!(
-            app.me(&token).await.json,
+            app.bearer(&token).get(ME).await.json,
             bearer_refusal("Token is invalid")
         );
     }
@@ -119,21 +118,23 @@ async fn asymmetric_algorithms_from_pem_files() {
 async fn the_default_key_derives_from_the_server_secret() {
     let config = Config::default();
     let app = App::with_config(config.clone()).await;
-    let id = app.user("ann").await;
-    let (_, access) = app.pair("ann").await;
+    let ann = app.jwt_user("ann").await;
     let same = app.sibling(config.clone(), SECRET);
-    assert_eq!(same.me(&access).await.status, StatusCode::OK);
+    assert_eq!(
+        same.bearer(&ann.access).get(ME).await.status,
+        StatusCode::OK
+    );
     let other = app.sibling(config, b"a different server secret of 32 bytes or more");
     assert_eq!(
-        other.me(&access).await.json,
+        other.bearer(&ann.access).get(ME).await.json,
         bearer_refusal("Token is invalid")
     );
     // The server secret itself is not the JWT key.
     let claims = json!({"token_type": "access", "exp": now() + 60, "jti": "j",
-                        "user_id": id.to_string()});
+                        "user_id": ann.id.to_string()});
     let token = forge(json!({"alg": "HS256"}), claims, SECRET);
     assert_eq!(
-        app.me(&token).await.json,
+        app.bearer(&token).get(ME).await.json,
         bearer_refusal("Token is invalid")
     );
 }
@@ -145,16 +146,15 @@ async fn hs512_with_a_long_enough_key() {
         c.jwt.signing_key = "k".repeat(64);
     })
     .await;
-    app.user("ann").await;
-    let (_, access) = app.pair("ann").await;
-    assert_eq!(header(&access)["alg"], "HS512");
-    assert_eq!(app.me(&access).await.status, StatusCode::OK);
+    let ann = app.jwt_user("ann").await;
+    assert_eq!(header(&ann.access)["alg"], "HS512");
+    assert_eq!(ann.get(ME).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn leeway() {
     let app = App::with(|c| c.jwt.leeway = 30).await;
-    let id = app.user("ann").await;
+    let id = app.register("ann", PASSWORD).await;
     let ok = [
         json!({"exp": now() - 10}),
         json!({"iat": now() + 20}),
@@ -162,14 +162,23 @@ async fn leeway() {
     ];
     for extra in ok {
         assert_eq!(
-            app.me(&access_for(id, extra.clone())).await.status,
+            app.bearer(&access_for(id, extra.clone()))
+                .get(ME)
+                .await
+                .status,
             StatusCode::OK,
             "{extra}"
         );
     }
-    let res = app.me(&access_for(id, json!({"exp": now() - 40}))).await;
+    let res = app
+        .bearer(&access_for(id, json!({"exp": now() - 40})))
+        .get(ME)
+        .await;
     assert_eq!(res.json, bearer_refusal("Token is expired"));
-    let res = app.me(&access_for(id, json!({"iat": now() + 40}))).await;
+    let res = app
+        .bearer(&access_for(id, json!({"iat": now() + 40})))
+        .get(ME)
+        .await;
     assert_eq!(res.json, bearer_refusal("Token is invalid"));
 }
 
@@ -181,22 +190,21 @@ async fn claim_names() {
         c.jwt.jti_claim = "token_id".into();
     })
     .await;
-    let id = app.user("ann").await;
-    let (refresh, access) = app.pair("ann").await;
-    let c = claims(&access);
+    let ann = app.jwt_user("ann").await;
+    let c = claims(&ann.access);
     assert_eq!(
         (c["sub"].clone(), c["kind"].clone()),
-        (json!(id.to_string()), json!("access"))
+        (json!(ann.id.to_string()), json!("access"))
     );
     assert!(c["token_id"].is_string() && c.get("jti").is_none() && c.get("user_id").is_none());
-    assert_eq!(app.me(&access).await.status, StatusCode::OK);
-    assert_eq!(app.refresh(&refresh).await.status, StatusCode::OK);
+    assert_eq!(ann.get(ME).await.status, StatusCode::OK);
+    assert_eq!(app.refresh(&ann.refresh).await.status, StatusCode::OK);
     assert_eq!(
-        app.refresh(&refresh).await.json,
+        app.refresh(&ann.refresh).await.json,
         token_refusal("Token is blacklisted")
     );
     // simplejwt's default names mean nothing here.
-    let res = app.me(&access_for(id, json!({}))).await;
+    let res = app.bearer(&access_for(ann.id, json!({}))).get(ME).await;
     assert_eq!(res.json, bearer_refusal("Token has no id"));
 }
 

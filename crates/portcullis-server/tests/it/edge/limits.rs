@@ -181,12 +181,14 @@ fn slow_term() -> String {
 
 async fn notes_with_haystack(config: Config) -> (TestApp, String) {
     let app = TestApp::migrated(config).await;
-    let (_, token) = app.user_with_token("ann").await;
+    let ann = app.user("ann").await;
     for _ in 0..HAYSTACKS {
         let note = json!({"title": "hay", "body": "a".repeat(HAYSTACK_LEN)});
-        let res = app.with_key(&token).post("/api/notes/", note).await;
+        let res = ann.post("/api/notes/", note).await;
         assert_eq!(res.status, StatusCode::CREATED);
     }
+    // The key outlives the caller, which borrows the application the tests move.
+    let token = ann.token;
     (app, token)
 }
 
@@ -224,7 +226,7 @@ async fn slow_resource_queries_neither_starve_authentication_nor_queue_forever()
     // Token checks use connections of their own: they are answered while every resource
     // connection is busy scanning.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let me = app.me_token(&token).await;
+    let me = app.with_key(&token).get(ME).await;
     assert_eq!(me.status, StatusCode::OK);
     assert!(
         searches.iter().any(|s| !s.is_finished()),
@@ -250,22 +252,16 @@ async fn slow_resource_queries_neither_starve_authentication_nor_queue_forever()
 #[tokio::test]
 async fn search_terms_are_bounded_in_length_and_number() {
     let app = TestApp::migrated(Config::default()).await;
-    let (_, token) = app.user_with_token("ann").await;
+    let ann = app.user("ann").await;
     let long = "x".repeat(201);
-    let res = app
-        .with_key(&token)
-        .get(&format!("/api/notes/?search={long}"))
-        .await;
+    let res = ann.get(&format!("/api/notes/?search={long}")).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         res.json,
         json!({"search": ["Ensure each search term has at most 200 characters."]})
     );
     let many = ["t"; 11].join("+");
-    let res = app
-        .with_key(&token)
-        .get(&format!("/api/notes/?search={many}"))
-        .await;
+    let res = ann.get(&format!("/api/notes/?search={many}")).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         res.json,
@@ -273,10 +269,7 @@ async fn search_terms_are_bounded_in_length_and_number() {
     );
     // At the limits: answered.
     let ok = format!("{}+{}", "x".repeat(200), ["t"; 9].join("+"));
-    let res = app
-        .with_key(&token)
-        .get(&format!("/api/notes/?search={ok}"))
-        .await;
+    let res = ann.get(&format!("/api/notes/?search={ok}")).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
 }
 
@@ -284,17 +277,18 @@ async fn search_terms_are_bounded_in_length_and_number() {
 async fn a_client_that_stops_reading_its_answer_is_disconnected() {
     let config = limits(|l| l.write_timeout_secs = 1);
     let app = TestApp::migrated(config).await;
-    let (_, token) = app.user_with_token("ann").await;
+    let ann = app.user("ann").await;
     // A page of large notes: far more than the socket buffers hold.
     for _ in 0..12 {
         let note = json!({"title": "big", "body": "b".repeat(2_000_000)});
-        let res = app.with_key(&token).post("/api/notes/", note).await;
+        let res = ann.post("/api/notes/", note).await;
         assert_eq!(res.status, StatusCode::CREATED);
     }
     let addr = app.serve_tcp().await;
     let mut stream = TcpStream::connect(addr).await.unwrap();
     let request = format!(
-        "GET /api/notes/ HTTP/1.1\r\nHost: localhost\r\nAuthorization: Token {token}\r\n\r\n"
+        "GET /api/notes/ HTTP/1.1\r\nHost: localhost\r\nAuthorization: Token {}\r\n\r\n",
+        ann.token
     );
     stream.write_all(request.as_bytes()).await.unwrap();
     // Read nothing for well past the write deadline, then everything there is.

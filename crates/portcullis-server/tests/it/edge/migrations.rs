@@ -40,11 +40,14 @@ async fn columns(app: &ResourceApp, table: &str) -> Vec<String> {
 async fn additions_are_applied_and_losses_refused() {
     let v1 = items("", &[TITLE, COUNT, NOTE, OWNER]);
     let mut app = ResourceApp::with_schema(&v1).await;
-    let (_, ann) = app.user("ann").await;
+    // `change_schema` restarts the application: the key outlives each instance.
+    let ann = app.user("ann").await.token;
     let first = app
-        .create("/api/items/", &ann, json!({"title": "first", "count": 5}))
+        .with_key(&ann)
+        .create("/api/items/", json!({"title": "first", "count": 5}))
         .await;
-    app.create("/api/items/", &ann, json!({"title": "second"}))
+    app.with_key(&ann)
+        .create("/api/items/", json!({"title": "second"}))
         .await;
     let first_url = format!("/api/items/{}/", first["id"]);
     // Nothing to do twice.
@@ -191,13 +194,11 @@ async fn additions_are_applied_and_losses_refused() {
 async fn relaxing_a_column_is_not_destructive() {
     let v1 = items("", &[TITLE, COLOR, OWNER]);
     let mut app = ResourceApp::with_schema(&v1).await;
-    let (_, ann) = app.user("ann").await;
+    // `change_schema` restarts the application: the key outlives each instance.
+    let ann = app.user("ann").await.token;
     let row = app
-        .create(
-            "/api/items/",
-            &ann,
-            json!({"title": "kept", "color": "blue"}),
-        )
+        .with_key(&ann)
+        .create("/api/items/", json!({"title": "kept", "color": "blue"}))
         .await;
 
     // Making a field nullable loses nothing: applied without --allow-destructive.
@@ -249,9 +250,9 @@ async fn defaults_are_stored_in_their_field_s_form() {
         ],
     );
     let app = ResourceApp::with_schema(&schema).await;
-    let (_, ann) = app.user("ann").await;
-    let row = app
-        .create("/api/items/", &ann, json!({"title": "defaults"}))
+    let ann = app.user("ann").await;
+    let row = ann
+        .create("/api/items/", json!({"title": "defaults"}))
         .await;
     assert_eq!(row["due"], "2025-01-05");
     assert_eq!(row["at"], "2025-01-31T10:00:00Z");
@@ -264,11 +265,14 @@ async fn defaults_are_stored_in_their_field_s_form() {
 async fn a_rebuilt_table_never_reuses_the_ids_of_deleted_rows() {
     let v1 = items("", &[TITLE, COLOR, OWNER]);
     let mut app = ResourceApp::with_schema(&v1).await;
-    let (_, ann) = app.user("ann").await;
-    app.create("/api/items/", &ann, json!({"title": "kept"}))
+    // `change_schema` restarts the application: the key outlives each instance.
+    let ann = app.user("ann").await.token;
+    app.with_key(&ann)
+        .create("/api/items/", json!({"title": "kept"}))
         .await;
     let last = app
-        .create("/api/items/", &ann, json!({"title": "deleted"}))
+        .with_key(&ann)
+        .create("/api/items/", json!({"title": "deleted"}))
         .await;
     let deleted_id = last["id"].as_i64().expect("an id");
     let url = format!("/api/items/{deleted_id}/");
@@ -285,7 +289,8 @@ async fn a_rebuilt_table_never_reuses_the_ids_of_deleted_rows() {
     // AUTOINCREMENT's promise survives the rebuild: a deleted row's id is never handed out again
     // (a client holding that URL must not reach somebody else's new row).
     let new = app
-        .create("/api/items/", &ann, json!({"title": "new"}))
+        .with_key(&ann)
+        .create("/api/items/", json!({"title": "new"}))
         .await;
     assert!(
         new["id"].as_i64().expect("an id") > deleted_id,

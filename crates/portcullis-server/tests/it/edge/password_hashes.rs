@@ -26,7 +26,7 @@ async fn imported_user(app: &TestApp, username: &str, hash: &str) -> i64 {
 }
 
 async fn stored_hash(app: &TestApp, id: i64) -> String {
-    app.user(id).await.expect("the user").password
+    app.stored_user(id).await.expect("the user").password
 }
 
 #[tokio::test]
@@ -114,21 +114,25 @@ async fn a_form_login_with_a_non_ascii_password_upgrades_too() {
 #[tokio::test]
 async fn checking_the_current_password_elsewhere_upgrades_as_well() {
     let app = TestApp::new().await;
-    let (id, token) = app.user_with_token("alice").await;
-    app.store().set_password(id, PBKDF2_SHA256).await.unwrap();
+    let alice = app.user("alice").await;
+    app.store()
+        .set_password(alice.id, PBKDF2_SHA256)
+        .await
+        .unwrap();
 
     let body = json!({ "current_password": "correct horse", "new_password": "" });
-    let res = app
-        .with_key(&token)
-        .post("/auth/users/set_password/", body)
-        .await;
+    let res = alice.post("/auth/users/set_password/", body).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         res.json,
         json!({ "new_password": ["This field may not be blank."] })
     );
     // Django's check_password upgrades on any successful check, whatever follows.
-    assert!(stored_hash(&app, id).await.starts_with("argon2$argon2id$"));
+    assert!(
+        stored_hash(&app, alice.id)
+            .await
+            .starts_with("argon2$argon2id$")
+    );
     app.token("alice", "correct horse").await;
 }
 

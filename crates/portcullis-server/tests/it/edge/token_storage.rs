@@ -49,8 +49,7 @@ async fn the_database_file_never_holds_a_key_in_plaintext() {
     let app = TestApp::new().await;
     let mut keys = Vec::new();
     for name in ["alice", "bob", "carol"] {
-        let (_, key) = app.user_with_token(name).await;
-        keys.push(key);
+        keys.push(app.user(name).await.token);
     }
     let mut alice = keys[0].clone();
     for _ in 0..2 {
@@ -98,10 +97,8 @@ async fn the_database_file_never_holds_a_key_in_plaintext() {
 #[tokio::test]
 async fn concurrent_logins_after_a_logout_all_get_the_same_new_key() {
     let app = TestApp::new().await;
-    let (_, old) = app.user_with_token("alice").await;
-    app.with_key(&old)
-        .call("POST", "/auth/token/logout/", None)
-        .await;
+    let alice = app.user("alice").await;
+    alice.call("POST", "/auth/token/logout/", None).await;
 
     let (a, b, c, d) = tokio::join!(
         app.login("/auth/token/login/", "alice", PASSWORD),
@@ -110,7 +107,7 @@ async fn concurrent_logins_after_a_logout_all_get_the_same_new_key() {
         app.login("/api-token-auth/", "alice", PASSWORD),
     );
     let key = a.json["auth_token"].as_str().unwrap().to_string();
-    assert_ne!(key, old);
+    assert_ne!(key, alice.token);
     assert_eq!(b.json, json!({ "token": key }));
     assert_eq!(c.json, json!({ "auth_token": key }));
     assert_eq!(d.json, json!({ "token": key }));
@@ -120,16 +117,13 @@ async fn concurrent_logins_after_a_logout_all_get_the_same_new_key() {
 #[tokio::test]
 async fn the_database_under_another_secret_authenticates_nobody() {
     let app = TestApp::new().await;
-    let (_, key) = app.user_with_token("alice").await;
+    let alice = app.user("alice").await;
     let stolen = app.sibling(b"somebody else's server secret, 32+ bytes");
 
-    let res = stolen.get("/auth/users/me/", Some(&key)).await;
+    let res = stolen.with_key(&alice.token).get("/auth/users/me/").await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, json!({ "detail": "Invalid token." }));
-    assert_eq!(
-        app.with_key(&key).get("/auth/users/me/").await.status,
-        StatusCode::OK
-    );
+    assert_eq!(alice.get("/auth/users/me/").await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -137,19 +131,19 @@ async fn after_the_secret_changes_a_login_replaces_the_unreadable_token() {
     // The secret file is regenerated when it goes missing; every old token is then unusable
     // (its digest was keyed by the old secret), and logging in must still work.
     let app = TestApp::new().await;
-    let (_, old) = app.user_with_token("alice").await;
+    let alice = app.user("alice").await;
     let renewed = app.sibling(b"the regenerated server secret, 32+ bytes");
 
     let res = renewed.login("/api-token-auth/", "alice", PASSWORD).await;
     assert_eq!(res.status, StatusCode::OK, "{:?}", res.json);
     let key = res.json["token"].as_str().unwrap().to_string();
     assert!(is_token_key(&key));
-    assert_ne!(key, old);
+    assert_ne!(key, alice.token);
     assert_eq!(renewed.token("alice", PASSWORD).await, key);
     let djoser = renewed.login("/auth/token/login/", "alice", PASSWORD).await;
     assert_eq!(djoser.json, json!({ "auth_token": key }));
     assert_eq!(
-        renewed.get("/auth/users/me/", Some(&key)).await.status,
+        renewed.with_key(&key).get("/auth/users/me/").await.status,
         StatusCode::OK
     );
     assert_eq!(token_rows(&app).await.len(), 1);

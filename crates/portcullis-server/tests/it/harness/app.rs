@@ -1,7 +1,8 @@
 //! `TestApp`: the real application (`app(state)`) on a real SQLite file in a temporary
 //! directory, driven request by request with `oneshot`, as a client would drive it, with the
 //! set-up steps the tests share (registering users, logging them in, restarting, migrating).
-//! Requests go through [`Client`]; the request methods here are thin wrappers over it.
+//! Requests go through a [`Client`]: an anonymous one, one with a raw credential, or a
+//! [`Caller`] (a registered user that carries its own).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,14 +14,13 @@ use http_body_util::BodyExt;
 use portcullis_server::resources::migration::Outcome;
 use portcullis_server::store::{QueryLimits, Store, User, UserUpdate};
 use portcullis_server::{AppState, Config, app};
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::sqlite::SqlitePool;
 use tower::ServiceExt;
 
-use super::{Client, PASSWORD, Response, SECRET, bearer, credentials, token_auth};
-
-/// djoser's view of the requesting user.
-const ME: &str = "/auth/users/me/";
+use super::{
+    Caller, Client, JwtCaller, PASSWORD, Response, SECRET, bearer, credentials, token_auth,
+};
 
 /// The application over one SQLite file. The directory (and the database) lives as long as
 /// this value and its siblings.
@@ -187,48 +187,6 @@ impl TestApp {
         Client::new(self, Some(authorization.to_string()))
     }
 
-    /// A request with an optional `Authorization` value (sent as given) and an optional JSON
-    /// body.
-    pub(crate) async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        authorization: Option<&str>,
-        body: Option<Value>,
-    ) -> Response {
-        Client::new(self, authorization.map(str::to_string))
-            .call(method, path, body)
-            .await
-    }
-
-    /// A GET, with a token or anonymous.
-    pub(crate) async fn get(&self, path: &str, token: Option<&str>) -> Response {
-        match token {
-            Some(key) => self.with_key(key).get(path).await,
-            None => self.anon().get(path).await,
-        }
-    }
-
-    /// A JSON POST, anonymous.
-    pub(crate) async fn post(&self, path: &str, body: Value) -> Response {
-        self.anon().post(path, body).await
-    }
-
-    /// `GET /auth/users/me/` with this `Authorization` value.
-    pub(crate) async fn me_as(&self, authorization: &str) -> Response {
-        self.authorized(authorization).get(ME).await
-    }
-
-    /// `GET /auth/users/me/` with a DRF token.
-    pub(crate) async fn me_token(&self, token: &str) -> Response {
-        self.with_key(token).get(ME).await
-    }
-
-    /// `GET /auth/users/me/` with a JWT access token.
-    pub(crate) async fn me_bearer(&self, access: &str) -> Response {
-        self.bearer(access).get(ME).await
-    }
-
     /// Register over HTTP (email `<username>@example.com`); the new user's id.
     pub(crate) async fn register(&self, username: &str, password: &str) -> i64 {
         let body = json!({
@@ -258,42 +216,66 @@ impl TestApp {
             .to_string()
     }
 
-    /// A registered user (password [`PASSWORD`]) and its token.
-    pub(crate) async fn user_with_token(&self, username: &str) -> (i64, String) {
+    /// A user registered over HTTP with [`PASSWORD`] and signed in at `/api-token-auth/`.
+    pub(crate) async fn user(&self, username: &str) -> Caller<'_> {
         let id = self.register(username, PASSWORD).await;
-        (id, self.token(username, PASSWORD).await)
+        self.signed_in(id, username).await
     }
 
-    /// A staff superuser, created as `createsuperuser` does; its id.
-    pub(crate) async fn superuser(&self, username: &str, password: &str) -> i64 {
+    /// [`TestApp::user`] made staff (not superuser) in the store, as Django's admin does.
+    pub(crate) async fn staff(&self, username: &str) -> Caller<'_> {
+        let caller = self.user(username).await;
+        let update = UserUpdate {
+            is_staff: Some(true),
+            ..UserUpdate::default()
+        };
+        self.store()
+            .update_user(caller.id, &update)
+            .await
+            .expect("the staff flag is set");
+        caller
+    }
+
+    /// A staff superuser created as `createsuperuser` creates it (password [`PASSWORD`]),
+    /// signed in at `/api-token-auth/`.
+    pub(crate) async fn superuser(&self, username: &str) -> Caller<'_> {
         let email = format!("{username}@example.com");
-        portcullis_server::accounts::manage::create_superuser(
+        let id = portcullis_server::accounts::manage::create_superuser(
             &self.state,
             username,
             &email,
-            Some(password),
+            Some(PASSWORD),
         )
         .await
         .expect("the superuser is created")
-        .id
+        .id;
+        self.signed_in(id, username).await
     }
 
-    /// A superuser (password [`PASSWORD`]) and its token.
-    pub(crate) async fn superuser_with_token(&self, username: &str) -> (i64, String) {
-        let id = self.superuser(username, PASSWORD).await;
-        (id, self.token(username, PASSWORD).await)
+    /// A user registered over HTTP with [`PASSWORD`] and signed in with simplejwt.
+    pub(crate) async fn jwt_user(&self, username: &str) -> JwtCaller<'_> {
+        let id = self.register(username, PASSWORD).await;
+        JwtCaller::sign_in(self, id, username).await
+    }
+
+    /// The registered user `id` signed in at `/api-token-auth/` with [`PASSWORD`].
+    async fn signed_in(&self, id: i64, username: &str) -> Caller<'_> {
+        let token = self.token(username, PASSWORD).await;
+        Caller::new(self, id, username, token)
     }
 
     /// `POST /auth/jwt/create/`, which must succeed: `(refresh, access)`.
     pub(crate) async fn jwt_pair(&self, username: &str, password: &str) -> (String, String) {
         let res = self
+            .anon()
             .post("/auth/jwt/create/", credentials(username, password))
             .await;
         assert_eq!(res.status, StatusCode::OK, "jwt create: {}", res.text);
         (res.str("refresh"), res.str("access"))
     }
 
-    pub(crate) async fn user(&self, id: i64) -> Option<User> {
+    /// The user `id` as stored (`None` once deleted).
+    pub(crate) async fn stored_user(&self, id: i64) -> Option<User> {
         self.store().user_by_id(id).await.expect("read the user")
     }
 

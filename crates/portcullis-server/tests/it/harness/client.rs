@@ -3,7 +3,7 @@
 //! once, and every request of the harness, whatever helper a test calls, is built here.
 
 use axum::body::Body;
-use axum::http::{HeaderValue, Method, Request};
+use axum::http::{HeaderValue, Method, Request, StatusCode};
 use serde_json::Value;
 
 use super::{Response, TestApp};
@@ -20,6 +20,11 @@ impl<'a> Client<'a> {
         Client { app, authorization }
     }
 
+    /// The application this client sends to.
+    pub(super) fn app(&self) -> &'a TestApp {
+        self.app
+    }
+
     pub(crate) async fn get(&self, path: &str) -> Response {
         self.call("GET", path, None).await
     }
@@ -31,6 +36,13 @@ impl<'a> Client<'a> {
     /// A JSON POST.
     pub(crate) async fn post(&self, path: &str, body: Value) -> Response {
         self.call("POST", path, Some(body)).await
+    }
+
+    /// A JSON POST that must create (201); the created row.
+    pub(crate) async fn create(&self, path: &str, body: Value) -> Value {
+        let reply = self.post(path, body).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "create: {}", reply.json);
+        reply.json
     }
 
     /// A JSON PUT.

@@ -1,7 +1,7 @@
 //! The harness of the JWT tests, a layer over the harness core ([`TestApp`]): the
 //! application with the oracle's JWT settings and a known key, plus a token forge (HMAC signing
-//! of any header and payload) to play the attacker and the foreign issuer. `call`, `store`,
-//! `db_path` and the rest come from [`TestApp`].
+//! of any header and payload) to play the attacker and the foreign issuer. `jwt_user`,
+//! `bearer`, `store` and the rest come from [`TestApp`].
 use std::ops::Deref;
 
 use axum::http::StatusCode;
@@ -11,7 +11,7 @@ use hmac::{Hmac, Mac};
 use portcullis_server::Config;
 use serde_json::{Value, json};
 
-use super::{PASSWORD, Response, TestApp};
+use super::{JwtCaller, ME, Response, TestApp};
 
 /// The HS256 signing key of [`App::new`], known to the forge.
 pub(crate) const KEY: &str = "jwt tests: an HS256 signing key of more than 32 bytes";
@@ -56,26 +56,6 @@ impl App {
         App(self.sibling_with(config, secret))
     }
 
-    /// `GET /auth/users/me/` with `Authorization: Bearer <token>`.
-    pub(crate) async fn me(&self, access: &str) -> Response {
-        self.me_bearer(access).await
-    }
-
-    /// Register a user over HTTP; its id.
-    pub(crate) async fn user(&self, username: &str) -> i64 {
-        self.register(username, PASSWORD).await
-    }
-
-    /// `POST /auth/jwt/create/`, which must succeed: `(refresh, access)`.
-    pub(crate) async fn pair(&self, username: &str) -> (String, String) {
-        self.jwt_pair(username, PASSWORD).await
-    }
-
-    /// [`App::pair`] with another password.
-    pub(crate) async fn pair_with(&self, username: &str, password: &str) -> (String, String) {
-        self.jwt_pair(username, password).await
-    }
-
     pub(crate) async fn refresh(&self, refresh: &str) -> Response {
         self.anon()
             .post("/auth/jwt/refresh/", json!({ "refresh": refresh }))
@@ -111,15 +91,15 @@ pub(crate) async fn assert_verify_says_blacklisted(app: &App, token: &str) {
     );
 }
 
-/// The pair is revoked: the access token on a DRF view and the refresh token on its view are
-/// both refused as blacklisted.
-pub(crate) async fn assert_pair_revoked(app: &App, refresh: &str, access: &str) {
+/// The caller's pair is revoked: its access token on a DRF view and its refresh token on its
+/// view are both refused as blacklisted.
+pub(crate) async fn assert_pair_revoked(app: &App, caller: &JwtCaller<'_>) {
     assert_eq!(
-        app.me(access).await.json,
+        caller.get(ME).await.json,
         bearer_refusal("Token is blacklisted")
     );
     assert_eq!(
-        app.refresh(refresh).await.json,
+        app.refresh(&caller.refresh).await.json,
         token_refusal("Token is blacklisted")
     );
 }

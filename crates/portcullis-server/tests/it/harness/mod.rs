@@ -1,10 +1,12 @@
 //! The harness of the HTTP tests. [`TestApp`] is the application over one SQLite file;
 //! [`Client`] sends requests to it with an identity (anonymous, a DRF token, a JWT access
-//! token); [`Response`] is an answer read to the end. The layers `admin`, `resources` and `jwt`
+//! token); a [`Caller`] or [`JwtCaller`] is a registered user with its client, so that a test
+//! says who asks once; [`Response`] is an answer read to the end. The layers `admin`, `resources` and `jwt`
 //! dereference to `TestApp` and add what their tests share.
 
 pub(crate) mod admin;
 mod app;
+mod caller;
 mod client;
 pub(crate) mod jwt;
 pub(crate) mod jwt_keys;
@@ -16,6 +18,7 @@ use portcullis_server::Config;
 use serde_json::{Value, json};
 
 pub(crate) use app::TestApp;
+pub(crate) use caller::{Caller, JwtCaller};
 pub(crate) use client::Client;
 pub(crate) use response::Response;
 
@@ -25,6 +28,9 @@ pub(crate) const PASSWORD: &str = "kV7#mountain-Lamp";
 pub(crate) const NEW_PASSWORD: &str = "Qz9!river-Stone-42";
 /// The server secret of every test application (siblings may be given another).
 pub(crate) const SECRET: &[u8] = b"integration tests' server secret, over 32 bytes";
+
+/// djoser's view of the requesting user.
+pub(crate) const ME: &str = "/auth/users/me/";
 
 /// DRF's answer to every failed login.
 pub(crate) const UNABLE: &str = "Unable to log in with provided credentials.";

@@ -7,7 +7,6 @@
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
-use axum::http::StatusCode;
 use portcullis_server::Config;
 use portcullis_server::resources::migration::Outcome;
 use portcullis_server::store::User;
@@ -21,8 +20,9 @@ pub(crate) fn projects_schema() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects.toml")
 }
 
-/// The application over one SQLite file, its resources migrated. `get`, `send`, `sql`,
-/// `store` and the rest come from [`TestApp`].
+/// The application over one SQLite file, its resources migrated. Callers (`user`,
+/// `superuser`), `sql`, `store` and the rest come from [`TestApp`]; a caller's `create` POSTs a
+/// row that must be created.
 pub(crate) struct ResourceApp(TestApp);
 
 impl Deref for ResourceApp {
@@ -75,23 +75,7 @@ impl ResourceApp {
         self.migrate(allow_destructive).await
     }
 
-    /// POST a JSON body, which must be created (201); the new row.
-    pub(crate) async fn create(&self, path: &str, token: &str, body: Value) -> Value {
-        let reply = self.with_key(token).post(path, body).await;
-        assert_eq!(reply.status, StatusCode::CREATED, "create: {}", reply.json);
-        reply.json
-    }
-
-    /// Register over HTTP and log in; the user's id and token.
-    pub(crate) async fn user(&self, username: &str) -> (i64, String) {
-        self.user_with_token(username).await
-    }
-
-    /// A staff superuser (as `portcullis createsuperuser` makes one) and its token.
-    pub(crate) async fn staff(&self, username: &str) -> (i64, String) {
-        self.superuser_with_token(username).await
-    }
-
+    /// The stored row of the user `username`.
     pub(crate) async fn user_row(&self, username: &str) -> User {
         self.store()
             .user_by_username(username)

@@ -2,49 +2,43 @@
 
 use serde_json::{Value, json};
 
+use super::Caller;
 use super::resources::ResourceApp;
 
 /// ann owns a private and a public project; bob owns one private project.
-pub(crate) struct World {
-    pub app: ResourceApp,
-    pub ann: String,
-    pub bob: String,
-    pub bob_id: i64,
+pub(crate) struct World<'a> {
+    pub ann: Caller<'a>,
+    pub bob: Caller<'a>,
     pub ann_private: Value,
     pub ann_public: Value,
     pub bob_private: Value,
 }
 
-pub(crate) async fn world() -> World {
-    let app = ResourceApp::projects().await;
-    let (_, ann) = app.user("ann").await;
-    let (bob_id, bob) = app.user("bob").await;
-    let ann_private = app
+/// The world on `app` (the projects/tasks schema).
+pub(crate) async fn world(app: &ResourceApp) -> World<'_> {
+    let ann = app.user("ann").await;
+    let bob = app.user("bob").await;
+    let ann_private = ann
         .create(
             "/api/projects/",
-            &ann,
             json!({"name": "Ann private", "priority": 5}),
         )
         .await;
-    let ann_public = app
+    let ann_public = ann
         .create(
             "/api/projects/",
-            &ann,
             json!({"name": "Ann public", "is_public": true, "status": "closed"}),
         )
         .await;
-    let bob_private = app
+    let bob_private = bob
         .create(
             "/api/projects/",
-            &bob,
             json!({"name": "Bob private", "archived": true}),
         )
         .await;
     World {
-        app,
         ann,
         bob,
-        bob_id,
         ann_private,
         ann_public,
         bob_private,

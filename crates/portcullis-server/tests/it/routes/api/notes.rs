@@ -38,13 +38,11 @@ fn metadata(name: &str, actions: Option<Value>) -> Value {
 #[tokio::test]
 async fn head_answers_like_get_without_a_body() {
     let app = ResourceApp::notes().await;
-    let (_, ann) = app.user("ann").await;
-    let note = app
-        .create("/api/notes/", &ann, json!({"title": "hello"}))
-        .await;
+    let ann = app.user("ann").await;
+    let note = ann.create("/api/notes/", json!({"title": "hello"})).await;
     let id = note["id"].as_i64().unwrap();
 
-    let list = app.with_key(&ann).call("HEAD", "/api/notes/", None).await;
+    let list = ann.call("HEAD", "/api/notes/", None).await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.is_empty());
     assert_eq!(
@@ -56,10 +54,7 @@ async fn head_answers_like_get_without_a_body() {
         Some("GET, HEAD, OPTIONS, POST")
     );
 
-    let detail = app
-        .with_key(&ann)
-        .call("HEAD", &format!("/api/notes/{id}/"), None)
-        .await;
+    let detail = ann.call("HEAD", &format!("/api/notes/{id}/"), None).await;
     assert_eq!(detail.status, StatusCode::OK);
     assert!(detail.body.is_empty());
     assert_eq!(
@@ -67,10 +62,7 @@ async fn head_answers_like_get_without_a_body() {
         Some("DELETE, GET, HEAD, OPTIONS, PATCH, PUT")
     );
 
-    let missing = app
-        .with_key(&ann)
-        .call("HEAD", "/api/notes/999999/", None)
-        .await;
+    let missing = ann.call("HEAD", "/api/notes/999999/", None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.is_empty());
 
@@ -86,24 +78,18 @@ async fn head_answers_like_get_without_a_body() {
 #[tokio::test]
 async fn options_gives_drf_metadata() {
     let app = ResourceApp::notes().await;
-    let (_, ann) = app.user("ann").await;
-    let note = app
-        .create("/api/notes/", &ann, json!({"title": "mine"}))
-        .await;
+    let ann = app.user("ann").await;
+    let note = ann.create("/api/notes/", json!({"title": "mine"})).await;
     let id = note["id"].as_i64().unwrap();
 
-    let list = app
-        .with_key(&ann)
-        .call("OPTIONS", "/api/notes/", None)
-        .await;
+    let list = ann.call("OPTIONS", "/api/notes/", None).await;
     assert_eq!(list.status, StatusCode::OK);
     assert_eq!(
         list.json,
         metadata("Note List", Some(json!({"POST": note_fields()})))
     );
 
-    let detail = app
-        .with_key(&ann)
+    let detail = ann
         .call("OPTIONS", &format!("/api/notes/{id}/"), None)
         .await;
     assert_eq!(detail.status, StatusCode::OK);
@@ -124,9 +110,9 @@ async fn options_gives_drf_metadata() {
 #[tokio::test]
 async fn format_suffixes_and_format_parameter() {
     let app = ResourceApp::notes().await;
-    let (_, ann) = app.user("ann").await;
-    let note = app
-        .create("/api/notes/", &ann, json!({"title": "suffixed"}))
+    let ann = app.user("ann").await;
+    let note = ann
+        .create("/api/notes/", json!({"title": "suffixed"}))
         .await;
     let id = note["id"].as_i64().unwrap();
 
@@ -135,7 +121,7 @@ async fn format_suffixes_and_format_parameter() {
         format!("/api/notes/{id}.json/"),
         format!("/api/notes/{id}/?format=json"),
     ] {
-        let reply = app.with_key(&ann).get(&path).await;
+        let reply = ann.get(&path).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
         assert_eq!(reply.json, note, "{path}");
     }
@@ -144,7 +130,7 @@ async fn format_suffixes_and_format_parameter() {
         "/api/notes.json/",
         "/api/notes/?format=json",
     ] {
-        let reply = app.with_key(&ann).get(path).await;
+        let reply = ann.get(path).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
         assert_eq!(reply.json["results"], json!([note]), "{path}");
     }
@@ -153,13 +139,12 @@ async fn format_suffixes_and_format_parameter() {
         format!("/api/notes/{id}.xml"),
         "/api/notes/?format=xml".into(),
     ] {
-        let reply = app.with_key(&ann).get(&path).await;
+        let reply = ann.get(&path).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(reply.json, json!({"detail": "Not found."}), "{path}");
     }
     // The suffix works for writes too.
-    let patched = app
-        .with_key(&ann)
+    let patched = ann
         .patch(&format!("/api/notes/{id}.json"), json!({"body": "more"}))
         .await;
     assert_eq!(patched.status, StatusCode::OK);
@@ -169,10 +154,8 @@ async fn format_suffixes_and_format_parameter() {
 #[tokio::test]
 async fn ids_are_read_as_django_reads_them() {
     let app = ResourceApp::notes().await;
-    let (_, ann) = app.user("ann").await;
-    let note = app
-        .create("/api/notes/", &ann, json!({"title": "one"}))
-        .await;
+    let ann = app.user("ann").await;
+    let note = ann.create("/api/notes/", json!({"title": "one"})).await;
     let id = note["id"].as_i64().unwrap();
 
     // Django casts the URL's pk with int(): a sign, surrounding spaces and leading zeros pass.
@@ -181,30 +164,29 @@ async fn ids_are_read_as_django_reads_them() {
         format!("/api/notes/%20{id}/"),
         format!("/api/notes/0{id}/"),
     ] {
-        let reply = app.with_key(&ann).get(&path).await;
+        let reply = ann.get(&path).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.json);
         assert_eq!(reply.json["id"], id, "{path}");
     }
     // Integers matching no row, however large: the model's 404.
     for raw in ["0", "-1", "99999999999999999999999", "1_000"] {
-        let reply = app.with_key(&ann).get(&format!("/api/notes/{raw}/")).await;
+        let reply = ann.get(&format!("/api/notes/{raw}/")).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{raw}");
         assert_eq!(reply.json, json!({"detail": NO_NOTE}), "{raw}");
     }
     // Text that is no integer: the plain 404.
     for raw in ["abc", "0x1", "1e3", "%E2%9C%93"] {
-        let reply = app.with_key(&ann).get(&format!("/api/notes/{raw}/")).await;
+        let reply = ann.get(&format!("/api/notes/{raw}/")).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{raw}");
         assert_eq!(reply.json, json!({"detail": "Not found."}), "{raw}");
     }
     // `1.5` is id 1 with the format `5`, which no renderer has.
-    let reply = app.with_key(&ann).get("/api/notes/1.5/").await;
+    let reply = ann.get("/api/notes/1.5/").await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(reply.json, json!({"detail": "Not found."}));
     // Writes to a huge id: the same 404, after the permission check.
     for method in ["PUT", "PATCH", "DELETE"] {
-        let reply = app
-            .with_key(&ann)
+        let reply = ann
             .call(
                 method,
                 "/api/notes/99999999999999999999999/",
@@ -219,23 +201,17 @@ async fn ids_are_read_as_django_reads_them() {
 #[tokio::test]
 async fn a_public_note_is_readable_but_not_writable_by_others() {
     let app = ResourceApp::notes().await;
-    let (_, ann) = app.user("ann").await;
-    let (_, bob) = app.user("bob").await;
-    let (_, admin) = app.staff("admin").await;
-    let public = app
-        .create(
-            "/api/notes/",
-            &ann,
-            json!({"title": "open", "is_public": true}),
-        )
+    let ann = app.user("ann").await;
+    let bob = app.user("bob").await;
+    let admin = app.superuser("admin").await;
+    let public = ann
+        .create("/api/notes/", json!({"title": "open", "is_public": true}))
         .await;
-    let private = app
-        .create("/api/notes/", &ann, json!({"title": "closed"}))
-        .await;
+    let private = ann.create("/api/notes/", json!({"title": "closed"})).await;
     let public_url = format!("/api/notes/{}/", public["id"]);
     let private_url = format!("/api/notes/{}/", private["id"]);
 
-    let read = app.with_key(&bob).get(&public_url).await;
+    let read = bob.get(&public_url).await;
     assert_eq!(read.status, StatusCode::OK);
     assert_eq!(read.json, public);
     // Visible but not writable: 403, and the permission is checked before the body, so an
@@ -245,48 +221,35 @@ async fn a_public_note_is_readable_but_not_writable_by_others() {
         ("PUT", json!({"title": ""})),
         ("DELETE", Value::Null),
     ] {
-        let reply = app
-            .with_key(&bob)
-            .call(method, &public_url, Some(body))
-            .await;
+        let reply = bob.call(method, &public_url, Some(body)).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method}");
         assert_eq!(reply.json, json!({"detail": DENIED}), "{method}");
     }
     // Not visible: 404 whatever the method.
-    let hidden = app
-        .with_key(&bob)
-        .patch(&private_url, json!({"title": ""}))
-        .await;
+    let hidden = bob.patch(&private_url, json!({"title": ""})).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     assert_eq!(hidden.json, json!({"detail": NO_NOTE}));
-    let listed = app.with_key(&bob).get("/api/notes/").await;
+    let listed = bob.get("/api/notes/").await;
     assert_eq!(listed.listed("title"), [json!("open")]);
 
     // Staff sees and edits everything.
-    let all = app.with_key(&admin).get("/api/notes/").await;
+    let all = admin.get("/api/notes/").await;
     assert_eq!(all.json["count"], 2);
-    let edited = app
-        .with_key(&admin)
-        .patch(&private_url, json!({"body": "by staff"}))
-        .await;
+    let edited = admin.patch(&private_url, json!({"body": "by staff"})).await;
     assert_eq!(edited.status, StatusCode::OK);
     assert_eq!(edited.json["owner"], "ann", "the owner does not change");
-    let deleted = app.with_key(&admin).delete(&public_url).await;
+    let deleted = admin.delete(&public_url).await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
     assert!(deleted.body.is_empty());
-    assert_eq!(
-        app.with_key(&ann).get(&public_url).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(ann.get(&public_url).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn unknown_and_read_only_input_is_ignored() {
     let app = ResourceApp::notes().await;
-    let (_, ann) = app.user("ann").await;
+    let ann = app.user("ann").await;
     app.user("mallory").await;
-    let reply = app
-        .with_key(&ann)
+    let reply = ann
         .post(
             "/api/notes/",
             json!({
@@ -323,8 +286,7 @@ async fn unknown_and_read_only_input_is_ignored() {
     // An update moves updated_at and keeps created_at.
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     let url = format!("/api/notes/{}/", note["id"]);
-    let patched = app
-        .with_key(&ann)
+    let patched = ann
         .patch(&url, json!({"created_at": "1999-01-01T00:00:00Z"}))
         .await;
     assert_eq!(patched.status, StatusCode::OK);
@@ -332,12 +294,9 @@ async fn unknown_and_read_only_input_is_ignored() {
     assert!(patched.json["updated_at"].as_str() > note["updated_at"].as_str());
 
     // HTML form input: DRF reads a missing checkbox as false on PUT.
-    let public = app
-        .with_key(&ann)
-        .patch(&url, json!({"is_public": true}))
-        .await;
+    let public = ann.patch(&url, json!({"is_public": true})).await;
     assert_eq!(public.json["is_public"], true);
-    let put = app.with_key(&ann).form("PUT", &url, "title=again").await;
+    let put = ann.form("PUT", &url, "title=again").await;
     assert_eq!(put.status, StatusCode::OK, "{}", put.json);
     assert_eq!(put.json["is_public"], false);
     assert_eq!(

@@ -55,48 +55,40 @@ async fn a_bad_token_is_refused_before_anything_else() {
 #[tokio::test]
 async fn authenticated_non_staff_users_get_403_everywhere() {
     let app = AdminApp::new().await;
-    let (id, token) = app.user("ann").await;
+    let ann = app.user("ann").await;
+    let id = ann.id;
     for (method, path) in ENDPOINTS {
         let path = path.replace("/1/", &format!("/{id}/"));
-        let reply = app.with_key(&token).call(method, &path, None).await;
+        let reply = ann.call(method, &path, None).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method} {path}");
         assert_eq!(reply.detail(), DENIED, "{method} {path}");
     }
     // A missing id is still a 403, not a 404 that would say which ids exist.
-    let reply = app.with_key(&token).get("/api/admin/users/999/").await;
+    let reply = ann.get("/api/admin/users/999/").await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     // And so is a method the view lacks: permissions come before the 405.
-    let reply = app
-        .with_key(&token)
-        .call("PUT", "/api/admin/users/1/", None)
-        .await;
+    let reply = ann.call("PUT", "/api/admin/users/1/", None).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
 async fn staff_get_in_and_views_answer_as_drf_views() {
     let app = AdminApp::new().await;
-    let (_, token) = app.staff("clerk").await;
-    let reply = app.with_key(&token).get("/api/admin/users/").await;
+    let clerk = app.staff("clerk").await;
+    let reply = clerk.get("/api/admin/users/").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(
         reply.header("allow").as_deref(),
         Some("GET, HEAD, OPTIONS, POST")
     );
-    let reply = app
-        .with_key(&token)
-        .call("PUT", "/api/admin/users/1/", None)
-        .await;
+    let reply = clerk.call("PUT", "/api/admin/users/1/", None).await;
     assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(reply.detail(), "Method \"PUT\" not allowed.");
     assert_eq!(
         reply.header("allow").as_deref(),
         Some("DELETE, GET, HEAD, OPTIONS, PATCH")
     );
-    let reply = app
-        .with_key(&token)
-        .call("OPTIONS", "/api/admin/groups/", None)
-        .await;
+    let reply = clerk.call("OPTIONS", "/api/admin/groups/", None).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.json["name"], "Admin Group List");
     assert_eq!(
@@ -104,19 +96,19 @@ async fn staff_get_in_and_views_answer_as_drf_views() {
         serde_json::json!(["application/json"])
     );
     // Without the slash: Django's APPEND_SLASH redirect.
-    let reply = app.with_key(&token).get("/api/admin/users").await;
+    let reply = clerk.get("/api/admin/users").await;
     assert_eq!(reply.status, StatusCode::MOVED_PERMANENTLY);
 }
 
 #[tokio::test]
 async fn bodies_are_json_only() {
     let app = AdminApp::new().await;
-    let (_, token) = app.superuser("admin").await;
+    let admin = app.superuser("admin").await;
     let request = Request::builder()
         .method("POST")
         .uri("/api/admin/groups/")
         .header("host", "localhost")
-        .header("authorization", format!("Token {token}"))
+        .header("authorization", format!("Token {}", admin.token))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(Body::from("name=editors"))
         .expect("a request");
@@ -126,8 +118,7 @@ async fn bodies_are_json_only() {
         reply.detail(),
         "Unsupported media type \"application/x-www-form-urlencoded\" in request."
     );
-    let reply = app
-        .with_key(&token)
+    let reply = admin
         .post("/api/admin/groups/", serde_json::json!(["x"]))
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
@@ -140,20 +131,17 @@ async fn bodies_are_json_only() {
 #[tokio::test]
 async fn a_deactivated_staff_token_stops_working_on_the_next_request() {
     let app = AdminApp::new().await;
-    let (_, admin) = app.superuser("admin").await;
-    let (clerk_id, clerk) = app.staff("clerk").await;
-    assert_eq!(
-        app.with_key(&clerk).get("/api/admin/users/").await.status,
-        StatusCode::OK
-    );
-    let reply = app
-        .with_key(&admin)
+    let admin = app.superuser("admin").await;
+    let clerk = app.staff("clerk").await;
+    let clerk_id = clerk.id;
+    assert_eq!(clerk.get("/api/admin/users/").await.status, StatusCode::OK);
+    let reply = admin
         .patch(
             &format!("/api/admin/users/{clerk_id}/"),
             serde_json::json!({"is_active": false}),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
-    let reply = app.with_key(&clerk).get("/api/admin/users/").await;
+    let reply = clerk.get("/api/admin/users/").await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
 }

@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn permissions_list_the_four_of_each_resource() {
     let app = AdminApp::new().await;
-    let (_, token) = app.superuser("admin").await;
-    let reply = app.with_key(&token).get("/api/admin/permissions/").await;
+    let admin = app.superuser("admin").await;
+    let reply = admin.get("/api/admin/permissions/").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     let keys: Vec<&str> = reply
         .json
@@ -30,10 +30,9 @@ async fn permissions_list_the_four_of_each_resource() {
 #[tokio::test]
 async fn a_group_is_created_renamed_regranted_and_deleted() {
     let app = AdminApp::new().await;
-    let (_, token) = app.superuser("admin").await;
-    let (ann_id, _) = app.user("ann").await;
-    let reply = app
-        .with_key(&token)
+    let admin = app.superuser("admin").await;
+    let ann_id = app.user("ann").await.id;
+    let reply = admin
         .post(
             "/api/admin/groups/",
             json!({"name": "editors", "permissions": ["notes.change", "notes.add"]}),
@@ -47,8 +46,7 @@ async fn a_group_is_created_renamed_regranted_and_deleted() {
     );
 
     // Membership grants the group's permissions, as Django's has_perm sees them.
-    let reply = app
-        .with_key(&token)
+    let reply = admin
         .patch(
             &format!("/api/admin/users/{ann_id}/"),
             json!({"groups": [id]}),
@@ -70,8 +68,7 @@ async fn a_group_is_created_renamed_regranted_and_deleted() {
     );
 
     let path = format!("/api/admin/groups/{id}/");
-    let reply = app
-        .with_key(&token)
+    let reply = admin
         .patch(
             &path,
             json!({"name": "writers", "permissions": ["notes.delete"]}),
@@ -93,39 +90,29 @@ async fn a_group_is_created_renamed_regranted_and_deleted() {
             .expect("a query")
     );
     // A rename alone keeps the permissions.
-    let reply = app
-        .with_key(&token)
-        .patch(&path, json!({"name": "authors"}))
-        .await;
+    let reply = admin.patch(&path, json!({"name": "authors"})).await;
     assert_eq!(reply.json["permissions"], json!(["notes.delete"]));
-    let reply = app.with_key(&token).get("/api/admin/groups/").await;
+    let reply = admin.get("/api/admin/groups/").await;
     assert_eq!(reply.json["count"], 1);
     assert_eq!(reply.json["results"][0]["name"], "authors");
 
-    let reply = app.with_key(&token).delete(&path).await;
+    let reply = admin.delete(&path).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
-    assert_eq!(
-        app.with_key(&token).get(&path).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(admin.get(&path).await.status, StatusCode::NOT_FOUND);
     assert!(
         !store
             .user_has_perm(ann_id, "notes", "delete")
             .await
             .expect("a query")
     );
-    let reply = app
-        .with_key(&token)
-        .get(&format!("/api/admin/users/{ann_id}/"))
-        .await;
+    let reply = admin.get(&format!("/api/admin/users/{ann_id}/")).await;
     assert_eq!(reply.json["groups"], json!([]));
 }
 
 #[tokio::test]
 async fn group_input_is_validated_with_drfs_messages() {
     let app = AdminApp::new().await;
-    let (_, token) = app.superuser("admin").await;
-    let admin = app.with_key(&token);
+    let admin = app.superuser("admin").await;
     let create = |body: Value| admin.post("/api/admin/groups/", body);
     assert_eq!(
         create(json!({})).await.json,
@@ -162,20 +149,14 @@ async fn group_input_is_validated_with_drfs_messages() {
     );
     // Renaming onto another group's name is refused; keeping one's own name is fine.
     let path = format!("/api/admin/groups/{}/", other.json["id"]);
-    let reply = app
-        .with_key(&token)
-        .patch(&path, json!({"name": "ops"}))
-        .await;
+    let reply = admin.patch(&path, json!({"name": "ops"})).await;
     assert_eq!(
         reply.json,
         json!({"name": ["group with this name already exists."]})
     );
-    let reply = app
-        .with_key(&token)
-        .patch(&path, json!({"name": "dev"}))
-        .await;
+    let reply = admin.patch(&path, json!({"name": "dev"})).await;
     assert_eq!(reply.status, StatusCode::OK);
-    let reply = app.with_key(&token).get("/api/admin/groups/999/").await;
+    let reply = admin.get("/api/admin/groups/999/").await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(reply.detail(), "No Group matches the given query.");
 }
@@ -183,8 +164,8 @@ async fn group_input_is_validated_with_drfs_messages() {
 #[tokio::test]
 async fn resources_describe_the_row_browser_and_staff_see_every_row() {
     let app = AdminApp::new().await;
-    let (_, admin) = app.superuser("admin").await;
-    let reply = app.with_key(&admin).get("/api/admin/resources/").await;
+    let admin = app.superuser("admin").await;
+    let reply = admin.get("/api/admin/resources/").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     let notes = &reply.json[0];
     assert_eq!(notes["name"], "notes");
@@ -216,15 +197,12 @@ async fn resources_describe_the_row_browser_and_staff_see_every_row() {
     );
 
     // A private note of another user: hidden from others, listed for staff.
-    let (_, ann) = app.user("ann").await;
-    let (_, bob) = app.user("bob").await;
-    let reply = app
-        .with_key(&ann)
-        .post("/api/notes/", json!({"title": "secret"}))
-        .await;
+    let ann = app.user("ann").await;
+    let bob = app.user("bob").await;
+    let reply = ann.post("/api/notes/", json!({"title": "secret"})).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
-    assert_eq!(app.with_key(&bob).get("/api/notes/").await.json["count"], 0);
-    let reply = app.with_key(&admin).get("/api/notes/").await;
+    assert_eq!(bob.get("/api/notes/").await.json["count"], 0);
+    let reply = admin.get("/api/notes/").await;
     assert_eq!(reply.json["count"], 1);
     assert_eq!(reply.json["results"][0]["title"], "secret");
 }

@@ -2,8 +2,8 @@
 //! Django's validators, edits of the flags, names and groups, deletion, and the rules that keep
 //! a staff user from escalating (superusers are a superuser's business) or locking itself out.
 
-use crate::harness::PASSWORD;
 use crate::harness::admin::{AdminApp, DENIED};
+use crate::harness::{ME, PASSWORD};
 use axum::http::StatusCode;
 use portcullis_server::Config;
 use serde_json::{Value, json};
@@ -27,11 +27,11 @@ async fn the_list_is_searchable_by_username_and_email_and_paginated() {
         ..Config::default()
     };
     let app = AdminApp::with_config(config).await;
-    let (_, token) = app.superuser("admin").await;
+    let admin = app.superuser("admin").await;
     for name in ["ann", "anna", "bob"] {
         app.user(name).await;
     }
-    let reply = app.with_key(&token).get("/api/admin/users/").await;
+    let reply = admin.get("/api/admin/users/").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(reply.json["count"], 4);
     assert_eq!(usernames(&reply), ["admin", "ann"]);
@@ -40,39 +40,26 @@ async fn the_list_is_searchable_by_username_and_email_and_paginated() {
         reply.json["next"],
         "http://localhost/api/admin/users/?page=2"
     );
-    let reply = app.with_key(&token).get("/api/admin/users/?page=2").await;
+    let reply = admin.get("/api/admin/users/?page=2").await;
     assert_eq!(usernames(&reply), ["anna", "bob"]);
-    let reply = app.with_key(&token).get("/api/admin/users/?page=3").await;
+    let reply = admin.get("/api/admin/users/?page=3").await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(reply.detail(), "Invalid page.");
 
     // Every term must match the username or the email, case-insensitively.
-    let reply = app
-        .with_key(&token)
-        .get("/api/admin/users/?search=ANN")
-        .await;
+    let reply = admin.get("/api/admin/users/?search=ANN").await;
     assert_eq!(reply.json["count"], 2);
-    let reply = app
-        .with_key(&token)
+    let reply = admin
         .get("/api/admin/users/?search=anna%20example.com")
         .await;
     assert_eq!(usernames(&reply), ["anna"]);
-    let reply = app
-        .with_key(&token)
-        .get("/api/admin/users/?search=bob@example")
-        .await;
+    let reply = admin.get("/api/admin/users/?search=bob@example").await;
     assert_eq!(usernames(&reply), ["bob"]);
     // LIKE's wildcards are matched literally.
-    let reply = app
-        .with_key(&token)
-        .get("/api/admin/users/?search=a%25n")
-        .await;
+    let reply = admin.get("/api/admin/users/?search=a%25n").await;
     assert_eq!(reply.json["count"], 0);
     // The links keep the search.
-    let reply = app
-        .with_key(&token)
-        .get("/api/admin/users/?search=example")
-        .await;
+    let reply = admin.get("/api/admin/users/?search=example").await;
     assert_eq!(
         reply.json["next"],
         "http://localhost/api/admin/users/?page=2&search=example"
@@ -82,12 +69,9 @@ async fn the_list_is_searchable_by_username_and_email_and_paginated() {
 #[tokio::test]
 async fn a_user_shows_its_fields_and_groups_but_never_its_password() {
     let app = AdminApp::new().await;
-    let (_, token) = app.superuser("admin").await;
-    let (id, _) = app.user("ann").await;
-    let reply = app
-        .with_key(&token)
-        .get(&format!("/api/admin/users/{id}/"))
-        .await;
+    let admin = app.superuser("admin").await;
+    let id = app.user("ann").await.id;
+    let reply = admin.get(&format!("/api/admin/users/{id}/")).await;
     assert_eq!(reply.status, StatusCode::OK);
     let mut keys: Vec<&str> = reply
         .json
@@ -121,18 +105,17 @@ async fn a_user_shows_its_fields_and_groups_but_never_its_password() {
     );
     assert!(!reply.text.contains("argon2"));
 
-    let reply = app.with_key(&token).get("/api/admin/users/999/").await;
+    let reply = admin.get("/api/admin/users/999/").await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(reply.detail(), "No User matches the given query.");
-    let reply = app.with_key(&token).get("/api/admin/users/abc/").await;
+    let reply = admin.get("/api/admin/users/abc/").await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn creating_a_user_validates_every_field_as_django_does() {
     let app = AdminApp::new().await;
-    let (_, token) = app.superuser("admin").await;
-    let admin = app.with_key(&token);
+    let admin = app.superuser("admin").await;
     let create = |body: Value| admin.post("/api/admin/users/", body);
 
     let reply = create(json!({})).await;
@@ -184,14 +167,12 @@ async fn creating_a_user_validates_every_field_as_django_does() {
 #[tokio::test]
 async fn a_created_user_has_its_flags_and_groups_and_can_log_in() {
     let app = AdminApp::new().await;
-    let (_, token) = app.superuser("admin").await;
-    let group = app
-        .with_key(&token)
+    let admin = app.superuser("admin").await;
+    let group = admin
         .post("/api/admin/groups/", json!({"name": "editors"}))
         .await;
     let group_id = group.json["id"].as_i64().expect("a group id");
-    let reply = app
-        .with_key(&token)
+    let reply = admin
         .post(
             "/api/admin/users/",
             json!({
@@ -220,19 +201,17 @@ async fn a_created_user_has_its_flags_and_groups_and_can_log_in() {
 #[tokio::test]
 async fn edits_change_flags_names_and_groups() {
     let app = AdminApp::new().await;
-    let (_, token) = app.superuser("admin").await;
-    let (id, _) = app.user("ann").await;
+    let admin = app.superuser("admin").await;
+    let id = app.user("ann").await.id;
     let mut groups = Vec::new();
     for name in ["a", "b"] {
-        let reply = app
-            .with_key(&token)
+        let reply = admin
             .post("/api/admin/groups/", json!({"name": name}))
             .await;
         groups.push(reply.json["id"].as_i64().expect("a group id"));
     }
     let path = format!("/api/admin/users/{id}/");
-    let reply = app
-        .with_key(&token)
+    let reply = admin
         .patch(
             &path,
             json!({
@@ -249,14 +228,10 @@ async fn edits_change_flags_names_and_groups() {
     assert_eq!(reply.json["username"], "ann");
     assert_eq!(reply.json["groups"], json!(groups));
     // Groups are replaced, not added to.
-    let reply = app
-        .with_key(&token)
-        .patch(&path, json!({"groups": [groups[1]]}))
-        .await;
+    let reply = admin.patch(&path, json!({"groups": [groups[1]]})).await;
     assert_eq!(reply.json["groups"], json!([groups[1]]));
     assert_eq!(reply.json["first_name"], "Ann");
-    let reply = app
-        .with_key(&token)
+    let reply = admin
         .patch(&path, json!({"is_staff": null, "email": "x"}))
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
@@ -272,21 +247,18 @@ async fn edits_change_flags_names_and_groups() {
 #[tokio::test]
 async fn only_a_superuser_deals_with_superusers() {
     let app = AdminApp::new().await;
-    let (root_id, root) = app.superuser("root").await;
-    let (_, clerk) = app.staff("clerk").await;
-    let (ann_id, _) = app.user("ann").await;
+    let root = app.superuser("root").await;
+    let root_id = root.id;
+    let clerk = app.staff("clerk").await;
+    let ann_id = app.user("ann").await.id;
     let ann = format!("/api/admin/users/{ann_id}/");
-    let reply = app
-        .with_key(&clerk)
-        .patch(&ann, json!({"is_superuser": true}))
-        .await;
+    let reply = clerk.patch(&ann, json!({"is_superuser": true})).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         reply.json["is_superuser"][0],
         "Only a superuser may change superuser status."
     );
-    let reply = app
-        .with_key(&clerk)
+    let reply = clerk
         .post(
             "/api/admin/users/",
             json!({"username": "boss", "password": PASSWORD, "is_superuser": true}),
@@ -298,10 +270,7 @@ async fn only_a_superuser_deals_with_superusers() {
     );
     // A staff user may look at a superuser, but not touch it.
     let root_path = format!("/api/admin/users/{root_id}/");
-    assert_eq!(
-        app.with_key(&clerk).get(&root_path).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(clerk.get(&root_path).await.status, StatusCode::OK);
     for (method, path, body) in [
         (
             "PATCH",
@@ -316,25 +285,22 @@ async fn only_a_superuser_deals_with_superusers() {
         ),
         ("POST", format!("{root_path}revoke/"), None),
     ] {
-        let reply = app.with_key(&clerk).call(method, &path, body).await;
+        let reply = clerk.call(method, &path, body).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method} {path}");
         assert_eq!(reply.detail(), DENIED);
     }
     // A superuser may grant it.
-    let reply = app
-        .with_key(&root)
-        .patch(&ann, json!({"is_superuser": true}))
-        .await;
+    let reply = root.patch(&ann, json!({"is_superuser": true})).await;
     assert_eq!(reply.json["is_superuser"], true);
 }
 
 #[tokio::test]
 async fn nobody_locks_themselves_out() {
     let app = AdminApp::new().await;
-    let (id, token) = app.superuser("admin").await;
+    let admin = app.superuser("admin").await;
+    let id = admin.id;
     let path = format!("/api/admin/users/{id}/");
-    let reply = app
-        .with_key(&token)
+    let reply = admin
         .patch(&path, json!({"is_active": false, "is_staff": false}))
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
@@ -345,31 +311,29 @@ async fn nobody_locks_themselves_out() {
             "is_staff": ["You cannot remove staff status from the account you are signed in with."],
         })
     );
-    let reply = app.with_key(&token).delete(&path).await;
+    let reply = admin.delete(&path).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         reply.json,
         json!(["You cannot delete the account you are signed in with."])
     );
-    assert_eq!(app.with_key(&token).get(&path).await.status, StatusCode::OK);
+    assert_eq!(admin.get(&path).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn deleting_a_user_removes_it_and_its_token() {
     let app = AdminApp::new().await;
-    let (_, admin) = app.superuser("admin").await;
-    let (id, ann) = app.user("ann").await;
+    let admin = app.superuser("admin").await;
+    let ann = app.user("ann").await;
+    let id = ann.id;
     let path = format!("/api/admin/users/{id}/");
-    let reply = app.with_key(&admin).delete(&path).await;
+    let reply = admin.delete(&path).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     assert_eq!(reply.text, "");
-    assert_eq!(
-        app.with_key(&admin).get(&path).await.status,
-        StatusCode::NOT_FOUND
-    );
-    let reply = app.me(&ann).await;
+    assert_eq!(admin.get(&path).await.status, StatusCode::NOT_FOUND);
+    let reply = ann.get(ME).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reply.detail(), "Invalid token.");
-    let reply = app.with_key(&admin).delete(&path).await;
+    let reply = admin.delete(&path).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 }

@@ -4,7 +4,7 @@
 //! 404), and a refused request changes nothing in the store.
 
 use crate::harness::admin::{AdminApp, DENIED};
-use crate::harness::{NEW_PASSWORD, PASSWORD};
+use crate::harness::{ME, NEW_PASSWORD, PASSWORD};
 use axum::http::StatusCode;
 use portcullis_server::store::User;
 use serde_json::{Value, json};
@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 /// The store's view of a user, to show a refused request changed nothing (password hash,
 /// flags, email) and that its credentials still work.
 async fn snapshot(app: &AdminApp, id: i64) -> User {
-    stored(app, id).await.expect("the user still exists")
+    app.stored_user(id).await.expect("the user still exists")
 }
 
 /// Every way djoser's `/auth/users/<id>/` modifies a user, each with a body that would succeed.
@@ -45,43 +45,38 @@ fn admin_writes(id: i64) -> Vec<(&'static str, String, Option<Value>)> {
     ]
 }
 
-/// The user as stored now (the harness' `user` creates one).
-async fn stored(app: &AdminApp, id: i64) -> Option<portcullis_server::store::User> {
-    app.store().user_by_id(id).await.expect("read the user")
-}
-
 #[tokio::test]
 async fn through_djoser_staff_may_read_but_not_modify_staff_or_superusers() {
     let app = AdminApp::new().await;
-    let (root_id, root_token) = app.superuser("root").await;
-    let (_, clerk) = app.staff("clerk").await;
-    let (other_id, other_token) = app.staff("other").await;
-    for target in [root_id, other_id] {
+    let root = app.superuser("root").await;
+    let clerk = app.staff("clerk").await;
+    let other = app.staff("other").await;
+    for target in [root.id, other.id] {
         let path = format!("/auth/users/{target}/");
         let before = snapshot(&app, target).await;
-        assert_eq!(app.with_key(&clerk).get(&path).await.status, StatusCode::OK);
+        assert_eq!(clerk.get(&path).await.status, StatusCode::OK);
         for (method, body) in djoser_writes() {
-            let reply = app.with_key(&clerk).call(method, &path, Some(body)).await;
+            let reply = clerk.call(method, &path, Some(body)).await;
             assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method} {path}");
             assert_eq!(reply.json, json!({"detail": DENIED}), "{method} {path}");
         }
         assert_eq!(snapshot(&app, target).await, before);
     }
     // Their tokens survived (a refused DELETE did not cascade).
-    assert_eq!(app.me(&root_token).await.status, StatusCode::OK);
-    assert_eq!(app.me(&other_token).await.status, StatusCode::OK);
+    assert_eq!(root.get(ME).await.status, StatusCode::OK);
+    assert_eq!(other.get(ME).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn through_djoser_a_superuser_manages_staff_and_staff_manage_plain_users() {
     let app = AdminApp::new().await;
-    let (_, root) = app.superuser("root").await;
-    let (clerk_id, clerk) = app.staff("clerk").await;
-    let (ann_id, _) = app.user("ann").await;
-    let (bob_id, _) = app.user("bob").await;
+    let root = app.superuser("root").await;
+    let clerk = app.staff("clerk").await;
+    let clerk_id = clerk.id;
+    let ann_id = app.user("ann").await.id;
+    let bob_id = app.user("bob").await.id;
 
-    let reply = app
-        .with_key(&root)
+    let reply = root
         .patch(
             &format!("/auth/users/{clerk_id}/"),
             json!({"email": "c2@example.com"}),
@@ -91,17 +86,15 @@ async fn through_djoser_a_superuser_manages_staff_and_staff_manage_plain_users()
     assert_eq!(snapshot(&app, clerk_id).await.email, "c2@example.com");
 
     for (method, body) in djoser_writes() {
-        let reply = app
-            .with_key(&clerk)
+        let reply = clerk
             .call(method, &format!("/auth/users/{ann_id}/"), Some(body))
             .await;
         assert!(reply.status.is_success(), "{method}: {}", reply.text);
     }
-    assert!(stored(&app, ann_id).await.is_none());
+    assert!(app.stored_user(ann_id).await.is_none());
 
     // Staff act on their own account through its id like any user.
-    let reply = app
-        .with_key(&clerk)
+    let reply = clerk
         .patch(
             &format!("/auth/users/{clerk_id}/"),
             json!({"email": "c3@example.com"}),
@@ -109,8 +102,7 @@ async fn through_djoser_a_superuser_manages_staff_and_staff_manage_plain_users()
         .await;
     assert_eq!(reply.status, StatusCode::OK);
 
-    let reply = app
-        .with_key(&root)
+    let reply = root
         .call(
             "DELETE",
             &format!("/auth/users/{clerk_id}/"),
@@ -118,75 +110,69 @@ async fn through_djoser_a_superuser_manages_staff_and_staff_manage_plain_users()
         )
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
-    assert!(stored(&app, clerk_id).await.is_none());
-    assert!(stored(&app, bob_id).await.is_some());
+    assert!(app.stored_user(clerk_id).await.is_none());
+    assert!(app.stored_user(bob_id).await.is_some());
 }
 
 #[tokio::test]
 async fn through_the_admin_api_staff_may_not_modify_another_staff_user() {
     let app = AdminApp::new().await;
-    let (_, clerk) = app.staff("clerk").await;
-    let (other_id, other_token) = app.staff("other").await;
+    let clerk = app.staff("clerk").await;
+    let other = app.staff("other").await;
+    let other_id = other.id;
     let before = snapshot(&app, other_id).await;
     let path = format!("/api/admin/users/{other_id}/");
-    assert_eq!(app.with_key(&clerk).get(&path).await.status, StatusCode::OK);
+    assert_eq!(clerk.get(&path).await.status, StatusCode::OK);
     assert_eq!(
-        app.with_key(&clerk)
-            .get(&format!("{path}sessions/"))
-            .await
-            .status,
+        clerk.get(&format!("{path}sessions/")).await.status,
         StatusCode::OK
     );
     for (method, path, body) in admin_writes(other_id) {
-        let reply = app.with_key(&clerk).call(method, &path, body).await;
+        let reply = clerk.call(method, &path, body).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method} {path}");
         assert_eq!(reply.json, json!({"detail": DENIED}), "{method} {path}");
     }
     assert_eq!(snapshot(&app, other_id).await, before);
-    assert_eq!(app.me(&other_token).await.status, StatusCode::OK);
+    assert_eq!(other.get(ME).await.status, StatusCode::OK);
     assert_eq!(app.login("other", PASSWORD).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn through_the_admin_api_staff_manage_plain_users_and_a_superuser_manages_staff() {
     let app = AdminApp::new().await;
-    let (_, root) = app.superuser("root").await;
-    let (_, clerk) = app.staff("clerk").await;
-    let (ann_id, _) = app.user("ann").await;
-    let (other_id, _) = app.staff("other").await;
+    let root = app.superuser("root").await;
+    let clerk = app.staff("clerk").await;
+    let ann_id = app.user("ann").await.id;
+    let other_id = app.staff("other").await.id;
     for (actor, target) in [(&clerk, ann_id), (&root, other_id)] {
         for (method, path, body) in admin_writes(target) {
-            let reply = app.with_key(actor).call(method, &path, body).await;
+            let reply = actor.call(method, &path, body).await;
             assert!(reply.status.is_success(), "{method} {path}: {}", reply.text);
         }
-        assert!(stored(&app, target).await.is_none());
+        assert!(app.stored_user(target).await.is_none());
     }
 }
 
 #[tokio::test]
 async fn only_a_superuser_grants_staff_and_nobody_grants_themselves_groups() {
     let app = AdminApp::new().await;
-    let (_, root) = app.superuser("root").await;
-    let (clerk_id, clerk) = app.staff("clerk").await;
-    let (ann_id, _) = app.user("ann").await;
-    let group = app
-        .with_key(&root)
+    let root = app.superuser("root").await;
+    let clerk = app.staff("clerk").await;
+    let clerk_id = clerk.id;
+    let ann_id = app.user("ann").await.id;
+    let group = root
         .post("/api/admin/groups/", json!({"name": "editors"}))
         .await;
     let group_id = group.json["id"].as_i64().expect("a group id");
 
     let ann = format!("/api/admin/users/{ann_id}/");
-    let reply = app
-        .with_key(&clerk)
-        .patch(&ann, json!({"is_staff": true}))
-        .await;
+    let reply = clerk.patch(&ann, json!({"is_staff": true})).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         reply.json,
         json!({"is_staff": ["Only a superuser may change staff status."]})
     );
-    let reply = app
-        .with_key(&clerk)
+    let reply = clerk
         .post(
             "/api/admin/users/",
             json!({"username": "eve", "password": PASSWORD, "is_staff": true}),
@@ -198,8 +184,7 @@ async fn only_a_superuser_grants_staff_and_nobody_grants_themselves_groups() {
         json!({"is_staff": ["Only a superuser may grant staff status."]})
     );
     let clerk_path = format!("/api/admin/users/{clerk_id}/");
-    let reply = app
-        .with_key(&clerk)
+    let reply = clerk
         .patch(&clerk_path, json!({"groups": [group_id]}))
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
@@ -212,37 +197,28 @@ async fn only_a_superuser_grants_staff_and_nobody_grants_themselves_groups() {
 
     // Unchanged values need no authority (a console sends the whole form back), and the
     // groups of a plain user are staff's to set.
-    let reply = app
-        .with_key(&clerk)
+    let reply = clerk
         .patch(
             &clerk_path,
             json!({"is_staff": true, "is_superuser": false, "groups": []}),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
-    let reply = app
-        .with_key(&clerk)
-        .patch(&ann, json!({"groups": [group_id]}))
-        .await;
+    let reply = clerk.patch(&ann, json!({"groups": [group_id]})).await;
     assert_eq!(reply.json["groups"], json!([group_id]));
-    let reply = app
-        .with_key(&root)
-        .patch(&ann, json!({"is_staff": true}))
-        .await;
+    let reply = root.patch(&ann, json!({"is_staff": true})).await;
     assert_eq!(reply.json["is_staff"], true);
 }
 
 #[tokio::test]
 async fn a_group_with_staff_members_is_a_superusers_to_change() {
     let app = AdminApp::new().await;
-    let (_, root) = app.superuser("root").await;
-    let (clerk_id, clerk) = app.staff("clerk").await;
+    let root = app.superuser("root").await;
+    let clerk = app.staff("clerk").await;
+    let clerk_id = clerk.id;
     let mut paths = Vec::new();
     for name in ["staffers", "readers"] {
-        let reply = app
-            .with_key(&root)
-            .post("/api/admin/groups/", json!({"name": name}))
-            .await;
+        let reply = root.post("/api/admin/groups/", json!({"name": name})).await;
         paths.push(format!("/api/admin/groups/{}/", reply.json["id"]));
     }
     let staffers_id: i64 = paths[0]
@@ -251,8 +227,7 @@ async fn a_group_with_staff_members_is_a_superusers_to_change() {
         .next()
         .and_then(|id| id.parse().ok())
         .expect("a group id");
-    let reply = app
-        .with_key(&root)
+    let reply = root
         .patch(
             &format!("/api/admin/users/{clerk_id}/"),
             json!({"groups": [staffers_id]}),
@@ -260,27 +235,18 @@ async fn a_group_with_staff_members_is_a_superusers_to_change() {
         .await;
     assert_eq!(reply.status, StatusCode::OK);
 
-    assert_eq!(
-        app.with_key(&clerk).get(&paths[0]).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(clerk.get(&paths[0]).await.status, StatusCode::OK);
     for (method, body) in [
         ("PATCH", Some(json!({"permissions": []}))),
         ("DELETE", None),
     ] {
-        let reply = app.with_key(&clerk).call(method, &paths[0], body).await;
+        let reply = clerk.call(method, &paths[0], body).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method}");
         assert_eq!(reply.json, json!({"detail": DENIED}));
     }
-    assert_eq!(
-        app.with_key(&clerk).get(&paths[0]).await.status,
-        StatusCode::OK
-    );
-    let reply = app
-        .with_key(&clerk)
-        .patch(&paths[1], json!({"name": "viewers"}))
-        .await;
+    assert_eq!(clerk.get(&paths[0]).await.status, StatusCode::OK);
+    let reply = clerk.patch(&paths[1], json!({"name": "viewers"})).await;
     assert_eq!(reply.status, StatusCode::OK);
-    let reply = app.with_key(&root).delete(&paths[0]).await;
+    let reply = root.delete(&paths[0]).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
 }

@@ -4,6 +4,7 @@
 //! `owner` visibility. References are in references.rs, list parameters in
 //! lists.rs.
 
+use crate::harness::resources::ResourceApp;
 use crate::harness::world::{url, world};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
@@ -17,8 +18,8 @@ fn detail(message: &str) -> Value {
 
 #[tokio::test]
 async fn anyone_reads_public_rows_and_owners_their_own() {
-    let w = world().await;
-    let app = &w.app;
+    let app = ResourceApp::projects().await;
+    let w = world(&app).await;
     // `anyone` lists and retrieves, under the visibility rule: only public rows.
     let anonymous = app.anon().get("/api/projects/").await;
     assert_eq!(anonymous.status, StatusCode::OK);
@@ -37,33 +38,30 @@ async fn anyone_reads_public_rows_and_owners_their_own() {
     assert_eq!(create.header("www-authenticate").as_deref(), Some("Token"));
 
     // Each user: its own rows and the public ones (ordering = ["name"]).
-    let bob = app.with_key(&w.bob).get("/api/projects/").await;
+    let bob = w.bob.get("/api/projects/").await;
     assert_eq!(
         bob.listed("name"),
         [json!("Ann public"), json!("Bob private")]
     );
-    let ann = app.with_key(&w.ann).get("/api/projects/").await;
+    let ann = w.ann.get("/api/projects/").await;
     assert_eq!(
         ann.listed("name"),
         [json!("Ann private"), json!("Ann public")]
     );
-    let not_bobs = app.with_key(&w.bob).get(&url(&w.ann_private)).await;
+    let not_bobs = w.bob.get(&url(&w.ann_private)).await;
     assert_eq!(not_bobs.status, StatusCode::NOT_FOUND);
 
     // Staff sees everything.
-    let (_, admin) = app.staff("admin").await;
-    let all = app.with_key(&admin).get("/api/projects/?page_size=3").await;
+    let admin = app.superuser("admin").await;
+    let all = admin.get("/api/projects/?page_size=3").await;
     assert_eq!(all.json["count"], 3);
-    assert_eq!(
-        app.with_key(&admin).get(&url(&w.bob_private)).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(admin.get(&url(&w.bob_private)).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn owner_rule_guards_writes() {
-    let w = world().await;
-    let app = &w.app;
+    let app = ResourceApp::projects().await;
+    let w = world(&app).await;
     let public = url(&w.ann_public);
     // Visible but not writable: 403, checked before the body is validated.
     for (method, body) in [
@@ -71,14 +69,14 @@ async fn owner_rule_guards_writes() {
         ("PUT", json!({"name": ""})),
         ("PATCH", json!({"priority": "not a number"})),
     ] {
-        let reply = app.with_key(&w.bob).call(method, &public, Some(body)).await;
+        let reply = w.bob.call(method, &public, Some(body)).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method}");
         assert_eq!(reply.json, detail(DENIED), "{method}");
     }
     // Invisible: 404, never a 403 that confirms the row exists.
     for method in ["GET", "PATCH", "PUT"] {
-        let reply = app
-            .with_key(&w.bob)
+        let reply = w
+            .bob
             .call(method, &url(&w.ann_private), Some(json!({})))
             .await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method}");
@@ -86,56 +84,50 @@ async fn owner_rule_guards_writes() {
     // DELETE also needs projects.delete, which bob lacks: that view-level check runs before
     // the row is looked up (DRF's check_permissions), so the 403 is the same for any id.
     for path in [url(&w.ann_private), "/api/projects/999999/".into()] {
-        let reply = app.with_key(&w.bob).delete(&path).await;
+        let reply = w.bob.delete(&path).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
     }
     // The owner writes, staff too.
-    let own = app
-        .with_key(&w.ann)
-        .patch(&public, json!({"priority": 4}))
-        .await;
+    let own = w.ann.patch(&public, json!({"priority": 4})).await;
     assert_eq!(own.status, StatusCode::OK);
-    let (_, admin) = app.staff("admin").await;
-    let staff = app
-        .with_key(&admin)
-        .patch(&public, json!({"priority": 1}))
-        .await;
+    let admin = app.superuser("admin").await;
+    let staff = admin.patch(&public, json!({"priority": 1})).await;
     assert_eq!(staff.status, StatusCode::OK);
     assert_eq!(staff.json["owner"], "ann");
 }
 
 #[tokio::test]
 async fn every_rule_of_a_list_must_pass() {
-    let w = world().await;
-    let app = &w.app;
+    let app = ResourceApp::projects().await;
+    let w = world(&app).await;
     let ann_id = app.user_row("ann").await.id;
     // destroy = ["owner", "projects.delete"]: the owner alone is not enough...
-    let refused = app.with_key(&w.ann).delete(&url(&w.ann_private)).await;
+    let refused = w.ann.delete(&url(&w.ann_private)).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert_eq!(refused.json, detail(DENIED));
     // ... nor the permission alone ...
-    app.grant_directly(w.bob_id, "projects", "delete").await;
-    let not_owner = app.with_key(&w.bob).delete(&url(&w.ann_public)).await;
+    app.grant_directly(w.bob.id, "projects", "delete").await;
+    let not_owner = w.bob.delete(&url(&w.ann_public)).await;
     assert_eq!(not_owner.status, StatusCode::FORBIDDEN);
-    let invisible = app.with_key(&w.bob).delete(&url(&w.ann_private)).await;
+    let invisible = w.bob.delete(&url(&w.ann_private)).await;
     assert_eq!(invisible.status, StatusCode::NOT_FOUND);
     // ... both are.
     app.grant_directly(ann_id, "projects", "delete").await;
-    let deleted = app.with_key(&w.ann).delete(&url(&w.ann_private)).await;
+    let deleted = w.ann.delete(&url(&w.ann_private)).await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
     assert_eq!(
-        app.with_key(&w.ann).get(&url(&w.ann_private)).await.status,
+        w.ann.get(&url(&w.ann_private)).await.status,
         StatusCode::NOT_FOUND
     );
-    let bobs = app.with_key(&w.bob).delete(&url(&w.bob_private)).await;
+    let bobs = w.bob.delete(&url(&w.bob_private)).await;
     assert_eq!(bobs.status, StatusCode::NO_CONTENT);
 }
 
 #[tokio::test]
 async fn model_permissions_through_a_group() {
-    let w = world().await;
-    let app = &w.app;
-    let (carol_id, carol) = app.user("carol").await;
+    let app = ResourceApp::projects().await;
+    let w = world(&app).await;
+    let carol = app.user("carol").await;
     let project = w.ann_public["id"].clone();
 
     // create = "tasks.add": without it, 403 — before the body is even looked at.
@@ -143,7 +135,7 @@ async fn model_permissions_through_a_group() {
         json!({"title": "t", "project": project}),
         json!({"title": ""}),
     ] {
-        let reply = app.with_key(&carol).post("/api/tasks/", body).await;
+        let reply = carol.post("/api/tasks/", body).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN);
         assert_eq!(reply.json, detail(DENIED));
     }
@@ -151,12 +143,11 @@ async fn model_permissions_through_a_group() {
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 
     // Django's way: the permission on a group, the user in the group.
-    app.grant_through_group(carol_id, "editors", "tasks", "add")
+    app.grant_through_group(carol.id, "editors", "tasks", "add")
         .await;
-    let task = app
+    let task = carol
         .create(
             "/api/tasks/",
-            &carol,
             json!({"title": "Write docs", "project": project, "estimate": 1.5}),
         )
         .await;
@@ -167,28 +158,25 @@ async fn model_permissions_through_a_group() {
 
     // update = "tasks.change": even the owner needs it; the view-level check comes first.
     let patch = json!({"done": true});
-    let refused = app.with_key(&carol).patch(&task_url, patch.clone()).await;
+    let refused = carol.patch(&task_url, patch.clone()).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    app.grant_through_group(carol_id, "editors", "tasks", "change")
+    app.grant_through_group(carol.id, "editors", "tasks", "change")
         .await;
-    let done = app.with_key(&carol).patch(&task_url, patch.clone()).await;
+    let done = carol.patch(&task_url, patch.clone()).await;
     assert_eq!(done.status, StatusCode::OK);
     assert_eq!(done.json["done"], true);
     // Another member of the group has the permission, but the task is not visible to him.
-    app.grant_through_group(w.bob_id, "editors", "tasks", "change")
+    app.grant_through_group(w.bob.id, "editors", "tasks", "change")
         .await;
-    let hidden = app.with_key(&w.bob).patch(&task_url, patch).await;
+    let hidden = w.bob.patch(&task_url, patch).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     assert_eq!(hidden.json, detail("No Task matches the given query."));
 
     // destroy = "staff".
-    let not_staff = app.with_key(&carol).delete(&task_url).await;
+    let not_staff = carol.delete(&task_url).await;
     assert_eq!(not_staff.status, StatusCode::FORBIDDEN);
-    let (_, admin) = app.staff("admin").await;
-    assert_eq!(
-        app.with_key(&admin).get("/api/tasks/").await.json["count"],
-        1
-    );
-    let gone = app.with_key(&admin).delete(&task_url).await;
+    let admin = app.superuser("admin").await;
+    assert_eq!(admin.get("/api/tasks/").await.json["count"], 1);
+    let gone = admin.delete(&task_url).await;
     assert_eq!(gone.status, StatusCode::NO_CONTENT);
 }

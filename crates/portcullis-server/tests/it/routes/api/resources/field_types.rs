@@ -2,6 +2,7 @@
 //! projects schema (tests/fixtures/projects.toml): integers and floats with their bounds,
 //! booleans in every spelling DRF takes, dates and datetimes as Django parses them, JSON.
 
+use crate::harness::Client;
 use crate::harness::resources::{ResourceApp, field_error};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
@@ -10,23 +11,16 @@ const DATE_FORMAT: &str = "Date has wrong format. Use one of these formats inste
 const DATETIME_FORMAT: &str = "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].";
 
 /// PATCH one field of a project; the reply.
-async fn patch(
-    app: &ResourceApp,
-    token: &str,
-    id: &Value,
-    body: Value,
-) -> crate::harness::Response {
-    app.with_key(token)
-        .patch(&format!("/api/projects/{id}/"), body)
-        .await
+async fn patch(client: &Client<'_>, id: &Value, body: Value) -> crate::harness::Response {
+    client.patch(&format!("/api/projects/{id}/"), body).await
 }
 
 #[tokio::test]
 async fn numbers_as_drf_reads_them() {
     let app = ResourceApp::projects().await;
-    let (_, ann) = app.user("ann").await;
-    let project = app
-        .create("/api/projects/", &ann, json!({"name": "Numbers"}))
+    let ann = app.user("ann").await;
+    let project = ann
+        .create("/api/projects/", json!({"name": "Numbers"}))
         .await;
     let id = &project["id"];
 
@@ -44,7 +38,7 @@ async fn numbers_as_drf_reads_them() {
         ("budget", Value::Null, Value::Null),
     ];
     for (field, input, shown) in accepted {
-        let reply = patch(&app, &ann, id, json!({ *field: input })).await;
+        let reply = patch(&ann, id, json!({ *field: input })).await;
         assert_eq!(
             reply.status,
             StatusCode::OK,
@@ -82,7 +76,7 @@ async fn numbers_as_drf_reads_them() {
         ),
     ];
     for (field, input, message) in refused {
-        let reply = patch(&app, &ann, id, json!({ *field: input })).await;
+        let reply = patch(&ann, id, json!({ *field: input })).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{field} {input}");
         assert_eq!(reply.json, field_error(field, message), "{field} {input}");
     }
@@ -91,10 +85,8 @@ async fn numbers_as_drf_reads_them() {
 #[tokio::test]
 async fn booleans_take_drf_spellings() {
     let app = ResourceApp::projects().await;
-    let (_, ann) = app.user("ann").await;
-    let project = app
-        .create("/api/projects/", &ann, json!({"name": "Flags"}))
-        .await;
+    let ann = app.user("ann").await;
+    let project = ann.create("/api/projects/", json!({"name": "Flags"})).await;
     let id = &project["id"];
     let yes = [
         json!(true),
@@ -129,7 +121,7 @@ async fn booleans_take_drf_spellings() {
     ];
     for (spellings, expected) in [(&yes[..], true), (&no[..], false)] {
         for spelling in spellings {
-            let reply = patch(&app, &ann, id, json!({"archived": spelling})).await;
+            let reply = patch(&ann, id, json!({"archived": spelling})).await;
             assert_eq!(reply.json["archived"], expected, "{spelling}");
         }
     }
@@ -141,7 +133,7 @@ async fn booleans_take_drf_spellings() {
         json!("null"),
         json!([]),
     ] {
-        let reply = patch(&app, &ann, id, json!({"archived": bad})).await;
+        let reply = patch(&ann, id, json!({"archived": bad})).await;
         assert_eq!(
             reply.json,
             field_error("archived", "Must be a valid boolean."),
@@ -149,8 +141,7 @@ async fn booleans_take_drf_spellings() {
         );
     }
     // HTML forms: a checkbox that is not sent is false (DRF's BooleanField on form input).
-    let created = app
-        .with_key(&ann)
+    let created = ann
         .form("POST", "/api/projects/", "name=Form+made&is_public=on")
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
@@ -161,9 +152,9 @@ async fn booleans_take_drf_spellings() {
 #[tokio::test]
 async fn dates_datetimes_and_json() {
     let app = ResourceApp::projects().await;
-    let (_, ann) = app.user("ann").await;
-    let project = app
-        .create("/api/projects/", &ann, json!({"name": "Calendar"}))
+    let ann = app.user("ann").await;
+    let project = ann
+        .create("/api/projects/", json!({"name": "Calendar"}))
         .await;
     let id = &project["id"];
     // Django's parse_date: ISO 8601 dates, one-digit months and days too.
@@ -172,7 +163,7 @@ async fn dates_datetimes_and_json() {
         ("2025-1-5", "2025-01-05"),
         ("20250131", "2025-01-31"),
     ] {
-        let reply = patch(&app, &ann, id, json!({"starts_on": input})).await;
+        let reply = patch(&ann, id, json!({"starts_on": input})).await;
         assert_eq!(reply.status, StatusCode::OK, "{input}: {}", reply.json);
         assert_eq!(reply.json["starts_on"], shown, "{input}");
     }
@@ -183,7 +174,7 @@ async fn dates_datetimes_and_json() {
         " 2025-01-31",
         "",
     ] {
-        let reply = patch(&app, &ann, id, json!({"starts_on": bad})).await;
+        let reply = patch(&ann, id, json!({"starts_on": bad})).await;
         assert_eq!(reply.json, field_error("starts_on", DATE_FORMAT), "{bad:?}");
     }
     // Django's parse_datetime, made aware in UTC, rendered by DRF with a `Z`.
@@ -195,7 +186,7 @@ async fn dates_datetimes_and_json() {
         ("2025-01-31T23:30:00-01:00", "2025-02-01T00:30:00Z"),
         ("2025-01-31", "2025-01-31T00:00:00Z"),
     ] {
-        let reply = patch(&app, &ann, id, json!({"deadline": input})).await;
+        let reply = patch(&ann, id, json!({"deadline": input})).await;
         assert_eq!(reply.status, StatusCode::OK, "{input}: {}", reply.json);
         assert_eq!(reply.json["deadline"], shown, "{input}");
     }
@@ -205,14 +196,14 @@ async fn dates_datetimes_and_json() {
         "31/01/2025 10:00",
         " 2025-01-31T10:00",
     ] {
-        let reply = patch(&app, &ann, id, json!({"deadline": bad})).await;
+        let reply = patch(&ann, id, json!({"deadline": bad})).await;
         assert_eq!(
             reply.json,
             field_error("deadline", DATETIME_FORMAT),
             "{bad:?}"
         );
     }
-    let cleared = patch(&app, &ann, id, json!({"deadline": null, "starts_on": null})).await;
+    let cleared = patch(&ann, id, json!({"deadline": null, "starts_on": null})).await;
     assert_eq!(cleared.json["deadline"], Value::Null);
     assert_eq!(cleared.json["starts_on"], Value::Null);
 
@@ -224,7 +215,7 @@ async fn dates_datetimes_and_json() {
         json!(7),
         json!(false),
     ] {
-        let reply = patch(&app, &ann, id, json!({"settings": value})).await;
+        let reply = patch(&ann, id, json!({"settings": value})).await;
         assert_eq!(reply.json["settings"], value);
     }
 }

@@ -4,8 +4,8 @@
 //! PUT, and the OPTIONS description of every field type. What each type accepts is in
 //! field_types.rs.
 
-use crate::harness::Response;
 use crate::harness::resources::{ResourceApp, field_error};
+use crate::harness::{Client, Response};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
@@ -13,25 +13,22 @@ const DATE_FORMAT: &str = "Date has wrong format. Use one of these formats inste
 const DATETIME_FORMAT: &str = "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].";
 
 /// POST a project, whatever the answer; the reply.
-async fn post_project(app: &ResourceApp, token: &str, body: Value) -> Response {
-    app.with_key(token).post("/api/projects/", body).await
+async fn post_project(client: &Client<'_>, body: Value) -> Response {
+    client.post("/api/projects/", body).await
 }
 
 /// PATCH one field of a project; the reply.
-async fn patch(app: &ResourceApp, token: &str, id: &Value, body: Value) -> Response {
-    app.with_key(token)
-        .patch(&format!("/api/projects/{id}/"), body)
-        .await
+async fn patch(client: &Client<'_>, id: &Value, body: Value) -> Response {
+    client.patch(&format!("/api/projects/{id}/"), body).await
 }
 
 #[tokio::test]
 async fn a_created_row_has_its_defaults_and_hides_write_only_fields() {
     let app = ResourceApp::projects().await;
-    let (_, ann) = app.user("ann").await;
-    let project = app
+    let ann = app.user("ann").await;
+    let project = ann
         .create(
             "/api/projects/",
-            &ann,
             json!({"name": "  Apollo  ", "secret": "s3cret"}),
         )
         .await;
@@ -70,10 +67,7 @@ async fn a_created_row_has_its_defaults_and_hides_write_only_fields() {
         .await
         .unwrap();
     assert_eq!(secret, "s3cret");
-    let read = app
-        .with_key(&ann)
-        .get(&format!("/api/projects/{}/", project["id"]))
-        .await;
+    let read = ann.get(&format!("/api/projects/{}/", project["id"])).await;
     // The row is read (not a 404 or an error, which would have no `secret` either)...
     assert_eq!(read.status, StatusCode::OK, "{}", read.text);
     assert_eq!(read.json["id"], project["id"]);
@@ -84,7 +78,7 @@ async fn a_created_row_has_its_defaults_and_hides_write_only_fields() {
 #[tokio::test]
 async fn every_error_of_a_request_is_reported_together() {
     let app = ResourceApp::projects().await;
-    let (_, ann) = app.user("ann").await;
+    let ann = app.user("ann").await;
     let everything_wrong = json!({
         "name": "ab",
         "code": "too long code",
@@ -99,7 +93,7 @@ async fn every_error_of_a_request_is_reported_together() {
         "secret": "x".repeat(21),
         "unknown": "ignored",
     });
-    let reply = post_project(&app, &ann, everything_wrong).await;
+    let reply = post_project(&ann, everything_wrong).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         reply.json,
@@ -117,17 +111,17 @@ async fn every_error_of_a_request_is_reported_together() {
             "secret": ["Ensure this field has no more than 20 characters."],
         })
     );
-    let listed = app.with_key(&ann).get("/api/projects/").await;
+    let listed = ann.get("/api/projects/").await;
     assert_eq!(listed.json["count"], 0, "nothing was written");
 
-    let empty = post_project(&app, &ann, json!({})).await;
+    let empty = post_project(&ann, json!({})).await;
     assert_eq!(empty.json, field_error("name", "This field is required."));
-    let null = post_project(&app, &ann, json!({"name": null})).await;
+    let null = post_project(&ann, json!({"name": null})).await;
     assert_eq!(
         null.json,
         field_error("name", "This field may not be null.")
     );
-    let blank = post_project(&app, &ann, json!({"name": "   "})).await;
+    let blank = post_project(&ann, json!({"name": "   "})).await;
     assert_eq!(
         blank.json,
         field_error("name", "This field may not be blank.")
@@ -137,12 +131,11 @@ async fn every_error_of_a_request_is_reported_together() {
 #[tokio::test]
 async fn strings_trim_choices_and_uniqueness() {
     let app = ResourceApp::projects().await;
-    let (_, ann) = app.user("ann").await;
-    let (_, bob) = app.user("bob").await;
-    let apollo = app
+    let ann = app.user("ann").await;
+    let bob = app.user("bob").await;
+    let apollo = ann
         .create(
             "/api/projects/",
-            &ann,
             json!({"name": "Apollo", "code": "  ab  "}),
         )
         .await;
@@ -151,28 +144,22 @@ async fn strings_trim_choices_and_uniqueness() {
 
     // Unique across every row, visible or not, with Django's message; case-sensitive, as
     // SQLite compares text.
-    let taken = post_project(&app, &bob, json!({"name": " Apollo "})).await;
+    let taken = post_project(&bob, json!({"name": " Apollo "})).await;
     assert_eq!(taken.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         taken.json,
         field_error("name", "project with this name already exists.")
     );
-    app.create("/api/projects/", &bob, json!({"name": "apollo"}))
+    bob.create("/api/projects/", json!({"name": "apollo"}))
         .await;
     // A row keeps its own value.
-    let same = patch(
-        &app,
-        &ann,
-        id,
-        json!({"name": "Apollo", "status": "closed"}),
-    )
-    .await;
+    let same = patch(&ann, id, json!({"name": "Apollo", "status": "closed"})).await;
     assert_eq!(same.status, StatusCode::OK, "{}", same.json);
     assert_eq!(same.json["status"], "closed");
 
     // Choices compare the text exactly; blank is not a choice here.
     for bad in ["Closed", "", " open"] {
-        let reply = patch(&app, &ann, id, json!({"status": bad})).await;
+        let reply = patch(&ann, id, json!({"status": bad})).await;
         assert_eq!(
             reply.json,
             field_error("status", &format!("\"{bad}\" is not a valid choice.")),
@@ -180,14 +167,14 @@ async fn strings_trim_choices_and_uniqueness() {
         );
     }
     // Numbers are coerced to text, as DRF's CharField does; a list is not a string.
-    let number = patch(&app, &ann, id, json!({"description": 42})).await;
+    let number = patch(&ann, id, json!({"description": 42})).await;
     assert_eq!(number.json["description"], "42");
-    let list = patch(&app, &ann, id, json!({"description": ["a"]})).await;
+    let list = patch(&ann, id, json!({"description": ["a"]})).await;
     assert_eq!(list.json, field_error("description", "Not a valid string."));
     // Text may be blank when the schema says so.
-    let cleared = patch(&app, &ann, id, json!({"description": ""})).await;
+    let cleared = patch(&ann, id, json!({"description": ""})).await;
     assert_eq!(cleared.json["description"], "");
-    let nul = patch(&app, &ann, id, json!({"description": "a\u{0}b"})).await;
+    let nul = patch(&ann, id, json!({"description": "a\u{0}b"})).await;
     assert_eq!(
         nul.json,
         field_error("description", "Null characters are not allowed.")
@@ -197,11 +184,10 @@ async fn strings_trim_choices_and_uniqueness() {
 #[tokio::test]
 async fn read_only_fields_and_put() {
     let app = ResourceApp::projects().await;
-    let (_, ann) = app.user("ann").await;
-    let project = app
+    let ann = app.user("ann").await;
+    let project = ann
         .create(
             "/api/projects/",
-            &ann,
             json!({"name": "Stable", "priority": 5, "revision": 7}),
         )
         .await;
@@ -212,11 +198,10 @@ async fn read_only_fields_and_put() {
     let url = format!("/api/projects/{}/", project["id"]);
 
     // PUT is a full update: required fields must be there...
-    let missing = app.with_key(&ann).put(&url, json!({"priority": 1})).await;
+    let missing = ann.put(&url, json!({"priority": 1})).await;
     assert_eq!(missing.json, field_error("name", "This field is required."));
     // ... and optional fields that are absent keep their values.
-    let put = app
-        .with_key(&ann)
+    let put = ann
         .put(&url, json!({"name": "Stable 2", "revision": 9}))
         .await;
     assert_eq!(put.status, StatusCode::OK);
@@ -229,11 +214,8 @@ async fn read_only_fields_and_put() {
 #[tokio::test]
 async fn options_describes_every_field_type() {
     let app = ResourceApp::projects().await;
-    let (_, ann) = app.user("ann").await;
-    let reply = app
-        .with_key(&ann)
-        .call("OPTIONS", "/api/projects/", None)
-        .await;
+    let ann = app.user("ann").await;
+    let reply = ann.call("OPTIONS", "/api/projects/", None).await;
     assert_eq!(reply.json["name"], "Project List");
     let fields = &reply.json["actions"]["POST"];
     let info = |kind: &str, required: bool, read_only: bool, label: &str| json!({"type": kind, "required": required, "read_only": read_only, "label": label});
@@ -279,9 +261,6 @@ async fn options_describes_every_field_type() {
             "updated_at": info("datetime", false, true, "Updated at"),
         })
     );
-    let tasks = app
-        .with_key(&ann)
-        .call("OPTIONS", "/api/tasks/", None)
-        .await;
+    let tasks = ann.call("OPTIONS", "/api/tasks/", None).await;
     assert_eq!(tasks.json["name"], "Task List");
 }

@@ -3,6 +3,7 @@
 //! caller can see (another user's private row is answered exactly like a missing one), with
 //! DRF's `PrimaryKeyRelatedField` messages; filters by reference; `on_delete = "cascade"`.
 
+use crate::harness::resources::ResourceApp;
 use crate::harness::resources::field_error;
 use crate::harness::world::{url, world};
 use axum::http::StatusCode;
@@ -10,17 +11,17 @@ use serde_json::{Value, json};
 
 #[tokio::test]
 async fn references_must_be_visible_to_the_caller() {
-    let w = world().await;
-    let app = &w.app;
-    let bob_id = w.bob_id;
+    let app = ResourceApp::projects().await;
+    let w = world(&app).await;
+    let bob_id = w.bob.id;
     app.grant_through_group(bob_id, "editors", "tasks", "add")
         .await;
     let private_id = w.ann_private["id"].as_i64().unwrap();
     let invalid_pk = |id: i64| format!("Invalid pk \"{id}\" - object does not exist.");
 
     // Another user's private project: exactly as if it did not exist.
-    let other = app
-        .with_key(&w.bob)
+    let other = w
+        .bob
         .post(
             "/api/tasks/",
             json!({"title": "sneaky", "project": private_id}),
@@ -28,8 +29,8 @@ async fn references_must_be_visible_to_the_caller() {
         .await;
     assert_eq!(other.status, StatusCode::BAD_REQUEST);
     assert_eq!(other.json, field_error("project", &invalid_pk(private_id)));
-    let missing = app
-        .with_key(&w.bob)
+    let missing = w
+        .bob
         .post("/api/tasks/", json!({"title": "ghost", "project": 999_999}))
         .await;
     assert_eq!(missing.json, field_error("project", &invalid_pk(999_999)));
@@ -49,8 +50,8 @@ async fn references_must_be_visible_to_the_caller() {
         ),
         (Value::Null, "This field may not be null."),
     ] {
-        let reply = app
-            .with_key(&w.bob)
+        let reply = w
+            .bob
             .post("/api/tasks/", json!({"project": value, "due": "soon"}))
             .await;
         assert_eq!(
@@ -64,27 +65,22 @@ async fn references_must_be_visible_to_the_caller() {
         );
     }
     // A public project of someone else, or one's own, is fine; a pk as text too.
-    let on_public = app
+    let on_public = w
+        .bob
         .create(
             "/api/tasks/",
-            &w.bob,
             json!({"title": "help ann", "project": w.ann_public["id"]}),
         )
         .await;
-    let own = app
-        .create(
-            "/api/tasks/",
-            &w.bob,
-            json!({"title": "mine", "project": w.bob_private["id"].to_string(), "due": "2025-03-01"}),
-        )
+    let own = w.bob.create("/api/tasks/", json!({"title": "mine", "project": w.bob_private["id"].to_string(), "due": "2025-03-01"}))
         .await;
     assert_eq!(own["project"], w.bob_private["id"]);
     assert_eq!(own["due"], "2025-03-01");
     // Updates are checked the same way.
     app.grant_through_group(bob_id, "editors", "tasks", "change")
         .await;
-    let moved = app
-        .with_key(&w.bob)
+    let moved = w
+        .bob
         .patch(
             &format!("/api/tasks/{}/", own["id"]),
             json!({"project": private_id}),
@@ -93,15 +89,15 @@ async fn references_must_be_visible_to_the_caller() {
     assert_eq!(moved.json, field_error("project", &invalid_pk(private_id)));
 
     // Tasks are visible to their owner only; filters by reference and boolean.
-    let (_, admin) = app.staff("admin").await;
-    let ann_tasks = app.with_key(&w.ann).get("/api/tasks/").await;
+    let admin = app.superuser("admin").await;
+    let ann_tasks = w.ann.get("/api/tasks/").await;
     assert_eq!(ann_tasks.json["count"], 0);
-    let by_project = app
-        .with_key(&w.bob)
+    let by_project = w
+        .bob
         .get(&format!("/api/tasks/?project={}", w.ann_public["id"]))
         .await;
     assert_eq!(by_project.listed("title"), [json!("help ann")]);
-    let bad_filter = app.with_key(&w.bob).get("/api/tasks/?project=abc").await;
+    let bad_filter = w.bob.get("/api/tasks/?project=abc").await;
     assert_eq!(bad_filter.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         bad_filter.json,
@@ -109,12 +105,12 @@ async fn references_must_be_visible_to_the_caller() {
     );
 
     // Deleting a project deletes its tasks (on_delete = "cascade").
-    let deleted = app.with_key(&admin).delete(&url(&w.ann_public)).await;
+    let deleted = admin.delete(&url(&w.ann_public)).await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
-    let left = app.with_key(&admin).get("/api/tasks/").await;
+    let left = admin.get("/api/tasks/").await;
     assert_eq!(left.listed("title"), [json!("mine")]);
     assert_eq!(
-        app.with_key(&w.bob)
+        w.bob
             .get(&format!("/api/tasks/{}/", on_public["id"]))
             .await
             .status,
@@ -146,27 +142,19 @@ to = "shelves"
 on_delete = "restrict"
 "#;
     let app = crate::harness::resources::ResourceApp::with_schema(schema).await;
-    let (_, ann) = app.user("ann").await;
-    let shelf = app
-        .create("/api/shelves/", &ann, json!({"label": "top"}))
-        .await;
-    let book = app
-        .create("/api/books/", &ann, json!({"shelf": shelf["id"]}))
+    let ann = app.user("ann").await;
+    let shelf = ann.create("/api/shelves/", json!({"label": "top"})).await;
+    let book = ann
+        .create("/api/books/", json!({"shelf": shelf["id"]}))
         .await;
     let shelf_url = format!("/api/shelves/{}/", shelf["id"]);
-    let refused = app.with_key(&ann).delete(&shelf_url).await;
+    let refused = ann.delete(&shelf_url).await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
     assert_eq!(
         refused.json,
         json!({"detail": "The row conflicts with other rows; reload and try again."})
     );
-    assert_eq!(
-        app.with_key(&ann).get(&shelf_url).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(ann.get(&shelf_url).await.status, StatusCode::OK);
     let book_url = format!("/api/books/{}/", book["id"]);
-    assert_eq!(
-        app.with_key(&ann).get(&book_url).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(ann.get(&book_url).await.status, StatusCode::OK);
 }

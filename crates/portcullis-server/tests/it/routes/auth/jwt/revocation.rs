@@ -7,29 +7,27 @@ use crate::harness::*;
 use axum::http::StatusCode;
 use serde_json::json;
 
-/// `POST /auth/logout_all/` with this `Authorization` value, or anonymous.
-async fn logout_all(app: &App, authorization: Option<&str>) -> Response {
-    app.call("POST", "/auth/logout_all/", authorization, None)
-        .await
+/// `POST /auth/logout_all/` from this client.
+async fn logout_all(client: &Client<'_>) -> Response {
+    client.call("POST", "/auth/logout_all/", None).await
 }
 
 #[tokio::test]
 async fn rotation_blacklists_the_used_refresh_token_by_jti() {
     let app = App::new().await;
-    app.user("ann").await;
-    let (refresh, access) = app.pair("ann").await;
-    let res = app.refresh(&refresh).await;
+    let ann = app.jwt_user("ann").await;
+    let res = app.refresh(&ann.refresh).await;
     let (refresh2, access2) = (res.str("refresh"), res.str("access"));
-    let res = app.refresh(&refresh).await;
+    let res = app.refresh(&ann.refresh).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, token_refusal("Token is blacklisted"));
     assert_eq!(app.refresh(&refresh2).await.status, StatusCode::OK);
     // Access tokens are not revoked by rotation (simplejwt's behaviour).
-    assert_eq!(app.me(&access).await.status, StatusCode::OK);
-    assert_eq!(app.me(&access2).await.status, StatusCode::OK);
+    assert_eq!(ann.get(ME).await.status, StatusCode::OK);
+    assert_eq!(app.bearer(&access2).get(ME).await.status, StatusCode::OK);
     let rows = app.refresh_rows().await;
     let jti = |t: &str| claims(t)["jti"].as_str().unwrap().to_string();
-    assert!(rows.contains(&(jti(&refresh), true)));
+    assert!(rows.contains(&(jti(&ann.refresh), true)));
     assert!(rows.contains(&(jti(&refresh2), true)));
     assert_eq!(
         rows.len(),
@@ -41,12 +39,11 @@ async fn rotation_blacklists_the_used_refresh_token_by_jti() {
 #[tokio::test]
 async fn a_refresh_token_rotates_once_even_when_raced() {
     let app = App::new().await;
-    app.user("ann").await;
-    let (refresh, _) = app.pair("ann").await;
+    let ann = app.jwt_user("ann").await;
     let (a, b, c) = tokio::join!(
-        app.refresh(&refresh),
-        app.refresh(&refresh),
-        app.refresh(&refresh)
+        app.refresh(&ann.refresh),
+        app.refresh(&ann.refresh),
+        app.refresh(&ann.refresh)
     );
     let ok = [&a, &b, &c]
         .iter()
@@ -58,7 +55,7 @@ async fn a_refresh_token_rotates_once_even_when_raced() {
 #[tokio::test]
 async fn expired_records_are_purged_in_bounded_batches() {
     let app = App::new().await;
-    app.user("ann").await;
+    app.register("ann", PASSWORD).await;
     let store = app.state.store();
     for i in 0..150 {
         store
@@ -76,7 +73,7 @@ async fn expired_records_are_purged_in_bounded_batches() {
         .await
         .unwrap();
     assert_eq!(app.refresh_rows().await.len(), 152);
-    let (refresh, _) = app.pair("ann").await;
+    let (refresh, _) = app.jwt_pair("ann", PASSWORD).await;
     assert_eq!(app.refresh_rows().await.len(), 53, "100 purged, 1 recorded");
     app.refresh(&refresh).await;
     let rows = app.refresh_rows().await;
@@ -91,17 +88,17 @@ async fn expired_records_are_purged_in_bounded_batches() {
 #[tokio::test]
 async fn logout_all_revokes_every_token_issued_before() {
     let app = App::new().await;
-    let id = app.user("ann").await;
-    app.user("bob").await;
-    let (refresh1, access1) = app.pair("ann").await;
-    let (refresh2, access2) = app.pair("ann").await;
-    let (bob_refresh, bob_access) = app.pair("bob").await;
+    let id = app.register("ann", PASSWORD).await;
+    app.register("bob", PASSWORD).await;
+    let (refresh1, access1) = app.jwt_pair("ann", PASSWORD).await;
+    let (refresh2, access2) = app.jwt_pair("ann", PASSWORD).await;
+    let (bob_refresh, bob_access) = app.jwt_pair("bob", PASSWORD).await;
     let drf = app.token("ann", PASSWORD).await;
     let hand_signed = access_for(id, json!({}));
-    let res = logout_all(&app, Some(&bearer(&access1))).await;
+    let res = logout_all(&app.bearer(&access1)).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     for access in [&access1, &access2, &hand_signed] {
-        let res = app.me(access).await;
+        let res = app.bearer(access).get(ME).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED);
         assert_eq!(res.json, bearer_refusal("Token is blacklisted"));
     }
@@ -112,27 +109,30 @@ async fn logout_all_revokes_every_token_issued_before() {
         );
         assert_verify_says_blacklisted(&app, refresh).await;
     }
-    let res = app.me_token(&drf).await;
+    let res = app.with_key(&drf).get(ME).await;
     assert_eq!(
         res.json,
         json!({"detail": "Invalid token."}),
         "the DRF token is gone too"
     );
     // Other users keep theirs; a new login works and carries the new epoch.
-    assert_eq!(app.me(&bob_access).await.status, StatusCode::OK);
+    assert_eq!(app.bearer(&bob_access).get(ME).await.status, StatusCode::OK);
     assert_eq!(app.refresh(&bob_refresh).await.status, StatusCode::OK);
-    let (refresh3, access3) = app.pair("ann").await;
+    let (refresh3, access3) = app.jwt_pair("ann", PASSWORD).await;
     assert_eq!(claims(&access3)["token_epoch"], 1);
-    assert_eq!(app.me(&access3).await.status, StatusCode::OK);
+    assert_eq!(app.bearer(&access3).get(ME).await.status, StatusCode::OK);
     let res = app.refresh(&refresh3).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(claims(&res.str("access"))["token_epoch"], 1);
     // With a DRF token as the credential, and anonymous.
     let drf = app.token("ann", PASSWORD).await;
-    let res = logout_all(&app, Some(&token_auth(&drf))).await;
+    let res = logout_all(&app.with_key(&drf)).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
-    assert_eq!(app.me(&access3).await.status, StatusCode::UNAUTHORIZED);
-    let res = logout_all(&app, None).await;
+    assert_eq!(
+        app.bearer(&access3).get(ME).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let res = logout_all(&app.anon()).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.header("www-authenticate").as_deref(), Some("Token"));
 }
@@ -140,48 +140,48 @@ async fn logout_all_revokes_every_token_issued_before() {
 #[tokio::test]
 async fn revocation_reaches_every_instance() {
     let app = App::new().await;
-    app.user("ann").await;
+    app.register("ann", PASSWORD).await;
     let other = app.sibling(config(), b"another instance's own secret, also 32+ bytes");
-    let (refresh, access) = app.pair("ann").await;
+    let (refresh, access) = app.jwt_pair("ann", PASSWORD).await;
     assert_eq!(
-        other.me(&access).await.status,
+        other.bearer(&access).get(ME).await.status,
         StatusCode::OK,
         "same signing key"
     );
-    let res = logout_all(&other, Some(&bearer(&access))).await;
+    let res = logout_all(&other.bearer(&access)).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
-    assert_eq!(app.me(&access).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.bearer(&access).get(ME).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     assert_eq!(app.refresh(&refresh).await.status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn deactivation_revokes_and_reactivation_does_not_revive() {
     let app = App::new().await;
-    let id = app.user("ann").await;
-    let (refresh, access) = app.pair("ann").await;
-    app.set_active(id, false).await;
-    let res = app.me(&access).await;
+    let ann = app.jwt_user("ann").await;
+    app.set_active(ann.id, false).await;
+    let res = ann.get(ME).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         res.json,
         json!({"detail": "User is inactive", "code": "user_inactive"})
     );
     let no_account = json!({"detail": "No active account found for the given token."});
-    assert_eq!(app.refresh(&refresh).await.json, no_account);
-    assert_eq!(app.verify(&access).await.json, no_account);
-    app.set_active(id, true).await;
-    assert_pair_revoked(&app, &refresh, &access).await;
-    let (_, access) = app.pair("ann").await;
-    assert_eq!(app.me(&access).await.status, StatusCode::OK);
+    assert_eq!(app.refresh(&ann.refresh).await.json, no_account);
+    assert_eq!(app.verify(&ann.access).await.json, no_account);
+    app.set_active(ann.id, true).await;
+    assert_pair_revoked(&app, &ann).await;
+    assert_eq!(ann.jwt().await.get(ME).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn deleted_users_are_refused_with_a_401_not_a_500() {
     let app = App::new().await;
-    let id = app.user("ann").await;
-    let (refresh, access) = app.pair("ann").await;
-    assert!(app.state.store().delete_user(id).await.unwrap());
-    let res = app.refresh(&refresh).await;
+    let ann = app.jwt_user("ann").await;
+    assert!(app.state.store().delete_user(ann.id).await.unwrap());
+    let res = app.refresh(&ann.refresh).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         res.header("www-authenticate").as_deref(),
@@ -191,49 +191,50 @@ async fn deleted_users_are_refused_with_a_401_not_a_500() {
         res.json,
         json!({"detail": "No active account found for the given token."})
     );
-    assert_eq!(app.verify(&access).await.status, StatusCode::UNAUTHORIZED);
-    let res = app.me(&access).await;
+    assert_eq!(
+        app.verify(&ann.access).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let res = ann.get(ME).await;
     assert_eq!(
         res.json,
         json!({"detail": "User not found", "code": "user_not_found"})
     );
 }
 
-async fn change_password(app: &App, access: &str) {
+async fn change_password(caller: &JwtCaller<'_>) {
     let body = json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD});
-    let res = app
-        .bearer(access)
-        .post("/auth/users/set_password/", body)
-        .await;
+    let res = caller.post("/auth/users/set_password/", body).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{:?}", res.json);
 }
 
 #[tokio::test]
 async fn password_change_revokes_only_when_configured() {
     let app = App::new().await;
-    app.user("ann").await;
-    let (refresh, access) = app.pair("ann").await;
-    change_password(&app, &access).await;
+    let ann = app.jwt_user("ann").await;
+    change_password(&ann).await;
     assert_eq!(
-        app.me(&access).await.status,
+        ann.get(ME).await.status,
         StatusCode::OK,
         "simplejwt's default"
     );
-    assert_eq!(app.refresh(&refresh).await.status, StatusCode::OK);
+    assert_eq!(app.refresh(&ann.refresh).await.status, StatusCode::OK);
 
     let app = App::with(|c| c.jwt.revoke_on_password_change = true).await;
-    let id = app.user("ann").await;
-    let (refresh, access) = app.pair("ann").await;
+    let ann = app.jwt_user("ann").await;
     let drf = app.token("ann", PASSWORD).await;
-    change_password(&app, &access).await;
-    assert_pair_revoked(&app, &refresh, &access).await;
-    let res = app.me_token(&drf).await;
+    change_password(&ann).await;
+    assert_pair_revoked(&app, &ann).await;
+    let res = app.with_key(&drf).get(ME).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     // The command line's changepassword too.
-    let (_, access) = app.pair_with("ann", NEW_PASSWORD).await;
-    let user = app.state.store().user_by_id(id).await.unwrap().unwrap();
+    let (_, access) = app.jwt_pair("ann", NEW_PASSWORD).await;
+    let user = app.state.store().user_by_id(ann.id).await.unwrap().unwrap();
     portcullis_server::accounts::manage::set_password(&app.state, &user, PASSWORD)
         .await
         .unwrap();
-    assert_eq!(app.me(&access).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.bearer(&access).get(ME).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }

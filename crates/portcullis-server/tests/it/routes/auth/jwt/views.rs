@@ -11,7 +11,7 @@ const BEARER_REALM: &str = "Bearer realm=\"api\"";
 #[tokio::test]
 async fn create_returns_a_pair_with_simplejwts_claims() {
     let app = App::new().await;
-    let id = app.user("ann").await;
+    let id = app.register("ann", PASSWORD).await;
     for path in ["/auth/jwt/create/", "/auth/jwt/create", "/api/token/"] {
         let res = app
             .anon()
@@ -47,7 +47,7 @@ async fn create_returns_a_pair_with_simplejwts_claims() {
 #[tokio::test]
 async fn create_refuses_bad_credentials_like_simplejwt() {
     let app = App::new().await;
-    app.user("ann").await;
+    app.register("ann", PASSWORD).await;
     let no_account = json!({"detail": "No active account found with the given credentials"});
     for body in [
         json!({"username": "ann", "password": "wrong-pass-1"}),
@@ -85,7 +85,7 @@ async fn create_refuses_bad_credentials_like_simplejwt() {
 #[tokio::test]
 async fn inactive_users_get_no_tokens() {
     let app = App::new().await;
-    let id = app.user("ann").await;
+    let id = app.register("ann", PASSWORD).await;
     app.deactivate(id).await;
     let res = app
         .anon()
@@ -100,17 +100,16 @@ async fn inactive_users_get_no_tokens() {
 #[tokio::test]
 async fn bearer_access_authenticates_every_view() {
     let app = App::new().await;
-    let id = app.user("ann").await;
-    let (_, access) = app.pair("ann").await;
-    let res = app.me(&access).await;
+    let ann = app.jwt_user("ann").await;
+    let res = ann.get(ME).await;
     assert_eq!(res.status, StatusCode::OK);
-    assert_eq!(res.json["id"], id);
+    assert_eq!(res.json["id"], ann.id);
     let note = json!({"title": "jwt note"});
-    let res = app.bearer(&access).post("/api/notes/", note).await;
+    let res = ann.post("/api/notes/", note).await;
     assert_eq!(res.status, StatusCode::CREATED);
     assert_eq!(res.json["owner"], "ann");
     // The DRF `Token` keyword does not take a JWT: DRF's own answer, its own challenge.
-    let res = app.me_token(&access).await;
+    let res = app.with_key(&ann.access).get(ME).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, json!({"detail": "Invalid token."}));
     assert_eq!(res.header("www-authenticate").as_deref(), Some("Token"));
@@ -119,10 +118,9 @@ async fn bearer_access_authenticates_every_view() {
 #[tokio::test]
 async fn bearer_header_forms() {
     let app = App::new().await;
-    app.user("ann").await;
-    let (_, access) = app.pair("ann").await;
+    let access = app.jwt_user("ann").await.access;
     // Only `Bearer`, exactly: another casing is no JWT header at all (anonymous).
-    let res = app.me_as(&format!("bearer {access}")).await;
+    let res = app.authorized(&format!("bearer {access}")).get(ME).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         res.json,
@@ -133,28 +131,33 @@ async fn bearer_header_forms() {
         "code": "bad_authorization_header",
     });
     for header in ["Bearer".to_string(), format!("Bearer {access} extra")] {
-        let res = app.me_as(&header).await;
+        let res = app.authorized(&header).get(ME).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED);
         assert_eq!(res.json, two);
         assert_eq!(res.header("www-authenticate").as_deref(), Some("Token"));
     }
-    let res = app.me_as(&format!("Bearer \t{access}  ")).await;
+    let res = app
+        .authorized(&format!("Bearer \t{access}  "))
+        .get(ME)
+        .await;
     assert_eq!(res.status, StatusCode::OK, "split on whitespace runs");
-    let res = app.me_as("Bearer garbage").await;
+    let res = app.authorized("Bearer garbage").get(ME).await;
     assert_eq!(res.json, bearer_refusal("Token is invalid"));
 }
 
 #[tokio::test]
 async fn refresh_returns_a_new_pair_and_an_access_token_that_works() {
     let app = App::new().await;
-    app.user("ann").await;
-    let (refresh, _) = app.pair("ann").await;
-    let res = app.refresh(&refresh).await;
+    let ann = app.jwt_user("ann").await;
+    let res = app.refresh(&ann.refresh).await;
     assert_eq!(res.status, StatusCode::OK);
     let (refresh2, access2) = (res.str("refresh"), res.str("access"));
-    assert_eq!(app.me(&access2).await.status, StatusCode::OK);
-    assert_eq!(claims(&refresh2)["user_id"], claims(&refresh)["user_id"]);
-    assert_ne!(claims(&refresh2)["jti"], claims(&refresh)["jti"]);
+    assert_eq!(app.bearer(&access2).get(ME).await.status, StatusCode::OK);
+    assert_eq!(
+        claims(&refresh2)["user_id"],
+        claims(&ann.refresh)["user_id"]
+    );
+    assert_ne!(claims(&refresh2)["jti"], claims(&ann.refresh)["jti"]);
     let res = app.anon().post("/api/token/refresh/", json!({})).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(res.json, json!({"refresh": ["This field is required."]}));
@@ -170,16 +173,15 @@ async fn refresh_returns_a_new_pair_and_an_access_token_that_works() {
 #[tokio::test]
 async fn verify_accepts_any_valid_type_and_answers_simplejwts_shapes() {
     let app = App::new().await;
-    app.user("ann").await;
-    let (refresh, access) = app.pair("ann").await;
-    for token in [&access, &refresh] {
+    let ann = app.jwt_user("ann").await;
+    for token in [&ann.access, &ann.refresh] {
         let res = app.verify(token).await;
         assert_eq!(res.status, StatusCode::OK);
         assert_eq!(res.json, json!({}));
     }
     let res = app
         .anon()
-        .post("/api/token/verify/", json!({ "token": access }))
+        .post("/api/token/verify/", json!({ "token": ann.access }))
         .await;
     assert_eq!(res.status, StatusCode::OK);
     for (token, message) in [("abc", "Token is invalid"), ("..", "Token is invalid")] {
@@ -189,8 +191,8 @@ async fn verify_accepts_any_valid_type_and_answers_simplejwts_shapes() {
     }
     let res = app.verify("").await;
     assert_eq!(res.json, json!({"token": ["This field may not be blank."]}));
-    app.refresh(&refresh).await;
-    assert_verify_says_blacklisted(&app, &refresh).await;
+    app.refresh(&ann.refresh).await;
+    assert_verify_says_blacklisted(&app, &ann.refresh).await;
     let res = app
         .anon()
         .post("/auth/jwt/verify", json!({"token": "x"}))
@@ -205,35 +207,34 @@ async fn verify_accepts_any_valid_type_and_answers_simplejwts_shapes() {
 #[tokio::test]
 async fn blacklist_endpoint_logs_a_refresh_token_out() {
     let app = App::new().await;
-    app.user("ann").await;
-    let (refresh, access) = app.pair("ann").await;
+    let ann = app.jwt_user("ann").await;
     let res = app
         .anon()
-        .post("/api/token/blacklist/", json!({ "refresh": refresh }))
+        .post("/api/token/blacklist/", json!({ "refresh": ann.refresh }))
         .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json, json!({}));
-    let res = app.refresh(&refresh).await;
+    let res = app.refresh(&ann.refresh).await;
     assert_eq!(res.json, token_refusal("Token is blacklisted"));
     let res = app
         .anon()
-        .post("/api/token/blacklist/", json!({ "refresh": refresh }))
+        .post("/api/token/blacklist/", json!({ "refresh": ann.refresh }))
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, token_refusal("Token is blacklisted"));
     let res = app
         .anon()
-        .post("/api/token/blacklist/", json!({ "refresh": access }))
+        .post("/api/token/blacklist/", json!({ "refresh": ann.access }))
         .await;
     assert_eq!(res.json, token_refusal("Token has wrong type"));
     // Only refresh tokens are blacklisted; the access token lives out its five minutes.
-    assert_eq!(app.me(&access).await.status, StatusCode::OK);
+    assert_eq!(ann.get(ME).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn routes_are_anchored_and_simplejwts_get_append_slash() {
     let app = App::new().await;
-    app.user("ann").await;
+    app.register("ann", PASSWORD).await;
     let body = json!({"username": "ann", "password": PASSWORD});
     let res = app.anon().post("/auth/jwt/createXYZ", body.clone()).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);

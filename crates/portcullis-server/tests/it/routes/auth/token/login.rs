@@ -19,13 +19,13 @@ async fn login_returns_the_token_made_at_registration_and_records_last_login() {
     let app = TestApp::new().await;
     let id = app.register("alice", PASSWORD).await;
     let key = app.token("alice", PASSWORD).await;
-    assert_eq!(app.user(id).await.unwrap().last_login, None);
+    assert_eq!(app.stored_user(id).await.unwrap().last_login, None);
 
     let res = app.login(LOGIN, "alice", PASSWORD).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_view_headers(&res);
     assert_eq!(res.json, json!({ "auth_token": key }));
-    let last_login = app.user(id).await.unwrap().last_login.unwrap();
+    let last_login = app.stored_user(id).await.unwrap().last_login.unwrap();
     assert!(last_login.starts_with("20"), "{last_login}");
 
     // djoser's pattern is `^token/login/?$`: the bare URL routes too (no redirect).
@@ -61,7 +61,7 @@ async fn every_failed_login_looks_the_same() {
 
     app.deactivate(id).await;
     assert_unable(&app.login(LOGIN, "alice", PASSWORD).await);
-    assert_eq!(app.user(id).await.unwrap().last_login, None);
+    assert_eq!(app.stored_user(id).await.unwrap().last_login, None);
 }
 
 #[tokio::test]
@@ -107,15 +107,12 @@ async fn other_methods_are_405_after_authentication() {
     // Logout needs a user, so an anonymous GET is a 401 before it is a 405.
     let res = app.anon().send("GET", LOGOUT, &[], None).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-    let (_, token) = app.user_with_token("alice").await;
-    let res = app.with_key(&token).get(LOGOUT).await;
+    let alice = app.user("alice").await;
+    let res = alice.get(LOGOUT).await;
     assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(res.json, json!({ "detail": "Method \"GET\" not allowed." }));
     assert_view_headers(&res);
-    assert_eq!(
-        app.with_key(&token).get("/auth/users/me/").await.status,
-        StatusCode::OK
-    );
+    assert_eq!(alice.get("/auth/users/me/").await.status, StatusCode::OK);
 }
 
 #[tokio::test]

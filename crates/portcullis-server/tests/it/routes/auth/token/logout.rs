@@ -60,9 +60,9 @@ async fn logout_deletes_the_token_and_the_next_login_mints_a_new_one() {
 #[tokio::test]
 async fn logout_without_the_slash_and_with_a_body() {
     let app = TestApp::new().await;
-    let (_, token) = app.user_with_token("alice").await;
+    let alice = app.user("alice").await;
     // The body is not read: anything goes, even what would not parse.
-    let auth = format!("Token {token}");
+    let auth = format!("Token {}", alice.token);
     let headers: &[(&str, &[u8])] = &[
         ("authorization", auth.as_bytes()),
         ("content-type", b"application/json"),
@@ -73,7 +73,7 @@ async fn logout_without_the_slash_and_with_a_body() {
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert_eq!(
-        app.with_key(&token).get("/auth/users/me/").await.status,
+        alice.get("/auth/users/me/").await.status,
         StatusCode::UNAUTHORIZED
     );
 }
@@ -81,13 +81,10 @@ async fn logout_without_the_slash_and_with_a_body() {
 #[tokio::test]
 async fn logout_of_one_user_leaves_the_others_logged_in() {
     let app = TestApp::new().await;
-    let (_, alice) = app.user_with_token("alice").await;
-    let (_, bob) = app.user_with_token("bob").await;
-    assert_ne!(alice, bob);
-    let res = app.with_key(&alice).call("POST", LOGOUT, None).await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    assert_ne!(alice.token, bob.token);
+    let res = alice.call("POST", LOGOUT, None).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
-    assert_eq!(
-        app.with_key(&bob).get("/auth/users/me/").await.status,
-        StatusCode::OK
-    );
+    assert_eq!(bob.get("/auth/users/me/").await.status, StatusCode::OK);
 }

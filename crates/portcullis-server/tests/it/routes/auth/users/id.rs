@@ -28,48 +28,46 @@ fn body_for(method: &str) -> Option<Value> {
 #[tokio::test]
 async fn a_user_reaches_its_own_id() {
     let app = TestApp::new().await;
-    let (id, token) = app.user_with_token("alice").await;
-    let res = app.with_key(&token).get(&path(id)).await;
+    let alice = app.user("alice").await;
+    let res = alice.get(&path(alice.id)).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_view_headers(&res);
     assert_eq!(
         res.json,
-        json!({ "email": "alice@example.com", "id": id, "username": "alice" })
+        json!({ "email": "alice@example.com", "id": alice.id, "username": "alice" })
     );
 
-    let res = app
-        .with_key(&token)
-        .patch(&path(id), json!({ "email": "a2@example.com" }))
+    let res = alice
+        .patch(&path(alice.id), json!({ "email": "a2@example.com" }))
         .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json["email"], json!("a2@example.com"));
-    assert_eq!(app.user(id).await.unwrap().email, "a2@example.com");
+    assert_eq!(
+        app.stored_user(alice.id).await.unwrap().email,
+        "a2@example.com"
+    );
 
-    let res = app
-        .with_key(&token)
+    let res = alice
         .call(
             "DELETE",
-            &path(id),
+            &path(alice.id),
             Some(json!({ "current_password": PASSWORD })),
         )
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
-    assert!(app.user(id).await.is_none());
+    assert!(app.stored_user(alice.id).await.is_none());
 }
 
 #[tokio::test]
 async fn other_ids_are_not_found_for_every_method_whether_they_exist_or_not() {
     let app = TestApp::new().await;
-    let (_, token) = app.user_with_token("alice").await;
+    let alice = app.user("alice").await;
     let bob = app.register("bob", PASSWORD).await;
-    let bob_before = app.user(bob).await.unwrap();
+    let bob_before = app.stored_user(bob).await.unwrap();
 
     for target in [bob.to_string(), "999999".into(), "abc".into(), "0".into()] {
         for method in ["GET", "PUT", "PATCH", "DELETE"] {
-            let res = app
-                .with_key(&token)
-                .call(method, &path(&target), body_for(method))
-                .await;
+            let res = alice.call(method, &path(&target), body_for(method)).await;
             assert_eq!(res.status, StatusCode::NOT_FOUND, "{method} {target}");
             assert_eq!(
                 res.json,
@@ -79,7 +77,7 @@ async fn other_ids_are_not_found_for_every_method_whether_they_exist_or_not() {
             assert_view_headers(&res);
         }
     }
-    assert_eq!(app.user(bob).await.unwrap(), bob_before);
+    assert_eq!(app.stored_user(bob).await.unwrap(), bob_before);
     app.token("bob", PASSWORD).await;
 }
 
@@ -102,30 +100,28 @@ async fn anonymous_requests_get_401_before_the_lookup() {
 #[tokio::test]
 async fn staff_reach_everyone_and_learn_which_ids_are_missing() {
     let app = TestApp::new().await;
-    app.superuser("admin", PASSWORD).await;
-    let admin_token = app.token("admin", PASSWORD).await;
-    let (bob, bob_token) = app.user_with_token("bob").await;
+    let admin = app.superuser("admin").await;
+    let bob = app.user("bob").await;
 
-    let res = app.with_key(&admin_token).get(&path(bob)).await;
+    let res = admin.get(&path(bob.id)).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(
         res.json,
-        json!({ "email": "bob@example.com", "id": bob, "username": "bob" })
+        json!({ "email": "bob@example.com", "id": bob.id, "username": "bob" })
     );
 
-    let res = app
-        .with_key(&admin_token)
-        .patch(&path(bob), json!({ "email": "b2@example.com" }))
+    let res = admin
+        .patch(&path(bob.id), json!({ "email": "b2@example.com" }))
         .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json["email"], json!("b2@example.com"));
-    assert_eq!(app.user(bob).await.unwrap().email, "b2@example.com");
+    assert_eq!(
+        app.stored_user(bob.id).await.unwrap().email,
+        "b2@example.com"
+    );
 
     for method in ["GET", "PUT", "PATCH", "DELETE"] {
-        let res = app
-            .with_key(&admin_token)
-            .call(method, &path(999999), body_for(method))
-            .await;
+        let res = admin.call(method, &path(999999), body_for(method)).await;
         assert_eq!(res.status, StatusCode::NOT_FOUND, "{method}");
         assert_eq!(
             res.json,
@@ -133,17 +129,16 @@ async fn staff_reach_everyone_and_learn_which_ids_are_missing() {
         );
         assert_view_headers(&res);
     }
-    let res = app.with_key(&admin_token).get(&path("abc")).await;
+    let res = admin.get(&path("abc")).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert_eq!(res.json, json!({ "detail": "Not found." }));
     assert_eq!(app.user_count().await, 2);
 
     // Deleting someone else takes the staff user's own password, and takes the token along.
-    let res = app
-        .with_key(&admin_token)
+    let res = admin
         .call(
             "DELETE",
-            &path(bob),
+            &path(bob.id),
             Some(json!({ "current_password": "bob's?" })),
         )
         .await;
@@ -152,28 +147,27 @@ async fn staff_reach_everyone_and_learn_which_ids_are_missing() {
         res.json,
         json!({ "current_password": ["Invalid password."] })
     );
-    let res = app
-        .with_key(&admin_token)
+    let res = admin
         .call(
             "DELETE",
-            &path(bob),
+            &path(bob.id),
             Some(json!({ "current_password": PASSWORD })),
         )
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
-    assert!(app.user(bob).await.is_none());
-    let res = app.with_key(&bob_token).get("/auth/users/me/").await;
+    assert!(app.stored_user(bob.id).await.is_none());
+    let res = bob.get("/auth/users/me/").await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, json!({ "detail": "Invalid token." }));
-    let res = app.with_key(&admin_token).get("/auth/users/me/").await;
+    let res = admin.get("/auth/users/me/").await;
     assert_eq!(res.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn post_on_a_detail_is_405() {
     let app = TestApp::new().await;
-    let (id, token) = app.user_with_token("alice").await;
-    let res = app.with_key(&token).post(&path(id), json!({})).await;
+    let alice = app.user("alice").await;
+    let res = alice.post(&path(alice.id), json!({})).await;
     assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(
         res.json,

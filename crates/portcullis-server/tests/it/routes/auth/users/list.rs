@@ -39,7 +39,7 @@ async fn registration_answers_201_with_the_user_and_creates_its_token() {
     );
     assert_eq!(res.header("www-authenticate"), None);
 
-    let user = app.user(id).await.unwrap();
+    let user = app.stored_user(id).await.unwrap();
     assert!(user.password.starts_with("argon2$argon2id$"));
     assert!(user.is_active && !user.is_staff && !user.is_superuser);
     assert_eq!(user.last_login, None);
@@ -192,7 +192,7 @@ async fn form_registration_and_privileged_fields_are_ignored() {
     assert_eq!(res.status, StatusCode::CREATED);
     let id = res.json["id"].as_i64().unwrap();
     assert_ne!(id, 999);
-    let user = app.user(id).await.unwrap();
+    let user = app.stored_user(id).await.unwrap();
     assert!(user.is_active && !user.is_staff && !user.is_superuser);
     let formed = app.store().user_by_username("formed").await.unwrap();
     assert!(!formed.unwrap().is_staff);
@@ -211,7 +211,10 @@ async fn registration_normalizes_the_email_domain_as_create_user_does() {
     assert_eq!(res.status, StatusCode::CREATED);
     assert_eq!(res.json["email"], json!("Ann.Lee@example.com"));
     let id = res.json["id"].as_i64().unwrap();
-    assert_eq!(app.user(id).await.unwrap().email, "Ann.Lee@example.com");
+    assert_eq!(
+        app.stored_user(id).await.unwrap().email,
+        "Ann.Lee@example.com"
+    );
 
     let token = app.token("ann", PASSWORD).await;
     let patch = json!({ "email": "Ann@EXAMPLE.com" });
@@ -255,16 +258,16 @@ async fn the_list_needs_a_user_and_hides_other_users() {
     );
     assert_view_headers(&anonymous);
 
-    let (alice, token) = app.user_with_token("alice").await;
+    let alice = app.user("alice").await;
     app.register("bob", PASSWORD).await;
-    let res = app.with_key(&token).get(PATH).await;
+    let res = alice.get(PATH).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_view_headers(&res);
     assert_eq!(
         res.json,
         json!({
             "count": 1, "next": null, "previous": null,
-            "results": [{ "email": "alice@example.com", "id": alice, "username": "alice" }],
+            "results": [{ "email": "alice@example.com", "id": alice.id, "username": "alice" }],
         })
     );
 
@@ -279,12 +282,11 @@ async fn staff_see_everyone_page_by_page() {
         ..Config::default()
     };
     let app = TestApp::with_config(config).await;
-    let admin = app.superuser("admin", PASSWORD).await;
-    let token = app.token("admin", PASSWORD).await;
+    let admin = app.superuser("admin").await;
     let alice = app.register("alice", PASSWORD).await;
     let bob = app.register("bob", PASSWORD).await;
 
-    let first = app.with_key(&token).get(PATH).await;
+    let first = admin.get(PATH).await;
     assert_eq!(first.status, StatusCode::OK);
     assert_eq!(first.json["count"], json!(3));
     assert_eq!(first.json["previous"], Value::Null);
@@ -298,9 +300,9 @@ async fn staff_see_everyone_page_by_page() {
         .iter()
         .map(|u| &u["id"])
         .collect();
-    assert_eq!(ids, [&json!(admin), &json!(alice)]);
+    assert_eq!(ids, [&json!(admin.id), &json!(alice)]);
 
-    let last = app.with_key(&token).get("/auth/users/?page=last").await;
+    let last = admin.get("/auth/users/?page=last").await;
     assert_eq!(last.json["next"], Value::Null);
     assert_eq!(last.json["previous"], json!("http://localhost/auth/users/"));
     assert_eq!(
@@ -309,10 +311,7 @@ async fn staff_see_everyone_page_by_page() {
     );
 
     for page in ["3", "0", "x"] {
-        let res = app
-            .with_key(&token)
-            .get(&format!("/auth/users/?page={page}"))
-            .await;
+        let res = admin.get(&format!("/auth/users/?page={page}")).await;
         assert_eq!(res.status, StatusCode::NOT_FOUND, "{page}");
         assert_eq!(res.json, json!({ "detail": "Invalid page." }));
         assert_view_headers(&res);
@@ -322,8 +321,8 @@ async fn staff_see_everyone_page_by_page() {
 #[tokio::test]
 async fn options_shows_the_registration_fields_to_a_user() {
     let app = TestApp::new().await;
-    let (_, token) = app.user_with_token("alice").await;
-    let res = app.with_key(&token).call("OPTIONS", PATH, None).await;
+    let alice = app.user("alice").await;
+    let res = alice.call("OPTIONS", PATH, None).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_view_headers(&res);
     assert_eq!(res.json["name"], json!("User List"));

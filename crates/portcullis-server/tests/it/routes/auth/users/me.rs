@@ -31,8 +31,8 @@ async fn anonymous_requests_get_the_token_challenge() {
 #[tokio::test]
 async fn get_shows_the_current_user() {
     let app = TestApp::new().await;
-    let (id, token) = app.user_with_token("alice").await;
-    let res = app.with_key(&token).get(PATH).await;
+    let alice = app.user("alice").await;
+    let res = alice.get(PATH).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_view_headers(&res);
     assert_eq!(
@@ -41,41 +41,39 @@ async fn get_shows_the_current_user() {
     );
     assert_eq!(
         res.json,
-        json!({ "email": "alice@example.com", "id": id, "username": "alice" })
+        json!({ "email": "alice@example.com", "id": alice.id, "username": "alice" })
     );
 }
 
 #[tokio::test]
 async fn patch_and_put_change_only_the_email() {
     let app = TestApp::new().await;
-    let (id, token) = app.user_with_token("alice").await;
+    let alice = app.user("alice").await;
 
-    let res = app
-        .with_key(&token)
+    let res = alice
         .patch(PATH, json!({ "email": "new@example.com" }))
         .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_view_headers(&res);
     assert_eq!(
         res.json,
-        json!({ "email": "new@example.com", "id": id, "username": "alice" })
+        json!({ "email": "new@example.com", "id": alice.id, "username": "alice" })
     );
 
-    let res = app
-        .with_key(&token)
-        .patch(PATH, json!({ "email": "nope" }))
-        .await;
+    let res = alice.patch(PATH, json!({ "email": "nope" })).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         res.json,
         json!({ "email": ["Enter a valid email address."] })
     );
     assert_view_headers(&res);
-    assert_eq!(app.user(id).await.unwrap().email, "new@example.com");
+    assert_eq!(
+        app.stored_user(alice.id).await.unwrap().email,
+        "new@example.com"
+    );
 
     // Read-only and unknown fields are ignored, privileges included.
-    let res = app
-        .with_key(&token)
+    let res = alice
         .patch(
             PATH,
             json!({ "username": "renamed", "id": 77, "is_staff": true, "is_superuser": true }),
@@ -84,39 +82,33 @@ async fn patch_and_put_change_only_the_email() {
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(
         res.json,
-        json!({ "email": "new@example.com", "id": id, "username": "alice" })
+        json!({ "email": "new@example.com", "id": alice.id, "username": "alice" })
     );
-    let user = app.user(id).await.unwrap();
+    let user = app.stored_user(alice.id).await.unwrap();
     assert_eq!(user.username, "alice");
     assert!(!user.is_staff && !user.is_superuser);
 
-    let res = app
-        .with_key(&token)
-        .put(PATH, json!({ "email": "put@example.com" }))
-        .await;
+    let res = alice.put(PATH, json!({ "email": "put@example.com" })).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json["email"], json!("put@example.com"));
     // email is optional on PUT too: an empty PUT changes nothing.
-    let res = app.with_key(&token).put(PATH, json!({})).await;
+    let res = alice.put(PATH, json!({})).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json["email"], json!("put@example.com"));
 
-    let res = app.with_key(&token).get(PATH).await;
+    let res = alice.get(PATH).await;
     assert_eq!(res.json["email"], json!("put@example.com"));
 
-    let res = app
-        .with_key(&token)
-        .patch(PATH, json!({ "email": "" }))
-        .await;
+    let res = alice.patch(PATH, json!({ "email": "" })).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json["email"], json!(""));
-    assert_eq!(app.user(id).await.unwrap().email, "");
+    assert_eq!(app.stored_user(alice.id).await.unwrap().email, "");
 }
 
 #[tokio::test]
 async fn email_errors_use_drf_messages_in_drf_order() {
     let app = TestApp::new().await;
-    let (id, token) = app.user_with_token("alice").await;
+    let alice = app.user("alice").await;
     let too_long = "Ensure this field has no more than 254 characters.";
     let cases = [
         (
@@ -132,21 +124,21 @@ async fn email_errors_use_drf_messages_in_drf_order() {
         (json!(false), json!(["Not a valid string."])),
     ];
     for (email, expected) in cases {
-        let res = app
-            .with_key(&token)
-            .patch(PATH, json!({ "email": email }))
-            .await;
+        let res = alice.patch(PATH, json!({ "email": email })).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{email}");
         assert_eq!(res.json, json!({ "email": expected }), "{email}");
     }
-    assert_eq!(app.user(id).await.unwrap().email, "alice@example.com");
+    assert_eq!(
+        app.stored_user(alice.id).await.unwrap().email,
+        "alice@example.com"
+    );
 }
 
 #[tokio::test]
 async fn post_is_405_with_allow() {
     let app = TestApp::new().await;
-    let (_, token) = app.user_with_token("alice").await;
-    let res = app.with_key(&token).post(PATH, json!({})).await;
+    let alice = app.user("alice").await;
+    let res = alice.post(PATH, json!({})).await;
     assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(
         res.json,
@@ -158,9 +150,9 @@ async fn post_is_405_with_allow() {
 #[tokio::test]
 async fn delete_needs_the_current_password() {
     let app = TestApp::new().await;
-    let (id, token) = app.user_with_token("alice").await;
+    let alice = app.user("alice").await;
 
-    let res = app.with_key(&token).delete(PATH).await;
+    let res = alice.delete(PATH).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         res.json,
@@ -168,8 +160,7 @@ async fn delete_needs_the_current_password() {
     );
     assert_view_headers(&res);
 
-    let res = app
-        .with_key(&token)
+    let res = alice
         .call(
             "DELETE",
             PATH,
@@ -183,15 +174,13 @@ async fn delete_needs_the_current_password() {
     );
     // Not trimmed: the password with spaces around it is another password.
     let spaced = format!(" {PASSWORD} ");
-    let res = app
-        .with_key(&token)
+    let res = alice
         .call("DELETE", PATH, Some(json!({ "current_password": spaced })))
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
-    assert!(app.user(id).await.is_some());
+    assert!(app.stored_user(alice.id).await.is_some());
 
-    let res = app
-        .with_key(&token)
+    let res = alice
         .call(
             "DELETE",
             PATH,
@@ -201,9 +190,9 @@ async fn delete_needs_the_current_password() {
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert!(res.body.is_empty());
     assert_view_headers(&res);
-    assert!(app.user(id).await.is_none());
+    assert!(app.stored_user(alice.id).await.is_none());
 
-    let res = app.with_key(&token).get(PATH).await;
+    let res = alice.get(PATH).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, json!({ "detail": "Invalid token." }));
     let login = app.login("/api-token-auth/", "alice", PASSWORD).await;
@@ -214,9 +203,9 @@ async fn delete_needs_the_current_password() {
 async fn head_and_options_answer_like_any_view() {
     // djoser answers both with a 500 on `me`; Portcullis answers them normally.
     let app = TestApp::new().await;
-    let (_, token) = app.user_with_token("alice").await;
+    let alice = app.user("alice").await;
 
-    let head = app.with_key(&token).call("HEAD", PATH, None).await;
+    let head = alice.call("HEAD", PATH, None).await;
     assert_eq!(head.status, StatusCode::OK);
     assert!(head.body.is_empty());
     assert_eq!(
@@ -225,7 +214,7 @@ async fn head_and_options_answer_like_any_view() {
     );
     assert_view_headers(&head);
 
-    let options = app.with_key(&token).call("OPTIONS", PATH, None).await;
+    let options = alice.call("OPTIONS", PATH, None).await;
     assert_eq!(options.status, StatusCode::OK);
     assert_view_headers(&options);
     assert_eq!(options.json["name"], json!("Me"));
@@ -250,16 +239,16 @@ async fn head_and_options_answer_like_any_view() {
 #[tokio::test]
 async fn inactive_users_are_refused_with_their_own_message() {
     let app = TestApp::new().await;
-    let (id, token) = app.user_with_token("alice").await;
-    app.deactivate(id).await;
+    let alice = app.user("alice").await;
+    app.deactivate(alice.id).await;
     for method in ["GET", "PATCH", "DELETE"] {
         let body = json!({ "email": "x@example.com", "current_password": PASSWORD });
-        let res = app.with_key(&token).call(method, PATH, Some(body)).await;
+        let res = alice.call(method, PATH, Some(body)).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{method}");
         assert_eq!(res.json, json!({ "detail": "User inactive or deleted." }));
         assert_eq!(res.header("www-authenticate").as_deref(), Some("Token"));
         assert_view_headers(&res);
     }
-    let user = app.user(id).await.unwrap();
+    let user = app.stored_user(alice.id).await.unwrap();
     assert_eq!(user.email, "alice@example.com");
 }

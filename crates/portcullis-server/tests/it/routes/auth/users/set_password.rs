@@ -21,10 +21,9 @@ fn change(current: &str, new: &str) -> Option<Value> {
 #[tokio::test]
 async fn success_is_204_and_the_token_survives() {
     let app = TestApp::new().await;
-    let (id, token) = app.user_with_token("alice").await;
+    let alice = app.user("alice").await;
 
-    let res = app
-        .with_key(&token)
+    let res = alice
         .call("POST", PATH, change(PASSWORD, NEW_PASSWORD))
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
@@ -32,7 +31,7 @@ async fn success_is_204_and_the_token_survives() {
     assert_eq!(res.header("content-type"), None);
     assert_view_headers(&res);
     assert!(
-        app.user(id)
+        app.stored_user(alice.id)
             .await
             .unwrap()
             .password
@@ -42,18 +41,15 @@ async fn success_is_204_and_the_token_survives() {
     let old = app.login("/api-token-auth/", "alice", PASSWORD).await;
     assert_eq!(old.status, StatusCode::BAD_REQUEST);
     assert_eq!(old.json, json!({ "non_field_errors": [UNABLE] }));
-    assert_eq!(app.token("alice", NEW_PASSWORD).await, token);
-    assert_eq!(
-        app.with_key(&token).get("/auth/users/me/").await.status,
-        StatusCode::OK
-    );
+    assert_eq!(app.token("alice", NEW_PASSWORD).await, alice.token);
+    assert_eq!(alice.get("/auth/users/me/").await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn failures_use_djoser_messages_and_change_nothing() {
     let app = TestApp::new().await;
-    let (id, token) = app.user_with_token("alice").await;
-    let hash = app.user(id).await.unwrap().password;
+    let alice = app.user("alice").await;
+    let hash = app.stored_user(alice.id).await.unwrap().password;
     let required = "This field is required.";
     let cases = [
         (
@@ -107,28 +103,25 @@ async fn failures_use_djoser_messages_and_change_nothing() {
         ),
     ];
     for (body, expected) in cases {
-        let res = app.with_key(&token).call("POST", PATH, body.clone()).await;
+        let res = alice.call("POST", PATH, body.clone()).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{body:?}");
         assert_eq!(res.json, expected, "{body:?}");
         assert_view_headers(&res);
     }
-    assert_eq!(app.user(id).await.unwrap().password, hash);
-    assert_eq!(app.token("alice", PASSWORD).await, token);
+    assert_eq!(app.stored_user(alice.id).await.unwrap().password, hash);
+    assert_eq!(app.token("alice", PASSWORD).await, alice.token);
 }
 
 #[tokio::test]
 async fn the_new_password_is_kept_exactly_as_sent() {
     let app = TestApp::new().await;
-    let (_, token) = app.user_with_token("alice").await;
+    let alice = app.user("alice").await;
     let spaced = format!(" {NEW_PASSWORD} ");
-    let res = app
-        .with_key(&token)
-        .call("POST", PATH, change(PASSWORD, &spaced))
-        .await;
+    let res = alice.call("POST", PATH, change(PASSWORD, &spaced)).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     let trimmed = app.login("/api-token-auth/", "alice", NEW_PASSWORD).await;
     assert_eq!(trimmed.status, StatusCode::BAD_REQUEST);
-    assert_eq!(app.token("alice", &spaced).await, token);
+    assert_eq!(app.token("alice", &spaced).await, alice.token);
 }
 
 #[tokio::test]
@@ -156,8 +149,8 @@ async fn anonymous_and_bad_tokens_are_401_and_get_is_405() {
     // A 401 comes before a 405.
     let res = app.anon().get(PATH).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-    let (_, token) = app.user_with_token("alice").await;
-    let res = app.with_key(&token).get(PATH).await;
+    let alice = app.user("alice").await;
+    let res = alice.get(PATH).await;
     assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(res.json, json!({ "detail": "Method \"GET\" not allowed." }));
     assert_view_headers(&res);
@@ -166,14 +159,13 @@ async fn anonymous_and_bad_tokens_are_401_and_get_is_405() {
 #[tokio::test]
 async fn an_inactive_user_cannot_change_its_password() {
     let app = TestApp::new().await;
-    let (id, token) = app.user_with_token("alice").await;
-    let hash = app.user(id).await.unwrap().password;
-    app.deactivate(id).await;
-    let res = app
-        .with_key(&token)
+    let alice = app.user("alice").await;
+    let hash = app.stored_user(alice.id).await.unwrap().password;
+    app.deactivate(alice.id).await;
+    let res = alice
         .call("POST", PATH, change(PASSWORD, NEW_PASSWORD))
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, json!({ "detail": "User inactive or deleted." }));
-    assert_eq!(app.user(id).await.unwrap().password, hash);
+    assert_eq!(app.stored_user(alice.id).await.unwrap().password, hash);
 }
