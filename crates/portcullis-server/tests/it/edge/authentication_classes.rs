@@ -12,18 +12,9 @@ const NOT_PROVIDED: &str = "Authentication credentials were not provided.";
 
 /// Register `username` and return its DRF token and a JWT access token.
 async fn credentials_of(app: &App, username: &str) -> (String, String) {
-    let anon = app.anon();
-    let body = json!({"username": username, "password": PASSWORD});
-    assert_eq!(
-        anon.post("/auth/users/", body.clone()).await.status,
-        StatusCode::CREATED
-    );
-    let token = anon
-        .post("/api-token-auth/", body.clone())
-        .await
-        .str("token");
-    let access = anon.post("/auth/jwt/create/", body).await.str("access");
-    (token, access)
+    let caller = app.user(username).await;
+    let access = caller.jwt().await.access.clone();
+    (caller.token.clone(), access)
 }
 
 async fn me(app: &App, authorization: String) -> Response {

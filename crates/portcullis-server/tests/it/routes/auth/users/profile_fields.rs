@@ -14,11 +14,6 @@ async fn app_with(change: impl FnOnce(&mut Config)) -> TestApp {
     TestApp::migrated(config).await
 }
 
-async fn token_of(app: &TestApp, username: &str) -> String {
-    let body = json!({"username": username, "password": PASSWORD});
-    app.anon().post("/api-token-auth/", body).await.str("token")
-}
-
 #[tokio::test]
 async fn names_are_registered_shown_and_changed_when_the_model_requires_them() {
     let app = app_with(|c| {
@@ -39,7 +34,7 @@ async fn names_are_registered_shown_and_changed_when_the_model_requires_them() {
         res.json,
         json!({"email": "", "first_name": "Ann", "id": id, "last_name": "Lee", "username": "ann"})
     );
-    let ann = app.with_key(&token_of(&app, "ann").await);
+    let ann = app.with_key(&app.token("ann", PASSWORD).await);
     let res = ann
         .patch("/auth/users/me/", json!({"first_name": "Annie"}))
         .await;
