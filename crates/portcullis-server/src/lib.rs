@@ -23,11 +23,6 @@ pub use state::AppState;
 /// The complete application, wrapped in the Django-like middleware stack
 /// (see [`http::middleware`]).
 pub fn app(state: AppState) -> Router {
-    let routes = http::routing::Routes::default()
-        .mount(accounts::group(state.config()))
-        .mount(resources::routes::group(state.schema()).mount("/api/"))
-        .mount(admin::group().mount("/api/admin/"));
-    let routes = web::routes(routes);
-    let (router, table) = routes.finish();
+    let (router, table) = http::layout::routes(state.config(), state.schema()).finish();
     http::middleware::wrap(router, table, state)
 }

@@ -31,17 +31,21 @@ pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src
     style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
     object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+/// The web app's URLs, for the layout's conflict check.
+pub(crate) const PATHS: [&str; 4] = ["/", "/admin/", "/static/{*path}", "/client/{file}"];
+
 pub(crate) fn routes(r: Routes) -> Routes {
-    r.route("/", page("app/index.html"))
-        .route("/admin/", page("admin/index.html"))
+    let [app, admin, assets, client] = PATHS;
+    r.route(app, page("app/index.html"))
+        .route(admin, page("admin/index.html"))
         .route(
-            "/static/{*path}",
+            assets,
             any(|Path(path): Path<String>, request: Request| async move {
                 serve(WebAssets::get(&path), &path, request)
             }),
         )
         .route(
-            "/client/{file}",
+            client,
             any(|Path(file): Path<String>, request: Request| async move {
                 serve(ClientAssets::get(&file), &file, request)
             }),

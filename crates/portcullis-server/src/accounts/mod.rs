@@ -11,20 +11,26 @@ pub(crate) mod user_fields;
 pub(crate) mod user_serializer;
 pub(crate) mod validators;
 
-use crate::config::Config;
+use crate::config::urls::{RouterKind, View};
+use crate::http::endpoint::Endpoint;
+use crate::http::router::RouterUrls;
 use crate::http::routing::Group;
 
-/// djoser's users router (`/auth/` in the built-in layout): its API root, the users and
-/// their actions.
+/// djoser's `djoser.urls`: a `DefaultRouter` with its `UserViewSet` (`/auth/` in the built-in
+/// layout): the API root, the users, their list actions and the detail, with format suffixes.
 pub(crate) fn djoser_users() -> Group {
     use routes::*;
-    Group::new()
-        .at("", auth_root::endpoint())
-        .at("users/", users::endpoint())
-        .at("users/me/", user_detail::me())
-        .at("users/set_password/", set_password::endpoint())
-        .at("users/set_username/", set_username::endpoint())
-        .at("users/{id}/", user_detail::by_id())
+    RouterUrls::new(RouterKind {
+        default: true,
+        trailing_slash: true,
+    })
+    .root(vec!["users".into()])
+    .fixed("users", users::endpoint())
+    .fixed("users/me", user_detail::me())
+    .fixed("users/set_password", set_password::endpoint())
+    .fixed("users/set_username", set_username::endpoint())
+    .detail("users", user_detail::by_id())
+    .group()
 }
 
 /// djoser's token URLs (`^token/login/?$`: also without the slash).
@@ -45,36 +51,17 @@ pub(crate) fn djoser_jwt() -> Group {
         .at_each(&["jwt/verify/", "jwt/verify"], jwt_verify::endpoint())
 }
 
-/// simplejwt's views as its documentation mounts them (`/api/token/` in the built-in layout).
-pub(crate) fn simplejwt() -> Group {
+/// A view mountable at a path of its own (`[[urls]]` `view`).
+pub(crate) fn view(view: View) -> Endpoint {
     use routes::*;
-    Group::new()
-        .at("", jwt_create::endpoint())
-        .at("refresh/", jwt_refresh::endpoint())
-        .at("verify/", jwt_verify::endpoint())
-        .at("blacklist/", jwt_blacklist::endpoint())
-}
-
-/// DRF's `obtain_auth_token` (`/api-token-auth/` in the built-in layout).
-pub(crate) fn authtoken() -> Group {
-    Group::new().at("", routes::obtain_token::endpoint())
-}
-
-/// The accounts URLs of the built-in layout, and the extra mounts from the configuration.
-pub(crate) fn group(config: &Config) -> Group {
-    let mut group = authtoken()
-        .mount("/api-token-auth/")
-        .merge(djoser_users().mount("/auth/"))
-        .merge(djoser_token().mount("/auth/"))
-        .merge(simplejwt().mount("/api/token/"))
-        .merge(djoser_jwt().mount("/auth/"))
-        .merge(Group::new().at("/auth/logout_all/", routes::logout_all::endpoint()));
-    for extra in &config.extra_routes {
-        let endpoint = match extra.endpoint.as_str() {
-            "token_login" => routes::token_login::endpoint(),
-            _ => routes::obtain_token::endpoint(),
-        };
-        group = group.at(&extra.path, endpoint.scoped(extra.throttle_scope.clone()));
+    match view {
+        View::TokenObtainPair => jwt_create::endpoint(),
+        View::TokenRefresh => jwt_refresh::endpoint(),
+        View::TokenVerify => jwt_verify::endpoint(),
+        View::TokenBlacklist => jwt_blacklist::endpoint(),
+        View::ObtainAuthToken => obtain_token::endpoint(),
+        View::TokenCreate => token_login::endpoint(),
+        View::TokenDestroy => token_logout::endpoint(),
+        View::LogoutAll => logout_all::endpoint(),
     }
-    group
 }

@@ -8,6 +8,7 @@ mod accounts;
 mod cors;
 mod limits;
 mod throttle;
+pub(crate) mod urls;
 
 pub use crate::auth::classes::AuthenticationClass;
 pub(crate) use crate::auth::jwt::JwtConfig;
@@ -15,6 +16,7 @@ pub use accounts::{DjoserConfig, UserField, UserModelConfig};
 pub(crate) use cors::CorsConfig;
 pub use limits::LimitsConfig;
 pub use throttle::ThrottleConfig;
+pub use urls::UrlPattern;
 
 /// Everything Portcullis can be told. `Config::default()` is a working server on an embedded
 /// SQLite file in the working directory.
@@ -41,7 +43,11 @@ pub struct Config {
     /// How many password hashes may be computed at once (0 = one less than the CPU cores, at
     /// least one, so that hashing never takes every core).
     pub password_hash_concurrency: usize,
-    /// Built-in endpoints mounted again at extra paths.
+    /// The URL layout, as the project's `urls.py` (see [`urls`]); empty for the reference
+    /// project's layout.
+    pub urls: Vec<UrlPattern>,
+    /// The older spelling of a `[[urls]]` view entry: a built-in endpoint mounted again at an
+    /// extra path (added to the layout, whichever it is).
     pub extra_routes: Vec<ExtraRoute>,
     /// The schema file declaring the resources; empty for the built-in `notes` resource.
     pub schema_file: String,
@@ -92,6 +98,7 @@ impl Default for Config {
             max_body_bytes: 2_621_440,
             page_size: 20,
             password_hash_concurrency: 0,
+            urls: Vec::new(),
             extra_routes: Vec::new(),
             schema_file: String::new(),
             authentication_classes: AuthenticationClass::defaults(),
@@ -199,14 +206,49 @@ impl Config {
         }
         self.cors.check(&mut bad);
         self.jwt.check(&mut bad);
-        self.throttle.check(&self.extra_routes, &mut bad);
+        let scopes: Vec<String> = self
+            .url_patterns()
+            .into_iter()
+            .filter_map(|(_, p)| p.throttle_scope)
+            .collect();
+        self.throttle.check(&scopes, &mut bad);
         self.limits.check(&mut bad);
-        if let Err(problems) = self.schema() {
-            for p in problems {
-                bad("schema_file", p);
+        match self.schema() {
+            Err(problems) => {
+                for p in problems {
+                    bad("schema_file", p);
+                }
+            }
+            Ok(schema) => {
+                for (key, reason) in crate::http::layout::problems(self, &schema) {
+                    bad(&key, reason);
+                }
             }
         }
         out
+    }
+
+    /// The layout's entries with the key each one is reported under: `[[urls]]` (or the
+    /// reference project's layout when there is none), then `[[extra_routes]]`.
+    pub(crate) fn url_patterns(&self) -> Vec<(String, UrlPattern)> {
+        let layout: Vec<(String, UrlPattern)> = if self.urls.is_empty() {
+            urls::default_layout()
+                .into_iter()
+                .map(|p| (format!("the built-in {:?}", p.path), p))
+                .collect()
+        } else {
+            self.urls
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (format!("urls[{i}]"), p.clone()))
+                .collect()
+        };
+        let extra = self
+            .extra_routes
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (format!("extra_routes[{i}]"), r.as_pattern()));
+        layout.into_iter().chain(extra).collect()
     }
 
     /// The resources: the schema file's, or the built-in `notes` resource.

@@ -3,8 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ExtraRoute;
-
 /// DRF's throttle settings, plus the per-account limit of failed logins.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
@@ -51,7 +49,7 @@ impl Default for ThrottleConfig {
 }
 
 impl ThrottleConfig {
-    pub(super) fn check(&self, extra_routes: &[ExtraRoute], bad: &mut impl FnMut(&str, String)) {
+    pub(super) fn check(&self, mount_scopes: &[String], bad: &mut impl FnMut(&str, String)) {
         for (scope, rate) in &self.rates {
             if let Err(why) = crate::http::throttle::Rate::parse(rate) {
                 bad(&format!("throttle.rates.{scope}"), why);
@@ -84,9 +82,7 @@ impl ThrottleConfig {
                 );
             }
         }
-        let scopes = extra_routes
-            .iter()
-            .filter_map(|r| r.throttle_scope.as_deref());
+        let scopes = mount_scopes.iter().map(String::as_str);
         for scope in scopes.chain(Some(self.login_scope.as_str()).filter(|s| !s.is_empty())) {
             if !self.rates.contains_key(scope) {
                 bad("throttle.rates", format!("no rate for the scope {scope:?}"));

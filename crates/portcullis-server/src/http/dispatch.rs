@@ -164,7 +164,7 @@ async fn run(endpoint: &Endpoint, mut req: ApiRequest) -> Result<Response, ApiEr
 fn options_metadata(endpoint: &Endpoint, actions: Option<Value>) -> Response {
     let mut body = Map::new();
     body.insert("name".into(), json!(endpoint.name));
-    body.insert("description".into(), json!(""));
+    body.insert("description".into(), json!(endpoint.description));
     let renders: &[&str] = if endpoint.browsable {
         &["application/json", "text/html"]
     } else {

@@ -179,6 +179,8 @@ impl Actions {
 pub(crate) struct Endpoint {
     /// `get_view_name()`, shown by OPTIONS (owned for endpoints named after a resource).
     pub(crate) name: Cow<'static, str>,
+    /// `get_view_description()`: the view class's docstring, dedented, as OPTIONS shows it.
+    pub(crate) description: Cow<'static, str>,
     /// The handler methods (`GET`, `POST`, ...). `HEAD` follows `GET`, `OPTIONS` is always there.
     pub(crate) methods: &'static [Method],
     /// False for endpoints whose only renderer is JSON (DRF then sends no `Vary: Accept`).
@@ -209,6 +211,7 @@ impl Endpoint {
     {
         Endpoint {
             name: name.into(),
+            description: Cow::Borrowed(""),
             methods,
             browsable: true,
             authentication: Authentication::Default,
@@ -219,6 +222,18 @@ impl Endpoint {
             actions: Actions::None,
             handler: Arc::new(move |req| Box::pin(handler(req))),
         }
+    }
+
+    /// The view's docstring (DRF shows it dedented, without its outer blank lines).
+    pub(crate) fn describe(mut self, description: impl Into<Cow<'static, str>>) -> Self {
+        self.description = description.into();
+        self
+    }
+
+    /// Another `get_view_name()`, a subclass's (`ThrottledObtainAuthToken`).
+    pub(crate) fn named(mut self, name: impl Into<Cow<'static, str>>) -> Self {
+        self.name = name.into();
+        self
     }
 
     pub(crate) fn permission(mut self, permission: Permission) -> Self {

@@ -9,12 +9,14 @@ pub(crate) mod endpoint;
 pub(crate) mod error;
 pub(crate) mod hosts;
 pub(crate) mod json;
+pub(crate) mod layout;
 pub mod limits;
 pub mod middleware;
 pub(crate) mod negotiation;
 pub(crate) mod pagination;
 pub(crate) mod request;
 pub(crate) mod request_id;
+pub(crate) mod router;
 pub mod routing;
 pub(crate) mod throttle;
 

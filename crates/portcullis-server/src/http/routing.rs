@@ -26,10 +26,11 @@ pub(crate) enum Lookup {
     Plain,
     /// A pattern with a fixed format suffix (`/api/notes.json`): adds `format`.
     Format(&'static str),
-    /// DRF's router lookup `[^/.]+` followed by an optional format suffix, in the `id`
-    /// parameter: `5.json` is id 5 with the `json` format. Without the trailing slash
-    /// (`slash: false`) only a format suffix routes, so that APPEND_SLASH redirects the rest.
-    IdWithFormat { slash: bool },
+    /// DRF's router lookup `[^/.]+` and its optional format suffix, in the `id` parameter:
+    /// `5.json` is id 5 with the `json` format (`suffix`, a `DefaultRouter`'s). `plain`: an id
+    /// without a suffix routes here too (the router's own trailing slash; the other spelling
+    /// routes only suffixes, so that APPEND_SLASH redirects the rest).
+    Id { plain: bool, suffix: bool },
 }
 
 /// One URL of a group: a path relative to the group's prefix, the endpoint behind it and how
@@ -98,18 +99,12 @@ impl Group {
             .collect();
         Group { entries }
     }
-
-    /// This group's URLs and then `other`'s.
-    pub(crate) fn merge(mut self, other: Group) -> Group {
-        self.entries.extend(other.entries);
-        self
-    }
 }
 
 /// The patterns of every registered route, and what each one declares.
 #[derive(Clone, Default)]
 pub struct RouteTable {
-    matcher: Arc<matchit::Router<()>>,
+    matcher: Arc<matchit::Router<Lookup>>,
     #[cfg_attr(
         not(test),
         expect(dead_code, reason = "the declarations the OpenAPI document will read")
@@ -119,7 +114,14 @@ pub struct RouteTable {
 
 impl RouteTable {
     pub(crate) fn matches(&self, path: &str) -> bool {
-        self.matcher.at(path).is_ok()
+        // Whether the route would answer, not only its pattern: DRF's `[^/.]+` lookup refuses
+        // `5.xml/` where `{id}/` matches it, and Django would then not redirect `5.xml` there.
+        self.matcher.at(path).is_ok_and(|found| match *found.value {
+            Lookup::Id { plain, suffix } => {
+                split_id(found.params.get("id").unwrap_or(""), plain, suffix).is_some()
+            }
+            Lookup::Plain | Lookup::Format(_) => true,
+        })
     }
 
     /// Every endpoint with its full path, in the order they were mounted.
@@ -132,7 +134,7 @@ impl RouteTable {
 /// Collects routes for axum and their patterns for [`RouteTable`].
 pub struct Routes {
     router: Router<AppState>,
-    matcher: matchit::Router<()>,
+    matcher: matchit::Router<Lookup>,
     endpoints: Vec<Entry>,
 }
 
@@ -153,19 +155,30 @@ impl Routes {
             let method_router = match entry.lookup {
                 Lookup::Plain => route(Arc::clone(&entry.endpoint), &[]),
                 Lookup::Format(format) => route(Arc::clone(&entry.endpoint), &[("format", format)]),
-                Lookup::IdWithFormat { slash } => id_route(Arc::clone(&entry.endpoint), slash),
+                Lookup::Id { plain, suffix } => {
+                    id_route(Arc::clone(&entry.endpoint), plain, suffix)
+                }
             };
-            self = self.route(&entry.path, method_router);
+            self = self.route_with(&entry.path, method_router, entry.lookup);
             self.endpoints.push(entry);
         }
         self
     }
 
     /// A route that is not an endpoint (static files).
-    pub(crate) fn route(mut self, path: &str, method_router: MethodRouter<AppState>) -> Self {
+    pub(crate) fn route(self, path: &str, method_router: MethodRouter<AppState>) -> Self {
+        self.route_with(path, method_router, Lookup::Plain)
+    }
+
+    fn route_with(
+        mut self,
+        path: &str,
+        method_router: MethodRouter<AppState>,
+        lookup: Lookup,
+    ) -> Self {
         // A duplicate pattern would already make axum panic at start-up below; the matcher
         // only needs one copy.
-        let _ = self.matcher.insert(path, ());
+        let _ = self.matcher.insert(path, lookup);
         self.router = self.router.route(path, method_router);
         self
     }
@@ -189,8 +202,8 @@ pub(crate) async fn not_found() -> Response {
     response
 }
 
-/// The route of [`Lookup::IdWithFormat`].
-fn id_route(endpoint: Arc<Endpoint>, slash: bool) -> MethodRouter<AppState> {
+/// The route of [`Lookup::Id`].
+fn id_route(endpoint: Arc<Endpoint>, plain: bool, suffix: bool) -> MethodRouter<AppState> {
     any(
         move |State(state): State<AppState>,
               params: Result<RawPathParams, axum::extract::rejection::RawPathParamsRejection>,
@@ -205,13 +218,8 @@ fn id_route(endpoint: Arc<Endpoint>, slash: bool) -> MethodRouter<AppState> {
                             .map(|(_, v)| v.to_string())
                     })
                     .unwrap_or_default();
-                let (id, format) = match raw.split_once('.') {
-                    Some((id, format)) if !id.is_empty() && is_format(format) => {
-                        (id.to_string(), Some(format.to_string()))
-                    }
-                    Some(_) => return not_found().await,
-                    None if slash => (raw, None),
-                    None => return not_found().await,
+                let Some((id, format)) = split_id(&raw, plain, suffix) else {
+                    return not_found().await;
                 };
                 let mut params = vec![("id".to_string(), id)];
                 if let Some(format) = format {
@@ -221,6 +229,18 @@ fn id_route(endpoint: Arc<Endpoint>, slash: bool) -> MethodRouter<AppState> {
             }
         },
     )
+}
+
+/// The id and format of [`Lookup::Id`]'s parameter, or `None` when this route does not take it.
+fn split_id(raw: &str, plain: bool, suffix: bool) -> Option<(String, Option<String>)> {
+    match raw.split_once('.') {
+        Some((id, format)) if suffix && !id.is_empty() && is_format(format) => {
+            Some((id.to_string(), Some(format.to_string())))
+        }
+        Some(_) => None,
+        None if plain => Some((raw.to_string(), None)),
+        None => None,
+    }
 }
 
 /// DRF's format suffix pattern: `[a-z0-9]+`.

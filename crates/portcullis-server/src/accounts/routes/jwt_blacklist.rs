@@ -19,7 +19,12 @@ use crate::http::{ApiError, ApiRequest};
 
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
-    token_view("Token Blacklist", handle).actions(actions)
+    token_view("Token Blacklist", handle)
+        .describe(
+            "Takes a token and blacklists it. Must be used with the\n\
+             `rest_framework_simplejwt.token_blacklist` app installed.",
+        )
+        .actions(actions)
 }
 
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {

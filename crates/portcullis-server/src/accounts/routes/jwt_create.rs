@@ -19,6 +19,10 @@ use crate::http::{ApiError, ApiRequest};
 /// A login endpoint: the login throttles apply, as on the DRF token logins.
 pub(crate) fn endpoint() -> Endpoint {
     token_view("Token Obtain Pair", handle)
+        .describe(
+            "Takes a set of user credentials and returns an access and refresh JSON web\n\
+             token pair to prove the authentication of those credentials.",
+        )
         .throttle(Throttle::Login)
         .actions(actions)
 }

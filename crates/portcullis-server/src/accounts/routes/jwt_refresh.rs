@@ -23,7 +23,12 @@ use crate::http::{ApiError, ApiRequest};
 
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
-    token_view("Token Refresh", handle).actions(actions)
+    token_view("Token Refresh", handle)
+        .describe(
+            "Takes a refresh type JSON web token and returns an access type JSON web\n\
+             token if the refresh token is valid.",
+        )
+        .actions(actions)
 }
 
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {

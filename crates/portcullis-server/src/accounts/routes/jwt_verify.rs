@@ -23,7 +23,12 @@ use crate::serializer::{CharField, Errors, root_object};
 
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
-    token_view("Token Verify", handle).actions(actions)
+    token_view("Token Verify", handle)
+        .describe(
+            "Takes a token and indicates if it is valid.  This view provides no\n\
+             information about a token's fitness for a particular use.",
+        )
+        .actions(actions)
 }
 
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {

@@ -1,6 +1,5 @@
 //! One file per endpoint of DRF's authtoken, djoser and simplejwt.
 
-pub(crate) mod auth_root;
 pub(crate) mod jwt_blacklist;
 pub(crate) mod jwt_create;
 pub(crate) mod jwt_refresh;

@@ -16,6 +16,7 @@ use crate::serializer::{CharField, Errors, root_object};
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("Token Create", &[Method::POST], handle)
+        .describe("Use this endpoint to obtain user authentication token.")
         .permission(Permission::AllowAny)
         .throttle(Throttle::Login)
         .actions(actions)

@@ -11,6 +11,7 @@ use crate::http::{ApiError, ApiRequest};
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("Token Destroy", &[Method::POST], handle)
+        .describe("Use this endpoint to logout user (remove user authentication token).")
 }
 
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::http::endpoint::Endpoint;
 use crate::http::json::json_response;
+use crate::http::layout::resource_list_path;
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::access::CODENAMES;
 use crate::resources::schema::{Field, Resource};
@@ -69,7 +70,9 @@ fn resource_json(req: &ApiRequest, resource: &Resource) -> Value {
     json!({
         "name": resource.name,
         "label": resource.label,
-        "url": req.absolute_uri(&format!("/api/{}/", resource.name)),
+        // Where the layout's first router registering the resource lists it.
+        "url": resource_list_path(req.state.config(), &resource.name)
+            .map(|path| req.absolute_uri(&path)),
         "fields": fields,
         "search_fields": resource.search_fields,
         "ordering_fields": resource.ordering_fields,

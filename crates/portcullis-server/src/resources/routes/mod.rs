@@ -1,54 +1,32 @@
-//! The routes of every resource, as DRF's `DefaultRouter` makes them: `/api/` (the API root),
-//! `/api/<name>/`, `/api/<name>/<id>/`, and the `.json` format suffixes
-//! (`/api/<name>.json`, `/api/<name>/<id>.json`, each with or without the trailing slash).
+//! The routes of the resources, as DRF's routers make them (see [`crate::http::router`]): a
+//! `DefaultRouter` at `/api/` in the built-in layout gives `/api/` (the API root),
+//! `/api/<name>/`, `/api/<name>/<id>/` and the `.json` format suffixes.
 
 mod detail;
 mod input;
 mod list;
 mod metadata;
-mod root;
 
-use std::sync::Arc;
-
-use crate::http::routing::{Group, Lookup};
-use crate::resources::schema::{Resource, Schema};
+use crate::config::urls::RouterKind;
+use crate::http::router::RouterUrls;
+use crate::http::routing::Group;
+use crate::resources::schema::Schema;
 use crate::state::AppState;
 
-/// The API root and every resource's router (`/api/` in the built-in layout).
-pub(crate) fn group(schema: &Schema) -> Group {
-    let mut group = Group::new().at("", root::endpoint());
-    for (index, resource) in schema.resources.iter().enumerate() {
-        group = group.merge(router(index, resource));
+/// A router registering the resources at `indices` of the schema, in that order.
+pub(crate) fn router(schema: &Schema, kind: RouterKind, indices: &[usize]) -> Group {
+    let registered: Vec<_> = indices
+        .iter()
+        .filter_map(|&i| schema.resources.get(i).map(|r| (i, r)))
+        .collect();
+    let names = registered.iter().map(|(_, r)| r.name.clone()).collect();
+    let mut urls = RouterUrls::new(kind).root(names);
+    for (index, resource) in registered {
+        urls = urls
+            .fixed(&resource.name, list::endpoint(index, resource))
+            .detail(&resource.name, detail::endpoint(index, resource));
     }
-    group
-}
-
-/// One resource's `DefaultRouter` URLs: the list, the detail, and their format suffixes.
-pub(crate) fn router(index: usize, resource: &Resource) -> Group {
-    let name = &resource.name;
-    let list = Arc::new(list::endpoint(index, resource));
-    let mut group = Group::new().at(format!("{name}/"), Arc::clone(&list));
-    for format in ["json", "api"] {
-        for slash in ["", "/"] {
-            group = group.at_with(
-                format!("{name}.{format}{slash}"),
-                Arc::clone(&list),
-                Lookup::Format(format),
-            );
-        }
-    }
-    let detail = Arc::new(detail::endpoint(index, resource));
-    group
-        .at_with(
-            format!("{name}/{{id}}/"),
-            Arc::clone(&detail),
-            Lookup::IdWithFormat { slash: true },
-        )
-        .at_with(
-            format!("{name}/{{id}}"),
-            detail,
-            Lookup::IdWithFormat { slash: false },
-        )
+    urls.group()
 }
 
 /// The resource of a view, by its index in the schema held by the state.

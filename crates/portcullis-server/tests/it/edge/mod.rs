@@ -18,3 +18,4 @@ mod password_pool;
 mod schema;
 mod throttle;
 mod token_storage;
+mod url_layout;

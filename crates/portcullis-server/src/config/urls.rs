@@ -1,0 +1,432 @@
+//! `[[urls]]`: the project's `urls.py` as a table, one entry per `path(...)` line, in order.
+//! An entry mounts one of djoser's URL modules (`include = "djoser.urls"`), one view
+//! (`view = "TokenObtainPairView"`) or a router over the declared resources
+//! (`router = "DefaultRouter"`). Without any entry the layout is the reference project's
+//! `urls.py` ([`default_layout`]); the older `[[extra_routes]]` are views added to either.
+//!
+//! This module reads the table into [`Mount`]s and says what is wrong with an entry; building the
+//! routes from them is [`crate::http::layout`]'s job.
+
+use serde::{Deserialize, Serialize};
+
+use super::ExtraRoute;
+
+/// One `path(...)` of `urls.py`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct UrlPattern {
+    /// Django's route, without the leading slash: `"api/auth/"`, `"api/token/"`, `""`.
+    pub path: String,
+    /// `include("djoser.urls")`, `"djoser.urls.authtoken"` or `"djoser.urls.jwt"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<String>,
+    /// A view class (`TokenObtainPairView`, ...) or `obtain_auth_token`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<String>,
+    /// `include(router.urls)` of a `DefaultRouter` or a `SimpleRouter`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub router: Option<String>,
+    /// The router's `trailing_slash` argument (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trailing_slash: Option<bool>,
+    /// The resources the router registers, in order (default: every declared resource).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Vec<String>>,
+    /// A view's own throttle scope (a subclass with `ScopedRateThrottle` and `throttle_scope`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throttle_scope: Option<String>,
+    /// A view subclass's `get_view_name()`, shown by OPTIONS (default: the view's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A view subclass's docstring, OPTIONS' `description` (default: the view's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// djoser's URL modules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Include {
+    /// `djoser.urls`: a `DefaultRouter` with the users viewset.
+    Users,
+    /// `djoser.urls.authtoken`: `token/login/`, `token/logout/`.
+    Authtoken,
+    /// `djoser.urls.jwt`: `jwt/create/`, `jwt/refresh/`, `jwt/verify/`.
+    Jwt,
+}
+
+/// The views that can be mounted at a path of their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum View {
+    TokenObtainPair,
+    TokenRefresh,
+    TokenVerify,
+    TokenBlacklist,
+    ObtainAuthToken,
+    /// djoser's `TokenCreateView` (`token/login/`).
+    TokenCreate,
+    /// djoser's `TokenDestroyView` (`token/logout/`).
+    TokenDestroy,
+    /// Portcullis's own `logout_all` (no Django counterpart).
+    LogoutAll,
+}
+
+/// DRF's two routers, as `(root view and format suffixes, trailing slash)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RouterKind {
+    /// `DefaultRouter`: the API root at the prefix and `.json`/`.api` suffix routes.
+    pub(crate) default: bool,
+    pub(crate) trailing_slash: bool,
+}
+
+/// One entry, understood.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Mount {
+    Include {
+        prefix: String,
+        include: Include,
+    },
+    View {
+        path: String,
+        view: View,
+        throttle_scope: Option<String>,
+        name: Option<String>,
+        description: Option<String>,
+    },
+    Router {
+        prefix: String,
+        kind: RouterKind,
+        /// `None`: every declared resource.
+        resources: Option<Vec<String>>,
+    },
+}
+
+/// The names an entry may use: the short name and the dotted one a Django user writes.
+const INCLUDES: &[(&str, Include)] = &[
+    ("djoser.urls", Include::Users),
+    ("djoser.urls.base", Include::Users),
+    ("djoser.urls.authtoken", Include::Authtoken),
+    ("djoser.urls.jwt", Include::Jwt),
+];
+
+const VIEWS: &[(&str, View)] = &[
+    ("TokenObtainPairView", View::TokenObtainPair),
+    ("TokenRefreshView", View::TokenRefresh),
+    ("TokenVerifyView", View::TokenVerify),
+    ("TokenBlacklistView", View::TokenBlacklist),
+    ("obtain_auth_token", View::ObtainAuthToken),
+    ("ObtainAuthToken", View::ObtainAuthToken),
+    ("TokenCreateView", View::TokenCreate),
+    ("TokenDestroyView", View::TokenDestroy),
+    ("logout_all", View::LogoutAll),
+];
+
+/// The modules a view name may be prefixed with (`rest_framework_simplejwt.views.TokenObtainPairView`).
+const VIEW_MODULES: &[&str] = &[
+    "rest_framework_simplejwt.views.",
+    "rest_framework.authtoken.views.",
+    "djoser.views.",
+];
+
+impl UrlPattern {
+    /// What the entry mounts, or why it cannot be served as Django would.
+    pub(crate) fn resolve(&self) -> Result<Mount, String> {
+        let kinds = [&self.include, &self.view, &self.router]
+            .iter()
+            .filter(|k| k.is_some())
+            .count();
+        if kinds != 1 {
+            return Err(
+                "needs exactly one of include, view or router (a path() takes one \
+                        include(...), one view or one router's urls)"
+                    .into(),
+            );
+        }
+        check_path(&self.path)?;
+        if let Some(include) = &self.include {
+            self.only_for("include", &[])?;
+            check_prefix(&self.path)?;
+            return resolve_include(include).map(|include| Mount::Include {
+                prefix: self.path.clone(),
+                include,
+            });
+        }
+        if let Some(view) = &self.view {
+            self.only_for("view", &["throttle_scope", "name", "description"])?;
+            return Ok(Mount::View {
+                path: self.path.clone(),
+                view: resolve_view(view)?,
+                throttle_scope: self.throttle_scope.clone(),
+                name: self.name.clone(),
+                description: self.description.clone(),
+            });
+        }
+        self.only_for("router", &["trailing_slash", "resources"])?;
+        check_prefix(&self.path)?;
+        let router = self.router.as_deref().unwrap_or_default();
+        let default = match router.trim_start_matches("rest_framework.routers.") {
+            "DefaultRouter" => true,
+            "SimpleRouter" => false,
+            other => {
+                return Err(format!(
+                    "router {other:?} is unknown; one of: DefaultRouter, SimpleRouter"
+                ));
+            }
+        };
+        if let Some(names) = &self.resources
+            && let Some(twice) = names
+                .iter()
+                .enumerate()
+                .find(|(i, n)| names[..*i].contains(*n))
+        {
+            return Err(format!(
+                "resource {:?} is registered twice on this router (DRF refuses a basename \
+                 registered twice)",
+                twice.1
+            ));
+        }
+        Ok(Mount::Router {
+            prefix: self.path.clone(),
+            kind: RouterKind {
+                default,
+                trailing_slash: self.trailing_slash.unwrap_or(true),
+            },
+            resources: self.resources.clone(),
+        })
+    }
+
+    /// Refuse the keys that belong to another kind of entry.
+    fn only_for(&self, kind: &str, allowed: &[&str]) -> Result<(), String> {
+        let set = [
+            ("trailing_slash", self.trailing_slash.is_some()),
+            ("resources", self.resources.is_some()),
+            ("throttle_scope", self.throttle_scope.is_some()),
+            ("name", self.name.is_some()),
+            ("description", self.description.is_some()),
+        ];
+        match set
+            .iter()
+            .find(|(key, given)| *given && !allowed.contains(key))
+        {
+            Some((key, _)) => Err(format!("{key} does not apply to a {kind} entry")),
+            None => Ok(()),
+        }
+    }
+}
+
+fn resolve_include(name: &str) -> Result<Include, String> {
+    if let Some((_, include)) = INCLUDES.iter().find(|(n, _)| *n == name) {
+        return Ok(*include);
+    }
+    let why = match name {
+        "rest_framework.urls" => " (DRF's session login pages: Portcullis has no sessions)",
+        "djoser.social.urls" | "djoser.urls.social" => " (social login is not supported)",
+        _ => "",
+    };
+    Err(format!(
+        "include {name:?} is unknown{why}; one of: djoser.urls, djoser.urls.authtoken, \
+         djoser.urls.jwt (a router is router = \"DefaultRouter\")"
+    ))
+}
+
+fn resolve_view(name: &str) -> Result<View, String> {
+    let short = VIEW_MODULES
+        .iter()
+        .find_map(|m| name.strip_prefix(m))
+        .unwrap_or(name)
+        .trim_end_matches(".as_view()");
+    VIEWS
+        .iter()
+        .find(|(n, _)| *n == short)
+        .map(|(_, view)| *view)
+        .ok_or_else(|| {
+            let names: Vec<&str> = VIEWS.iter().map(|(n, _)| *n).collect();
+            format!("view {name:?} is unknown; one of: {}", names.join(", "))
+        })
+}
+
+/// Django's route text: matched against the path without its leading slash, literally.
+fn check_path(path: &str) -> Result<(), String> {
+    if path.starts_with('/') {
+        // Django's check urls.W002: the path Django matches has no leading slash, so this
+        // route would never match.
+        return Err(format!(
+            "path {path:?} begins with '/': Django matches routes against the path without its \
+             leading slash, so it would never match; write {:?}",
+            path.trim_start_matches('/')
+        ));
+    }
+    if path.contains(['<', '>', '{', '}']) {
+        return Err(format!(
+            "path {path:?} has a converter or a parameter; only fixed paths can be mounted"
+        ));
+    }
+    if path.contains("//")
+        || path.contains(['?', '#', '%', '*', '\\'])
+        || path.contains(char::is_whitespace)
+    {
+        return Err(format!("path {path:?} is not a plain URL path"));
+    }
+    Ok(())
+}
+
+/// An include's or a router's prefix is joined to the included routes as text.
+fn check_prefix(path: &str) -> Result<(), String> {
+    if path.is_empty() || path.ends_with('/') {
+        return Ok(());
+    }
+    Err(format!(
+        "prefix {path:?} must end with '/' (or be empty): Django joins it to the included \
+         routes as text, so {path:?} + \"users/\" would be {:?}",
+        format!("{path}users/")
+    ))
+}
+
+/// The reference project's `urls.py`: the layout of a configuration without `[[urls]]`, and
+/// Portcullis's `auth/logout_all/` beside djoser's URLs.
+pub(crate) fn default_layout() -> Vec<UrlPattern> {
+    let view = |path: &str, view: &str| UrlPattern {
+        path: path.into(),
+        view: Some(view.into()),
+        ..UrlPattern::default()
+    };
+    let include = |path: &str, include: &str| UrlPattern {
+        path: path.into(),
+        include: Some(include.into()),
+        ..UrlPattern::default()
+    };
+    vec![
+        view("api-token-auth/", "obtain_auth_token"),
+        view("api/token/", "TokenObtainPairView"),
+        view("api/token/refresh/", "TokenRefreshView"),
+        view("api/token/verify/", "TokenVerifyView"),
+        view("api/token/blacklist/", "TokenBlacklistView"),
+        UrlPattern {
+            path: "api/".into(),
+            router: Some("DefaultRouter".into()),
+            ..UrlPattern::default()
+        },
+        include("auth/", "djoser.urls"),
+        include("auth/", "djoser.urls.authtoken"),
+        include("auth/", "djoser.urls.jwt"),
+        view("auth/logout_all/", "logout_all"),
+    ]
+}
+
+impl ExtraRoute {
+    /// The older spelling as the `[[urls]]` entry it is.
+    pub(crate) fn as_pattern(&self) -> UrlPattern {
+        let view = match self.endpoint.as_str() {
+            "token_login" => "TokenCreateView",
+            other => other,
+        };
+        UrlPattern {
+            path: self.path.trim_start_matches('/').into(),
+            view: Some(view.into()),
+            throttle_scope: self.throttle_scope.clone(),
+            ..UrlPattern::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(path: &str) -> UrlPattern {
+        UrlPattern {
+            path: path.into(),
+            ..UrlPattern::default()
+        }
+    }
+
+    #[test]
+    fn the_default_layout_resolves() {
+        for pattern in default_layout() {
+            assert!(pattern.resolve().is_ok(), "{pattern:?}");
+        }
+    }
+
+    #[test]
+    fn each_refusal_says_why() {
+        let cases = [
+            (
+                UrlPattern {
+                    include: Some("djoser.urls".into()),
+                    ..entry("/auth/")
+                },
+                "begins with '/'",
+            ),
+            (
+                UrlPattern {
+                    include: Some("djoser.urls".into()),
+                    ..entry("auth")
+                },
+                "must end with '/'",
+            ),
+            (
+                UrlPattern {
+                    include: Some("rest_framework.urls".into()),
+                    ..entry("x/")
+                },
+                "no sessions",
+            ),
+            (
+                UrlPattern {
+                    view: Some("LoginView".into()),
+                    ..entry("x/")
+                },
+                "view \"LoginView\" is unknown",
+            ),
+            (
+                UrlPattern {
+                    router: Some("ExtendedRouter".into()),
+                    ..entry("x/")
+                },
+                "DefaultRouter, SimpleRouter",
+            ),
+            (
+                UrlPattern {
+                    view: Some("obtain_auth_token".into()),
+                    trailing_slash: Some(false),
+                    ..entry("x/")
+                },
+                "trailing_slash does not apply",
+            ),
+            (entry("x/"), "exactly one of"),
+            (
+                UrlPattern {
+                    view: Some("obtain_auth_token".into()),
+                    ..entry("users/<int:pk>/")
+                },
+                "converter",
+            ),
+            (
+                UrlPattern {
+                    router: Some("SimpleRouter".into()),
+                    resources: Some(vec!["a".into(), "a".into()]),
+                    ..entry("x/")
+                },
+                "registered twice",
+            ),
+        ];
+        for (pattern, why) in cases {
+            let err = pattern.resolve().expect_err(why);
+            assert!(err.contains(why), "{err} lacks {why}");
+        }
+    }
+
+    #[test]
+    fn dotted_view_names_are_the_same_views() {
+        let pattern = UrlPattern {
+            view: Some("rest_framework_simplejwt.views.TokenRefreshView".into()),
+            ..entry("refresh/")
+        };
+        assert!(matches!(
+            pattern.resolve(),
+            Ok(Mount::View {
+                view: View::TokenRefresh,
+                ..
+            })
+        ));
+    }
+}

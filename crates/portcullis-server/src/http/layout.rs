@@ -1,0 +1,169 @@
+//! The URL layout built from the configuration's `[[urls]]` (see [`crate::config::urls`]): each
+//! entry's endpoint group mounted at its path, then Portcullis's own URLs (the admin API under
+//! `/api/admin/`, the web app), which stay where they are. The same construction feeds
+//! `portcullis check`, so a layout that starts is one whose URLs were all checked.
+
+use std::collections::HashMap;
+
+use crate::accounts;
+use crate::config::Config;
+use crate::config::urls::{Include, Mount};
+use crate::http::routing::{Group, Routes};
+use crate::resources::schema::Schema;
+
+/// The application's routes.
+pub(crate) fn routes(config: &Config, schema: &Schema) -> Routes {
+    let mut routes = Routes::default();
+    for pattern in config.url_patterns() {
+        // A configuration with problems does not start (`problems` below); nothing to skip here
+        // but in tests that build an application from a hand-made configuration.
+        if let Ok(mount) = pattern.1.resolve() {
+            routes = routes.mount(group(&mount, schema));
+        }
+    }
+    let routes = routes.mount(crate::admin::group().mount("/api/admin/"));
+    crate::web::routes(routes)
+}
+
+/// One entry's URLs at their full paths.
+fn group(mount: &Mount, schema: &Schema) -> Group {
+    match mount {
+        Mount::Include { prefix, include } => {
+            let group = match include {
+                Include::Users => accounts::djoser_users(),
+                Include::Authtoken => accounts::djoser_token(),
+                Include::Jwt => accounts::djoser_jwt(),
+            };
+            group.mount(&format!("/{prefix}"))
+        }
+        Mount::View {
+            path,
+            view,
+            throttle_scope,
+            name,
+            description,
+        } => {
+            let mut endpoint = accounts::view(*view).scoped(throttle_scope.clone());
+            if let Some(name) = name {
+                endpoint = endpoint.named(name.clone());
+            }
+            if let Some(description) = description {
+                endpoint = endpoint.describe(description.clone());
+            }
+            // A view's path is the whole route, slash or not (`path("api/login", view)`).
+            Group::new().at(format!("/{path}"), endpoint)
+        }
+        Mount::Router {
+            prefix,
+            kind,
+            resources,
+        } => {
+            let indices = registered(schema, resources.as_deref());
+            crate::resources::routes::router(schema, *kind, &indices).mount(&format!("/{prefix}"))
+        }
+    }
+}
+
+/// The schema indices a router registers: the named resources in order, or all of them.
+fn registered(schema: &Schema, names: Option<&[String]>) -> Vec<usize> {
+    match names {
+        None => (0..schema.resources.len()).collect(),
+        Some(names) => names
+            .iter()
+            .filter_map(|n| schema.resources.iter().position(|r| &r.name == n))
+            .collect(),
+    }
+}
+
+/// The path of a resource's list under the first router that registers it (the admin console
+/// reads rows there); `None` when no router does.
+pub(crate) fn resource_list_path(config: &Config, name: &str) -> Option<String> {
+    config
+        .url_patterns()
+        .into_iter()
+        .find_map(|(_, pattern)| match pattern.resolve().ok()? {
+            Mount::Router {
+                prefix,
+                kind,
+                resources,
+            } if resources
+                .as_ref()
+                .is_none_or(|r| r.iter().any(|n| n == name)) =>
+            {
+                let slash = if kind.trailing_slash { "/" } else { "" };
+                Some(format!("/{prefix}{name}{slash}"))
+            }
+            _ => None,
+        })
+}
+
+/// What is wrong with the layout, as `(key, reason)`: an entry Portcullis cannot serve as
+/// Django would, a router registering an undeclared resource, and a URL two entries serve.
+pub(crate) fn problems(config: &Config, schema: &Schema) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut taken = Taken::default();
+    // Portcullis's own URLs never clash among themselves (the application would not start).
+    for path in crate::web::PATHS {
+        let _ = taken.claim(path, "Portcullis's web app");
+    }
+    for entry in crate::admin::group().mount("/api/admin/").entries {
+        let _ = taken.claim(&entry.path, "Portcullis's admin API");
+    }
+    for (key, pattern) in config.url_patterns() {
+        let mount = match pattern.resolve() {
+            Ok(mount) => mount,
+            // `[[extra_routes]]` keep their own checks, in the configuration's.
+            Err(_) if key.starts_with("extra_routes") => continue,
+            Err(why) => {
+                out.push((key, why));
+                continue;
+            }
+        };
+        if let Mount::Router {
+            resources: Some(names),
+            ..
+        } = &mount
+        {
+            for name in names.iter().filter(|n| schema.resource(n).is_none()) {
+                out.push((
+                    key.clone(),
+                    format!("resource {name:?} is not in the schema"),
+                ));
+            }
+        }
+        // One report per entry: two routers at one prefix collide on every URL.
+        let clash = group(&mount, schema)
+            .entries
+            .iter()
+            .find_map(|entry| taken.claim(&entry.path, &key).err());
+        if let Some(why) = clash {
+            out.push((key, why));
+        }
+    }
+    out
+}
+
+/// The URLs claimed so far, and by which entry.
+#[derive(Default)]
+struct Taken {
+    matcher: matchit::Router<()>,
+    owners: HashMap<String, String>,
+}
+
+impl Taken {
+    fn claim(&mut self, path: &str, owner: &str) -> Result<(), String> {
+        if let Some(first) = self.owners.get(path) {
+            // Django would answer with the first pattern and never reach this one; Portcullis
+            // refuses the dead pattern instead of guessing which one was meant.
+            return Err(format!(
+                "{path} is already served by {first} (Django would only ever answer with the \
+                 first of the two)"
+            ));
+        }
+        self.matcher
+            .insert(path, ())
+            .map_err(|e| format!("{path} conflicts with a URL already served: {e}"))?;
+        self.owners.insert(path.to_string(), owner.to_string());
+        Ok(())
+    }
+}
