@@ -22,10 +22,18 @@ fn config_keys() -> Vec<String> {
 
 /// Load and validate; every problem is reported with its key.
 pub(crate) fn load(file: Option<&Path>) -> anyhow::Result<Config> {
-    let mut figment = Figment::from(Serialized::defaults(Config::default()));
     let file = file
         .map(Path::to_path_buf)
         .or_else(|| std::env::var_os("PORTCULLIS_CONFIG").map(Into::into));
+    // Without a file, the built-in profile (the reference project's settings, page-number
+    // pagination); a file describes a Django project, and one that does not set
+    // DEFAULT_PAGINATION_CLASS has plain lists.
+    let defaults = if file.is_some() {
+        Config::file_defaults()
+    } else {
+        Config::default()
+    };
+    let mut figment = Figment::from(Serialized::defaults(defaults));
     if let Some(path) = file {
         if !path.exists() {
             bail!("configuration file {} does not exist", path.display());

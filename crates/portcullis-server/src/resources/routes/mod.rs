@@ -2,10 +2,12 @@
 //! `/api/<name>/`, `/api/<name>/<id>/`, and the `.json` format suffixes
 //! (`/api/<name>.json`, `/api/<name>/<id>.json`, each with or without the trailing slash).
 
+mod cursor_list;
 mod detail;
 mod input;
 mod list;
 mod metadata;
+mod pages;
 mod root;
 
 use std::sync::Arc;
