@@ -90,3 +90,33 @@ fn warn_about_unknown_variables(keys: &[String]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use portcullis_server::config::PaginationStyle;
+
+    use super::*;
+
+    /// The reference project's page numbers without a file; Django's default (none) for a file
+    /// that does not name a pagination class; the file's choice when it does.
+    #[test]
+    fn pagination_defaults_depend_on_whether_a_file_is_read() {
+        if std::env::var_os("PORTCULLIS_PAGINATION").is_some()
+            || std::env::var_os("PORTCULLIS_CONFIG").is_some()
+        {
+            return; // the environment decides, not the defaults under test
+        }
+        let builtin = load(None).expect("the built-in profile");
+        assert_eq!(builtin.pagination, PaginationStyle::PageNumberPagination);
+
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let file = dir.path().join("portcullis.toml");
+        std::fs::write(&file, "page_size = 5\n").expect("written");
+        let silent = load(Some(&file)).expect("a file without pagination");
+        assert_eq!(silent.pagination, PaginationStyle::None);
+
+        std::fs::write(&file, "pagination = \"CursorPagination\"\n").expect("written");
+        let cursor = load(Some(&file)).expect("a file with pagination");
+        assert_eq!(cursor.pagination, PaginationStyle::CursorPagination);
+    }
+}
