@@ -242,3 +242,20 @@ fn unknown_pagination_names_are_refused_with_the_choices() {
     let message = parsed.unwrap_err().to_string();
     assert!(message.contains("LimitOffsetPagination"), "{message}");
 }
+
+#[tokio::test]
+async fn djoser_user_list_follows_the_configured_style() {
+    let plain = app(PaginationStyle::None, DEFAULT_SCHEMA).await;
+    let (_, ann) = plain.user("ann").await;
+    let list = plain.with_key(&ann).get("/auth/users/").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.json[0]["username"], "ann");
+    assert_eq!(list.json.as_array().map(Vec::len), Some(1));
+
+    let windowed = app(PaginationStyle::LimitOffsetPagination, DEFAULT_SCHEMA).await;
+    let (_, bob) = windowed.user("bob").await;
+    let page = windowed.with_key(&bob).get("/auth/users/?limit=1").await;
+    assert_eq!(page.json["count"], 1);
+    assert_eq!(page.listed("username"), [json!("bob")]);
+    assert_eq!(page.json["next"], Value::Null);
+}
