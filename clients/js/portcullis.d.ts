@@ -60,13 +60,20 @@ export interface ClientOptions {
   jwtHeaderType?: string;
 }
 
-/** One page of a DRF list, and the page number asked for. */
+/** How the server paginates a list: DRF's pagination classes, or none (a plain array). */
+export type PageStyle = 'none' | 'page-number' | 'limit-offset' | 'cursor';
+
+/**
+ * One page of a DRF list in any pagination style, and the page number asked for. A plain array
+ * is one page holding every row; a cursor page has no `count` (null).
+ */
 export interface Page<T = Record<string, unknown>> {
-  count: number;
+  count: number | null;
   next: string | null;
   previous: string | null;
   results: T[];
   page: number;
+  style: PageStyle;
 }
 
 export type FilterValue = string | number | boolean | null | undefined;

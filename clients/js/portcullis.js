@@ -31,8 +31,9 @@
  *   fetch?: typeof fetch, locks?: LockManagerLike | 'storage' | false,
  *   refreshMargin?: number,
  * }} ClientOptions
- * @typedef {{ count: number, next: string | null, previous: string | null, results: any[],
- *   page: number }} Page
+ * @typedef {'none' | 'page-number' | 'limit-offset' | 'cursor'} PageStyle
+ * @typedef {{ count: number | null, next: string | null, previous: string | null, results: any[],
+ *   page: number, style: PageStyle }} Page
  * @typedef {{ page?: number, search?: string, ordering?: string | string[],
  *   filters?: Record<string, string | number | boolean | null | undefined |
  *     Array<string | number | boolean>> }} ListOptions
@@ -429,21 +430,113 @@ export function createClient(options = {}) {
     return text ? `?${text}` : '';
   }
 
+  /**
+   * The pagination style each resource answered with (learned from its first list), and for
+   * limit/offset the page size (the `limit` its links carry).
+   * @type {Map<string, { style: PageStyle, limit?: number }>}
+   */
+  const styles = new Map();
+  /** Cursor links seen, so that page N of a cursor list is one request: `query|N` → URL. */
+  const cursorLinks = new Map();
+
+  /**
+   * A list body in any of DRF's shapes as a {@link Page}: a plain array (no pagination),
+   * `{count, next, previous, results}` (page number or limit/offset, told apart by the
+   * `limit` parameter of their links) or `{next, previous, results}` (cursor).
+   * @param {any} body @param {number | null} number @returns {Page}
+   */
+  function asPage(body, number) {
+    if (Array.isArray(body)) {
+      return { count: body.length, next: null, previous: null, results: body, page: 1, style: 'none' };
+    }
+    const links = `${body.next ?? ''} ${body.previous ?? ''}`;
+    /** @type {PageStyle} */
+    let style = 'page-number';
+    if (!('count' in body)) style = 'cursor';
+    else if (/[?&]limit=/.test(links)) style = 'limit-offset';
+    return { ...body, count: style === 'cursor' ? null : body.count, page: number ?? 1, style };
+  }
+
+  /** @param {string} name @param {Page} page */
+  function learn(name, page) {
+    if (page.style === 'page-number' && !page.next && !page.previous) return; // one page: unknown yet
+    const limit = Number(new URL(page.next ?? page.previous ?? '', 'http://x/').searchParams.get('limit'));
+    styles.set(name, { style: page.style, limit: limit || page.results.length || undefined });
+  }
+
+  /** @param {string} query @param {number | undefined} limit @param {number} number */
+  function withWindow(query, limit, number) {
+    const params = new URLSearchParams(query.replace(/^\?/, ''));
+    params.set('limit', String(limit ?? 1));
+    params.set('offset', String((number - 1) * (limit ?? 1)));
+    return `?${params}`;
+  }
+
+  /**
+   * Page `number` of a cursor list: the cursor links have no numbers, so walk `next` from the
+   * nearest page seen before.
+   * @param {string} name @param {string} base @param {string} query @param {number} number
+   */
+  async function cursorPage(name, base, query, number) {
+    let at = number;
+    while (at > 1 && !cursorLinks.has(`${name}${query}|${at}`)) at -= 1;
+    let page = asPage(await request('GET', at > 1 ? cursorLinks.get(`${name}${query}|${at}`) : base + query), at);
+    while (page.page < number && page.next) {
+      cursorLinks.set(`${name}${query}|${page.page + 1}`, page.next);
+      page = asPage(await request('GET', page.next), page.page + 1);
+    }
+    if (page.next) cursorLinks.set(`${name}${query}|${page.page + 1}`, page.next);
+    if (page.page < number) throw new ApiError(404, { detail: 'Invalid page.' });
+    return page;
+  }
+
   /** @param {string} name */
   function resource(name) {
     const base = `${apiPrefix}${encodeURIComponent(name)}/`;
     /** @param {string | number} id */
     const item = (id) => `${base}${encodeURIComponent(String(id))}/`;
     return {
-      /** @param {ListOptions} [options] @returns {Promise<Page>} */
+      /**
+       * One page, whatever pagination class the server uses for this resource (DRF's
+       * DEFAULT_PAGINATION_CLASS or the view's): `page` is a page number in every style.
+       * @param {ListOptions} [options] @returns {Promise<Page>}
+       */
       async list(options = {}) {
-        const page = await request('GET', base + listQuery(options));
-        if (Array.isArray(page)) {
-          // A resource without pagination: present it as one page.
-          return { count: page.length, next: null, previous: null, results: page, page: 1 };
+        const number = options.page ?? 1;
+        const query = listQuery({ ...options, page: undefined });
+        const known = styles.get(name);
+        if (known?.style === 'limit-offset' && number > 1) {
+          return asPage(await request('GET', base + withWindow(query, known.limit, number)), number);
         }
-        return { ...page, page: options.page ?? 1 };
+        if (known?.style === 'cursor' && number > 1) return cursorPage(name, base, query, number);
+        if (known?.style !== 'page-number' && known) {
+          return asPage(await request('GET', base + query), 1);
+        }
+        const body = await request('GET', base + listQuery(options));
+        const page = asPage(body, number);
+        learn(name, page);
+        // A server that ignored `?page=` (limit/offset or cursor): ask again in its terms.
+        if (number > 1 && page.style === 'limit-offset') {
+          return asPage(await request('GET', base + withWindow(query, styles.get(name)?.limit, number)), number);
+        }
+        if (number > 1 && page.style === 'cursor') return cursorPage(name, base, query, number);
+        return page;
       },
+      /**
+       * Every row: the pages one after the other, following `next` (or the plain array).
+       * @param {ListOptions} [options] @returns {Promise<any[]>}
+       */
+      async all(options = {}) {
+        let page = asPage(await request('GET', base + listQuery({ ...options, page: undefined })), 1);
+        const rows = [...page.results];
+        while (page.next) {
+          page = asPage(await request('GET', page.next), page.page + 1);
+          rows.push(...page.results);
+        }
+        return rows;
+      },
+      /** Follow a page's `next` or `previous` link. @param {string} url @returns {Promise<Page>} */
+      follow: async (url) => asPage(await request('GET', url), null),
       get: (id) => request('GET', item(id)),
       create: (data) => request('POST', base, { body: data }),
       update: (id, data) => request('PUT', item(id), { body: data }),

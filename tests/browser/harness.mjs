@@ -12,12 +12,17 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = process.env.PORTCULLIS_BIN || join(ROOT, 'target', 'debug', 'portcullis');
 export const ARTIFACTS = process.env.BROWSER_ARTIFACTS || join(ROOT, 'target', 'browser-artifacts');
 
-/** Start `portcullis serve` with the given TOML configuration text; resolves when it answers. */
+/**
+ * Start `portcullis serve` with the given TOML configuration text; resolves when it answers.
+ * Lists page by number (the built-in profile's pagination) unless the text sets `pagination`: a
+ * configuration file that leaves it out would get Django's default, plain arrays.
+ */
 export async function startPortcullis(port, configToml = '') {
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-browser-'));
   const config = join(dir, 'portcullis.toml');
+  const pagination = /^pagination\s*=/m.test(configToml) ? '' : 'pagination = "PageNumberPagination"\n';
   writeFileSync(config, `bind = "127.0.0.1:${port}"\ndatabase_url = "sqlite://${dir}/db.sqlite3"\n` +
-    `secret_key = "browser-test-secret-browser-test-secret-01"\n${configToml}\n`);
+    `secret_key = "browser-test-secret-browser-test-secret-01"\n${pagination}${configToml}\n`);
   // The server's configuration is the file written here: no PORTCULLIS_* variable of the
   // caller's environment (PORTCULLIS_BIN, a developer's PORTCULLIS_DATABASE_URL) reaches it.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PORTCULLIS_')));

@@ -107,8 +107,9 @@ export function checked(root, name) {
  * is full, so its length is the page size.
  */
 export function pager(prefix, page, body) {
-  const pages = body.next ? Math.ceil(body.count / body.results.length) : page;
-  $(`${prefix}-page`).textContent = `Page ${page} of ${pages}`;
+  const known = body.count !== undefined;
+  const pages = body.next && known ? Math.ceil(body.count / body.results.length) : page;
+  $(`${prefix}-page`).textContent = known ? `Page ${page} of ${pages}` : `Page ${page}`;
   $(`${prefix}-prev`).disabled = !body.previous;
   $(`${prefix}-next`).disabled = !body.next;
   return pages;

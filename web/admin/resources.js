@@ -35,6 +35,21 @@ function cellText(field, value) {
   return String(value);
 }
 
+/**
+ * Page `page` of a resource list in whichever pagination style the server uses for it (DRF's
+ * pagination classes): page numbers are asked for; a plain array is one page; limit/offset and
+ * cursor pages are reached by following `next` from the first.
+ */
+async function listPage(name, page) {
+  const first = await api.get(api.withQuery(`/api/${name}/`, { page }));
+  if (Array.isArray(first)) return { count: first.length, next: null, previous: null, results: first };
+  const pageNumbers = 'count' in first && !/[?&](limit|offset)=/.test(`${first.next} ${first.previous}`);
+  if (pageNumbers || page <= 1) return first;
+  let body = first;
+  for (let at = 1; at < page && body.next; at += 1) body = await api.get(body.next);
+  return body;
+}
+
 async function choose(name, page) {
   const resource = view.resources.find((r) => r.name === name);
   if (!resource) return;
@@ -44,7 +59,7 @@ async function choose(name, page) {
   showAlert('resources-error', '');
   let body;
   try {
-    body = await api.get(api.withQuery(`/api/${resource.name}/`, { page }));
+    body = await listPage(resource.name, page);
   } catch (error) {
     showAlert('resources-error', error.message);
     return;
@@ -63,7 +78,8 @@ async function choose(name, page) {
   // Shown only once it has headers and rows, never as an empty grid.
   $('rows-view').hidden = false;
   $('rows-pager').hidden = false;
-  $('rows-caption').textContent = `${resource.label} rows: ${body.count} in all, page ${page} of ${pages}`;
+  const total = body.count === undefined ? '' : `${body.count} in all, `;
+  $('rows-caption').textContent = `${resource.label} rows: ${total}page ${page} of ${pages}`;
 }
 
 async function openRow(resource, id) {

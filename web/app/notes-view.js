@@ -188,19 +188,23 @@ export function notesView(app, params, { focusNoteId } = {}) {
   function render(page) {
     const { count, results: items } = page;
     list.replaceChildren(...items.map(noteItem));
-    // DRF sends no page size: a page followed by another is full; the last one holds the rest.
-    const pageSize = page.next ? items.length : null;
-    const pages = page.next ? Math.ceil(count / pageSize) : q.page;
-    const first = pageSize ? (q.page - 1) * pageSize + 1 : count - items.length + 1;
-    if (count === 0) {
+    if (count === 0 || (count === null && items.length === 0 && !page.previous)) {
       const filtered = q.search || q.visibility;
       summary.replaceChildren(filtered ? 'No notes match.'
         : h('span', {}, 'No notes yet. ', h('a', { href: '#/notes/new', text: 'Write your first note' }), '.'));
+    } else if (count === null) {
+      // A cursor page (DRF's CursorPagination) tells no total.
+      summary.textContent = `Showing ${items.length} ${items.length === 1 ? 'note' : 'notes'}.`;
     } else {
+      // DRF sends no page size: a page followed by another is full; the last one holds the rest.
+      const pageSize = page.next ? items.length : null;
+      const first = pageSize ? (q.page - 1) * pageSize + 1 : count - items.length + 1;
       summary.textContent = `Showing ${first}–${first + items.length - 1} of ${count} ${count === 1 ? 'note' : 'notes'}.`;
     }
-    pagination.hidden = pages <= 1;
-    pageLabel.textContent = `Page ${q.page} of ${pages}`;
+    // A plain array (no pagination) is one page: no page controls.
+    const pages = count !== null && page.next ? Math.ceil(count / items.length) : q.page;
+    pagination.hidden = !page.next && !page.previous;
+    pageLabel.textContent = count === null ? `Page ${q.page}` : `Page ${q.page} of ${pages}`;
     previous.disabled = !page.previous;
     next.disabled = !page.next;
   }

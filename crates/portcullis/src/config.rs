@@ -22,10 +22,18 @@ fn config_keys() -> Vec<String> {
 
 /// Load and validate; every problem is reported with its key.
 pub(crate) fn load(file: Option<&Path>) -> anyhow::Result<Config> {
-    let mut figment = Figment::from(Serialized::defaults(Config::default()));
     let file = file
         .map(Path::to_path_buf)
         .or_else(|| std::env::var_os("PORTCULLIS_CONFIG").map(Into::into));
+    // Without a file, the built-in profile (the reference project's settings, page-number
+    // pagination); a file describes a Django project, and one that does not set
+    // DEFAULT_PAGINATION_CLASS has plain lists.
+    let defaults = if file.is_some() {
+        Config::file_defaults()
+    } else {
+        Config::default()
+    };
+    let mut figment = Figment::from(Serialized::defaults(defaults));
     if let Some(path) = file {
         if !path.exists() {
             bail!("configuration file {} does not exist", path.display());
@@ -80,5 +88,35 @@ fn warn_about_unknown_variables(keys: &[String]) {
         if !keys.iter().any(|k| k == top) && !COMMAND_VARIABLES.contains(&top) {
             eprintln!("warning: {name} is not a configuration key (ignored)");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use portcullis_server::config::PaginationStyle;
+
+    use super::*;
+
+    /// The reference project's page numbers without a file; Django's default (none) for a file
+    /// that does not name a pagination class; the file's choice when it does.
+    #[test]
+    fn pagination_defaults_depend_on_whether_a_file_is_read() {
+        if std::env::var_os("PORTCULLIS_PAGINATION").is_some()
+            || std::env::var_os("PORTCULLIS_CONFIG").is_some()
+        {
+            return; // the environment decides, not the defaults under test
+        }
+        let builtin = load(None).expect("the built-in profile");
+        assert_eq!(builtin.pagination, PaginationStyle::PageNumberPagination);
+
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let file = dir.path().join("portcullis.toml");
+        std::fs::write(&file, "page_size = 5\n").expect("written");
+        let silent = load(Some(&file)).expect("a file without pagination");
+        assert_eq!(silent.pagination, PaginationStyle::None);
+
+        std::fs::write(&file, "pagination = \"CursorPagination\"\n").expect("written");
+        let cursor = load(Some(&file)).expect("a file with pagination");
+        assert_eq!(cursor.pagination, PaginationStyle::CursorPagination);
     }
 }

@@ -227,6 +227,20 @@ fn check_names_the_bad_key() {
         "{}",
         stderr(&output)
     );
+
+    // A pagination class DRF does not have is refused, naming the ones it has.
+    std::fs::write(&file, "pagination = \"PagePagination\"\n").unwrap();
+    let output = portcullis(dir.path())
+        .arg("--config")
+        .arg(&file)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(err.contains("pagination"), "{err}");
+    assert!(err.contains("PagePagination"), "{err}");
+    assert!(err.contains("LimitOffsetPagination"), "{err}");
 }
 
 /// Kills the server even when an assertion fails first.

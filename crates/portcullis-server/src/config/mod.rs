@@ -18,6 +18,8 @@ pub use limits::LimitsConfig;
 pub use throttle::ThrottleConfig;
 pub use urls::UrlPattern;
 
+pub use crate::http::pagination::Style as PaginationStyle;
+
 /// Everything Portcullis can be told. `Config::default()` is a working server on an embedded
 /// SQLite file in the working directory.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -38,6 +40,11 @@ pub struct Config {
     pub allowed_hosts: Vec<String>,
     /// Largest request body accepted, in bytes (Django's DATA_UPLOAD_MAX_MEMORY_SIZE).
     pub max_body_bytes: usize,
+    /// DRF's DEFAULT_PAGINATION_CLASS: how every list is paginated, unless its resource says
+    /// otherwise. The built-in profile (`Config::default()`, `serve` without a file) pages by
+    /// number as the reference project does; a configuration file that does not name it gets
+    /// Django's default, no pagination (see the binary's loader).
+    pub pagination: PaginationStyle,
     /// DRF's PAGE_SIZE for every paginated list.
     pub page_size: u32,
     /// How many password hashes may be computed at once (0 = one less than the CPU cores, at
@@ -96,6 +103,7 @@ impl Default for Config {
             secret_key_file: "portcullis.secret".into(),
             allowed_hosts: vec!["127.0.0.1".into(), "localhost".into(), "[::1]".into()],
             max_body_bytes: 2_621_440,
+            pagination: PaginationStyle::PageNumberPagination,
             page_size: 20,
             password_hash_concurrency: 0,
             urls: Vec::new(),
@@ -126,6 +134,16 @@ impl std::fmt::Display for ConfigProblem {
 }
 
 impl Config {
+    /// The defaults a configuration file starts from: the built-in profile, except that a file
+    /// that says nothing about pagination gets what Django gives without
+    /// DEFAULT_PAGINATION_CLASS, plain lists.
+    pub fn file_defaults() -> Config {
+        Config {
+            pagination: PaginationStyle::None,
+            ..Config::default()
+        }
+    }
+
     /// Every problem in the configuration, not only the first.
     pub fn problems(&self) -> Vec<ConfigProblem> {
         let mut out = Vec::new();

@@ -10,6 +10,7 @@ pub(crate) mod routes;
 pub(crate) mod rows;
 pub mod schema;
 mod schema_check;
+pub(crate) mod schema_pagination;
 pub(crate) mod temporal;
 pub(crate) mod values;
 

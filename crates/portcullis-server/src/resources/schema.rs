@@ -135,6 +135,10 @@ pub struct Resource {
     pub(crate) page_size: Option<u32>,
     pub(crate) page_size_query_param: Option<String>,
     pub(crate) max_page_size: Option<u32>,
+    /// The view's `pagination_class`; `None` follows the configuration's `pagination`.
+    pub(crate) pagination: Option<crate::http::pagination::Style>,
+    /// `CursorPagination.ordering`; `None` only when no field can be one.
+    pub(crate) cursor_ordering: Option<super::schema_pagination::CursorOrdering>,
 }
 
 impl Resource {

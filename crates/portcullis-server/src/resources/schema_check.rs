@@ -36,6 +36,8 @@ pub(super) struct RawResource {
     page_size: Option<u32>,
     page_size_query_param: Option<String>,
     max_page_size: Option<u32>,
+    pagination: Option<String>,
+    cursor_ordering: Option<String>,
     #[serde(default)]
     fields: Vec<RawField>,
 }
@@ -132,8 +134,11 @@ impl RawResource {
             page_size,
             page_size_query_param,
             max_page_size,
+            pagination,
+            cursor_ordering,
             fields,
         } = self;
+        let first_ordering = ordering.first().cloned();
         check_name(&name, &mut bad);
         let fields = check_fields(fields, &mut bad);
         let label = label.unwrap_or_else(|| {
@@ -154,7 +159,16 @@ impl RawResource {
             page_size,
             page_size_query_param,
             max_page_size,
+            pagination: None,
+            cursor_ordering: None,
         };
+        super::schema_pagination::check(
+            &mut resource,
+            pagination.as_deref(),
+            cursor_ordering.as_deref(),
+            first_ordering.as_deref(),
+            &mut bad,
+        );
         resource.ordering = check_ordering(&resource, ordering, &mut bad);
         check_field_lists(&resource, &mut bad);
         resource.visibility = check_visibility(&resource, visible_to, public_flag, &mut bad);

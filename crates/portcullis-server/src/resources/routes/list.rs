@@ -1,15 +1,16 @@
-//! `/api/<name>/`: list (DRF's `PageNumberPagination`, `SearchFilter`, `OrderingFilter` and exact
-//! filters on declared fields, under the caller's visibility) and create (201 with the row).
+//! `/api/<name>/`: list (DRF's `SearchFilter`, `OrderingFilter` and exact filters on declared
+//! fields, under the caller's visibility, paginated as the resource or the configuration says)
+//! and create (201 with the row).
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use sea_query::Query;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::{input, metadata, resource_of};
+use super::{cursor_list, input, metadata, pages, resource_of};
 use crate::http::endpoint::{Endpoint, Permission};
 use crate::http::json::json_response;
-use crate::http::pagination::{page_for, page_size_param, paginated};
+use crate::http::pagination::{Style, page_size_param};
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::schema::Resource;
 use crate::resources::{query, rows};
@@ -62,38 +63,33 @@ async fn list(req: &ApiRequest, resource: &Resource) -> Result<Response, ApiErro
     if let Some(raw) = req.query("search") {
         query::check_search(&raw, &state.config().limits)?;
     }
-    let (count, mut select) = query::list_statements(resource, req.user(), |name| req.query(name))?;
-    let total = state.store().count_rows(&count).await?;
-    let page = page_for(
-        req.query("page").as_deref(),
-        total,
-        page_size(req, resource),
-    )?;
-    select.limit(page.size).offset(page.offset());
-    let found = state
-        .store()
-        .select_rows(&select, &query::read_columns(resource))
-        .await?;
-    let results = found
-        .iter()
-        .map(|cells| rows::render_row(resource, cells).json)
-        .collect();
-    Ok(json_response(
-        StatusCode::OK,
-        &paginated(req, page, total, results),
-    ))
+    let (count, select) = query::list_statements(resource, req.user(), |name| req.query(name))?;
+    // The view's `pagination_class`, else DEFAULT_PAGINATION_CLASS.
+    let style = resource.pagination.unwrap_or(state.config().pagination);
+    let body = match style {
+        Style::None => Value::Array(pages::fetch(req, resource, &select).await?),
+        Style::PageNumberPagination => pages::page_number(req, resource, &count, select).await?,
+        Style::LimitOffsetPagination => pages::limit_offset(req, resource, &count, select).await?,
+        Style::CursorPagination => cursor_list::page(req, resource, select).await?,
+    };
+    Ok(json_response(StatusCode::OK, &body))
 }
 
 /// DRF's `get_page_size`: the resource's page size, or a valid `page_size_query_param` value
 /// capped at `max_page_size`.
-fn page_size(req: &ApiRequest, resource: &Resource) -> u64 {
-    let default = u64::from(resource.page_size.unwrap_or(req.state.config().page_size));
+pub(super) fn page_size(req: &ApiRequest, resource: &Resource) -> u64 {
+    let default = default_page_size(req, resource);
     let Some(param) = &resource.page_size_query_param else {
         return default;
     };
     req.query(param)
         .and_then(|v| page_size_param(&v, resource.max_page_size.map(u64::from)))
         .unwrap_or(default)
+}
+
+/// The view's `page_size` (or `default_limit`), else PAGE_SIZE.
+pub(super) fn default_page_size(req: &ApiRequest, resource: &Resource) -> u64 {
+    u64::from(resource.page_size.unwrap_or(req.state.config().page_size))
 }
 
 async fn create(req: &ApiRequest, resource: &Resource) -> Result<Response, ApiError> {

@@ -2,10 +2,12 @@
 //! `DefaultRouter` at `/api/` in the built-in layout gives `/api/` (the API root),
 //! `/api/<name>/`, `/api/<name>/<id>/` and the `.json` format suffixes.
 
+mod cursor_list;
 mod detail;
 mod input;
 mod list;
 mod metadata;
+mod pages;
 
 use crate::config::urls::RouterKind;
 use crate::http::router::RouterUrls;

@@ -50,10 +50,15 @@ impl ResourceApp {
 
     /// A schema given as text (written to `schema.toml` in the test's directory), migrated.
     pub(crate) async fn with_schema(text: &str) -> ResourceApp {
+        ResourceApp::with_config_and_schema(Config::default(), text).await
+    }
+
+    /// `config` with the schema given as text, migrated.
+    pub(crate) async fn with_config_and_schema(config: Config, text: &str) -> ResourceApp {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let config = Config {
             schema_file: write_schema(dir.path(), text),
-            ..Config::default()
+            ..config
         };
         ResourceApp(TestApp::migrated_in(config, dir).await)
     }

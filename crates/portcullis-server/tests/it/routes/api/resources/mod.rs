@@ -6,4 +6,5 @@ mod field_types;
 mod fields;
 mod hostile_input;
 mod lists;
+mod pagination_styles;
 mod references;

@@ -4,7 +4,8 @@
 
 use serde_json::{Value, json};
 
-use super::{ApiError, ApiRequest};
+use super::{python_int, replace_query_param};
+use crate::http::{ApiError, ApiRequest};
 
 /// The page a list request asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,75 +55,17 @@ pub(crate) fn page_size_param(raw: &str, cutoff: Option<u64>) -> Option<u64> {
     Some(cutoff.map_or(n, |max| n.min(max)))
 }
 
-/// Python's `int(text)` on a query parameter: surrounding whitespace, a sign, and single
-/// underscores between digits. Python's integers have no bound; a larger one saturates here,
-/// which every caller only compares with a smaller bound. `None`: not an integer.
-pub(crate) fn python_int(text: &str) -> Option<i64> {
-    let text = text.trim();
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    let well_formed = !digits.is_empty()
-        && digits
-            .split('_')
-            .all(|group| !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit()));
-    if !well_formed {
-        return None;
-    }
-    let magnitude = digits.replace('_', "");
-    let signed = if negative {
-        format!("-{magnitude}")
-    } else {
-        magnitude
-    };
-    Some(
-        signed
-            .parse::<i64>()
-            .unwrap_or(if negative { i64::MIN } else { i64::MAX }),
-    )
-}
-
 /// The paginated response body.
 pub(crate) fn paginated(req: &ApiRequest, page: Page, count: u64, results: Vec<Value>) -> Value {
     let num_pages = count.div_ceil(page.size).max(1);
     let url = req.absolute_self();
-    let next =
-        (page.number < num_pages).then(|| replace_query_param(&url, "page", Some(page.number + 1)));
+    let next = (page.number < num_pages)
+        .then(|| replace_query_param(&url, "page", Some(&(page.number + 1).to_string())));
     let previous = (page.number > 1).then(|| {
-        let target = (page.number > 2).then_some(page.number - 1);
-        replace_query_param(&url, "page", target)
+        let target = (page.number > 2).then(|| (page.number - 1).to_string());
+        replace_query_param(&url, "page", target.as_deref())
     });
     json!({ "count": count, "next": next, "previous": previous, "results": results })
-}
-
-/// DRF's `replace_query_param` / `remove_query_param` (when `value` is `None`).
-fn replace_query_param(url: &str, key: &str, value: Option<u64>) -> String {
-    let (base, query) = url.split_once('?').unwrap_or((url, ""));
-    let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
-    for (k, v) in form_urlencoded::parse(query.as_bytes()).into_owned() {
-        match pairs.iter_mut().find(|(existing, _)| *existing == k) {
-            Some((_, values)) => values.push(v),
-            None => pairs.push((k, vec![v])),
-        }
-    }
-    pairs.retain(|(k, _)| k != key);
-    if let Some(value) = value {
-        pairs.push((key.to_string(), vec![value.to_string()]));
-    }
-    pairs.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut out = form_urlencoded::Serializer::new(String::new());
-    for (k, values) in &pairs {
-        for v in values {
-            out.append_pair(k, v);
-        }
-    }
-    let query = out.finish();
-    if query.is_empty() {
-        base.to_string()
-    } else {
-        format!("{base}?{query}")
-    }
 }
 
 #[cfg(test)]
@@ -186,17 +129,5 @@ mod tests {
         for bad in ["0", "-5", "", "x", "1.0"] {
             assert_eq!(page_size_param(bad, None), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn links_keep_other_params_sorted() {
-        assert_eq!(
-            replace_query_param("http://h/api/notes/?search=a+b&page=2", "page", Some(3)),
-            "http://h/api/notes/?page=3&search=a+b"
-        );
-        assert_eq!(
-            replace_query_param("http://h/api/notes/?page=2&z=1", "page", None),
-            "http://h/api/notes/?z=1"
-        );
     }
 }

@@ -1,0 +1,164 @@
+//! A resource list under DRF's `CursorPagination`: the ordering (the `OrderingFilter`'s when the
+//! request names a valid one, as DRF's `get_ordering` defers to it, else the resource's
+//! `cursor_ordering`), the position filter, and the page of `page_size + 1` rows.
+
+use sea_query::{Expr, ExprTrait, SelectStatement};
+use serde_json::Value;
+
+use super::list::page_size;
+use super::pages::fetch;
+use crate::http::pagination::cursor::{self, Cursor, Fetched};
+use crate::http::pagination::python_int;
+use crate::http::{ApiError, ApiRequest};
+use crate::resources::query;
+use crate::resources::schema::{FieldKind, Resource};
+use crate::resources::schema_pagination::CursorOrdering;
+use crate::resources::temporal::{parse_date, parse_datetime};
+use crate::store::timestamp::to_db;
+
+pub(super) async fn page(
+    req: &ApiRequest,
+    resource: &Resource,
+    mut select: SelectStatement,
+) -> Result<Value, ApiError> {
+    let terms = ordering(req, resource)?;
+    let first = terms
+        .first()
+        .cloned()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a cursor without an ordering")))?;
+    let cursor = cursor::decode(req.query("cursor").as_deref())?;
+    let reverse = cursor.as_ref().is_some_and(|c| c.reverse);
+    // Cursor pagination always enforces its ordering, reversed for a reverse cursor. DRF
+    // leaves the order of ties to the database, and SQLite hands them to Django in id order
+    // whichever way the field is sorted: the id breaks ties ascending, never reversed.
+    select.clear_order_by();
+    let mut order: Vec<(String, bool)> = terms
+        .iter()
+        .map(|t| (t.column.clone(), t.desc != reverse))
+        .collect();
+    if !order.iter().any(|(c, _)| c == "id") {
+        order.push(("id".into(), false));
+    }
+    query::order(&mut select, resource, &order);
+    if let Some(c) = &cursor {
+        after_position(&mut select, resource, &first, c)?;
+    }
+    let size = page_size(req, resource);
+    let offset = cursor.as_ref().map_or(0, |c| c.offset);
+    select.limit(size.saturating_add(1)).offset(offset);
+    let rows = fetch(req, resource, &select).await?;
+    let positions = rows.iter().map(|row| position(row, &first)).collect();
+    Ok(cursor::paginated(
+        &req.absolute_self(),
+        cursor.as_ref(),
+        size,
+        Fetched { rows, positions },
+    ))
+}
+
+/// The `OrderingFilter`'s valid terms of `?ordering=`, else the resource's cursor ordering.
+fn ordering(req: &ApiRequest, resource: &Resource) -> Result<Vec<CursorOrdering>, ApiError> {
+    let requested: Vec<CursorOrdering> = req
+        .query("ordering")
+        .map(|raw| {
+            raw.split(',')
+                .map(str::trim)
+                .filter_map(|term| {
+                    let (name, desc) = term.strip_prefix('-').map_or((term, false), |n| (n, true));
+                    resource
+                        .ordering_fields
+                        .iter()
+                        .any(|f| f == name)
+                        .then(|| any_term(resource, name, desc))
+                        .flatten()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if !requested.is_empty() {
+        return Ok(requested);
+    }
+    let fixed = resource
+        .cursor_ordering
+        .clone()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no cursor ordering")))?;
+    Ok(vec![fixed])
+}
+
+/// Any orderable field as a term (the `OrderingFilter` may name one `cursor_ordering` may not).
+fn any_term(resource: &Resource, name: &str, desc: bool) -> Option<CursorOrdering> {
+    let kind = match name {
+        "id" => FieldKind::Integer,
+        "created_at" | "updated_at" => FieldKind::DateTime,
+        _ => resource.field(name)?.kind,
+    };
+    Some(CursorOrdering {
+        name: name.to_string(),
+        column: resource.column_of(name)?,
+        desc,
+        kind,
+    })
+}
+
+/// DRF's `_get_position_from_instance`: `str()` of the row's value of the first ordering field,
+/// read here from the rendered row. A datetime is Python's `str(datetime)`, not DRF's output
+/// format: a space, and `+00:00` for `Z`.
+fn position(row: &Value, first: &CursorOrdering) -> String {
+    match row.get(&first.name) {
+        Some(Value::String(s)) if first.kind == FieldKind::DateTime => {
+            s.strip_suffix('Z').map_or_else(
+                || s.clone(),
+                |s| format!("{}+00:00", s.replacen('T', " ", 1)),
+            )
+        }
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(true)) => "True".into(),
+        Some(Value::Bool(false)) => "False".into(),
+        Some(Value::Null) | None => "None".into(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// `filter(<field>__gt=position)` (or `__lt`: the cursor's direction XOR the ordering's).
+/// Django converts the position to the field's type first; where it cannot, Django fails with
+/// a server error, Portcullis says "Invalid cursor".
+fn after_position(
+    select: &mut SelectStatement,
+    resource: &Resource,
+    first: &CursorOrdering,
+    cursor: &Cursor,
+) -> Result<(), ApiError> {
+    let Some(position) = &cursor.position else {
+        return Ok(());
+    };
+    let invalid = || ApiError::NotFound("Invalid cursor".into());
+    let value: sea_query::Value = match first.kind {
+        FieldKind::Integer | FieldKind::Owner | FieldKind::Reference => {
+            python_int(position).ok_or_else(invalid)?.into()
+        }
+        FieldKind::Float => position
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| invalid())?
+            .into(),
+        FieldKind::Boolean => match position.as_str() {
+            "True" | "true" | "t" | "1" => true.into(),
+            "False" | "false" | "f" | "0" => false.into(),
+            _ => return Err(invalid()),
+        },
+        FieldKind::DateTime => to_db(parse_datetime(position).map_err(|_| invalid())?).into(),
+        FieldKind::Date => {
+            let date = parse_date(position).ok_or_else(invalid)?;
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            date.format(&format).map_err(|_| invalid())?.into()
+        }
+        FieldKind::String | FieldKind::Text | FieldKind::Json => position.clone().into(),
+    };
+    let column = Expr::col((resource.table().to_string(), first.column.clone()));
+    select.and_where(if cursor.reverse != first.desc {
+        column.lt(value)
+    } else {
+        column.gt(value)
+    });
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! A resource list's rows under no pagination, `PageNumberPagination` and
+//! `LimitOffsetPagination` (the cursor has `cursor_list.rs`).
+
+use sea_query::SelectStatement;
+use serde_json::Value;
+
+use super::list::{default_page_size, page_size};
+use crate::http::pagination::{limit_offset, page_for, paginated};
+use crate::http::{ApiError, ApiRequest};
+use crate::resources::schema::Resource;
+use crate::resources::{query, rows};
+
+/// The rows the statement selects, rendered.
+pub(super) async fn fetch(
+    req: &ApiRequest,
+    resource: &Resource,
+    select: &SelectStatement,
+) -> Result<Vec<Value>, ApiError> {
+    let found = req
+        .state
+        .store()
+        .select_rows(select, &query::read_columns(resource))
+        .await?;
+    Ok(found
+        .iter()
+        .map(|cells| rows::render_row(resource, cells).json)
+        .collect())
+}
+
+/// DRF's `PageNumberPagination`: count, then the page.
+pub(super) async fn page_number(
+    req: &ApiRequest,
+    resource: &Resource,
+    count: &SelectStatement,
+    mut select: SelectStatement,
+) -> Result<Value, ApiError> {
+    let total = req.state.store().count_rows(count).await?;
+    let page = page_for(
+        req.query("page").as_deref(),
+        total,
+        page_size(req, resource),
+    )?;
+    select.limit(page.size).offset(page.offset());
+    let results = fetch(req, resource, &select).await?;
+    Ok(paginated(req, page, total, results))
+}
+
+/// DRF's `LimitOffsetPagination`: `default_limit` is the page size; `page_size_query_param`
+/// plays no part (DRF's class has no such attribute).
+pub(super) async fn limit_offset(
+    req: &ApiRequest,
+    resource: &Resource,
+    count: &SelectStatement,
+    mut select: SelectStatement,
+) -> Result<Value, ApiError> {
+    let window = limit_offset::Window::from_request(req, default_page_size(req, resource));
+    let total = req.state.store().count_rows(count).await?;
+    let results = if window.is_past_end(total) {
+        Vec::new()
+    } else {
+        select.limit(window.limit).offset(window.offset);
+        fetch(req, resource, &select).await?
+    };
+    Ok(limit_offset::paginated(req, window, total, results))
+}
