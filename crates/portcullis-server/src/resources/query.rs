@@ -163,27 +163,28 @@ pub fn list_statements(
     Ok((counted, selected))
 }
 
+/// The terms of `?ordering=` that name one of the resource's `ordering_fields`, each with `true`
+/// for descending (`-title`); the others are dropped, as DRF's `remove_invalid_fields` does.
+pub(crate) fn ordering_terms<'a>(
+    resource: &'a Resource,
+    requested: Option<&'a str>,
+) -> impl Iterator<Item = (&'a str, bool)> + 'a {
+    requested
+        .into_iter()
+        .flat_map(|raw| raw.split(','))
+        .map(str::trim)
+        .map(|term| term.strip_prefix('-').map_or((term, false), |n| (n, true)))
+        .filter(|(name, _)| resource.ordering_fields.iter().any(|f| f == name))
+}
+
 /// DRF's `OrderingFilter`: the valid terms of `?ordering=`, else the default ordering. The id
 /// breaks ties so that pages never overlap, in the direction of the last term: an index on a
 /// column holds its rows in (column, id) order, so `-title` read backwards from the title
 /// index is `title DESC, id DESC` — with `id ASC` every descending order needed a sort.
 pub(crate) fn list_ordering(resource: &Resource, requested: Option<&str>) -> Vec<(String, bool)> {
-    let mut requested: Vec<(String, bool)> = requested
-        .map(|raw| {
-            raw.split(',')
-                .map(str::trim)
-                .filter_map(|term| {
-                    let (name, desc) = term.strip_prefix('-').map_or((term, false), |n| (n, true));
-                    resource
-                        .ordering_fields
-                        .iter()
-                        .any(|f| f == name)
-                        .then(|| resource.column_of(name).map(|c| (c, desc)))
-                        .flatten()
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut requested: Vec<(String, bool)> = ordering_terms(resource, requested)
+        .filter_map(|(name, desc)| resource.column_of(name).map(|c| (c, desc)))
+        .collect();
     // A column ordered twice orders nothing more the second time; without this,
     // `?ordering=title,title,...` made statements as long as the URL, each kept in the
     // connection's statement cache.

@@ -43,11 +43,19 @@ impl Style {
 /// underscores between digits. Python's integers have no bound; a larger one saturates here,
 /// which every caller only compares with a smaller bound. `None`: not an integer.
 pub(crate) fn python_int(text: &str) -> Option<i64> {
+    let exact = python_int_exact(text)?;
+    Some(exact.unwrap_or(if text.trim().starts_with('-') {
+        i64::MIN
+    } else {
+        i64::MAX
+    }))
+}
+
+/// Python's `int(text)` (what Django also applies to the pk of a URL): `None` when the text is
+/// no integer, `Some(None)` for an integer beyond 64 bits.
+pub(crate) fn python_int_exact(text: &str) -> Option<Option<i64>> {
     let text = text.trim();
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     let well_formed = !digits.is_empty()
         && digits
             .split('_')
@@ -55,17 +63,7 @@ pub(crate) fn python_int(text: &str) -> Option<i64> {
     if !well_formed {
         return None;
     }
-    let magnitude = digits.replace('_', "");
-    let signed = if negative {
-        format!("-{magnitude}")
-    } else {
-        magnitude
-    };
-    Some(
-        signed
-            .parse::<i64>()
-            .unwrap_or(if negative { i64::MIN } else { i64::MAX }),
-    )
+    Some(text.replace('_', "").parse::<i64>().ok())
 }
 
 /// DRF's `replace_query_param` / `remove_query_param` (when `value` is `None`).

@@ -58,23 +58,11 @@ pub(super) async fn page(
 
 /// The `OrderingFilter`'s valid terms of `?ordering=`, else the resource's cursor ordering.
 fn ordering(req: &ApiRequest, resource: &Resource) -> Result<Vec<CursorOrdering>, ApiError> {
-    let requested: Vec<CursorOrdering> = req
-        .query("ordering")
-        .map(|raw| {
-            raw.split(',')
-                .map(str::trim)
-                .filter_map(|term| {
-                    let (name, desc) = term.strip_prefix('-').map_or((term, false), |n| (n, true));
-                    resource
-                        .ordering_fields
-                        .iter()
-                        .any(|f| f == name)
-                        .then(|| any_term(resource, name, desc))
-                        .flatten()
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let raw = req.query("ordering");
+    let requested: Vec<CursorOrdering> =
+        crate::resources::query::ordering_terms(resource, raw.as_deref())
+            .filter_map(|(name, desc)| any_term(resource, name, desc))
+            .collect();
     if !requested.is_empty() {
         return Ok(requested);
     }

@@ -10,6 +10,7 @@ use serde_json::json;
 use super::{input, metadata, resource_of};
 use crate::http::endpoint::{Endpoint, Permission};
 use crate::http::json::{json_response, no_content};
+use crate::http::pagination::python_int_exact;
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::access::Rule;
 use crate::resources::schema::Resource;
@@ -87,32 +88,16 @@ async fn actions(req: &ApiRequest, index: usize) -> Option<serde_json::Value> {
 async fn object(req: &ApiRequest, resource: &Resource) -> Result<(i64, rows::Row), ApiError> {
     let raw = req.param("id").unwrap_or_default();
     let missing = || ApiError::NotFound(format!("No {} matches the given query.", resource.label));
-    // Django casts the lookup to an integer: text that is no integer is a plain 404, an
-    // integer beyond 64 bits simply matches nothing.
-    let id = python_int(raw)
+    // Django casts the lookup to an integer with Python's int() (`1_0` is 10: the reference
+    // answers `/api/notes/1_0/` with "No Note matches", not "Not found."): text that is no
+    // integer is a plain 404, an integer beyond 64 bits simply matches nothing.
+    let id = python_int_exact(raw)
         .ok_or_else(ApiError::not_found)?
         .ok_or_else(missing)?;
     let row = rows::find(&req.state, resource, id, req.user(), true)
         .await?
         .ok_or_else(missing)?;
     Ok((id, row))
-}
-
-/// Python's `int(text)`, which Django applies to the pk of a URL: surrounding whitespace, a
-/// sign, and single underscores between digits (`1_000` is 1000; the reference answers
-/// `/api/notes/1_0/` with "No Note matches", not "Not found."). `None`: not an integer;
-/// `Some(None)`: an integer beyond 64 bits.
-fn python_int(text: &str) -> Option<Option<i64>> {
-    let text = text.trim();
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let well_formed = !digits.is_empty()
-        && digits
-            .split('_')
-            .all(|group| !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit()));
-    if !well_formed {
-        return None;
-    }
-    Some(text.replace('_', "").parse::<i64>().ok())
 }
 
 async fn update(req: &ApiRequest, resource: &Resource, id: i64) -> Result<Response, ApiError> {
