@@ -43,6 +43,18 @@ impl AuthenticationClass {
             .map_or("", |(name, _, _)| name)
     }
 
+    /// A class listed twice is a mistake (DRF would run it twice).
+    pub(crate) fn check(classes: &[AuthenticationClass], bad: &mut impl FnMut(&str, String)) {
+        for (i, class) in classes.iter().enumerate() {
+            if classes[..i].contains(class) {
+                bad(
+                    "authentication_classes",
+                    format!("{} is listed twice", class.name()),
+                );
+            }
+        }
+    }
+
     fn parse(text: &str) -> Option<AuthenticationClass> {
         Self::NAMES
             .iter()

@@ -177,51 +177,16 @@ impl Config {
                 "must name a file when secret_key is empty".into(),
             );
         }
-        for (i, class) in self.authentication_classes.iter().enumerate() {
-            if self.authentication_classes[..i].contains(class) {
-                bad(
-                    "authentication_classes",
-                    format!("{} is listed twice", class.name()),
-                );
-            }
-        }
+        AuthenticationClass::check(&self.authentication_classes, &mut bad);
         self.user_model.check(&mut bad);
-        if self.allowed_hosts.is_empty() {
-            bad(
-                "allowed_hosts",
-                "is empty, so every request would be refused".into(),
-            );
-        }
-        for host in &self.allowed_hosts {
-            if host.trim().is_empty() || host.contains('/') || host.contains(char::is_whitespace) {
-                bad("allowed_hosts", format!("{host:?} is not a host name"));
-            }
-        }
+        self.check_hosts(&mut bad);
         if self.max_body_bytes < 1024 {
             bad("max_body_bytes", "must be at least 1024".into());
         }
         if self.page_size == 0 || self.page_size > 1000 {
             bad("page_size", "must be between 1 and 1000".into());
         }
-        for (i, route) in self.extra_routes.iter().enumerate() {
-            let key = format!("extra_routes[{i}]");
-            if !route.path.starts_with('/') || !route.path.ends_with('/') || route.path.len() < 3 {
-                bad(
-                    &key,
-                    format!("path {:?} must start and end with '/'", route.path),
-                );
-            }
-            if !ExtraRoute::ENDPOINTS.contains(&route.endpoint.as_str()) {
-                bad(
-                    &key,
-                    format!(
-                        "endpoint {:?} is unknown; one of: {}",
-                        route.endpoint,
-                        ExtraRoute::ENDPOINTS.join(", ")
-                    ),
-                );
-            }
-        }
+        self.check_extra_routes(&mut bad);
         self.cors.check(&mut bad);
         self.jwt.check(&mut bad);
         let scopes: Vec<String> = self
@@ -244,6 +209,42 @@ impl Config {
             }
         }
         out
+    }
+
+    fn check_hosts(&self, bad: &mut impl FnMut(&str, String)) {
+        if self.allowed_hosts.is_empty() {
+            bad(
+                "allowed_hosts",
+                "is empty, so every request would be refused".into(),
+            );
+        }
+        for host in &self.allowed_hosts {
+            if host.trim().is_empty() || host.contains('/') || host.contains(char::is_whitespace) {
+                bad("allowed_hosts", format!("{host:?} is not a host name"));
+            }
+        }
+    }
+
+    fn check_extra_routes(&self, bad: &mut impl FnMut(&str, String)) {
+        for (i, route) in self.extra_routes.iter().enumerate() {
+            let key = format!("extra_routes[{i}]");
+            if !route.path.starts_with('/') || !route.path.ends_with('/') || route.path.len() < 3 {
+                bad(
+                    &key,
+                    format!("path {:?} must start and end with '/'", route.path),
+                );
+            }
+            if !ExtraRoute::ENDPOINTS.contains(&route.endpoint.as_str()) {
+                bad(
+                    &key,
+                    format!(
+                        "endpoint {:?} is unknown; one of: {}",
+                        route.endpoint,
+                        ExtraRoute::ENDPOINTS.join(", ")
+                    ),
+                );
+            }
+        }
     }
 
     /// The layout's entries with the key each one is reported under: `[[urls]]` (or the
