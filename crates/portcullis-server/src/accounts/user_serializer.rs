@@ -106,7 +106,7 @@ pub(crate) fn profile_input(
 }
 
 /// `first_name` or `last_name`: `CharField(max_length=150, blank=True)`; `None` when absent.
-fn name(
+pub(crate) fn name(
     data: &Map<String, Value>,
     key: &str,
     partial: bool,
