@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  launchBrowser, screenshot, serveFrontend, startProjectDjango,
+  launchBrowser, screenshot, serveFrontend, startProjectDjango, startProjectPortcullis,
 } from './harness.mjs';
 
 const FRONTENDS = fileURLToPath(new URL('./frontends/', import.meta.url));
@@ -72,4 +72,9 @@ test('the tutorial notes frontend works against its Django project', async (t) =
   const django = await startProjectDjango(18611, 'generic_views');
   if (!django) { t.skip('the reference environment (../shared/oracle/setup.sh) is not set up'); return; }
   try { await notesTutorial(django, 'django'); } finally { django.stop(); }
+});
+
+test('the same frontend works unchanged against Portcullis configured as that project', async () => {
+  const portcullis = await startProjectPortcullis(18612, 'generic_views');
+  try { await notesTutorial(portcullis, 'portcullis'); } finally { portcullis.stop(); }
 });
