@@ -13,8 +13,9 @@ use portcullis_passwords::validation::validate_password;
 use serde_json::{Map, Value, json};
 
 use super::field_info;
-use crate::accounts::user_serializer::name;
+use crate::accounts::user_serializer::{name, profile_field_info};
 use crate::accounts::{credentials, new_password, user_fields};
+use crate::config::UserField;
 use crate::config::generic_views::RegisterView;
 use crate::http::endpoint::Endpoint;
 use crate::http::json::json_response;
@@ -164,27 +165,9 @@ fn serializer_info(view: &RegisterView) -> Value {
                 false,
                 json!({"max_length": 128}),
             ),
-            "email" => field_info(
-                "email",
-                "Email address",
-                false,
-                false,
-                json!({"max_length": 254}),
-            ),
-            "first_name" => field_info(
-                "string",
-                "First name",
-                false,
-                false,
-                json!({"max_length": 150}),
-            ),
-            "last_name" => field_info(
-                "string",
-                "Last name",
-                false,
-                false,
-                json!({"max_length": 150}),
-            ),
+            "email" => profile_field_info(UserField::Email),
+            "first_name" => profile_field_info(UserField::FirstName),
+            "last_name" => profile_field_info(UserField::LastName),
             _ => continue,
         };
         info.insert(field.clone(), value);

@@ -70,10 +70,20 @@ async fn handle(req: ApiRequest, index: usize) -> Result<Response, ApiError> {
     let resource = resource_of(&state, index)?;
     let (id, row) = object(&req, resource, &Queryset::Visible, ROUTER_LOOKUP).await?;
     rule_for(resource, &req.method).check_object(req.user(), row.owner_id)?;
+    answer(&req, resource, id, row).await
+}
+
+/// What DRF's retrieve, update, partial_update and destroy do with the object found.
+pub(super) async fn answer(
+    req: &ApiRequest,
+    resource: &Resource,
+    id: i64,
+    row: rows::Row,
+) -> Result<Response, ApiError> {
     match req.method {
         Method::GET => Ok(json_response(StatusCode::OK, &row.json)),
-        Method::DELETE => destroy(&req, resource, id).await,
-        _ => update(&req, resource, id).await,
+        Method::DELETE => destroy(req, resource, id).await,
+        _ => update(req, resource, id).await,
     }
 }
 

@@ -4,14 +4,13 @@
 
 use std::sync::Arc;
 
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::response::Response;
 use serde_json::json;
 
 use super::{detail, list, metadata, resource_of};
 use crate::config::generic_views::{GenericKind, GenericView, PermissionClass};
 use crate::http::endpoint::{Endpoint, Permission};
-use crate::http::json::json_response;
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::queryset::Queryset;
 use crate::resources::schema::Resource;
@@ -121,11 +120,7 @@ async fn handle(req: ApiRequest, spec: &Spec) -> Result<Response, ApiError> {
     }
     let lookup = (spec.lookup_field.as_str(), spec.lookup_field.as_str());
     let (id, row) = detail::object(&req, resource, &spec.queryset, lookup).await?;
-    match req.method {
-        Method::GET => Ok(json_response(StatusCode::OK, &row.json)),
-        Method::DELETE => detail::destroy(&req, resource, id).await,
-        _ => detail::update(&req, resource, id).await,
-    }
+    detail::answer(&req, resource, id, row).await
 }
 
 /// DRF's `SimpleMetadata.determine_actions`: POST for a view that creates, PUT for one that
