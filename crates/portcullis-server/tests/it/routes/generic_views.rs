@@ -17,9 +17,15 @@ const SCHEMA: &str = include_str!("../../../../../tests/projects/generic_views/s
 /// The project's configuration, with djoser at `auth/` besides (the harness registers its
 /// users there).
 async fn project() -> ResourceApp {
-    let mut config: Config = toml::from_str(CONFIG).expect("the project's portcullis.toml");
     // The loader's default for a file that names no pagination: DRF's, none.
-    config.pagination = PaginationStyle::None;
+    project_paginated(PaginationStyle::None).await
+}
+
+/// The project with DEFAULT_PAGINATION_CLASS set to `style` (PAGE_SIZE 1).
+async fn project_paginated(style: PaginationStyle) -> ResourceApp {
+    let mut config: Config = toml::from_str(CONFIG).expect("the project's portcullis.toml");
+    config.pagination = style;
+    config.page_size = 1;
     config.urls.push(UrlPattern {
         path: "auth/".into(),
         include: Some("djoser.urls".into()),
@@ -193,6 +199,24 @@ async fn registration_answers_as_the_projects_serializers_say() {
     assert_eq!(notes.status, StatusCode::OK);
 }
 
+#[tokio::test]
+async fn a_generic_list_paginates_as_the_project_says() {
+    let app = project_paginated(PaginationStyle::LimitOffsetPagination).await;
+    let ann = app.user("ann").await;
+    for title in ["a", "b"] {
+        ann.create("/api/notes/", json!({"title": title, "content": "x"}))
+            .await;
+    }
+    let page = ann.get("/api/notes/").await;
+    assert_eq!(page.json["count"], 2);
+    assert_eq!(page.listed("title"), [json!("a")]);
+    assert!(
+        page.str("next").ends_with("/api/notes/?limit=1&offset=1"),
+        "{}",
+        page.json
+    );
+}
+
 fn generic(path: &str, view: &str, resource: &str) -> UrlPattern {
     UrlPattern {
         path: path.into(),
@@ -215,6 +239,13 @@ fn check_refuses_what_the_schema_cannot_serve() {
                 lookup_field: Some("nope".into()),
                 ..generic("api/notes/<str:nope>/", "RetrieveAPIView", "notes")
             },
+            generic("api/notes/<int:pk>/", "RetrieveAPIView", "notes"),
+            // Django would try `<str:title>` after `<int:pk>` refuses; Portcullis's router
+            // captures a segment by its place, not its pattern.
+            UrlPattern {
+                lookup_field: Some("title".into()),
+                ..generic("api/notes/<str:title>/", "RetrieveAPIView", "notes")
+            },
             UrlPattern {
                 path: "api/login/<int:pk>/".into(),
                 view: Some("obtain_auth_token".into()),
@@ -231,7 +262,9 @@ fn check_refuses_what_the_schema_cannot_serve() {
         "urls[0]: resource \"tasks\" is not in the schema",
         "urls[1]: queryset \"title\" = \"request.user\": only an owner field holds a user",
         "urls[2]: lookup_field \"nope\" is not a field of notes",
-        "urls[3]: path \"api/login/<int:pk>/\" has a converter or a parameter; only a generic view's path",
+        "urls[3]: /api/notes/{pk}/ conflicts with a URL already served",
+        "urls[4]: /api/notes/{title}/ conflicts with a URL already served",
+        "urls[5]: path \"api/login/<int:pk>/\" has a converter or a parameter; only a generic view's path",
     ];
     for want in expected {
         assert!(
