@@ -217,6 +217,26 @@ async fn a_generic_list_paginates_as_the_project_says() {
     );
 }
 
+/// `[cors] enabled = false`: the project has no django-cors-headers, so no CORS header and no
+/// `Vary: Origin`, and a preflight is an OPTIONS like any other (DRF's metadata).
+#[tokio::test]
+async fn without_cors_middleware_no_response_speaks_cors() {
+    let app = project().await;
+    let origin = [("origin", "http://localhost:5173")];
+    let listed = app.anon().send("GET", "/api/posts/", &origin, None).await;
+    assert_eq!(listed.vary().as_deref(), Some("accept"));
+    assert_eq!(listed.header("access-control-allow-origin"), None);
+    let preflight = [
+        ("origin", "http://localhost:5173"),
+        ("access-control-request-method", "POST"),
+    ];
+    let options = app
+        .anon()
+        .send("OPTIONS", "/api/posts/", &preflight, None)
+        .await;
+    assert_eq!(options.json["name"], "Post List");
+}
+
 fn generic(path: &str, view: &str, resource: &str) -> UrlPattern {
     UrlPattern {
         path: path.into(),
