@@ -74,6 +74,11 @@ test('the tutorial notes frontend works against its Django project', async (t) =
   try { await notesTutorial(django, 'django'); } finally { django.stop(); }
 });
 
+test('the tutorial notes frontend works unchanged against Portcullis configured as that project', async () => {
+  const portcullis = await startProjectPortcullis(18612, 'generic_views');
+  try { await notesTutorial(portcullis, 'portcullis'); } finally { portcullis.stop(); }
+});
+
 /** A djoser frontend: djoser under /api/auth/, DRF token login, DRF pages at /api/v1/. */
 async function djoserNotes(backend, port, label) {
   browser ??= await launchBrowser();

@@ -31,30 +31,7 @@ pub(crate) fn user_json(model: &UserModelConfig, user: &User) -> Value {
 pub(crate) fn user_serializer_info(model: &UserModelConfig) -> Value {
     let mut info = Map::new();
     for field in &model.required_fields {
-        let value = match field {
-            UserField::Email => field_info(
-                "email",
-                "Email address",
-                false,
-                false,
-                json!({"max_length": 254}),
-            ),
-            UserField::FirstName => field_info(
-                "string",
-                "First name",
-                false,
-                false,
-                json!({"max_length": 150}),
-            ),
-            UserField::LastName => field_info(
-                "string",
-                "Last name",
-                false,
-                false,
-                json!({"max_length": 150}),
-            ),
-        };
-        info.insert(field.name().into(), value);
+        info.insert(field.name().into(), profile_field_info(*field));
     }
     info.insert(
         "id".into(),
@@ -74,6 +51,33 @@ pub(crate) fn user_serializer_info(model: &UserModelConfig) -> Value {
         ),
     );
     Value::Object(info)
+}
+
+/// The OPTIONS metadata of one of `AbstractUser`'s profile fields (blank allowed, optional).
+pub(crate) fn profile_field_info(field: UserField) -> Value {
+    match field {
+        UserField::Email => field_info(
+            "email",
+            "Email address",
+            false,
+            false,
+            json!({"max_length": 254}),
+        ),
+        UserField::FirstName => field_info(
+            "string",
+            "First name",
+            false,
+            false,
+            json!({"max_length": 150}),
+        ),
+        UserField::LastName => field_info(
+            "string",
+            "Last name",
+            false,
+            false,
+            json!({"max_length": 150}),
+        ),
+    }
 }
 
 /// The writable fields of the serializer in a request body, validated (each may be blank, as
@@ -106,7 +110,7 @@ pub(crate) fn profile_input(
 }
 
 /// `first_name` or `last_name`: `CharField(max_length=150, blank=True)`; `None` when absent.
-fn name(
+pub(crate) fn name(
     data: &Map<String, Value>,
     key: &str,
     partial: bool,

@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CorsConfig {
+    /// Whether `corsheaders.middleware.CorsMiddleware` is in MIDDLEWARE at all (default true);
+    /// without it no response carries a CORS header or `Vary: Origin`.
+    pub enabled: bool,
     /// `CORS_ALLOWED_ORIGINS`: `scheme://host[:port]`, or the literal `null`.
     pub allowed_origins: Vec<String>,
     /// `CORS_ALLOWED_ORIGIN_REGEXES`; each must match the whole origin (Portcullis anchors them).
@@ -33,6 +36,7 @@ impl Default for CorsConfig {
     fn default() -> Self {
         let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
         CorsConfig {
+            enabled: true,
             allowed_origins: Vec::new(),
             allowed_origin_regexes: Vec::new(),
             allow_all_origins: false,

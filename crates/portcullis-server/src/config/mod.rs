@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 mod accounts;
 mod cors;
+pub(crate) mod generic_views;
 mod limits;
 mod throttle;
 pub(crate) mod urls;

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ExtraRoute;
+use super::generic_views::{GenericKind, GenericView, RegisterView};
 
 /// One `path(...)` of `urls.py`.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
@@ -41,6 +42,39 @@ pub struct UrlPattern {
     /// A view subclass's docstring, OPTIONS' `description` (default: the view's own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// A generic view's resource (the model of its queryset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// A registration `CreateAPIView`'s model: `"User"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// A generic view's `permission_classes`, DRF's names (default: IsAuthenticated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permission_classes: Option<Vec<String>>,
+    /// A generic view's `get_queryset()` as `filter(...)` terms:
+    /// `{ owner = "request.user" }`, `{ published = true }`, `{ project = "<project_id>" }`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queryset: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// A generic view's `lookup_field` (default `pk`), captured by the path's keyword of the
+    /// same name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lookup_field: Option<String>,
+    /// A registration serializer's `Meta.fields`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<String>>,
+    /// A registration serializer's write-only fields (`["password"]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_only: Option<Vec<String>>,
+    /// `"model"` (default: the model's password field, max_length 128) or `"CharField"` (a
+    /// `serializers.CharField` declared on the registration serializer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_field: Option<String>,
+    /// Whether the password field has `validators=[validate_password]` (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_validators: Option<bool>,
+    /// A registration's answer: `"user"` (default) or `"user_and_token"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<String>,
 }
 
 /// djoser's URL modules.
@@ -98,6 +132,10 @@ pub(crate) enum Mount {
         /// `None`: every declared resource.
         resources: Option<Vec<String>>,
     },
+    /// A DRF generic view over a resource.
+    Generic(GenericView),
+    /// A `CreateAPIView` over Django's user model: registration.
+    Register(RegisterView),
 }
 
 /// The names an entry may use: the short name and the dotted one a Django user writes.
@@ -140,6 +178,9 @@ impl UrlPattern {
                         include(...), one view or one router's urls)"
                     .into(),
             );
+        }
+        if let Some(kind) = self.view.as_deref().and_then(GenericKind::parse) {
+            return self.resolve_generic(kind);
         }
         check_path(&self.path)?;
         if let Some(include) = &self.include {
@@ -194,6 +235,56 @@ impl UrlPattern {
         })
     }
 
+    /// A generic view: over a resource, or registration over the user model.
+    fn resolve_generic(&self, kind: GenericKind) -> Result<Mount, String> {
+        check_path(&self.path.replace(['<', '>'], ""))?;
+        const COMMON: &[&str] = &["name", "description", "permission_classes"];
+        match self.model.as_deref() {
+            Some("User" | "auth.User" | "django.contrib.auth.models.User") => {
+                if kind != GenericKind::Create {
+                    return Err(
+                        "the user model is served by a CreateAPIView only (registration); \
+                                djoser's users URLs serve the rest"
+                            .into(),
+                    );
+                }
+                self.only_for(
+                    "registration",
+                    &[
+                        COMMON,
+                        &[
+                            "model",
+                            "fields",
+                            "write_only",
+                            "password_field",
+                            "password_validators",
+                            "response",
+                        ],
+                    ]
+                    .concat(),
+                )?;
+                if self.path.contains(['<', '>']) {
+                    return Err(format!(
+                        "path {:?}: a registration URL captures nothing",
+                        self.path
+                    ));
+                }
+                self.register_view().map(Mount::Register)
+            }
+            Some(other) => Err(format!(
+                "model {other:?}: only \"User\" (Django's user model) is a model of its own; \
+                 a declared resource is resource = \"<name>\""
+            )),
+            None => {
+                self.only_for(
+                    "generic view",
+                    &[COMMON, &["resource", "queryset", "lookup_field"]].concat(),
+                )?;
+                self.generic_view(kind).map(Mount::Generic)
+            }
+        }
+    }
+
     /// Refuse the keys that belong to another kind of entry.
     fn only_for(&self, kind: &str, allowed: &[&str]) -> Result<(), String> {
         let set = [
@@ -202,6 +293,16 @@ impl UrlPattern {
             ("throttle_scope", self.throttle_scope.is_some()),
             ("name", self.name.is_some()),
             ("description", self.description.is_some()),
+            ("resource", self.resource.is_some()),
+            ("model", self.model.is_some()),
+            ("permission_classes", self.permission_classes.is_some()),
+            ("queryset", self.queryset.is_some()),
+            ("lookup_field", self.lookup_field.is_some()),
+            ("fields", self.fields.is_some()),
+            ("write_only", self.write_only.is_some()),
+            ("password_field", self.password_field.is_some()),
+            ("password_validators", self.password_validators.is_some()),
+            ("response", self.response.is_some()),
         ];
         match set
             .iter()
@@ -257,7 +358,8 @@ fn check_path(path: &str) -> Result<(), String> {
     }
     if path.contains(['<', '>', '{', '}']) {
         return Err(format!(
-            "path {path:?} has a converter or a parameter; only fixed paths can be mounted"
+            "path {path:?} has a converter or a parameter; only a generic view's path \
+             (view = \"RetrieveAPIView\", ...) captures keywords"
         ));
     }
     if path.contains("//")

@@ -160,7 +160,7 @@ fn split_origin(origin: &str) -> Option<(String, String)> {
 /// The middleware: outermost, like `CorsMiddleware` at the top of Django's MIDDLEWARE.
 pub(crate) async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let policy = state.cors();
-    if !policy.applies_to(request.uri().path()) {
+    if !policy.config.enabled || !policy.applies_to(request.uri().path()) {
         return next.run(request).await;
     }
     let method = request.method().clone();

@@ -98,10 +98,6 @@ pub(crate) enum Permission {
     /// `IsAdminUser`: anonymous 401, authenticated non-staff 403.
     IsAdminUser,
     /// `IsAuthenticatedOrReadOnly`: safe methods for anyone, the rest for users.
-    #[expect(
-        dead_code,
-        reason = "DRF's permission vocabulary; the generic views of a project's urls.py declare it"
-    )]
     IsAuthenticatedOrReadOnly,
     /// A check of the endpoint's own (it may read the store, and may capture data).
     Custom(Check),

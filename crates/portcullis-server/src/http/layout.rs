@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::accounts;
 use crate::config::Config;
 use crate::config::urls::{Include, Mount};
-use crate::http::routing::{Group, Routes};
+use crate::http::routing::{Group, Lookup, Routes};
 use crate::resources::schema::Schema;
 
 /// The application's routes.
@@ -61,6 +61,32 @@ fn group(mount: &Mount, schema: &Schema) -> Group {
             let indices = registered(schema, resources.as_deref());
             crate::resources::routes::router(schema, *kind, &indices).mount(&format!("/{prefix}"))
         }
+        Mount::Generic(view) => {
+            let Some(index) = schema
+                .resources
+                .iter()
+                .position(|r| r.name == view.resource)
+            else {
+                // Refused by `problems`; nothing to mount in a hand-made configuration.
+                return Group::new();
+            };
+            let endpoint =
+                crate::resources::routes::generic::endpoint(index, &schema.resources[index], view);
+            let path = format!("/{}", view.route.route);
+            if view.route.kwargs.is_empty() {
+                Group::new().at(path, endpoint)
+            } else {
+                Group::new().at_with(
+                    path,
+                    endpoint,
+                    Lookup::Converted(view.route.kwargs.clone().into()),
+                )
+            }
+        }
+        Mount::Register(view) => Group::new().at(
+            format!("/{}", view.path),
+            accounts::routes::register::endpoint(view),
+        ),
     }
 }
 
@@ -130,6 +156,13 @@ pub(crate) fn problems(config: &Config, schema: &Schema) -> Vec<(String, String)
                     format!("resource {name:?} is not in the schema"),
                 ));
             }
+        }
+        if let Mount::Generic(view) = &mount {
+            out.extend(
+                crate::resources::generic_check::problems(view, schema)
+                    .into_iter()
+                    .map(|why| (key.clone(), why)),
+            );
         }
         // One report per entry: two routers at one prefix collide on every URL.
         let clash = group(&mount, schema)

@@ -3,6 +3,7 @@
 //! behaviour the peers' clients observe (CORS, security headers, allowed hosts, APPEND_SLASH).
 
 pub(crate) mod body;
+pub(crate) mod converters;
 pub(crate) mod cors;
 pub(crate) mod dispatch;
 pub(crate) mod endpoint;

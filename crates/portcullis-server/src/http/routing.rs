@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any};
 
 use super::ApiError;
+use super::converters::{self, Converter};
 use super::dispatch::{dispatch, route};
 use super::endpoint::Endpoint;
 use crate::state::AppState;
@@ -20,7 +21,7 @@ use crate::state::AppState;
 pub(crate) struct NoRoute;
 
 /// How a route turns its URL into the endpoint's path parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Lookup {
     /// The parameters the pattern captures (`{id}`), as they are.
     Plain,
@@ -31,6 +32,9 @@ pub(crate) enum Lookup {
     /// without a suffix routes here too (the router's own trailing slash; the other spelling
     /// routes only suffixes, so that APPEND_SLASH redirects the rest).
     Id { plain: bool, suffix: bool },
+    /// A generic view's route with Django's converters: each captured value must pass its
+    /// converter, or the route does not match.
+    Converted(Arc<[(String, Converter)]>),
 }
 
 /// One URL of a group: a path relative to the group's prefix, the endpoint behind it and how
@@ -116,10 +120,11 @@ impl RouteTable {
     pub(crate) fn matches(&self, path: &str) -> bool {
         // Whether the route would answer, not only its pattern: DRF's `[^/.]+` lookup refuses
         // `5.xml/` where `{id}/` matches it, and Django would then not redirect `5.xml` there.
-        self.matcher.at(path).is_ok_and(|found| match *found.value {
+        self.matcher.at(path).is_ok_and(|found| match found.value {
             Lookup::Id { plain, suffix } => {
-                split_id(found.params.get("id").unwrap_or(""), plain, suffix).is_some()
+                split_id(found.params.get("id").unwrap_or(""), *plain, *suffix).is_some()
             }
+            Lookup::Converted(kwargs) => converters::accepted(kwargs, |n| found.params.get(n)),
             Lookup::Plain | Lookup::Format(_) => true,
         })
     }
@@ -152,14 +157,17 @@ impl Routes {
     /// Every URL of a group that is already mounted ([`Group::mount`]) at its full paths.
     pub(crate) fn mount(mut self, group: Group) -> Self {
         for entry in group.entries {
-            let method_router = match entry.lookup {
+            let method_router = match &entry.lookup {
                 Lookup::Plain => route(Arc::clone(&entry.endpoint), &[]),
                 Lookup::Format(format) => route(Arc::clone(&entry.endpoint), &[("format", format)]),
                 Lookup::Id { plain, suffix } => {
-                    id_route(Arc::clone(&entry.endpoint), plain, suffix)
+                    id_route(Arc::clone(&entry.endpoint), *plain, *suffix)
+                }
+                Lookup::Converted(kwargs) => {
+                    converted_route(Arc::clone(&entry.endpoint), Arc::clone(kwargs))
                 }
             };
-            self = self.route_with(&entry.path, method_router, entry.lookup);
+            self = self.route_with(&entry.path, method_router, entry.lookup.clone());
             self.endpoints.push(entry);
         }
         self
@@ -224,6 +232,39 @@ fn id_route(endpoint: Arc<Endpoint>, plain: bool, suffix: bool) -> MethodRouter<
                 let mut params = vec![("id".to_string(), id)];
                 if let Some(format) = format {
                     params.push(("format".into(), format));
+                }
+                dispatch(endpoint.as_ref(), state, request, params).await
+            }
+        },
+    )
+}
+
+/// The route of [`Lookup::Converted`].
+fn converted_route(
+    endpoint: Arc<Endpoint>,
+    kwargs: Arc<[(String, Converter)]>,
+) -> MethodRouter<AppState> {
+    any(
+        move |State(state): State<AppState>,
+              params: Result<RawPathParams, axum::extract::rejection::RawPathParamsRejection>,
+              request: Request| {
+            let endpoint = Arc::clone(&endpoint);
+            let params: Vec<(String, String)> = params
+                .map(|p| {
+                    p.iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let ok = converters::accepted(&kwargs, |name| {
+                params
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.as_str())
+            });
+            async move {
+                if !ok {
+                    return not_found().await;
                 }
                 dispatch(endpoint.as_ref(), state, request, params).await
             }

@@ -4,8 +4,10 @@
 //! tables in step with the file.
 
 pub(crate) mod access;
+pub(crate) mod generic_check;
 pub mod migration;
 pub mod query;
+pub(crate) mod queryset;
 pub(crate) mod routes;
 pub(crate) mod rows;
 pub mod schema;

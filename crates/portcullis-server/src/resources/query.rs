@@ -135,8 +135,18 @@ pub fn list_statements(
     user: Option<&User>,
     param: impl Fn(&str) -> Option<String>,
 ) -> Result<(SelectStatement, SelectStatement), ApiError> {
+    list_statements_in(resource, visibility(resource, user), param)
+}
+
+/// [`list_statements`] over the rows of `rows` (a view's queryset) instead of the caller's
+/// visible rows.
+pub(crate) fn list_statements_in(
+    resource: &Resource,
+    rows: Option<Cond>,
+    param: impl Fn(&str) -> Option<String>,
+) -> Result<(SelectStatement, SelectStatement), ApiError> {
     let mut conditions = Vec::new();
-    if let Some(c) = visibility(resource, user) {
+    if let Some(c) = rows {
         conditions.push(c);
     }
     conditions.extend(filters(resource, &param)?);

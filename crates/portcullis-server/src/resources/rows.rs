@@ -66,11 +66,24 @@ pub(crate) async fn find(
     user: Option<&User>,
     visible: bool,
 ) -> Result<Option<Row>, ApiError> {
-    let mut q = query::select(resource);
-    q.cond_where(query::by_id(resource, id));
+    let mut conds = vec![query::by_id(resource, id)];
     if visible && let Some(cond) = query::visibility(resource, user) {
+        conds.push(cond);
+    }
+    find_where(state, resource, conds).await
+}
+
+/// The first row where every condition holds.
+pub(crate) async fn find_where(
+    state: &AppState,
+    resource: &Resource,
+    conds: Vec<sea_query::Cond>,
+) -> Result<Option<Row>, ApiError> {
+    let mut q = query::select(resource);
+    for cond in conds {
         q.cond_where(cond);
     }
+    q.limit(1);
     let rows = state
         .store()
         .select_rows(&q, &query::read_columns(resource))

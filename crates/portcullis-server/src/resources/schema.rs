@@ -87,6 +87,8 @@ pub(crate) struct Field {
     pub(crate) unique: bool,
     pub(crate) max_length: Option<usize>,
     pub(crate) min_length: Option<usize>,
+    /// Django's `SlugField`: letters, digits, underscores and hyphens only.
+    pub(crate) slug: bool,
     pub(crate) choices: Vec<String>,
     pub(crate) min: Option<f64>,
     pub(crate) max: Option<f64>,

@@ -82,6 +82,8 @@ struct RawField {
     max_length: Option<usize>,
     min_length: Option<usize>,
     #[serde(default)]
+    slug: bool,
+    #[serde(default)]
     choices: Vec<String>,
     min: Option<f64>,
     max: Option<f64>,
@@ -392,6 +394,7 @@ impl RawField {
             unique: self.unique,
             max_length: self.max_length,
             min_length: self.min_length,
+            slug: self.slug,
             choices: self.choices,
             min: self.min,
             max: self.max,
@@ -431,6 +434,9 @@ impl RawField {
             return Err(
                 "max_length, min_length and blank apply to string and text fields only".into(),
             );
+        }
+        if self.slug && kind != FieldKind::String {
+            return Err("slug applies to string fields only (Django's SlugField)".into());
         }
         // Validation reads choices for text only; elsewhere they would be shown, not enforced.
         if !self.choices.is_empty() && !textual {

@@ -118,6 +118,17 @@ fn text(field: &Field, value: &Value) -> Result<Outcome, Vec<String>> {
     if text.contains('\0') {
         errors.push("Null characters are not allowed.".into());
     }
+    // DRF's SlugField adds its pattern after CharField's length validators, and every
+    // validator's message is reported, in that order.
+    if field.slug
+        && !text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        errors.push(
+            "Enter a valid \"slug\" consisting of letters, numbers, underscores or hyphens.".into(),
+        );
+    }
     if errors.is_empty() {
         Ok(Outcome::Value(Typed::Text(text)))
     } else {

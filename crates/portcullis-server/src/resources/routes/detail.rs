@@ -4,7 +4,7 @@
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
-use sea_query::Query;
+use sea_query::{Cond, Expr, ExprTrait, Query};
 use serde_json::json;
 
 use super::{input, metadata, resource_of};
@@ -13,7 +13,8 @@ use crate::http::json::{json_response, no_content};
 use crate::http::pagination::python_int_exact;
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::access::Rule;
-use crate::resources::schema::Resource;
+use crate::resources::queryset::Queryset;
+use crate::resources::schema::{FieldKind, Resource};
 use crate::resources::{query, rows};
 use crate::store::timestamp::now_db;
 
@@ -27,6 +28,9 @@ pub(super) fn endpoint(index: usize, resource: &Resource) -> Endpoint {
     .permission(Permission::custom(move |req| Box::pin(check(req, index))))
     .checked_actions(move |req| Box::pin(actions(req, index)))
 }
+
+/// A router's detail route: the primary key, in the `id` its pattern captures.
+const ROUTER_LOOKUP: (&str, &str) = ("pk", "id");
 
 fn rule_for<'r>(resource: &'r Resource, method: &Method) -> &'r Rule {
     match *method {
@@ -65,12 +69,22 @@ async fn handle(req: ApiRequest, index: usize) -> Result<Response, ApiError> {
     // The schema lives in the state: hold the state (one Arc), not a copy of the resource.
     let state = req.state.clone();
     let resource = resource_of(&state, index)?;
-    let (id, row) = object(&req, resource).await?;
+    let (id, row) = object(&req, resource, &Queryset::Visible, ROUTER_LOOKUP).await?;
     rule_for(resource, &req.method).check_object(req.user(), row.owner_id)?;
+    answer(&req, resource, id, row).await
+}
+
+/// What DRF's retrieve, update, partial_update and destroy do with the object found.
+pub(super) async fn answer(
+    req: &ApiRequest,
+    resource: &Resource,
+    id: i64,
+    row: rows::Row,
+) -> Result<Response, ApiError> {
     match req.method {
         Method::GET => Ok(json_response(StatusCode::OK, &row.json)),
-        Method::DELETE => destroy(&req, resource, id).await,
-        _ => update(&req, resource, id).await,
+        Method::DELETE => destroy(req, resource, id).await,
+        _ => update(req, resource, id).await,
     }
 }
 
@@ -79,28 +93,64 @@ async fn actions(req: &ApiRequest, index: usize) -> Option<serde_json::Value> {
     let resource = resource_of(&req.state, index).ok()?;
     let rule = &resource.access.update;
     check_rule(req, resource, rule).await.ok()?;
-    let (_, row) = object(req, resource).await.ok()?;
+    let (_, row) = object(req, resource, &Queryset::Visible, ROUTER_LOOKUP)
+        .await
+        .ok()?;
     rule.check_object(req.user(), row.owner_id).ok()?;
     Some(json!({ "PUT": metadata::serializer_info(resource) }))
 }
 
-/// DRF's `get_object`: the row by id among the rows the caller may see.
-async fn object(req: &ApiRequest, resource: &Resource) -> Result<(i64, rows::Row), ApiError> {
-    let raw = req.param("id").unwrap_or_default();
+/// DRF's `get_object`: the row whose `field` (`lookup_field`) is the URL keyword `kwarg`
+/// (`lookup_url_kwarg`) among the rows of the view's queryset.
+pub(super) async fn object(
+    req: &ApiRequest,
+    resource: &Resource,
+    queryset: &Queryset,
+    (field, kwarg): (&str, &str),
+) -> Result<(i64, rows::Row), ApiError> {
+    let raw = req.param(kwarg).unwrap_or_default();
     let missing = || ApiError::NotFound(format!("No {} matches the given query.", resource.label));
-    // Django casts the lookup to an integer with Python's int() (`1_0` is 10: the reference
-    // answers `/api/notes/1_0/` with "No Note matches", not "Not found."): text that is no
-    // integer is a plain 404, an integer beyond 64 bits simply matches nothing.
-    let id = python_int_exact(raw)
-        .ok_or_else(ApiError::not_found)?
-        .ok_or_else(missing)?;
-    let row = rows::find(&req.state, resource, id, req.user(), true)
+    let table = resource.table().to_string();
+    let (column, numeric) = match field {
+        "pk" | "id" => ("id".to_string(), true),
+        name => (
+            resource.column_of(name).ok_or_else(|| {
+                ApiError::internal(anyhow::anyhow!("lookup_field {name} is not a field"))
+            })?,
+            resource
+                .field(name)
+                .is_some_and(|f| matches!(f.kind, FieldKind::Integer | FieldKind::Reference)),
+        ),
+    };
+    let by = if numeric {
+        // Django casts the lookup to an integer with Python's int() (`1_0` is 10: the reference
+        // answers `/api/notes/1_0/` with "No Note matches", not "Not found."): text that is no
+        // integer is a plain 404, an integer beyond 64 bits simply matches nothing.
+        let id = python_int_exact(raw)
+            .ok_or_else(ApiError::not_found)?
+            .ok_or_else(missing)?;
+        Expr::col((table, column)).eq(id)
+    } else {
+        Expr::col((table, column)).eq(raw.to_string())
+    };
+    let mut conds = vec![Cond::all().add(by)];
+    conds.extend(queryset.condition(req, resource)?);
+    let row = rows::find_where(&req.state, resource, conds)
         .await?
         .ok_or_else(missing)?;
+    let id = row
+        .json
+        .get("id")
+        .and_then(serde_json::Value::as_i64)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a row without its id")))?;
     Ok((id, row))
 }
 
-async fn update(req: &ApiRequest, resource: &Resource, id: i64) -> Result<Response, ApiError> {
+pub(super) async fn update(
+    req: &ApiRequest,
+    resource: &Resource,
+    id: i64,
+) -> Result<Response, ApiError> {
     let partial = req.method == Method::PATCH;
     let mut columns = input::columns(req, resource, partial, Some(id)).await?;
     if resource.timestamps {
@@ -124,7 +174,11 @@ async fn update(req: &ApiRequest, resource: &Resource, id: i64) -> Result<Respon
     Ok(json_response(StatusCode::OK, &row.json))
 }
 
-async fn destroy(req: &ApiRequest, resource: &Resource, id: i64) -> Result<Response, ApiError> {
+pub(super) async fn destroy(
+    req: &ApiRequest,
+    resource: &Resource,
+    id: i64,
+) -> Result<Response, ApiError> {
     let mut delete = Query::delete();
     delete
         .from_table(resource.table().to_string())

@@ -12,6 +12,7 @@ use crate::http::endpoint::{Endpoint, Permission};
 use crate::http::json::json_response;
 use crate::http::pagination::{Style, page_size_param};
 use crate::http::{ApiError, ApiRequest};
+use crate::resources::queryset::Queryset;
 use crate::resources::schema::Resource;
 use crate::resources::{query, rows};
 use crate::store::timestamp::now_db;
@@ -43,9 +44,9 @@ async fn handle(req: ApiRequest, index: usize) -> Result<Response, ApiError> {
     let state = req.state.clone();
     let resource = resource_of(&state, index)?;
     if req.method == Method::POST {
-        create(&req, resource).await
+        create(&req, resource, &Queryset::Visible).await
     } else {
-        list(&req, resource).await
+        list(&req, resource, &Queryset::Visible).await
     }
 }
 
@@ -58,12 +59,18 @@ async fn actions(req: &ApiRequest, index: usize) -> Option<serde_json::Value> {
     Some(json!({ "POST": metadata::serializer_info(resource) }))
 }
 
-async fn list(req: &ApiRequest, resource: &Resource) -> Result<Response, ApiError> {
+/// DRF's `ListModelMixin.list` over the view's queryset: filtered, ordered and paginated.
+pub(super) async fn list(
+    req: &ApiRequest,
+    resource: &Resource,
+    queryset: &Queryset,
+) -> Result<Response, ApiError> {
     let state = &req.state;
     if let Some(raw) = req.query("search") {
         query::check_search(&raw, &state.config().limits)?;
     }
-    let (count, select) = query::list_statements(resource, req.user(), |name| req.query(name))?;
+    let rows = queryset.condition(req, resource)?;
+    let (count, select) = query::list_statements_in(resource, rows, |name| req.query(name))?;
     // The view's `pagination_class`, else DEFAULT_PAGINATION_CLASS.
     let style = resource.pagination.unwrap_or(state.config().pagination);
     let body = match style {
@@ -92,8 +99,16 @@ pub(super) fn default_page_size(req: &ApiRequest, resource: &Resource) -> u64 {
     u64::from(resource.page_size.unwrap_or(req.state.config().page_size))
 }
 
-async fn create(req: &ApiRequest, resource: &Resource) -> Result<Response, ApiError> {
+/// DRF's `CreateModelMixin.create`: the body validated first, then `perform_create`'s
+/// `get_object_or_404` of the parents the URL names (so an invalid body is a 400 even under
+/// another user's parent), then the owner and the timestamps.
+pub(super) async fn create(
+    req: &ApiRequest,
+    resource: &Resource,
+    queryset: &Queryset,
+) -> Result<Response, ApiError> {
     let mut columns = input::columns(req, resource, false, None).await?;
+    columns.extend(queryset.parents(req, resource).await?);
     for field in &resource.fields {
         if !columns.iter().any(|(c, _)| *c == field.column())
             && let Some(default) = input::default_value(resource, &field.name)

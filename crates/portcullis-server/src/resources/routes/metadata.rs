@@ -32,6 +32,7 @@ pub(super) fn serializer_info(resource: &Resource) -> Value {
     for field in &resource.fields {
         let kind = match field.kind {
             _ if !field.choices.is_empty() => "choice",
+            _ if field.slug => "slug",
             FieldKind::String | FieldKind::Text => "string",
             FieldKind::Integer => "integer",
             FieldKind::Float => "float",

@@ -4,6 +4,7 @@
 
 mod cursor_list;
 mod detail;
+pub(crate) mod generic;
 mod input;
 mod list;
 mod metadata;

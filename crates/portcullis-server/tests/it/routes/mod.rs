@@ -3,4 +3,5 @@
 mod api;
 mod api_token_auth;
 mod auth;
+mod generic_views;
 mod web_assets;
