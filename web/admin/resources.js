@@ -68,10 +68,13 @@ async function choose(name, page) {
   $('rows-head').replaceChildren(
     ...fields.map((f) => el('th', { scope: 'col' }, f.label)),
     el('th', { scope: 'col' }, 'Actions'));
-  const rows = body.results.map((row) => el('tr', {},
-    fields.map((f) => el('td', {}, cellText(f, row[f.name]))),
-    el('td', {}, el('button', { type: 'button', onclick: () => openRow(resource, row.id) },
-      'View JSON', hiddenText(` of ${resource.label} ${row.id}`)))));
+  const rows = body.results.map((row) => {
+    const id = row[resource.id_field ?? 'id'];
+    return el('tr', {},
+      fields.map((f) => el('td', {}, cellText(f, row[f.name]))),
+      el('td', {}, el('button', { type: 'button', onclick: () => openRow(resource, id) },
+        'View JSON', hiddenText(` of ${resource.label} ${id}`))));
+  });
   if (!rows.length) rows.push(el('tr', {}, el('td', { colspan: String(fields.length + 1) }, 'No rows.')));
   $('rows-body').replaceChildren(...rows);
   const pages = pager('rows', page, body);

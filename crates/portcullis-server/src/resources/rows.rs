@@ -11,8 +11,9 @@ use crate::state::AppState;
 use crate::store::timestamp::to_drf;
 use crate::store::{Cell, User};
 
-/// A row read back: its JSON and, for owner rules, its owner's id.
+/// A row read back: its id, its JSON and, for owner rules, its owner's id.
 pub(crate) struct Row {
+    pub(crate) id: i64,
     pub(crate) json: Value,
     pub(crate) owner_id: Option<i64>,
 }
@@ -22,9 +23,11 @@ pub(crate) fn render_row(resource: &Resource, cells: &[Cell]) -> Row {
     let mut map = Map::new();
     let mut owner_id = None;
     let mut cells = cells.iter();
-    if let Some(Cell::Int(id)) = cells.next() {
-        map.insert("id".into(), json!(id));
-    }
+    let id = match cells.next() {
+        Some(Cell::Int(id)) => *id,
+        _ => 0,
+    };
+    map.insert(resource.id_field.clone(), json!(id));
     for field in &resource.fields {
         let cell = cells.next().unwrap_or(&Cell::Null);
         let value = if field.kind == FieldKind::Owner {
@@ -53,6 +56,7 @@ pub(crate) fn render_row(resource: &Resource, cells: &[Cell]) -> Row {
         }
     }
     Row {
+        id,
         json: Value::Object(map),
         owner_id,
     }

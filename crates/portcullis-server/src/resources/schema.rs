@@ -139,6 +139,8 @@ pub struct Resource {
     pub(crate) max_page_size: Option<u32>,
     /// The view's `pagination_class`; `None` follows the configuration's `pagination`.
     pub(crate) pagination: Option<crate::http::pagination::Style>,
+    /// The primary key's name in bodies and OPTIONS: `id` or `pk`.
+    pub(crate) id_field: String,
     /// `CursorPagination.ordering`; `None` only when no field can be one.
     pub(crate) cursor_ordering: Option<super::schema_pagination::CursorOrdering>,
 }

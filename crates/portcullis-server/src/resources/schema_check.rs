@@ -38,6 +38,7 @@ pub(super) struct RawResource {
     max_page_size: Option<u32>,
     pagination: Option<String>,
     cursor_ordering: Option<String>,
+    id_field: Option<String>,
     #[serde(default)]
     fields: Vec<RawField>,
 }
@@ -138,11 +139,13 @@ impl RawResource {
             max_page_size,
             pagination,
             cursor_ordering,
+            id_field,
             fields,
         } = self;
         let first_ordering = ordering.first().cloned();
         check_name(&name, &mut bad);
         let fields = check_fields(fields, &mut bad);
+        let id_field = check_id_field(id_field, &fields, &mut bad);
         let label = label.unwrap_or_else(|| {
             let singular = name.strip_suffix('s').unwrap_or(&name);
             label_of(singular).replace(' ', "")
@@ -163,6 +166,7 @@ impl RawResource {
             max_page_size,
             pagination: None,
             cursor_ordering: None,
+            id_field,
         };
         super::schema_pagination::check(
             &mut resource,
@@ -180,6 +184,20 @@ impl RawResource {
         }
         (problems.len() == before).then_some(resource)
     }
+}
+
+/// The primary key's name on the wire: `id` (a `ModelSerializer`'s default) or `pk` (a
+/// serializer listing `fields = ["pk", ...]`, common in tutorials).
+fn check_id_field(raw: Option<String>, fields: &[Field], bad: &mut impl FnMut(String)) -> String {
+    let name = raw.unwrap_or_else(|| "id".into());
+    if name != "id" && name != "pk" {
+        bad(format!(
+            "id_field {name:?}: the primary key is rendered as \"id\" or \"pk\""
+        ));
+    } else if fields.iter().any(|f| f.name == name) {
+        bad(format!("id_field {name:?}: a field already has that name"));
+    }
+    name
 }
 
 fn check_name(name: &str, bad: &mut impl FnMut(String)) {

@@ -34,7 +34,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
 fn implicit(name: &str, label: &str, kind: &str) -> Value {
     json!({
         "name": name, "label": label, "type": kind, "required": false, "read_only": true,
-        "write_only": false, "null": false, "blank": false, "unique": name == "id",
+        "write_only": false, "null": false, "blank": false, "unique": kind == "integer",
         "max_length": null, "choices": [], "to": null,
     })
 }
@@ -57,7 +57,7 @@ fn field_json(field: &Field) -> Value {
 }
 
 fn resource_json(req: &ApiRequest, resource: &Resource) -> Value {
-    let mut fields = vec![implicit("id", "ID", "integer")];
+    let mut fields = vec![implicit(&resource.id_field, "ID", "integer")];
     fields.extend(resource.fields.iter().map(field_json));
     if resource.timestamps {
         fields.push(implicit("created_at", "Created at", "datetime"));
@@ -70,6 +70,8 @@ fn resource_json(req: &ApiRequest, resource: &Resource) -> Value {
     json!({
         "name": resource.name,
         "label": resource.label,
+        // The primary key's name in the rows: `id`, or `pk` where the project's serializer says so.
+        "id_field": resource.id_field,
         // Where the layout's first router registering the resource lists it.
         "url": resource_list_path(req.state.config(), &resource.name)
             .map(|path| req.absolute_uri(&path)),

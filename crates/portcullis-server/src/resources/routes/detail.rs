@@ -138,12 +138,7 @@ pub(super) async fn object(
     let row = rows::find_where(&req.state, resource, conds)
         .await?
         .ok_or_else(missing)?;
-    let id = row
-        .json
-        .get("id")
-        .and_then(serde_json::Value::as_i64)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a row without its id")))?;
-    Ok((id, row))
+    Ok((row.id, row))
 }
 
 pub(super) async fn update(

@@ -26,7 +26,7 @@ fn bound(value: f64) -> Value {
 pub(super) fn serializer_info(resource: &Resource) -> Value {
     let mut fields = Map::new();
     fields.insert(
-        "id".into(),
+        resource.id_field.clone(),
         Value::Object(info("integer", false, true, "ID")),
     );
     for field in &resource.fields {

@@ -5,6 +5,7 @@ mod access;
 mod field_types;
 mod fields;
 mod hostile_input;
+mod id_field;
 mod lists;
 mod pagination_styles;
 mod references;
