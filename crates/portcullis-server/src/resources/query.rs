@@ -36,7 +36,7 @@ pub(crate) fn select(resource: &Resource) -> SelectStatement {
     for field in &resource.fields {
         q.column((table.clone(), field.column()));
         if field.kind == FieldKind::Owner {
-            q.column(("auth_user", "username"));
+            q.column(("auth_user", field.owner_source.column()));
             q.left_join(
                 "auth_user",
                 Expr::col(("auth_user", "id")).equals((table.clone(), field.column())),

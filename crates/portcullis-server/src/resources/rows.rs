@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::query;
-use super::schema::{FieldKind, Resource};
+use super::schema::{FieldKind, OwnerSource, Resource};
 use super::values::render;
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -34,9 +34,11 @@ pub(crate) fn render_row(resource: &Resource, cells: &[Cell]) -> Row {
             if let Cell::Int(id) = cell {
                 owner_id = Some(*id);
             }
-            // The owner renders as its username (the oracle's ReadOnlyField(source="owner.username")).
-            match cells.next() {
-                Some(Cell::Text(name)) => json!(name),
+            // The owner renders as its username (the oracle's ReadOnlyField(source="owner.username")),
+            // its email, or its id (a ModelSerializer's default for a foreign key).
+            match (field.owner_source, cells.next()) {
+                (OwnerSource::Id, _) => owner_id.map_or(Value::Null, |id| json!(id)),
+                (_, Some(Cell::Text(name))) => json!(name),
                 _ => Value::Null,
             }
         } else {

@@ -71,6 +71,39 @@ impl FieldKind {
     }
 }
 
+/// What an owner field renders, as the project's serializer has it: the reference's
+/// `ReadOnlyField(source="owner.username")`, `source="owner.email"`, or a `ModelSerializer`'s
+/// default for a foreign key, the user's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OwnerSource {
+    Username,
+    Email,
+    Id,
+}
+
+impl OwnerSource {
+    /// `source` as a serializer writes it for the field `name`; `None` when it is none of these.
+    pub(crate) fn parse(name: &str, source: Option<&str>) -> Option<OwnerSource> {
+        let Some(source) = source else {
+            return Some(OwnerSource::Username);
+        };
+        match source.strip_prefix(name) {
+            Some(".username") => Some(OwnerSource::Username),
+            Some(".email") => Some(OwnerSource::Email),
+            Some("" | ".id" | ".pk") => Some(OwnerSource::Id),
+            _ => None,
+        }
+    }
+
+    /// The `auth_user` column read with the row.
+    pub(crate) fn column(self) -> &'static str {
+        match self {
+            OwnerSource::Email => "email",
+            OwnerSource::Username | OwnerSource::Id => "username",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Field {
     pub(crate) name: String,
@@ -95,6 +128,8 @@ pub(crate) struct Field {
     /// For a reference: the resource it points to.
     pub(crate) to: Option<String>,
     pub(crate) on_delete: OnDelete,
+    /// For an owner: what the serializer renders of the user.
+    pub(crate) owner_source: OwnerSource,
 }
 
 impl Field {

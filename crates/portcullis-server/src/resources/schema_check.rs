@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use super::access::{Access, Rule};
-use super::schema::{Field, FieldKind, OnDelete, Resource, Visibility};
+use super::schema::{Field, FieldKind, OnDelete, OwnerSource, Resource, Visibility};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,6 +90,7 @@ struct RawField {
     max: Option<f64>,
     to: Option<String>,
     on_delete: Option<String>,
+    source: Option<String>,
 }
 
 /// Identifiers that reach SQL: lowercase ASCII, digits and underscores, not a reserved prefix.
@@ -385,6 +386,20 @@ impl RawField {
         if self.read_only && self.write_only {
             return fail("a field cannot be both read_only and write_only".into());
         }
+        let owner_source = match (kind, self.source.as_deref()) {
+            (FieldKind::Owner, source) => match OwnerSource::parse(&self.name, source) {
+                Some(source) => source,
+                None => {
+                    return fail(format!(
+                        "source {:?} is not one of \"{n}.username\", \"{n}.email\" or \"{n}\" (its id)",
+                        source.unwrap_or_default(),
+                        n = self.name
+                    ));
+                }
+            },
+            (_, None) => OwnerSource::Username,
+            (_, Some(_)) => return fail("source is only for an owner field".into()),
+        };
         let default = match self.default {
             None => None,
             Some(v) => {
@@ -418,6 +433,7 @@ impl RawField {
             max: self.max,
             to: self.to,
             on_delete,
+            owner_source,
         };
         // A default the field itself would refuse (an integer "many", a date "31/01/2025")
         // would be written as is and break every later read of the row: refuse it here, and

@@ -7,5 +7,6 @@ mod fields;
 mod hostile_input;
 mod id_field;
 mod lists;
+mod owner_source;
 mod pagination_styles;
 mod references;
