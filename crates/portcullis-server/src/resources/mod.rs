@@ -12,6 +12,7 @@ pub(crate) mod routes;
 pub(crate) mod rows;
 pub mod schema;
 mod schema_check;
+mod schema_field_check;
 pub(crate) mod schema_pagination;
 pub(crate) mod temporal;
 pub(crate) mod values;

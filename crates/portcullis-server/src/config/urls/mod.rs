@@ -7,10 +7,16 @@
 //! This module reads the table into [`Mount`]s and says what is wrong with an entry; building the
 //! routes from them is [`crate::http::layout`]'s job.
 
+mod names;
+mod reference;
+
 use serde::{Deserialize, Serialize};
 
-use super::ExtraRoute;
+pub(crate) use names::{Include, View};
+pub(crate) use reference::default_layout;
+
 use super::generic_views::{GenericKind, GenericView, RegisterView};
+use names::{resolve_include, resolve_view};
 
 /// One `path(...)` of `urls.py`.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
@@ -77,33 +83,6 @@ pub struct UrlPattern {
     pub response: Option<String>,
 }
 
-/// djoser's URL modules.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Include {
-    /// `djoser.urls`: a `DefaultRouter` with the users viewset.
-    Users,
-    /// `djoser.urls.authtoken`: `token/login/`, `token/logout/`.
-    Authtoken,
-    /// `djoser.urls.jwt`: `jwt/create/`, `jwt/refresh/`, `jwt/verify/`.
-    Jwt,
-}
-
-/// The views that can be mounted at a path of their own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum View {
-    TokenObtainPair,
-    TokenRefresh,
-    TokenVerify,
-    TokenBlacklist,
-    ObtainAuthToken,
-    /// djoser's `TokenCreateView` (`token/login/`).
-    TokenCreate,
-    /// djoser's `TokenDestroyView` (`token/logout/`).
-    TokenDestroy,
-    /// Portcullis's own `logout_all` (no Django counterpart).
-    LogoutAll,
-}
-
 /// DRF's two routers, as `(root view and format suffixes, trailing slash)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct RouterKind {
@@ -137,33 +116,6 @@ pub(crate) enum Mount {
     /// A `CreateAPIView` over Django's user model: registration.
     Register(RegisterView),
 }
-
-/// The names an entry may use: the short name and the dotted one a Django user writes.
-const INCLUDES: &[(&str, Include)] = &[
-    ("djoser.urls", Include::Users),
-    ("djoser.urls.base", Include::Users),
-    ("djoser.urls.authtoken", Include::Authtoken),
-    ("djoser.urls.jwt", Include::Jwt),
-];
-
-const VIEWS: &[(&str, View)] = &[
-    ("TokenObtainPairView", View::TokenObtainPair),
-    ("TokenRefreshView", View::TokenRefresh),
-    ("TokenVerifyView", View::TokenVerify),
-    ("TokenBlacklistView", View::TokenBlacklist),
-    ("obtain_auth_token", View::ObtainAuthToken),
-    ("ObtainAuthToken", View::ObtainAuthToken),
-    ("TokenCreateView", View::TokenCreate),
-    ("TokenDestroyView", View::TokenDestroy),
-    ("logout_all", View::LogoutAll),
-];
-
-/// The modules a view name may be prefixed with (`rest_framework_simplejwt.views.TokenObtainPairView`).
-const VIEW_MODULES: &[&str] = &[
-    "rest_framework_simplejwt.views.",
-    "rest_framework.authtoken.views.",
-    "djoser.views.",
-];
 
 impl UrlPattern {
     /// What the entry mounts, or why it cannot be served as Django would.
@@ -314,37 +266,6 @@ impl UrlPattern {
     }
 }
 
-fn resolve_include(name: &str) -> Result<Include, String> {
-    if let Some((_, include)) = INCLUDES.iter().find(|(n, _)| *n == name) {
-        return Ok(*include);
-    }
-    let why = match name {
-        "rest_framework.urls" => " (DRF's session login pages: Portcullis has no sessions)",
-        "djoser.social.urls" | "djoser.urls.social" => " (social login is not supported)",
-        _ => "",
-    };
-    Err(format!(
-        "include {name:?} is unknown{why}; one of: djoser.urls, djoser.urls.authtoken, \
-         djoser.urls.jwt (a router is router = \"DefaultRouter\")"
-    ))
-}
-
-fn resolve_view(name: &str) -> Result<View, String> {
-    let short = VIEW_MODULES
-        .iter()
-        .find_map(|m| name.strip_prefix(m))
-        .unwrap_or(name)
-        .trim_end_matches(".as_view()");
-    VIEWS
-        .iter()
-        .find(|(n, _)| *n == short)
-        .map(|(_, view)| *view)
-        .ok_or_else(|| {
-            let names: Vec<&str> = VIEWS.iter().map(|(n, _)| *n).collect();
-            format!("view {name:?} is unknown; one of: {}", names.join(", "))
-        })
-}
-
 /// Django's route text: matched against the path without its leading slash, literally.
 fn check_path(path: &str) -> Result<(), String> {
     if path.starts_with('/') {
@@ -381,53 +302,6 @@ fn check_prefix(path: &str) -> Result<(), String> {
          routes as text, so {path:?} + \"users/\" would be {:?}",
         format!("{path}users/")
     ))
-}
-
-/// The reference project's `urls.py`: the layout of a configuration without `[[urls]]`, and
-/// Portcullis's `auth/logout_all/` beside djoser's URLs.
-pub(crate) fn default_layout() -> Vec<UrlPattern> {
-    let view = |path: &str, view: &str| UrlPattern {
-        path: path.into(),
-        view: Some(view.into()),
-        ..UrlPattern::default()
-    };
-    let include = |path: &str, include: &str| UrlPattern {
-        path: path.into(),
-        include: Some(include.into()),
-        ..UrlPattern::default()
-    };
-    vec![
-        view("api-token-auth/", "obtain_auth_token"),
-        view("api/token/", "TokenObtainPairView"),
-        view("api/token/refresh/", "TokenRefreshView"),
-        view("api/token/verify/", "TokenVerifyView"),
-        view("api/token/blacklist/", "TokenBlacklistView"),
-        UrlPattern {
-            path: "api/".into(),
-            router: Some("DefaultRouter".into()),
-            ..UrlPattern::default()
-        },
-        include("auth/", "djoser.urls"),
-        include("auth/", "djoser.urls.authtoken"),
-        include("auth/", "djoser.urls.jwt"),
-        view("auth/logout_all/", "logout_all"),
-    ]
-}
-
-impl ExtraRoute {
-    /// The older spelling as the `[[urls]]` entry it is.
-    pub(crate) fn as_pattern(&self) -> UrlPattern {
-        let view = match self.endpoint.as_str() {
-            "token_login" => "TokenCreateView",
-            other => other,
-        };
-        UrlPattern {
-            path: self.path.trim_start_matches('/').into(),
-            view: Some(view.into()),
-            throttle_scope: self.throttle_scope.clone(),
-            ..UrlPattern::default()
-        }
-    }
 }
 
 #[cfg(test)]
