@@ -100,28 +100,25 @@ pub(crate) async fn dispatch(
         parses: endpoint.parses,
         query_pairs: std::sync::OnceLock::new(),
     };
-    let challenge = endpoint.authentication.challenge(req.state.config());
-    let result = run(endpoint, req).await;
-    let mut response = match result {
+    let state = req.state.clone();
+    let mut response = match run(endpoint, req).await {
         Ok(response) => response,
-        Err(err) if err.is_authentication_error() && challenge.is_none() => {
-            // DRF: no authenticator can issue a challenge, so the 401 becomes a 403.
+        Err(err) if err.is_authentication_error() => {
+            // The challenge is only worked out for a 401, not on every request.
+            let challenge = endpoint.authentication.challenge(state.config());
             let mut response = err.into_response();
-            *response.status_mut() = StatusCode::FORBIDDEN;
-            response
-        }
-        Err(err) => {
-            let authentication_error = err.is_authentication_error();
-            let mut response = err.into_response();
-            if authentication_error
-                && let Some(value) = challenge.and_then(|c| HeaderValue::from_str(&c).ok())
-            {
-                response
-                    .headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, value);
+            match challenge.and_then(|c| HeaderValue::from_str(&c).ok()) {
+                Some(value) => {
+                    response
+                        .headers_mut()
+                        .insert(header::WWW_AUTHENTICATE, value);
+                }
+                // DRF: no authenticator can issue a challenge, so the 401 becomes a 403.
+                None => *response.status_mut() = StatusCode::FORBIDDEN,
             }
             response
         }
+        Err(err) => err.into_response(),
     };
     finalize(endpoint, &mut response);
     if is_head {
