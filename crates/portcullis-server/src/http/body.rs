@@ -13,6 +13,29 @@ use super::ApiError;
 pub(crate) struct RequestData {
     pub(crate) value: Value,
     pub(crate) is_form: bool,
+    /// Form input's every (key, value) pair in order, for `QueryDict.getlist` (a many-to-many
+    /// field's repeated key); empty for JSON.
+    pub(crate) form_pairs: Vec<(String, String)>,
+}
+
+impl RequestData {
+    /// `QueryDict.getlist(key)`: every value the form gave the key, in order.
+    pub(crate) fn getlist(&self, key: &str) -> Vec<String> {
+        self.form_pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// Form input: the last value of each key wins in `value`, every pair is kept.
+    fn form(pairs: Vec<(String, String)>) -> RequestData {
+        RequestData {
+            value: collect_last(pairs.iter().cloned()),
+            is_form: true,
+            form_pairs: pairs,
+        }
+    }
 }
 
 /// The media types a view parses, in DRF's `parser_classes` order.
@@ -103,6 +126,7 @@ pub(crate) fn parse(
         return Ok(RequestData {
             value: Value::Object(Map::new()),
             is_form: is_form_type(&media),
+            form_pairs: Vec::new(),
         });
     }
     let parser = parses
@@ -117,10 +141,11 @@ pub(crate) fn parse(
         ("application", "x-www-form-urlencoded") if too_many_fields(body, max_fields) => {
             Err(ApiError::ParseError(TOO_MANY_FIELDS.into()))
         }
-        ("application", "x-www-form-urlencoded") => Ok(RequestData {
-            value: collect_last(form_urlencoded::parse(body).map(|(k, v)| (k.into(), v.into()))),
-            is_form: true,
-        }),
+        ("application", "x-www-form-urlencoded") => Ok(RequestData::form(
+            form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )),
         _ => parse_multipart(&media, body, max_fields),
     }
 }
@@ -139,6 +164,7 @@ fn parse_json(body: &[u8]) -> Result<RequestData, ApiError> {
     Ok(RequestData {
         value,
         is_form: false,
+        form_pairs: Vec::new(),
     })
 }
 
@@ -229,10 +255,7 @@ fn parse_multipart(
             }
         }
     }
-    Ok(RequestData {
-        value: collect_last(pairs.into_iter()),
-        is_form: true,
-    })
+    Ok(RequestData::form(pairs))
 }
 
 fn part_name(headers: &str) -> Option<String> {

@@ -26,6 +26,13 @@ pub(crate) fn problems(view: &GenericView, schema: &Schema) -> Vec<String> {
             ));
             continue;
         };
+        if field == Some(FieldKind::ManyToMany) {
+            out.push(format!(
+                "queryset {:?}: a many-to-many field holds a list of ids, not one value a term can compare",
+                term.field
+            ));
+            continue;
+        }
         let across = match &term.through {
             None => {
                 if term.value == QueryValue::User && field != Some(FieldKind::Owner) {

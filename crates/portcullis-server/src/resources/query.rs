@@ -9,11 +9,11 @@ use super::schema::{Field, FieldKind, Resource, Storage, Visibility};
 use crate::http::ApiError;
 use crate::store::User;
 
-/// The columns a row is read with, in order: `id`, each readable field (an owner as its
-/// owner's username), then the timestamps.
+/// The columns a row is read with, in order: `id`, each field with a column (an owner as its
+/// owner's id and username), then the timestamps.
 pub(crate) fn read_columns(resource: &Resource) -> Vec<Storage> {
     let mut kinds = vec![Storage::Integer];
-    for field in &resource.fields {
+    for field in resource.column_fields() {
         kinds.push(match field.kind {
             FieldKind::Owner => Storage::Integer,
             kind => kind.storage(),
@@ -33,7 +33,7 @@ pub(crate) fn select(resource: &Resource) -> SelectStatement {
     let table = resource.table().to_string();
     let mut q = Query::select();
     q.from(table.clone()).column((table.clone(), "id"));
-    for field in &resource.fields {
+    for field in resource.column_fields() {
         q.column((table.clone(), field.column()));
         if field.kind == FieldKind::Owner {
             q.column(("auth_user", field.owner_source.column()));
@@ -222,6 +222,10 @@ fn filters(
     let mut out = Vec::new();
     for name in &resource.filter_fields {
         let Some(raw) = param(name) else { continue };
+        if let Some(cond) = super::many_to_many::filter(resource, name, &raw)? {
+            out.push(cond);
+            continue;
+        }
         let column = resource.column_of(name).unwrap_or_else(|| name.clone());
         let col = Expr::col((table.clone(), column));
         let kind = resource

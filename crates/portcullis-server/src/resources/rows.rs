@@ -18,7 +18,8 @@ pub(crate) struct Row {
     pub(crate) owner_id: Option<i64>,
 }
 
-/// Render cells read with [`query::read_columns`].
+/// Render cells read with [`query::read_columns`] (many-to-many fields are filled in afterwards
+/// by [`super::many_to_many::fill`]).
 pub(crate) fn render_row(resource: &Resource, cells: &[Cell]) -> Row {
     let mut map = Map::new();
     let mut owner_id = None;
@@ -29,6 +30,14 @@ pub(crate) fn render_row(resource: &Resource, cells: &[Cell]) -> Row {
     };
     map.insert(resource.id_field.clone(), json!(id));
     for field in &resource.fields {
+        if field.kind == FieldKind::ManyToMany {
+            // No column: the links are read for the whole page (`many_to_many::fill`); the
+            // key is placed here, in the field's order.
+            if !field.write_only {
+                map.insert(field.name.clone(), Value::Array(Vec::new()));
+            }
+            continue;
+        }
         let cell = cells.next().unwrap_or(&Cell::Null);
         let value = if field.kind == FieldKind::Owner {
             if let Cell::Int(id) = cell {
@@ -94,7 +103,13 @@ pub(crate) async fn find_where(
         .store()
         .select_rows(&q, &query::read_columns(resource))
         .await?;
-    Ok(rows.first().map(|cells| render_row(resource, cells)))
+    let mut found: Vec<Row> = rows
+        .first()
+        .map(|cells| render_row(resource, cells))
+        .into_iter()
+        .collect();
+    super::many_to_many::fill(state, resource, &mut found).await?;
+    Ok(found.pop())
 }
 
 /// Does a row with this id exist and is it visible to `user`? (For references.)

@@ -24,6 +24,8 @@ pub(crate) enum FieldKind {
     Json,
     Owner,
     Reference,
+    /// Django's `ManyToManyField`: no column, a join table (see `many_to_many.rs`).
+    ManyToMany,
 }
 
 impl FieldKind {
@@ -39,6 +41,7 @@ impl FieldKind {
             "json" => FieldKind::Json,
             "owner" => FieldKind::Owner,
             "reference" => FieldKind::Reference,
+            "many_to_many" => FieldKind::ManyToMany,
             _ => return None,
         })
     }
@@ -56,15 +59,18 @@ impl FieldKind {
             FieldKind::Json => "json",
             FieldKind::Owner => "owner",
             FieldKind::Reference => "reference",
+            FieldKind::ManyToMany => "many_to_many",
         }
     }
 
     /// The SQL storage class of the column.
     pub(crate) fn storage(self) -> Storage {
         match self {
-            FieldKind::Integer | FieldKind::Boolean | FieldKind::Owner | FieldKind::Reference => {
-                Storage::Integer
-            }
+            FieldKind::Integer
+            | FieldKind::Boolean
+            | FieldKind::Owner
+            | FieldKind::Reference
+            | FieldKind::ManyToMany => Storage::Integer,
             FieldKind::Float => Storage::Real,
             _ => Storage::Text,
         }
@@ -125,7 +131,7 @@ pub(crate) struct Field {
     pub(crate) choices: Vec<String>,
     pub(crate) min: Option<f64>,
     pub(crate) max: Option<f64>,
-    /// For a reference: the resource it points to.
+    /// For a reference or a many-to-many field: the resource it points to.
     pub(crate) to: Option<String>,
     pub(crate) on_delete: OnDelete,
     /// For an owner: what the serializer renders of the user.
@@ -144,6 +150,12 @@ impl Field {
     /// Fields a client can write.
     pub(crate) fn writable(&self) -> bool {
         !self.read_only && self.kind != FieldKind::Owner
+    }
+
+    /// Whether the field lives in a column of the resource's table (a many-to-many field lives
+    /// in its join table).
+    pub(crate) fn has_column(&self) -> bool {
+        self.kind != FieldKind::ManyToMany
     }
 }
 
@@ -202,12 +214,19 @@ impl Resource {
         }
     }
 
-    /// The column an ordering/filter name refers to.
+    /// The column an ordering/filter name refers to (none for a many-to-many field).
     pub(crate) fn column_of(&self, name: &str) -> Option<String> {
         if self.implicit_columns().contains(&name) {
             return Some(name.to_string());
         }
-        self.field(name).map(Field::column)
+        self.field(name)
+            .filter(|f| f.has_column())
+            .map(Field::column)
+    }
+
+    /// The fields stored in the resource's table, in declaration order.
+    pub(crate) fn column_fields(&self) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(|f| f.has_column())
     }
 }
 
@@ -239,7 +258,11 @@ impl Schema {
             names.push(&r.name);
         }
         for r in &resources {
-            for f in r.fields.iter().filter(|f| f.kind == FieldKind::Reference) {
+            for f in r
+                .fields
+                .iter()
+                .filter(|f| matches!(f.kind, FieldKind::Reference | FieldKind::ManyToMany))
+            {
                 let target = f.to.as_deref().unwrap_or("");
                 if !names.contains(&target) {
                     problems.push(format!(
@@ -249,6 +272,7 @@ impl Schema {
                 }
             }
         }
+        super::many_to_many::check_join_tables(&resources, &mut problems);
         if problems.is_empty() {
             Ok(Schema { resources })
         } else {

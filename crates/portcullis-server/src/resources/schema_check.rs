@@ -234,6 +234,9 @@ fn check_ordering(
         };
         match resource.column_of(&name) {
             Some(column) => out.push((column, desc)),
+            None if resource.field(&name).is_some() => bad(format!(
+                "ordering: {name:?} is a many-to-many field: it holds a list of ids, which rows cannot be ordered by"
+            )),
             None => bad(format!("ordering: {name:?} is not a field")),
         }
     }
@@ -248,14 +251,29 @@ fn check_field_lists(resource: &Resource, bad: &mut impl FnMut(String)) {
         (&resource.filter_fields, "filter_fields"),
     ] {
         for name in list {
-            if resource.column_of(name).is_none() {
+            let many = resource
+                .field(name)
+                .is_some_and(|f| f.kind == FieldKind::ManyToMany);
+            if many && what != "filter_fields" {
+                bad(format!(
+                    "{what}: {name:?} is a many-to-many field: it holds a list of ids, which rows cannot be {}",
+                    if what == "search_fields" {
+                        "searched in (search looks in string and text fields)"
+                    } else {
+                        "ordered by"
+                    }
+                ));
+            } else if !many && resource.column_of(name).is_none() {
                 bad(format!("{what}: {name:?} is not a field"));
             }
         }
     }
     for name in &resource.search_fields {
         if let Some(f) = resource.field(name)
-            && !matches!(f.kind, FieldKind::String | FieldKind::Text)
+            && !matches!(
+                f.kind,
+                FieldKind::String | FieldKind::Text | FieldKind::ManyToMany
+            )
         {
             bad(format!(
                 "search_fields: {name:?} is not a string or text field"

@@ -132,15 +132,20 @@ impl RawField {
         }
         let Some(kind) = FieldKind::parse(&self.kind) else {
             return Err(format!(
-                "type {:?} is unknown (string, text, integer, float, boolean, date, datetime, json, owner, reference)",
+                "type {:?} is unknown (string, text, integer, float, boolean, date, datetime, json, owner, reference, many_to_many)",
                 self.kind
             ));
         };
         let textual = matches!(kind, FieldKind::String | FieldKind::Text);
+        if kind == FieldKind::ManyToMany {
+            self.many_to_many_options()?;
+        }
         if kind == FieldKind::String && self.max_length.is_none() && self.choices.is_empty() {
             return Err("a string needs max_length (use type \"text\" for unlimited text)".into());
         }
-        if (self.max_length.is_some() || self.min_length.is_some() || self.blank) && !textual {
+        // A many-to-many field takes `blank` too (Django's `blank=True`: optional, may be empty).
+        let blank_misplaced = self.blank && kind != FieldKind::ManyToMany;
+        if (self.max_length.is_some() || self.min_length.is_some() || blank_misplaced) && !textual {
             return Err(
                 "max_length, min_length and blank apply to string and text fields only".into(),
             );
@@ -170,12 +175,31 @@ impl RawField {
         if self.max_length == Some(0) {
             return Err("max_length must be at least 1".into());
         }
-        if kind == FieldKind::Reference && self.to.is_none() {
-            return Err("a reference needs `to = \"<resource>\"`".into());
+        let related = matches!(kind, FieldKind::Reference | FieldKind::ManyToMany);
+        if related && self.to.is_none() {
+            return Err(format!("a {} needs `to = \"<resource>\"`", self.kind));
         }
-        if kind != FieldKind::Reference && self.to.is_some() {
-            return Err("`to` applies to reference fields only".into());
+        if !related && self.to.is_some() {
+            return Err("`to` applies to reference and many_to_many fields only".into());
         }
         Ok(kind)
+    }
+
+    /// The options Django's `ManyToManyField` has no use for, refused with the reason: it has no
+    /// column, so no null, default or uniqueness, and its links go with either row.
+    fn many_to_many_options(&self) -> Result<(), String> {
+        if self.null {
+            return Err("null has no effect on a many-to-many field (Django's fields.W340); use blank = true for an optional, possibly empty list".into());
+        }
+        if self.default.is_some() {
+            return Err("a many-to-many field has no default (its links are written after the row); use blank = true".into());
+        }
+        if self.unique {
+            return Err("a many-to-many field cannot be unique (Django's fields.E330)".into());
+        }
+        if self.on_delete.is_some() {
+            return Err("on_delete does not apply to a many-to-many field: a link is deleted with either of its rows".into());
+        }
+        Ok(())
     }
 }

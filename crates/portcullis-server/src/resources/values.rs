@@ -86,7 +86,8 @@ pub(crate) fn validate(
         FieldKind::DateTime => datetime(value),
         FieldKind::Json => Ok(Outcome::Value(Typed::Text(value.to_string()))),
         FieldKind::Reference => reference(value),
-        FieldKind::Owner => Ok(Outcome::Absent),
+        // An owner is never input; a many-to-many field is `many_to_many_input`'s.
+        FieldKind::Owner | FieldKind::ManyToMany => Ok(Outcome::Absent),
     }
 }
 

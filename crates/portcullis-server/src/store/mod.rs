@@ -4,6 +4,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod cells;
+pub(crate) mod links;
 pub(crate) mod models;
 pub(crate) mod sqlite;
 pub(crate) mod tables;
@@ -252,6 +253,26 @@ impl Store {
     /// Insert one row; its id.
     pub(crate) async fn insert_row(&self, stmt: &InsertStatement) -> Result<i64, StoreError> {
         delegate!(self.insert_row(stmt))
+    }
+
+    /// Insert one row and the links of its many-to-many fields, in one transaction; its id.
+    pub(crate) async fn insert_row_linked(
+        &self,
+        stmt: &InsertStatement,
+        links: &[links::LinkSet],
+    ) -> Result<i64, StoreError> {
+        delegate!(self.insert_row_linked(stmt, links))
+    }
+
+    /// Update the row `id` (when `stmt` is given) and replace the links of its many-to-many
+    /// fields, in one transaction.
+    pub(crate) async fn update_row_linked(
+        &self,
+        stmt: Option<&UpdateStatement>,
+        id: i64,
+        links: &[links::LinkSet],
+    ) -> Result<(), StoreError> {
+        delegate!(self.update_row_linked(stmt, id, links))
     }
 
     pub(crate) async fn update_rows(&self, stmt: &UpdateStatement) -> Result<u64, StoreError> {

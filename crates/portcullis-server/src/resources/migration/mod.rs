@@ -4,6 +4,7 @@
 //! resource's table) is refused with the reason unless explicitly allowed. The changes are
 //! planned here in the store's neutral terms (`store::tables`); the store writes the DDL.
 
+mod join_tables;
 mod planner;
 mod table;
 
@@ -51,18 +52,36 @@ pub(crate) async fn migrate(
             &mut outcome,
         )
         .await?;
+        join_tables::plan(
+            store,
+            resource,
+            allow_destructive,
+            &mut changes,
+            &mut outcome,
+        )
+        .await?;
     }
-    for gone in known.iter().filter(|k| schema.resource(k).is_none()) {
+    let joins: Vec<String> = schema
+        .resources
+        .iter()
+        .flat_map(join_tables::snapshots)
+        .map(|(name, _)| name)
+        .collect();
+    for gone in known
+        .iter()
+        .filter(|k| schema.resource(k).is_none() && !joins.contains(k))
+    {
         if store.table_columns(gone).await?.is_empty() {
             continue;
         }
+        let what = join_tables::gone_name(schema, gone);
         if store.has_data(gone, None).await? && !allow_destructive {
             outcome.refused.push(format!(
-                "resource {gone}: removed from the schema but its table holds rows; run `portcullis migrate --allow-destructive` to drop it"
+                "{what}: removed from the schema but its table holds rows; run `portcullis migrate --allow-destructive` to drop it"
             ));
         } else {
             changes.push(Change::DropTable(gone.clone()));
-            outcome.applied.push(format!("Drop resource {gone}"));
+            outcome.applied.push(format!("Drop {what}"));
         }
     }
     if !outcome.refused.is_empty() {
@@ -76,6 +95,9 @@ pub(crate) async fn migrate(
         store
             .save_schema_snapshot(&resource.name, &snapshot(resource))
             .await?;
+        for (join, definition) in join_tables::snapshots(resource) {
+            store.save_schema_snapshot(&join, &definition).await?;
+        }
         store
             .ensure_permissions(&resource.name, &resource.label, CODENAMES)
             .await?;

@@ -36,7 +36,7 @@ fn columns(resource: &Resource) -> Vec<Column> {
         default: None,
         references: None,
     }];
-    for field in &resource.fields {
+    for field in resource.column_fields() {
         let default = match (&field.default, field.kind) {
             (Some(v), _) => literal(field, v),
             (None, FieldKind::Boolean) => Some(Literal::Bool(false)),

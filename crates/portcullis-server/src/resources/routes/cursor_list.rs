@@ -141,6 +141,8 @@ fn after_position(
             date.format(&format).map_err(|_| invalid())?.into()
         }
         FieldKind::String | FieldKind::Text | FieldKind::Json => position.clone().into(),
+        // `cursor_ordering` and `ordering_fields` never name one (the schema check refuses it).
+        FieldKind::ManyToMany => return Err(invalid()),
     };
     let column = Expr::col((resource.table().to_string(), first.column.clone()));
     select.and_where(if cursor.reverse != first.desc {

@@ -147,11 +147,12 @@ pub(super) async fn update(
     id: i64,
 ) -> Result<Response, ApiError> {
     let partial = req.method == Method::PATCH;
-    let mut columns = input::columns(req, resource, partial, Some(id)).await?;
+    let input::Written { mut columns, links } =
+        input::columns(req, resource, partial, Some(id)).await?;
     if resource.timestamps {
         columns.push(("updated_at".into(), now_db().into()));
     }
-    if !columns.is_empty() {
+    let update = (!columns.is_empty()).then(|| {
         let mut update = Query::update();
         update
             .table(resource.table().to_string())
@@ -161,7 +162,21 @@ pub(super) async fn update(
                     .map(|(c, v)| (c, sea_query::Expr::from(v))),
             )
             .cond_where(query::by_id(resource, id));
-        req.state.store().update_rows(&update).await?;
+        update
+    });
+    match (update, links.is_empty()) {
+        (Some(update), true) => {
+            req.state.store().update_rows(&update).await?;
+        }
+        (None, true) => {}
+        // The row and its links in one transaction (PUT replaces the set; a PATCH without the
+        // field has no link set for it and keeps its links).
+        (update, false) => {
+            req.state
+                .store()
+                .update_row_linked(update.as_ref(), id, &links)
+                .await?;
+        }
     }
     let row = rows::find(&req.state, resource, id, req.user(), false)
         .await?

@@ -5,24 +5,43 @@ use sea_query::{Expr, ExprTrait};
 use serde_json::Value;
 
 use crate::http::{ApiError, ApiRequest};
+use crate::resources::many_to_many::JoinTable;
+use crate::resources::many_to_many_input::{self, Links};
 use crate::resources::schema::{FieldKind, Resource};
 use crate::resources::values::{Outcome, Typed, missing_reference, validate};
 use crate::resources::{query, rows};
 use crate::serializer::{Errors, root_object};
+use crate::store::links::LinkSet;
 
-/// The (column, value) pairs to write. `existing` is the row being updated (for uniqueness).
+/// What a valid request writes: column values, and the links of the many-to-many fields it
+/// gives.
+pub(super) struct Written {
+    pub(super) columns: Vec<(String, sea_query::Value)>,
+    pub(super) links: Vec<LinkSet>,
+}
+
+/// The values to write. `existing` is the row being updated (for uniqueness).
 pub(super) async fn columns(
     req: &ApiRequest,
     resource: &Resource,
     partial: bool,
     existing: Option<i64>,
-) -> Result<Vec<(String, sea_query::Value)>, ApiError> {
+) -> Result<Written, ApiError> {
     let data = req.data()?;
     let map = root_object(&data)?;
     let state = &req.state;
     let mut errors = Errors::default();
     let mut out = Vec::new();
+    let mut links = Vec::new();
     for field in resource.fields.iter().filter(|f| f.writable()) {
+        if field.kind == FieldKind::ManyToMany {
+            match many_to_many_input::validate(req, field, &data, map, partial).await? {
+                Links::Absent => {}
+                Links::Ids(ids) => links.push(JoinTable::of(resource, field).links(ids)),
+                Links::Invalid(messages) => errors.add(&field.name, messages),
+            }
+            continue;
+        }
         let outcome = match validate(field, map, data.is_form, partial) {
             Ok(outcome) => outcome,
             Err(messages) => {
@@ -70,7 +89,10 @@ pub(super) async fn columns(
         out.push((field.column(), typed.into_sea(field)));
     }
     errors.check()?;
-    Ok(out)
+    Ok(Written {
+        columns: out,
+        links,
+    })
 }
 
 /// A JSON default from the schema as a column value (for fields absent on create).

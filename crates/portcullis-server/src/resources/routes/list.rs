@@ -107,9 +107,9 @@ pub(super) async fn create(
     resource: &Resource,
     queryset: &Queryset,
 ) -> Result<Response, ApiError> {
-    let mut columns = input::columns(req, resource, false, None).await?;
+    let input::Written { mut columns, links } = input::columns(req, resource, false, None).await?;
     columns.extend(queryset.parents(req, resource).await?);
-    for field in &resource.fields {
+    for field in resource.column_fields() {
         if !columns.iter().any(|(c, _)| *c == field.column())
             && let Some(default) = input::default_value(resource, &field.name)
         {
@@ -137,7 +137,12 @@ pub(super) async fn create(
                 .collect::<Vec<sea_query::Expr>>(),
         )
         .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
-    let id = req.state.store().insert_row(&insert).await?;
+    // The row and its links in one transaction.
+    let id = if links.is_empty() {
+        req.state.store().insert_row(&insert).await?
+    } else {
+        req.state.store().insert_row_linked(&insert, &links).await?
+    };
     let row = rows::find(&req.state, resource, id, req.user(), false)
         .await?
         .ok_or_else(ApiError::not_found)?;

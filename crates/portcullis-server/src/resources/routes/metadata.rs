@@ -40,7 +40,9 @@ pub(super) fn serializer_info(resource: &Resource) -> Value {
             FieldKind::Date => "date",
             FieldKind::DateTime => "datetime",
             FieldKind::Json => "json",
-            FieldKind::Owner | FieldKind::Reference => "field",
+            // SimpleMetadata has no entry for related fields, `ManyRelatedField` included, and
+            // shows no `child` for it (that is a ListField's attribute).
+            FieldKind::Owner | FieldKind::Reference | FieldKind::ManyToMany => "field",
         };
         let mut m = info(kind, field.required, field.read_only, &field.label);
         // DRF's ModelSerializer turns a CharField with choices into a ChoiceField, which has

@@ -21,10 +21,13 @@ pub(super) async fn fetch(
         .store()
         .select_rows(select, &query::read_columns(resource))
         .await?;
-    Ok(found
+    let mut rendered: Vec<rows::Row> = found
         .iter()
-        .map(|cells| rows::render_row(resource, cells).json)
-        .collect())
+        .map(|cells| rows::render_row(resource, cells))
+        .collect();
+    // The links of the whole page in one query per many-to-many field, not one per row.
+    crate::resources::many_to_many::fill(&req.state, resource, &mut rendered).await?;
+    Ok(rendered.into_iter().map(|row| row.json).collect())
 }
 
 /// DRF's `PageNumberPagination`: count, then the page.

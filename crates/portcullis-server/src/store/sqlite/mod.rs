@@ -10,6 +10,7 @@ mod files;
 mod fixed_tables;
 mod jwt;
 mod limited;
+mod links;
 mod resources;
 
 use std::str::FromStr;

@@ -80,7 +80,7 @@ fn field_problems_name_the_resource_and_the_field() {
     let cases = [
         (
             field("name = \"a\"\ntype = \"money\""),
-            "resource things: field a: type \"money\" is unknown (string, text, integer, float, boolean, date, datetime, json, owner, reference)",
+            "resource things: field a: type \"money\" is unknown (string, text, integer, float, boolean, date, datetime, json, owner, reference, many_to_many)",
         ),
         (
             field("name = \"a\"\ntype = \"string\""),

@@ -1,0 +1,98 @@
+//! Writing a resource row together with the links of its many-to-many fields, in one
+//! transaction on the writer. Links are replaced as Django's `RelatedManager.set()` does: the
+//! pairs no longer wanted are deleted, the new ones added, and the ones kept stay untouched.
+
+use sea_query::{
+    Expr, ExprTrait, InsertStatement, OnConflict, Query, SqliteQueryBuilder, UpdateStatement,
+};
+use sea_query_sqlx::SqlxBinder;
+use sqlx::{AssertSqlSafe, Sqlite, Transaction};
+
+use super::SqliteStore;
+use crate::store::StoreError;
+use crate::store::links::LinkSet;
+
+impl SqliteStore {
+    /// Insert one row and link it; its id.
+    pub(crate) async fn insert_row_linked(
+        &self,
+        stmt: &InsertStatement,
+        links: &[LinkSet],
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+        let done = sqlx::query_with(AssertSqlSafe(sql), values)
+            .execute(&mut *tx)
+            .await?;
+        let id = done.last_insert_rowid();
+        replace_links(&mut tx, id, links).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Update the row `id` (when there is anything to update) and replace its links.
+    pub(crate) async fn update_row_linked(
+        &self,
+        stmt: Option<&UpdateStatement>,
+        id: i64,
+        links: &[LinkSet],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
+        if let Some(stmt) = stmt {
+            let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+            sqlx::query_with(AssertSqlSafe(sql), values)
+                .execute(&mut *tx)
+                .await?;
+        }
+        replace_links(&mut tx, id, links).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Bring the links of row `id` to exactly each set's targets.
+async fn replace_links(
+    tx: &mut Transaction<'static, Sqlite>,
+    id: i64,
+    links: &[LinkSet],
+) -> Result<(), StoreError> {
+    for set in links {
+        let mut delete = Query::delete();
+        delete
+            .from_table(set.table.clone())
+            .and_where(Expr::col(set.source.clone()).eq(id));
+        if !set.targets.is_empty() {
+            delete.and_where(Expr::col(set.target.clone()).is_not_in(set.targets.clone()));
+        }
+        let (sql, values) = delete.build_sqlx(SqliteQueryBuilder);
+        sqlx::query_with(AssertSqlSafe(sql), values)
+            .execute(&mut **tx)
+            .await?;
+        // One statement per bounded batch: a long list must not exceed SQLite's limit on bound
+        // parameters.
+        for batch in set.targets.chunks(LINKS_PER_INSERT) {
+            let mut insert = Query::insert();
+            insert
+                .into_table(set.table.clone())
+                .columns([set.source.clone(), set.target.clone()])
+                .on_conflict(
+                    OnConflict::columns([set.source.clone(), set.target.clone()])
+                        .do_nothing()
+                        .to_owned(),
+                );
+            for target in batch {
+                insert
+                    .values([Expr::val(id), Expr::val(*target)])
+                    .map_err(|e| StoreError::Database(sqlx::Error::Protocol(e.to_string())))?;
+            }
+            let (sql, values) = insert.build_sqlx(SqliteQueryBuilder);
+            sqlx::query_with(AssertSqlSafe(sql), values)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Pairs per `INSERT` (two parameters each, far below SQLite's limit).
+const LINKS_PER_INSERT: usize = 1000;
