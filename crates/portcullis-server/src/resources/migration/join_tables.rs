@@ -124,7 +124,10 @@ pub(super) fn snapshots(resource: &Resource) -> Vec<(String, String)> {
 pub(super) fn gone_name(schema: &Schema, gone: &str) -> String {
     let owner = schema.resources.iter().find_map(|r| {
         let field = gone.strip_prefix(&r.name)?.strip_prefix('_')?;
-        Some(format!("resource {}, many-to-many field {field}", r.name))
+        Some(format!(
+            "join table {gone} (many-to-many field {field} of {})",
+            r.name
+        ))
     });
     owner.unwrap_or_else(|| format!("resource {gone}"))
 }

@@ -302,3 +302,95 @@ async fn a_rebuilt_table_never_reuses_the_ids_of_deleted_rows() {
         StatusCode::NOT_FOUND
     );
 }
+
+const TAGS: &str = "[[resources]]\nname = \"tags\"\n[[resources.fields]]\nname = \"name\"\ntype = \"string\"\nmax_length = 20\n";
+const TAGGED: &str = "name = \"tags\"\ntype = \"many_to_many\"\nto = \"tags\"\nblank = true";
+const RELATED: &str = "name = \"related\"\ntype = \"many_to_many\"\nto = \"items\"\nblank = true";
+
+#[tokio::test]
+async fn join_tables_come_and_go_with_their_fields() {
+    let v1 = items("", &[TITLE]) + TAGS;
+    let mut app = ResourceApp::with_schema(&v1).await;
+    let ann = app.user("ann").await.token;
+    let item = app
+        .with_key(&ann)
+        .create("/api/items/", json!({"title": "first"}))
+        .await;
+    let tag = app
+        .with_key(&ann)
+        .create("/api/tags/", json!({"name": "red"}))
+        .await;
+
+    // Adding the fields creates their join tables, as Django's migration does: the pair unique,
+    // an index on each side; a field pointing at its own resource gets from_/to_ columns.
+    let v2 = items("", &[TITLE, TAGGED, RELATED]) + TAGS;
+    let added = app.change_schema(&v2, false).await;
+    assert_eq!(
+        added.applied[..2],
+        [
+            "Create join table items_tags of field tags of items",
+            "Create join table items_related of field related of items",
+        ],
+        "{added:?}"
+    );
+    assert_eq!(
+        columns(&app, "items_tags").await,
+        ["id", "items_id", "tags_id"]
+    );
+    assert_eq!(
+        columns(&app, "items_related").await,
+        ["id", "from_items_id", "to_items_id"]
+    );
+    let mut indexes = app
+        .store()
+        .table_indexes("items_tags")
+        .await
+        .expect("indexes");
+    indexes.sort();
+    assert_eq!(
+        indexes,
+        [
+            "ix_items_tags_items_id",
+            "ix_items_tags_tags_id",
+            "ux_items_tags_items_id_tags_id",
+        ]
+    );
+    let again = app.change_schema(&v2, false).await;
+    assert!(
+        again.applied.is_empty() && again.refused.is_empty(),
+        "{again:?}"
+    );
+    // Rows from before the field have no links.
+    let url = format!("/api/items/{}/", item["id"]);
+    assert_eq!(app.with_key(&ann).get(&url).await.json["tags"], json!([]));
+    let linked = app
+        .with_key(&ann)
+        .patch(&url, json!({"tags": [tag["id"]], "related": [item["id"]]}))
+        .await;
+    assert_eq!(linked.json["tags"], json!([tag["id"]]));
+    assert_eq!(linked.json["related"], json!([item["id"]]));
+
+    // Removing a field whose join table holds links is refused, as a column holding data is.
+    let v3 = items("", &[TITLE, RELATED]) + TAGS;
+    let refused = app.change_schema(&v3, false).await;
+    assert_eq!(
+        refused.refused,
+        [
+            "join table items_tags (many-to-many field tags of items): removed from the schema but its table holds rows; run `portcullis migrate --allow-destructive` to drop it"
+        ]
+    );
+    assert_eq!(columns(&app, "items_tags").await.len(), 3);
+    let dropped = app.change_schema(&v3, true).await;
+    assert_eq!(
+        dropped.applied,
+        ["Drop join table items_tags (many-to-many field tags of items)"]
+    );
+    assert!(columns(&app, "items_tags").await.is_empty());
+    // The row and its other links are untouched.
+    let row = app.with_key(&ann).get(&url).await.json;
+    assert_eq!(row["related"], json!([item["id"]]));
+    assert!(row.get("tags").is_none());
+    // Added again: a new, empty join table.
+    app.change_schema(&v2, false).await;
+    assert_eq!(app.with_key(&ann).get(&url).await.json["tags"], json!([]));
+}

@@ -7,6 +7,7 @@ mod fields;
 mod hostile_input;
 mod id_field;
 mod lists;
+mod many_to_many;
 mod owner_source;
 mod pagination_styles;
 mod references;
