@@ -67,10 +67,11 @@ pub(crate) async fn validate(
         None => HashSet::new(),
     };
     let mut ids = Vec::new();
+    let mut seen = HashSet::new();
     for item in items {
         match item {
             Item::Id(id, _) if found.contains(&id) => {
-                if !ids.contains(&id) {
+                if seen.insert(id) {
                     ids.push(id);
                 }
             }

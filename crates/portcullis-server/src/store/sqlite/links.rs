@@ -61,7 +61,9 @@ async fn replace_links(
         delete
             .from_table(set.table.clone())
             .and_where(Expr::col(set.source.clone()).eq(id));
-        if !set.targets.is_empty() {
+        // The links kept stay as they are (Django's `set()` keeps their rows); a set too long
+        // to name in one statement is rewritten whole instead, which no client can tell apart.
+        if !set.targets.is_empty() && set.targets.len() <= LINKS_PER_INSERT {
             delete.and_where(Expr::col(set.target.clone()).is_not_in(set.targets.clone()));
         }
         let (sql, values) = delete.build_sqlx(SqliteQueryBuilder);

@@ -403,3 +403,69 @@ fn check_refuses_what_a_list_of_ids_cannot_do() {
         .is_ok()
     );
 }
+
+#[tokio::test]
+async fn long_lists_are_written_and_replaced_whole() {
+    let app = ResourceApp::with_schema(SCHEMA).await;
+    let ann = app.user("ann").await;
+    let pool = app.sql().await;
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500) \
+         INSERT INTO topics (name) SELECT 't' || i FROM n",
+    )
+    .execute(&pool)
+    .await
+    .expect("insert the topics");
+    let all: Vec<i64> = (1..=2500).collect();
+    let mut sent: Vec<i64> = all.iter().rev().copied().collect();
+    sent.extend(&all[..10]);
+    let created = ann
+        .create("/api/articles/", json!({"title": "long", "topics": sent}))
+        .await;
+    assert_eq!(created["topics"], json!(all));
+    let url = format!("/api/articles/{}/", id(&created));
+    let fewer = ann.patch(&url, json!({"topics": all[5..1500]})).await;
+    assert_eq!(fewer.json["topics"], json!(all[5..1500]));
+    let few = ann.patch(&url, json!({"topics": [all[3], all[7]]})).await;
+    assert_eq!(few.json["topics"], json!([all[3], all[7]]));
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles_topics")
+        .fetch_one(&pool)
+        .await
+        .expect("count the links");
+    assert_eq!(stored, 2);
+}
+
+#[tokio::test]
+async fn a_row_and_its_links_are_written_together_or_not_at_all() {
+    let app = ResourceApp::with_schema(SCHEMA).await;
+    let ann = app.user("ann").await;
+    let t = rows(&ann, "topics", &["ok", "doomed"]).await;
+    let article = ann
+        .create("/api/articles/", json!({"title": "kept", "topics": [t[0]]}))
+        .await;
+    // A link the database refuses after validation (as a target deleted in between would be).
+    let pool = app.sql().await;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "CREATE TRIGGER refuse BEFORE INSERT ON articles_topics WHEN NEW.topics_id = {} \
+         BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        t[1]
+    )))
+    .execute(&pool)
+    .await
+    .expect("create the trigger");
+    let failed = ann
+        .post(
+            "/api/articles/",
+            json!({"title": "half", "topics": [t[0], t[1]]}),
+        )
+        .await;
+    assert!(failed.status.is_server_error(), "{}", failed.status);
+    let url = format!("/api/articles/{}/", id(&article));
+    let failed = ann
+        .put(&url, json!({"title": "changed", "topics": [t[1]]}))
+        .await;
+    assert!(failed.status.is_server_error(), "{}", failed.status);
+    // Neither the new row nor the update's title nor its removed link was kept.
+    let listed = ann.get("/api/articles/").await.results();
+    assert_eq!(listed, vec![article]);
+}
