@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use sea_query::{Cond, Expr, ExprTrait, Order, Query};
+use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde_json::{Value, json};
 
 use super::rows::Row;
@@ -116,15 +116,7 @@ pub(crate) async fn fill(
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut linked: HashMap<i64, Vec<Value>> = HashMap::new();
         for batch in ids.chunks(IDS_PER_QUERY) {
-            let mut q = Query::select();
-            q.column((join.name.clone(), join.source.clone()))
-                .column((join.name.clone(), join.target.clone()))
-                .from(join.name.clone())
-                .and_where(
-                    Expr::col((join.name.clone(), join.source.clone())).is_in(batch.to_vec()),
-                )
-                .order_by((join.name.clone(), join.source.clone()), Order::Asc)
-                .order_by((join.name.clone(), join.target.clone()), Order::Asc);
+            let q = links_statement(&join, batch);
             let pairs = state
                 .store()
                 .select_rows(&q, &[Storage::Integer, Storage::Integer])
@@ -147,6 +139,30 @@ pub(crate) async fn fill(
         }
     }
     Ok(())
+}
+
+/// The (row id, target id) pairs of the rows `ids`, by row then target: the join table's
+/// unique index on the pair serves it in that order.
+fn links_statement(join: &JoinTable, ids: &[i64]) -> SelectStatement {
+    let mut q = Query::select();
+    q.column((join.name.clone(), join.source.clone()))
+        .column((join.name.clone(), join.target.clone()))
+        .from(join.name.clone())
+        .and_where(Expr::col((join.name.clone(), join.source.clone())).is_in(ids.to_vec()))
+        .order_by((join.name.clone(), join.source.clone()), Order::Asc)
+        .order_by((join.name.clone(), join.target.clone()), Order::Asc);
+    q
+}
+
+/// The statement a list runs to read the links of `field` (named in the schema) for the rows
+/// `ids`, for the tests to explain; `None` when the resource has no such many-to-many field.
+pub fn links_statement_of(
+    resource: &Resource,
+    field: &str,
+    ids: &[i64],
+) -> Option<SelectStatement> {
+    let field = fields(resource).find(|f| f.name == field)?;
+    Some(links_statement(&JoinTable::of(resource, field), ids))
 }
 
 /// The exact filter on a many-to-many field (`?tags=3`): the rows linked to that target, each

@@ -5,7 +5,7 @@
 
 pub(crate) mod access;
 pub(crate) mod generic_check;
-pub(crate) mod many_to_many;
+pub mod many_to_many;
 pub(crate) mod many_to_many_input;
 pub mod migration;
 pub mod query;

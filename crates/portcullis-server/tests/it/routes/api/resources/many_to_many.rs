@@ -469,3 +469,51 @@ async fn a_row_and_its_links_are_written_together_or_not_at_all() {
     let listed = ann.get("/api/articles/").await.results();
     assert_eq!(listed, vec![article]);
 }
+
+#[tokio::test]
+async fn links_and_the_filter_are_read_through_the_join_table_s_indexes() {
+    let app = ResourceApp::with_schema(SCHEMA).await;
+    let ann = app.user("ann").await;
+    let l = rows(&ann, "labels", &["a", "b"]).await;
+    let t = rows(&ann, "topics", &["t"]).await;
+    for n in 0..20 {
+        ann.create(
+            "/api/articles/",
+            json!({"title": format!("a{n}"), "labels": [l[n % 2]], "topics": [t[0]]}),
+        )
+        .await;
+    }
+    let schema = app.state.schema();
+    let articles = schema.resource("articles").expect("articles");
+    // A page's links: one statement for all its rows, searched in the pair's index, no sort.
+    let links = portcullis_server::resources::many_to_many::links_statement_of(
+        articles,
+        "labels",
+        &(1..=20).collect::<Vec<i64>>(),
+    )
+    .expect("a many-to-many field");
+    let plan = app
+        .query_plan(&links.to_string(sea_query::SqliteQueryBuilder))
+        .await;
+    assert!(
+        plan.iter().any(
+            |s| s.starts_with("SEARCH articles_labels USING COVERING INDEX ux_articles_labels")
+        ),
+        "{plan:?}"
+    );
+    assert!(!plan.iter().any(|s| s.contains("TEMP B-TREE")), "{plan:?}");
+    // `?labels=<id>` looks the linked rows up by the target's index.
+    let (_, select) =
+        portcullis_server::resources::query::list_statements(articles, None, |name| {
+            (name == "labels").then(|| l[0].to_string())
+        })
+        .expect("a valid filter");
+    let plan = app
+        .query_plan(&select.to_string(sea_query::SqliteQueryBuilder))
+        .await;
+    assert!(
+        plan.iter()
+            .any(|s| s.contains("ix_articles_labels_labels_id")),
+        "{plan:?}"
+    );
+}
