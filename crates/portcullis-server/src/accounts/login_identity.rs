@@ -22,6 +22,9 @@ use crate::store::User;
 /// "email address").
 pub(crate) const EMAIL_TAKEN: &str = "user with this email address already exists.";
 
+/// DRF `CharField`'s "invalid" message.
+const NOT_A_STRING: &str = "Not a valid string.";
+
 /// Whether the user model's `USERNAME_FIELD` is the email.
 pub(crate) fn email_is_username(config: &Config) -> bool {
     config.user_model.username_field == LoginField::Email
@@ -69,6 +72,11 @@ pub(crate) async fn new_email(
 ) -> Result<Result<String, Vec<String>>, ApiError> {
     let email = match CharField::default().validate(data, key, false) {
         Ok(present) => present.into_option().unwrap_or_default(),
+        // `EmailField` overrides CharField's "invalid" message: a list or a boolean is "not a
+        // valid email address".
+        Err(errors) if errors.iter().any(|e| e == NOT_A_STRING) => {
+            return Ok(Err(vec![EMAIL_MESSAGE.to_string()]));
+        }
         Err(errors) => return Ok(Err(errors)),
     };
     let mut errors = Vec::new();

@@ -7,8 +7,9 @@
 
 use axum::http::Method;
 use axum::response::Response;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
+use crate::accounts::user_serializer::user_serializer_info;
 use crate::accounts::{credentials, login_identity, user_fields};
 use crate::config::LoginField;
 use crate::http::endpoint::Endpoint;
@@ -21,7 +22,10 @@ use crate::store::StoreError;
 /// This endpoint, declared (DRF names an extra action after its method, `set_username`,
 /// whatever its URL).
 pub(crate) fn endpoint() -> Endpoint {
+    // OPTIONS describes djoser's fallback serializer (`SERIALIZERS.user`): `get_serializer_class`
+    // knows no `metadata` action.
     Endpoint::new("Set username", &[Method::POST], handle)
+        .actions(|config| json!({ "POST": user_serializer_info(config) }))
 }
 
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {

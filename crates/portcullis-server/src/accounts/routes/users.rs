@@ -89,7 +89,7 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
         // djoser's `UserCreateSerializer` carries `LOGIN_FIELD` but no `USERNAME_FIELD`, and
         // `create_user()` needs the latter: Django answers 500. Portcullis answers djoser's
         // own refusal to create the account instead.
-        return Err(ApiError::non_field(CANNOT_CREATE));
+        return Err(cannot_create());
     }
     let mut errors = Errors::default();
     let profile = profile_input(config, data, false, &mut errors);
@@ -163,7 +163,7 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
         // `UniqueValidator` (an exact match) and collides once normalized: djoser catches the
         // `IntegrityError` as "Unable to create account.".
         Err(ApiError::Validation(_)) if login_identity::email_is_username(config) => {
-            return Err(ApiError::non_field(CANNOT_CREATE));
+            return Err(cannot_create());
         }
         other => other?,
     };
@@ -173,8 +173,11 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
     ))
 }
 
-/// djoser's `CANNOT_CREATE_USER_ERROR`.
-const CANNOT_CREATE: &str = "Unable to create account.";
+/// djoser's `CANNOT_CREATE_USER_ERROR`, raised from the serializer's `create()`, outside
+/// validation: DRF renders that `ValidationError` as a bare list.
+fn cannot_create() -> ApiError {
+    ApiError::Validation(json!(["Unable to create account."]))
+}
 
 /// A new active user with the profile fields given at registration.
 fn profile_user(profile: UserUpdate, password: String) -> NewUser {

@@ -7,7 +7,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 
 use crate::accounts::authority::Privilege;
-use crate::accounts::{new_password, user_fields};
+use crate::accounts::{login_identity, new_password, user_fields};
 use crate::admin::{actor, fields, groups_field, name_field, password_field, render};
 use crate::http::endpoint::Endpoint;
 use crate::http::json::json_response;
@@ -61,9 +61,22 @@ async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
     let data = req.data()?;
     let data = root_object(&data)?;
     let mut errors = Errors::default();
-    let username = user_fields::new_username(&req.state, data).await?;
-    let username = errors.take("username", username);
-    let email = errors.take("email", user_fields::email(data, false));
+    let email_mode = login_identity::email_is_username(req.state.config());
+    let (username, email) = if email_mode {
+        // A model that logs in with its email: the email is the name (`login_identity`).
+        let email = login_identity::new_email(&req.state, data, "email").await?;
+        let email = errors
+            .take("email", email)
+            .map(|e| user_fields::normalize_email(&e));
+        (email.clone(), Some(email))
+    } else {
+        let username = user_fields::new_username(&req.state, data).await?;
+        let username = errors.take("username", username);
+        (
+            username,
+            errors.take("email", user_fields::email(data, false)),
+        )
+    };
     let first_name = errors.take(
         "first_name",
         name_field().validate(data, "first_name", false),
@@ -106,7 +119,7 @@ async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
         groups: groups.flatten().unwrap_or_default(),
     };
     let who = UserAttributes {
-        username: &new_user.username,
+        username: if email_mode { "" } else { &new_user.username },
         first_name: &new_user.first_name,
         last_name: &new_user.last_name,
         email: &new_user.email,
