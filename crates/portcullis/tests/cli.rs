@@ -452,10 +452,10 @@ fn createsuperuser_takes_the_email_when_the_model_logs_in_with_it() {
     assert!(token.status.success(), "{}", stderr(&token));
     assert!(stdout(&token).ends_with(" for user Admin@example.com\n"));
 
-    // Interactive: Django asks for the USERNAME_FIELD first, then the password twice; the
-    // password may not resemble the email.
-    let answers =
-        "taken\nana@example.com\nana.example\nana.example\nn\nFresh-Pass-2024!\nFresh-Pass-2024!\n";
+    // Interactive: Django asks for the USERNAME_FIELD first, then each of REQUIRED_FIELDS, then
+    // the password twice; the password may resemble neither the email nor the names.
+    let answers = "taken\nana@example.com\nAna\nZimmermannova\nana.example\nana.example\nn\n\
+                   zimmermannova1\nzimmermannova1\nn\nFresh-Pass-2024!\nFresh-Pass-2024!\n";
     let args = with_config(&["createsuperuser"]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let asked = run_with_input(
@@ -471,6 +471,10 @@ fn createsuperuser_takes_the_email_when_the_model_logs_in_with_it() {
     );
     assert!(
         err.contains("The password is too similar to the email address."),
+        "{err}"
+    );
+    assert!(
+        err.contains("The password is too similar to the last name."),
         "{err}"
     );
     let args = with_config(&["changepassword", "ana@example.com"]);

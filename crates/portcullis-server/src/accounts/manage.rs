@@ -47,6 +47,13 @@ pub async fn create_superuser(
     }
 }
 
+/// The names a superuser is created with (the model's `REQUIRED_FIELDS` among them).
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub first_name: String,
+    pub last_name: String,
+}
+
 /// Whether the user model logs in with its email (`USERNAME_FIELD = "email"`).
 pub fn email_is_username(state: &AppState) -> bool {
     super::login_identity::email_is_username(state.config())
@@ -57,8 +64,17 @@ pub fn email_is_username(state: &AppState) -> bool {
 pub async fn create_superuser_by_email(
     state: &AppState,
     email: &str,
+    names: &Names,
     password: Option<&str>,
 ) -> anyhow::Result<User> {
+    for name in [&names.first_name, &names.last_name] {
+        if name.chars().count() > 150 {
+            bail!(
+                "Ensure this value has at most 150 characters (it has {}).",
+                name.chars().count()
+            );
+        }
+    }
     // The model's EmailField validation, as Django's createsuperuser runs it.
     if !super::validators::valid_email(email) || email.chars().count() > 254 {
         bail!("{}", super::validators::EMAIL_MESSAGE);
@@ -71,6 +87,8 @@ pub async fn create_superuser_by_email(
     let user = NewUser {
         username: email.clone(),
         email,
+        first_name: names.first_name.clone(),
+        last_name: names.last_name.clone(),
         password: encoded,
         is_staff: true,
         is_superuser: true,

@@ -7,6 +7,7 @@
 
 use portcullis_server::AppState;
 use portcullis_server::accounts::{manage, new_password};
+use portcullis_server::config::UserField;
 
 use super::prompt::{ask, ask_hidden};
 
@@ -92,7 +93,12 @@ async fn run_by_email(state: AppState, args: Args) -> anyhow::Result<()> {
         let password = std::env::var("PORTCULLIS_SUPERUSER_PASSWORD")
             .ok()
             .filter(|p| !p.is_empty());
-        manage::create_superuser_by_email(&state, &email, password.as_deref()).await?;
+        // Django reads each REQUIRED_FIELDS value from DJANGO_SUPERUSER_<FIELD>.
+        let names = names(&state, |field| {
+            let var = format!("PORTCULLIS_SUPERUSER_{}", field.to_uppercase());
+            Ok(std::env::var(var).unwrap_or_default())
+        })?;
+        manage::create_superuser_by_email(&state, &email, &names, password.as_deref()).await?;
         println!("Superuser created successfully.");
         return Ok(());
     }
@@ -111,16 +117,40 @@ async fn run_by_email(state: AppState, args: Args) -> anyhow::Result<()> {
             break e;
         },
     };
+    // Then each of REQUIRED_FIELDS, as Django asks for them.
+    let names = names(&state, |field| {
+        ask(match field {
+            "first_name" => "First name: ",
+            _ => "Last name: ",
+        })
+    })?;
     let who = portcullis_passwords::validation::UserAttributes {
         username: "",
-        first_name: "",
-        last_name: "",
+        first_name: &names.first_name,
+        last_name: &names.last_name,
         email: &email,
     };
     let password = ask_password(&who)?;
-    manage::create_superuser_by_email(&state, &email, Some(&password)).await?;
+    manage::create_superuser_by_email(&state, &email, &names, Some(&password)).await?;
     println!("Superuser created successfully.");
     Ok(())
+}
+
+/// The names the user model lists in `REQUIRED_FIELDS`, each from `value(field)`; blank for
+/// the others.
+fn names(
+    state: &AppState,
+    mut value: impl FnMut(&str) -> anyhow::Result<String>,
+) -> anyhow::Result<manage::Names> {
+    let mut names = manage::Names::default();
+    for field in &state.config().user_model.required_fields {
+        match field {
+            UserField::FirstName => names.first_name = value("first_name")?,
+            UserField::LastName => names.last_name = value("last_name")?,
+            UserField::Email => {}
+        }
+    }
+    Ok(names)
 }
 
 /// The password twice, hidden, with Django's validators (which the operator may bypass).

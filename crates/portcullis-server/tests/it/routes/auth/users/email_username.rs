@@ -283,6 +283,7 @@ async fn the_admin_api_keeps_the_email_as_the_name() {
     let admin = portcullis_server::accounts::manage::create_superuser_by_email(
         &app.state,
         "root@example.com",
+        &portcullis_server::accounts::manage::Names::default(),
         Some(PASSWORD),
     )
     .await
@@ -302,6 +303,18 @@ async fn the_admin_api_keeps_the_email_as_the_name() {
         ("gus2@example.com", "gus2@example.com")
     );
     token_login(&app, "gus2@example.com").await;
+    let res = root
+        .post(
+            "/api/admin/users/",
+            json!({"username": "ignored", "email": "hal@EXAMPLE.com", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    assert_eq!(
+        (res.str("username"), res.str("email")),
+        ("hal@example.com".into(), "hal@example.com".into())
+    );
+    token_login(&app, "hal@example.com").await;
     let res = root
         .patch(
             &format!("/api/admin/users/{id}/"),
