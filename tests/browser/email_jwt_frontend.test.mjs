@@ -91,3 +91,31 @@ test('the email + JWT frontend works unchanged against Portcullis configured as 
   const portcullis = await startProjectPortcullis(18151, 'email_login');
   try { await emailJwtNotes(portcullis, 18153, 'portcullis'); } finally { portcullis.stop(); }
 });
+
+test("the JavaScript client logs in with the email when told the project's username field", async () => {
+  const portcullis = await startProjectPortcullis(18154, 'email_login');
+  browser ??= await launchBrowser();
+  const site = await serveFrontend(18155, FRONTEND, portcullis.base, ['/api/', '/auth/', '/client/']);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(site.base);
+    const seen = await page.evaluate(async (password) => {
+      const { createClient } = await import('/client/portcullis.js');
+      const api = createClient({ auth: 'jwt', jwtHeaderType: 'JWT', usernameField: 'email' });
+      await api.register({ email: 'cy@example.com', password, re_password: password });
+      await api.login('cy@example.com', password);
+      const me = await api.me();
+      const note = await api.resource('notes').create({ title: 'From the client' });
+      return { email: me.email, pk: typeof note.pk, header: (await api.authorizationHeader()).split(' ')[0] };
+    }, PASSWORD);
+    assert.deepEqual(seen, { email: 'cy@example.com', pk: 'number', header: 'JWT' });
+  } catch (error) {
+    await screenshot(page, 'email-jwt-client');
+    throw error;
+  } finally {
+    await context.close();
+    await site.close();
+    portcullis.stop();
+  }
+});
