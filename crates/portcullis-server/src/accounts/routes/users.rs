@@ -122,22 +122,7 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
             "validated fields missing"
         )));
     };
-    let new_user = if login_identity::email_is_username(config) {
-        // The manager's `create_user(email, ...)` normalizes the email; the store keeps it in
-        // the unique username column too (see `login_identity`).
-        let email = user_fields::normalize_email(&username);
-        NewUser {
-            username: email.clone(),
-            email,
-            ..profile_user(profile, password)
-        }
-    } else {
-        NewUser {
-            username,
-            email: user_fields::normalize_email(&profile.email.clone().unwrap_or_default()),
-            ..profile_user(profile, password)
-        }
-    };
+    let new_user = new_user(config, username, profile, password);
     let who = UserAttributes {
         // A model without a username has no such attribute to compare with.
         username: if login_identity::email_is_username(config) {
@@ -179,9 +164,21 @@ fn cannot_create() -> ApiError {
     ApiError::Validation(json!(["Unable to create account."]))
 }
 
-/// A new active user with the profile fields given at registration.
-fn profile_user(profile: UserUpdate, password: String) -> NewUser {
+/// The active user `create_user()` makes of the validated fields: `name` is the username, or
+/// the email of a model that logs in with it.
+fn new_user(config: &Config, name: String, profile: UserUpdate, password: String) -> NewUser {
+    let (username, email) = if login_identity::email_is_username(config) {
+        // The manager's `create_user(email, ...)` normalizes the email; the store keeps it in
+        // the unique username column too (see `login_identity`).
+        let email = user_fields::normalize_email(&name);
+        (email.clone(), email)
+    } else {
+        let email = user_fields::normalize_email(&profile.email.unwrap_or_default());
+        (name, email)
+    };
     NewUser {
+        username,
+        email,
         first_name: profile.first_name.unwrap_or_default(),
         last_name: profile.last_name.unwrap_or_default(),
         password,
