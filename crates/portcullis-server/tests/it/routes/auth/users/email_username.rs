@@ -340,3 +340,20 @@ fn the_configuration_refuses_what_django_refuses() {
         assert!(problems.iter().any(|p| p == expected), "{problems:?}");
     }
 }
+
+#[tokio::test]
+async fn a_new_password_is_compared_with_the_email_not_a_username() {
+    let app = TestApp::migrated(email_config()).await;
+    register(&app, "ivan.petrov@example.com").await;
+    let ivan = app.with_key(&token_login(&app, "ivan.petrov@example.com").await);
+    let res = ivan
+        .post(
+            "/auth/users/set_password/",
+            json!({"new_password": "ivan.petrov", "current_password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(
+        res.json,
+        json!({"new_password": ["The password is too similar to the email address."]})
+    );
+}
