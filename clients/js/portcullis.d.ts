@@ -58,6 +58,10 @@ export interface ClientOptions {
   refreshMargin?: number;
   /** The keyword sent before an access token: the server's `[jwt] auth_header_types[0]` (simplejwt's `AUTH_HEADER_TYPES`). Default: `Bearer`. */
   jwtHeaderType?: string;
+  /** The field `/auth/jwt/create/` reads: the server's `[user_model] username_field` (Django's `USERNAME_FIELD`). Default: `username`. */
+  usernameField?: 'username' | 'email';
+  /** The field `/auth/token/login/` reads: the server's `[djoser] login_field` (djoser's `LOGIN_FIELD`). Default: `usernameField`. */
+  loginField?: 'username' | 'email';
 }
 
 /** How the server paginates a list: DRF's pagination classes, or none (a plain array). */

@@ -139,6 +139,10 @@ export function createClient(options = {}) {
   const refreshMargin = options.refreshMargin ?? 30;
   // simplejwt's AUTH_HEADER_TYPES[0]: `JWT` in projects set up as djoser's documentation shows.
   const jwtHeaderType = options.jwtHeaderType ?? 'Bearer';
+  // The user model's USERNAME_FIELD (`email` for a model that logs in with it), which the JWT
+  // login reads, and djoser's LOGIN_FIELD (by default the same), which its token login reads.
+  const usernameField = options.usernameField ?? 'username';
+  const loginField = options.loginField ?? usernameField;
   const locks = options.locks === undefined
     ? (globalThis.navigator?.locks ?? 'storage')
     : options.locks;
@@ -555,15 +559,17 @@ export function createClient(options = {}) {
     /** djoser registration: `{username, password, email?, ...}` → the new user. */
     register: (fields) => request('POST', '/auth/users/', { body: fields, auth: false }),
 
-    /** Log in and store the credential. */
+    /** Log in (with the username, or the email: see `usernameField`) and store the credential. */
     async login(username, password) {
       if (mode === 'jwt') {
-        const pair = await request('POST', '/auth/jwt/create/', { body: { username, password }, auth: false });
+        const body = { [usernameField]: username, password };
+        const pair = await request('POST', '/auth/jwt/create/', { body, auth: false });
         const session = { access: pair.access, refresh: pair.refresh, obtainedAt: Date.now() };
         writeSession(session, 'login');
         return session;
       }
-      const { auth_token: token } = await request('POST', '/auth/token/login/', { body: { username, password }, auth: false });
+      const body = { [loginField]: username, password };
+      const { auth_token: token } = await request('POST', '/auth/token/login/', { body, auth: false });
       writeSession({ token }, 'login');
       return { token };
     },

@@ -81,15 +81,16 @@ export async function userWithToken(base, username, password = 'kV7#browser-Lamp
 }
 
 /**
- * Serve a frontend folder at `/` on 127.0.0.1:port and pass every other `/api…` request to
- * `backend`, as a tutorial's dev server proxy does: the page and the API share one origin, so
- * the same frontend runs unchanged against Django and against Portcullis.
+ * Serve a frontend folder at `/` on 127.0.0.1:port and pass every other `/api…` request (or
+ * every request under one of `prefixes`) to `backend`, as a tutorial's dev server proxy does:
+ * the page and the API share one origin, so the same frontend runs unchanged against Django and
+ * against Portcullis.
  */
-export async function serveFrontend(port, folder, backend) {
+export async function serveFrontend(port, folder, backend, prefixes = ['/api']) {
   const { readFileSync, existsSync } = await import('node:fs');
   const server = createServer(async (req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
-    if (path.startsWith('/api')) {
+    if (prefixes.some((prefix) => path.startsWith(prefix))) {
       const chunks = [];
       for await (const chunk of req) chunks.push(chunk);
       const headers = { ...req.headers, host: new URL(backend).host };

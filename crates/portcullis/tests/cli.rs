@@ -398,3 +398,87 @@ fn migrate_refuses_to_lose_data_unless_allowed() {
         stdout(&allowed)
     );
 }
+
+#[test]
+fn createsuperuser_takes_the_email_when_the_model_logs_in_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("portcullis.toml");
+    std::fs::write(
+        &config,
+        "[user_model]\nusername_field = \"email\"\nrequired_fields = [\"first_name\", \"last_name\"]\n",
+    )
+    .unwrap();
+    let config = config.to_string_lossy().into_owned();
+    let with_config = |args: &[&'static str]| -> Vec<String> {
+        ["--config", config.as_str()]
+            .iter()
+            .chain(args)
+            .map(|a| a.to_string())
+            .collect()
+    };
+
+    let nameless = portcullis(dir.path())
+        .args(with_config(&[
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            "admin",
+        ]))
+        .env("PORTCULLIS_SUPERUSER_PASSWORD", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    assert!(!nameless.status.success());
+    assert!(stderr(&nameless).contains("You must use --email with --noinput."));
+    let created = portcullis(dir.path())
+        .args(with_config(&["createsuperuser", "--noinput"]))
+        .args(["--email", "Admin@Example.COM"])
+        .env("PORTCULLIS_SUPERUSER_PASSWORD", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    assert!(created.status.success(), "{}", stderr(&created));
+    assert_eq!(stdout(&created), "Superuser created successfully.\n");
+    // The manager normalizes the domain; the email is the name every command takes.
+    let again = portcullis(dir.path())
+        .args(with_config(&["createsuperuser", "--noinput"]))
+        .args(["--email", "Admin@example.com"])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("That email address is already taken."));
+    let token = portcullis(dir.path())
+        .args(with_config(&["token", "create", "Admin@example.com"]))
+        .output()
+        .unwrap();
+    assert!(token.status.success(), "{}", stderr(&token));
+    assert!(stdout(&token).ends_with(" for user Admin@example.com\n"));
+
+    // Interactive: Django asks for the USERNAME_FIELD first, then each of REQUIRED_FIELDS, then
+    // the password twice; the password may resemble neither the email nor the names.
+    let answers = "taken\nana@example.com\nAna\nZimmermannova\nana.example\nana.example\nn\n\
+                   zimmermannova1\nzimmermannova1\nn\nFresh-Pass-2024!\nFresh-Pass-2024!\n";
+    let args = with_config(&["createsuperuser"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let asked = run_with_input(
+        dir.path(),
+        &args,
+        &answers.replacen("taken", "Admin@example.com", 1),
+    );
+    assert!(asked.status.success(), "{}", stderr(&asked));
+    let err = stderr(&asked);
+    assert!(
+        err.contains("Error: That email address is already taken."),
+        "{err}"
+    );
+    assert!(
+        err.contains("The password is too similar to the email address."),
+        "{err}"
+    );
+    assert!(
+        err.contains("The password is too similar to the last name."),
+        "{err}"
+    );
+    let args = with_config(&["changepassword", "ana@example.com"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = run_with_input(dir.path(), &args, "Other-Pass-2025!\nOther-Pass-2025!\n");
+    assert!(output.status.success(), "{}", stderr(&output));
+}

@@ -19,7 +19,7 @@ pub(crate) async fn authenticate(
 ) -> Result<Option<User>, ApiError> {
     let throttles = state.throttles();
     throttles.check_login_failures(username)?;
-    let user = match state.store().user_by_username(username).await? {
+    let user = match super::login_identity::find_for_login(state, username).await? {
         None => {
             state
                 .passwords()
@@ -123,17 +123,18 @@ pub(crate) async fn token_for(state: &AppState, user: &User) -> Result<String, A
     Ok(candidate)
 }
 
-/// The `username` and `password` fields of a login body (DRF's `AuthTokenSerializer` and
-/// simplejwt's `TokenObtainSerializer`): both required, the username trimmed, the password
-/// exactly as sent (simplejwt trims it; Portcullis never does). Field errors are DRF's.
-pub(crate) fn login_fields(req: &ApiRequest) -> Result<(Option<String>, Option<String>), ApiError> {
+/// The name and `password` fields of a login body (DRF's `AuthTokenSerializer` reads
+/// `username`, simplejwt's `TokenObtainSerializer` the model's `USERNAME_FIELD`, given as
+/// `key`): both required, the name trimmed, the password exactly as sent (simplejwt trims it;
+/// Portcullis never does). Field errors are DRF's.
+pub(crate) fn login_fields(
+    req: &ApiRequest,
+    key: &str,
+) -> Result<(Option<String>, Option<String>), ApiError> {
     let data = req.data()?;
     let data = root_object(&data)?;
     let mut errors = Errors::default();
-    let username = errors.take(
-        "username",
-        CharField::default().validate(data, "username", false),
-    );
+    let username = errors.take(key, CharField::default().validate(data, key, false));
     let password_field = CharField {
         trim_whitespace: false,
         ..CharField::default()

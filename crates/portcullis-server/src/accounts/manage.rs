@@ -47,9 +47,66 @@ pub async fn create_superuser(
     }
 }
 
+/// The names a superuser is created with (the model's `REQUIRED_FIELDS` among them).
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub first_name: String,
+    pub last_name: String,
+}
+
+/// Whether the user model logs in with its email (`USERNAME_FIELD = "email"`).
+pub fn email_is_username(state: &AppState) -> bool {
+    super::login_identity::email_is_username(state.config())
+}
+
+/// Create a staff superuser of a model that logs in with its email: the manager's
+/// `create_superuser(email, ...)`, the normalized email kept in the username column too.
+pub async fn create_superuser_by_email(
+    state: &AppState,
+    email: &str,
+    names: &Names,
+    password: Option<&str>,
+) -> anyhow::Result<User> {
+    for name in [&names.first_name, &names.last_name] {
+        if name.chars().count() > 150 {
+            bail!(
+                "Ensure this value has at most 150 characters (it has {}).",
+                name.chars().count()
+            );
+        }
+    }
+    // The model's EmailField validation, as Django's createsuperuser runs it.
+    if !super::validators::valid_email(email) || email.chars().count() > 254 {
+        bail!("{}", super::validators::EMAIL_MESSAGE);
+    }
+    let email = super::user_fields::normalize_email(email);
+    let encoded = match password {
+        Some(p) => state.passwords().hash(p.to_string()).await?,
+        None => portcullis_passwords::make_unusable_password(),
+    };
+    let user = NewUser {
+        username: email.clone(),
+        email,
+        first_name: names.first_name.clone(),
+        last_name: names.last_name.clone(),
+        password: encoded,
+        is_staff: true,
+        is_superuser: true,
+        is_active: true,
+        ..NewUser::default()
+    };
+    let token = state.token_keys().store(&TokenKeys::generate());
+    match state.store().create_user(&user, &token).await {
+        Ok(user) => Ok(user),
+        Err(StoreError::UsernameTaken) => bail!("That email address is already taken."),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Django's validators for a new password of `user`; the messages, empty when it passes.
-pub fn password_problems(user: &User, password: &str) -> Vec<String> {
-    super::new_password::problems(password, &super::new_password::attributes_of(user))
+pub fn password_problems(state: &AppState, user: &User, password: &str) -> Vec<String> {
+    let who = super::new_password::attributes_of(state.config(), user);
+    super::new_password::problems(password, &who)
 }
 
 pub async fn find_user(state: &AppState, username: &str) -> anyhow::Result<User> {

@@ -3,6 +3,7 @@
 pub(crate) mod authority;
 pub mod credentials;
 pub(crate) mod jwt_views;
+pub(crate) mod login_identity;
 pub mod manage;
 pub mod new_password;
 pub(crate) mod permissions;
@@ -18,8 +19,10 @@ use crate::http::routing::Group;
 
 /// djoser's `djoser.urls`: a `DefaultRouter` with its `UserViewSet` (`/auth/` in the built-in
 /// layout): the API root, the users, their list actions and the detail, with format suffixes.
-pub(crate) fn djoser_users() -> Group {
+pub(crate) fn djoser_users(config: &crate::config::Config) -> Group {
     use routes::*;
+    // djoser's `@action(url_path=f"set_{User.USERNAME_FIELD}")`.
+    let set_username = format!("users/set_{}", login_identity::username_key(config));
     RouterUrls::new(RouterKind {
         default: true,
         trailing_slash: true,
@@ -28,7 +31,7 @@ pub(crate) fn djoser_users() -> Group {
     .fixed("users", users::endpoint())
     .fixed("users/me", user_detail::me())
     .fixed("users/set_password", set_password::endpoint())
-    .fixed("users/set_username", set_username::endpoint())
+    .fixed(&set_username, set_username::endpoint())
     .detail("users", user_detail::by_id())
     .group()
 }

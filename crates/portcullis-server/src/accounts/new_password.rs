@@ -7,14 +7,20 @@ use serde_json::json;
 
 use super::user_fields;
 use crate::auth::token_key::TokenKeys;
+use crate::config::Config;
 use crate::http::ApiError;
 use crate::state::AppState;
 use crate::store::{NewUser, StoreError, User};
 
-/// The fields of a user that Django's similarity validator compares a password with.
-pub(crate) fn attributes_of(user: &User) -> UserAttributes<'_> {
+/// The fields of a user that Django's similarity validator compares a password with. A model
+/// that logs in with its email has no `username` attribute (the column holds the email).
+pub(crate) fn attributes_of<'a>(config: &Config, user: &'a User) -> UserAttributes<'a> {
     UserAttributes {
-        username: &user.username,
+        username: if super::login_identity::email_is_username(config) {
+            ""
+        } else {
+            &user.username
+        },
         first_name: &user.first_name,
         last_name: &user.last_name,
         email: &user.email,

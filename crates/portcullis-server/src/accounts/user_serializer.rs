@@ -1,20 +1,23 @@
 //! djoser's `UserSerializer` as the project's user model shapes it: the model's
-//! `REQUIRED_FIELDS` (`[user_model] required_fields`), then the id and the username (read-only
-//! there: djoser changes it through `set_username` only). The same fields, writable, are what
-//! registration and `PUT`/`PATCH /auth/users/me/` accept.
+//! `REQUIRED_FIELDS` (`[user_model] required_fields`), then the id and djoser's `LOGIN_FIELD`
+//! (the username, or the email of a model whose `USERNAME_FIELD` is the email; read-only there:
+//! djoser changes it through `set_username` only). The same fields, writable but the login
+//! field, are what `PUT`/`PATCH /auth/users/me/` accept.
 
 use serde_json::{Map, Value, json};
 
 use super::routes::field_info;
 use super::user_fields;
-use crate::config::{UserField, UserModelConfig};
+use crate::config::{Config, LoginField, UserField};
 use crate::serializer::{CharField, Errors};
 use crate::store::{User, UserUpdate};
 
-/// The body of a user: `{"email", "id", "username"}` for Django's `User`.
-pub(crate) fn user_json(model: &UserModelConfig, user: &User) -> Value {
+/// The body of a user: `{"email", "id", "username"}` for Django's `User`. The login field
+/// comes after the id; when `REQUIRED_FIELDS` already lists it (`LOGIN_FIELD = "email"` on
+/// Django's `User`), DRF's serializer keeps it once, in its first place.
+pub(crate) fn user_json(config: &Config, user: &User) -> Value {
     let mut body = Map::new();
-    for field in &model.required_fields {
+    for field in &config.user_model.required_fields {
         let value = match field {
             UserField::Email => &user.email,
             UserField::FirstName => &user.first_name,
@@ -23,24 +26,40 @@ pub(crate) fn user_json(model: &UserModelConfig, user: &User) -> Value {
         body.insert(field.name().into(), json!(value));
     }
     body.insert("id".into(), json!(user.id));
-    body.insert("username".into(), json!(user.username));
+    let login = config.djoser.login_field(&config.user_model);
+    let value = match login {
+        LoginField::Username => &user.username,
+        LoginField::Email => &user.email,
+    };
+    body.insert(login.name().into(), json!(value));
     Value::Object(body)
 }
 
 /// The `OPTIONS` metadata of the serializer.
-pub(crate) fn user_serializer_info(model: &UserModelConfig) -> Value {
+pub(crate) fn user_serializer_info(config: &Config) -> Value {
+    let login = config.djoser.login_field(&config.user_model);
     let mut info = Map::new();
-    for field in &model.required_fields {
-        info.insert(field.name().into(), profile_field_info(*field));
+    for field in &config.user_model.required_fields {
+        let shown = if field.name() == login.name() {
+            login_field_info(login)
+        } else {
+            profile_field_info(*field)
+        };
+        info.insert(field.name().into(), shown);
     }
     info.insert(
         "id".into(),
         field_info("integer", "ID", false, true, Value::Null),
     );
-    // A read-only field keeps its help text but, in DRF, not its max_length.
-    info.insert(
-        "username".into(),
-        field_info(
+    info.insert(login.name().into(), login_field_info(login));
+    Value::Object(info)
+}
+
+/// The login field in `UserSerializer`'s `read_only_fields`: a read-only field keeps its help
+/// text but, in DRF, not its max_length.
+fn login_field_info(login: LoginField) -> Value {
+    match login {
+        LoginField::Username => field_info(
             "string",
             "Username",
             false,
@@ -49,8 +68,8 @@ pub(crate) fn user_serializer_info(model: &UserModelConfig) -> Value {
                 "help_text": "Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."
             }),
         ),
-    );
-    Value::Object(info)
+        LoginField::Email => field_info("email", "Email address", false, true, Value::Null),
+    }
 }
 
 /// The OPTIONS metadata of one of `AbstractUser`'s profile fields (blank allowed, optional).
@@ -82,16 +101,21 @@ pub(crate) fn profile_field_info(field: UserField) -> Value {
 
 /// The writable fields of the serializer in a request body, validated (each may be blank, as
 /// on `AbstractUser`), as a change to the user: `None` for a field absent from the body or not
-/// in the model's `REQUIRED_FIELDS`. Errors go to `errors` under the field's name.
+/// in the model's `REQUIRED_FIELDS`, and for the login field (read-only, as in djoser's
+/// `UserSerializer`). Errors go to `errors` under the field's name.
 pub(crate) fn profile_input(
-    model: &UserModelConfig,
+    config: &Config,
     data: &Map<String, Value>,
     partial: bool,
     errors: &mut Errors,
 ) -> UserUpdate {
+    let login = config.djoser.login_field(&config.user_model);
     let mut update = UserUpdate::default();
-    for field in &model.required_fields {
+    for field in &config.user_model.required_fields {
         let key = field.name();
+        if key == login.name() {
+            continue;
+        }
         match field {
             UserField::Email => {
                 update.email = errors

@@ -22,6 +22,26 @@ impl UserField {
     }
 }
 
+/// The field a user logs in with: Django's `USERNAME_FIELD`, or djoser's `LOGIN_FIELD`.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginField {
+    /// `AbstractUser.username`.
+    #[default]
+    Username,
+    /// The email address.
+    Email,
+}
+
+impl LoginField {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            LoginField::Username => "username",
+            LoginField::Email => "email",
+        }
+    }
+}
+
 /// The user model, as `AUTH_USER_MODEL` declares it.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
@@ -30,12 +50,17 @@ pub struct UserModelConfig {
     /// username, in this order (Django's `User` has `["email"]`). On `AbstractUser` each may be
     /// blank, so listing one makes it accepted and shown, not mandatory.
     pub required_fields: Vec<UserField>,
+    /// `USERNAME_FIELD`: `"email"` for a model that logs in with a unique email and has no
+    /// username (`username = None`). The store then keeps the email in the unique `username`
+    /// column as well as in `email` (see `accounts::login_identity`).
+    pub username_field: LoginField,
 }
 
 impl Default for UserModelConfig {
     fn default() -> Self {
         UserModelConfig {
             required_fields: vec![UserField::Email],
+            username_field: LoginField::Username,
         }
     }
 }
@@ -46,6 +71,30 @@ impl Default for UserModelConfig {
 pub struct DjoserConfig {
     /// `USER_CREATE_PASSWORD_RETYPE`: registration also takes `re_password`, which must match.
     pub user_create_password_retype: bool,
+    /// `LOGIN_FIELD` (default: the model's `USERNAME_FIELD`): the field djoser's token login
+    /// reads and its user serializers show read-only; with `"email"` on Django's `User`, logins
+    /// look the user up by email, as djoser's `LoginFieldBackend` does.
+    pub login_field: Option<LoginField>,
+    /// `SET_USERNAME_RETYPE`: `set_<USERNAME_FIELD>` also takes `re_new_<LOGIN_FIELD>`.
+    pub set_username_retype: bool,
+}
+
+impl DjoserConfig {
+    /// djoser's `LOGIN_FIELD`, its default resolved.
+    pub(crate) fn login_field(&self, model: &UserModelConfig) -> LoginField {
+        self.login_field.unwrap_or(model.username_field)
+    }
+
+    pub(crate) fn check(&self, model: &UserModelConfig, bad: &mut impl FnMut(&str, String)) {
+        if model.username_field == LoginField::Email
+            && self.login_field == Some(LoginField::Username)
+        {
+            bad(
+                "djoser.login_field",
+                "\"username\" names no field: the user model's username_field is \"email\" (it has no username)".into(),
+            );
+        }
+    }
 }
 
 impl UserModelConfig {
@@ -57,6 +106,16 @@ impl UserModelConfig {
                     format!("{} is listed twice", field.name()),
                 );
             }
+        }
+        // Django's auth.E002: the USERNAME_FIELD must not be listed in REQUIRED_FIELDS.
+        if self.username_field == LoginField::Email
+            && self.required_fields.contains(&UserField::Email)
+        {
+            bad(
+                "user_model.required_fields",
+                "must not contain \"email\" when username_field is \"email\" (Django's auth.E002)"
+                    .into(),
+            );
         }
     }
 }

@@ -13,7 +13,7 @@ pub(crate) mod urls;
 
 pub use crate::auth::classes::AuthenticationClass;
 pub(crate) use crate::auth::jwt::JwtConfig;
-pub use accounts::{DjoserConfig, UserField, UserModelConfig};
+pub use accounts::{DjoserConfig, LoginField, UserField, UserModelConfig};
 pub(crate) use cors::CorsConfig;
 pub use limits::LimitsConfig;
 pub use throttle::ThrottleConfig;
@@ -180,6 +180,7 @@ impl Config {
         }
         AuthenticationClass::check(&self.authentication_classes, &mut bad);
         self.user_model.check(&mut bad);
+        self.djoser.check(&self.user_model, &mut bad);
         self.check_hosts(&mut bad);
         if self.max_body_bytes < 1024 {
             bad("max_body_bytes", "must be at least 1024".into());

@@ -18,7 +18,7 @@ pub(crate) fn routes(config: &Config, schema: &Schema) -> Routes {
         // A configuration with problems does not start (`problems` below); nothing to skip here
         // but in tests that build an application from a hand-made configuration.
         if let Ok(mount) = pattern.1.resolve() {
-            routes = routes.mount(group(&mount, schema));
+            routes = routes.mount(group(config, &mount, schema));
         }
     }
     let routes = routes.mount(crate::admin::group().mount("/api/admin/"));
@@ -26,11 +26,11 @@ pub(crate) fn routes(config: &Config, schema: &Schema) -> Routes {
 }
 
 /// One entry's URLs at their full paths.
-fn group(mount: &Mount, schema: &Schema) -> Group {
+fn group(config: &Config, mount: &Mount, schema: &Schema) -> Group {
     match mount {
         Mount::Include { prefix, include } => {
             let group = match include {
-                Include::Users => accounts::djoser_users(),
+                Include::Users => accounts::djoser_users(config),
                 Include::Authtoken => accounts::djoser_token(),
                 Include::Jwt => accounts::djoser_jwt(),
             };
@@ -165,7 +165,7 @@ pub(crate) fn problems(config: &Config, schema: &Schema) -> Vec<(String, String)
             );
         }
         // One report per entry: two routers at one prefix collide on every URL.
-        let clash = group(&mount, schema)
+        let clash = group(config, &mount, schema)
             .entries
             .iter()
             .find_map(|entry| taken.claim(&entry.path, &key).err());

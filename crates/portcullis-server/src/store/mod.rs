@@ -148,6 +148,16 @@ impl Store {
         delegate!(self.user_by_username(username))
     }
 
+    /// The users whose email is exactly `email` (djoser's `LoginFieldBackend` lookup), at most
+    /// `limit` of them, by id: the caller tells one from several.
+    pub(crate) async fn users_by_email(
+        &self,
+        email: &str,
+        limit: u32,
+    ) -> Result<Vec<User>, StoreError> {
+        delegate!(self.users_by_email(email, limit))
+    }
+
     /// The user owning the token with this digest.
     pub(crate) async fn user_by_token_digest(
         &self,
@@ -180,6 +190,12 @@ impl Store {
     /// Rename a user; `UsernameTaken` if another user has the name.
     pub(crate) async fn set_username(&self, id: i64, username: &str) -> Result<(), StoreError> {
         delegate!(self.set_username(id, username))
+    }
+
+    /// Change the email of a user whose model logs in with it: the email and the `username`
+    /// column that holds it, together; `UsernameTaken` if another user has it.
+    pub(crate) async fn set_login_email(&self, id: i64, email: &str) -> Result<(), StoreError> {
+        delegate!(self.set_login_email(id, email))
     }
 
     /// Store a hash as is, revoking nothing (tests and imports; a password change is

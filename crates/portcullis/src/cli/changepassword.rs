@@ -22,7 +22,7 @@ pub(super) async fn run(state: AppState, args: Args) -> anyhow::Result<()> {
             eprintln!("Passwords do not match. Please try again.");
             continue;
         }
-        let problems = manage::password_problems(&user, &first);
+        let problems = manage::password_problems(&state, &user, &first);
         if !problems.is_empty() {
             eprintln!("{}", problems.join("\n"));
             continue;

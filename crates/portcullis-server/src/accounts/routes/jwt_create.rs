@@ -1,5 +1,6 @@
 //! `POST /auth/jwt/create/` (djoser) and `POST /api/token/` (simplejwt): `TokenObtainPairView`.
-//! Username and password → `{"refresh", "access"}`; any failure to log in is simplejwt's 401
+//! Username (the model's `USERNAME_FIELD`: `email` for a model that logs in with it) and
+//! password → `{"refresh", "access"}`; any failure to log in is simplejwt's 401
 //! "No active account found with the given credentials" with `WWW-Authenticate: Bearer
 //! realm="api"`. The refresh token is recorded as outstanding by its `jti`.
 
@@ -8,8 +9,8 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::field_info;
-use crate::accounts::credentials;
 use crate::accounts::jwt_views::token_view;
+use crate::accounts::{credentials, login_identity};
 use crate::auth::jwt::errors::no_active_account;
 use crate::auth::jwt::{now, tokens};
 use crate::http::endpoint::{Endpoint, Throttle};
@@ -28,7 +29,8 @@ pub(crate) fn endpoint() -> Endpoint {
 }
 
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
-    let (username, password) = credentials::login_fields(&req)?;
+    let (username, password) =
+        credentials::login_fields(&req, login_identity::username_key(req.state.config()))?;
     let (Some(username), Some(password)) = (username, password) else {
         return Err(no_active_account().into());
     };
@@ -44,9 +46,14 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     Ok(json_response(StatusCode::OK, &body))
 }
 
-fn actions(_: &crate::config::Config) -> Value {
+fn actions(config: &crate::config::Config) -> Value {
+    // simplejwt's `username_field` is a `CharField` labelled from the model field's name.
+    let (key, label) = match config.user_model.username_field {
+        crate::config::LoginField::Username => ("username", "Username"),
+        crate::config::LoginField::Email => ("email", "Email"),
+    };
     json!({ "POST": {
-        "username": field_info("string", "Username", true, false, Value::Null),
+        key: field_info("string", label, true, false, Value::Null),
         "password": field_info("string", "Password", true, false, Value::Null),
     }})
 }

@@ -1,5 +1,7 @@
 //! `POST /api-token-auth/`: DRF's `obtain_auth_token`. Username and password in a JSON, form or
 //! multipart body; the user's one token back, the same key on every login until a logout.
+//! `AuthTokenSerializer` names its field `username` whatever the user model's `USERNAME_FIELD`:
+//! for a model that logs in with its email, `username` holds the email.
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -26,7 +28,7 @@ pub(crate) fn endpoint() -> Endpoint {
 }
 
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
-    let (username, password) = credentials::login_fields(&req)?;
+    let (username, password) = credentials::login_fields(&req, "username")?;
     let (Some(username), Some(password)) = (username, password) else {
         return Err(ApiError::non_field(
             "Must include \"username\" and \"password\".",

@@ -49,7 +49,11 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
             "validated fields missing"
         )));
     };
-    new_password::validate("new_password", &new, &new_password::attributes_of(&user))?;
+    new_password::validate(
+        "new_password",
+        &new,
+        &new_password::attributes_of(req.state.config(), &user),
+    )?;
     new_password::set_password(&req.state, user.id, new).await?;
     Ok(no_content())
 }

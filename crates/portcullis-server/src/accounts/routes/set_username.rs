@@ -1,30 +1,56 @@
-//! `POST /auth/users/set_username/`: djoser's `SetUsernameSerializer` — `new_username` with the
-//! rules of a new user's name (Django's validators, unique, at most 150 characters) and the
-//! user's `current_password`; all field errors together, then 204. A wrong `current_password`
-//! counts as a failed login of the account (see `credentials::check_current_password`).
+//! `POST /auth/users/set_username/` (`set_email/` for a model that logs in with its email):
+//! djoser's `SetUsernameSerializer` — `new_<LOGIN_FIELD>` with the rules of a new user's name
+//! (Django's validators, unique, at most 150 characters; or the model's unique `EmailField`),
+//! `re_new_<LOGIN_FIELD>` with `SET_USERNAME_RETYPE`, and the user's `current_password`; all
+//! field errors together, then 204. A wrong `current_password` counts as a failed login of the
+//! account (see `credentials::check_current_password`).
 
 use axum::http::Method;
 use axum::response::Response;
+use serde_json::{Map, Value, json};
 
-use crate::accounts::{credentials, user_fields};
+use crate::accounts::user_serializer::user_serializer_info;
+use crate::accounts::{credentials, login_identity, user_fields};
+use crate::config::LoginField;
 use crate::http::endpoint::Endpoint;
 use crate::http::json::no_content;
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
+use crate::state::AppState;
 use crate::store::StoreError;
 
-/// This endpoint, declared.
+/// This endpoint, declared (DRF names an extra action after its method, `set_username`,
+/// whatever its URL).
 pub(crate) fn endpoint() -> Endpoint {
+    // OPTIONS describes djoser's fallback serializer (`SERIALIZERS.user`): `get_serializer_class`
+    // knows no `metadata` action.
     Endpoint::new("Set username", &[Method::POST], handle)
+        .actions(|config| json!({ "POST": user_serializer_info(config) }))
 }
 
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     let user = req.require_user()?.clone();
+    let config = req.state.config();
     let data = req.data()?;
     let data = root_object(&data)?;
+    let login = config.djoser.login_field(&config.user_model);
+    if login != config.user_model.username_field {
+        // djoser saves `new_<LOGIN_FIELD>` into `USERNAME_FIELD` as well: with the email as
+        // LOGIN_FIELD on Django's `User`, the username would become the email. Not reproduced:
+        // the field a user logs in with is never changed through the other's endpoint.
+        return Err(ApiError::non_field("Unable to change the login field."));
+    }
+    let key = format!("new_{}", login.name());
     let mut errors = Errors::default();
-    let new = user_fields::username_field(&req.state, data, "new_username").await?;
-    let new = errors.take("new_username", new);
+    let new = new_value(&req.state, data, login, &key).await?;
+    let new = errors.take(&key, new);
+    let retype_key = format!("re_new_{}", login.name());
+    let retyped = config.djoser.set_username_retype.then(|| {
+        let field = CharField::default();
+        errors
+            .take(&retype_key, field.validate(data, &retype_key, false))
+            .and_then(|r| r.into_option())
+    });
     // Portcullis compares passwords exactly as sent (djoser trims them).
     let field = CharField {
         trim_whitespace: false,
@@ -45,10 +71,53 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
             "validated field missing"
         )));
     };
-    match req.state.store().set_username(user.id, &new).await {
+    // djoser's UsernameRetypeSerializer compares in `validate()`, after the fields passed.
+    if let Some(retyped) = retyped
+        && retyped.as_deref() != Some(new.as_str())
+    {
+        return Err(ApiError::non_field(&format!(
+            "The two {} fields didn't match.",
+            login.name()
+        )));
+    }
+    store(&req.state, user.id, login, &key, &new).await
+}
+
+/// The new value, validated as the model's field is.
+async fn new_value(
+    state: &AppState,
+    data: &Map<String, Value>,
+    login: LoginField,
+    key: &str,
+) -> Result<Result<String, Vec<String>>, ApiError> {
+    match login {
+        LoginField::Username => user_fields::username_field(state, data, key).await,
+        LoginField::Email => login_identity::new_email(state, data, key).await,
+    }
+}
+
+async fn store(
+    state: &AppState,
+    id: i64,
+    login: LoginField,
+    key: &str,
+    new: &str,
+) -> Result<Response, ApiError> {
+    let (done, taken) = match login {
+        LoginField::Username => (
+            state.store().set_username(id, new).await,
+            user_fields::TAKEN,
+        ),
+        // A model's `save()` does not normalize: the email is stored as sent.
+        LoginField::Email => (
+            state.store().set_login_email(id, new).await,
+            login_identity::EMAIL_TAKEN,
+        ),
+    };
+    match done {
         Ok(()) => Ok(no_content()),
         // Lost a race with a registration of the same name.
-        Err(StoreError::UsernameTaken) => Err(ApiError::field("new_username", user_fields::TAKEN)),
+        Err(StoreError::UsernameTaken) => Err(ApiError::field(key, taken)),
         Err(e) => Err(e.into()),
     }
 }

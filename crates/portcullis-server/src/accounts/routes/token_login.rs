@@ -7,7 +7,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::field_info;
-use crate::accounts::credentials;
+use crate::accounts::{credentials, login_identity};
 use crate::http::endpoint::{Endpoint, Permission, Throttle};
 use crate::http::json::json_response;
 use crate::http::{ApiError, ApiRequest};
@@ -26,10 +26,9 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     let data = req.data()?;
     let data = root_object(&data)?;
     let mut errors = Errors::default();
-    let username = errors.take(
-        "username",
-        CharField::optional().validate(data, "username", false),
-    );
+    // djoser's `LOGIN_FIELD` (default: the model's `USERNAME_FIELD`).
+    let key = login_identity::login_key(req.state.config());
+    let username = errors.take(key, CharField::optional().validate(data, key, false));
     // djoser trims the password; Portcullis compares passwords exactly as sent.
     let password_field = CharField {
         trim_whitespace: false,
@@ -51,9 +50,12 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     Ok(json_response(StatusCode::OK, &json!({ "auth_token": key })))
 }
 
-fn actions(_: &crate::config::Config) -> Value {
+fn actions(config: &crate::config::Config) -> Value {
+    // A plain `CharField(required=False)` added under `LOGIN_FIELD`, labelled from its name.
+    let key = login_identity::login_key(config);
+    let label = if key == "email" { "Email" } else { "Username" };
     json!({ "POST": {
         "password": field_info("string", "Password", false, false, Value::Null),
-        "username": field_info("string", "Username", false, false, Value::Null),
+        key: field_info("string", label, false, false, Value::Null),
     }})
 }

@@ -68,7 +68,7 @@ async fn handle(req: ApiRequest, which: Target) -> Result<Response, ApiError> {
     match req.method {
         Method::GET => Ok(json_response(
             StatusCode::OK,
-            &user_json(&req.state.config().user_model, &target),
+            &user_json(req.state.config(), &target),
         )),
         Method::DELETE => destroy(&req, &target).await,
         _ => update(&req, target).await,
@@ -76,16 +76,16 @@ async fn handle(req: ApiRequest, which: Target) -> Result<Response, ApiError> {
 }
 
 fn actions(config: &Config) -> Value {
-    json!({ "PUT": user_serializer_info(&config.user_model) })
+    json!({ "PUT": user_serializer_info(config) })
 }
 
 async fn update(req: &ApiRequest, mut target: User) -> Result<Response, ApiError> {
     let data = req.data()?;
     let data = root_object(&data)?;
     let partial = req.method == Method::PATCH;
-    let model = &req.state.config().user_model;
+    let config = req.state.config();
     let mut errors = Errors::default();
-    let update = profile_input(model, data, partial, &mut errors);
+    let update = profile_input(config, data, partial, &mut errors);
     errors.check()?;
     if update != UserUpdate::default() {
         req.state.store().update_user(target.id, &update).await?;
@@ -99,7 +99,7 @@ async fn update(req: &ApiRequest, mut target: User) -> Result<Response, ApiError
         target.first_name = first_name.unwrap_or(target.first_name);
         target.last_name = last_name.unwrap_or(target.last_name);
     }
-    Ok(json_response(StatusCode::OK, &user_json(model, &target)))
+    Ok(json_response(StatusCode::OK, &user_json(config, &target)))
 }
 
 async fn destroy(req: &ApiRequest, target: &User) -> Result<Response, ApiError> {

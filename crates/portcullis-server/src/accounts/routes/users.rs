@@ -7,14 +7,14 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use crate::accounts::user_serializer::{profile_input, user_json, user_serializer_info};
-use crate::accounts::{new_password, user_fields};
+use crate::accounts::{login_identity, new_password, user_fields};
 use crate::config::Config;
 use crate::http::endpoint::{CheckFuture, Endpoint, Permission};
 use crate::http::json::json_response;
 use crate::http::pagination::{Style, limit_offset, page_for, paginated};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
-use crate::store::NewUser;
+use crate::store::{NewUser, UserUpdate};
 use portcullis_passwords::validation::UserAttributes;
 
 /// This endpoint, declared.
@@ -43,7 +43,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
 }
 
 fn actions(config: &Config) -> Value {
-    json!({ "POST": user_serializer_info(&config.user_model) })
+    json!({ "POST": user_serializer_info(config) })
 }
 
 /// djoser's `UserViewSet` takes DEFAULT_PAGINATION_CLASS like any view.
@@ -53,7 +53,7 @@ async fn list(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
     let store = req.state.store();
     let count = store.count_users(only).await?;
     let size = u64::from(req.state.config().page_size);
-    let model = &req.state.config().user_model;
+    let model = req.state.config();
     let body = match req.state.config().pagination {
         Style::None => {
             let users = store.list_users(only, count.max(1), 0).await?;
@@ -85,10 +85,20 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
     let config = req.state.config();
     let data = req.data()?;
     let data = root_object(&data)?;
+    if login_identity::login_key(config) != login_identity::username_key(config) {
+        // djoser's `UserCreateSerializer` carries `LOGIN_FIELD` but no `USERNAME_FIELD`, and
+        // `create_user()` needs the latter: Django answers 500. Portcullis answers djoser's
+        // own refusal to create the account instead.
+        return Err(cannot_create());
+    }
     let mut errors = Errors::default();
-    let profile = profile_input(&config.user_model, data, false, &mut errors);
-    let username = user_fields::new_username(&req.state, data).await?;
-    let username = errors.take("username", username);
+    let profile = profile_input(config, data, false, &mut errors);
+    let username = if login_identity::email_is_username(config) {
+        login_identity::new_email(&req.state, data, "email").await?
+    } else {
+        user_fields::new_username(&req.state, data).await?
+    };
+    let username = errors.take(login_identity::username_key(config), username);
     // Portcullis keeps the password exactly as sent (djoser trims it), and so the retyped one.
     let password_field = CharField {
         trim_whitespace: false,
@@ -112,17 +122,14 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
             "validated fields missing"
         )));
     };
-    let new_user = NewUser {
-        username,
-        email: user_fields::normalize_email(&profile.email.unwrap_or_default()),
-        first_name: profile.first_name.unwrap_or_default(),
-        last_name: profile.last_name.unwrap_or_default(),
-        password,
-        is_active: true,
-        ..NewUser::default()
-    };
+    let new_user = new_user(config, username, profile, password);
     let who = UserAttributes {
-        username: &new_user.username,
+        // A model without a username has no such attribute to compare with.
+        username: if login_identity::email_is_username(config) {
+            ""
+        } else {
+            &new_user.username
+        },
         first_name: &new_user.first_name,
         last_name: &new_user.last_name,
         email: &new_user.email,
@@ -136,9 +143,46 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
             "non_field_errors": ["The two password fields didn't match."]
         })));
     }
-    let user = new_password::create_user(&req.state, new_user).await?;
+    let user = match new_password::create_user(&req.state, new_user).await {
+        // An email that differs from a taken one only in its domain's letter case passes DRF's
+        // `UniqueValidator` (an exact match) and collides once normalized: djoser catches the
+        // `IntegrityError` as "Unable to create account.".
+        Err(ApiError::Validation(_)) if login_identity::email_is_username(config) => {
+            return Err(cannot_create());
+        }
+        other => other?,
+    };
     Ok(json_response(
         StatusCode::CREATED,
-        &user_json(&config.user_model, &user),
+        &user_json(config, &user),
     ))
+}
+
+/// djoser's `CANNOT_CREATE_USER_ERROR`, raised from the serializer's `create()`, outside
+/// validation: DRF renders that `ValidationError` as a bare list.
+fn cannot_create() -> ApiError {
+    ApiError::Validation(json!(["Unable to create account."]))
+}
+
+/// The active user `create_user()` makes of the validated fields: `name` is the username, or
+/// the email of a model that logs in with it.
+fn new_user(config: &Config, name: String, profile: UserUpdate, password: String) -> NewUser {
+    let (username, email) = if login_identity::email_is_username(config) {
+        // The manager's `create_user(email, ...)` normalizes the email; the store keeps it in
+        // the unique username column too (see `login_identity`).
+        let email = user_fields::normalize_email(&name);
+        (email.clone(), email)
+    } else {
+        let email = user_fields::normalize_email(&profile.email.unwrap_or_default());
+        (name, email)
+    };
+    NewUser {
+        username,
+        email,
+        first_name: profile.first_name.unwrap_or_default(),
+        last_name: profile.last_name.unwrap_or_default(),
+        password,
+        is_active: true,
+        ..NewUser::default()
+    }
 }

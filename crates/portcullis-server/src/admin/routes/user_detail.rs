@@ -1,6 +1,8 @@
 //! `GET, PATCH, DELETE /api/admin/users/<id>/`: one user as the console edits it. PATCH changes
 //! `email`, `first_name`, `last_name`, `is_active`, `is_staff`, `is_superuser` (a superuser's
 //! decision only) and `groups` (ids, replacing the memberships); `username` is read-only here.
+//! For a user model that logs in with its email, a new email is checked as the model's unique
+//! field and becomes the user's name too (see `accounts::login_identity`).
 //!
 //! Deactivating a user revokes everything that signs it in — its DRF token is deleted and
 //! every JWT it holds is refused from the next request on (its revocation epoch moves on, and
@@ -16,7 +18,7 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use crate::accounts::authority::Privilege;
-use crate::accounts::user_fields;
+use crate::accounts::{login_identity, user_fields};
 use crate::admin::{actor, fields, groups_field, may_manage, name_field, render, target_user};
 use crate::auth::jwt::revoke;
 use crate::http::endpoint::Endpoint;
@@ -61,6 +63,7 @@ async fn update(req: &ApiRequest, target: User) -> Result<Response, ApiError> {
     let data = root_object(&data)?;
     let mut errors = Errors::default();
     let mut update = read_update(data, &mut errors);
+    let new_login = login_email_change(req, &target, &mut update, data, &mut errors).await?;
     let groups = groups_field(req, data).await?;
     update.groups = errors.take("groups", groups).flatten();
     // Only actual changes need the authority: a console sends the whole form back.
@@ -86,6 +89,14 @@ async fn update(req: &ApiRequest, target: User) -> Result<Response, ApiError> {
     fields::refuse_privileges(me, Some(&target), &asked, &mut errors);
     errors.check()?;
     let store = req.state.store();
+    if let Some(email) = new_login {
+        match store.set_login_email(target.id, &email).await {
+            Err(crate::store::StoreError::UsernameTaken) => {
+                return Err(ApiError::field("email", login_identity::EMAIL_TAKEN));
+            }
+            done => done?,
+        }
+    }
     store.admin_update_user(target.id, &update).await?;
     if target.is_active && update.is_active == Some(false) {
         tracing::info!(
@@ -122,6 +133,27 @@ fn read_update(data: &Map<String, Value>, errors: &mut Errors) -> UserUpdate {
         is_staff: flag(errors, "is_staff"),
         is_superuser: flag(errors, "is_superuser"),
         groups: None,
+    }
+}
+
+/// For a model that logs in with its email: a changed `email` taken out of `update`, checked
+/// as the model's unique `EmailField` (errors under `email`), to be stored with the name.
+async fn login_email_change(
+    req: &ApiRequest,
+    target: &User,
+    update: &mut UserUpdate,
+    data: &Map<String, Value>,
+    errors: &mut Errors,
+) -> Result<Option<String>, ApiError> {
+    if !login_identity::email_is_username(req.state.config()) {
+        return Ok(None);
+    }
+    match update.email.take() {
+        Some(email) if email != target.email => {
+            let checked = login_identity::new_email(&req.state, data, "email").await?;
+            Ok(errors.take("email", checked))
+        }
+        _ => Ok(None),
     }
 }
 

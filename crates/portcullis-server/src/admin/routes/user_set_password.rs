@@ -30,7 +30,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
         .map_err(|errors| ApiError::Validation(json!({ "password": errors })))?
         .into_option()
         .unwrap_or_default();
-    let who = new_password::attributes_of(&target);
+    let who = new_password::attributes_of(req.state.config(), &target);
     new_password::validate("password", &password, &who)?;
     new_password::set_password(&req.state, target.id, password).await?;
     tracing::info!(

@@ -7,7 +7,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 
 use crate::accounts::authority::Privilege;
-use crate::accounts::{new_password, user_fields};
+use crate::accounts::{login_identity, new_password, user_fields};
 use crate::admin::{actor, fields, groups_field, name_field, password_field, render};
 use crate::http::endpoint::Endpoint;
 use crate::http::json::json_response;
@@ -16,6 +16,7 @@ use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{Errors, root_object};
 use crate::store::NewUser;
 use portcullis_passwords::validation::UserAttributes;
+use serde_json::{Map, Value};
 
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
@@ -61,9 +62,8 @@ async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
     let data = req.data()?;
     let data = root_object(&data)?;
     let mut errors = Errors::default();
-    let username = user_fields::new_username(&req.state, data).await?;
-    let username = errors.take("username", username);
-    let email = errors.take("email", user_fields::email(data, false));
+    let email_mode = login_identity::email_is_username(req.state.config());
+    let (username, email) = name_and_email(req, data, &mut errors).await?;
     let first_name = errors.take(
         "first_name",
         name_field().validate(data, "first_name", false),
@@ -106,7 +106,7 @@ async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
         groups: groups.flatten().unwrap_or_default(),
     };
     let who = UserAttributes {
-        username: &new_user.username,
+        username: if email_mode { "" } else { &new_user.username },
         first_name: &new_user.first_name,
         last_name: &new_user.last_name,
         email: &new_user.email,
@@ -124,6 +124,28 @@ async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
     tracing::info!(actor = me.id, user = user.id, "admin created a user");
     let body = render::one_user_json(state, &user).await?;
     Ok(json_response(StatusCode::CREATED, &body))
+}
+
+/// The new user's name and email, checked: for a model that logs in with its email, the email
+/// is the name (`login_identity`) and `username` is ignored.
+async fn name_and_email(
+    req: &ApiRequest,
+    data: &Map<String, Value>,
+    errors: &mut Errors,
+) -> Result<(Option<String>, Option<Option<String>>), ApiError> {
+    if login_identity::email_is_username(req.state.config()) {
+        let email = login_identity::new_email(&req.state, data, "email").await?;
+        let email = errors
+            .take("email", email)
+            .map(|e| user_fields::normalize_email(&e));
+        return Ok((email.clone(), Some(email)));
+    }
+    let username = user_fields::new_username(&req.state, data).await?;
+    let username = errors.take("username", username);
+    Ok((
+        username,
+        errors.take("email", user_fields::email(data, false)),
+    ))
 }
 
 /// The privileges a new account's fields ask for. Who may grant what is `accounts::authority`;

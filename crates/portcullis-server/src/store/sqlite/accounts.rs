@@ -106,6 +106,25 @@ impl SqliteStore {
         Ok(row.as_ref().map(user_from_row).transpose()?)
     }
 
+    pub(crate) async fn users_by_email(
+        &self,
+        email: &str,
+        limit: u32,
+    ) -> Result<Vec<User>, StoreError> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM auth_user u WHERE u.email = ? ORDER BY u.id LIMIT ?"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(email)
+            .bind(i64::from(limit))
+            .fetch_all(&self.reader)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(user_from_row)
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+
     pub(crate) async fn user_by_token_digest(
         &self,
         digest: &str,
@@ -210,6 +229,20 @@ impl SqliteStore {
     pub(crate) async fn set_username(&self, id: i64, username: &str) -> Result<(), StoreError> {
         let done = sqlx::query("UPDATE auth_user SET username = ? WHERE id = ?")
             .bind(username)
+            .bind(id)
+            .execute(&self.writer)
+            .await;
+        match done {
+            Ok(_) => Ok(()),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::UsernameTaken),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub(crate) async fn set_login_email(&self, id: i64, email: &str) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE auth_user SET username = ?, email = ? WHERE id = ?")
+            .bind(email)
+            .bind(email)
             .bind(id)
             .execute(&self.writer)
             .await;

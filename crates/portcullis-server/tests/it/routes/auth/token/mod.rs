@@ -2,6 +2,7 @@
 //! files use is here.
 
 mod login;
+mod login_field;
 mod logout;
 
 use crate::harness::{ALLOW_POST, Response};

@@ -1,5 +1,6 @@
 //! `/auth/users/…`: djoser's user views.
 
+mod email_username;
 mod id;
 mod list;
 mod me;
