@@ -6,6 +6,7 @@
 mod atomic_writes;
 mod authentication_classes;
 mod bad_input;
+mod camel_case;
 mod current_password_limit;
 mod handler_panics;
 mod http;
