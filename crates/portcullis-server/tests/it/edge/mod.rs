@@ -12,6 +12,7 @@ mod handler_panics;
 mod http;
 mod jwt_attacks;
 mod jwt_settings;
+mod jwt_user_id_field;
 mod limits;
 mod migrations;
 mod password_hashes;
