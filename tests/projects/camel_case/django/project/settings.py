@@ -3,7 +3,7 @@ A project for a React frontend that speaks camelCase: djangorestframework-camel-
 and parsers as its own README sets them (every JSON key camelized on the way out, underscoreized
 on the way in), DRF token and JWT authentication, djoser with `USER_CREATE_PASSWORD_RETYPE`
 (`rePassword` on the wire), page-number pagination, and the DRF tutorial's notes (`is_public`,
-`created_at`, `updated_at`).
+`created_at`, `updated_at`). Its JWTs name their user by username (`USER_ID_FIELD`).
 """
 import os
 from datetime import timedelta
@@ -82,6 +82,7 @@ REST_FRAMEWORK = {
 }
 
 SIMPLE_JWT = {
+    "USER_ID_FIELD": "username",
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=1),
 }
