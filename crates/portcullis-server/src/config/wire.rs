@@ -198,6 +198,9 @@ pub struct CamelCaseConfig {
     pub ignore_fields: Vec<String>,
     /// `ignore_keys`: keys (snake or camel) kept as they are, their value still rewritten.
     pub ignore_keys: Vec<String>,
+    /// `djangorestframework_camel_case.middleware.CamelCaseMiddleWare` is in the project's
+    /// `MIDDLEWARE`: query parameter names are underscoreized too (their values are not).
+    pub middleware: bool,
 }
 
 /// Check both lists: a class listed twice, an empty list, and a mix of camel-case and plain

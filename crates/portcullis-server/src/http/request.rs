@@ -92,9 +92,15 @@ impl ApiRequest {
     /// Decoded once per request: a list view reads several parameters.
     pub(crate) fn query_pairs(&self) -> &[(String, String)] {
         self.query_pairs.get_or_init(|| {
-            form_urlencoded::parse(self.uri.query().unwrap_or("").as_bytes())
+            let pairs = form_urlencoded::parse(self.uri.query().unwrap_or("").as_bytes())
                 .into_owned()
-                .collect()
+                .collect();
+            let camel = &self.state.config().camel_case;
+            if camel.middleware {
+                super::camel_case::parse::query_pairs(pairs, camel)
+            } else {
+                pairs
+            }
         })
     }
 

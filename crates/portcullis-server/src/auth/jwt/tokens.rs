@@ -1,8 +1,9 @@
 //! simplejwt's token classes: new tokens with its claims (`token_type`, `exp`, `iat`, `jti`,
-//! the user id claim as `str(getattr(user, USER_ID_FIELD))`), an access token made from a refresh token, rotation, and
-//! `Token.__init__` + `Token.verify` for an encoded token of an expected type. Then what
-//! simplejwt leaves to each caller — finding the token's user — done the same way for every use
-//! of every token: the user must exist, be active, and not have revoked the token with its epoch.
+//! the user id claim as `str(getattr(user, USER_ID_FIELD))`), an access token made from a
+//! refresh token, rotation, and `Token.__init__` + `Token.verify` for an encoded token of an
+//! expected type. Then what simplejwt leaves to each caller — finding the token's user — done
+//! the same way for every use of every token: the user must exist, be active, and not have
+//! revoked the token with its epoch.
 
 use serde_json::Value;
 

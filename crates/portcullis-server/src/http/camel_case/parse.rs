@@ -36,6 +36,44 @@ pub(crate) fn form_fields(pairs: Vec<(String, String)>, options: &CamelCaseConfi
     Value::Object(rewrite_keys(entries, options))
 }
 
+/// `CamelCaseMiddleWare`: the query string's names underscoreized as `request.GET` is (a
+/// QueryDict: each name's values stay together, and of two names that meet, the one first sent
+/// later wins whole), back in pairs for `ApiRequest::query`.
+pub(crate) fn query_pairs(
+    pairs: Vec<(String, String)>,
+    options: &CamelCaseConfig,
+) -> Vec<(String, String)> {
+    let mut lists: Vec<(String, Vec<String>)> = Vec::new();
+    for (key, value) in pairs {
+        match lists.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, values)) => values.push(value),
+            None => lists.push((key, vec![value])),
+        }
+    }
+    let mut renamed: Vec<(String, Vec<String>)> = Vec::with_capacity(lists.len());
+    for (key, values) in lists {
+        let new_key = new_name(key, options);
+        match renamed.iter_mut().find(|(k, _)| *k == new_key) {
+            Some(slot) => slot.1 = values,
+            None => renamed.push((new_key, values)),
+        }
+    }
+    renamed
+        .into_iter()
+        .flat_map(|(k, values)| values.into_iter().map(move |v| (k.clone(), v)))
+        .collect()
+}
+
+/// A key's new name: underscoreized, unless `ignore_keys` keeps it.
+fn new_name(key: String, options: &CamelCaseConfig) -> String {
+    let new_key = underscoreize(&key, options.no_underscore_before_number);
+    let kept = options
+        .ignore_keys
+        .iter()
+        .any(|k| *k == key || *k == new_key);
+    if kept { key } else { new_key }
+}
+
 /// Python's two steps on one object's members, in the order they were read.
 fn rewrite_keys(members: Vec<(String, Value)>, options: &CamelCaseConfig) -> Map<String, Value> {
     let mut parsed: Vec<(String, Value)> = Vec::with_capacity(members.len());
@@ -47,12 +85,7 @@ fn rewrite_keys(members: Vec<(String, Value)>, options: &CamelCaseConfig) -> Map
     }
     let mut out = Map::new();
     for (key, value) in parsed {
-        let new_key = underscoreize(&key, options.no_underscore_before_number);
-        let kept = options
-            .ignore_keys
-            .iter()
-            .any(|k| *k == key || *k == new_key);
-        out.insert(if kept { key } else { new_key }, value);
+        out.insert(new_name(key, options), value);
     }
     out
 }

@@ -68,9 +68,9 @@ fn underscoreize_follows_the_package() {
 
 fn options(ignore_fields: &[&str], ignore_keys: &[&str]) -> CamelCaseConfig {
     CamelCaseConfig {
-        no_underscore_before_number: false,
         ignore_fields: ignore_fields.iter().map(|s| s.to_string()).collect(),
         ignore_keys: ignore_keys.iter().map(|s| s.to_string()).collect(),
+        ..CamelCaseConfig::default()
     }
 }
 
@@ -143,4 +143,28 @@ fn parse_errors_stay_serde_jsons() {
     assert!(parse_json("{\"a\": NaN}", &camel).is_err());
     assert!(parse_json("{\"a\": 1} x", &camel).is_err());
     assert!(parse_json(&"[".repeat(200), &camel).is_err());
+}
+
+#[test]
+fn the_middleware_renames_query_names_as_a_query_dict() {
+    let camel = CamelCaseConfig::default();
+    let pairs = |raw: &[(&str, &str)]| -> Vec<(String, String)> {
+        raw.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    // `is_public` was sent first, so `isPublic`'s list replaces its list whole.
+    let out = super::parse::query_pairs(
+        pairs(&[
+            ("is_public", "true"),
+            ("isPublic", "false"),
+            ("is_public", "1"),
+            ("ordering", "-createdAt"),
+        ]),
+        &camel,
+    );
+    assert_eq!(
+        out,
+        pairs(&[("is_public", "false"), ("ordering", "-createdAt")])
+    );
 }

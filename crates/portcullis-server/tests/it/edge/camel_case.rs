@@ -232,3 +232,29 @@ fn unknown_and_mixed_classes_are_refused() {
             .contains("mixes camel-case and plain classes")
     );
 }
+
+#[tokio::test]
+async fn the_middleware_renames_query_parameters() {
+    let mut config = camel_config();
+    let app = ResourceApp::start(config.clone()).await;
+    let ann = app.user("ann").await;
+    ann.create("/api/notes/", json!({"title": "open", "isPublic": true}))
+        .await;
+    ann.create("/api/notes/", json!({"title": "closed"})).await;
+    // Without CamelCaseMiddleWare the camel name is no filter at all.
+    let titles = |res: &Response| res.listed("title");
+    assert_eq!(titles(&ann.get("/api/notes/?isPublic=true").await).len(), 2);
+    config.camel_case.middleware = true;
+    let app = ResourceApp::start(config).await;
+    let ann = app.user("ann").await;
+    ann.create("/api/notes/", json!({"title": "open", "isPublic": true}))
+        .await;
+    ann.create("/api/notes/", json!({"title": "closed"})).await;
+    let res = ann.get("/api/notes/?isPublic=true").await;
+    assert_eq!(titles(&res), [json!("open")]);
+    // Names only: an ordering value stays as sent (and `-createdAt` is no field).
+    let res = ann
+        .get("/api/notes/?ordering=-createdAt&isPublic=false")
+        .await;
+    assert_eq!(titles(&res), [json!("closed")]);
+}

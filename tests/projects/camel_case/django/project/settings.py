@@ -1,9 +1,10 @@
 """
 A project for a React frontend that speaks camelCase: djangorestframework-camel-case's renderers
 and parsers as its own README sets them (every JSON key camelized on the way out, underscoreized
-on the way in), DRF token and JWT authentication, djoser with `USER_CREATE_PASSWORD_RETYPE`
-(`rePassword` on the wire), page-number pagination, and the DRF tutorial's notes (`is_public`,
-`created_at`, `updated_at`). Its JWTs name their user by username (`USER_ID_FIELD`).
+on the way in) and its middleware (query parameter names underscoreized), DRF token and JWT
+authentication, djoser with `USER_CREATE_PASSWORD_RETYPE` (`rePassword` on the wire),
+page-number pagination, and the DRF tutorial's notes (`is_public`, `created_at`, `updated_at`).
+Its JWTs name their user by username (`USER_ID_FIELD`).
 """
 import os
 from datetime import timedelta
@@ -27,6 +28,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "djangorestframework_camel_case.middleware.CamelCaseMiddleWare",
 ]
 
 ROOT_URLCONF = "project.urls"
