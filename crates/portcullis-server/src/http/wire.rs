@@ -12,6 +12,7 @@ pub(crate) const DRF_RENDERERS: &[RendererClass] =
 /// `renderer_classes = (JSONRenderer,)`.
 pub(crate) const JSON_ONLY: &[RendererClass] = &[RendererClass::Json];
 
+/// The project's renderers and parsers, and whether they are the camel-case ones.
 #[derive(Debug, Clone)]
 pub(crate) struct ProjectWire {
     pub(crate) renderers: Vec<RendererClass>,
