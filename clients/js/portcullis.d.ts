@@ -162,7 +162,7 @@ export class ApiError extends Error {
   code: string | null;
   /** `{"title": ["Ensure this field has no more than 200 characters."]}` */
   fieldErrors: Record<string, string[]>;
-  /** `non_field_errors` */
+  /** `non_field_errors` (`nonFieldErrors` from a camelCase server) */
   nonFieldErrors: string[];
   /** The body as received (parsed JSON, or text). */
   body: unknown;

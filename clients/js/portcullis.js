@@ -49,13 +49,15 @@ export class ApiError extends Error {
   constructor(status, body, fallback) {
     const detail = body && typeof body === 'object' && !Array.isArray(body) &&
       typeof body.detail === 'string' ? body.detail : null;
-    const nonFieldErrors = body && typeof body === 'object' && !Array.isArray(body) &&
-      Array.isArray(body.non_field_errors) ? body.non_field_errors.map(asText) : [];
+    // `nonFieldErrors` is the name a server with djangorestframework-camel-case gives it.
+    const nonField = body && typeof body === 'object' && !Array.isArray(body)
+      ? body.non_field_errors ?? body.nonFieldErrors : undefined;
+    const nonFieldErrors = Array.isArray(nonField) ? nonField.map(asText) : [];
     /** @type {Record<string, string[]>} */
     const fieldErrors = {};
     if (detail === null && body && typeof body === 'object' && !Array.isArray(body)) {
       for (const [field, value] of Object.entries(body)) {
-        if (field === 'non_field_errors') continue;
+        if (field === 'non_field_errors' || field === 'nonFieldErrors') continue;
         fieldErrors[field] = Array.isArray(value) ? value.map(asText) : [asText(value)];
       }
     }
@@ -72,7 +74,7 @@ export class ApiError extends Error {
     this.code = body && typeof body === 'object' && typeof body.code === 'string' ? body.code : null;
     /** Validation errors by field: `{"title": ["This field is required."]}`. */
     this.fieldErrors = fieldErrors;
-    /** DRF's `non_field_errors`. */
+    /** DRF's `non_field_errors` (`nonFieldErrors` from a camelCase server). */
     this.nonFieldErrors = nonFieldErrors;
     /** The raw body. */
     this.body = body;
@@ -569,7 +571,9 @@ export function createClient(options = {}) {
         return session;
       }
       const body = { [loginField]: username, password };
-      const { auth_token: token } = await request('POST', '/auth/token/login/', { body, auth: false });
+      const answer = await request('POST', '/auth/token/login/', { body, auth: false });
+      // `authToken` from a camelCase server (djangorestframework-camel-case).
+      const token = answer.auth_token ?? answer.authToken;
       writeSession({ token }, 'login');
       return { token };
     },

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::http::cors::CorsPolicy;
 use crate::http::hosts::AllowedHosts;
 use crate::http::throttle::Throttles;
+use crate::http::wire::ProjectWire;
 use crate::resources::Schema;
 use crate::store::Store;
 
@@ -28,6 +29,7 @@ struct Inner {
     allowed_hosts: AllowedHosts,
     schema: Schema,
     throttles: Throttles,
+    wire: ProjectWire,
 }
 
 impl AppState {
@@ -65,10 +67,16 @@ impl AppState {
                 allowed_hosts: AllowedHosts::new(&config.allowed_hosts),
                 schema,
                 throttles: Throttles::new(&config.throttle),
+                wire: ProjectWire::new(&config),
                 store,
                 config,
             }),
         }
+    }
+
+    /// The project's default renderers and parsers.
+    pub(crate) fn wire(&self) -> &ProjectWire {
+        &self.inner.wire
     }
 
     pub fn config(&self) -> &Config {

@@ -58,6 +58,7 @@ where
     Endpoint::new(name, methods, handler)
         .permission(Permission::IsAdminUser)
         .parses(PARSES)
+        .drf_renderers()
 }
 
 /// The staff user making the request (after `IsAdminUser` passed).

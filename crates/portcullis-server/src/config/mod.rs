@@ -10,6 +10,7 @@ pub(crate) mod generic_views;
 mod limits;
 mod throttle;
 pub(crate) mod urls;
+mod wire;
 
 pub use crate::auth::classes::AuthenticationClass;
 pub(crate) use crate::auth::jwt::JwtConfig;
@@ -18,6 +19,7 @@ pub(crate) use cors::CorsConfig;
 pub use limits::LimitsConfig;
 pub use throttle::ThrottleConfig;
 pub use urls::UrlPattern;
+pub use wire::{CamelCaseConfig, ParserClass, RendererClass};
 
 pub use crate::http::pagination::Style as PaginationStyle;
 
@@ -62,6 +64,14 @@ pub struct Config {
     /// DRF's `DEFAULT_AUTHENTICATION_CLASSES`, in order: `TokenAuthentication` and
     /// `JWTAuthentication` (the reference project's two, in its order, by default).
     pub authentication_classes: Vec<AuthenticationClass>,
+    /// DRF's `DEFAULT_RENDERER_CLASSES`, in order (class names or dotted paths): DRF's JSON and
+    /// browsable renderers by default, or djangorestframework-camel-case's.
+    pub renderer_classes: Vec<RendererClass>,
+    /// DRF's `DEFAULT_PARSER_CLASSES`, in order: DRF's JSON, form and multipart parsers by
+    /// default, or djangorestframework-camel-case's.
+    pub parser_classes: Vec<ParserClass>,
+    /// djangorestframework-camel-case's `JSON_CAMEL_CASE["JSON_UNDERSCOREIZE"]` options.
+    pub camel_case: CamelCaseConfig,
     /// The user model's `REQUIRED_FIELDS`, as djoser's serializers show them.
     pub user_model: UserModelConfig,
     /// djoser's settings.
@@ -111,6 +121,9 @@ impl Default for Config {
             extra_routes: Vec::new(),
             schema_file: String::new(),
             authentication_classes: AuthenticationClass::defaults(),
+            renderer_classes: RendererClass::defaults(),
+            parser_classes: ParserClass::defaults(),
+            camel_case: CamelCaseConfig::default(),
             user_model: UserModelConfig::default(),
             djoser: DjoserConfig::default(),
             cors: CorsConfig::default(),
@@ -179,6 +192,7 @@ impl Config {
             );
         }
         AuthenticationClass::check(&self.authentication_classes, &mut bad);
+        wire::check(&self.renderer_classes, &self.parser_classes, &mut bad);
         self.user_model.check(&mut bad);
         self.djoser.check(&self.user_model, &mut bad);
         self.check_hosts(&mut bad);

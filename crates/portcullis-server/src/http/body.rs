@@ -5,7 +5,8 @@
 use memchr::memmem;
 use serde_json::{Map, Value};
 
-use super::ApiError;
+use super::{ApiError, camel_case};
+use crate::config::CamelCaseConfig;
 
 /// `request.data`: the parsed value, and whether it came from a form (DRF treats form input
 /// differently for a few fields, e.g. a missing boolean checkbox means `false`).
@@ -29,16 +30,22 @@ impl RequestData {
     }
 
     /// Form input: the last value of each key wins in `value`, every pair is kept.
-    fn form(pairs: Vec<(String, String)>) -> RequestData {
+    /// Form input; the camel parsers underscoreize its names for `getlist` as for `get`.
+    fn form(pairs: Vec<(String, String)>, camel: Option<&CamelCaseConfig>) -> RequestData {
+        let form_pairs = match camel {
+            Some(options) => camel_case::parse::query_pairs(pairs.clone(), options),
+            None => pairs.clone(),
+        };
         RequestData {
-            value: collect_last(pairs.iter().cloned()),
+            value: form_fields(pairs, camel),
             is_form: true,
-            form_pairs: pairs,
+            form_pairs,
         }
     }
 }
 
-/// The media types a view parses, in DRF's `parser_classes` order.
+/// DRF's default parsers' media types (the tests' views).
+#[cfg(test)]
 pub(crate) const DEFAULT_PARSES: &[&str] = &[
     "application/json",
     "application/x-www-form-urlencoded",
@@ -109,12 +116,14 @@ pub(crate) fn too_many_fields(encoded: &[u8], max_fields: usize) -> bool {
 
 /// Parse `body` sent with `content_type` (the raw header, `""` when absent) for a view that
 /// accepts `parses`; a form with more than `max_fields` fields is refused before it is decoded
-/// (each field costs far more memory decoded than its bytes in the body).
+/// (each field costs far more memory decoded than its bytes in the body). `camel` is set when
+/// the parsers are djangorestframework-camel-case's: the keys are then underscoreized.
 pub(crate) fn parse(
     content_type: &str,
     body: &[u8],
     parses: &[&str],
     max_fields: usize,
+    camel: Option<&CamelCaseConfig>,
 ) -> Result<RequestData, ApiError> {
     let media = MediaType::parse(content_type);
     let is_form_type = |m: &MediaType| {
@@ -137,7 +146,7 @@ pub(crate) fn parse(
         return Err(ApiError::UnsupportedMediaType(content_type.to_string()));
     };
     match (parser.main.as_str(), parser.sub.as_str()) {
-        ("application", "json") => parse_json(body),
+        ("application", "json") => parse_json(body, camel),
         ("application", "x-www-form-urlencoded") if too_many_fields(body, max_fields) => {
             Err(ApiError::ParseError(TOO_MANY_FIELDS.into()))
         }
@@ -145,12 +154,13 @@ pub(crate) fn parse(
             form_urlencoded::parse(body)
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
+            camel,
         )),
-        _ => parse_multipart(&media, body, max_fields),
+        _ => parse_multipart(&media, body, max_fields, camel),
     }
 }
 
-fn parse_json(body: &[u8]) -> Result<RequestData, ApiError> {
+fn parse_json(body: &[u8], camel: Option<&CamelCaseConfig>) -> Result<RequestData, ApiError> {
     let text = std::str::from_utf8(body).map_err(|e| {
         ApiError::ParseError(format!(
             "JSON parse error - 'utf-8' codec can't decode byte at position {}",
@@ -159,13 +169,26 @@ fn parse_json(body: &[u8]) -> Result<RequestData, ApiError> {
     })?;
     // serde_json refuses NaN/Infinity literals (DRF's strict JSONParser does too) and nesting
     // deeper than 128 levels (where Python would fail with a RecursionError and Django a 500).
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| ApiError::ParseError(format!("JSON parse error - {e}")))?;
+    // The camel parser reads the same JSON and only renames keys; it stays strict about NaN
+    // (the package's `json.loads` would take it) as DRF's own parser is.
+    let value = match camel {
+        None => serde_json::from_str(text),
+        Some(options) => camel_case::parse::parse_json(text, options),
+    }
+    .map_err(|e| ApiError::ParseError(format!("JSON parse error - {e}")))?;
     Ok(RequestData {
         value,
         is_form: false,
         form_pairs: Vec::new(),
     })
+}
+
+/// A form's fields as a view reads them: underscoreized by the camel parsers, else as sent.
+fn form_fields(pairs: Vec<(String, String)>, camel: Option<&CamelCaseConfig>) -> Value {
+    match camel {
+        Some(options) => camel_case::parse::form_fields(pairs, options),
+        None => collect_last(pairs.into_iter()),
+    }
 }
 
 /// A QueryDict read with `.get()`: the last value of each key wins.
@@ -192,6 +215,7 @@ fn parse_multipart(
     media: &MediaType,
     body: &[u8],
     max_fields: usize,
+    camel: Option<&CamelCaseConfig>,
 ) -> Result<RequestData, ApiError> {
     let err = |why: &str| ApiError::ParseError(format!("Multipart form parse error - {why}"));
     let boundary = media
@@ -255,7 +279,7 @@ fn parse_multipart(
             }
         }
     }
-    Ok(RequestData::form(pairs))
+    Ok(RequestData::form(pairs, camel))
 }
 
 fn part_name(headers: &str) -> Option<String> {
@@ -282,6 +306,7 @@ mod tests {
             br#"{"a":1}"#,
             DEFAULT_PARSES,
             1000,
+            None,
         );
         assert_eq!(
             data.map(|d| d.value).ok(),
@@ -292,7 +317,7 @@ mod tests {
     #[test]
     fn vendor_json_and_missing_type_are_unsupported() {
         for ct in ["application/vnd.api+json", "", "text/plain"] {
-            match parse(ct, b"{}", DEFAULT_PARSES, 1000) {
+            match parse(ct, b"{}", DEFAULT_PARSES, 1000, None) {
                 Err(ApiError::UnsupportedMediaType(t)) => assert_eq!(t, ct),
                 other => panic!("{ct}: {other:?}"),
             }
@@ -301,7 +326,7 @@ mod tests {
 
     #[test]
     fn empty_body_is_empty_dict_whatever_the_type() {
-        let data = parse("text/plain", b"", DEFAULT_PARSES, 1000)
+        let data = parse("text/plain", b"", DEFAULT_PARSES, 1000, None)
             .map(|d| d.value)
             .ok();
         assert_eq!(data, Some(serde_json::json!({})));
@@ -311,7 +336,7 @@ mod tests {
     fn nan_and_garbage_are_parse_errors() {
         for body in [&b"{\"t\": NaN}"[..], b"{not json", b"\xff\xfe"] {
             assert!(matches!(
-                parse("application/json", body, DEFAULT_PARSES, 1000),
+                parse("application/json", body, DEFAULT_PARSES, 1000, None),
                 Err(ApiError::ParseError(d)) if d.starts_with("JSON parse error - ")
             ));
         }
@@ -325,6 +350,7 @@ mod tests {
             body,
             DEFAULT_PARSES,
             1000,
+            None,
         );
         assert_eq!(
             data.map(|d| d.value).ok(),
@@ -339,6 +365,7 @@ mod tests {
             b"a=1&a=2&b=%C3%A9",
             DEFAULT_PARSES,
             1000,
+            None,
         );
         assert_eq!(
             data.map(|d| d.value).ok(),

@@ -23,7 +23,7 @@ use serde_json::{Map, Value, json};
 use super::endpoint::Endpoint;
 use super::json::json_response;
 use super::request::{BodyBytes, latin1};
-use super::{ApiError, ApiRequest, negotiation};
+use super::{ApiError, ApiRequest, camel_case, negotiation};
 use crate::auth;
 use crate::state::AppState;
 
@@ -120,7 +120,10 @@ pub(crate) async fn dispatch(
         }
         Err(err) => err.into_response(),
     };
-    finalize(endpoint, &mut response);
+    if endpoint.camelizes(&state) {
+        response = camel_case::camelize_response(response, &state.config().camel_case).await;
+    }
+    finalize(endpoint, &state, &mut response);
     if is_head {
         *response.body_mut() = Body::empty();
     }
@@ -136,7 +139,8 @@ async fn run(endpoint: &Endpoint, mut req: ApiRequest) -> Result<Response, ApiEr
         .headers
         .get(header::ACCEPT)
         .map(|v| latin1(v.as_bytes()));
-    negotiation::negotiate(format.as_deref(), accept.as_deref(), endpoint.browsable)?;
+    let renderers = endpoint.renderers(&req.state);
+    negotiation::negotiate(format.as_deref(), accept.as_deref(), renderers)?;
     if endpoint.authentication.reads_credentials() {
         req.principal = auth::authenticate(&req.state, &req.headers).await?;
         if let Some(principal) = &req.principal {
@@ -149,7 +153,7 @@ async fn run(endpoint: &Endpoint, mut req: ApiRequest) -> Result<Response, ApiEr
     throttles.check(&plan, &req.headers, req.client, req.user().map(|u| u.id))?;
     if req.method == Method::OPTIONS {
         let actions = endpoint.actions.for_request(&req).await;
-        return Ok(options_metadata(endpoint, actions));
+        return Ok(options_metadata(endpoint, &req, actions));
     }
     if !endpoint.methods.contains(&req.method) {
         return Err(ApiError::MethodNotAllowed(req.method.as_str().to_string()));
@@ -158,17 +162,17 @@ async fn run(endpoint: &Endpoint, mut req: ApiRequest) -> Result<Response, ApiEr
 }
 
 /// DRF's `SimpleMetadata` body for OPTIONS.
-fn options_metadata(endpoint: &Endpoint, actions: Option<Value>) -> Response {
+fn options_metadata(endpoint: &Endpoint, req: &ApiRequest, actions: Option<Value>) -> Response {
     let mut body = Map::new();
     body.insert("name".into(), json!(endpoint.name));
     body.insert("description".into(), json!(endpoint.description));
-    let renders: &[&str] = if endpoint.browsable {
-        &["application/json", "text/html"]
-    } else {
-        &["application/json"]
-    };
+    let renders: Vec<&str> = endpoint
+        .renderers(&req.state)
+        .iter()
+        .map(|r| r.format_and_media_type().1)
+        .collect();
     body.insert("renders".into(), json!(renders));
-    body.insert("parses".into(), json!(endpoint.parses));
+    body.insert("parses".into(), json!(req.parses()));
     if let Some(actions) = actions {
         body.insert("actions".into(), actions);
     }
@@ -177,12 +181,12 @@ fn options_metadata(endpoint: &Endpoint, actions: Option<Value>) -> Response {
 
 /// DRF's `finalize_response`: `Allow` on every response of the view, `Vary: Accept` when the
 /// view has more than one renderer.
-fn finalize(endpoint: &Endpoint, response: &mut Response) {
+fn finalize(endpoint: &Endpoint, state: &AppState, response: &mut Response) {
     let headers = response.headers_mut();
     if let Ok(allow) = HeaderValue::from_str(&endpoint.allow_header()) {
         headers.insert(header::ALLOW, allow);
     }
-    if endpoint.browsable {
+    if endpoint.renderers(state).len() > 1 {
         super::middleware::add_vary(headers, "Accept");
     }
 }

@@ -26,10 +26,11 @@ use axum::http::Method;
 use axum::response::Response;
 use serde_json::Value;
 
-use super::body::DEFAULT_PARSES;
 use super::throttle::ScopeOverride;
+use super::wire::{DRF_RENDERERS, JSON_ONLY};
 use super::{ApiError, ApiRequest};
 use crate::auth::classes::AuthenticationClass;
+use crate::config::RendererClass;
 
 pub(crate) type HandlerFuture = Pin<Box<dyn Future<Output = Result<Response, ApiError>> + Send>>;
 pub(crate) type CheckFuture<'a> = Pin<Box<dyn Future<Output = Result<(), ApiError>> + Send + 'a>>;
@@ -179,16 +180,17 @@ pub(crate) struct Endpoint {
     pub(crate) description: Cow<'static, str>,
     /// The handler methods (`GET`, `POST`, ...). `HEAD` follows `GET`, `OPTIONS` is always there.
     pub(crate) methods: &'static [Method],
-    /// False for endpoints whose only renderer is JSON (DRF then sends no `Vary: Accept`).
-    pub(crate) browsable: bool,
+    /// The view's own `renderer_classes`; `None` for the project's `DEFAULT_RENDERER_CLASSES`.
+    pub(crate) renderers: Option<&'static [RendererClass]>,
     pub(crate) authentication: Authentication,
     pub(crate) permission: Permission,
     pub(crate) throttle: Throttle,
     /// A throttle scope of this mount alone (DRF's `throttle_scope` on a view subclass); when
     /// set, it is the only throttle.
     pub(crate) scope: Option<ScopeOverride>,
-    /// `parser_classes`, as media types.
-    pub(crate) parses: &'static [&'static str],
+    /// The view's own `parser_classes`, as media types; `None` for the project's
+    /// `DEFAULT_PARSER_CLASSES`.
+    pub(crate) parses: Option<&'static [&'static str]>,
     pub(crate) actions: Actions,
     handler: Handler,
 }
@@ -209,12 +211,12 @@ impl Endpoint {
             name: name.into(),
             description: Cow::Borrowed(""),
             methods,
-            browsable: true,
+            renderers: None,
             authentication: Authentication::Default,
             permission: Permission::IsAuthenticated,
             throttle: Throttle::Default,
             scope: None,
-            parses: DEFAULT_PARSES,
+            parses: None,
             actions: Actions::None,
             handler: Arc::new(move |req| Box::pin(handler(req))),
         }
@@ -254,14 +256,32 @@ impl Endpoint {
     }
 
     pub(crate) fn parses(mut self, parses: &'static [&'static str]) -> Self {
-        self.parses = parses;
+        self.parses = Some(parses);
         self
     }
 
     /// `renderer_classes = (JSONRenderer,)`.
     pub(crate) fn json_only(mut self) -> Self {
-        self.browsable = false;
+        self.renderers = Some(JSON_ONLY);
         self
+    }
+
+    /// DRF's own default renderers whatever the project's settings say (Portcullis's own API,
+    /// which its console reads in snake_case).
+    pub(crate) fn drf_renderers(mut self) -> Self {
+        self.renderers = Some(DRF_RENDERERS);
+        self
+    }
+
+    /// The renderers this view has under `state`'s settings.
+    pub(crate) fn renderers<'a>(&self, state: &'a crate::state::AppState) -> &'a [RendererClass] {
+        self.renderers.unwrap_or(&state.wire().renderers)
+    }
+
+    /// Whether this view's responses are camelized: it renders with the project's classes, and
+    /// they are djangorestframework-camel-case's.
+    pub(crate) fn camelizes(&self, state: &crate::state::AppState) -> bool {
+        self.renderers.is_none() && state.wire().camel_renderers
     }
 
     /// The OPTIONS `actions`, the same for every caller.

@@ -3,6 +3,7 @@
 //! behaviour the peers' clients observe (CORS, security headers, allowed hosts, APPEND_SLASH).
 
 pub(crate) mod body;
+pub(crate) mod camel_case;
 pub(crate) mod converters;
 pub(crate) mod cors;
 pub(crate) mod dispatch;
@@ -20,6 +21,7 @@ pub(crate) mod request_id;
 pub(crate) mod router;
 pub mod routing;
 pub(crate) mod throttle;
+pub(crate) mod wire;
 
 pub(crate) use error::ApiError;
 pub(crate) use request::ApiRequest;

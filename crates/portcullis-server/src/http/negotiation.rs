@@ -5,18 +5,18 @@
 
 use super::ApiError;
 use super::body::MediaType;
+use crate::config::RendererClass;
 
-/// Check the request's format override and `Accept` header for a view. `browsable` is true for
-/// views that in DRF also have the browsable API renderer.
+/// Check the request's format override and `Accept` header for a view with `renderers`.
 pub(crate) fn negotiate(
     format: Option<&str>,
     accept: Option<&str>,
-    browsable: bool,
+    renderers: &[RendererClass],
 ) -> Result<(), ApiError> {
-    let mut renderers = vec![("json", "application/json")];
-    if browsable {
-        renderers.push(("api", "text/html"));
-    }
+    let mut renderers: Vec<(&str, &str)> = renderers
+        .iter()
+        .map(|r| r.format_and_media_type())
+        .collect();
     if let Some(format) = format {
         renderers.retain(|(f, _)| *f == format);
         if renderers.is_empty() {
@@ -44,32 +44,33 @@ pub(crate) fn negotiate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::wire::{DRF_RENDERERS, JSON_ONLY};
 
     #[test]
     fn accept_rules() {
-        assert!(negotiate(None, None, false).is_ok());
-        assert!(negotiate(None, Some("application/json"), false).is_ok());
-        assert!(negotiate(None, Some("text/*, application/*;q=0.5"), false).is_ok());
+        assert!(negotiate(None, None, JSON_ONLY).is_ok());
+        assert!(negotiate(None, Some("application/json"), JSON_ONLY).is_ok());
+        assert!(negotiate(None, Some("text/*, application/*;q=0.5"), JSON_ONLY).is_ok());
         assert!(matches!(
-            negotiate(None, Some("application/xml"), false),
+            negotiate(None, Some("application/xml"), JSON_ONLY),
             Err(ApiError::NotAcceptable)
         ));
         assert!(matches!(
-            negotiate(None, Some(""), true),
+            negotiate(None, Some(""), DRF_RENDERERS),
             Err(ApiError::NotAcceptable)
         ));
-        assert!(negotiate(None, Some("text/html"), true).is_ok());
+        assert!(negotiate(None, Some("text/html"), DRF_RENDERERS).is_ok());
     }
 
     #[test]
     fn unknown_format_is_not_found() {
-        assert!(negotiate(Some("json"), None, true).is_ok());
+        assert!(negotiate(Some("json"), None, DRF_RENDERERS).is_ok());
         assert!(matches!(
-            negotiate(Some("xml"), None, true),
+            negotiate(Some("xml"), None, DRF_RENDERERS),
             Err(ApiError::NotFound(_))
         ));
         assert!(matches!(
-            negotiate(Some("api"), None, false),
+            negotiate(Some("api"), None, JSON_ONLY),
             Err(ApiError::NotFound(_))
         ));
     }

@@ -32,7 +32,8 @@ pub(crate) struct ApiRequest {
     pub(crate) mount_scope: Option<super::throttle::ScopeOverride>,
     pub(crate) principal: Option<Principal>,
     pub(crate) body: BodyBytes,
-    pub(crate) parses: &'static [&'static str],
+    /// The view's own parsers (`None`: the project's).
+    pub(crate) parses: Option<&'static [&'static str]>,
     pub(crate) query_pairs: std::sync::OnceLock<Vec<(String, String)>>,
 }
 
@@ -61,10 +62,22 @@ impl ApiRequest {
             BodyBytes::Read(bytes) => body::parse(
                 &self.content_type(),
                 bytes,
-                self.parses,
+                self.parses(),
                 self.state.config().limits.max_fields,
+                self.camel_input(),
             ),
         }
+    }
+
+    /// The media types the view parses, in its `parser_classes` order.
+    pub(crate) fn parses(&self) -> &[&'static str] {
+        self.parses.unwrap_or(&self.state.wire().parses)
+    }
+
+    /// The camel parsers' options when the view parses with the project's camel classes.
+    fn camel_input(&self) -> Option<&crate::config::CamelCaseConfig> {
+        (self.parses.is_none() && self.state.wire().camel_parsers)
+            .then(|| &self.state.config().camel_case)
     }
 
     /// The raw `Content-Type` as sent (Latin-1, like WSGI), `""` when absent.
@@ -79,9 +92,15 @@ impl ApiRequest {
     /// Decoded once per request: a list view reads several parameters.
     pub(crate) fn query_pairs(&self) -> &[(String, String)] {
         self.query_pairs.get_or_init(|| {
-            form_urlencoded::parse(self.uri.query().unwrap_or("").as_bytes())
+            let pairs = form_urlencoded::parse(self.uri.query().unwrap_or("").as_bytes())
                 .into_owned()
-                .collect()
+                .collect();
+            let camel = &self.state.config().camel_case;
+            if camel.middleware {
+                super::camel_case::parse::query_pairs(pairs, camel)
+            } else {
+                pairs
+            }
         })
     }
 

@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 
 use super::field_info;
 use crate::accounts::jwt_views::{refresh_from_body, token_view};
-use crate::auth::jwt::claims::user_id;
 use crate::auth::jwt::tokens;
 use crate::http::endpoint::Endpoint;
 use crate::http::json::json_response;
@@ -30,10 +29,10 @@ pub(crate) fn endpoint() -> Endpoint {
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     let (token, now) = refresh_from_body(&req).await?;
     let state = &req.state;
-    let owner = token
-        .claims
-        .get(&state.jwt().config().user_id_claim)
-        .and_then(user_id);
+    let owner = match tokens::claimed_user(state, &token.claims).await? {
+        tokens::Claimed::User(id) => Some(id),
+        _ => None,
+    };
     // simplejwt's get_or_create: blacklisting twice at once is still one blacklisting.
     state
         .store()

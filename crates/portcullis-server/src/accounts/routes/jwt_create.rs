@@ -38,7 +38,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
         .await?
         .ok_or_else(no_active_account)?;
     let state = &req.state;
-    let (refresh, access) = tokens::obtain_pair(state, user.id, now()).await?;
+    let (refresh, access) = tokens::obtain_pair(state, &user, now()).await?;
     let body = json!({ "refresh": refresh, "access": access });
     if state.jwt().config().update_last_login {
         state.store().touch_last_login(user.id).await?;

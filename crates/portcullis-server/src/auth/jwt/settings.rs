@@ -46,6 +46,9 @@ pub struct JwtConfig {
     /// `AUTH_HEADER_TYPES`: the keywords of an `Authorization` header carrying an access token,
     /// compared exactly; the first is the one a 401's challenge names.
     pub auth_header_types: Vec<String>,
+    /// `USER_ID_FIELD`: the user's field a token names its user by, `id` (also spelt `pk`) or
+    /// `username` (see [`UserIdField`]).
+    pub user_id_field: String,
     /// `USER_ID_CLAIM`.
     pub user_id_claim: String,
     /// `TOKEN_TYPE_CLAIM`.
@@ -74,10 +77,44 @@ impl Default for JwtConfig {
             issuer: String::new(),
             leeway: 0,
             auth_header_types: vec!["Bearer".into()],
+            user_id_field: "id".into(),
             user_id_claim: "user_id".into(),
             token_type_claim: "token_type".into(),
             jti_claim: "jti".into(),
             revoke_on_password_change: false,
+        }
+    }
+}
+
+/// simplejwt's `USER_ID_FIELD`, among the fields of Portcullis's user model (Django's `User`)
+/// that can name a user: `str(getattr(user, USER_ID_FIELD))` goes into the token and
+/// `User.objects.get(**{USER_ID_FIELD: claim})` finds the user again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum UserIdField {
+    /// `id` (simplejwt's default) or `pk`, its alias on `User`.
+    Id,
+    /// `username`: unique on `User`, so a token names one user. A renamed user's older tokens
+    /// then name nobody ("User not found"), as in Django.
+    Username,
+}
+
+impl UserIdField {
+    pub(crate) fn parse(name: &str) -> Result<UserIdField, String> {
+        match name {
+            "id" | "pk" => Ok(UserIdField::Id),
+            "username" => Ok(UserIdField::Username),
+            // Django's `User.email` is not unique: simplejwt's `objects.get(email=...)` raises
+            // MultipleObjectsReturned (a 500) as soon as two users share an address.
+            "email" => Err(
+                "\"email\" is not unique on Django's User, so a token could name \
+                            several users (simplejwt answers 500 then); use \"id\" or \
+                            \"username\""
+                    .into(),
+            ),
+            other => Err(format!(
+                "{other:?} cannot name a user of Portcullis's user model (Django's User): use \
+                 \"id\" (or \"pk\") or \"username\""
+            )),
         }
     }
 }
@@ -90,6 +127,11 @@ const RESERVED_CLAIMS: &[&str] = &["exp", "iat", "nbf", "iss", "aud", super::EPO
 const MAX_LIFETIME: u64 = 10 * 365 * 24 * 60 * 60;
 
 impl JwtConfig {
+    /// `user_id_field` as a field (`check` refused any other name; `id` stands in for one).
+    pub(crate) fn user_id_field(&self) -> UserIdField {
+        UserIdField::parse(&self.user_id_field).unwrap_or(UserIdField::Id)
+    }
+
     /// Every problem, each under its `jwt.` key.
     pub(crate) fn check(&self, bad: &mut impl FnMut(&str, String)) {
         for (key, value) in [
@@ -121,6 +163,9 @@ impl JwtConfig {
                     format!("{keyword:?} cannot be an Authorization keyword for JWTs"),
                 );
             }
+        }
+        if let Err(why) = UserIdField::parse(&self.user_id_field) {
+            bad("jwt.user_id_field", why);
         }
         let claims = [
             ("jwt.user_id_claim", &self.user_id_claim),

@@ -1,13 +1,15 @@
 //! simplejwt's token classes: new tokens with its claims (`token_type`, `exp`, `iat`, `jti`,
-//! `user_id` as a string), an access token made from a refresh token, rotation, and
-//! `Token.__init__` + `Token.verify` for an encoded token of an expected type. Then what
-//! simplejwt leaves to each caller — finding the token's user — done the same way for every use
-//! of every token: the user must exist, be active, and not have revoked the token with its epoch.
+//! the user id claim as `str(getattr(user, USER_ID_FIELD))`), an access token made from a
+//! refresh token, rotation, and `Token.__init__` + `Token.verify` for an encoded token of an
+//! expected type. Then what simplejwt leaves to each caller — finding the token's user — done
+//! the same way for every use of every token: the user must exist, be active, and not have
+//! revoked the token with its epoch.
 
 use serde_json::Value;
 
 use super::claims::{Claims, numeric_date, user_id};
 use super::errors::TokenError;
+use super::settings::UserIdField;
 use super::{EPOCH_CLAIM, codec};
 use crate::auth::AuthError;
 use crate::auth::token_key::fill_random;
@@ -71,10 +73,16 @@ fn new_claims(state: &AppState, kind: TokenKind, now: i64) -> Claims {
     claims
 }
 
-/// `RefreshToken.for_user(user)`, with the user's revocation epoch once it has one.
-pub(crate) fn refresh_for_user(state: &AppState, user_id: i64, epoch: i64, now: i64) -> Claims {
+/// `RefreshToken.for_user(user)`, with the user's revocation epoch once it has one. The user
+/// is named by `str(getattr(user, USER_ID_FIELD))`.
+pub(crate) fn refresh_for_user(state: &AppState, user: &User, epoch: i64, now: i64) -> Claims {
     let mut claims = new_claims(state, TokenKind::Refresh, now);
-    claims.set(&state.jwt().config().user_id_claim, user_id.to_string());
+    let config = state.jwt().config();
+    let name = match config.user_id_field() {
+        UserIdField::Id => user.id.to_string(),
+        UserIdField::Username => user.username.clone(),
+    };
+    claims.set(&config.user_id_claim, name);
     if epoch != 0 {
         claims.set(EPOCH_CLAIM, epoch);
     }
@@ -171,11 +179,46 @@ pub(crate) enum TokenUser {
     Active(User),
 }
 
+/// Whom a token's user id claim names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Claimed {
+    /// No claim, or a value no lookup could take (Django would crash with a 500 on it).
+    Unreadable,
+    /// A value that names no user.
+    Nobody,
+    /// The id of the user it names.
+    User(i64),
+}
+
+/// `User.objects.get(**{USER_ID_FIELD: claim})`, as far as finding the user's id.
+pub(crate) async fn claimed_user(state: &AppState, claims: &Claims) -> Result<Claimed, AuthError> {
+    let config = state.jwt().config();
+    let Some(value) = claims.get(&config.user_id_claim) else {
+        return Ok(Claimed::Unreadable);
+    };
+    match config.user_id_field() {
+        // The existence of the id is checked with the user's row, in one query.
+        UserIdField::Id => Ok(user_id(value).map_or(Claimed::Unreadable, Claimed::User)),
+        UserIdField::Username => {
+            // Django compares a CharField with `str(value)`: an integer claim names the user
+            // whose username is its digits.
+            let name = match value {
+                Value::String(s) => s.clone(),
+                Value::Number(n) if n.is_i64() || n.is_u64() => n.to_string(),
+                _ => return Ok(Claimed::Unreadable),
+            };
+            let user = state.store().user_by_username(&name).await?;
+            Ok(user.map_or(Claimed::Nobody, |u| Claimed::User(u.id)))
+        }
+    }
+}
+
 /// The token's user, checked on every use of every token.
 pub(crate) async fn token_user(state: &AppState, claims: &Claims) -> Result<TokenUser, AuthError> {
-    let config = state.jwt().config();
-    let Some(id) = claims.get(&config.user_id_claim).and_then(user_id) else {
-        return Ok(TokenUser::NoClaim);
+    let id = match claimed_user(state, claims).await? {
+        Claimed::Unreadable => return Ok(TokenUser::NoClaim),
+        Claimed::Nobody => return Ok(TokenUser::NotFound),
+        Claimed::User(id) => id,
     };
     let Some((user, epoch)) = state.store().jwt_user(id).await? else {
         return Ok(TokenUser::NotFound);
@@ -197,11 +240,12 @@ pub(crate) async fn token_user(state: &AppState, claims: &Claims) -> Result<Toke
 /// `jti`, and an access token made from it; `(refresh, access)`.
 pub(crate) async fn obtain_pair(
     state: &AppState,
-    user_id: i64,
+    user: &User,
     now: i64,
 ) -> Result<(String, String), AuthError> {
+    let user_id = user.id;
     let epoch = state.store().jwt_epoch(user_id).await?;
-    let refresh = refresh_for_user(state, user_id, epoch, now);
+    let refresh = refresh_for_user(state, user, epoch, now);
     let access = access_from_refresh(state, &refresh, now);
     let pair = (sign(state, &refresh)?, sign(state, &access)?);
     let config = state.jwt().config();

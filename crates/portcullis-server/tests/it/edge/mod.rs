@@ -6,11 +6,13 @@
 mod atomic_writes;
 mod authentication_classes;
 mod bad_input;
+mod camel_case;
 mod current_password_limit;
 mod handler_panics;
 mod http;
 mod jwt_attacks;
 mod jwt_settings;
+mod jwt_user_id_field;
 mod limits;
 mod migrations;
 mod password_hashes;
