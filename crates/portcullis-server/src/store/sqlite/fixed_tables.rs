@@ -15,6 +15,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("migrations/0002_resources.sql"),
     ),
     (3, "jwt", include_str!("migrations/0003_jwt.sql")),
+    (
+        4,
+        "user_email_index",
+        include_str!("migrations/0004_user_email_index.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS portcullis_migrations (

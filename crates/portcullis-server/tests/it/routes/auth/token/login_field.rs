@@ -134,3 +134,16 @@ async fn the_user_serializers_carry_the_email_and_no_username() {
         json!({"non_field_errors": ["Unable to change the login field."]})
     );
 }
+
+#[tokio::test]
+async fn a_login_by_email_is_found_through_an_index() {
+    let app = crate::harness::resources::ResourceApp::start(login_field_config()).await;
+    let plan = app
+        .query_plan("SELECT id FROM auth_user WHERE email = 'ann@example.com' ORDER BY id LIMIT 2")
+        .await;
+    assert!(
+        plan.iter()
+            .any(|step| step.contains("INDEX auth_user_email")),
+        "{plan:?}"
+    );
+}
