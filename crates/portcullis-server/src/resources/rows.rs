@@ -4,30 +4,33 @@
 use serde_json::{Map, Value, json};
 
 use super::query;
-use super::schema::{FieldKind, OwnerSource, Resource};
+use super::schema::{FieldKind, OwnerSource, Resource, Wire};
 use super::values::render;
 use crate::http::ApiError;
 use crate::state::AppState;
-use crate::store::timestamp::to_drf;
 use crate::store::{Cell, User};
 
-/// A row read back: its id, its JSON and, for owner rules, its owner's id.
+/// A row read back: its id, its JSON and, for owner rules, its owner's id. `values` holds each
+/// declared field's rendered value (write-only ones too), for the fields of other resources
+/// that render this row (a slug, `str()`).
 pub(crate) struct Row {
     pub(crate) id: i64,
     pub(crate) json: Value,
     pub(crate) owner_id: Option<i64>,
+    pub(crate) values: Vec<Value>,
 }
 
-/// Render cells read with [`query::read_columns`].
+/// Render cells read with [`query::read_columns`], in the order of the serializer's fields. A
+/// foreign key holds its id here; [`super::related::present`] renders it as the field says,
+/// and fills the row's own `url`.
 pub(crate) fn render_row(resource: &Resource, cells: &[Cell]) -> Row {
-    let mut map = Map::new();
     let mut owner_id = None;
     let mut cells = cells.iter();
     let id = match cells.next() {
         Some(Cell::Int(id)) => *id,
         _ => 0,
     };
-    map.insert(resource.id_field.clone(), json!(id));
+    let mut values = Vec::with_capacity(resource.fields.len());
     for field in &resource.fields {
         let cell = cells.next().unwrap_or(&Cell::Null);
         let value = if field.kind == FieldKind::Owner {
@@ -44,23 +47,32 @@ pub(crate) fn render_row(resource: &Resource, cells: &[Cell]) -> Row {
         } else {
             render(field, cell)
         };
-        if !field.write_only {
-            map.insert(field.name.clone(), value);
-        }
+        values.push(value);
     }
-    if resource.timestamps {
-        for name in ["created_at", "updated_at"] {
-            let value = match cells.next() {
-                Some(Cell::Text(t)) => json!(to_drf(t)),
-                _ => Value::Null,
-            };
-            map.insert(name.into(), value);
+    let mut map = Map::new();
+    for entry in &resource.wire {
+        match entry {
+            Wire::Id => {
+                map.insert(resource.id_field.clone(), json!(id));
+            }
+            // Filled in by `related::present`, which knows the request's host.
+            Wire::Url => {
+                map.insert("url".into(), Value::Null);
+            }
+            Wire::Field(i) => {
+                if let (Some(field), Some(value)) = (resource.fields.get(*i), values.get(*i))
+                    && !field.write_only
+                {
+                    map.insert(field.name.clone(), value.clone());
+                }
+            }
         }
     }
     Row {
         id,
         json: Value::Object(map),
         owner_id,
+        values,
     }
 }
 

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::access::{Access, Rule};
 use super::schema::{Field, FieldKind, Resource, Visibility};
 use super::schema_field_check::RawField;
+use super::schema_wire::{check_str, check_wire, timestamp_fields};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,6 +41,11 @@ pub(super) struct RawResource {
     pagination: Option<String>,
     cursor_ordering: Option<String>,
     id_field: Option<String>,
+    /// The model's `__str__`: the field it returns.
+    #[serde(rename = "str")]
+    str_field: Option<String>,
+    /// The serializer's `Meta.fields` (`"url"` for a `HyperlinkedModelSerializer`'s own link).
+    serializer_fields: Option<Vec<String>>,
     #[serde(default)]
     fields: Vec<RawField>,
 }
@@ -109,12 +115,30 @@ impl RawResource {
             pagination,
             cursor_ordering,
             id_field,
+            str_field,
+            serializer_fields,
             fields,
         } = self;
         let first_ordering = ordering.first().cloned();
         check_name(&name, &mut bad);
-        let fields = check_fields(fields, &mut bad);
+        let mut fields = check_fields(fields, &mut bad);
+        if timestamps {
+            for field in timestamp_fields() {
+                if fields
+                    .iter()
+                    .any(|f| f.name == field.name || f.attr == field.attr)
+                {
+                    bad(format!(
+                        "field {}: the name is already taken (timestamps = true declares created_at and updated_at)",
+                        field.name
+                    ));
+                } else {
+                    fields.push(field);
+                }
+            }
+        }
         let id_field = check_id_field(id_field, &fields, &mut bad);
+        let wire = check_wire(serializer_fields, &id_field, &fields, &mut bad);
         let label = label.unwrap_or_else(|| {
             let singular = name.strip_suffix('s').unwrap_or(&name);
             label_of(singular).replace(' ', "")
@@ -123,7 +147,8 @@ impl RawResource {
             name,
             label,
             fields,
-            timestamps,
+            wire,
+            str_field: None,
             ordering: Vec::new(),
             search_fields,
             ordering_fields,
@@ -144,6 +169,7 @@ impl RawResource {
             first_ordering.as_deref(),
             &mut bad,
         );
+        resource.str_field = check_str(&resource, str_field, &mut bad);
         resource.ordering = check_ordering(&resource, ordering, &mut bad);
         check_field_lists(&resource, &mut bad);
         resource.visibility = check_visibility(&resource, visible_to, public_flag, &mut bad);
@@ -187,17 +213,16 @@ fn check_fields(raw_fields: Vec<RawField>, bad: &mut impl FnMut(String)) -> Vec<
     for raw in raw_fields {
         match raw.check() {
             Ok(field) => {
-                let reserved = ["id", "created_at", "updated_at"];
                 let same_column = fields.iter().find(|f| f.column() == field.column());
-                if reserved.contains(&field.name.as_str())
-                    || fields.iter().any(|f| f.name == field.name)
-                {
+                if field.name == "id" || fields.iter().any(|f| f.name == field.name) {
                     bad(format!("field {}: the name is already taken", field.name));
-                } else if let Some(other) = same_column {
+                } else if let Some(other) = same_column
+                    && let Err(why) = super::schema_wire::share_column(other, &field)
+                {
                     // A reference `parent` lives in `parent_id`: a field of that name would
                     // make CREATE TABLE fail at migrate time, far from the cause.
                     bad(format!(
-                        "field {}: its column \"{}\" is already the column of field {}",
+                        "field {}: its column \"{}\" is already the column of field {}{why}",
                         field.name,
                         field.column(),
                         other.name
@@ -254,7 +279,7 @@ fn check_field_lists(resource: &Resource, bad: &mut impl FnMut(String)) {
         }
     }
     for name in &resource.search_fields {
-        if let Some(f) = resource.field(name)
+        if let Some(f) = resource.model_field(name)
             && !matches!(f.kind, FieldKind::String | FieldKind::Text)
         {
             bad(format!(
@@ -275,7 +300,7 @@ fn check_visibility(
         (Some("owner"), _) => Visibility::Owner,
         (Some("owner_or_public"), Some(flag)) => {
             if !resource
-                .field(&flag)
+                .model_field(&flag)
                 .is_some_and(|f| f.kind == FieldKind::Boolean)
             {
                 bad(format!("public_flag: {flag:?} is not a boolean field"));

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::schema::{FieldKind, Resource};
 use crate::resources::values::{Outcome, Typed, missing_reference, validate};
-use crate::resources::{query, rows};
+use crate::resources::{query, related_input, rows};
 use crate::serializer::{Errors, root_object};
 
 /// The (column, value) pairs to write. `existing` is the row being updated (for uniqueness).
@@ -44,6 +44,19 @@ pub(super) async fn columns(
                     continue;
                 }
                 Typed::Int(id)
+            }
+            Outcome::Related(value) => {
+                let Some(target) = field.to.as_deref().and_then(|t| state.schema().resource(t))
+                else {
+                    continue;
+                };
+                match related_input::resolve(req, field, target, &value).await? {
+                    Ok(id) => Typed::Int(id),
+                    Err(messages) => {
+                        errors.add(&field.name, messages);
+                        continue;
+                    }
+                }
             }
         };
         if field.unique && typed != Typed::Null {

@@ -8,7 +8,7 @@ use super::list::{default_page_size, page_size};
 use crate::http::pagination::{limit_offset, page_for, paginated};
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::schema::Resource;
-use crate::resources::{query, rows};
+use crate::resources::{query, related, rows};
 
 /// The rows the statement selects, rendered.
 pub(super) async fn fetch(
@@ -21,10 +21,11 @@ pub(super) async fn fetch(
         .store()
         .select_rows(select, &query::read_columns(resource))
         .await?;
-    Ok(found
+    let rows = found
         .iter()
-        .map(|cells| rows::render_row(resource, cells).json)
-        .collect())
+        .map(|cells| rows::render_row(resource, cells))
+        .collect();
+    related::present(req, resource, rows).await
 }
 
 /// DRF's `PageNumberPagination`: count, then the page.
