@@ -2,6 +2,7 @@
 //! slug) and `HyperlinkedRelatedField` (the target's detail URL), each resolved to the id of a
 //! target row the caller may see, with DRF's messages.
 
+use percent_encoding::percent_decode_str;
 use sea_query::{Expr, ExprTrait, Query};
 use serde_json::Value;
 
@@ -58,7 +59,8 @@ async fn by_slug(
 }
 
 /// `HyperlinkedRelatedField.to_internal_value`: the URL's path (any host: DRF only reads the
-/// path) resolved against the routers; the target's detail route names the row.
+/// path), percent-decoded, resolved against the routers; the target's detail route names the
+/// row.
 async fn by_hyperlink(
     req: &ApiRequest,
     target: &Resource,
@@ -76,6 +78,9 @@ async fn by_hyperlink(
     } else {
         text
     };
+    // `uri_to_iri(parse.unquote(data))`: percent-escapes decoded, bad UTF-8 replaced.
+    let path = percent_decode_str(path).decode_utf8_lossy();
+    let path: &str = &path;
     let config = req.state.config();
     let mut other_route = false;
     for router in routers(config) {

@@ -128,6 +128,15 @@ async fn slugs_strings_nested_objects_and_hyperlinks() {
     assert_eq!(comment.get("task_id"), None, "write-only");
     let listed = ann.get("/api/comments/").await;
     assert_eq!(listed.results()[0], comment);
+    // A relative URL, percent-escapes decoded (DRF's `unquote`).
+    let escaped: String = pid.to_string().chars().map(|c| format!("%3{c}")).collect();
+    let second = ann
+        .create(
+            "/api/comments/",
+            json!({"task_id": task_id, "project": format!("/api/projects/{escaped}/")}),
+        )
+        .await;
+    assert_eq!(second["project"], comment["project"]);
 }
 
 #[tokio::test]
