@@ -5,7 +5,7 @@ use sea_query::{Expr, ExprTrait};
 use serde_json::Value;
 
 use crate::http::{ApiError, ApiRequest};
-use crate::resources::schema::{FieldKind, Resource};
+use crate::resources::schema::{FieldKind, Resource, Wire};
 use crate::resources::values::{Outcome, Typed, missing_reference, validate};
 use crate::resources::{query, related_input, rows};
 use crate::serializer::{Errors, root_object};
@@ -22,7 +22,13 @@ pub(super) async fn columns(
     let state = &req.state;
     let mut errors = Errors::default();
     let mut out = Vec::new();
-    for field in resource.fields.iter().filter(|f| f.writable()) {
+    // DRF validates the writable fields in the serializer's order (its `Meta.fields`), and
+    // reports their errors in that order.
+    let in_order = resource.wire.iter().filter_map(|entry| match entry {
+        Wire::Field(i) => resource.fields.get(*i),
+        Wire::Id | Wire::Url => None,
+    });
+    for field in in_order.filter(|f| f.writable()) {
         let outcome = match validate(field, map, data.is_form, partial) {
             Ok(outcome) => outcome,
             Err(messages) => {

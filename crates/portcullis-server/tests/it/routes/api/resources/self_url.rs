@@ -139,3 +139,30 @@ fn check_refuses_a_url_no_router_reverses() {
         "{problems:#?}"
     );
 }
+
+#[tokio::test]
+async fn errors_come_in_the_serializers_order() {
+    let app = ResourceApp::with_schema(
+        r#"
+[[resources]]
+name = "pairs"
+serializer_fields = ["second", "id", "first"]
+
+[[resources.fields]]
+name = "first"
+type = "integer"
+
+[[resources.fields]]
+name = "second"
+type = "integer"
+"#,
+    )
+    .await;
+    let ann = app.user("ann").await;
+    let answer = ann.post("/api/pairs/", json!({})).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        answer.text,
+        r#"{"second":["This field is required."],"first":["This field is required."]}"#
+    );
+}
