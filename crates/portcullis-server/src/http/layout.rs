@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::accounts;
 use crate::config::Config;
 use crate::config::urls::{Include, Mount};
-use crate::http::routing::{Group, Lookup, Routes};
+use crate::http::routing::{Group, Lookup, RouteTable, Routes};
 use crate::resources::schema::Schema;
 
 /// The application's routes.
@@ -23,6 +23,18 @@ pub(crate) fn routes(config: &Config, schema: &Schema) -> Routes {
     }
     let routes = routes.mount(crate::admin::group().mount("/api/admin/"));
     crate::web::routes(routes)
+}
+
+/// The project's own URLs (`[[urls]]`, without Portcullis's admin API and web app), as
+/// Django's `resolve` sees them.
+pub(crate) fn project_routes(config: &Config, schema: &Schema) -> RouteTable {
+    RouteTable::of(
+        config
+            .url_patterns()
+            .into_iter()
+            .filter_map(|(_, pattern)| pattern.resolve().ok())
+            .map(|mount| group(&mount, schema)),
+    )
 }
 
 /// One entry's URLs at their full paths.

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::rows;
 use super::schema::{Field, Related, Resource, Storage};
-use crate::http::layout::routers;
+use crate::http::layout::{project_routes, routers};
 use crate::http::pagination::python_int_exact;
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::python_type;
@@ -82,7 +82,6 @@ async fn by_hyperlink(
     let path = percent_decode_str(path).decode_utf8_lossy();
     let path: &str = &path;
     let config = req.state.config();
-    let mut other_route = false;
     for router in routers(config) {
         let Some(rest) = path.strip_prefix(&format!("/{}", router.prefix)) else {
             continue;
@@ -100,9 +99,9 @@ async fn by_hyperlink(
             }
             return fail("Invalid hyperlink - Object does not exist.");
         }
-        other_route |= routes_elsewhere(rest, &router, req.state.schema());
     }
-    if other_route {
+    // Any other URL of the project resolves to another view.
+    if project_routes(config, req.state.schema()).matches(path) {
         fail("Invalid hyperlink - Incorrect URL match.")
     } else {
         fail("Invalid hyperlink - No URL match.")
@@ -141,28 +140,6 @@ fn detail_id<'a>(rest: &'a str, name: &str, slash: bool, suffixes: bool) -> Opti
         lookup.strip_suffix('/')?
     };
     (!lookup.is_empty() && !lookup.contains('/')).then_some(lookup)
-}
-
-/// Whether `rest` (a path under the router's prefix) is another of the router's routes: its
-/// root, a list, or another resource's detail. Other views of the project are not looked at:
-/// a URL of one of them is "No URL match." here, where Django says "Incorrect URL match.".
-fn routes_elsewhere(
-    rest: &str,
-    router: &crate::http::layout::RouterMount,
-    schema: &super::schema::Schema,
-) -> bool {
-    if router.root && rest.is_empty() {
-        return true;
-    }
-    let slash = if router.trailing_slash { "/" } else { "" };
-    schema
-        .resources
-        .iter()
-        .filter(|r| router.registers(&r.name))
-        .any(|r| {
-            rest == format!("{}{slash}", r.name)
-                || detail_id(rest, &r.name, router.trailing_slash, router.root).is_some()
-        })
 }
 
 /// Python's `str()` of a JSON value as Django turns it into text for a lookup.

@@ -184,6 +184,12 @@ async fn bad_slugs_and_hyperlinks_get_drf_messages() {
             json!("/api/projects/"),
             "Invalid hyperlink - Incorrect URL match.",
         ),
+        // Any view of the project's urls.py is another view; the web app is not Django's.
+        (
+            json!("http://h/api-token-auth/"),
+            "Invalid hyperlink - Incorrect URL match.",
+        ),
+        (json!("http://h/"), "Invalid hyperlink - No URL match."),
         (
             json!(format!("http://h/api/projects/{pid}")),
             "Invalid hyperlink - No URL match.",
