@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::access::{Access, Rule};
 use super::schema::{Field, FieldKind, Resource, Visibility};
 use super::schema_field_check::RawField;
-use super::schema_wire::{check_str, check_wire, timestamp_fields};
+use super::schema_wire::{add_timestamps, check_str, check_wire};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -123,19 +123,7 @@ impl RawResource {
         check_name(&name, &mut bad);
         let mut fields = check_fields(fields, &mut bad);
         if timestamps {
-            for field in timestamp_fields() {
-                if fields
-                    .iter()
-                    .any(|f| f.name == field.name || f.attr == field.attr)
-                {
-                    bad(format!(
-                        "field {}: the name is already taken (timestamps = true declares created_at and updated_at)",
-                        field.name
-                    ));
-                } else {
-                    fields.push(field);
-                }
-            }
+            add_timestamps(&mut fields, &mut bad);
         }
         let id_field = check_id_field(id_field, &fields, &mut bad);
         let wire = check_wire(serializer_fields, &id_field, &fields, &mut bad);

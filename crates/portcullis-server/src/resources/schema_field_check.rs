@@ -54,16 +54,9 @@ impl RawField {
             Ok(kind) => kind,
             Err(why) => return fail(why),
         };
-        let on_delete = match self.on_delete.as_deref() {
-            None | Some("cascade") => OnDelete::Cascade,
-            Some("set_null") if self.null => OnDelete::SetNull,
-            Some("set_null") => return fail("on_delete = \"set_null\" needs null = true".into()),
-            Some("restrict") => OnDelete::Restrict,
-            Some(other) => {
-                return fail(format!(
-                    "on_delete {other:?} is not cascade, set_null or restrict"
-                ));
-            }
+        let on_delete = match self.on_delete() {
+            Ok(on_delete) => on_delete,
+            Err(why) => return fail(why),
         };
         if self.read_only && self.write_only {
             return fail("a field cannot be both read_only and write_only".into());
@@ -76,18 +69,10 @@ impl RawField {
             Ok(related) => related,
             Err(why) => return fail(why),
         };
-        // StringRelatedField and a nested serializer are read-only in DRF; so is a model
-        // field with auto_now or auto_now_add (editable=False).
-        let forced_read_only =
-            matches!(related, Related::Str | Related::Nested) || self.auto_now || self.auto_now_add;
-        if forced_read_only && self.write_only {
-            return fail(
-                "a field rendered as a string or nested object, or set by the server (auto_now, auto_now_add), cannot be write_only".into(),
-            );
-        }
-        if (self.auto_now || self.auto_now_add) && (self.default.is_some() || self.null) {
-            return fail("auto_now and auto_now_add set the value: no default, no null".into());
-        }
+        let forced_read_only = match self.forced_read_only(&related) {
+            Ok(forced) => forced,
+            Err(why) => return fail(why),
+        };
         let default = match self.default {
             None => None,
             Some(v) => {
@@ -174,6 +159,34 @@ impl RawField {
                 "source {source:?} must name a model field of this resource (lowercase letters, digits and _; no dotted paths)"
             )),
         }
+    }
+
+    /// What happens to the row when the one it points at is deleted.
+    fn on_delete(&self) -> Result<OnDelete, String> {
+        match self.on_delete.as_deref() {
+            None | Some("cascade") => Ok(OnDelete::Cascade),
+            Some("set_null") if self.null => Ok(OnDelete::SetNull),
+            Some("set_null") => Err("on_delete = \"set_null\" needs null = true".into()),
+            Some("restrict") => Ok(OnDelete::Restrict),
+            Some(other) => Err(format!(
+                "on_delete {other:?} is not cascade, set_null or restrict"
+            )),
+        }
+    }
+
+    /// Whether the field is read-only whatever `read_only` says: DRF's StringRelatedField and
+    /// a nested serializer are, and so is a model field with auto_now or auto_now_add
+    /// (editable=False).
+    fn forced_read_only(&self, related: &Related) -> Result<bool, String> {
+        let server_set = self.auto_now || self.auto_now_add;
+        let forced = matches!(related, Related::Str | Related::Nested) || server_set;
+        if forced && self.write_only {
+            return Err("a field rendered as a string or nested object, or set by the server (auto_now, auto_now_add), cannot be write_only".into());
+        }
+        if server_set && (self.default.is_some() || self.null) {
+            return Err("auto_now and auto_now_add set the value: no default, no null".into());
+        }
+        Ok(forced)
     }
 
     /// How a reference renders (`related`, with `slug_field` for a slug).

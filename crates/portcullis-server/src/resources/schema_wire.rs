@@ -7,7 +7,7 @@ use super::schema::{Field, FieldKind, OnDelete, OwnerSource, Related, Resource, 
 use super::schema_check::label_of;
 
 /// `created_at` (`auto_now_add`) and `updated_at` (`auto_now`), what `timestamps = true` declares.
-pub(super) fn timestamp_fields() -> Vec<Field> {
+fn timestamp_fields() -> Vec<Field> {
     [("created_at", true), ("updated_at", false)]
         .into_iter()
         .map(|(name, on_add)| Field {
@@ -37,6 +37,23 @@ pub(super) fn timestamp_fields() -> Vec<Field> {
             auto_now: !on_add,
         })
         .collect()
+}
+
+/// `timestamps = true`: its two fields after the declared ones, unless a name is taken.
+pub(super) fn add_timestamps(fields: &mut Vec<Field>, bad: &mut impl FnMut(String)) {
+    for field in timestamp_fields() {
+        if fields
+            .iter()
+            .any(|f| f.name == field.name || f.attr == field.attr)
+        {
+            bad(format!(
+                "field {}: the name is already taken (timestamps = true declares created_at and updated_at)",
+                field.name
+            ));
+        } else {
+            fields.push(field);
+        }
+    }
 }
 
 /// Whether `field` may live in the column of `other`, declared before it: two serializer fields
