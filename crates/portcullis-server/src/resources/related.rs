@@ -11,7 +11,7 @@ use sea_query::{Expr, ExprTrait};
 use serde_json::Value;
 
 use super::query;
-use super::rows::{Row, render_row};
+use super::rows::{Row, render_row_with_values};
 use super::schema::{FieldKind, Related, Resource};
 use crate::http::layout::resource_detail_path;
 use crate::http::{ApiError, ApiRequest};
@@ -151,7 +151,11 @@ async fn fetch(state: &AppState, resource: &Resource, ids: &[i64]) -> Result<Vec
             .store()
             .select_rows(&q, &query::read_columns(resource))
             .await?;
-        out.extend(found.iter().map(|cells| render_row(resource, cells)));
+        out.extend(
+            found
+                .iter()
+                .map(|cells| render_row_with_values(resource, cells)),
+        );
     }
     Ok(out)
 }

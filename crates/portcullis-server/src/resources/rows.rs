@@ -22,8 +22,18 @@ pub(crate) struct Row {
 
 /// Render cells read with [`query::read_columns`], in the order of the serializer's fields. A
 /// foreign key holds its id here; [`super::related::present`] renders it as the field says,
-/// and fills the row's own `url`.
+/// and fills the row's own `url`. `values` stays empty: the hot path moves each value into
+/// the body instead of copying it.
 pub(crate) fn render_row(resource: &Resource, cells: &[Cell]) -> Row {
+    render_cells(resource, cells, false)
+}
+
+/// [`render_row`] keeping each field's value in `values` too (a related row's slug or `str`).
+pub(crate) fn render_row_with_values(resource: &Resource, cells: &[Cell]) -> Row {
+    render_cells(resource, cells, true)
+}
+
+fn render_cells(resource: &Resource, cells: &[Cell], keep: bool) -> Row {
     let mut owner_id = None;
     let mut cells = cells.iter();
     let id = match cells.next() {
@@ -60,13 +70,21 @@ pub(crate) fn render_row(resource: &Resource, cells: &[Cell]) -> Row {
                 map.insert("url".into(), Value::Null);
             }
             Wire::Field(i) => {
-                if let (Some(field), Some(value)) = (resource.fields.get(*i), values.get(*i))
+                if let (Some(field), Some(value)) = (resource.fields.get(*i), values.get_mut(*i))
                     && !field.write_only
                 {
-                    map.insert(field.name.clone(), value.clone());
+                    let value = if keep {
+                        value.clone()
+                    } else {
+                        std::mem::take(value)
+                    };
+                    map.insert(field.name.clone(), value);
                 }
             }
         }
+    }
+    if !keep {
+        values.clear();
     }
     Row {
         id,
