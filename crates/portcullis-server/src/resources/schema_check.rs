@@ -247,10 +247,24 @@ fn check_ordering(
         };
         match resource.column_of(&name) {
             Some(column) => out.push((column, desc)),
-            None => bad(format!("ordering: {name:?} is not a field")),
+            None => bad(format!(
+                "ordering: {name:?} is not a field{}",
+                wire_hint(resource, &name)
+            )),
         }
     }
     out
+}
+
+/// When `name` is a serializer field over another model field: DRF's filters name the model's.
+fn wire_hint(resource: &Resource, name: &str) -> String {
+    match resource.field(name) {
+        Some(field) if field.attr != name => format!(
+            " of the model ({name} is the serializer's name for {:?}, which filters name)",
+            field.attr
+        ),
+        _ => String::new(),
+    }
 }
 
 /// search, ordering and filter fields name fields; search fields are textual.
@@ -262,7 +276,10 @@ fn check_field_lists(resource: &Resource, bad: &mut impl FnMut(String)) {
     ] {
         for name in list {
             if resource.column_of(name).is_none() {
-                bad(format!("{what}: {name:?} is not a field"));
+                bad(format!(
+                    "{what}: {name:?} is not a field{}",
+                    wire_hint(resource, name)
+                ));
             }
         }
     }

@@ -95,6 +95,21 @@ async fn a_wire_name_over_a_model_field() {
 }
 
 #[test]
+fn filters_name_model_fields() {
+    let text = SCHEMA.replace(
+        "ordering_fields = [\"title\"]",
+        "ordering_fields = [\"note_title\"]",
+    );
+    let problems = portcullis_server::resources::Schema::parse(&text).expect_err("refused");
+    assert_eq!(
+        problems,
+        [
+            "resource notes: ordering_fields: \"note_title\" is not a field of the model (note_title is the serializer's name for \"title\", which filters name)"
+        ]
+    );
+}
+
+#[test]
 fn two_writable_fields_over_one_model_field_are_refused() {
     let text = SCHEMA.replace("write_only = true\n", "");
     let problems = portcullis_server::resources::Schema::parse(&text)
