@@ -140,9 +140,9 @@ pub(super) fn check_str(
     }
 }
 
-/// What a reference's rendering needs of its target, across resources: a slug field that is a
-/// unique string of the target (DRF's lookup fails with a server error on two matches), and
-/// nested serializers that end.
+/// What a reference's rendering needs of its target, across resources: a written slug field
+/// that is a unique string of the target (DRF's lookup fails with a server error on two
+/// matches), a read one that is a plain field, and nested serializers that end.
 pub(super) fn cross_checks(resources: &[Resource], problems: &mut Vec<String>) {
     let find = |name: &str| resources.iter().find(|r| r.name == name);
     for r in resources {
@@ -151,13 +151,18 @@ pub(super) fn cross_checks(resources: &[Resource], problems: &mut Vec<String>) {
                 continue;
             };
             if let Related::Slug(slug) = &f.related {
-                let ok = target
-                    .model_field(slug)
-                    .is_some_and(|s| s.kind == FieldKind::String && s.unique && !s.null);
+                // Read-only, it is `ReadOnlyField(source="project.name")`: any plain field.
+                let ok = target.model_field(slug).is_some_and(|s| {
+                    if f.writable() {
+                        s.kind == FieldKind::String && s.unique && !s.null
+                    } else {
+                        !matches!(s.kind, FieldKind::Reference | FieldKind::Owner)
+                    }
+                });
                 if !ok {
                     problems.push(format!(
-                        "resource {}, field {}: slug_field {slug:?} is not a unique, non-null string field of {}",
-                        r.name, f.name, target.name
+                        "resource {}, field {}: slug_field {slug:?} is not a unique, non-null string field of {} (read-only: a field of {} that is not a reference)",
+                        r.name, f.name, target.name, target.name
                     ));
                 }
             }

@@ -21,6 +21,7 @@ class TagSerializer(serializers.ModelSerializer):
 class TaskSerializer(serializers.ModelSerializer):
     heading = serializers.CharField(source="title", max_length=100)
     project = serializers.SlugRelatedField(slug_field="name", queryset=Project.objects.all())
+    project_name = serializers.ReadOnlyField(source="project.name")
     tag = serializers.StringRelatedField()
     tag_id = serializers.PrimaryKeyRelatedField(
         source="tag", queryset=Tag.objects.all(), write_only=True, required=False, allow_null=True
@@ -28,7 +29,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Task
-        fields = ["id", "heading", "project", "tag", "tag_id", "created", "modified"]
+        fields = ["id", "heading", "project", "project_name", "tag", "tag_id", "created", "modified"]
 
 
 class CommentSerializer(serializers.ModelSerializer):

@@ -52,6 +52,15 @@ null = true
 on_delete = "set_null"
 
 [[resources.fields]]
+name = "project_name"
+source = "project"
+type = "reference"
+to = "projects"
+related = "slug"
+slug_field = "name"
+read_only = true
+
+[[resources.fields]]
 name = "board"
 type = "reference"
 to = "projects"
@@ -100,6 +109,8 @@ async fn slugs_strings_nested_objects_and_hyperlinks() {
         )
         .await;
     assert_eq!(task["project"], "Apollo", "{task}");
+    // ReadOnlyField(source="project.name"), over the same foreign key.
+    assert_eq!(task["project_name"], "Apollo", "{task}");
     assert_eq!(task["tag"], json!(null), "read-only: {task}");
     let task_id = task["id"].as_i64().expect("an id");
     sqlx::query("UPDATE tasks SET tag_id = ?, board_id = ? WHERE id = ?")
@@ -238,7 +249,7 @@ fn check_refuses_what_drf_could_not_render() {
     let not_unique = SCHEMA.replace("max_length = 50\nunique = true", "max_length = 50");
     let problems = portcullis_server::resources::Schema::parse(&not_unique).expect_err("refused");
     assert!(
-        problems.contains(&"resource tasks, field project: slug_field \"name\" is not a unique, non-null string field of projects".to_string()),
+        problems.contains(&"resource tasks, field project: slug_field \"name\" is not a unique, non-null string field of projects (read-only: a field of projects that is not a reference)".to_string()),
         "{problems:?}"
     );
     let cycle = format!(
