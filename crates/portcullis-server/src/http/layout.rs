@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::accounts;
 use crate::config::Config;
 use crate::config::urls::{Include, Mount};
-use crate::http::routing::{Group, Lookup, Routes};
+use crate::http::routing::{Group, Lookup, RouteTable, Routes};
 use crate::resources::schema::Schema;
 
 /// The application's routes.
@@ -23,6 +23,18 @@ pub(crate) fn routes(config: &Config, schema: &Schema) -> Routes {
     }
     let routes = routes.mount(crate::admin::group().mount("/api/admin/"));
     crate::web::routes(routes)
+}
+
+/// The project's own URLs (`[[urls]]`, without Portcullis's admin API and web app), as
+/// Django's `resolve` sees them.
+pub(crate) fn project_routes(config: &Config, schema: &Schema) -> RouteTable {
+    RouteTable::of(
+        config
+            .url_patterns()
+            .into_iter()
+            .filter_map(|(_, pattern)| pattern.resolve().ok())
+            .map(|mount| group(config, &mount, schema)),
+    )
 }
 
 /// One entry's URLs at their full paths.
@@ -104,23 +116,61 @@ fn registered(schema: &Schema, names: Option<&[String]>) -> Vec<usize> {
 /// The path of a resource's list under the first router that registers it (the admin console
 /// reads rows there); `None` when no router does.
 pub(crate) fn resource_list_path(config: &Config, name: &str) -> Option<String> {
+    let (path, slash) = resource_route(config, name)?;
+    Some(format!("{path}{}", if slash { "/" } else { "" }))
+}
+
+/// The path of a row's detail route under the first router registering its resource (what
+/// DRF's `reverse("<basename>-detail")` gives); `None` when no router does.
+pub(crate) fn resource_detail_path(config: &Config, name: &str, id: i64) -> Option<String> {
+    let (path, slash) = resource_route(config, name)?;
+    Some(format!("{path}/{id}{}", if slash { "/" } else { "" }))
+}
+
+/// `/<prefix><name>` and the router's trailing slash, for the first router registering `name`.
+fn resource_route(config: &Config, name: &str) -> Option<(String, bool)> {
+    routers(config)
+        .into_iter()
+        .find(|r| r.registers(name))
+        .map(|r| (format!("/{}{name}", r.prefix), r.trailing_slash))
+}
+
+/// A router of the layout: where it is mounted and what it registers.
+pub(crate) struct RouterMount {
+    pub(crate) prefix: String,
+    pub(crate) trailing_slash: bool,
+    /// `DefaultRouter`: it has an API root view at its prefix.
+    pub(crate) root: bool,
+    resources: Option<Vec<String>>,
+}
+
+impl RouterMount {
+    pub(crate) fn registers(&self, name: &str) -> bool {
+        self.resources
+            .as_ref()
+            .is_none_or(|r| r.iter().any(|n| n == name))
+    }
+}
+
+/// Every router of the layout, in the order of `[[urls]]`.
+pub(crate) fn routers(config: &Config) -> Vec<RouterMount> {
     config
         .url_patterns()
         .into_iter()
-        .find_map(|(_, pattern)| match pattern.resolve().ok()? {
+        .filter_map(|(_, pattern)| match pattern.resolve().ok()? {
             Mount::Router {
                 prefix,
                 kind,
                 resources,
-            } if resources
-                .as_ref()
-                .is_none_or(|r| r.iter().any(|n| n == name)) =>
-            {
-                let slash = if kind.trailing_slash { "/" } else { "" };
-                Some(format!("/{prefix}{name}{slash}"))
-            }
+            } => Some(RouterMount {
+                prefix,
+                trailing_slash: kind.trailing_slash,
+                root: kind.default,
+                resources,
+            }),
             _ => None,
         })
+        .collect()
 }
 
 /// What is wrong with the layout, as `(key, reason)`: an entry Portcullis cannot serve as
@@ -171,6 +221,44 @@ pub(crate) fn problems(config: &Config, schema: &Schema) -> Vec<(String, String)
             .find_map(|entry| taken.claim(&entry.path, &key).err());
         if let Some(why) = clash {
             out.push((key, why));
+        }
+    }
+    out.extend(hyperlink_problems(config, schema));
+    out
+}
+
+/// Hyperlinks (a row's own `url`, a foreign key rendered as a hyperlink) reverse the detail
+/// route of a router registering their target: without one, Django fails on every body with
+/// a server error (`NoReverseMatch`), so the schema is refused instead.
+fn hyperlink_problems(config: &Config, schema: &Schema) -> Vec<(String, String)> {
+    use crate::resources::schema::{FieldKind, Related};
+    let routed = |name: &str| routers(config).iter().any(|r| r.registers(name));
+    let mut out = Vec::new();
+    for resource in &schema.resources {
+        if resource.has_url() && !routed(&resource.name) {
+            out.push((
+                "schema_file".to_string(),
+                format!(
+                    "resource {}: serializer_fields has \"url\", but no router in [[urls]] registers {} (its detail route is the link)",
+                    resource.name, resource.name
+                ),
+            ));
+        }
+        for field in resource
+            .fields
+            .iter()
+            .filter(|f| f.kind == FieldKind::Reference && f.related == Related::Hyperlink)
+        {
+            let target = field.to.as_deref().unwrap_or_default();
+            if !routed(target) {
+                out.push((
+                    "schema_file".to_string(),
+                    format!(
+                        "resource {}, field {}: related = \"hyperlink\", but no router in [[urls]] registers {target} (its detail route is the link)",
+                        resource.name, field.name
+                    ),
+                ));
+            }
         }
     }
     out

@@ -129,6 +129,22 @@ impl RouteTable {
         })
     }
 
+    /// The patterns of these groups alone, without an axum router: what Django's `resolve`
+    /// finds among them (a hyperlink's path is resolved against the project's URLs).
+    pub(crate) fn of(groups: impl IntoIterator<Item = Group>) -> RouteTable {
+        let mut matcher = matchit::Router::new();
+        let mut endpoints = Vec::new();
+        for entry in groups.into_iter().flat_map(|g| g.entries) {
+            // Duplicates are refused by the layout's check; the first pattern stays.
+            let _ = matcher.insert(entry.path.clone(), entry.lookup.clone());
+            endpoints.push(entry);
+        }
+        RouteTable {
+            matcher: Arc::new(matcher),
+            endpoints: endpoints.into(),
+        }
+    }
+
     /// Every endpoint with its full path, in the order they were mounted.
     #[cfg(test)]
     fn endpoints(&self) -> &[Entry] {

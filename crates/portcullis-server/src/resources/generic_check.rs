@@ -46,7 +46,7 @@ pub(crate) fn problems(view: &GenericView, schema: &Schema) -> Vec<String> {
             Some(through) => through,
         };
         let target = resource
-            .field(&term.field)
+            .model_field(&term.field)
             .filter(|f| f.kind == FieldKind::Reference)
             .and_then(|f| f.to.as_deref())
             .and_then(|to| schema.resource(to));
@@ -78,7 +78,7 @@ pub(crate) fn problems(view: &GenericView, schema: &Schema) -> Vec<String> {
 fn known(resource: &Resource, name: &str) -> Option<Option<FieldKind>> {
     match name {
         "pk" | "id" => Some(None),
-        _ => match resource.field(name) {
+        _ => match resource.model_field(name) {
             Some(field) => Some(Some(field.kind)),
             None => resource.column_of(name).map(|_| None),
         },
@@ -90,7 +90,7 @@ fn lookup_kind(resource: &Resource, name: &str) -> Option<FieldKind> {
         return Some(FieldKind::Integer);
     }
     resource
-        .field(name)
+        .model_field(name)
         .map(|f| f.kind)
         .filter(|k| matches!(k, FieldKind::String | FieldKind::Text | FieldKind::Integer))
 }

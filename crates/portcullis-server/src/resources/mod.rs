@@ -10,12 +10,15 @@ pub(crate) mod many_to_many_input;
 pub mod migration;
 pub mod query;
 pub(crate) mod queryset;
+pub(crate) mod related;
+pub(crate) mod related_input;
 pub(crate) mod routes;
 pub(crate) mod rows;
 pub mod schema;
 mod schema_check;
 mod schema_field_check;
 pub(crate) mod schema_pagination;
+mod schema_wire;
 pub(crate) mod temporal;
 pub(crate) mod values;
 

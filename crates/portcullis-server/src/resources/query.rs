@@ -9,8 +9,9 @@ use super::schema::{Field, FieldKind, Resource, Storage, Visibility};
 use crate::http::ApiError;
 use crate::store::User;
 
-/// The columns a row is read with, in order: `id`, each field with a column (an owner as its
-/// owner's id and username), then the timestamps.
+/// The columns a row is read with, in order: `id`, then each field's column (an owner's with
+/// its user's username or email; two fields over one column read it twice; a many-to-many field
+/// has none).
 pub(crate) fn read_columns(resource: &Resource) -> Vec<Storage> {
     let mut kinds = vec![Storage::Integer];
     for field in resource.column_fields() {
@@ -21,9 +22,6 @@ pub(crate) fn read_columns(resource: &Resource) -> Vec<Storage> {
         if field.kind == FieldKind::Owner {
             kinds.push(Storage::Text);
         }
-    }
-    if resource.timestamps {
-        kinds.extend([Storage::Text, Storage::Text]);
     }
     kinds
 }
@@ -42,10 +40,6 @@ pub(crate) fn select(resource: &Resource) -> SelectStatement {
                 Expr::col(("auth_user", "id")).equals((table.clone(), field.column())),
             );
         }
-    }
-    if resource.timestamps {
-        q.column((table.clone(), "created_at"))
-            .column((table.clone(), "updated_at"));
     }
     q
 }
@@ -229,7 +223,7 @@ fn filters(
         let column = resource.column_of(name).unwrap_or_else(|| name.clone());
         let col = Expr::col((table.clone(), column));
         let kind = resource
-            .field(name)
+            .model_field(name)
             .map(|f| f.kind)
             .unwrap_or(FieldKind::Integer);
         let bad = |m: &str| ApiError::field(name, m);

@@ -88,7 +88,7 @@ impl Queryset {
                 continue;
             };
             let Some(field) = resource
-                .field(&term.field)
+                .model_field(&term.field)
                 .filter(|f| f.kind == FieldKind::Reference)
             else {
                 continue;
@@ -141,7 +141,7 @@ fn target_of<'s>(
     field: &str,
 ) -> Result<&'s Resource, ApiError> {
     resource
-        .field(field)
+        .model_field(field)
         .and_then(|f| f.to.as_deref())
         .and_then(|to| schema.resource(to))
         .ok_or_else(|| unknown(resource, field))
@@ -150,8 +150,9 @@ fn target_of<'s>(
 fn kind_of(resource: &Resource, name: &str) -> FieldKind {
     match name {
         "id" | "pk" => FieldKind::Integer,
-        "created_at" | "updated_at" => FieldKind::DateTime,
-        _ => resource.field(name).map_or(FieldKind::Text, |f| f.kind),
+        _ => resource
+            .model_field(name)
+            .map_or(FieldKind::Text, |f| f.kind),
     }
 }
 

@@ -4,38 +4,49 @@
 use serde_json::{Map, Value, json};
 
 use super::query;
-use super::schema::{FieldKind, OwnerSource, Resource};
+use super::schema::{FieldKind, OwnerSource, Resource, Wire};
 use super::values::render;
 use crate::http::ApiError;
 use crate::state::AppState;
-use crate::store::timestamp::to_drf;
 use crate::store::{Cell, User};
 
-/// A row read back: its id, its JSON and, for owner rules, its owner's id.
+/// A row read back: its id, its JSON and, for owner rules, its owner's id. `values` holds each
+/// declared field's rendered value (write-only ones too), for the fields of other resources
+/// that render this row (a slug, `str()`).
 pub(crate) struct Row {
     pub(crate) id: i64,
     pub(crate) json: Value,
     pub(crate) owner_id: Option<i64>,
+    pub(crate) values: Vec<Value>,
 }
 
-/// Render cells read with [`query::read_columns`] (many-to-many fields are filled in afterwards
-/// by [`super::many_to_many::fill`]).
+/// Render cells read with [`query::read_columns`], in the order of the serializer's fields. A
+/// foreign key holds its id here; [`super::related::present`] renders it as the field says,
+/// and fills the row's own `url`; many-to-many fields are filled in afterwards by
+/// [`super::many_to_many::fill`]. `values` stays empty: the hot path moves each value into
+/// the body instead of copying it.
 pub(crate) fn render_row(resource: &Resource, cells: &[Cell]) -> Row {
-    let mut map = Map::new();
+    render_cells(resource, cells, false)
+}
+
+/// [`render_row`] keeping each field's value in `values` too (a related row's slug or `str`).
+pub(crate) fn render_row_with_values(resource: &Resource, cells: &[Cell]) -> Row {
+    render_cells(resource, cells, true)
+}
+
+fn render_cells(resource: &Resource, cells: &[Cell], keep: bool) -> Row {
     let mut owner_id = None;
     let mut cells = cells.iter();
     let id = match cells.next() {
         Some(Cell::Int(id)) => *id,
         _ => 0,
     };
-    map.insert(resource.id_field.clone(), json!(id));
+    let mut values = Vec::with_capacity(resource.fields.len());
     for field in &resource.fields {
         if field.kind == FieldKind::ManyToMany {
             // No column: the links are read for the whole page (`many_to_many::fill`); the
-            // key is placed here, in the field's order.
-            if !field.write_only {
-                map.insert(field.name.clone(), Value::Array(Vec::new()));
-            }
+            // key is placed in the serializer's order below, empty until then.
+            values.push(Value::Array(Vec::new()));
             continue;
         }
         let cell = cells.next().unwrap_or(&Cell::Null);
@@ -53,23 +64,40 @@ pub(crate) fn render_row(resource: &Resource, cells: &[Cell]) -> Row {
         } else {
             render(field, cell)
         };
-        if !field.write_only {
-            map.insert(field.name.clone(), value);
+        values.push(value);
+    }
+    let mut map = Map::new();
+    for entry in &resource.wire {
+        match entry {
+            Wire::Id => {
+                map.insert(resource.id_field.clone(), json!(id));
+            }
+            // Filled in by `related::present`, which knows the request's host.
+            Wire::Url => {
+                map.insert("url".into(), Value::Null);
+            }
+            Wire::Field(i) => {
+                if let (Some(field), Some(value)) = (resource.fields.get(*i), values.get_mut(*i))
+                    && !field.write_only
+                {
+                    let value = if keep {
+                        value.clone()
+                    } else {
+                        std::mem::take(value)
+                    };
+                    map.insert(field.name.clone(), value);
+                }
+            }
         }
     }
-    if resource.timestamps {
-        for name in ["created_at", "updated_at"] {
-            let value = match cells.next() {
-                Some(Cell::Text(t)) => json!(to_drf(t)),
-                _ => Value::Null,
-            };
-            map.insert(name.into(), value);
-        }
+    if !keep {
+        values.clear();
     }
     Row {
         id,
         json: Value::Object(map),
         owner_id,
+        values,
     }
 }
 

@@ -110,9 +110,38 @@ impl OwnerSource {
     }
 }
 
+/// How a foreign key renders and is written, as the project's serializer declares the field:
+/// DRF's `PrimaryKeyRelatedField` (a `ModelSerializer`'s default), `SlugRelatedField`,
+/// `StringRelatedField`, a nested serializer, or `HyperlinkedRelatedField`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Related {
+    Pk,
+    /// The target's field (its model name) the slug is read from and looked up by.
+    Slug(String),
+    /// `str(obj)`: the target's `str` field, else Django's `"Project object (1)"`.
+    Str,
+    Nested,
+    Hyperlink,
+}
+
+/// One entry of the serializer's `Meta.fields`, in the order a body renders them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wire {
+    /// The primary key, as `id_field` names it.
+    Id,
+    /// `HyperlinkedModelSerializer`'s `url`: the row's own detail URL.
+    Url,
+    /// The declared field at this index of `fields`.
+    Field(usize),
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Field {
+    /// The name on the wire (the serializer's field name).
     pub(crate) name: String,
+    /// The model field it reads and writes (DRF's `source=`; the name when none is given):
+    /// what `ordering_fields`, `search_fields`, `filter_fields` and `str` name.
+    pub(crate) attr: String,
     /// DRF's label: "Is public" for `is_public`.
     pub(crate) label: String,
     pub(crate) kind: FieldKind,
@@ -136,15 +165,26 @@ pub(crate) struct Field {
     pub(crate) on_delete: OnDelete,
     /// For an owner: what the serializer renders of the user.
     pub(crate) owner_source: OwnerSource,
+    /// For a reference: how the serializer renders and reads it.
+    pub(crate) related: Related,
+    /// Django's `auto_now_add` (set on create) and `auto_now` (set on every save).
+    pub(crate) auto_now_add: bool,
+    pub(crate) auto_now: bool,
 }
 
 impl Field {
-    /// The column holding the field (`owner_id` for an owner, `<name>_id` for a reference).
+    /// The column holding the field: its model field's (`owner_id` for an owner, `<attr>_id`
+    /// for a reference, as Django names a foreign key's column).
     pub(crate) fn column(&self) -> String {
         match self.kind {
-            FieldKind::Owner | FieldKind::Reference => format!("{}_id", self.name),
-            _ => self.name.clone(),
+            FieldKind::Owner | FieldKind::Reference => format!("{}_id", self.attr),
+            _ => self.attr.clone(),
         }
+    }
+
+    /// Set by the server on create (`auto_now_add` or `auto_now`).
+    pub(crate) fn set_on_create(&self) -> bool {
+        self.auto_now_add || self.auto_now
     }
 
     /// Fields a client can write.
@@ -173,7 +213,10 @@ pub struct Resource {
     /// The model's name in messages ("No Note matches the given query.").
     pub label: String,
     pub(crate) fields: Vec<Field>,
-    pub(crate) timestamps: bool,
+    /// The serializer's `Meta.fields`: what a body holds, in its order.
+    pub(crate) wire: Vec<Wire>,
+    /// The model's `__str__`: the field it returns (`StringRelatedField` renders it).
+    pub(crate) str_field: Option<String>,
     /// Default ordering: (column, descending).
     pub(crate) ordering: Vec<(String, bool)>,
     pub(crate) search_fields: Vec<String>,
@@ -205,21 +248,24 @@ impl Resource {
         self.fields.iter().find(|f| f.kind == FieldKind::Owner)
     }
 
-    /// Names usable in `ordering`, `search_fields`... besides the declared fields.
-    fn implicit_columns(&self) -> Vec<&'static str> {
-        if self.timestamps {
-            vec!["id", "created_at", "updated_at"]
-        } else {
-            vec!["id"]
+    /// The field of a model field name, as DRF's filters and lookups name fields (a readable
+    /// one first where two serializer fields share it).
+    pub(crate) fn model_field(&self, attr: &str) -> Option<&Field> {
+        let mut over = self.fields.iter().filter(|f| f.attr == attr);
+        let first = over.next()?;
+        if first.write_only {
+            return over.find(|f| !f.write_only).or(Some(first));
         }
+        Some(first)
     }
 
-    /// The column an ordering/filter name refers to (none for a many-to-many field).
+    /// The column an ordering, search, filter or lookup name refers to: `id`, or a model field
+    /// (none for a many-to-many field).
     pub(crate) fn column_of(&self, name: &str) -> Option<String> {
-        if self.implicit_columns().contains(&name) {
+        if name == "id" {
             return Some(name.to_string());
         }
-        self.field(name)
+        self.model_field(name)
             .filter(|f| f.has_column())
             .map(Field::column)
     }
@@ -227,6 +273,11 @@ impl Resource {
     /// The fields stored in the resource's table, in declaration order.
     pub(crate) fn column_fields(&self) -> impl Iterator<Item = &Field> {
         self.fields.iter().filter(|f| f.has_column())
+    }
+
+    /// Whether bodies carry the row's own `url` (`HyperlinkedIdentityField`).
+    pub(crate) fn has_url(&self) -> bool {
+        self.wire.contains(&Wire::Url)
     }
 }
 
@@ -273,6 +324,7 @@ impl Schema {
             }
         }
         super::many_to_many::check_join_tables(&resources, &mut problems);
+        super::schema_wire::cross_checks(&resources, &mut problems);
         if problems.is_empty() {
             Ok(Schema { resources })
         } else {

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::access::{Access, Rule};
 use super::schema::{Field, FieldKind, Resource, Visibility};
 use super::schema_field_check::RawField;
+use super::schema_wire::{add_timestamps, check_str, check_wire};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,6 +41,11 @@ pub(super) struct RawResource {
     pagination: Option<String>,
     cursor_ordering: Option<String>,
     id_field: Option<String>,
+    /// The model's `__str__`: the field it returns.
+    #[serde(rename = "str")]
+    str_field: Option<String>,
+    /// The serializer's `Meta.fields` (`"url"` for a `HyperlinkedModelSerializer`'s own link).
+    serializer_fields: Option<Vec<String>>,
     #[serde(default)]
     fields: Vec<RawField>,
 }
@@ -109,12 +115,18 @@ impl RawResource {
             pagination,
             cursor_ordering,
             id_field,
+            str_field,
+            serializer_fields,
             fields,
         } = self;
         let first_ordering = ordering.first().cloned();
         check_name(&name, &mut bad);
-        let fields = check_fields(fields, &mut bad);
+        let mut fields = check_fields(fields, &mut bad);
+        if timestamps {
+            add_timestamps(&mut fields, &mut bad);
+        }
         let id_field = check_id_field(id_field, &fields, &mut bad);
+        let wire = check_wire(serializer_fields, &id_field, &fields, &mut bad);
         let label = label.unwrap_or_else(|| {
             let singular = name.strip_suffix('s').unwrap_or(&name);
             label_of(singular).replace(' ', "")
@@ -123,7 +135,8 @@ impl RawResource {
             name,
             label,
             fields,
-            timestamps,
+            wire,
+            str_field: None,
             ordering: Vec::new(),
             search_fields,
             ordering_fields,
@@ -144,6 +157,7 @@ impl RawResource {
             first_ordering.as_deref(),
             &mut bad,
         );
+        resource.str_field = check_str(&resource, str_field, &mut bad);
         resource.ordering = check_ordering(&resource, ordering, &mut bad);
         check_field_lists(&resource, &mut bad);
         resource.visibility = check_visibility(&resource, visible_to, public_flag, &mut bad);
@@ -187,17 +201,16 @@ fn check_fields(raw_fields: Vec<RawField>, bad: &mut impl FnMut(String)) -> Vec<
     for raw in raw_fields {
         match raw.check() {
             Ok(field) => {
-                let reserved = ["id", "created_at", "updated_at"];
                 let same_column = fields.iter().find(|f| f.column() == field.column());
-                if reserved.contains(&field.name.as_str())
-                    || fields.iter().any(|f| f.name == field.name)
-                {
+                if field.name == "id" || fields.iter().any(|f| f.name == field.name) {
                     bad(format!("field {}: the name is already taken", field.name));
-                } else if let Some(other) = same_column {
+                } else if let Some(other) = same_column
+                    && let Err(why) = super::schema_wire::share_column(other, &field)
+                {
                     // A reference `parent` lives in `parent_id`: a field of that name would
                     // make CREATE TABLE fail at migrate time, far from the cause.
                     bad(format!(
-                        "field {}: its column \"{}\" is already the column of field {}",
+                        "field {}: its column \"{}\" is already the column of field {}{why}",
                         field.name,
                         field.column(),
                         other.name
@@ -234,13 +247,32 @@ fn check_ordering(
         };
         match resource.column_of(&name) {
             Some(column) => out.push((column, desc)),
-            None if resource.field(&name).is_some() => bad(format!(
-                "ordering: {name:?} is a many-to-many field: it holds a list of ids, which rows cannot be ordered by"
+            None if resource
+                .model_field(&name)
+                .is_some_and(|f| f.kind == FieldKind::ManyToMany) =>
+            {
+                bad(format!(
+                    "ordering: {name:?} is a many-to-many field: it holds a list of ids, which rows cannot be ordered by"
+                ))
+            }
+            None => bad(format!(
+                "ordering: {name:?} is not a field{}",
+                wire_hint(resource, &name)
             )),
-            None => bad(format!("ordering: {name:?} is not a field")),
         }
     }
     out
+}
+
+/// When `name` is a serializer field over another model field: DRF's filters name the model's.
+fn wire_hint(resource: &Resource, name: &str) -> String {
+    match resource.field(name) {
+        Some(field) if field.attr != name => format!(
+            " of the model ({name} is the serializer's name for {:?}, which filters name)",
+            field.attr
+        ),
+        _ => String::new(),
+    }
 }
 
 /// search, ordering and filter fields name fields; search fields are textual.
@@ -252,7 +284,7 @@ fn check_field_lists(resource: &Resource, bad: &mut impl FnMut(String)) {
     ] {
         for name in list {
             let many = resource
-                .field(name)
+                .model_field(name)
                 .is_some_and(|f| f.kind == FieldKind::ManyToMany);
             if many && what != "filter_fields" {
                 bad(format!(
@@ -264,12 +296,15 @@ fn check_field_lists(resource: &Resource, bad: &mut impl FnMut(String)) {
                     }
                 ));
             } else if !many && resource.column_of(name).is_none() {
-                bad(format!("{what}: {name:?} is not a field"));
+                bad(format!(
+                    "{what}: {name:?} is not a field{}",
+                    wire_hint(resource, name)
+                ));
             }
         }
     }
     for name in &resource.search_fields {
-        if let Some(f) = resource.field(name)
+        if let Some(f) = resource.model_field(name)
             && !matches!(
                 f.kind,
                 FieldKind::String | FieldKind::Text | FieldKind::ManyToMany
@@ -293,7 +328,7 @@ fn check_visibility(
         (Some("owner"), _) => Visibility::Owner,
         (Some("owner_or_public"), Some(flag)) => {
             if !resource
-                .field(&flag)
+                .model_field(&flag)
                 .is_some_and(|f| f.kind == FieldKind::Boolean)
             {
                 bad(format!("public_flag: {flag:?} is not a boolean field"));

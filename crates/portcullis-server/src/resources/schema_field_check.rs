@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::schema::{Field, FieldKind, OnDelete, OwnerSource};
+use super::schema::{Field, FieldKind, OnDelete, OwnerSource, Related};
 use super::schema_check::{label_of, valid_identifier};
 
 #[derive(Debug, Deserialize)]
@@ -38,6 +38,12 @@ pub(super) struct RawField {
     to: Option<String>,
     on_delete: Option<String>,
     source: Option<String>,
+    related: Option<String>,
+    slug_field: Option<String>,
+    #[serde(default)]
+    auto_now_add: bool,
+    #[serde(default)]
+    auto_now: bool,
 }
 
 impl RawField {
@@ -48,33 +54,24 @@ impl RawField {
             Ok(kind) => kind,
             Err(why) => return fail(why),
         };
-        let on_delete = match self.on_delete.as_deref() {
-            None | Some("cascade") => OnDelete::Cascade,
-            Some("set_null") if self.null => OnDelete::SetNull,
-            Some("set_null") => return fail("on_delete = \"set_null\" needs null = true".into()),
-            Some("restrict") => OnDelete::Restrict,
-            Some(other) => {
-                return fail(format!(
-                    "on_delete {other:?} is not cascade, set_null or restrict"
-                ));
-            }
+        let on_delete = match self.on_delete() {
+            Ok(on_delete) => on_delete,
+            Err(why) => return fail(why),
         };
         if self.read_only && self.write_only {
             return fail("a field cannot be both read_only and write_only".into());
         }
-        let owner_source = match (kind, self.source.as_deref()) {
-            (FieldKind::Owner, source) => match OwnerSource::parse(&self.name, source) {
-                Some(source) => source,
-                None => {
-                    return fail(format!(
-                        "source {:?} is not one of \"{n}.username\", \"{n}.email\" or \"{n}\" (its id)",
-                        source.unwrap_or_default(),
-                        n = self.name
-                    ));
-                }
-            },
-            (_, None) => OwnerSource::Username,
-            (_, Some(_)) => return fail("source is only for an owner field".into()),
+        let (owner_source, attr) = match self.owner_source_and_attr() {
+            Ok(found) => found,
+            Err(why) => return fail(why),
+        };
+        let related = match self.related() {
+            Ok(related) => related,
+            Err(why) => return fail(why),
+        };
+        let forced_read_only = match self.forced_read_only(&related) {
+            Ok(forced) => forced,
+            Err(why) => return fail(why),
         };
         let default = match self.default {
             None => None,
@@ -89,16 +86,18 @@ impl RawField {
         let required = self.required.unwrap_or(
             default.is_none() && !self.blank && !self.null && kind != FieldKind::Boolean,
         );
+        let read_only = self.read_only || kind == FieldKind::Owner || forced_read_only;
         let mut field = Field {
             label: self.label.unwrap_or_else(|| label_of(&self.name)),
             name: self.name,
+            attr,
             kind,
-            required: required && !self.read_only && kind != FieldKind::Owner,
+            required: required && !read_only,
             null: self.null,
             blank: self.blank,
             trim: self.trim.unwrap_or(true),
             default,
-            read_only: self.read_only || kind == FieldKind::Owner,
+            read_only,
             write_only: self.write_only,
             unique: self.unique,
             max_length: self.max_length,
@@ -110,6 +109,9 @@ impl RawField {
             to: self.to,
             on_delete,
             owner_source,
+            related,
+            auto_now_add: self.auto_now_add,
+            auto_now: self.auto_now,
         };
         // A default the field itself would refuse (an integer "many", a date "31/01/2025")
         // would be written as is and break every later read of the row: refuse it here, and
@@ -120,6 +122,106 @@ impl RawField {
             field.default = Some(checked);
         }
         Ok(field)
+    }
+
+    /// What an owner renders (its `source`, or `related`), and the model field any other field
+    /// reads (`source`, DRF's `source=`; the name without one).
+    fn owner_source_and_attr(&self) -> Result<(OwnerSource, String), String> {
+        if self.kind == "owner" {
+            // str(user) is the username; a PrimaryKeyRelatedField renders the id.
+            let source = match (self.related.as_deref(), self.source.as_deref()) {
+                (None, source) => OwnerSource::parse(&self.name, source).ok_or_else(|| {
+                    format!(
+                        "source {:?} is not one of \"{n}.username\", \"{n}.email\" or \"{n}\" (its id)",
+                        source.unwrap_or_default(),
+                        n = self.name
+                    )
+                })?,
+                (Some(_), Some(_)) => return Err("give an owner source or related, not both".into()),
+                (Some("string"), None) => OwnerSource::Username,
+                (Some("pk"), None) => OwnerSource::Id,
+                (Some(other), None) => {
+                    return Err(format!(
+                        "related {other:?}: an owner renders as \"string\" (str(user), the username) or \"pk\" (its id)"
+                    ));
+                }
+            };
+            return Ok((source, self.name.clone()));
+        }
+        match self.source.as_deref() {
+            None => Ok((OwnerSource::Username, self.name.clone())),
+            // DRF asserts: "It is redundant to specify `source='x'` on field 'x'".
+            Some(source) if source == self.name => Err(format!(
+                "source {source:?} is the field's own name: DRF refuses a redundant source"
+            )),
+            Some(source) if valid_identifier(source) => Ok((OwnerSource::Username, source.into())),
+            Some(source) => Err(format!(
+                "source {source:?} must name a model field of this resource (lowercase letters, digits and _; no dotted paths)"
+            )),
+        }
+    }
+
+    /// What happens to the row when the one it points at is deleted.
+    fn on_delete(&self) -> Result<OnDelete, String> {
+        match self.on_delete.as_deref() {
+            None | Some("cascade") => Ok(OnDelete::Cascade),
+            Some("set_null") if self.null => Ok(OnDelete::SetNull),
+            Some("set_null") => Err("on_delete = \"set_null\" needs null = true".into()),
+            Some("restrict") => Ok(OnDelete::Restrict),
+            Some(other) => Err(format!(
+                "on_delete {other:?} is not cascade, set_null or restrict"
+            )),
+        }
+    }
+
+    /// Whether the field is read-only whatever `read_only` says: DRF's StringRelatedField and
+    /// a nested serializer are, and so is a model field with auto_now or auto_now_add
+    /// (editable=False).
+    fn forced_read_only(&self, related: &Related) -> Result<bool, String> {
+        let server_set = self.auto_now || self.auto_now_add;
+        let forced = matches!(related, Related::Str | Related::Nested) || server_set;
+        if forced && self.write_only {
+            return Err("a field rendered as a string or nested object, or set by the server (auto_now, auto_now_add), cannot be write_only".into());
+        }
+        if server_set && (self.default.is_some() || self.null) {
+            return Err("auto_now and auto_now_add set the value: no default, no null".into());
+        }
+        Ok(forced)
+    }
+
+    /// How a reference renders (`related`, with `slug_field` for a slug).
+    fn related(&self) -> Result<Related, String> {
+        let is_reference = self.kind == "reference";
+        if !is_reference && self.slug_field.is_some() {
+            return Err("slug_field applies to a reference with related = \"slug\"".into());
+        }
+        if self.kind == "owner" || (!is_reference && self.related.is_none()) {
+            return Ok(Related::Pk);
+        }
+        if !is_reference {
+            return Err("related applies to reference and owner fields only".into());
+        }
+        let related = match (self.related.as_deref(), &self.slug_field) {
+            (None | Some("pk"), None) => Related::Pk,
+            (Some("slug"), Some(slug)) => Related::Slug(slug.clone()),
+            (Some("slug"), None) => {
+                return Err(
+                    "related = \"slug\" needs slug_field = \"<field of the target>\"".into(),
+                );
+            }
+            (Some("string"), None) => Related::Str,
+            (Some("nested"), None) => Related::Nested,
+            (Some("hyperlink"), None) => Related::Hyperlink,
+            (Some(_) | None, Some(_)) => {
+                return Err("slug_field applies to related = \"slug\" only".into());
+            }
+            (Some(other), None) => {
+                return Err(format!(
+                    "related {other:?} is not one of pk, slug, string, nested, hyperlink"
+                ));
+            }
+        };
+        Ok(related)
     }
 
     /// The field's type, once every option is checked to apply to it and to agree with the
@@ -178,6 +280,9 @@ impl RawField {
         let related = matches!(kind, FieldKind::Reference | FieldKind::ManyToMany);
         if related && self.to.is_none() {
             return Err(format!("a {} needs `to = \"<resource>\"`", self.kind));
+        }
+        if (self.auto_now || self.auto_now_add) && kind != FieldKind::DateTime {
+            return Err("auto_now and auto_now_add apply to datetime fields only".into());
         }
         if !related && self.to.is_some() {
             return Err("`to` applies to reference and many_to_many fields only".into());

@@ -10,23 +10,23 @@ use crate::http::pagination::Style;
 /// form: the id, a timestamp, or a string, text, integer, date or datetime field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CursorOrdering {
-    /// The field's name (also its key in a rendered row).
+    /// The field's key in a rendered row (its serializer name).
     pub(crate) name: String,
     pub(crate) column: String,
     pub(crate) desc: bool,
     pub(crate) kind: FieldKind,
 }
 
-/// The kind of a field a cursor may be ordered by, `None` when it may not be.
-fn position_kind(resource: &Resource, name: &str) -> Option<FieldKind> {
+/// The kind of a model field a cursor may be ordered by and its key in a rendered row (the
+/// serializer's name for it), `None` when it may not be.
+fn position_kind(resource: &Resource, name: &str) -> Option<(FieldKind, String)> {
     match name {
-        "id" => Some(FieldKind::Integer),
-        "created_at" | "updated_at" if resource.timestamps => Some(FieldKind::DateTime),
+        "id" => Some((FieldKind::Integer, resource.id_field.clone())),
         _ => resource
-            .field(name)
+            .model_field(name)
             .filter(|f| !f.write_only)
-            .map(|f| f.kind)
-            .filter(|k| {
+            .map(|f| (f.kind, f.name.clone()))
+            .filter(|(k, _)| {
                 matches!(
                     k,
                     FieldKind::String
@@ -42,9 +42,9 @@ fn position_kind(resource: &Resource, name: &str) -> Option<FieldKind> {
 /// A term (`-created_at`) as a cursor ordering, if it can be one.
 pub(crate) fn cursor_term(resource: &Resource, term: &str) -> Option<CursorOrdering> {
     let (name, desc) = term.strip_prefix('-').map_or((term, false), |n| (n, true));
-    let kind = position_kind(resource, name)?;
+    let (kind, key) = position_kind(resource, name)?;
     Some(CursorOrdering {
-        name: name.to_string(),
+        name: key,
         column: resource.column_of(name)?,
         desc,
         kind,
@@ -52,8 +52,8 @@ pub(crate) fn cursor_term(resource: &Resource, term: &str) -> Option<CursorOrder
 }
 
 /// Check `pagination` and `cursor_ordering`. Without `cursor_ordering`, the cursor follows the
-/// first term of the resource's `ordering` when it can, else `-created_at` (DRF's default is
-/// `-created`, a field Portcullis calls `created_at`), else `-id`.
+/// first term of the resource's `ordering` when it can, else `-created` (DRF's default), else
+/// `-created_at` (what `timestamps = true` declares), else `-id`.
 pub(super) fn check(
     resource: &mut Resource,
     pagination: Option<&str>,
@@ -83,6 +83,7 @@ pub(super) fn check(
         }
         None => ordering
             .and_then(|t| cursor_term(resource, t))
+            .or_else(|| cursor_term(resource, "-created"))
             .or_else(|| cursor_term(resource, "-created_at"))
             .or_else(|| cursor_term(resource, "-id")),
     };

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::schema::{Field, FieldKind};
+use super::schema::{Field, FieldKind, Related};
 use super::temporal::{DateTimeError, parse_date, parse_datetime};
 use crate::serializer::char_field::python_str;
 use crate::store::Cell;
@@ -38,6 +38,8 @@ pub(crate) enum Outcome {
     Value(Typed),
     /// A reference id to check against the target resource before use.
     Reference(i64),
+    /// A reference written as a slug or a hyperlink, resolved against the target.
+    Related(Value),
 }
 
 /// Validate `data[field]` as DRF's field for this type would. `partial` is PATCH.
@@ -70,6 +72,12 @@ pub(crate) fn validate(
         }
         return Ok(Outcome::Absent);
     };
+    // DRF's RelatedField.run_validation: "we force empty strings to None values".
+    let value = if field.kind == FieldKind::Reference && value.as_str() == Some("") {
+        &Value::Null
+    } else {
+        value
+    };
     if value.is_null() {
         if field.null {
             return Ok(Outcome::Value(Typed::Null));
@@ -85,7 +93,12 @@ pub(crate) fn validate(
         FieldKind::Date => date(value),
         FieldKind::DateTime => datetime(value),
         FieldKind::Json => Ok(Outcome::Value(Typed::Text(value.to_string()))),
-        FieldKind::Reference => reference(value),
+        FieldKind::Reference => match field.related {
+            Related::Pk => reference(value),
+            Related::Slug(_) | Related::Hyperlink => Ok(Outcome::Related(value.clone())),
+            // Read-only renderings: never written.
+            Related::Str | Related::Nested => Ok(Outcome::Absent),
+        },
         // An owner is never input; a many-to-many field is `many_to_many_input`'s.
         FieldKind::Owner | FieldKind::ManyToMany => Ok(Outcome::Absent),
     }
@@ -364,6 +377,7 @@ mod tests {
         match validate(f, data.as_object().expect("object"), false, false) {
             Ok(Outcome::Value(t)) => Ok(t),
             Ok(Outcome::Reference(id)) => Ok(Typed::Int(id)),
+            Ok(Outcome::Related(v)) => Ok(Typed::Text(v.to_string())),
             Ok(Outcome::Absent) => Ok(Typed::Null),
             Err(e) => Err(e),
         }

@@ -59,10 +59,6 @@ fn field_json(field: &Field) -> Value {
 fn resource_json(req: &ApiRequest, resource: &Resource) -> Value {
     let mut fields = vec![implicit(&resource.id_field, "ID", "integer")];
     fields.extend(resource.fields.iter().map(field_json));
-    if resource.timestamps {
-        fields.push(implicit("created_at", "Created at", "datetime"));
-        fields.push(implicit("updated_at", "Updated at", "datetime"));
-    }
     let permissions: Vec<String> = CODENAMES
         .iter()
         .map(|c| format!("{}.{c}", resource.name))

@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::resources::schema::{Field, FieldKind, Resource, Storage};
+use crate::resources::schema::{Field, FieldKind, Resource};
 use crate::store::tables::{Column, ColumnKind, Index, Literal, Table};
+use crate::store::timestamp::now_db;
 
 pub(super) fn table(resource: &Resource) -> Table {
     Table {
@@ -37,7 +38,15 @@ fn columns(resource: &Resource) -> Vec<Column> {
         references: None,
     }];
     for field in resource.column_fields() {
+        // Two serializer fields over one model field (`source=`) share its column.
+        if out.iter().any(|c| c.name == field.column()) {
+            continue;
+        }
         let default = match (&field.default, field.kind) {
+            // Django's makemigrations offers `timezone.now` for rows that exist when an
+            // auto_now(_add) field is added: they get the time of the migration. Every insert
+            // sets the value itself, so the default only ever serves those rows.
+            _ if field.set_on_create() => Some(Literal::Text(now_db())),
             (Some(v), _) => literal(field, v),
             (None, FieldKind::Boolean) => Some(Literal::Bool(false)),
             (None, FieldKind::String | FieldKind::Text) if field.blank => {
@@ -57,17 +66,6 @@ fn columns(resource: &Resource) -> Vec<Column> {
             default,
             references: target.map(|t| (t.to_string(), field.on_delete)),
         });
-    }
-    if resource.timestamps {
-        for name in ["created_at", "updated_at"] {
-            out.push(Column {
-                name: name.into(),
-                kind: ColumnKind::Value(Storage::Text),
-                not_null: true,
-                default: Some(Literal::Text(String::new())),
-                references: None,
-            });
-        }
     }
     out
 }
@@ -91,7 +89,11 @@ fn indexes(resource: &Resource) -> Vec<Index> {
         if matches!(field.kind, FieldKind::Owner | FieldKind::Reference) {
             single.insert(field.column());
         }
-        if field.unique {
+        if field.unique
+            && !out
+                .iter()
+                .any(|i: &Index| i.columns == [(field.column(), false)])
+        {
             out.push(Index {
                 name: format!("ux_{table}_{}", field.column()),
                 unique: true,

@@ -73,15 +73,18 @@ fn ordering(req: &ApiRequest, resource: &Resource) -> Result<Vec<CursorOrdering>
     Ok(vec![fixed])
 }
 
-/// Any orderable field as a term (the `OrderingFilter` may name one `cursor_ordering` may not).
+/// Any orderable field as a term (the `OrderingFilter` may name one `cursor_ordering` may not);
+/// `name` is a model field's, the position is read under the serializer's name for it.
 fn any_term(resource: &Resource, name: &str, desc: bool) -> Option<CursorOrdering> {
-    let kind = match name {
-        "id" => FieldKind::Integer,
-        "created_at" | "updated_at" => FieldKind::DateTime,
-        _ => resource.field(name)?.kind,
+    let (kind, key) = match name {
+        "id" => (FieldKind::Integer, resource.id_field.clone()),
+        _ => {
+            let field = resource.model_field(name)?;
+            (field.kind, field.name.clone())
+        }
     };
     Some(CursorOrdering {
-        name: name.to_string(),
+        name: key,
         column: resource.column_of(name)?,
         desc,
         kind,

@@ -15,7 +15,7 @@ use crate::http::{ApiError, ApiRequest};
 use crate::resources::access::Rule;
 use crate::resources::queryset::Queryset;
 use crate::resources::schema::{FieldKind, Resource};
-use crate::resources::{query, rows};
+use crate::resources::{query, related, rows};
 use crate::store::timestamp::now_db;
 
 /// `/api/<name>/<id>/` of the resource at `index` in the schema.
@@ -82,7 +82,10 @@ pub(super) async fn answer(
     row: rows::Row,
 ) -> Result<Response, ApiError> {
     match req.method {
-        Method::GET => Ok(json_response(StatusCode::OK, &row.json)),
+        Method::GET => Ok(json_response(
+            StatusCode::OK,
+            &related::present_one(req, resource, row).await?,
+        )),
         Method::DELETE => destroy(req, resource, id).await,
         _ => update(req, resource, id).await,
     }
@@ -97,7 +100,7 @@ async fn actions(req: &ApiRequest, index: usize) -> Option<serde_json::Value> {
         .await
         .ok()?;
     rule.check_object(req.user(), row.owner_id).ok()?;
-    Some(json!({ "PUT": metadata::serializer_info(resource) }))
+    Some(json!({ "PUT": metadata::serializer_info(req.state.schema(), resource) }))
 }
 
 /// DRF's `get_object`: the row whose `field` (`lookup_field`) is the URL keyword `kwarg`
@@ -118,7 +121,7 @@ pub(super) async fn object(
                 ApiError::internal(anyhow::anyhow!("lookup_field {name} is not a field"))
             })?,
             resource
-                .field(name)
+                .model_field(name)
                 .is_some_and(|f| matches!(f.kind, FieldKind::Integer | FieldKind::Reference)),
         ),
     };
@@ -149,8 +152,10 @@ pub(super) async fn update(
     let partial = req.method == Method::PATCH;
     let input::Written { mut columns, links } =
         input::columns(req, resource, partial, Some(id)).await?;
-    if resource.timestamps {
-        columns.push(("updated_at".into(), now_db().into()));
+    // Django's auto_now: every save sets the field.
+    let now = now_db();
+    for field in resource.fields.iter().filter(|f| f.auto_now) {
+        columns.push((field.column(), now.clone().into()));
     }
     let update = (!columns.is_empty()).then(|| {
         let mut update = Query::update();
@@ -181,7 +186,10 @@ pub(super) async fn update(
     let row = rows::find(&req.state, resource, id, req.user(), false)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    Ok(json_response(StatusCode::OK, &row.json))
+    Ok(json_response(
+        StatusCode::OK,
+        &related::present_one(req, resource, row).await?,
+    ))
 }
 
 pub(super) async fn destroy(

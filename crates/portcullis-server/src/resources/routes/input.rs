@@ -7,9 +7,9 @@ use serde_json::Value;
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::many_to_many::JoinTable;
 use crate::resources::many_to_many_input::{self, Links};
-use crate::resources::schema::{FieldKind, Resource};
+use crate::resources::schema::{FieldKind, Resource, Wire};
 use crate::resources::values::{Outcome, Typed, missing_reference, validate};
-use crate::resources::{query, rows};
+use crate::resources::{query, related_input, rows};
 use crate::serializer::{Errors, root_object};
 use crate::store::links::LinkSet;
 
@@ -33,7 +33,13 @@ pub(super) async fn columns(
     let mut errors = Errors::default();
     let mut out = Vec::new();
     let mut links = Vec::new();
-    for field in resource.fields.iter().filter(|f| f.writable()) {
+    // DRF validates the writable fields in the serializer's order (its `Meta.fields`), and
+    // reports their errors in that order.
+    let in_order = resource.wire.iter().filter_map(|entry| match entry {
+        Wire::Field(i) => resource.fields.get(*i),
+        Wire::Id | Wire::Url => None,
+    });
+    for field in in_order.filter(|f| f.writable()) {
         if field.kind == FieldKind::ManyToMany {
             match many_to_many_input::validate(req, field, &data, map, partial).await? {
                 Links::Absent => {}
@@ -63,6 +69,19 @@ pub(super) async fn columns(
                     continue;
                 }
                 Typed::Int(id)
+            }
+            Outcome::Related(value) => {
+                let Some(target) = field.to.as_deref().and_then(|t| state.schema().resource(t))
+                else {
+                    continue;
+                };
+                match related_input::resolve(req, field, target, &value).await? {
+                    Ok(id) => Typed::Int(id),
+                    Err(messages) => {
+                        errors.add(&field.name, messages);
+                        continue;
+                    }
+                }
             }
         };
         if field.unique && typed != Typed::Null {

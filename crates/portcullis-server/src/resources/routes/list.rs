@@ -14,7 +14,7 @@ use crate::http::pagination::{Style, page_size_param};
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::queryset::Queryset;
 use crate::resources::schema::Resource;
-use crate::resources::{query, rows};
+use crate::resources::{query, related, rows};
 use crate::store::timestamp::now_db;
 
 /// `/api/<name>/` of the resource at `index` in the schema. The permission depends on the
@@ -56,7 +56,7 @@ async fn actions(req: &ApiRequest, index: usize) -> Option<serde_json::Value> {
     super::detail::check_rule(req, resource, &resource.access.create)
         .await
         .ok()?;
-    Some(json!({ "POST": metadata::serializer_info(resource) }))
+    Some(json!({ "POST": metadata::serializer_info(req.state.schema(), resource) }))
 }
 
 /// DRF's `ListModelMixin.list` over the view's queryset: filtered, ordered and paginated.
@@ -120,10 +120,10 @@ pub(super) async fn create(
         let user = req.require_user()?;
         columns.push((owner.column(), user.id.into()));
     }
-    if resource.timestamps {
-        let now = now_db();
-        columns.push(("created_at".into(), now.clone().into()));
-        columns.push(("updated_at".into(), now.into()));
+    // Django's auto_now_add and auto_now: both set when the row is created.
+    let now = now_db();
+    for field in resource.fields.iter().filter(|f| f.set_on_create()) {
+        columns.push((field.column(), now.clone().into()));
     }
     let mut insert = Query::insert();
     insert.into_table(resource.table().to_string());
@@ -146,5 +146,15 @@ pub(super) async fn create(
     let row = rows::find(&req.state, resource, id, req.user(), false)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    Ok(json_response(StatusCode::CREATED, &row.json))
+    let body = related::present_one(req, resource, row).await?;
+    let mut response = json_response(StatusCode::CREATED, &body);
+    // CreateModelMixin.get_success_headers: a body with a `url` gives the Location.
+    if let Some(url) = body.get("url").and_then(Value::as_str)
+        && let Ok(value) = axum::http::HeaderValue::from_str(url)
+    {
+        response
+            .headers_mut()
+            .insert(axum::http::header::LOCATION, value);
+    }
+    Ok(response)
 }

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::resources::schema::{FieldKind, Resource};
+use crate::resources::schema::{Field, FieldKind, Related, Resource, Schema, Wire};
 
 fn info(kind: &str, required: bool, read_only: bool, label: &str) -> Map<String, Value> {
     let mut m = Map::new();
@@ -23,64 +23,82 @@ fn bound(value: f64) -> Value {
     }
 }
 
-pub(super) fn serializer_info(resource: &Resource) -> Value {
+/// `SimpleMetadata.get_serializer_info`: each of the serializer's fields in its order. `schema`
+/// holds the targets whose serializers a nested field describes (`children`).
+pub(super) fn serializer_info(schema: &Schema, resource: &Resource) -> Value {
     let mut fields = Map::new();
-    fields.insert(
-        resource.id_field.clone(),
-        Value::Object(info("integer", false, true, "ID")),
-    );
-    for field in &resource.fields {
-        let kind = match field.kind {
-            _ if !field.choices.is_empty() => "choice",
-            _ if field.slug => "slug",
-            FieldKind::String | FieldKind::Text => "string",
-            FieldKind::Integer => "integer",
-            FieldKind::Float => "float",
-            FieldKind::Boolean => "boolean",
-            FieldKind::Date => "date",
-            FieldKind::DateTime => "datetime",
-            FieldKind::Json => "json",
-            // SimpleMetadata has no entry for related fields, `ManyRelatedField` included, and
-            // shows no `child` for it (that is a ListField's attribute).
-            FieldKind::Owner | FieldKind::Reference | FieldKind::ManyToMany => "field",
-        };
-        let mut m = info(kind, field.required, field.read_only, &field.label);
-        // DRF's ModelSerializer turns a CharField with choices into a ChoiceField, which has
-        // no length limits to show.
-        if field.choices.is_empty() {
-            if let Some(max) = field.max_length {
-                m.insert("max_length".into(), json!(max));
+    for entry in &resource.wire {
+        match entry {
+            Wire::Id => {
+                fields.insert(
+                    resource.id_field.clone(),
+                    Value::Object(info("integer", false, true, "ID")),
+                );
             }
-            if let Some(min) = field.min_length {
-                m.insert("min_length".into(), json!(min));
+            // HyperlinkedIdentityField: a read-only field of no more specific type.
+            Wire::Url => {
+                fields.insert(
+                    "url".into(),
+                    Value::Object(info("field", false, true, "Url")),
+                );
+            }
+            Wire::Field(i) => {
+                if let Some(field) = resource.fields.get(*i) {
+                    fields.insert(field.name.clone(), field_info(schema, field));
+                }
             }
         }
-        if let Some(min) = field.min {
-            m.insert("min_value".into(), bound(min));
-        }
-        if let Some(max) = field.max {
-            m.insert("max_value".into(), bound(max));
-        }
-        // SimpleMetadata lists choices for writable fields only.
-        if !field.choices.is_empty() && !field.read_only {
-            let choices: Vec<Value> = field
-                .choices
-                .iter()
-                .map(|c| json!({"value": c, "display_name": c}))
-                .collect();
-            m.insert("choices".into(), Value::Array(choices));
-        }
-        fields.insert(field.name.clone(), Value::Object(m));
-    }
-    if resource.timestamps {
-        fields.insert(
-            "created_at".into(),
-            Value::Object(info("datetime", false, true, "Created at")),
-        );
-        fields.insert(
-            "updated_at".into(),
-            Value::Object(info("datetime", false, true, "Updated at")),
-        );
     }
     Value::Object(fields)
+}
+
+fn field_info(schema: &Schema, field: &Field) -> Value {
+    let kind = match field.kind {
+        _ if !field.choices.is_empty() => "choice",
+        _ if field.slug => "slug",
+        FieldKind::Reference if field.related == Related::Nested => "nested object",
+        FieldKind::String | FieldKind::Text => "string",
+        FieldKind::Integer => "integer",
+        FieldKind::Float => "float",
+        FieldKind::Boolean => "boolean",
+        FieldKind::Date => "date",
+        FieldKind::DateTime => "datetime",
+        FieldKind::Json => "json",
+        // Every related field (pk, slug, string, hyperlink) is a plain `Field` to SimpleMetadata,
+        // `ManyRelatedField` included, which shows no `child` (that is a ListField's attribute).
+        FieldKind::Owner | FieldKind::Reference | FieldKind::ManyToMany => "field",
+    };
+    let mut m = info(kind, field.required, field.read_only, &field.label);
+    // DRF's ModelSerializer turns a CharField with choices into a ChoiceField, which has
+    // no length limits to show.
+    if field.choices.is_empty() {
+        if let Some(max) = field.max_length {
+            m.insert("max_length".into(), json!(max));
+        }
+        if let Some(min) = field.min_length {
+            m.insert("min_length".into(), json!(min));
+        }
+    }
+    if let Some(min) = field.min {
+        m.insert("min_value".into(), bound(min));
+    }
+    if let Some(max) = field.max {
+        m.insert("max_value".into(), bound(max));
+    }
+    // A nested serializer lists its own fields under `children`, after the attributes.
+    if field.related == Related::Nested
+        && let Some(target) = field.to.as_deref().and_then(|t| schema.resource(t))
+    {
+        m.insert("children".into(), serializer_info(schema, target));
+    }
+    // SimpleMetadata lists choices for writable fields only.
+    if !field.choices.is_empty() && !field.read_only {
+        let choices: Vec<Value> = field
+            .choices
+            .iter()
+            .map(|c| json!({"value": c, "display_name": c}))
+            .collect();
+        m.insert("choices".into(), Value::Array(choices));
+    }
+    Value::Object(m)
 }

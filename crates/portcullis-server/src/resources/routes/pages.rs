@@ -8,7 +8,7 @@ use super::list::{default_page_size, page_size};
 use crate::http::pagination::{limit_offset, page_for, paginated};
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::schema::Resource;
-use crate::resources::{query, rows};
+use crate::resources::{query, related, rows};
 
 /// The rows the statement selects, rendered.
 pub(super) async fn fetch(
@@ -27,7 +27,7 @@ pub(super) async fn fetch(
         .collect();
     // The links of the whole page in one query per many-to-many field, not one per row.
     crate::resources::many_to_many::fill(&req.state, resource, &mut rendered).await?;
-    Ok(rendered.into_iter().map(|row| row.json).collect())
+    related::present(req, resource, rendered).await
 }
 
 /// DRF's `PageNumberPagination`: count, then the page.

@@ -124,16 +124,17 @@ async fn unknown_and_read_only_input_is_ignored() {
     assert_eq!(note["owner"], "ann");
     assert!(!note["created_at"].as_str().unwrap().starts_with("2000"));
     assert!(note.get("colour").is_none());
+    // In the order of the reference NoteSerializer's Meta.fields, as DRF renders them.
     let keys: Vec<&String> = note.as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
         [
-            "body",
-            "created_at",
             "id",
+            "title",
+            "body",
             "is_public",
             "owner",
-            "title",
+            "created_at",
             "updated_at"
         ]
     );

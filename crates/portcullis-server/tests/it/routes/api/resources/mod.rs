@@ -2,6 +2,8 @@
 //! `tests/fixtures/projects.toml`): access rules, fields, references and lists.
 
 mod access;
+mod auto_timestamps;
+mod field_source;
 mod field_types;
 mod fields;
 mod hostile_input;
@@ -11,3 +13,5 @@ mod many_to_many;
 mod owner_source;
 mod pagination_styles;
 mod references;
+mod related_fields;
+mod self_url;

@@ -58,10 +58,16 @@ fn other_sources_are_refused() {
             "resource items: field owner: source \"owner.password\" is not one of \"owner.username\", \"owner.email\" or \"owner\" (its id)"
         ]
     );
-    let text = schema("").replace("max_length = 50", "max_length = 50\nsource = \"x\"");
+    // Any other field's source is a model field of its own resource, never a dotted path.
+    let text = schema("").replace(
+        "max_length = 50",
+        "max_length = 50\nsource = \"owner.username\"",
+    );
     let problems = portcullis_server::resources::Schema::parse(&text).expect_err("refused");
     assert_eq!(
         problems,
-        ["resource items: field title: source is only for an owner field"]
+        [
+            "resource items: field title: source \"owner.username\" must name a model field of this resource (lowercase letters, digits and _; no dotted paths)"
+        ]
     );
 }
