@@ -127,6 +127,21 @@ pub(crate) fn resource_detail_path(config: &Config, name: &str, id: i64) -> Opti
     Some(format!("{path}/{id}{}", if slash { "/" } else { "" }))
 }
 
+/// The path of a user's detail under the first `djoser.urls` include (djoser's router names it
+/// `user-detail` and looks users up by `id`); `None` when the layout has none.
+pub(crate) fn user_detail_path(config: &Config, id: i64) -> Option<String> {
+    config
+        .url_patterns()
+        .into_iter()
+        .find_map(|(_, pattern)| match pattern.resolve().ok()? {
+            Mount::Include {
+                prefix,
+                include: Include::Users,
+            } => Some(format!("/{prefix}users/{id}/")),
+            _ => None,
+        })
+}
+
 /// `/<prefix><name>` and the router's trailing slash, for the first router registering `name`.
 fn resource_route(config: &Config, name: &str) -> Option<(String, bool)> {
     routers(config)
@@ -224,6 +239,7 @@ pub(crate) fn problems(config: &Config, schema: &Schema) -> Vec<(String, String)
         }
     }
     out.extend(hyperlink_problems(config, schema));
+    out.extend(crate::resources::owner_user::problems(config, schema));
     out
 }
 

@@ -8,6 +8,7 @@ pub(crate) mod generic_check;
 pub mod many_to_many;
 pub(crate) mod many_to_many_input;
 pub mod migration;
+pub(crate) mod owner_user;
 pub mod query;
 pub(crate) mod queryset;
 pub(crate) mod related;

@@ -46,6 +46,7 @@ pub(crate) async fn present_one(
 /// Whether a body of this resource holds more than its own columns.
 fn needs_expansion(resource: &Resource) -> bool {
     resource.has_url()
+        || super::owner_user::expands(resource)
         || resource
             .fields
             .iter()
@@ -77,6 +78,7 @@ fn expand<'a>(
                 }
             }
         }
+        super::owner_user::fill(state, base, resource, rows).await?;
         for field in &resource.fields {
             if field.kind != FieldKind::Reference
                 || field.related == Related::Pk

@@ -55,9 +55,12 @@ fn render_cells(resource: &Resource, cells: &[Cell], keep: bool) -> Row {
                 owner_id = Some(*id);
             }
             // The owner renders as its username (the oracle's ReadOnlyField(source="owner.username")),
-            // its email, or its id (a ModelSerializer's default for a foreign key).
+            // its email, or its id (a ModelSerializer's default for a foreign key); a nested
+            // user or a link starts as the id, rendered by `related::present`.
             match (field.owner_source, cells.next()) {
-                (OwnerSource::Id, _) => owner_id.map_or(Value::Null, |id| json!(id)),
+                (OwnerSource::Id | OwnerSource::Nested | OwnerSource::Hyperlink, _) => {
+                    owner_id.map_or(Value::Null, |id| json!(id))
+                }
                 (_, Some(Cell::Text(name))) => json!(name),
                 _ => Value::Null,
             }

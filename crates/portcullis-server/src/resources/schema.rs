@@ -78,13 +78,16 @@ impl FieldKind {
 }
 
 /// What an owner field renders, as the project's serializer has it: the reference's
-/// `ReadOnlyField(source="owner.username")`, `source="owner.email"`, or a `ModelSerializer`'s
-/// default for a foreign key, the user's id.
+/// `ReadOnlyField(source="owner.username")`, `source="owner.email"`, a `ModelSerializer`'s
+/// default for a foreign key (the user's id), a nested `UserSerializer(read_only=True)` (the
+/// field's `owner_fields`), or a `HyperlinkedRelatedField` to djoser's `user-detail`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum OwnerSource {
     Username,
     Email,
     Id,
+    Nested,
+    Hyperlink,
 }
 
 impl OwnerSource {
@@ -105,7 +108,12 @@ impl OwnerSource {
     pub(crate) fn column(self) -> &'static str {
         match self {
             OwnerSource::Email => "email",
-            OwnerSource::Username | OwnerSource::Id => "username",
+            // The id, the nested user and the link are rendered from the id, after the row
+            // is read (`related::present`): the joined column is not used.
+            OwnerSource::Username
+            | OwnerSource::Id
+            | OwnerSource::Nested
+            | OwnerSource::Hyperlink => "username",
         }
     }
 }
@@ -165,6 +173,8 @@ pub(crate) struct Field {
     pub(crate) on_delete: OnDelete,
     /// For an owner: what the serializer renders of the user.
     pub(crate) owner_source: OwnerSource,
+    /// For an owner nested as a `UserSerializer`: its `Meta.fields`, user model fields in order.
+    pub(crate) owner_fields: Vec<String>,
     /// For a reference: how the serializer renders and reads it.
     pub(crate) related: Related,
     /// Django's `auto_now_add` (set on create) and `auto_now` (set on every save).

@@ -40,6 +40,7 @@ pub(super) struct RawField {
     source: Option<String>,
     related: Option<String>,
     slug_field: Option<String>,
+    owner_fields: Option<Vec<String>>,
     #[serde(default)]
     auto_now_add: bool,
     #[serde(default)]
@@ -63,6 +64,10 @@ impl RawField {
         }
         let (owner_source, attr) = match self.owner_source_and_attr() {
             Ok(found) => found,
+            Err(why) => return fail(why),
+        };
+        let owner_fields = match self.owner_fields(owner_source) {
+            Ok(fields) => fields,
             Err(why) => return fail(why),
         };
         let related = match self.related() {
@@ -109,6 +114,7 @@ impl RawField {
             to: self.to,
             on_delete,
             owner_source,
+            owner_fields,
             related,
             auto_now_add: self.auto_now_add,
             auto_now: self.auto_now,
@@ -140,9 +146,11 @@ impl RawField {
                 (Some(_), Some(_)) => return Err("give an owner source or related, not both".into()),
                 (Some("string"), None) => OwnerSource::Username,
                 (Some("pk"), None) => OwnerSource::Id,
+                (Some("nested"), None) => OwnerSource::Nested,
+                (Some("hyperlink"), None) => OwnerSource::Hyperlink,
                 (Some(other), None) => {
                     return Err(format!(
-                        "related {other:?}: an owner renders as \"string\" (str(user), the username) or \"pk\" (its id)"
+                        "related {other:?}: an owner renders as \"string\" (str(user), the username), \"pk\" (its id), \"nested\" (a UserSerializer, with owner_fields) or \"hyperlink\" (djoser's user-detail)"
                     ));
                 }
             };
@@ -158,6 +166,22 @@ impl RawField {
             Some(source) => Err(format!(
                 "source {source:?} must name a model field of this resource (lowercase letters, digits and _; no dotted paths)"
             )),
+        }
+    }
+
+    /// The user serializer's `Meta.fields` of an owner nested as one (`owner_fields`, required
+    /// there and nowhere else).
+    fn owner_fields(&self, source: OwnerSource) -> Result<Vec<String>, String> {
+        match (&self.owner_fields, source) {
+            (Some(fields), OwnerSource::Nested) if self.kind == "owner" => {
+                super::owner_user::check_fields(fields)?;
+                Ok(fields.clone())
+            }
+            (None, OwnerSource::Nested) if self.kind == "owner" => Err(
+                "related = \"nested\" needs owner_fields = [...], the user serializer's Meta.fields (e.g. [\"id\", \"username\"])".into(),
+            ),
+            (Some(_), _) => Err("owner_fields applies to an owner with related = \"nested\" only".into()),
+            (None, _) => Ok(Vec::new()),
         }
     }
 

@@ -32,6 +32,7 @@ fn timestamp_fields() -> Vec<Field> {
             to: None,
             on_delete: OnDelete::Cascade,
             owner_source: OwnerSource::Username,
+            owner_fields: Vec::new(),
             related: Related::Pk,
             auto_now_add: on_add,
             auto_now: !on_add,

@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::resources::owner_user;
 use crate::resources::schema::{Field, FieldKind, Related, Resource, Schema, Wire};
 
 fn info(kind: &str, required: bool, read_only: bool, label: &str) -> Map<String, Value> {
@@ -57,6 +58,7 @@ fn field_info(schema: &Schema, field: &Field) -> Value {
         _ if !field.choices.is_empty() => "choice",
         _ if field.slug => "slug",
         FieldKind::Reference if field.related == Related::Nested => "nested object",
+        _ if owner_user::is_nested_owner(field) => "nested object",
         FieldKind::String | FieldKind::Text => "string",
         FieldKind::Integer => "integer",
         FieldKind::Float => "float",
@@ -90,6 +92,9 @@ fn field_info(schema: &Schema, field: &Field) -> Value {
         && let Some(target) = field.to.as_deref().and_then(|t| schema.resource(t))
     {
         m.insert("children".into(), serializer_info(schema, target));
+    }
+    if owner_user::is_nested_owner(field) {
+        m.insert("children".into(), owner_user::children_info(field));
     }
     // SimpleMetadata lists choices for writable fields only.
     if !field.choices.is_empty() && !field.read_only {

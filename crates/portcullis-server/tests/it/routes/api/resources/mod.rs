@@ -10,6 +10,7 @@ mod hostile_input;
 mod id_field;
 mod lists;
 mod many_to_many;
+mod owner_nested;
 mod owner_source;
 mod pagination_styles;
 mod references;
