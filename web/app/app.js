@@ -9,10 +9,27 @@ import { notesView } from './notes-view.js';
 import { noteFormView } from './note-form.js';
 
 /**
+ * The project's settings the app follows, as the server describes them at
+ * /client/settings.json: which login (a DRF token or a JWT pair) and header keyword, the user
+ * model's USERNAME_FIELD, djoser's LOGIN_FIELD, the REQUIRED_FIELDS registration carries and
+ * USER_CREATE_PASSWORD_RETYPE.
+ * @typedef {{
+ *   auth: 'token' | 'jwt' | null,
+ *   jwt_header_type: string,
+ *   username_field: 'username' | 'email',
+ *   login_field: 'username' | 'email',
+ *   required_fields: string[],
+ *   user_create_password_retype: boolean,
+ * }} ServerSettings
+ */
+
+/**
  * What the pages share.
  * @typedef {{
  *   client: import('/client/portcullis.js').Client,
+ *   settings: ServerSettings,
  *   user: import('/client/portcullis.js').User | null,
+ *   userName(): string,
  *   firstRender: boolean,
  *   lastListHash: string,
  *   show(title: string, children: Node[], focusTarget?: HTMLElement): void,
@@ -32,13 +49,29 @@ let returnTo = null;
 /** True until the stored session has been checked and the first page shown. */
 let booting = true;
 
+/** The built-in profile's settings: what the app assumes when the server cannot say. */
+const DEFAULT_SETTINGS = /** @type {ServerSettings} */ ({
+  auth: 'token',
+  jwt_header_type: 'Bearer',
+  username_field: 'username',
+  login_field: 'username',
+  required_fields: ['email'],
+  user_create_password_retype: false,
+});
+
 /** @type {AppContext} */
 const app = {
-  client: createClient({
-    auth: 'token',
-    onUnauthorized: () => sessionEnded('Your session has ended. Please log in again.'),
-  }),
+  // Replaced in start(), once the server's settings are known.
+  client: /** @type {any} */ (null),
+  settings: DEFAULT_SETTINGS,
   user: null,
+
+  /** The signed-in user's name as the server shows it: djoser's login field (the email when
+   * the project logs in with it), which is also what a note's owner renders. */
+  userName() {
+    const user = /** @type {Record<string, any> | null} */ (app.user);
+    return user?.[app.settings.login_field] ?? user?.username ?? user?.email ?? '';
+  },
   firstRender: true,
   lastListHash: '#/notes',
 
@@ -62,7 +95,7 @@ const app = {
     renderNav();
     const target = returnTo ?? '#/notes';
     returnTo = null;
-    app.navigate(target, { message: `Logged in as ${app.user.username}.` });
+    app.navigate(target, { message: `Logged in as ${app.userName()}.` });
   },
 };
 
@@ -75,7 +108,7 @@ function sessionEnded(message) {
 }
 
 async function logOut(everywhere) {
-  const name = app.user?.username;
+  const name = app.userName();
   let message = everywhere ? `${name} was logged out on every device.` : 'You have been logged out.';
   try {
     announce(everywhere ? 'Logging out everywhere…' : 'Logging out…');
@@ -102,7 +135,7 @@ function renderNav() {
   if (app.user) {
     nav.replaceChildren(h('ul', {},
       navLink('#/notes', 'Notes'),
-      h('li', { class: 'signed-in' }, 'Signed in as ', h('strong', { text: app.user.username })),
+      h('li', { class: 'signed-in' }, 'Signed in as ', h('strong', { text: app.userName() })),
       h('li', {}, h('button', { type: 'button', class: 'button', text: 'Log out', onclick: () => logOut(false) })),
       h('li', {}, h('button', { type: 'button', class: 'button', text: 'Log out everywhere', onclick: () => logOut(true) }))));
   } else {
@@ -147,8 +180,41 @@ function route() {
   app.firstRender = false;
 }
 
-/** Start: pick up a stored session (a reload keeps the user logged in), then route. */
+/** The server's settings (see ServerSettings); the built-in profile's when it cannot say. */
+async function loadSettings() {
+  try {
+    const response = await fetch('/client/settings.json', { headers: { Accept: 'application/json' } });
+    if (response.ok) return { ...DEFAULT_SETTINGS, ...(await response.json()) };
+  } catch { /* unreachable: the first API request will say so */ }
+  return DEFAULT_SETTINGS;
+}
+
+/** A page saying that the server offers no login this app can use, and what it needs. */
+function noLoginView() {
+  app.show('No login available', [
+    h('h1', { text: 'This server offers no login the web app can use' }),
+    h('div', { class: 'form-errors', role: 'alert' }, h('p', {
+      text: 'The web app logs in with djoser\'s token login (auth/token/login/ with TokenAuthentication) '
+        + 'or its JWT views (auth/jwt/create/ with JWTAuthentication); this server\'s configuration has neither.',
+    })),
+  ]);
+}
+
+/** Start: read the server's settings, pick up a stored session (a reload keeps the user
+ * logged in), then route. */
 async function start() {
+  app.settings = await loadSettings();
+  if (!app.settings.auth) {
+    noLoginView();
+    return;
+  }
+  app.client = createClient({
+    auth: app.settings.auth,
+    jwtHeaderType: app.settings.jwt_header_type ?? 'Bearer',
+    usernameField: app.settings.username_field,
+    loginField: app.settings.login_field,
+    onUnauthorized: () => sessionEnded('Your session has ended. Please log in again.'),
+  });
   window.addEventListener('hashchange', route);
   // The skip link moves focus without touching the hash (the hash is the router's).
   document.querySelector('.skip-link')?.addEventListener('click', (event) => {

@@ -89,8 +89,8 @@ export function field(spec) {
       type: spec.type ?? 'text',
       autocomplete: spec.autocomplete,
       required: spec.required,
-      spellcheck: spec.type === 'password' || spec.name === 'username' ? 'false' : null,
-      autocapitalize: spec.name === 'username' ? 'none' : null,
+      spellcheck: spec.type === 'password' || spec.type === 'email' || spec.name === 'username' ? 'false' : null,
+      autocapitalize: spec.type === 'email' || spec.name === 'username' ? 'none' : null,
     }));
   if (checkbox) control.checked = Boolean(spec.value);
   else if (spec.value !== undefined) control.value = String(spec.value);

@@ -14,6 +14,7 @@ pub mod server;
 pub(crate) mod state;
 pub mod store;
 pub(crate) mod web;
+pub(crate) mod web_settings;
 
 use axum::Router;
 

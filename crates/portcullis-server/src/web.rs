@@ -4,7 +4,7 @@
 //! a Content-Security-Policy that allows nothing from other origins.
 
 use axum::body::Body;
-use axum::extract::{Path, Request};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any};
@@ -46,14 +46,45 @@ pub(crate) fn routes(r: Routes) -> Routes {
         )
         .route(
             client,
-            any(|Path(file): Path<String>, request: Request| async move {
-                serve(ClientAssets::get(&file), &file, request)
-            }),
+            any(
+                |State(state): State<AppState>, Path(file): Path<String>, request: Request| async move {
+                    if file == "settings.json" {
+                        return settings(&state, request);
+                    }
+                    serve(ClientAssets::get(&file), &file, request)
+                },
+            ),
         )
 }
 
 fn page(file: &'static str) -> MethodRouter<AppState> {
     any(move |request: Request| async move { serve(WebAssets::get(file), file, request) })
+}
+
+/// `/client/settings.json`, built from the configuration (see [`crate::web_settings`]); never
+/// cached, so that a restarted server's new settings are read by the next page load.
+fn settings(state: &AppState, request: Request) -> Response {
+    let method = request.method();
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = ApiError::MethodNotAllowed(method.as_str().to_string()).into_response();
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let body = crate::web_settings::settings(state.config()).to_string();
+    let mut response = Response::new(if method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(body)
+    });
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 fn content_type(path: &str) -> &'static str {

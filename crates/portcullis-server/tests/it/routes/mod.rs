@@ -3,5 +3,6 @@
 mod api;
 mod api_token_auth;
 mod auth;
+mod client_settings;
 mod generic_views;
 mod web_assets;
