@@ -197,15 +197,18 @@ fn render(kind: Kind, cell: &Cell) -> Value {
 
 /// SimpleMetadata's `children` of the nested user serializer: each field as DRF's
 /// `ModelSerializer` builds it from Django's `User` (recorded from the reference project).
-pub(crate) fn children_info(field: &Field) -> Value {
+pub(crate) fn children_info(config: &Config, field: &Field) -> Value {
+    // A model that logs in with its email declares `EmailField(unique=True)`: not blank, so
+    // DRF makes it required (Django's `User` has `blank=True`: optional).
+    let email_required = crate::accounts::login_identity::email_is_username(config);
     let mut out = Map::new();
     for name in &field.owner_fields {
-        out.insert(name.clone(), child_info(name));
+        out.insert(name.clone(), child_info(name, email_required));
     }
     Value::Object(out)
 }
 
-fn child_info(name: &str) -> Value {
+fn child_info(name: &str, email_required: bool) -> Value {
     let staff = "Designates whether the user can log into this admin site.";
     let active = "Designates whether this user should be treated as active. Unselect this instead of deleting accounts.";
     let superuser =
@@ -221,7 +224,12 @@ fn child_info(name: &str) -> Value {
             "Username",
             json!({"help_text": username, "max_length": 150}),
         ),
-        "email" => ("email", false, "Email address", json!({"max_length": 254})),
+        "email" => (
+            "email",
+            email_required,
+            "Email address",
+            json!({"max_length": 254}),
+        ),
         "first_name" => ("string", false, "First name", json!({"max_length": 150})),
         "last_name" => ("string", false, "Last name", json!({"max_length": 150})),
         "is_staff" => (

@@ -100,7 +100,9 @@ async fn actions(req: &ApiRequest, index: usize) -> Option<serde_json::Value> {
         .await
         .ok()?;
     rule.check_object(req.user(), row.owner_id).ok()?;
-    Some(json!({ "PUT": metadata::serializer_info(req.state.schema(), resource) }))
+    Some(
+        json!({ "PUT": metadata::serializer_info(req.state.config(), req.state.schema(), resource) }),
+    )
 }
 
 /// DRF's `get_object`: the row whose `field` (`lookup_field`) is the URL keyword `kwarg`

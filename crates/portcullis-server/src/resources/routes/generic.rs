@@ -130,7 +130,7 @@ async fn actions(req: &ApiRequest, spec: &Spec) -> Option<serde_json::Value> {
     if !may_write(spec.permissions.as_deref(), req.user()) {
         return None;
     }
-    let info = metadata::serializer_info(req.state.schema(), resource);
+    let info = metadata::serializer_info(req.state.config(), req.state.schema(), resource);
     match spec.kind {
         GenericKind::ListCreate | GenericKind::Create => Some(json!({ "POST": info })),
         GenericKind::Update | GenericKind::RetrieveUpdateDestroy | GenericKind::RetrieveUpdate => {

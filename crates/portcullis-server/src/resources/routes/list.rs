@@ -56,7 +56,9 @@ async fn actions(req: &ApiRequest, index: usize) -> Option<serde_json::Value> {
     super::detail::check_rule(req, resource, &resource.access.create)
         .await
         .ok()?;
-    Some(json!({ "POST": metadata::serializer_info(req.state.schema(), resource) }))
+    Some(
+        json!({ "POST": metadata::serializer_info(req.state.config(), req.state.schema(), resource) }),
+    )
 }
 
 /// DRF's `ListModelMixin.list` over the view's queryset: filtered, ordered and paginated.

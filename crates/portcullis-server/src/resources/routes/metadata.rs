@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::config::Config;
 use crate::resources::owner_user;
 use crate::resources::schema::{Field, FieldKind, Related, Resource, Schema, Wire};
 
@@ -25,8 +26,9 @@ fn bound(value: f64) -> Value {
 }
 
 /// `SimpleMetadata.get_serializer_info`: each of the serializer's fields in its order. `schema`
-/// holds the targets whose serializers a nested field describes (`children`).
-pub(super) fn serializer_info(schema: &Schema, resource: &Resource) -> Value {
+/// holds the targets whose serializers a nested field describes (`children`); `config` the
+/// user model a nested owner's serializer describes.
+pub(super) fn serializer_info(config: &Config, schema: &Schema, resource: &Resource) -> Value {
     let mut fields = Map::new();
     for entry in &resource.wire {
         match entry {
@@ -45,7 +47,7 @@ pub(super) fn serializer_info(schema: &Schema, resource: &Resource) -> Value {
             }
             Wire::Field(i) => {
                 if let Some(field) = resource.fields.get(*i) {
-                    fields.insert(field.name.clone(), field_info(schema, field));
+                    fields.insert(field.name.clone(), field_info(config, schema, field));
                 }
             }
         }
@@ -53,7 +55,7 @@ pub(super) fn serializer_info(schema: &Schema, resource: &Resource) -> Value {
     Value::Object(fields)
 }
 
-fn field_info(schema: &Schema, field: &Field) -> Value {
+fn field_info(config: &Config, schema: &Schema, field: &Field) -> Value {
     let kind = match field.kind {
         _ if !field.choices.is_empty() => "choice",
         _ if field.slug => "slug",
@@ -91,10 +93,10 @@ fn field_info(schema: &Schema, field: &Field) -> Value {
     if field.related == Related::Nested
         && let Some(target) = field.to.as_deref().and_then(|t| schema.resource(t))
     {
-        m.insert("children".into(), serializer_info(schema, target));
+        m.insert("children".into(), serializer_info(config, schema, target));
     }
     if owner_user::is_nested_owner(field) {
-        m.insert("children".into(), owner_user::children_info(field));
+        m.insert("children".into(), owner_user::children_info(config, field));
     }
     // SimpleMetadata lists choices for writable fields only.
     if !field.choices.is_empty() && !field.read_only {

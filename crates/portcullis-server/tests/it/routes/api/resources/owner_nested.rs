@@ -216,4 +216,13 @@ async fn under_an_email_user_model_the_nested_owner_shows_the_email() {
         created["owner"],
         json!({"id": id, "email": "ann@example.com"})
     );
+    // The model's EmailField(unique=True) is not blank: the nested serializer requires it.
+    let options = app
+        .with_key(&key)
+        .send("OPTIONS", "/api/items/", &[], None)
+        .await;
+    assert_eq!(
+        options.json["actions"]["POST"]["owner"]["children"]["email"],
+        json!({"type": "email", "required": true, "read_only": false, "label": "Email address", "max_length": 254})
+    );
 }
