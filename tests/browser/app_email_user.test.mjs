@@ -3,10 +3,12 @@
 // USER_CREATE_PASSWORD_RETYPE), authenticated by JWTs only (`JWT` header keyword), with lists
 // unpaginated: the settings of tests/projects/email_login. The app reads them from
 // /client/settings.json: it asks for the email (no username), the names and the repeated
-// password at sign-up, logs in for a JWT pair, and keeps notes.
+// password at sign-up, logs in for a JWT pair, and keeps notes. Then Django's own User with
+// djoser's LOGIN_FIELD = "email" (`[djoser] login_field`): the log-in asks for the email.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPortcullis, launchBrowser } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { startPortcullis, launchBrowser, BIN } from './harness.mjs';
 import { accessibilityProblems, isFocused, withScreenshot } from './page-helpers.mjs';
 
 const API_PORT = 18741;
@@ -144,3 +146,36 @@ test('a user signs up with an email, names and a repeated password, logs in with
     await page.getByRole('link', { name: 'Edit Groceries' }).waitFor();
     assert.deepEqual(await accessibilityProblems(page), [], 'accessibility problems on the notes page');
   }));
+
+test('with djoser\'s LOGIN_FIELD = "email" the log-in form asks for the email, and a DRF token comes back', async () => {
+  const server = await startPortcullis(18743, '[djoser]\nlogin_field = "email"\n');
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
+  const other = await context.newPage();
+  other.setDefaultTimeout(10000);
+  try {
+    // Registration fails on such a project (djoser's serializer has no username to fill):
+    // the user comes from the command line, as `manage.py createsuperuser` would make it.
+    const made = spawnSync(BIN, ['--config', server.config, 'createsuperuser', '--noinput',
+      '--username', 'bob', '--email', 'bob@example.com'], {
+      env: { PATH: process.env.PATH, PORTCULLIS_SUPERUSER_PASSWORD: PASSWORD },
+    });
+    assert.equal(made.status, 0, String(made.stderr));
+    await withScreenshot(other, 'app-login-field', async () => {
+      await other.goto(`${server.base}/`);
+      await other.getByRole('heading', { level: 1, name: 'Log in' }).waitFor();
+      const email = other.getByRole('main').getByLabel('Email address');
+      assert.equal(await email.getAttribute('type'), 'email');
+      assert.equal(await email.getAttribute('name'), 'email');
+      await email.fill('bob@example.com');
+      await other.getByRole('main').getByLabel('Password').fill(PASSWORD);
+      await other.getByRole('button', { name: 'Log in' }).click();
+      await other.getByRole('heading', { level: 1, name: 'Notes' }).waitFor();
+      await other.getByRole('status').getByText('Logged in as bob@example.com.').waitFor();
+      const session = JSON.parse(await other.evaluate(() => localStorage.getItem('portcullis.auth')));
+      assert.match(session.token, /^[0-9a-f]{40}$/);
+    });
+  } finally {
+    await context.close();
+    server.stop();
+  }
+});

@@ -30,6 +30,7 @@ import { noteFormView } from './note-form.js';
  *   settings: ServerSettings,
  *   user: import('/client/portcullis.js').User | null,
  *   userName(): string,
+ *   owns(owner: unknown): boolean,
  *   firstRender: boolean,
  *   lastListHash: string,
  *   show(title: string, children: Node[], focusTarget?: HTMLElement): void,
@@ -71,6 +72,15 @@ const app = {
   userName() {
     const user = /** @type {Record<string, any> | null} */ (app.user);
     return user?.[app.settings.login_field] ?? user?.username ?? user?.email ?? '';
+  },
+
+  /** Whether a note's `owner` (its username, email or id, as the serializer renders it) is
+   * the signed-in user. djoser's serializers carry no username under LOGIN_FIELD = "email":
+   * an owner rendered as the username is then not recognised (the README says so). */
+  owns(owner) {
+    const user = /** @type {Record<string, any> | null} */ (app.user);
+    if (!user || owner === null || owner === undefined) return false;
+    return [user.username, user.email, user.id].some((mine) => mine !== undefined && mine === owner);
   },
   firstRender: true,
   lastListHash: '#/notes',

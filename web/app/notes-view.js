@@ -104,7 +104,7 @@ export function notesView(app, params, { focusNoteId } = {}) {
   /** @param {Note} note */
   function noteItem(note) {
     const titleId = `note-${note.id}-title`;
-    const mine = note.owner === app.userName();
+    const mine = app.owns(note.owner);
     const actions = mine ? h('div', { class: 'note-actions' },
       h('a', { class: 'button', href: `#/notes/${note.id}/edit` }, 'Edit', hidden(` ${note.title}`)),
       h('button', {
