@@ -9,7 +9,8 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::accounts::user_serializer::{profile_input, user_json, user_serializer_info};
+use crate::accounts::djoser_serializers::Which;
+use crate::accounts::user_serializer::{profile_input, user_body, user_serializer_info};
 use crate::accounts::{authority, credentials};
 use crate::config::Config;
 use crate::http::endpoint::Endpoint;
@@ -62,16 +63,21 @@ async fn target(req: &ApiRequest, which: Target) -> Result<User, ApiError> {
 
 async fn handle(req: ApiRequest, which: Target) -> Result<Response, ApiError> {
     let target = target(&req, which).await?;
+    // djoser's `current_user` serializer for `me`, `user` for an id.
+    let serializer = match which {
+        Target::Me => Which::CurrentUser,
+        Target::ById => Which::User,
+    };
     if req.method != Method::GET && !authority::may_manage(req.require_user()?, &target) {
         return Err(ApiError::PermissionDenied);
     }
     match req.method {
         Method::GET => Ok(json_response(
             StatusCode::OK,
-            &user_json(req.state.config(), &target),
+            &user_body(&req.state, serializer, &target).await?,
         )),
         Method::DELETE => destroy(&req, &target).await,
-        _ => update(&req, target).await,
+        _ => update(&req, serializer, target).await,
     }
 }
 
@@ -79,14 +85,15 @@ fn actions(config: &Config) -> Value {
     json!({ "PUT": user_serializer_info(config) })
 }
 
-async fn update(req: &ApiRequest, mut target: User) -> Result<Response, ApiError> {
-    let data = req.data()?;
-    let data = root_object(&data)?;
+async fn update(req: &ApiRequest, which: Which, mut target: User) -> Result<Response, ApiError> {
+    let body = req.data()?;
+    let data = root_object(&body)?;
     let partial = req.method == Method::PATCH;
-    let config = req.state.config();
+    let shape = req.state.users();
     let mut errors = Errors::default();
-    let update = profile_input(config, data, partial, &mut errors);
+    let (update, own) = profile_input(shape, which, data, body.is_form, partial, &mut errors);
     errors.check()?;
+    shape.own.save(req.state.store(), target.id, &own).await?;
     if update != UserUpdate::default() {
         req.state.store().update_user(target.id, &update).await?;
         let UserUpdate {
@@ -99,7 +106,8 @@ async fn update(req: &ApiRequest, mut target: User) -> Result<Response, ApiError
         target.first_name = first_name.unwrap_or(target.first_name);
         target.last_name = last_name.unwrap_or(target.last_name);
     }
-    Ok(json_response(StatusCode::OK, &user_json(config, &target)))
+    let body = user_body(&req.state, which, &target).await?;
+    Ok(json_response(StatusCode::OK, &body))
 }
 
 async fn destroy(req: &ApiRequest, target: &User) -> Result<Response, ApiError> {

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::resources::schema::{FieldKind, Resource};
+use crate::resources::schema::{Field, FieldKind, Resource};
 
 fn info(kind: &str, required: bool, read_only: bool, label: &str) -> Map<String, Value> {
     let mut m = Map::new();
@@ -30,47 +30,7 @@ pub(super) fn serializer_info(resource: &Resource) -> Value {
         Value::Object(info("integer", false, true, "ID")),
     );
     for field in &resource.fields {
-        let kind = match field.kind {
-            _ if !field.choices.is_empty() => "choice",
-            _ if field.slug => "slug",
-            FieldKind::String | FieldKind::Text => "string",
-            FieldKind::Integer => "integer",
-            FieldKind::Float => "float",
-            FieldKind::Boolean => "boolean",
-            FieldKind::Date => "date",
-            FieldKind::DateTime => "datetime",
-            FieldKind::Json => "json",
-            // SimpleMetadata has no entry for related fields, `ManyRelatedField` included, and
-            // shows no `child` for it (that is a ListField's attribute).
-            FieldKind::Owner | FieldKind::Reference | FieldKind::ManyToMany => "field",
-        };
-        let mut m = info(kind, field.required, field.read_only, &field.label);
-        // DRF's ModelSerializer turns a CharField with choices into a ChoiceField, which has
-        // no length limits to show.
-        if field.choices.is_empty() {
-            if let Some(max) = field.max_length {
-                m.insert("max_length".into(), json!(max));
-            }
-            if let Some(min) = field.min_length {
-                m.insert("min_length".into(), json!(min));
-            }
-        }
-        if let Some(min) = field.min {
-            m.insert("min_value".into(), bound(min));
-        }
-        if let Some(max) = field.max {
-            m.insert("max_value".into(), bound(max));
-        }
-        // SimpleMetadata lists choices for writable fields only.
-        if !field.choices.is_empty() && !field.read_only {
-            let choices: Vec<Value> = field
-                .choices
-                .iter()
-                .map(|c| json!({"value": c, "display_name": c}))
-                .collect();
-            m.insert("choices".into(), Value::Array(choices));
-        }
-        fields.insert(field.name.clone(), Value::Object(m));
+        fields.insert(field.name.clone(), field_info(field, field.read_only));
     }
     if resource.timestamps {
         fields.insert(
@@ -83,4 +43,49 @@ pub(super) fn serializer_info(resource: &Resource) -> Value {
         );
     }
     Value::Object(fields)
+}
+
+/// One field's entry in `SimpleMetadata`'s description, read-only as its serializer says.
+pub(crate) fn field_info(field: &Field, read_only: bool) -> Value {
+    let kind = match field.kind {
+        _ if !field.choices.is_empty() => "choice",
+        _ if field.slug => "slug",
+        FieldKind::String | FieldKind::Text => "string",
+        FieldKind::Integer => "integer",
+        FieldKind::Float => "float",
+        FieldKind::Boolean => "boolean",
+        FieldKind::Date => "date",
+        FieldKind::DateTime => "datetime",
+        FieldKind::Json => "json",
+        // SimpleMetadata has no entry for related fields, `ManyRelatedField` included, and
+        // shows no `child` for it (that is a ListField's attribute).
+        FieldKind::Owner | FieldKind::Reference | FieldKind::ManyToMany => "field",
+    };
+    let mut m = info(kind, field.required && !read_only, read_only, &field.label);
+    // DRF's ModelSerializer turns a CharField with choices into a ChoiceField, which has
+    // no length limits to show.
+    if field.choices.is_empty() {
+        if let Some(max) = field.max_length {
+            m.insert("max_length".into(), json!(max));
+        }
+        if let Some(min) = field.min_length {
+            m.insert("min_length".into(), json!(min));
+        }
+    }
+    if let Some(min) = field.min {
+        m.insert("min_value".into(), bound(min));
+    }
+    if let Some(max) = field.max {
+        m.insert("max_value".into(), bound(max));
+    }
+    // SimpleMetadata lists choices for writable fields only.
+    if !field.choices.is_empty() && !read_only {
+        let choices: Vec<Value> = field
+            .choices
+            .iter()
+            .map(|c| json!({"value": c, "display_name": c}))
+            .collect();
+        m.insert("choices".into(), Value::Array(choices));
+    }
+    Value::Object(m)
 }

@@ -1,0 +1,271 @@
+//! A custom user model's own fields (`class User(AbstractUser): phone = models.CharField(...)`),
+//! declared as `[[user_model.fields]]` with the keys of a resource's field and checked,
+//! validated and rendered by the resource engine (`resources::schema_field_check`,
+//! `resources::values`).
+//!
+//! They live in a table of their own, one row per user keyed by the user's id
+//! (`portcullis_user_profile.user_id`, unique, `ON DELETE CASCADE`), so that `auth_user` stays
+//! the table Django reads. The table is planned and migrated like a resource's. Its columns
+//! all accept NULL whatever the field says: a user created by the command line or the admin
+//! API has no row (or a row from before a field was added), and a missing value renders as
+//! the field's default, as Django fills a new column with it.
+
+use std::collections::HashMap;
+
+use sea_query::{Alias, Expr, ExprTrait, Query};
+use serde_json::{Map, Value, json};
+
+use crate::config::UserModelConfig;
+use crate::resources::Schema;
+use crate::resources::schema::{Field, FieldKind, Resource};
+use crate::resources::values::{Outcome, render, validate};
+use crate::store::{Cell, OwnRow, Store, StoreError};
+
+/// The table holding the fields.
+pub(crate) const TABLE: &str = "portcullis_user_profile";
+
+/// The column naming the user.
+const USER_COLUMN: &str = "user_id";
+
+/// `AbstractUser`'s own names, which a field of the subclass cannot take.
+const TAKEN: &[&str] = &[
+    "id",
+    "pk",
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "date_joined",
+    "last_login",
+    "password",
+    "groups",
+    "user_permissions",
+    "user",
+];
+
+/// The checked fields and the table that stores them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OwnFields {
+    fields: Vec<Field>,
+    /// The storage: the fields, nullable, and the owner `user`; `None` without fields.
+    table: Option<Resource>,
+}
+
+/// A validated value for one field.
+pub(crate) type OwnValues = Vec<(String, sea_query::Value)>;
+
+impl OwnFields {
+    /// Check `[[user_model.fields]]`: every problem as `(field, reason)`.
+    pub(crate) fn parse(model: &UserModelConfig) -> Result<OwnFields, Vec<(String, String)>> {
+        if model.fields.is_empty() {
+            return Ok(OwnFields::default());
+        }
+        let mut problems = Vec::new();
+        for raw in &model.fields {
+            let name = raw.get("name").and_then(Value::as_str).unwrap_or("");
+            if TAKEN.contains(&name) {
+                problems.push((
+                    name.to_string(),
+                    "the name is a field of AbstractUser".into(),
+                ));
+            }
+            for key in [
+                "read_only",
+                "write_only",
+                "required",
+                "unique",
+                "to",
+                "source",
+            ] {
+                if raw.get(key).is_some() {
+                    problems.push((name.to_string(), unsupported(key)));
+                }
+            }
+        }
+        let mut fields = vec![json!({"name": "user", "type": "owner", "unique": true})];
+        fields.extend(model.fields.iter().cloned());
+        let doc = json!({"resources": [{"name": "user_profile", "fields": fields}]});
+        let text = toml::to_string(&doc).map_err(|e| vec![(String::new(), e.to_string())])?;
+        let mut resource = match Schema::parse(&text) {
+            Ok(mut schema) => schema.resources.remove(0),
+            Err(found) => {
+                problems.extend(found.into_iter().map(|p| {
+                    let p = p.trim_start_matches("resource user_profile, ");
+                    match p.strip_prefix("field ").and_then(|p| p.split_once(": ")) {
+                        Some((field, why)) => (field.to_string(), why.to_string()),
+                        None => (String::new(), p.to_string()),
+                    }
+                }));
+                return Err(problems);
+            }
+        };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        for field in &resource.fields {
+            if matches!(field.kind, FieldKind::Reference | FieldKind::ManyToMany) {
+                problems.push((
+                    field.name.clone(),
+                    "references are not supported on the user model".into(),
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        resource.name = TABLE.to_string();
+        let fields: Vec<Field> = resource
+            .fields
+            .iter()
+            .filter(|f| f.kind != FieldKind::Owner)
+            .cloned()
+            .collect();
+        for field in resource
+            .fields
+            .iter_mut()
+            .filter(|f| f.kind != FieldKind::Owner)
+        {
+            field.null = true;
+        }
+        Ok(OwnFields {
+            fields,
+            table: Some(resource),
+        })
+    }
+
+    pub(crate) fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The table to migrate; `None` when the model has no fields of its own.
+    pub(crate) fn table(&self) -> Option<&Resource> {
+        self.table.as_ref()
+    }
+
+    /// The fields' values of each of `ids` (users without a row are absent).
+    pub(crate) async fn load(
+        &self,
+        store: &Store,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, Map<String, Value>>, StoreError> {
+        let mut out = HashMap::new();
+        if self.fields.is_empty() || ids.is_empty() {
+            return Ok(out);
+        }
+        let mut select = Query::select();
+        select
+            .from(Alias::new(TABLE))
+            .column(Alias::new(USER_COLUMN))
+            .and_where(Expr::col(Alias::new(USER_COLUMN)).is_in(ids.iter().copied()));
+        let mut kinds = vec![crate::store::cells::Storage::Integer];
+        for field in &self.fields {
+            select.column(Alias::new(field.column()));
+            kinds.push(field.kind.storage());
+        }
+        for row in store.select_rows(&select, &kinds).await? {
+            let Some(Cell::Int(id)) = row.first() else {
+                continue;
+            };
+            let values = self
+                .fields
+                .iter()
+                .zip(&row[1..])
+                .map(|(field, cell)| (field.name.clone(), self.shown(field, cell)))
+                .collect();
+            out.insert(*id, values);
+        }
+        Ok(out)
+    }
+
+    /// A stored cell as DRF renders it; NULL in a field that cannot be null is the default.
+    fn shown(&self, field: &Field, cell: &Cell) -> Value {
+        match cell {
+            Cell::Null if !field.null => default_of(field),
+            cell => render(field, cell),
+        }
+    }
+
+    /// The rendered value of `name` for a user, its default when the user has no row.
+    pub(crate) fn value_of(&self, row: Option<&Map<String, Value>>, name: &str) -> Value {
+        match row.and_then(|r| r.get(name)) {
+            Some(v) => v.clone(),
+            None => self.field(name).map(default_of).unwrap_or(Value::Null),
+        }
+    }
+
+    /// Validate `names` (the writable fields of a serializer among the model's own) in `data`,
+    /// with DRF's messages under each field's name.
+    pub(crate) fn input<'a>(
+        &self,
+        names: impl Iterator<Item = &'a str>,
+        data: &Map<String, Value>,
+        is_form: bool,
+        partial: bool,
+        errors: &mut crate::serializer::Errors,
+    ) -> OwnValues {
+        let mut out = Vec::new();
+        for field in names.filter_map(|n| self.field(n)) {
+            let outcome = errors.take(&field.name, validate(field, data, is_form, partial));
+            if let Some(Outcome::Value(typed)) = outcome {
+                out.push((field.column(), typed.into_sea(field)));
+            }
+        }
+        out
+    }
+
+    /// The row written with a new user: `values`, the rest the table's defaults.
+    pub(crate) fn row(&self, values: OwnValues) -> OwnRow {
+        OwnRow {
+            table: TABLE,
+            values,
+        }
+    }
+
+    /// Write `values` for `user_id`: the row is created when missing (the columns left out
+    /// take the table's defaults).
+    pub(crate) async fn save(
+        &self,
+        store: &Store,
+        user_id: i64,
+        values: &OwnValues,
+    ) -> Result<(), StoreError> {
+        if values.is_empty() {
+            return Ok(());
+        }
+        let row = self.row(values.clone());
+        store.insert_row(&row.upsert(user_id)).await?;
+        Ok(())
+    }
+}
+
+/// What a field holds when nothing was written: its default, else Django's `get_default()`
+/// (an empty string for text, `False` for a boolean), else null.
+fn default_of(field: &Field) -> Value {
+    let cell = match (&field.default, field.kind) {
+        (Some(v), FieldKind::Json) => Cell::Text(v.to_string()),
+        (Some(Value::Bool(b)), _) => Cell::Int(i64::from(*b)),
+        (Some(Value::Number(n)), _) => match n.as_i64() {
+            Some(i) => Cell::Int(i),
+            None => Cell::Real(n.as_f64().unwrap_or_default()),
+        },
+        (Some(Value::String(s)), _) => Cell::Text(s.clone()),
+        (Some(_), _) => Cell::Null,
+        (None, FieldKind::Boolean) => Cell::Int(0),
+        (None, FieldKind::String | FieldKind::Text) if !field.null => Cell::Text(String::new()),
+        (None, _) => Cell::Null,
+    };
+    render(field, &cell)
+}
+
+fn unsupported(key: &str) -> String {
+    match key {
+        "read_only" | "write_only" | "required" => format!(
+            "{key} is the serializer's: list the field in [djoser.serializers.*] read_only_fields, or leave it to the model's blank, null and default"
+        ),
+        "unique" => "unique is not supported on the user model's own fields".into(),
+        _ => format!("{key} does not apply to the user model's own fields"),
+    }
+}
