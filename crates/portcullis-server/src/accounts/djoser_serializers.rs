@@ -175,7 +175,9 @@ fn check_names(
     for (i, name) in meta.fields.iter().enumerate() {
         if meta.fields[..i].contains(name) {
             bad(key, format!("{name} is listed twice in fields"));
-        } else if model_field(config, own, name).is_none() {
+        } else if model_field(config, own, name).is_none()
+            && !OwnFields::declares(&config.user_model, name)
+        {
             bad(
                 key,
                 format!(

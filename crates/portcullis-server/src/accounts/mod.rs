@@ -34,9 +34,13 @@ pub(crate) fn user_model_problems(
             own_fields::OwnFields::default()
         }
     };
+    // A field refused above is reported once, under its own key.
+    let declared = |name: &str| {
+        own.field(name).is_some() || own_fields::OwnFields::declares(&config.user_model, name)
+    };
     for field in &config.user_model.required_fields {
         if let crate::config::UserField::Own(name) = field
-            && own.field(name).is_none()
+            && !declared(name)
         {
             bad(
                 "user_model.required_fields",

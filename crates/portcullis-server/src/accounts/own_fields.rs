@@ -93,7 +93,9 @@ impl OwnFields {
             Ok(mut schema) => schema.resources.remove(0),
             Err(found) => {
                 problems.extend(found.into_iter().map(|p| {
-                    let p = p.trim_start_matches("resource user_profile, ");
+                    let p = p
+                        .trim_start_matches("resource user_profile, ")
+                        .trim_start_matches("resource user_profile: ");
                     match p.strip_prefix("field ").and_then(|p| p.split_once(": ")) {
                         Some((field, why)) => (field.to_string(), why.to_string()),
                         None => (String::new(), p.to_string()),
@@ -138,6 +140,12 @@ impl OwnFields {
 
     pub(crate) fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Whether `[[user_model.fields]]` declares `name`, checked or not (so that a refused
+    /// field is reported once, under its own key).
+    pub(crate) fn declares(model: &UserModelConfig, name: &str) -> bool {
+        model.fields.iter().any(|f| f["name"] == name)
     }
 
     /// The table to migrate; `None` when the model has no fields of its own.
