@@ -204,6 +204,14 @@ impl OwnFields {
         }
     }
 
+    /// Every field's rendered value for a user, in declaration order (defaults without a row).
+    pub(crate) fn all_values(&self, row: Option<&Map<String, Value>>) -> Map<String, Value> {
+        self.fields
+            .iter()
+            .map(|f| (f.name.clone(), self.value_of(row, &f.name)))
+            .collect()
+    }
+
     /// Validate `names` (the writable fields of a serializer among the model's own) in `data`,
     /// with DRF's messages under each field's name.
     pub(crate) fn input<'a>(

@@ -255,3 +255,33 @@ fn check_refuses_what_the_model_cannot_declare() {
     // The serializer listing the fields does not repeat their problems.
     assert_eq!(problems.len(), 4, "{problems:#?}");
 }
+
+#[tokio::test]
+async fn the_admin_api_shows_them_and_a_user_it_creates_has_the_defaults() {
+    let app = crate::harness::admin::AdminApp::with_config(config()).await;
+    let root = app.superuser("root").await;
+    let res = root
+        .post(
+            "/api/admin/users/",
+            json!({"username": "ann", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let id = res.json["id"].as_i64().expect("id");
+    let detail = root.get(&format!("/api/admin/users/{id}/")).await;
+    assert_eq!(
+        detail.json["profile"],
+        json!({"city": "", "phone": "", "birth_date": null, "newsletter": false, "level": 1})
+    );
+    let ann = app.with_key(&app.token("ann", PASSWORD).await);
+    ann.patch("/auth/users/me/", json!({"city": "Lyon", "level": 2}))
+        .await;
+    let detail = root.get(&format!("/api/admin/users/{id}/")).await;
+    assert_eq!(
+        (
+            &detail.json["profile"]["city"],
+            &detail.json["profile"]["level"]
+        ),
+        (&json!("Lyon"), &json!(2))
+    );
+}
