@@ -19,6 +19,7 @@ use crate::config::UserModelConfig;
 use crate::resources::Schema;
 use crate::resources::schema::{Field, FieldKind, Resource};
 use crate::resources::values::{Outcome, render, validate};
+use crate::serializer::Errors;
 use crate::store::{Cell, OwnRow, Store, StoreError};
 
 /// The table holding the fields.
@@ -72,14 +73,7 @@ impl OwnFields {
                     "the name is a field of AbstractUser".into(),
                 ));
             }
-            for key in [
-                "read_only",
-                "write_only",
-                "required",
-                "unique",
-                "to",
-                "source",
-            ] {
+            for key in ["read_only", "write_only", "required", "to", "source"] {
                 if raw.get(key).is_some() {
                     problems.push((name.to_string(), unsupported(key)));
                 }
@@ -130,6 +124,11 @@ impl OwnFields {
             .iter_mut()
             .filter(|f| f.kind != FieldKind::Owner)
         {
+            // Django's `get_default()` of a nullable field is None, even for text with
+            // `blank=True`: no '' column default, which a unique field would collide on.
+            if field.null {
+                field.blank = false;
+            }
             field.null = true;
         }
         Ok(OwnFields {
@@ -220,7 +219,7 @@ impl OwnFields {
         data: &Map<String, Value>,
         is_form: bool,
         partial: bool,
-        errors: &mut crate::serializer::Errors,
+        errors: &mut Errors,
     ) -> OwnValues {
         let mut out = Vec::new();
         for field in names.filter_map(|n| self.field(n)) {
@@ -230,6 +229,47 @@ impl OwnFields {
             }
         }
         out
+    }
+
+    /// DRF's `UniqueValidator` of each unique field among `values`, the user `user_id`
+    /// (being changed) excluded; the message names the model as Django does ("user").
+    pub(crate) async fn check_unique(
+        &self,
+        store: &Store,
+        user_id: Option<i64>,
+        values: &OwnValues,
+        errors: &mut Errors,
+    ) -> Result<(), StoreError> {
+        let Some(table) = &self.table else {
+            return Ok(());
+        };
+        for (column, value) in values {
+            let Some(field) = self.field(column).filter(|f| f.unique) else {
+                continue;
+            };
+            let null = matches!(
+                value,
+                sea_query::Value::String(None)
+                    | sea_query::Value::BigInt(None)
+                    | sea_query::Value::Double(None)
+            );
+            if null {
+                continue;
+            }
+            let mut q = crate::resources::query::count(table);
+            q.and_where(Expr::col((Alias::new(TABLE), Alias::new(column))).eq(value.clone()));
+            if let Some(id) = user_id {
+                q.and_where(Expr::col((Alias::new(TABLE), Alias::new(USER_COLUMN))).ne(id));
+            }
+            if store.count_rows(&q).await? > 0 {
+                let label = field.label.to_lowercase();
+                errors.add(
+                    &field.name,
+                    vec![format!("user with this {label} already exists.")],
+                );
+            }
+        }
+        Ok(())
     }
 
     /// The row written with a new user: `values`, the rest the table's defaults.
@@ -281,7 +321,6 @@ fn unsupported(key: &str) -> String {
         "read_only" | "write_only" | "required" => format!(
             "{key} is the serializer's: list the field in [djoser.serializers.*] read_only_fields, or leave it to the model's blank, null and default"
         ),
-        "unique" => "unique is not supported on the user model's own fields".into(),
         _ => format!("{key} does not apply to the user model's own fields"),
     }
 }

@@ -92,6 +92,9 @@ async fn update(req: &ApiRequest, which: Which, mut target: User) -> Result<Resp
     let shape = req.state.users();
     let mut errors = Errors::default();
     let (update, own) = profile_input(shape, which, data, body.is_form, partial, &mut errors);
+    (shape.own)
+        .check_unique(req.state.store(), Some(target.id), &own, &mut errors)
+        .await?;
     errors.check()?;
     shape.own.save(req.state.store(), target.id, &own).await?;
     if update != UserUpdate::default() {

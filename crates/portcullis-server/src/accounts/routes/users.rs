@@ -113,6 +113,9 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
         false,
         &mut errors,
     );
+    (shape.own)
+        .check_unique(req.state.store(), None, &own, &mut errors)
+        .await?;
     let username = if login_identity::email_is_username(config) {
         login_identity::new_email(&req.state, data, "email").await?
     } else {

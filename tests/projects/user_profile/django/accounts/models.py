@@ -10,5 +10,6 @@ class User(AbstractUser):
     bio = models.TextField(blank=True)
     birth_date = models.DateField(null=True, blank=True)
     newsletter = models.BooleanField(default=False)
+    nickname = models.CharField(max_length=30, unique=True, null=True, blank=True)
 
     REQUIRED_FIELDS = ["email", "city", "phone", "birth_date"]

@@ -15,6 +15,6 @@ class CurrentUserSerializer(djoser_serializers.UserSerializer):
     class Meta(djoser_serializers.UserSerializer.Meta):
         fields = (
             "id", "email", "username", "first_name", "last_name", "city", "phone", "bio",
-            "birth_date", "newsletter", "is_staff", "date_joined", "last_login",
+            "birth_date", "newsletter", "nickname", "is_staff", "date_joined", "last_login",
         )
         read_only_fields = ("email", "username", "city", "is_staff", "date_joined", "last_login")

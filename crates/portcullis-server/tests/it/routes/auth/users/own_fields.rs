@@ -236,7 +236,7 @@ fn check_refuses_what_the_model_cannot_declare() {
     let mut config = config();
     config.user_model.fields.extend([
         json!({"name": "username", "type": "string", "max_length": 10}),
-        json!({"name": "badge", "type": "string", "max_length": 10, "unique": true}),
+        json!({"name": "badge", "type": "string", "max_length": 10, "read_only": true}),
         json!({"name": "size", "type": "integer", "max_length": 3}),
     ]);
     config
@@ -246,7 +246,7 @@ fn check_refuses_what_the_model_cannot_declare() {
     let problems: Vec<String> = config.problems().iter().map(|p| p.to_string()).collect();
     for expected in [
         "user_model.fields: field username: the name is a field of AbstractUser",
-        "user_model.fields: field badge: unique is not supported on the user model's own fields",
+        "user_model.fields: field badge: read_only is the serializer's: list the field in [djoser.serializers.*] read_only_fields, or leave it to the model's blank, null and default",
         "user_model.fields: field size: max_length, min_length and blank apply to string and text fields only",
         "user_model.required_fields: \"nickname\" is neither email, first_name, last_name nor a field of [[user_model.fields]]",
     ] {
@@ -283,5 +283,48 @@ async fn the_admin_api_shows_them_and_a_user_it_creates_has_the_defaults() {
             &detail.json["profile"]["level"]
         ),
         (&json!("Lyon"), &json!(2))
+    );
+}
+
+#[tokio::test]
+async fn a_unique_field_is_checked_against_the_other_users_only() {
+    let mut config = config();
+    config.user_model.fields.push(
+        json!({"name": "nickname", "type": "string", "max_length": 30, "unique": true, "null": true, "blank": true}),
+    );
+    if let Some(meta) = config.djoser.serializers.current_user.as_mut() {
+        meta.fields.push("nickname".into());
+    }
+    let app = TestApp::migrated(config).await;
+    for name in ["ann", "bob"] {
+        let body = json!({"username": name, "password": PASSWORD, "city": "Lyon"});
+        assert_eq!(register(&app, body).await.status, StatusCode::CREATED);
+    }
+    let ann = app.with_key(&app.token("ann", PASSWORD).await);
+    let bob = app.with_key(&app.token("bob", PASSWORD).await);
+    // Two users without a nickname hold null, not a colliding "".
+    assert_eq!(
+        ann.get("/auth/users/me/").await.json["nickname"],
+        json!(null)
+    );
+    let res = ann
+        .patch("/auth/users/me/", json!({"nickname": "annie"}))
+        .await;
+    assert_eq!(res.json["nickname"], "annie");
+    let res = ann
+        .patch("/auth/users/me/", json!({"nickname": "annie"}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "its own value is no conflict");
+    let res = bob
+        .patch("/auth/users/me/", json!({"nickname": "annie"}))
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        res.json,
+        json!({"nickname": ["user with this nickname already exists."]})
+    );
+    assert_eq!(
+        bob.get("/auth/users/me/").await.json["nickname"],
+        json!(null)
     );
 }
