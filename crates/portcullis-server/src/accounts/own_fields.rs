@@ -64,54 +64,20 @@ impl OwnFields {
         if model.fields.is_empty() {
             return Ok(OwnFields::default());
         }
-        let mut problems = Vec::new();
-        for raw in &model.fields {
-            let name = raw.get("name").and_then(Value::as_str).unwrap_or("");
-            if TAKEN.contains(&name) {
-                problems.push((
-                    name.to_string(),
-                    "the name is a field of AbstractUser".into(),
-                ));
-            }
-            for key in ["read_only", "write_only", "required", "to", "source"] {
-                if raw.get(key).is_some() {
-                    problems.push((name.to_string(), unsupported(key)));
-                }
-            }
-        }
+        let mut problems = precheck(model);
+        // The resource engine checks the rest, on a table whose owner is the user.
         let mut fields = vec![json!({"name": "user", "type": "owner", "unique": true})];
         fields.extend(model.fields.iter().cloned());
         let doc = json!({"resources": [{"name": "user_profile", "fields": fields}]});
         let text = toml::to_string(&doc).map_err(|e| vec![(String::new(), e.to_string())])?;
         let mut resource = match Schema::parse(&text) {
-            Ok(mut schema) => schema.resources.remove(0),
+            Ok(mut schema) if problems.is_empty() => schema.resources.remove(0),
+            Ok(_) => return Err(problems),
             Err(found) => {
-                problems.extend(found.into_iter().map(|p| {
-                    let p = p
-                        .trim_start_matches("resource user_profile, ")
-                        .trim_start_matches("resource user_profile: ");
-                    match p.strip_prefix("field ").and_then(|p| p.split_once(": ")) {
-                        Some((field, why)) => (field.to_string(), why.to_string()),
-                        None => (String::new(), p.to_string()),
-                    }
-                }));
+                problems.extend(found.iter().map(|p| engine_problem(p)));
                 return Err(problems);
             }
         };
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        for field in &resource.fields {
-            if matches!(field.kind, FieldKind::Reference | FieldKind::ManyToMany) {
-                problems.push((
-                    field.name.clone(),
-                    "references are not supported on the user model".into(),
-                ));
-            }
-        }
-        if !problems.is_empty() {
-            return Err(problems);
-        }
         resource.name = TABLE.to_string();
         let fields: Vec<Field> = resource
             .fields
@@ -314,6 +280,42 @@ fn default_of(field: &Field) -> Value {
         (None, _) => Cell::Null,
     };
     render(field, &cell)
+}
+
+/// What the user model refuses before the resource engine sees the fields: `AbstractUser`'s
+/// names, the serializer's keys, and relations.
+fn precheck(model: &UserModelConfig) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    for raw in &model.fields {
+        let name = raw.get("name").and_then(Value::as_str).unwrap_or("");
+        let mut bad = |why: String| problems.push((name.to_string(), why));
+        if TAKEN.contains(&name) {
+            bad("the name is a field of AbstractUser".into());
+        }
+        let kind = raw.get("type").and_then(Value::as_str).unwrap_or("");
+        if matches!(kind, "owner" | "reference" | "many_to_many") {
+            bad(format!(
+                "type {kind:?} is not supported on the user model (string, text, integer, float, boolean, date, datetime, json)"
+            ));
+        }
+        for key in ["read_only", "write_only", "required", "to", "source"] {
+            if raw.get(key).is_some() {
+                bad(unsupported(key));
+            }
+        }
+    }
+    problems
+}
+
+/// A problem the resource engine found, as `(field, reason)`.
+fn engine_problem(problem: &str) -> (String, String) {
+    let p = problem
+        .trim_start_matches("resource user_profile, ")
+        .trim_start_matches("resource user_profile: ");
+    match p.strip_prefix("field ").and_then(|p| p.split_once(": ")) {
+        Some((field, why)) => (field.to_string(), why.to_string()),
+        None => (String::new(), p.to_string()),
+    }
 }
 
 fn unsupported(key: &str) -> String {

@@ -238,6 +238,7 @@ fn check_refuses_what_the_model_cannot_declare() {
         json!({"name": "username", "type": "string", "max_length": 10}),
         json!({"name": "badge", "type": "string", "max_length": 10, "read_only": true}),
         json!({"name": "size", "type": "integer", "max_length": 3}),
+        json!({"name": "team", "type": "reference", "to": "teams"}),
     ]);
     config
         .user_model
@@ -247,13 +248,14 @@ fn check_refuses_what_the_model_cannot_declare() {
     for expected in [
         "user_model.fields: field username: the name is a field of AbstractUser",
         "user_model.fields: field badge: read_only is the serializer's: list the field in [djoser.serializers.*] read_only_fields, or leave it to the model's blank, null and default",
-        "user_model.fields: field size: max_length, min_length and blank apply to string and text fields only",
+        "user_model.fields: field team: type \"reference\" is not supported on the user model (string, text, integer, float, boolean, date, datetime, json)",
+        "user_model.fields: field team: to does not apply to the user model's own fields",
         "user_model.required_fields: \"nickname\" is neither email, first_name, last_name nor a field of [[user_model.fields]]",
     ] {
         assert!(problems.iter().any(|p| p == expected), "{problems:?}");
     }
     // The serializer listing the fields does not repeat their problems.
-    assert_eq!(problems.len(), 4, "{problems:#?}");
+    assert_eq!(problems.len(), 6, "{problems:#?}");
 }
 
 #[tokio::test]
@@ -326,5 +328,21 @@ async fn a_unique_field_is_checked_against_the_other_users_only() {
     assert_eq!(
         bob.get("/auth/users/me/").await.json["nickname"],
         json!(null)
+    );
+}
+
+#[test]
+fn check_reports_the_engines_own_refusals_under_the_field() {
+    let mut config = config();
+    config
+        .user_model
+        .fields
+        .push(json!({"name": "size", "type": "integer", "max_length": 3}));
+    let problems: Vec<String> = config.problems().iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        problems,
+        [
+            "user_model.fields: field size: max_length, min_length and blank apply to string and text fields only"
+        ]
     );
 }
