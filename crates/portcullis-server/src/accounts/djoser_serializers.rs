@@ -209,17 +209,14 @@ fn refused_writable(config: &Config, which: Which, field: &SerializerField) -> O
         ModelField::DateJoined | ModelField::LastLogin => Some(
             "must be in read_only_fields: Portcullis keeps it (writing it is not supported)".into(),
         ),
-        ModelField::Username | ModelField::Email
-            if field.name == login && which != Which::UserCreate =>
-        {
+        // The email of a model that logs in with it is its identity (kept in the username
+        // column too): it changes through set_email only.
+        ModelField::Email if field.name == login && which != Which::UserCreate => {
             Some(format!(
                 "must be in read_only_fields: the login field changes through set_{} only (djoser's own UserSerializer makes it read-only)",
                 config.user_model.username_field.name()
             ))
         }
-        ModelField::Username if which != Which::UserCreate => Some(
-            "must be in read_only_fields: the username changes through set_username only".into(),
-        ),
         _ => None,
     }
 }

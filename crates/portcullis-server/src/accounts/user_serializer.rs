@@ -54,6 +54,15 @@ impl UserShape {
         }
     }
 
+    /// Whether the serializer writes `username` (a project's `read_only_fields` without it).
+    pub(crate) fn writes_username(&self, which: Which) -> bool {
+        which != Which::UserCreate
+            && self
+                .fields(which)
+                .iter()
+                .any(|f| f.model == ModelField::Username && !f.read_only)
+    }
+
     /// Whether any serializer shows a field of the model's own (so rows must be read).
     fn reads_own(&self, which: Which) -> bool {
         self.fields(which)

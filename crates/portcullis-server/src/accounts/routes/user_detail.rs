@@ -11,13 +11,13 @@ use serde_json::{Value, json};
 
 use crate::accounts::djoser_serializers::Which;
 use crate::accounts::user_serializer::{profile_input, user_body, user_serializer_info};
-use crate::accounts::{authority, credentials};
+use crate::accounts::{authority, credentials, user_fields};
 use crate::config::Config;
 use crate::http::endpoint::Endpoint;
 use crate::http::json::{json_response, no_content};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
-use crate::store::{User, UserUpdate};
+use crate::store::{StoreError, User, UserUpdate};
 
 /// `/auth/users/<id>/`.
 pub(crate) fn by_id() -> Endpoint {
@@ -95,8 +95,24 @@ async fn update(req: &ApiRequest, which: Which, mut target: User) -> Result<Resp
     (shape.own)
         .check_unique(req.state.store(), Some(target.id), &own, &mut errors)
         .await?;
+    let username = if shape.writes_username(which) {
+        let checked = user_fields::changed_username(&req.state, data, partial, target.id).await?;
+        errors.take("username", checked).flatten()
+    } else {
+        None
+    };
     errors.check()?;
     shape.own.save(req.state.store(), target.id, &own).await?;
+    if let Some(username) = username.filter(|u| *u != target.username) {
+        match req.state.store().set_username(target.id, &username).await {
+            Ok(()) => target.username = username,
+            // Lost a race with another user taking the name.
+            Err(StoreError::UsernameTaken) => {
+                return Err(ApiError::field("username", user_fields::TAKEN));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     if update != UserUpdate::default() {
         req.state.store().update_user(target.id, &update).await?;
         let UserUpdate {

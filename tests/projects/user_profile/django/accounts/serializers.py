@@ -6,7 +6,7 @@ class PublicUserSerializer(djoser_serializers.UserSerializer):
 
     class Meta(djoser_serializers.UserSerializer.Meta):
         fields = ("id", "username", "city", "is_staff")
-        read_only_fields = ("username", "is_staff")
+        read_only_fields = ("is_staff",)
 
 
 class CurrentUserSerializer(djoser_serializers.UserSerializer):

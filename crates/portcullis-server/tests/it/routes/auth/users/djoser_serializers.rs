@@ -170,7 +170,6 @@ fn check_refuses_serializers_that_would_write_what_djoser_must_not() {
         "djoser.serializers.current_user: password: must not be in fields: the password changes through set_password only",
         "djoser.serializers.current_user: \"nickname\" names no field of the user model (the fields of AbstractUser and [[user_model.fields]])",
         "djoser.serializers.current_user: read_only_fields: \"email\" is not in fields",
-        "djoser.serializers.user: username: must be in read_only_fields: the login field changes through set_username only (djoser's own UserSerializer makes it read-only)",
         "djoser.serializers.user: date_joined: must be in read_only_fields: Portcullis keeps it (writing it is not supported)",
         "djoser.serializers.user_create: fields must list \"password\", writable: djoser's UserCreateSerializer declares it (DRF refuses a declared field missing from fields)",
     ] {
@@ -179,4 +178,56 @@ fn check_refuses_serializers_that_would_write_what_djoser_must_not() {
             "{expected}\n{problems:#?}"
         );
     }
+    assert_eq!(problems.len(), 6, "{problems:#?}");
+}
+
+#[test]
+fn check_keeps_the_email_of_a_model_that_logs_in_with_it_read_only() {
+    let mut config = Config::default();
+    config.user_model.username_field = portcullis_server::config::LoginField::Email;
+    config.user_model.required_fields = Vec::new();
+    config.djoser.serializers.current_user = meta(&["id", "email"], &[]);
+    let problems: Vec<String> = config.problems().iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        problems,
+        [
+            "djoser.serializers.current_user: email: must be in read_only_fields: the login field changes through set_email only (djoser's own UserSerializer makes it read-only)"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_username_the_serializer_makes_writable_is_validated_and_changed() {
+    let mut config = Config::default();
+    config.djoser.serializers.user = meta(&["id", "username"], &[]);
+    let app = TestApp::migrated(config).await;
+    let ann = app.user("ann").await;
+    app.user("bob").await;
+    let path = format!("/auth/users/{}/", ann.id);
+    let res = ann.patch(&path, json!({"username": "bob"})).await;
+    assert_eq!(
+        res.json,
+        json!({"username": ["A user with that username already exists."]})
+    );
+    let res = ann.patch(&path, json!({"username": "no spaces"})).await;
+    assert_eq!(
+        res.json,
+        json!({"username": ["Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters."]})
+    );
+    let res = ann.put(&path, json!({})).await;
+    assert_eq!(res.json, json!({"username": ["This field is required."]}));
+    let res = ann.patch(&path, json!({"username": "ann"})).await;
+    assert_eq!(res.status, StatusCode::OK, "its own name is no conflict");
+    let res = ann.put(&path, json!({"username": " annie "})).await;
+    assert_eq!(res.json, json!({"id": ann.id, "username": "annie"}));
+    assert_eq!(
+        app.stored_user(ann.id).await.expect("stored").username,
+        "annie"
+    );
+    // `me` keeps djoser's own serializer: the username is read-only there.
+    let res = ann
+        .patch("/auth/users/me/", json!({"username": "zed"}))
+        .await;
+    assert_eq!(res.json["username"], "annie");
+    app.token("annie", PASSWORD).await;
 }
