@@ -4,9 +4,10 @@
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::accounts::djoser_serializers::Which;
+use crate::accounts::own_fields::OwnValues;
 use crate::accounts::user_serializer::{
     own_rows, profile_input, user_body, user_json, user_serializer_info,
 };
@@ -104,18 +105,7 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
         return Err(cannot_create());
     }
     let mut errors = Errors::default();
-    let shape = req.state.users();
-    let (profile, own) = profile_input(
-        shape,
-        Which::UserCreate,
-        data,
-        body.is_form,
-        false,
-        &mut errors,
-    );
-    (shape.own)
-        .check_unique(req.state.store(), None, &own, &mut errors)
-        .await?;
+    let (profile, own) = other_fields(&req, data, body.is_form, &mut errors).await?;
     let username = if login_identity::email_is_username(config) {
         login_identity::new_email(&req.state, data, "email").await?
     } else {
@@ -147,7 +137,8 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
     };
     let mut new_user = new_user(config, username, profile, password);
     // The model's own fields: one row written in the user's transaction.
-    new_user.own = shape.own.table().map(|_| shape.own.row(own));
+    let own_fields = &req.state.users().own;
+    new_user.own = own_fields.table().map(|_| own_fields.row(own));
     let who = UserAttributes {
         // A model without a username has no such attribute to compare with.
         username: if login_identity::email_is_username(config) {
@@ -179,6 +170,23 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
     };
     let body = user_body(&req.state, Which::UserCreate, &user).await?;
     Ok(json_response(StatusCode::CREATED, &body))
+}
+
+/// The create serializer's fields besides the login field and the password (`REQUIRED_FIELDS`
+/// with djoser's own), the model's own unique fields checked against the other users.
+async fn other_fields(
+    req: &ApiRequest,
+    data: &Map<String, Value>,
+    is_form: bool,
+    errors: &mut Errors,
+) -> Result<(UserUpdate, OwnValues), ApiError> {
+    let shape = req.state.users();
+    let which = Which::UserCreate;
+    let (profile, own) = profile_input(shape, which, data, is_form, false, errors);
+    (shape.own)
+        .check_unique(req.state.store(), None, &own, errors)
+        .await?;
+    Ok((profile, own))
 }
 
 /// djoser's `CANNOT_CREATE_USER_ERROR`, raised from the serializer's `create()`, outside
