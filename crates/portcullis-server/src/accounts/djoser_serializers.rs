@@ -244,3 +244,64 @@ fn check_create(
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::UserField;
+
+    fn names(config: &Config, which: Which) -> Vec<(String, bool)> {
+        resolve(config, &OwnFields::default(), which)
+            .into_iter()
+            .map(|f| (f.name, f.read_only))
+            .collect()
+    }
+
+    fn owned(list: &[(&str, bool)]) -> Vec<(String, bool)> {
+        list.iter().map(|(n, r)| (n.to_string(), *r)).collect()
+    }
+
+    #[test]
+    fn djoser_defaults_follow_required_fields_and_the_login_field() {
+        let config = Config::default();
+        assert_eq!(
+            names(&config, Which::User),
+            owned(&[("email", false), ("id", true), ("username", true)])
+        );
+        assert_eq!(
+            names(&config, Which::UserCreate),
+            owned(&[
+                ("email", false),
+                ("username", false),
+                ("id", true),
+                ("password", false)
+            ])
+        );
+    }
+
+    #[test]
+    fn a_login_field_in_required_fields_is_kept_once_in_its_first_place() {
+        let mut config = Config::default();
+        config.djoser.login_field = Some(LoginField::Email);
+        config.user_model.required_fields = vec![UserField::Email, UserField::FirstName];
+        assert_eq!(
+            names(&config, Which::CurrentUser),
+            owned(&[("email", true), ("first_name", false), ("id", true)])
+        );
+    }
+
+    #[test]
+    fn a_declared_meta_replaces_djosers_and_id_is_always_read_only() {
+        let mut config = Config::default();
+        config.djoser.serializers.user = Some(UserSerializerConfig {
+            fields: vec!["pk".into(), "is_staff".into(), "last_name".into()],
+            read_only_fields: vec!["is_staff".into()],
+        });
+        assert_eq!(
+            names(&config, Which::User),
+            owned(&[("pk", true), ("is_staff", true), ("last_name", false)])
+        );
+        // `current_user` stays djoser's own: SERIALIZERS are set one by one.
+        assert_eq!(names(&config, Which::CurrentUser).len(), 3);
+    }
+}
