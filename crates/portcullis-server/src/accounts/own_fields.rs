@@ -28,7 +28,8 @@ pub(crate) const TABLE: &str = "portcullis_user_profile";
 /// The column naming the user.
 const USER_COLUMN: &str = "user_id";
 
-/// `AbstractUser`'s own names, which a field of the subclass cannot take.
+/// `AbstractUser`'s own names, which a field of the subclass cannot take (and the table's
+/// column naming the user).
 const TAKEN: &[&str] = &[
     "id",
     "pk",
@@ -45,6 +46,8 @@ const TAKEN: &[&str] = &[
     "groups",
     "user_permissions",
     "user",
+    // The column naming the user in the fields' table.
+    "user_id",
 ];
 
 /// The checked fields and the table that stores them.
