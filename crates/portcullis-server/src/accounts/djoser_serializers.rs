@@ -5,7 +5,10 @@
 //! Whatever a project's `read_only_fields` says, djoser never writes `is_staff`,
 //! `is_superuser`, `is_active` or `password` here: with them writable a user could make itself
 //! staff through `/users/me/`, and Portcullis's one rule is that only a superuser grants those
-//! flags. `check` refuses such a serializer with that reason instead of serving it.
+//! flags. `check` refuses such a serializer with that reason instead of serving it, and
+//! likewise a writable `date_joined`/`last_login` (kept by Portcullis) or the email of a model
+//! that logs in with it (changed through `set_email`). A writable `username` is served as DRF
+//! serves it (see `user_fields::changed_username`).
 
 use crate::config::{Config, LoginField, UserSerializerConfig};
 

@@ -58,7 +58,7 @@ pub(crate) struct OwnFields {
     table: Option<Resource>,
 }
 
-/// A validated value for one field.
+/// Validated values, each as `(column, value)`, ready to bind.
 pub(crate) type OwnValues = Vec<(String, sea_query::Value)>;
 
 impl OwnFields {
