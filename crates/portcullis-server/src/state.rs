@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::accounts::user_serializer::UserShape;
 use crate::auth::hashing_pool::PasswordHasher;
 use crate::auth::jwt::Jwt;
 use crate::auth::token_key::TokenKeys;
@@ -30,6 +31,7 @@ struct Inner {
     schema: Schema,
     throttles: Throttles,
     wire: ProjectWire,
+    users: UserShape,
 }
 
 impl AppState {
@@ -68,6 +70,7 @@ impl AppState {
                 schema,
                 throttles: Throttles::new(&config.throttle),
                 wire: ProjectWire::new(&config),
+                users: UserShape::new(&config),
                 store,
                 config,
             }),
@@ -77,6 +80,11 @@ impl AppState {
     /// The project's default renderers and parsers.
     pub(crate) fn wire(&self) -> &ProjectWire {
         &self.inner.wire
+    }
+
+    /// The user model's own fields and djoser's user serializers.
+    pub(crate) fn users(&self) -> &UserShape {
+        &self.inner.users
     }
 
     pub fn config(&self) -> &Config {
@@ -122,7 +130,11 @@ impl AppState {
         allow_destructive: bool,
     ) -> Result<crate::resources::migration::Outcome, crate::store::StoreError> {
         let known = self.store().known_resources().await?;
-        crate::resources::migration::migrate(self.store(), self.schema(), allow_destructive, &known)
-            .await
+        // The user model's own fields are migrated as one more resource's table.
+        let mut schema = self.schema().clone();
+        if let Some(table) = self.users().own.table() {
+            schema.resources.push(table.clone());
+        }
+        crate::resources::migration::migrate(self.store(), &schema, allow_destructive, &known).await
     }
 }

@@ -482,3 +482,38 @@ fn createsuperuser_takes_the_email_when_the_model_logs_in_with_it() {
     let output = run_with_input(dir.path(), &args, "Other-Pass-2025!\nOther-Pass-2025!\n");
     assert!(output.status.success(), "{}", stderr(&output));
 }
+
+#[test]
+fn a_user_model_with_fields_of_its_own_is_checked_and_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("portcullis.toml");
+    let own = "[user_model]\nrequired_fields = [\"email\", \"city\"]\n[[user_model.fields]]\nname = \"city\"\ntype = \"string\"\nmax_length = 40\n";
+    let writable_flag = "[djoser.serializers.current_user]\nfields = [\"id\", \"username\", \"is_staff\"]\nread_only_fields = [\"username\"]\n";
+    std::fs::write(&config, format!("{own}{writable_flag}")).unwrap();
+    let config_arg = config.to_string_lossy().into_owned();
+    let output = run(dir.path(), &["--config", &config_arg, "check"]);
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(
+        err.contains("djoser.serializers.current_user: is_staff: must be in read_only_fields: a user could grant itself this flag"),
+        "{err}"
+    );
+
+    std::fs::write(&config, own).unwrap();
+    let first = run(dir.path(), &["--config", &config_arg, "migrate"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stdout(&first)
+            .contains("Create table portcullis_user_profile (the user model's own fields)... OK"),
+        "{}",
+        stdout(&first)
+    );
+    // createsuperuser does not ask for the model's own fields: they keep their defaults.
+    let admin = portcullis(dir.path())
+        .args(["--config", &config_arg, "createsuperuser", "--noinput"])
+        .args(["--username", "admin", "--email", "admin@example.com"])
+        .env("PORTCULLIS_SUPERUSER_PASSWORD", "kV7#mountain-Lamp")
+        .output()
+        .unwrap();
+    assert!(admin.status.success(), "{}", stderr(&admin));
+}

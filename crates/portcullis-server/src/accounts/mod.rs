@@ -2,10 +2,12 @@
 
 pub(crate) mod authority;
 pub mod credentials;
+pub(crate) mod djoser_serializers;
 pub(crate) mod jwt_views;
 pub(crate) mod login_identity;
 pub mod manage;
 pub mod new_password;
+pub(crate) mod own_fields;
 pub(crate) mod permissions;
 pub(crate) mod routes;
 pub(crate) mod user_fields;
@@ -16,6 +18,40 @@ use crate::config::urls::{RouterKind, View};
 use crate::http::endpoint::Endpoint;
 use crate::http::router::RouterUrls;
 use crate::http::routing::Group;
+
+/// The problems of the user model's own fields (`[[user_model.fields]]`), of the names in
+/// `REQUIRED_FIELDS`, and of djoser's declared serializers, each under its key.
+pub(crate) fn user_model_problems(
+    config: &crate::config::Config,
+    bad: &mut impl FnMut(&str, String),
+) {
+    let own = match own_fields::OwnFields::parse(&config.user_model) {
+        Ok(own) => own,
+        Err(problems) => {
+            for (field, why) in problems {
+                bad("user_model.fields", format!("field {field}: {why}"));
+            }
+            own_fields::OwnFields::default()
+        }
+    };
+    // A field refused above is reported once, under its own key.
+    let declared = |name: &str| {
+        own.field(name).is_some() || own_fields::OwnFields::declares(&config.user_model, name)
+    };
+    for field in &config.user_model.required_fields {
+        if let crate::config::UserField::Own(name) = field
+            && !declared(name)
+        {
+            bad(
+                "user_model.required_fields",
+                format!(
+                    "{name:?} is neither email, first_name, last_name nor a field of [[user_model.fields]]"
+                ),
+            );
+        }
+    }
+    djoser_serializers::problems(config, &own, bad);
+}
 
 /// djoser's `djoser.urls`: a `DefaultRouter` with its `UserViewSet` (`/auth/` in the built-in
 /// layout): the API root, the users, their list actions and the detail, with format suffixes.

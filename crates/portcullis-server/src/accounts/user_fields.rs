@@ -78,6 +78,41 @@ pub(crate) async fn username_field(
     })
 }
 
+/// `username` written through a user serializer that lists it writable (a project's own
+/// `Meta.read_only_fields` without it): the model field's validators as at registration, the
+/// user being changed excluded from the uniqueness check (DRF's `UniqueValidator` on an
+/// instance); stored as sent, as a model's `save()` does. `Ok(None)` when absent from a PATCH.
+pub(crate) async fn changed_username(
+    state: &AppState,
+    data: &Map<String, Value>,
+    partial: bool,
+    id: i64,
+) -> Result<Result<Option<String>, Vec<String>>, ApiError> {
+    let username = match CharField::default().validate(data, "username", partial) {
+        Ok(present) => match present.into_option() {
+            Some(username) => username,
+            None => return Ok(Ok(None)),
+        },
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let mut errors = Vec::new();
+    if !valid_username(&username) {
+        errors.push(USERNAME_MESSAGE.to_string());
+    }
+    let holder = state.store().user_by_username(&username).await?;
+    if holder.is_some_and(|u| u.id != id) {
+        errors.push(TAKEN.to_string());
+    }
+    if username.chars().count() > 150 {
+        errors.push("Ensure this field has no more than 150 characters.".to_string());
+    }
+    Ok(if errors.is_empty() {
+        Ok(Some(username))
+    } else {
+        Err(errors)
+    })
+}
+
 pub(crate) const TAKEN: &str = "A user with that username already exists.";
 
 /// Django's `BaseUserManager.normalize_email`, applied when a user is created (not on later

@@ -43,11 +43,19 @@ pub(crate) async fn users_json(state: &AppState, users: &[User]) -> Result<Vec<V
         .collect())
 }
 
-/// One user with its group ids.
+/// One user with its group ids and, when the user model has fields of its own
+/// (`[[user_model.fields]]`), their values under `profile` (shown, not edited here).
 pub(crate) async fn one_user_json(state: &AppState, user: &User) -> Result<Value, ApiError> {
     let mut list = users_json(state, std::slice::from_ref(user)).await?;
-    list.pop()
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a user rendered to nothing")))
+    let mut body = list
+        .pop()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a user rendered to nothing")))?;
+    let own = &state.users().own;
+    if own.table().is_some() {
+        let rows = own.load(state.store(), &[user.id]).await?;
+        body["profile"] = Value::Object(own.all_values(rows.get(&user.id)));
+    }
+    Ok(body)
 }
 
 pub(crate) fn permission_json(p: &Permission) -> Value {

@@ -3,22 +3,43 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A field of Django's `AbstractUser` that a project can list in `REQUIRED_FIELDS`.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
+/// A field a project can list in `REQUIRED_FIELDS`: one of `AbstractUser`'s, or a field of
+/// the model's own (`[[user_model.fields]]`, named as declared).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(from = "String", into = "String")]
 pub enum UserField {
     Email,
     FirstName,
     LastName,
+    /// A field of the custom user model (checked against `[[user_model.fields]]`).
+    Own(String),
 }
 
 impl UserField {
-    pub(crate) fn name(self) -> &'static str {
+    pub(crate) fn name(&self) -> &str {
         match self {
             UserField::Email => "email",
             UserField::FirstName => "first_name",
             UserField::LastName => "last_name",
+            UserField::Own(name) => name,
         }
+    }
+}
+
+impl From<String> for UserField {
+    fn from(name: String) -> UserField {
+        match name.as_str() {
+            "email" => UserField::Email,
+            "first_name" => UserField::FirstName,
+            "last_name" => UserField::LastName,
+            _ => UserField::Own(name),
+        }
+    }
+}
+
+impl From<UserField> for String {
+    fn from(field: UserField) -> String {
+        field.name().to_string()
     }
 }
 
@@ -54,6 +75,10 @@ pub struct UserModelConfig {
     /// username (`username = None`). The store then keeps the email in the unique `username`
     /// column as well as in `email` (see `accounts::login_identity`).
     pub username_field: LoginField,
+    /// The custom user model's own fields (`phone = models.CharField(...)` on a subclass of
+    /// `AbstractUser`), each with the keys of a resource's field (`[[resources.fields]]`).
+    /// Kept as written here and checked by `accounts::own_fields`.
+    pub fields: Vec<serde_json::Value>,
 }
 
 impl Default for UserModelConfig {
@@ -61,6 +86,7 @@ impl Default for UserModelConfig {
         UserModelConfig {
             required_fields: vec![UserField::Email],
             username_field: LoginField::Username,
+            fields: Vec::new(),
         }
     }
 }
@@ -77,6 +103,31 @@ pub struct DjoserConfig {
     pub login_field: Option<LoginField>,
     /// `SET_USERNAME_RETYPE`: `set_<USERNAME_FIELD>` also takes `re_new_<LOGIN_FIELD>`.
     pub set_username_retype: bool,
+    /// `SERIALIZERS`: the project's own `user`, `current_user` and `user_create` serializers,
+    /// each by its `Meta.fields` and `Meta.read_only_fields`.
+    pub serializers: DjoserSerializers,
+}
+
+/// djoser's `SERIALIZERS` that change the user's fields; an absent one is djoser's own.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct DjoserSerializers {
+    /// `user`: the user list and `/users/<id>/`.
+    pub user: Option<UserSerializerConfig>,
+    /// `current_user`: `/users/me/`.
+    pub current_user: Option<UserSerializerConfig>,
+    /// `user_create`: registration (`POST /users/`).
+    pub user_create: Option<UserSerializerConfig>,
+}
+
+/// A subclass of djoser's serializer with its own `class Meta`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct UserSerializerConfig {
+    /// `Meta.fields`, in the order they are rendered.
+    pub fields: Vec<String>,
+    /// `Meta.read_only_fields`.
+    pub read_only_fields: Vec<String>,
 }
 
 impl DjoserConfig {

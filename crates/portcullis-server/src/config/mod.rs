@@ -14,7 +14,9 @@ mod wire;
 
 pub use crate::auth::classes::AuthenticationClass;
 pub(crate) use crate::auth::jwt::JwtConfig;
-pub use accounts::{DjoserConfig, LoginField, UserField, UserModelConfig};
+pub use accounts::{
+    DjoserConfig, DjoserSerializers, LoginField, UserField, UserModelConfig, UserSerializerConfig,
+};
 pub(crate) use cors::CorsConfig;
 pub use limits::LimitsConfig;
 pub use throttle::ThrottleConfig;
@@ -195,6 +197,7 @@ impl Config {
         wire::check(&self.renderer_classes, &self.parser_classes, &mut bad);
         self.user_model.check(&mut bad);
         self.djoser.check(&self.user_model, &mut bad);
+        crate::accounts::user_model_problems(self, &mut bad);
         self.check_hosts(&mut bad);
         if self.max_body_bytes < 1024 {
             bad("max_body_bytes", "must be at least 1024".into());

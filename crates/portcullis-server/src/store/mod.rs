@@ -11,7 +11,7 @@ pub(crate) mod tables;
 pub(crate) mod timestamp;
 
 pub(crate) use cells::{Cell, ColumnInfo, Storage};
-pub(crate) use models::NewUser;
+pub(crate) use models::{NewUser, OwnRow};
 pub use models::{User, UserUpdate};
 pub use sqlite::QueryLimits;
 

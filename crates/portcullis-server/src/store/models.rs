@@ -50,6 +50,41 @@ pub(crate) struct NewUser {
     pub(crate) is_active: bool,
     /// Ids of the groups it joins (missing groups are skipped), in the creating transaction.
     pub(crate) groups: Vec<i64>,
+    /// The values of the user model's own fields, written with the user (see
+    /// `accounts::own_fields`).
+    pub(crate) own: Option<OwnRow>,
+}
+
+/// A row of the user model's own fields: its table and the columns to write.
+#[derive(Debug, Clone)]
+pub(crate) struct OwnRow {
+    pub(crate) table: &'static str,
+    pub(crate) values: Vec<(String, sea_query::Value)>,
+}
+
+impl OwnRow {
+    /// `INSERT … ON CONFLICT (user_id) DO UPDATE` of the row's columns for `user_id`: the row
+    /// is created when missing (the columns left out take the table's defaults).
+    pub(crate) fn upsert(&self, user_id: i64) -> sea_query::InsertStatement {
+        use sea_query::{Alias, Expr, OnConflict, Query, SimpleExpr};
+        let mut columns = vec![Alias::new("user_id")];
+        columns.extend(self.values.iter().map(|(c, _)| Alias::new(c)));
+        let mut row: Vec<SimpleExpr> = vec![user_id.into()];
+        row.extend(self.values.iter().map(|(_, v)| Expr::val(v.clone())));
+        let mut insert = Query::insert();
+        insert
+            .into_table(Alias::new(self.table))
+            .columns(columns)
+            .values_panic(row);
+        let update = self.values.iter().map(|(c, _)| Alias::new(c));
+        let mut conflict = OnConflict::column(Alias::new("user_id"));
+        if self.values.is_empty() {
+            insert.on_conflict(conflict.do_nothing().to_owned());
+        } else {
+            insert.on_conflict(conflict.update_columns(update).to_owned());
+        }
+        insert
+    }
 }
 
 /// Fields to change on a user; `None` leaves the column as it is.

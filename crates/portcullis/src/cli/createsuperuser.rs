@@ -147,7 +147,9 @@ fn names(
         match field {
             UserField::FirstName => names.first_name = value("first_name")?,
             UserField::LastName => names.last_name = value("last_name")?,
-            UserField::Email => {}
+            // The model's own fields keep their defaults: the command line does not ask for
+            // them (Django's asks for each one in REQUIRED_FIELDS).
+            UserField::Email | UserField::Own(_) => {}
         }
     }
     Ok(names)

@@ -9,14 +9,15 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::accounts::user_serializer::{profile_input, user_json, user_serializer_info};
-use crate::accounts::{authority, credentials};
+use crate::accounts::djoser_serializers::Which;
+use crate::accounts::user_serializer::{profile_input, user_body, user_serializer_info};
+use crate::accounts::{authority, credentials, user_fields};
 use crate::config::Config;
 use crate::http::endpoint::Endpoint;
 use crate::http::json::{json_response, no_content};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
-use crate::store::{User, UserUpdate};
+use crate::store::{StoreError, User, UserUpdate};
 
 /// `/auth/users/<id>/`.
 pub(crate) fn by_id() -> Endpoint {
@@ -62,16 +63,21 @@ async fn target(req: &ApiRequest, which: Target) -> Result<User, ApiError> {
 
 async fn handle(req: ApiRequest, which: Target) -> Result<Response, ApiError> {
     let target = target(&req, which).await?;
+    // djoser's `current_user` serializer for `me`, `user` for an id.
+    let serializer = match which {
+        Target::Me => Which::CurrentUser,
+        Target::ById => Which::User,
+    };
     if req.method != Method::GET && !authority::may_manage(req.require_user()?, &target) {
         return Err(ApiError::PermissionDenied);
     }
     match req.method {
         Method::GET => Ok(json_response(
             StatusCode::OK,
-            &user_json(req.state.config(), &target),
+            &user_body(&req.state, serializer, &target).await?,
         )),
         Method::DELETE => destroy(&req, &target).await,
-        _ => update(&req, target).await,
+        _ => update(&req, serializer, target).await,
     }
 }
 
@@ -79,14 +85,34 @@ fn actions(config: &Config) -> Value {
     json!({ "PUT": user_serializer_info(config) })
 }
 
-async fn update(req: &ApiRequest, mut target: User) -> Result<Response, ApiError> {
-    let data = req.data()?;
-    let data = root_object(&data)?;
+async fn update(req: &ApiRequest, which: Which, mut target: User) -> Result<Response, ApiError> {
+    let body = req.data()?;
+    let data = root_object(&body)?;
     let partial = req.method == Method::PATCH;
-    let config = req.state.config();
+    let shape = req.state.users();
     let mut errors = Errors::default();
-    let update = profile_input(config, data, partial, &mut errors);
+    let (update, own) = profile_input(shape, which, data, body.is_form, partial, &mut errors);
+    (shape.own)
+        .check_unique(req.state.store(), Some(target.id), &own, &mut errors)
+        .await?;
+    let username = if shape.writes_username(which) {
+        let checked = user_fields::changed_username(&req.state, data, partial, target.id).await?;
+        errors.take("username", checked).flatten()
+    } else {
+        None
+    };
     errors.check()?;
+    shape.own.save(req.state.store(), target.id, &own).await?;
+    if let Some(username) = username.filter(|u| *u != target.username) {
+        match req.state.store().set_username(target.id, &username).await {
+            Ok(()) => target.username = username,
+            // Lost a race with another user taking the name.
+            Err(StoreError::UsernameTaken) => {
+                return Err(ApiError::field("username", user_fields::TAKEN));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     if update != UserUpdate::default() {
         req.state.store().update_user(target.id, &update).await?;
         let UserUpdate {
@@ -99,7 +125,8 @@ async fn update(req: &ApiRequest, mut target: User) -> Result<Response, ApiError
         target.first_name = first_name.unwrap_or(target.first_name);
         target.last_name = last_name.unwrap_or(target.last_name);
     }
-    Ok(json_response(StatusCode::OK, &user_json(config, &target)))
+    let body = user_body(&req.state, which, &target).await?;
+    Ok(json_response(StatusCode::OK, &body))
 }
 
 async fn destroy(req: &ApiRequest, target: &User) -> Result<Response, ApiError> {

@@ -4,9 +4,13 @@
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use crate::accounts::user_serializer::{profile_input, user_json, user_serializer_info};
+use crate::accounts::djoser_serializers::Which;
+use crate::accounts::own_fields::OwnValues;
+use crate::accounts::user_serializer::{
+    own_rows, profile_input, user_body, user_json, user_serializer_info,
+};
 use crate::accounts::{login_identity, new_password, user_fields};
 use crate::config::Config;
 use crate::http::endpoint::{CheckFuture, Endpoint, Permission};
@@ -14,7 +18,7 @@ use crate::http::json::json_response;
 use crate::http::pagination::{Style, limit_offset, page_for, paginated};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
-use crate::store::{NewUser, UserUpdate};
+use crate::store::{NewUser, User, UserUpdate};
 use portcullis_passwords::validation::UserAttributes;
 
 /// This endpoint, declared.
@@ -53,11 +57,10 @@ async fn list(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
     let store = req.state.store();
     let count = store.count_users(only).await?;
     let size = u64::from(req.state.config().page_size);
-    let model = req.state.config();
     let body = match req.state.config().pagination {
         Style::None => {
             let users = store.list_users(only, count.max(1), 0).await?;
-            Value::Array(users.iter().map(|u| user_json(model, u)).collect())
+            Value::Array(rendered(&req, &users).await?)
         }
         Style::LimitOffsetPagination => {
             let window = limit_offset::Window::from_request(&req, size);
@@ -66,7 +69,7 @@ async fn list(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
             } else {
                 store.list_users(only, window.limit, window.offset).await?
             };
-            let results = users.iter().map(|u| user_json(model, u)).collect();
+            let results = rendered(&req, &users).await?;
             limit_offset::paginated(&req, window, count, results)
         }
         // DRF's cursor needs a `created` field the user model lacks (Django answers 500):
@@ -74,17 +77,27 @@ async fn list(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
         Style::PageNumberPagination | Style::CursorPagination => {
             let page = page_for(req.query("page").as_deref(), count, size)?;
             let users = store.list_users(only, page.size, page.offset()).await?;
-            let results = users.iter().map(|u| user_json(model, u)).collect();
+            let results = rendered(&req, &users).await?;
             paginated(&req, page, count, results)
         }
     };
     Ok(json_response(StatusCode::OK, &body))
 }
 
+/// A page of users by djoser's `user` serializer, their own fields read in one query.
+async fn rendered(req: &ApiRequest, users: &[User]) -> Result<Vec<Value>, ApiError> {
+    let rows = own_rows(&req.state, Which::User, users).await?;
+    let shape = req.state.users();
+    Ok(users
+        .iter()
+        .map(|u| user_json(shape, Which::User, u, rows.get(&u.id)))
+        .collect())
+}
+
 async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
     let config = req.state.config();
-    let data = req.data()?;
-    let data = root_object(&data)?;
+    let body = req.data()?;
+    let data = root_object(&body)?;
     if login_identity::login_key(config) != login_identity::username_key(config) {
         // djoser's `UserCreateSerializer` carries `LOGIN_FIELD` but no `USERNAME_FIELD`, and
         // `create_user()` needs the latter: Django answers 500. Portcullis answers djoser's
@@ -92,7 +105,7 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
         return Err(cannot_create());
     }
     let mut errors = Errors::default();
-    let profile = profile_input(config, data, false, &mut errors);
+    let (profile, own) = other_fields(&req, data, body.is_form, &mut errors).await?;
     let username = if login_identity::email_is_username(config) {
         login_identity::new_email(&req.state, data, "email").await?
     } else {
@@ -122,7 +135,10 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
             "validated fields missing"
         )));
     };
-    let new_user = new_user(config, username, profile, password);
+    let mut new_user = new_user(config, username, profile, password);
+    // The model's own fields: one row written in the user's transaction.
+    let own_fields = &req.state.users().own;
+    new_user.own = own_fields.table().map(|_| own_fields.row(own));
     let who = UserAttributes {
         // A model without a username has no such attribute to compare with.
         username: if login_identity::email_is_username(config) {
@@ -152,10 +168,25 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
         }
         other => other?,
     };
-    Ok(json_response(
-        StatusCode::CREATED,
-        &user_json(config, &user),
-    ))
+    let body = user_body(&req.state, Which::UserCreate, &user).await?;
+    Ok(json_response(StatusCode::CREATED, &body))
+}
+
+/// The create serializer's fields besides the login field and the password (`REQUIRED_FIELDS`
+/// with djoser's own), the model's own unique fields checked against the other users.
+async fn other_fields(
+    req: &ApiRequest,
+    data: &Map<String, Value>,
+    is_form: bool,
+    errors: &mut Errors,
+) -> Result<(UserUpdate, OwnValues), ApiError> {
+    let shape = req.state.users();
+    let which = Which::UserCreate;
+    let (profile, own) = profile_input(shape, which, data, is_form, false, errors);
+    (shape.own)
+        .check_unique(req.state.store(), None, &own, errors)
+        .await?;
+    Ok((profile, own))
 }
 
 /// djoser's `CANNOT_CREATE_USER_ERROR`, raised from the serializer's `create()`, outside

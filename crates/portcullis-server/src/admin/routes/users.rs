@@ -104,6 +104,8 @@ async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
         username,
         // Joined in the transaction that creates the user and its token.
         groups: groups.flatten().unwrap_or_default(),
+        // The model's own fields keep their defaults (see `accounts::own_fields`).
+        own: None,
     };
     let who = UserAttributes {
         username: if email_mode { "" } else { &new_user.username },

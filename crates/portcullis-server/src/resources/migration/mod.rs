@@ -98,9 +98,12 @@ pub(crate) async fn migrate(
         for (join, definition) in join_tables::snapshots(resource) {
             store.save_schema_snapshot(&join, &definition).await?;
         }
-        store
-            .ensure_permissions(&resource.name, &resource.label, CODENAMES)
-            .await?;
+        // The user model's own fields are no resource: no permissions of their own.
+        if resource.name != crate::accounts::own_fields::TABLE {
+            store
+                .ensure_permissions(&resource.name, &resource.label, CODENAMES)
+                .await?;
+        }
     }
     Ok(outcome)
 }

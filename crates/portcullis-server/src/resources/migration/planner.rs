@@ -26,7 +26,14 @@ pub(super) async fn plan_resource(
     };
     let actual = store.table_columns(plan.table).await?;
     if actual.is_empty() {
-        plan.applied(format!("Create resource {}", resource.name));
+        if resource.name == crate::accounts::own_fields::TABLE {
+            plan.applied(format!(
+                "Create table {} (the user model's own fields)",
+                resource.name
+            ));
+        } else {
+            plan.applied(format!("Create resource {}", resource.name));
+        }
         plan.changes.push(Change::CreateTable(wanted));
         return Ok(());
     }

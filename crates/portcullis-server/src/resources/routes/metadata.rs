@@ -47,7 +47,7 @@ pub(super) fn serializer_info(config: &Config, schema: &Schema, resource: &Resou
             }
             Wire::Field(i) => {
                 if let Some(field) = resource.fields.get(*i) {
-                    fields.insert(field.name.clone(), field_info(config, schema, field));
+                    fields.insert(field.name.clone(), field_entry(config, schema, field));
                 }
             }
         }
@@ -55,7 +55,18 @@ pub(super) fn serializer_info(config: &Config, schema: &Schema, resource: &Resou
     Value::Object(fields)
 }
 
-fn field_info(config: &Config, schema: &Schema, field: &Field) -> Value {
+fn field_entry(config: &Config, schema: &Schema, field: &Field) -> Value {
+    described(Some((config, schema)), field, field.read_only)
+}
+
+/// One plain field's entry (it has no relation to describe), read-only as its serializer says:
+/// the user model's own fields under djoser's serializers.
+pub(crate) fn field_info(field: &Field, read_only: bool) -> Value {
+    described(None, field, read_only)
+}
+
+/// `related` holds what a nested field's `children` are described from.
+fn described(related: Option<(&Config, &Schema)>, field: &Field, read_only: bool) -> Value {
     let kind = match field.kind {
         _ if !field.choices.is_empty() => "choice",
         _ if field.slug => "slug",
@@ -72,7 +83,7 @@ fn field_info(config: &Config, schema: &Schema, field: &Field) -> Value {
         // `ManyRelatedField` included, which shows no `child` (that is a ListField's attribute).
         FieldKind::Owner | FieldKind::Reference | FieldKind::ManyToMany => "field",
     };
-    let mut m = info(kind, field.required, field.read_only, &field.label);
+    let mut m = info(kind, field.required && !read_only, read_only, &field.label);
     // DRF's ModelSerializer turns a CharField with choices into a ChoiceField, which has
     // no length limits to show.
     if field.choices.is_empty() {
@@ -90,16 +101,18 @@ fn field_info(config: &Config, schema: &Schema, field: &Field) -> Value {
         m.insert("max_value".into(), bound(max));
     }
     // A nested serializer lists its own fields under `children`, after the attributes.
-    if field.related == Related::Nested
-        && let Some(target) = field.to.as_deref().and_then(|t| schema.resource(t))
-    {
-        m.insert("children".into(), serializer_info(config, schema, target));
-    }
-    if owner_user::is_nested_owner(field) {
-        m.insert("children".into(), owner_user::children_info(config, field));
+    if let Some((config, schema)) = related {
+        if field.related == Related::Nested
+            && let Some(target) = field.to.as_deref().and_then(|t| schema.resource(t))
+        {
+            m.insert("children".into(), serializer_info(config, schema, target));
+        }
+        if owner_user::is_nested_owner(field) {
+            m.insert("children".into(), owner_user::children_info(config, field));
+        }
     }
     // SimpleMetadata lists choices for writable fields only.
-    if !field.choices.is_empty() && !field.read_only {
+    if !field.choices.is_empty() && !read_only {
         let choices: Vec<Value> = field
             .choices
             .iter()

@@ -7,7 +7,7 @@ mod detail;
 pub(crate) mod generic;
 mod input;
 mod list;
-mod metadata;
+pub(crate) mod metadata;
 mod pages;
 
 use crate::config::urls::RouterKind;

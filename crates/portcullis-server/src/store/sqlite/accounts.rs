@@ -1,5 +1,7 @@
 //! Users and tokens on SQLite.
 
+use sea_query::SqliteQueryBuilder;
+use sea_query_sqlx::SqlxBinder;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
@@ -68,6 +70,12 @@ impl SqliteStore {
             .await?;
         if !user.groups.is_empty() {
             super::admin::set_user_groups(&mut tx, id, &user.groups).await?;
+        }
+        if let Some(own) = &user.own {
+            let (sql, values) = own.upsert(id).build_sqlx(SqliteQueryBuilder);
+            sqlx::query_with(sqlx::AssertSqlSafe(sql), values)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(User {
