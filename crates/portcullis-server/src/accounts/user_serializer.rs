@@ -16,6 +16,37 @@ use crate::store::{User, UserUpdate};
 /// comes after the id; when `REQUIRED_FIELDS` already lists it (`LOGIN_FIELD = "email"` on
 /// Django's `User`), DRF's serializer keeps it once, in its first place.
 pub(crate) fn user_json(config: &Config, user: &User) -> Value {
+    let mut body = required_fields_json(config, user);
+    body.insert("id".into(), json!(user.id));
+    let (login, value) = login_json(config, user);
+    body.insert(login.into(), value);
+    Value::Object(body)
+}
+
+/// The body of a new user, as djoser's `UserCreateSerializer` writes it: its `fields` are
+/// `REQUIRED_FIELDS + (LOGIN_FIELD, USER_ID_FIELD, "password")`, so the login field comes
+/// *before* the id there (`{"email", "username", "id"}`), unlike `UserSerializer`'s.
+pub(crate) fn created_user_json(config: &Config, user: &User) -> Value {
+    let mut body = required_fields_json(config, user);
+    let (login, value) = login_json(config, user);
+    // Already in `REQUIRED_FIELDS`: the serializer keeps the field once, in its first place.
+    body.entry(login).or_insert(value);
+    body.insert("id".into(), json!(user.id));
+    Value::Object(body)
+}
+
+/// The login field's name and value.
+fn login_json(config: &Config, user: &User) -> (&'static str, Value) {
+    let login = config.djoser.login_field(&config.user_model);
+    let value = match login {
+        LoginField::Username => &user.username,
+        LoginField::Email => &user.email,
+    };
+    (login.name(), json!(value))
+}
+
+/// The model's `REQUIRED_FIELDS`, in their order.
+fn required_fields_json(config: &Config, user: &User) -> Map<String, Value> {
     let mut body = Map::new();
     for field in &config.user_model.required_fields {
         let value = match field {
@@ -25,14 +56,7 @@ pub(crate) fn user_json(config: &Config, user: &User) -> Value {
         };
         body.insert(field.name().into(), json!(value));
     }
-    body.insert("id".into(), json!(user.id));
-    let login = config.djoser.login_field(&config.user_model);
-    let value = match login {
-        LoginField::Username => &user.username,
-        LoginField::Email => &user.email,
-    };
-    body.insert(login.name().into(), json!(value));
-    Value::Object(body)
+    body
 }
 
 /// The `OPTIONS` metadata of the serializer.

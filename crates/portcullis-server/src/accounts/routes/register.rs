@@ -150,9 +150,10 @@ fn serializer_info(view: &RegisterView) -> Value {
                 "Username",
                 true,
                 false,
+                // SimpleMetadata's attribute order: help_text before max_length.
                 json!({
-                    "max_length": 150,
-                    "help_text": "Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."
+                    "help_text": "Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                    "max_length": 150
                 }),
             ),
             "password" if view.declared_password => {

@@ -6,7 +6,9 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::accounts::user_serializer::{profile_input, user_json, user_serializer_info};
+use crate::accounts::user_serializer::{
+    created_user_json, profile_input, user_json, user_serializer_info,
+};
 use crate::accounts::{login_identity, new_password, user_fields};
 use crate::config::Config;
 use crate::http::endpoint::{CheckFuture, Endpoint, Permission};
@@ -154,7 +156,7 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
     };
     Ok(json_response(
         StatusCode::CREATED,
-        &user_json(config, &user),
+        &created_user_json(config, &user),
     ))
 }
 

@@ -128,14 +128,15 @@ async fn unknown_and_read_only_input_is_ignored() {
     assert_eq!(
         keys,
         [
-            "body",
-            "created_at",
             "id",
+            "title",
+            "body",
             "is_public",
             "owner",
-            "title",
+            "created_at",
             "updated_at"
-        ]
+        ],
+        "the serializer's field order, as DRF writes it"
     );
 
     // An update moves updated_at and keeps created_at.
