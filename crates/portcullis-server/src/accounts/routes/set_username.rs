@@ -42,15 +42,9 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     }
     let key = format!("new_{}", login.name());
     let mut errors = Errors::default();
-    let new = new_value(&req.state, data, login, &key).await?;
-    let new = errors.take(&key, new);
-    let retype_key = format!("re_new_{}", login.name());
-    let retyped = config.djoser.set_username_retype.then(|| {
-        let field = CharField::default();
-        errors
-            .take(&retype_key, field.validate(data, &retype_key, false))
-            .and_then(|r| r.into_option())
-    });
+    // djoser's `SetUsernameSerializer` lists `current_password` first (`Meta.fields` is
+    // `(LOGIN_FIELD, "current_password")` and its `__init__` moves the login field to the end
+    // as `new_<LOGIN_FIELD>`), so its error comes first in `serializer.errors`.
     // Portcullis compares passwords exactly as sent (djoser trims them).
     let field = CharField {
         trim_whitespace: false,
@@ -65,6 +59,15 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
         }
         Err(messages) => errors.add("current_password", messages),
     }
+    let new = new_value(&req.state, data, login, &key).await?;
+    let new = errors.take(&key, new);
+    let retype_key = format!("re_new_{}", login.name());
+    let retyped = config.djoser.set_username_retype.then(|| {
+        let field = CharField::default();
+        errors
+            .take(&retype_key, field.validate(data, &retype_key, false))
+            .and_then(|r| r.into_option())
+    });
     errors.check()?;
     let Some(new) = new else {
         return Err(ApiError::internal(anyhow::anyhow!(

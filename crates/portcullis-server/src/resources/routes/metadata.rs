@@ -86,12 +86,13 @@ fn described(related: Option<(&Config, &Schema)>, field: &Field, read_only: bool
     let mut m = info(kind, field.required && !read_only, read_only, &field.label);
     // DRF's ModelSerializer turns a CharField with choices into a ChoiceField, which has
     // no length limits to show.
+    // SimpleMetadata writes its attributes in a fixed order: min_length before max_length.
     if field.choices.is_empty() {
-        if let Some(max) = field.max_length {
-            m.insert("max_length".into(), json!(max));
-        }
         if let Some(min) = field.min_length {
             m.insert("min_length".into(), json!(min));
+        }
+        if let Some(max) = field.max_length {
+            m.insert("max_length".into(), json!(max));
         }
     }
     if let Some(min) = field.min {

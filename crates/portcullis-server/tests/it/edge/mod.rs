@@ -1,7 +1,7 @@
 //! Cases that cut across URLs: the HTTP edge (negotiation, methods, hosts), hostile and
 //! malformed input, limits and deadlines over real TCP, throttling, handler panics, how tokens
-//! and password hashes are stored, atomic writes, JWT settings and attacks, and the resource
-//! schema with its migrations.
+//! and password hashes are stored, atomic writes, JWT settings and attacks, the key order of
+//! JSON answers, and the resource schema with its migrations.
 
 mod atomic_writes;
 mod authentication_classes;
@@ -13,6 +13,7 @@ mod http;
 mod jwt_attacks;
 mod jwt_settings;
 mod jwt_user_id_field;
+mod key_order;
 mod limits;
 mod migrations;
 mod password_hashes;

@@ -136,7 +136,8 @@ async fn unknown_and_read_only_input_is_ignored() {
             "owner",
             "created_at",
             "updated_at"
-        ]
+        ],
+        "the serializer's field order, as DRF writes it"
     );
 
     // An update moves updated_at and keeps created_at.

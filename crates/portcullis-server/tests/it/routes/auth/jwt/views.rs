@@ -26,7 +26,8 @@ async fn create_returns_a_pair_with_simplejwts_claims() {
         let keys =
             |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
         for (c, kind, lifetime) in [(&r, "refresh", 86400), (&a, "access", 300)] {
-            // simplejwt's order: Token() sets token_type, exp, iat, jti; for_user adds user_id.
+            // simplejwt's `Token()` sets the type, exp, iat and jti, then `for_user` the user id;
+            // PyJWT writes the payload in that order (it sorts only the header).
             assert_eq!(keys(c), ["token_type", "exp", "iat", "jti", "user_id"]);
             assert_eq!(c["token_type"], kind);
             assert_eq!(
