@@ -181,7 +181,8 @@ fn model_field_info(model: ModelField, read_only: bool) -> Value {
             let extra = if read_only {
                 json!({ "help_text": help })
             } else {
-                json!({ "max_length": 150, "help_text": help })
+                // SimpleMetadata's attribute order: help_text before max_length.
+                json!({ "help_text": help, "max_length": 150 })
             };
             field_info("string", "Username", !read_only, read_only, extra)
         }
