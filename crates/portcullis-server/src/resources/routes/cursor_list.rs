@@ -6,11 +6,12 @@ use sea_query::{Expr, ExprTrait, SelectStatement};
 use serde_json::Value;
 
 use super::list::page_size;
-use super::pages::fetch;
+use super::pages::fetch_rows;
 use crate::http::pagination::cursor::{self, Cursor, Fetched};
 use crate::http::pagination::python_int;
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::query;
+use crate::resources::rows::Row;
 use crate::resources::schema::{FieldKind, Resource};
 use crate::resources::schema_pagination::CursorOrdering;
 use crate::resources::temporal::{parse_date, parse_datetime};
@@ -46,8 +47,12 @@ pub(super) async fn page(
     let size = page_size(req, resource);
     let offset = cursor.as_ref().map_or(0, |c| c.offset);
     select.limit(size.saturating_add(1)).offset(offset);
-    let rows = fetch(req, resource, &select).await?;
-    let positions = rows.iter().map(|row| position(row, &first)).collect();
+    let rows = fetch_rows(req, resource, &select, true).await?;
+    let positions = rows
+        .iter()
+        .map(|row| position(resource, row, &first))
+        .collect();
+    let rows = crate::resources::related::present(req, resource, rows).await?;
     Ok(cursor::paginated(
         &req.absolute_self(),
         cursor.as_ref(),
@@ -92,10 +97,19 @@ fn any_term(resource: &Resource, name: &str, desc: bool) -> Option<CursorOrderin
 }
 
 /// DRF's `_get_position_from_instance`: `str()` of the row's value of the first ordering field,
-/// read here from the rendered row. A datetime is Python's `str(datetime)`, not DRF's output
-/// format: a space, and `+00:00` for `Z`.
-fn position(row: &Value, first: &CursorOrdering) -> String {
-    match row.get(&first.name) {
+/// read from the row itself (the id, or the model field's own value before any related
+/// rendering; shown or not). A datetime is Python's `str(datetime)`, not DRF's output format: a
+/// space, and `+00:00` for `Z`.
+fn position(resource: &Resource, row: &Row, first: &CursorOrdering) -> String {
+    if first.column == "id" {
+        return row.id.to_string();
+    }
+    let value = resource
+        .fields
+        .iter()
+        .position(|f| f.has_column() && f.column() == first.column)
+        .and_then(|i| row.values.get(i));
+    match value {
         Some(Value::String(s)) if first.kind == FieldKind::DateTime => {
             s.strip_suffix('Z').map_or_else(
                 || s.clone(),

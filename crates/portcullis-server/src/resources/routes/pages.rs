@@ -16,18 +16,33 @@ pub(super) async fn fetch(
     resource: &Resource,
     select: &SelectStatement,
 ) -> Result<Vec<Value>, ApiError> {
+    let rendered = fetch_rows(req, resource, select, false).await?;
+    related::present(req, resource, rendered).await
+}
+
+/// The rows the statement selects, before their related fields are presented; `keep_values`
+/// keeps each field's own value beside the body (a cursor's position is read from the row, as
+/// DRF reads it from the instance, whatever the serializer shows).
+pub(super) async fn fetch_rows(
+    req: &ApiRequest,
+    resource: &Resource,
+    select: &SelectStatement,
+    keep_values: bool,
+) -> Result<Vec<rows::Row>, ApiError> {
     let found = req
         .state
         .store()
         .select_rows(select, &query::read_columns(resource))
         .await?;
-    let mut rendered: Vec<rows::Row> = found
-        .iter()
-        .map(|cells| rows::render_row(resource, cells))
-        .collect();
+    let render = if keep_values {
+        rows::render_row_with_values
+    } else {
+        rows::render_row
+    };
+    let mut rendered: Vec<rows::Row> = found.iter().map(|cells| render(resource, cells)).collect();
     // The links of the whole page in one query per many-to-many field, not one per row.
     crate::resources::many_to_many::fill(&req.state, resource, &mut rendered).await?;
-    related::present(req, resource, rendered).await
+    Ok(rendered)
 }
 
 /// DRF's `PageNumberPagination`: count, then the page.

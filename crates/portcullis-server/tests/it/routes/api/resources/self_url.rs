@@ -166,3 +166,71 @@ type = "integer"
         r#"{"second":["This field is required."],"first":["This field is required."]}"#
     );
 }
+
+/// DRF's `CursorPagination` reads a row's position from the model instance, not from the body:
+/// a serializer without the id, or rendering the ordering field another way, pages as well.
+#[tokio::test]
+async fn a_cursor_pages_by_fields_the_body_does_not_show() {
+    let schema = r#"
+[[resources]]
+name = "tags"
+serializer_fields = ["url", "label", "rank"]
+cursor_ordering = "id"
+ordering_fields = ["rank"]
+
+[[resources.fields]]
+name = "label"
+type = "string"
+max_length = 20
+
+[[resources.fields]]
+name = "rank"
+type = "integer"
+write_only = true
+"#;
+    let config = Config {
+        pagination: portcullis_server::config::PaginationStyle::CursorPagination,
+        page_size: 1,
+        ..Config::default()
+    };
+    let app = ResourceApp::with_config_and_schema(config, schema).await;
+    let ann = app.user("ann").await;
+    for (label, rank) in [("a", 3), ("b", 1), ("c", 2)] {
+        let res = ann
+            .post("/api/tags/", json!({"label": label, "rank": rank}))
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    }
+    for (path, want) in [
+        ("/api/tags/", ["a", "b", "c"]),
+        ("/api/tags/?ordering=rank", ["b", "c", "a"]),
+    ] {
+        let mut seen = Vec::new();
+        let mut next = Some(path.to_string());
+        while let Some(path) = next.take() {
+            let page = ann.get(&path).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+            seen.extend(page.listed("label"));
+            next = page.json["next"]
+                .as_str()
+                .map(|n| n.replace("http://localhost", ""));
+            if let Some(next) = &next {
+                // The cursor holds the last row's position (`p=`), as DRF writes it, not an
+                // offset over rows whose position it could not read (`o=`).
+                let cursor = next.split("cursor=").nth(1).expect("a cursor");
+                let cursor =
+                    percent_encoding::percent_decode_str(cursor.split('&').next().unwrap_or(""))
+                        .decode_utf8_lossy()
+                        .to_string();
+                let decoded =
+                    base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &cursor)
+                        .expect("base64");
+                let decoded = String::from_utf8(decoded).expect("text");
+                assert!(decoded.contains("p="), "{path}: {decoded}");
+                assert!(!decoded.contains("o="), "{path}: {decoded}");
+            }
+            assert!(seen.len() <= 3, "{path} pages on past the rows: {seen:?}");
+        }
+        assert_eq!(seen, want.map(|l| json!(l)), "{path}");
+    }
+}
