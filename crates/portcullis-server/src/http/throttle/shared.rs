@@ -78,6 +78,15 @@ impl Op {
     }
 }
 
+/// Clears the "one request is connecting" flag when dropped.
+struct Connecting<'a>(&'a AtomicBool);
+
+impl Drop for Connecting<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
 /// The counters in one Redis, with this instance's view of whether it is reachable.
 pub(crate) struct SharedCounters {
     client: redis::Client,
@@ -155,10 +164,12 @@ impl SharedCounters {
         {
             return None;
         }
+        // Cleared however this ends: a request whose client went away is dropped mid-await,
+        // and a flag left set would keep every later request from reconnecting.
+        let _connecting = Connecting(&self.connecting);
         let opened =
             tokio::time::timeout(self.timeout, self.client.get_multiplexed_async_connection())
                 .await;
-        self.connecting.store(false, Ordering::Release);
         match opened {
             Ok(Ok(conn)) => {
                 *self.conn.write().unwrap_or_else(|e| e.into_inner()) = Some(conn.clone());

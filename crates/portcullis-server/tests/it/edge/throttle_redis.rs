@@ -204,3 +204,29 @@ async fn a_frozen_redis_costs_a_request_at_most_the_timeout() {
     redis.freeze(false);
     assert!(took < Duration::from_secs(2), "{took:?}");
 }
+
+#[tokio::test]
+async fn a_request_dropped_while_connecting_does_not_stop_later_ones_from_connecting() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let mut config = shared(&redis, &[]);
+    config.throttle.cache_timeout_ms = 5000;
+    let a = TestApp::migrated(config).await;
+    // A frozen Redis accepts the connection but never answers its handshake; the client goes
+    // away meanwhile and its request is dropped.
+    redis.freeze(true);
+    let gone = tokio::time::timeout(
+        Duration::from_millis(200),
+        a.login("/api-token-auth/", "nobody", "x"),
+    )
+    .await;
+    assert!(gone.is_err(), "the request was still connecting");
+    redis.freeze(false);
+    assert_eq!(a.login("/api-token-auth/", "nobody", "x").await.status, 400);
+    let keys = redis.cli(&["--scan", "--pattern", "portcullis:throttle:*"]);
+    assert!(
+        !keys.trim().is_empty(),
+        "the next request connected and counted in Redis"
+    );
+}
