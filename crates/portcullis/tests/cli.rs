@@ -509,6 +509,17 @@ fn two_serve_processes_share_a_scoped_rate_through_redis() {
     let dir = tempfile::tempdir().unwrap();
     let migrated = run(dir.path(), &["migrate"]);
     assert!(migrated.status.success(), "{}", stderr(&migrated));
+    let check = portcullis(dir.path())
+        .arg("check")
+        .env("PORTCULLIS_THROTTLE__CACHE_URL", redis.url())
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", stderr(&check));
+    assert!(
+        !stdout(&check).contains("Note: throttle"),
+        "{}",
+        stdout(&check)
+    );
     let serve = |port: u16| {
         Server(
             portcullis(dir.path())
@@ -534,4 +545,38 @@ fn two_serve_processes_share_a_scoped_rate_through_redis() {
     // Three failed logins between the two processes use up the login scope's 3/min.
     let answers: Vec<String> = [0, 1, 0, 1, 0].map(|i| failed_login(ports[i])).into();
     assert_eq!(answers, ["400", "400", "400", "429", "429"]);
+}
+
+#[test]
+fn check_notes_a_redis_that_does_not_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let nobody_there = format!("redis://127.0.0.1:{}/1", redis_server::free_port());
+    let output = portcullis(dir.path())
+        .arg("check")
+        .env("PORTCULLIS_THROTTLE__CACHE_URL", &nobody_there)
+        .output()
+        .unwrap();
+    // Serving works without it (memory counts), so it is a note, not a failure.
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(
+        out.contains("Note: throttle.cache_url: Redis does not answer"),
+        "{out}"
+    );
+    assert!(out.contains("System check identified no issues"), "{out}");
+
+    let output = portcullis(dir.path())
+        .arg("check")
+        .env(
+            "PORTCULLIS_THROTTLE__CACHE_URL",
+            "rediss://127.0.0.1:6379/1",
+        )
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("throttle.cache_url: only redis://host:port/db is supported"),
+        "{}",
+        stderr(&output)
+    );
 }

@@ -117,18 +117,18 @@ impl ThrottleConfig {
     /// The Redis settings: only what the client can reach without TLS (no `rediss://`: the cache
     /// is meant to be on loopback or a private network, as a django-redis cache usually is).
     fn check_cache(&self, bad: &mut impl FnMut(&str, String)) {
+        // The URL may hold a password: the messages do not repeat it.
         if let Some(url) = &self.cache_url {
-            let plain = url.starts_with("redis://");
-            match redis::Client::open(url.as_str()) {
-                Ok(_) if plain => {}
-                Ok(_) => bad(
+            if !url.starts_with("redis://") {
+                bad(
                     "throttle.cache_url",
-                    format!("{url:?}: only redis://host:port/db is supported (no TLS)"),
-                ),
-                Err(why) => bad(
+                    "only redis://host:port/db is supported (no TLS, no other cache)".into(),
+                );
+            } else if let Err(why) = redis::Client::open(url.as_str()) {
+                bad(
                     "throttle.cache_url",
-                    format!("{url:?} is not a Redis URL like redis://127.0.0.1:6379/1: {why}"),
-                ),
+                    format!("not a Redis URL like redis://127.0.0.1:6379/1: {why}"),
+                );
             }
         }
         let prefix = &self.cache_key_prefix;

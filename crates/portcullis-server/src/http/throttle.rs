@@ -23,6 +23,7 @@ use axum::http::HeaderMap;
 
 use super::ApiError;
 pub(crate) use counters::{BYTES_PER_RATE_REQUEST, CounterKey, Counters, MemoryCounters};
+pub use shared::probe_shared_cache;
 use shared::{Op, SharedCounters};
 
 /// A DRF rate: `num_requests` per `duration`.
@@ -242,7 +243,10 @@ fn shared_counters(config: &crate::config::ThrottleConfig) -> Option<SharedCount
     let url = config.cache_url.as_deref()?;
     let timeout = Duration::from_millis(config.cache_timeout_ms.max(1));
     match SharedCounters::new(url, &config.cache_key_prefix, timeout) {
-        Ok(shared) => Some(shared),
+        Ok(shared) => {
+            tracing::info!(redis = %shared.address(), "throttle counters are shared through Redis");
+            Some(shared)
+        }
         Err(error) => {
             tracing::error!(%error, "throttle.cache_url is unusable: counting in memory");
             None

@@ -125,6 +125,11 @@ impl SharedCounters {
         })
     }
 
+    /// Where the Redis is (`host:port`, never the password), for the logs.
+    pub(crate) fn address(&self) -> String {
+        self.client.get_connection_info().addr().to_string()
+    }
+
     /// Run `op` on the shared counter: `Some(Ok(()))` allowed, `Some(Err(wait))` refused with
     /// DRF's wait in seconds, `None` when Redis did not answer in time (count in memory then).
     pub(crate) async fn run(
@@ -203,5 +208,21 @@ impl SharedCounters {
 
     fn now_ms(&self) -> u64 {
         self.epoch.elapsed().as_millis() as u64
+    }
+}
+
+/// `portcullis check`: whether the Redis of `throttle.cache_url` answers `PING` within
+/// `timeout`; the reason if not. Serving does not need it (memory counts meanwhile), so the
+/// caller reports it as a note.
+pub async fn probe_shared_cache(url: &str, timeout: Duration) -> Result<(), String> {
+    let client = redis::Client::open(url).map_err(|e| e.to_string())?;
+    let ping = async {
+        let mut conn = client.get_multiplexed_async_connection().await?;
+        redis::cmd("PING").query_async::<String>(&mut conn).await
+    };
+    match tokio::time::timeout(timeout, ping).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(_) => Err(format!("no answer within {} ms", timeout.as_millis())),
     }
 }
