@@ -78,15 +78,6 @@ impl Op {
     }
 }
 
-/// Clears the "one request is connecting" flag when dropped.
-struct Connecting<'a>(&'a AtomicBool);
-
-impl Drop for Connecting<'_> {
-    fn drop(&mut self) {
-        self.0.store(false, Ordering::Release);
-    }
-}
-
 /// The counters in one Redis, with this instance's view of whether it is reachable.
 pub(crate) struct SharedCounters {
     client: redis::Client,
@@ -95,8 +86,8 @@ pub(crate) struct SharedCounters {
     script: redis::Script,
     /// The open connection (cheap to clone: requests are multiplexed over one socket).
     conn: RwLock<Option<MultiplexedConnection>>,
-    /// One request at a time opens a connection; the others count in memory meanwhile.
-    connecting: AtomicBool,
+    /// One request at a time opens a connection.
+    connect: tokio::sync::Mutex<()>,
     /// An outage is under way (and was logged).
     down: AtomicBool,
     /// Milliseconds after `epoch` before which no request tries Redis again.
@@ -118,7 +109,7 @@ impl SharedCounters {
             timeout,
             script: redis::Script::new(SCRIPT),
             conn: RwLock::new(None),
-            connecting: AtomicBool::new(false),
+            connect: tokio::sync::Mutex::new(()),
             down: AtomicBool::new(false),
             retry_at_ms: AtomicU64::new(0),
             epoch: Instant::now(),
@@ -159,30 +150,43 @@ impl SharedCounters {
     }
 
     /// The open connection, or a new one if none is open and it is time to try; `None` to
-    /// count in memory.
+    /// count in memory. One request opens it while the others wait (within the timeout), so
+    /// the first burst after a start or an outage is counted in Redis too.
     async fn connection(&self) -> Option<MultiplexedConnection> {
-        if let Some(conn) = self.conn.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
-            return Some(conn.clone());
+        if let Some(conn) = self.current() {
+            return Some(conn);
         }
-        if self.now_ms() < self.retry_at_ms.load(Ordering::Relaxed)
-            || self.connecting.swap(true, Ordering::AcqRel)
-        {
+        if self.retrying_later() {
             return None;
         }
-        // Cleared however this ends: a request whose client went away is dropped mid-await,
-        // and a flag left set would keep every later request from reconnecting.
-        let _connecting = Connecting(&self.connecting);
-        let opened =
-            tokio::time::timeout(self.timeout, self.client.get_multiplexed_async_connection())
-                .await;
-        match opened {
-            Ok(Ok(conn)) => {
-                *self.conn.write().unwrap_or_else(|e| e.into_inner()) = Some(conn.clone());
-                Some(conn)
+        // A request dropped while it waits or connects releases the lock with it.
+        let attempt = async {
+            let _one_at_a_time = self.connect.lock().await;
+            if let Some(conn) = self.current() {
+                return Ok(Some(conn));
             }
+            if self.retrying_later() {
+                // The request before this one just failed to connect.
+                return Ok(None);
+            }
+            let conn = self.client.get_multiplexed_async_connection().await?;
+            *self.conn.write().unwrap_or_else(|e| e.into_inner()) = Some(conn.clone());
+            Ok::<_, redis::RedisError>(Some(conn))
+        };
+        match tokio::time::timeout(self.timeout, attempt).await {
+            Ok(Ok(conn)) => conn,
             Ok(Err(error)) => self.failed(&error.to_string()),
             Err(_) => self.failed("no connection within throttle.cache_timeout_ms"),
         }
+    }
+
+    fn current(&self) -> Option<MultiplexedConnection> {
+        self.conn.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Whether Redis failed less than [`RETRY_AFTER`] ago.
+    fn retrying_later(&self) -> bool {
+        self.now_ms() < self.retry_at_ms.load(Ordering::Relaxed)
     }
 
     /// Redis failed: drop the connection, wait before the next try, warn once per outage.

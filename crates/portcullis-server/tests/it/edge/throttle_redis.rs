@@ -7,9 +7,11 @@
 use std::time::{Duration, Instant};
 
 use crate::harness::redis_server::RedisServer;
-use crate::harness::{ME, PASSWORD, Response, SECRET, TestApp, with_many_logins};
-use axum::http::StatusCode;
+use crate::harness::{ME, PASSWORD, Response, SECRET, TestApp, token_auth, with_many_logins};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
 use portcullis_server::Config;
+use tower::ServiceExt;
 
 /// The default configuration with these rates, its counters in `redis`.
 fn shared(redis: &RedisServer, rates: &[(&str, &str)]) -> Config {
@@ -87,6 +89,36 @@ async fn two_instances_share_a_user_rate_and_a_scoped_login_rate() {
             .next(),
         Some("Request was throttled.")
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_on_two_instances_are_counted_exactly() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let config = shared(&redis, &[("user", "10/min")]);
+    let (a, b) = two_instances(config).await;
+    a.register("rita", PASSWORD).await;
+    let token = a.token("rita", PASSWORD).await;
+    // Forty requests at once, half on each instance: one atomic step per request in Redis,
+    // so exactly ten pass (a read-then-write between instances would let more through). B has
+    // not connected yet: its burst waits for the one request that connects instead of
+    // counting in B's memory.
+    let mut requests = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let router = if i % 2 == 0 { a.router() } else { b.router() };
+        let request = Request::builder()
+            .uri(ME)
+            .header("host", "localhost")
+            .header("authorization", token_auth(&token))
+            .body(Body::empty())
+            .expect("a request");
+        requests.spawn(async move { router.oneshot(request).await.expect("an answer").status() });
+    }
+    let statuses = requests.join_all().await;
+    let passed = statuses.iter().filter(|s| **s == 200).count();
+    let throttled = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((passed, throttled), (10, 30), "{statuses:?}");
 }
 
 #[tokio::test]
