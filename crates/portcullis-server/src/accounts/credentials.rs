@@ -18,7 +18,7 @@ pub(crate) async fn authenticate(
     password: &str,
 ) -> Result<Option<User>, ApiError> {
     let throttles = state.throttles();
-    throttles.check_login_failures(username)?;
+    throttles.check_login_failures(username).await?;
     let user = match super::login_identity::find_for_login(state, username).await? {
         None => {
             state
@@ -37,7 +37,7 @@ pub(crate) async fn authenticate(
         // Unknown user, wrong password, inactive user: one failure for the account, and one
         // answer. A success resets nothing, so guessing between failures gains no attempts.
         _ => {
-            throttles.record_login_failure(username);
+            throttles.record_login_failure(username).await;
             Ok(None)
         }
     }
@@ -52,10 +52,10 @@ pub(crate) async fn check_current_password(
     password: &str,
 ) -> Result<bool, ApiError> {
     let throttles = state.throttles();
-    throttles.check_login_failures(&user.username)?;
+    throttles.check_login_failures(&user.username).await?;
     let valid = check_password(state, user, password).await?;
     if !valid {
-        throttles.record_login_failure(&user.username);
+        throttles.record_login_failure(&user.username).await;
     }
     Ok(valid)
 }

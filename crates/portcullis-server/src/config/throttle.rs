@@ -1,5 +1,5 @@
-//! `[throttle]`: DRF's throttle settings, the per-account failed-login limit and the
-//! bounds of the counters' memory.
+//! `[throttle]`: DRF's throttle settings, the per-account failed-login limit, the bounds of the
+//! counters' memory and the Redis cache that several instances may share them through.
 
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +25,15 @@ pub struct ThrottleConfig {
     /// request time kept); least recently used keys are dropped first. No rate may count more
     /// than `max_bytes / 256` requests, so one key's log is at most a sixteenth of it.
     pub max_bytes: usize,
+    /// Django's `CACHES["default"]["LOCATION"]` with `django_redis.cache.RedisCache`:
+    /// `redis://[:password@]host:port/db`. Set, every counter lives in that Redis and is shared
+    /// by the instances that name it; unset, each instance counts in its own memory.
+    pub cache_url: Option<String>,
+    /// The prefix of every key Portcullis writes to that Redis (django-redis' `KEY_PREFIX`), so
+    /// that a Redis shared with other applications keeps them apart.
+    pub cache_key_prefix: String,
+    /// How long one request waits for Redis before it counts in this instance's memory instead.
+    pub cache_timeout_ms: u64,
 }
 
 impl Default for ThrottleConfig {
@@ -44,6 +53,9 @@ impl Default for ThrottleConfig {
             failed_logins_per_account: "100/hour".into(),
             max_keys: 100_000,
             max_bytes: 64 * 1024 * 1024,
+            cache_url: None,
+            cache_key_prefix: "portcullis:throttle:".into(),
+            cache_timeout_ms: 200,
         }
     }
 }
@@ -88,6 +100,7 @@ impl ThrottleConfig {
                 bad("throttle.rates", format!("no rate for the scope {scope:?}"));
             }
         }
+        self.check_cache(bad);
         if self.max_keys < 100 {
             bad("throttle.max_keys", "must be at least 100".into());
         }
@@ -95,6 +108,40 @@ impl ThrottleConfig {
             bad(
                 "throttle.max_bytes",
                 "must be at least 1048576 (1 MiB)".into(),
+            );
+        }
+    }
+}
+
+impl ThrottleConfig {
+    /// The Redis settings: only what the client can reach without TLS (no `rediss://`: the cache
+    /// is meant to be on loopback or a private network, as a django-redis cache usually is).
+    fn check_cache(&self, bad: &mut impl FnMut(&str, String)) {
+        // The URL may hold a password: the messages do not repeat it.
+        if let Some(url) = &self.cache_url {
+            if !url.starts_with("redis://") {
+                bad(
+                    "throttle.cache_url",
+                    "only redis://host:port/db is supported (no TLS, no other cache)".into(),
+                );
+            } else if let Err(why) = redis::Client::open(url.as_str()) {
+                bad(
+                    "throttle.cache_url",
+                    format!("not a Redis URL like redis://127.0.0.1:6379/1: {why}"),
+                );
+            }
+        }
+        let prefix = &self.cache_key_prefix;
+        if prefix.is_empty() || prefix.len() > 100 || prefix.chars().any(char::is_whitespace) {
+            bad(
+                "throttle.cache_key_prefix",
+                "must be 1 to 100 characters without spaces, e.g. \"portcullis:throttle:\"".into(),
+            );
+        }
+        if !(1..=10_000).contains(&self.cache_timeout_ms) {
+            bad(
+                "throttle.cache_timeout_ms",
+                "must be between 1 and 10000 milliseconds".into(),
             );
         }
     }
@@ -138,6 +185,26 @@ mod tests {
                 .problems()
                 .iter()
                 .any(|p| p.key == "throttle.max_bytes")
+        );
+    }
+
+    #[test]
+    fn the_cache_url_must_be_plain_redis() {
+        let mut config = Config::default();
+        config.throttle.cache_url = Some("redis://127.0.0.1:6379/1".into());
+        assert_eq!(config.problems(), vec![]);
+        for url in ["rediss://127.0.0.1:6379/1", "memcached://x", "not a url"] {
+            config.throttle.cache_url = Some(url.into());
+            let keys: Vec<String> = config.problems().into_iter().map(|p| p.key).collect();
+            assert_eq!(keys, ["throttle.cache_url"], "{url}");
+        }
+        config.throttle.cache_url = None;
+        config.throttle.cache_timeout_ms = 0;
+        config.throttle.cache_key_prefix = String::new();
+        let keys: Vec<String> = config.problems().into_iter().map(|p| p.key).collect();
+        assert_eq!(
+            keys,
+            ["throttle.cache_key_prefix", "throttle.cache_timeout_ms"]
         );
     }
 }

@@ -150,7 +150,9 @@ async fn run(endpoint: &Endpoint, mut req: ApiRequest) -> Result<Response, ApiEr
     endpoint.permission.check(&req).await?;
     let throttles = req.state.throttles();
     let plan = throttles.plan(endpoint.throttle, req.mount_scope.as_ref());
-    throttles.check(&plan, &req.headers, req.client, req.user().map(|u| u.id))?;
+    throttles
+        .check(&plan, &req.headers, req.client, req.user().map(|u| u.id))
+        .await?;
     if req.method == Method::OPTIONS {
         let actions = endpoint.actions.for_request(&req).await;
         return Ok(options_metadata(endpoint, &req, actions));

@@ -25,3 +25,4 @@ pub(crate) mod wire;
 
 pub(crate) use error::ApiError;
 pub(crate) use request::ApiRequest;
+pub use throttle::probe_shared_cache;

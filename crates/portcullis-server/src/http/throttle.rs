@@ -8,9 +8,12 @@
 //! of it append to that header, and then takes the address the last trusted proxy saw.
 //!
 //! Counters live in memory, per instance, behind [`Counters`] (in `counters.rs`): keyed by a
-//! fixed-size digest, never by what a client sent, and bounded in keys and in bytes.
+//! fixed-size digest, never by what a client sent, and bounded in keys and in bytes. With
+//! `throttle.cache_url` they live in Redis instead (`shared.rs`), shared by every instance
+//! that names it, and the memory counters take over whenever Redis does not answer in time.
 
 mod counters;
+mod shared;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -20,6 +23,8 @@ use axum::http::HeaderMap;
 
 use super::ApiError;
 pub(crate) use counters::{BYTES_PER_RATE_REQUEST, CounterKey, Counters, MemoryCounters};
+pub use shared::probe_shared_cache;
+use shared::{Op, SharedCounters};
 
 /// A DRF rate: `num_requests` per `duration`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +107,8 @@ pub struct Throttles {
     login_scope: Option<String>,
     failed_logins: Rate,
     counters: Box<dyn Counters>,
+    /// The Redis counters when `throttle.cache_url` is set; `counters` count when it fails.
+    shared: Option<SharedCounters>,
 }
 
 impl Throttles {
@@ -122,6 +129,7 @@ impl Throttles {
             login_scope: Some(config.login_scope.clone()).filter(|s| !s.is_empty()),
             failed_logins,
             counters: Box::new(MemoryCounters::new(config.max_keys, config.max_bytes)),
+            shared: shared_counters(config),
         }
     }
 
@@ -153,7 +161,7 @@ impl Throttles {
 
     /// DRF's `check_throttles`: every applicable throttle records the request or refuses it;
     /// the longest wait wins.
-    pub(crate) fn check(
+    pub(crate) async fn check(
         &self,
         plan: &Plan,
         headers: &HeaderMap,
@@ -174,16 +182,16 @@ impl Throttles {
                 user_id.map_or_else(ident, |id| id.to_string()),
             ));
         }
-        let now = Instant::now();
-        let waits: Vec<f64> = keys
-            .into_iter()
-            .filter_map(|(scope, ident)| {
-                let rate = *self.rates.get(&scope)?;
-                self.counters
-                    .hit(&CounterKey::throttle(&scope, &ident), rate, now)
-                    .err()
-            })
-            .collect();
+        let mut waits = Vec::new();
+        for (scope, ident) in keys {
+            let Some(rate) = self.rates.get(&scope) else {
+                continue;
+            };
+            let key = CounterKey::throttle(&scope, &ident);
+            if let Err(wait) = self.run(Op::Hit, &key, *rate).await {
+                waits.push(wait);
+            }
+        }
         match throttled(waits) {
             Some(err) => Err(err),
             None => Ok(()),
@@ -191,22 +199,37 @@ impl Throttles {
     }
 
     /// Refuse a login for an account that failed too often, from whatever addresses.
-    pub(crate) fn check_login_failures(&self, username: &str) -> Result<(), ApiError> {
+    pub(crate) async fn check_login_failures(&self, username: &str) -> Result<(), ApiError> {
         let key = CounterKey::login_failures(username);
-        match self
-            .counters
-            .exceeded(&key, self.failed_logins, Instant::now())
-        {
-            Some(wait) => Err(throttled([wait]).unwrap_or(ApiError::Throttled(1))),
-            None => Ok(()),
+        match self.run(Op::Exceeded, &key, self.failed_logins).await {
+            Err(wait) => Err(throttled([wait]).unwrap_or(ApiError::Throttled(1))),
+            Ok(()) => Ok(()),
         }
     }
 
     /// Count a failed login for an account (known or not: the answer must not differ).
-    pub(crate) fn record_login_failure(&self, username: &str) {
+    pub(crate) async fn record_login_failure(&self, username: &str) {
         let key = CounterKey::login_failures(username);
-        self.counters
-            .record(&key, self.failed_logins, Instant::now());
+        // Recording never refuses.
+        let _ = self.run(Op::Record, &key, self.failed_logins).await;
+    }
+
+    /// `op` on the shared counters when configured and answering, else on this instance's.
+    async fn run(&self, op: Op, key: &CounterKey, rate: Rate) -> Result<(), f64> {
+        if let Some(shared) = &self.shared
+            && let Some(outcome) = shared.run(op, key, rate).await
+        {
+            return outcome;
+        }
+        let now = Instant::now();
+        match op {
+            Op::Hit => self.counters.hit(key, rate, now),
+            Op::Record => {
+                self.counters.record(key, rate, now);
+                Ok(())
+            }
+            Op::Exceeded => self.counters.exceeded(key, rate, now).map_or(Ok(()), Err),
+        }
     }
 
     /// The counters' estimate of the memory they hold, in bytes (`throttle.max_bytes` bounds it).
@@ -214,6 +237,23 @@ impl Throttles {
         self.counters.memory_bytes()
     }
 }
+/// The Redis counters of `throttle.cache_url`, if set. The configuration check refused a URL
+/// the client cannot use, so a failure here is unexpected: it is logged and memory counts.
+fn shared_counters(config: &crate::config::ThrottleConfig) -> Option<SharedCounters> {
+    let url = config.cache_url.as_deref()?;
+    let timeout = Duration::from_millis(config.cache_timeout_ms.max(1));
+    match SharedCounters::new(url, &config.cache_key_prefix, timeout) {
+        Ok(shared) => {
+            tracing::info!(redis = %shared.address(), "throttle counters are shared through Redis");
+            Some(shared)
+        }
+        Err(error) => {
+            tracing::error!(%error, "throttle.cache_url is unusable: counting in memory");
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

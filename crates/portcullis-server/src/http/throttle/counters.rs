@@ -5,8 +5,8 @@
 //! (`throttle.max_keys`) and in bytes (`throttle.max_bytes`, an estimate counting each key's
 //! entry and every request time kept, 16 bytes each). Expired logs are swept as it grows; at
 //! either bound the least recently used keys are dropped until it is half full, so a key's
-//! history is forgotten early only under that pressure. A store shared between instances
-//! implements the same trait.
+//! history is forgotten early only under that pressure. Counters shared between instances are
+//! in `shared.rs`; these stay this instance's own, and count when the shared ones cannot.
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
@@ -33,6 +33,11 @@ impl CounterKey {
         let mut key = [0u8; 16];
         key.copy_from_slice(&digest[..16]);
         CounterKey(key)
+    }
+
+    /// The digest in hex: the key's name in a shared cache (32 characters, whatever the identity).
+    pub(crate) fn hex(&self) -> String {
+        hex::encode(self.0)
     }
 
     /// The key of DRF's `throttle_<scope>_<ident>` cache entry.

@@ -1,7 +1,7 @@
 //! Cases that cut across URLs: the HTTP edge (negotiation, methods, hosts), hostile and
-//! malformed input, limits and deadlines over real TCP, throttling, handler panics, how tokens
-//! and password hashes are stored, atomic writes, JWT settings and attacks, the key order of
-//! JSON answers, and the resource schema with its migrations.
+//! malformed input, limits and deadlines over real TCP, throttling (in memory and shared through
+//! Redis), handler panics, how tokens and password hashes are stored, atomic writes, JWT settings
+//! and attacks, the key order of JSON answers, and the resource schema with its migrations.
 
 mod atomic_writes;
 mod authentication_classes;
@@ -20,5 +20,6 @@ mod password_hashes;
 mod password_pool;
 mod schema;
 mod throttle;
+mod throttle_redis;
 mod token_storage;
 mod url_layout;

@@ -10,6 +10,7 @@ mod caller;
 mod client;
 pub(crate) mod jwt;
 pub(crate) mod jwt_keys;
+pub(crate) mod redis_server;
 pub(crate) mod resources;
 mod response;
 pub(crate) mod world;
