@@ -19,6 +19,7 @@ pub(super) async fn fetch(
     let found = req
         .state
         .store()
+        .resources()
         .select_rows(select, &query::read_columns(resource))
         .await?;
     let mut rendered: Vec<rows::Row> = found
@@ -37,7 +38,7 @@ pub(super) async fn page_number(
     count: &SelectStatement,
     mut select: SelectStatement,
 ) -> Result<Value, ApiError> {
-    let total = req.state.store().count_rows(count).await?;
+    let total = req.state.store().resources().count_rows(count).await?;
     let page = page_for(
         req.query("page").as_deref(),
         total,
@@ -57,7 +58,7 @@ pub(super) async fn limit_offset(
     mut select: SelectStatement,
 ) -> Result<Value, ApiError> {
     let window = limit_offset::Window::from_request(req, default_page_size(req, resource));
-    let total = req.state.store().count_rows(count).await?;
+    let total = req.state.store().resources().count_rows(count).await?;
     let results = if window.is_past_end(total) {
         Vec::new()
     } else {
