@@ -6,14 +6,14 @@
 use super::{StoreFuture, User, UserUpdate};
 
 /// A row of `auth_group`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Group {
     pub(crate) id: i64,
     pub(crate) name: String,
 }
 
 /// A row of `auth_permission`: `resource.codename`, e.g. `notes.add`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Permission {
     pub(crate) id: i64,
     pub(crate) name: String,
@@ -29,7 +29,7 @@ impl Permission {
 }
 
 /// A recorded JWT refresh token: its `jti` and dates, never the token itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RefreshTokenRecord {
     pub(crate) jti: String,
     /// Stored timestamp (see `store::timestamp`).

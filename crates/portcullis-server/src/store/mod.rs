@@ -87,9 +87,11 @@ impl From<sqlx::Error> for StoreError {
 
 /// A token's stored forms: the keyed digest used for lookup and the sealed copy that lets the
 /// same key be handed out again (DRF returns a user's existing token on every login).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoredToken {
+    #[sqlx(rename = "key_digest")]
     pub(crate) digest: String,
+    #[sqlx(rename = "key_sealed")]
     pub(crate) sealed: Vec<u8>,
 }
 

@@ -1,7 +1,7 @@
 //! The rows of the fixed tables, as the application uses them.
 
 /// A row of `auth_user`, Django's fields.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct User {
     pub id: i64,
     pub password: String,

@@ -2,8 +2,7 @@
 
 use sea_query::SqliteQueryBuilder;
 use sea_query_sqlx::SqlxBinder;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::{FromRow, SqliteConnection};
 
 use super::SqliteStore;
 use crate::store::timestamp::now_db;
@@ -12,22 +11,6 @@ use crate::store::{NewUser, StoreError, StoredToken, User, UserUpdate};
 
 pub(super) const USER_COLUMNS: &str = "u.id, u.password, u.last_login, u.is_superuser, u.username, \
     u.first_name, u.last_name, u.email, u.is_staff, u.is_active, u.date_joined";
-
-pub(super) fn user_from_row(row: &SqliteRow) -> Result<User, sqlx::Error> {
-    Ok(User {
-        id: row.try_get("id")?,
-        password: row.try_get("password")?,
-        last_login: row.try_get("last_login")?,
-        is_superuser: row.try_get("is_superuser")?,
-        username: row.try_get("username")?,
-        first_name: row.try_get("first_name")?,
-        last_name: row.try_get("last_name")?,
-        email: row.try_get("email")?,
-        is_staff: row.try_get("is_staff")?,
-        is_active: row.try_get("is_active")?,
-        date_joined: row.try_get("date_joined")?,
-    })
-}
 
 fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
@@ -162,7 +145,7 @@ impl AccountStore for SqliteStore {
                 .bind(id)
                 .fetch_optional(&self.reader)
                 .await?;
-            Ok(row.as_ref().map(user_from_row).transpose()?)
+            Ok(row.as_ref().map(User::from_row).transpose()?)
         })
     }
 
@@ -173,7 +156,7 @@ impl AccountStore for SqliteStore {
                 .bind(username)
                 .fetch_optional(&self.reader)
                 .await?;
-            Ok(row.as_ref().map(user_from_row).transpose()?)
+            Ok(row.as_ref().map(User::from_row).transpose()?)
         })
     }
 
@@ -189,7 +172,7 @@ impl AccountStore for SqliteStore {
                 .await?;
             Ok(rows
                 .iter()
-                .map(user_from_row)
+                .map(User::from_row)
                 .collect::<Result<Vec<_>, _>>()?)
         })
     }
@@ -204,7 +187,7 @@ impl AccountStore for SqliteStore {
                 .bind(digest)
                 .fetch_optional(&self.reader)
                 .await?;
-            Ok(row.as_ref().map(user_from_row).transpose()?)
+            Ok(row.as_ref().map(User::from_row).transpose()?)
         })
     }
 
@@ -239,7 +222,7 @@ impl AccountStore for SqliteStore {
                 .await?;
             Ok(rows
                 .iter()
-                .map(user_from_row)
+                .map(User::from_row)
                 .collect::<Result<Vec<_>, _>>()?)
         })
     }

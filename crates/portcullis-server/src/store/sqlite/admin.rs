@@ -1,11 +1,10 @@
 //! The staff console's queries on SQLite (see `store/admin.rs`). Statements with a variable
 //! number of terms or ids are assembled from constant fragments only; every value is bound.
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::{AssertSqlSafe, FromRow, Row};
 
 use super::SqliteStore;
-use super::accounts::{USER_COLUMNS, user_from_row};
+use super::accounts::USER_COLUMNS;
 use crate::store::admin::{Group, Permission};
 use crate::store::{AdminStore, StoreFuture, UserUpdate};
 use crate::store::{StoreError, User};
@@ -40,22 +39,6 @@ fn search_clause(terms: &[String]) -> String {
 
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-fn permission_from_row(row: &SqliteRow) -> Result<Permission, sqlx::Error> {
-    Ok(Permission {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        resource: row.try_get("resource")?,
-        codename: row.try_get("codename")?,
-    })
-}
-
-fn group_from_row(row: &SqliteRow) -> Result<Group, sqlx::Error> {
-    Ok(Group {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-    })
 }
 
 /// Grant permissions to a group inside a transaction; ids of missing permissions are skipped.
@@ -146,7 +129,7 @@ impl AdminStore for SqliteStore {
                 .await?;
             Ok(rows
                 .iter()
-                .map(user_from_row)
+                .map(User::from_row)
                 .collect::<Result<Vec<_>, _>>()?)
         })
     }
@@ -210,7 +193,7 @@ impl AdminStore for SqliteStore {
                     .bind(to_i64(offset))
                     .fetch_all(&self.reader)
                     .await?;
-            Ok(rows.iter().map(group_from_row).collect::<Result<_, _>>()?)
+            Ok(rows.iter().map(Group::from_row).collect::<Result<_, _>>()?)
         })
     }
 
@@ -228,7 +211,7 @@ impl AdminStore for SqliteStore {
                 query = query.bind(id);
             }
             let rows = query.fetch_all(&self.reader).await?;
-            Ok(rows.iter().map(group_from_row).collect::<Result<_, _>>()?)
+            Ok(rows.iter().map(Group::from_row).collect::<Result<_, _>>()?)
         })
     }
 
@@ -238,7 +221,7 @@ impl AdminStore for SqliteStore {
                 .bind(name)
                 .fetch_optional(&self.reader)
                 .await?;
-            Ok(row.as_ref().map(group_from_row).transpose()?)
+            Ok(row.as_ref().map(Group::from_row).transpose()?)
         })
     }
 
@@ -329,7 +312,7 @@ impl AdminStore for SqliteStore {
             }
             let rows = query.fetch_all(&self.reader).await?;
             rows.iter()
-                .map(|r| Ok((r.try_get("group_id")?, permission_from_row(r)?)))
+                .map(|r| Ok((r.try_get("group_id")?, Permission::from_row(r)?)))
                 .collect::<Result<_, sqlx::Error>>()
                 .map_err(Into::into)
         })
@@ -344,7 +327,7 @@ impl AdminStore for SqliteStore {
         .await?;
             Ok(rows
                 .iter()
-                .map(permission_from_row)
+                .map(Permission::from_row)
                 .collect::<Result<_, _>>()?)
         })
     }

@@ -3,10 +3,10 @@
 //! one statement or transaction, so two requests racing with the same refresh token cannot both
 //! rotate it.
 
-use sqlx::{Row, SqliteConnection};
+use sqlx::{FromRow, Row, SqliteConnection};
 
 use super::SqliteStore;
-use super::accounts::{USER_COLUMNS, delete_token, user_from_row};
+use super::accounts::{USER_COLUMNS, delete_token};
 use crate::store::admin::RefreshTokenRecord;
 use crate::store::timestamp::now_db;
 use crate::store::{StoreFuture, TokenStore};
@@ -72,7 +72,7 @@ impl TokenStore for SqliteStore {
             let Some(row) = row else {
                 return Ok(None);
             };
-            Ok(Some((user_from_row(&row)?, row.try_get("jwt_epoch")?)))
+            Ok(Some((User::from_row(&row)?, row.try_get("jwt_epoch")?)))
         })
     }
 
@@ -215,14 +215,7 @@ impl TokenStore for SqliteStore {
             .fetch_all(&self.reader)
             .await?;
             rows.iter()
-                .map(|r| {
-                    Ok(RefreshTokenRecord {
-                        jti: r.try_get("jti")?,
-                        created_at: r.try_get("created_at")?,
-                        expires_at: r.try_get("expires_at")?,
-                        blacklisted_at: r.try_get("blacklisted_at")?,
-                    })
-                })
+                .map(RefreshTokenRecord::from_row)
                 .collect::<Result<_, sqlx::Error>>()
                 .map_err(Into::into)
         })
@@ -253,10 +246,7 @@ impl TokenStore for SqliteStore {
                     .fetch_one(&mut *tx)
                     .await?;
             tx.commit().await?;
-            Ok(StoredToken {
-                digest: row.try_get("key_digest")?,
-                sealed: row.try_get("key_sealed")?,
-            })
+            Ok(StoredToken::from_row(&row)?)
         })
     }
 
