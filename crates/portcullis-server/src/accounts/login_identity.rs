@@ -6,7 +6,7 @@
 //! what makes the identity unique and indexed, so every lookup by name (the logins, the
 //! command line's `USER` arguments, the login throttle's key) works unchanged, and the admin
 //! API and console show the email as the user's name. Both columns change together
-//! ([`crate::store::Store::set_login_email`]). SQLite does not enforce `VARCHAR(150)`, so a
+//! ([`crate::store::AccountStore::set_login_email`]). SQLite does not enforce `VARCHAR(150)`, so a
 //! 254-character email fits.
 
 use serde_json::{Map, Value};

@@ -6,6 +6,7 @@
 pub(crate) mod accounts;
 pub(crate) mod admin;
 pub(crate) mod cells;
+pub(crate) mod limits;
 pub(crate) mod links;
 pub(crate) mod models;
 pub(crate) mod resources;
@@ -18,9 +19,9 @@ pub(crate) mod tokens;
 // the binary and the tests call the traits, only the crate builds these values.
 pub use admin::{Group, Permission, RefreshTokenRecord};
 pub use cells::{Cell, ColumnInfo, Storage};
+pub use limits::QueryLimits;
 pub use links::LinkSet;
 pub use models::{NewUser, OwnRow, User, UserUpdate};
-pub use sqlite::QueryLimits;
 pub use tables::{Change, Column, ColumnKind, Index, Literal, OnDelete, Table};
 
 pub use accounts::AccountStore;
@@ -51,16 +52,6 @@ pub enum StoreError {
     Database(sqlx::Error),
 }
 
-/// SQLite's result code for a statement stopped by the progress handler (`SQLITE_INTERRUPT`).
-const SQLITE_INTERRUPT: &str = "9";
-
-/// SQLite reports `ON DELETE RESTRICT` as `SQLITE_CONSTRAINT_TRIGGER` (1811), not as the
-/// foreign-key code sqlx recognizes; a trigger's own `RAISE(ABORT, ...)` shares the code, so the
-/// message tells them apart.
-fn is_restrict_violation(db: &dyn sqlx::error::DatabaseError) -> bool {
-    db.code().as_deref() == Some("1811") && db.message() == "FOREIGN KEY constraint failed"
-}
-
 impl From<sqlx::Error> for StoreError {
     /// The failures a caller acts on are told apart here, once: a saturated pool and an
     /// interrupted query become 503s upstream, a refused constraint a 409, instead of generic
@@ -68,7 +59,8 @@ impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         match &err {
             sqlx::Error::PoolTimedOut => StoreError::Busy,
-            sqlx::Error::Database(db) if db.code().as_deref() == Some(SQLITE_INTERRUPT) => {
+            // Each database says in its own codes that it stopped a query on its time limit.
+            sqlx::Error::Database(db) if sqlite::errors::is_interrupt(db.as_ref()) => {
                 StoreError::Interrupted
             }
             // A unique or reference constraint refused a write: a conflict with other rows
@@ -76,7 +68,7 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db)
                 if db.is_unique_violation()
                     || db.is_foreign_key_violation()
-                    || is_restrict_violation(db.as_ref()) =>
+                    || sqlite::errors::is_restrict_violation(db.as_ref()) =>
             {
                 StoreError::Conflict(db.message().to_string())
             }
@@ -152,6 +144,8 @@ impl Store {
         url: &str,
         limits: QueryLimits,
     ) -> Result<Store, StoreError> {
+        // The one place that picks a database: today every URL the configuration accepts is
+        // SQLite's (`sqlite://PATH`, `sqlite::memory:`); another database adds its scheme here.
         let backend = sqlite::SqliteStore::connect(url, limits).await?;
         Ok(Store {
             backend: Arc::new(backend),

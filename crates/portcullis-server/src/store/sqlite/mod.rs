@@ -6,6 +6,7 @@
 mod accounts;
 mod admin;
 mod ddl;
+pub(crate) mod errors;
 mod files;
 mod fixed_tables;
 mod limited;
@@ -21,7 +22,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-pub use limited::QueryLimits;
+use super::QueryLimits;
 
 use super::StoreError;
 use super::{MigrationStore, StoreFuture};
