@@ -129,7 +129,7 @@ impl AppState {
         &self,
         allow_destructive: bool,
     ) -> Result<crate::resources::migration::Outcome, crate::store::StoreError> {
-        let known = self.store().known_resources().await?;
+        let known = self.store().resources().known_resources().await?;
         // The user model's own fields are migrated as one more resource's table.
         let mut schema = self.schema().clone();
         if let Some(table) = self.users().own.table() {

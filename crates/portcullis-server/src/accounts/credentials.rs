@@ -84,6 +84,7 @@ pub async fn check_password(
                     .map_err(ApiError::internal)?;
                 let upgraded = state
                     .store()
+                    .accounts()
                     .upgrade_password(user.id, &user.password, &encoded)
                     .await?;
                 if !upgraded {
@@ -104,6 +105,7 @@ pub(crate) async fn token_for(state: &AppState, user: &User) -> Result<String, A
     let candidate = crate::auth::token_key::TokenKeys::generate();
     let stored = state
         .store()
+        .tokens()
         .token_get_or_create(user.id, &keys.store(&candidate))
         .await?;
     if let Some(key) = keys.unseal(&stored) {
@@ -118,6 +120,7 @@ pub(crate) async fn token_for(state: &AppState, user: &User) -> Result<String, A
     );
     state
         .store()
+        .tokens()
         .token_replace(user.id, &keys.store(&candidate))
         .await?;
     Ok(candidate)

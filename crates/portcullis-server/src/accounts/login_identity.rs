@@ -6,7 +6,7 @@
 //! what makes the identity unique and indexed, so every lookup by name (the logins, the
 //! command line's `USER` arguments, the login throttle's key) works unchanged, and the admin
 //! API and console show the email as the user's name. Both columns change together
-//! ([`crate::store::Store::set_login_email`]). SQLite does not enforce `VARCHAR(150)`, so a
+//! ([`crate::store::AccountStore::set_login_email`]). SQLite does not enforce `VARCHAR(150)`, so a
 //! 254-character email fits.
 
 use serde_json::{Map, Value};
@@ -54,9 +54,9 @@ pub(crate) async fn find_for_login(
     let config = state.config();
     let login = config.djoser.login_field(&config.user_model);
     if login == config.user_model.username_field {
-        return Ok(state.store().user_by_username(value).await?);
+        return Ok(state.store().accounts().user_by_username(value).await?);
     }
-    let mut found = state.store().users_by_email(value, 2).await?;
+    let mut found = state.store().accounts().users_by_email(value, 2).await?;
     Ok(if found.len() == 1 { found.pop() } else { None })
 }
 
@@ -80,7 +80,13 @@ pub(crate) async fn new_email(
         Err(errors) => return Ok(Err(errors)),
     };
     let mut errors = Vec::new();
-    if state.store().user_by_username(&email).await?.is_some() {
+    if state
+        .store()
+        .accounts()
+        .user_by_username(&email)
+        .await?
+        .is_some()
+    {
         errors.push(EMAIL_TAKEN.to_string());
     }
     if email.chars().count() > 254 {

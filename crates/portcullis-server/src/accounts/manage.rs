@@ -40,7 +40,7 @@ pub async fn create_superuser(
         ..NewUser::default()
     };
     let token = state.token_keys().store(&TokenKeys::generate());
-    match state.store().create_user(&user, &token).await {
+    match state.store().accounts().create_user(&user, &token).await {
         Ok(user) => Ok(user),
         Err(StoreError::UsernameTaken) => bail!("That username is already taken."),
         Err(e) => Err(e.into()),
@@ -96,7 +96,7 @@ pub async fn create_superuser_by_email(
         ..NewUser::default()
     };
     let token = state.token_keys().store(&TokenKeys::generate());
-    match state.store().create_user(&user, &token).await {
+    match state.store().accounts().create_user(&user, &token).await {
         Ok(user) => Ok(user),
         Err(StoreError::UsernameTaken) => bail!("That email address is already taken."),
         Err(e) => Err(e.into()),
@@ -112,6 +112,7 @@ pub fn password_problems(state: &AppState, user: &User, password: &str) -> Vec<S
 pub async fn find_user(state: &AppState, username: &str) -> anyhow::Result<User> {
     state
         .store()
+        .accounts()
         .user_by_username(username)
         .await?
         .with_context(|| format!("user '{username}' does not exist"))
@@ -129,6 +130,7 @@ pub async fn token_create(state: &AppState, user: &User, reset: bool) -> anyhow:
         let key = TokenKeys::generate();
         state
             .store()
+            .tokens()
             .token_replace(user.id, &state.token_keys().store(&key))
             .await?;
         return Ok(key);

@@ -53,7 +53,7 @@ pub(crate) async fn create_user(state: &AppState, mut user: NewUser) -> Result<U
         .await
         .map_err(ApiError::internal)?;
     let token = state.token_keys().store(&TokenKeys::generate());
-    match state.store().create_user(&user, &token).await {
+    match state.store().accounts().create_user(&user, &token).await {
         Ok(user) => Ok(user),
         Err(StoreError::UsernameTaken) => Err(ApiError::field("username", user_fields::TAKEN)),
         Err(e) => Err(e.into()),
@@ -75,6 +75,7 @@ pub async fn set_password(
     let revoke = crate::auth::jwt::revoke::password_change_revokes(state);
     state
         .store()
+        .accounts()
         .change_password(user_id, &encoded, revoke)
         .await?;
     if revoke {

@@ -141,7 +141,7 @@ impl OwnFields {
             select.column(Alias::new(field.column()));
             kinds.push(field.kind.storage());
         }
-        for row in store.select_rows(&select, &kinds).await? {
+        for row in store.resources().select_rows(&select, &kinds).await? {
             let Some(Cell::Int(id)) = row.first() else {
                 continue;
             };
@@ -230,7 +230,7 @@ impl OwnFields {
             if let Some(id) = user_id {
                 q.and_where(Expr::col((Alias::new(TABLE), Alias::new(USER_COLUMN))).ne(id));
             }
-            if store.count_rows(&q).await? > 0 {
+            if store.resources().count_rows(&q).await? > 0 {
                 let label = field.label.to_lowercase();
                 errors.add(
                     &field.name,
@@ -261,7 +261,7 @@ impl OwnFields {
             return Ok(());
         }
         let row = self.row(values.clone());
-        store.insert_row(&row.upsert(user_id)).await?;
+        store.resources().insert_row(&row.upsert(user_id)).await?;
         Ok(())
     }
 }

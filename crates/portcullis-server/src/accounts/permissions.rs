@@ -15,6 +15,7 @@ pub(crate) async fn has_perm(
 ) -> Result<bool, StoreError> {
     state
         .store()
+        .accounts()
         .user_has_perm(user_id, resource, codename)
         .await
 }

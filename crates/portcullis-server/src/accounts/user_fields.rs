@@ -65,7 +65,13 @@ pub(crate) async fn username_field(
     if !valid_username(&username) {
         errors.push(USERNAME_MESSAGE.to_string());
     }
-    if state.store().user_by_username(&username).await?.is_some() {
+    if state
+        .store()
+        .accounts()
+        .user_by_username(&username)
+        .await?
+        .is_some()
+    {
         errors.push(TAKEN.to_string());
     }
     if username.chars().count() > 150 {
@@ -99,7 +105,7 @@ pub(crate) async fn changed_username(
     if !valid_username(&username) {
         errors.push(USERNAME_MESSAGE.to_string());
     }
-    let holder = state.store().user_by_username(&username).await?;
+    let holder = state.store().accounts().user_by_username(&username).await?;
     if holder.is_some_and(|u| u.id != id) {
         errors.push(TAKEN.to_string());
     }

@@ -83,6 +83,7 @@ pub(crate) async fn target_user(req: &ApiRequest) -> Result<User, ApiError> {
     let id = id_param(req, "User")?;
     req.state
         .store()
+        .accounts()
         .user_by_id(id)
         .await?
         .ok_or_else(|| no_match("User"))
@@ -105,7 +106,7 @@ pub(crate) async fn groups_field(
 ) -> Result<Result<Option<Vec<i64>>, Vec<String>>, ApiError> {
     let store = req.state.store();
     fields::group_ids(data, |ids| async move {
-        let found = store.admin_groups_by_ids(&ids).await?;
+        let found = store.admin().groups_by_ids(&ids).await?;
         Ok::<_, ApiError>(found.into_iter().map(|g| g.id).collect())
     })
     .await
@@ -143,7 +144,7 @@ pub(crate) async fn group_input(
     let mut errors = crate::serializer::Errors::default();
     let name = group_name(req, data, partial, except).await?;
     let name = errors.take("name", name).flatten();
-    let all = req.state.store().admin_permissions().await?;
+    let all = req.state.store().admin().permissions().await?;
     let permissions = errors
         .take("permissions", fields::permission_ids(data, &all))
         .flatten();
@@ -177,7 +178,7 @@ async fn group_name(
         Err(errors) => return Ok(Err(errors)),
     };
     if let Some(name) = &name
-        && let Some(existing) = req.state.store().admin_group_by_name(name).await?
+        && let Some(existing) = req.state.store().admin().group_by_name(name).await?
         && Some(existing.id) != except
     {
         return Ok(Err(vec![GROUP_NAME_TAKEN.into()]));

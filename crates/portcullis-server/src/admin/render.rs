@@ -29,7 +29,7 @@ pub(crate) fn user_json(user: &User, groups: &[i64]) -> Value {
 /// Users with their group ids.
 pub(crate) async fn users_json(state: &AppState, users: &[User]) -> Result<Vec<Value>, ApiError> {
     let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
-    let memberships = state.store().admin_user_groups(&ids).await?;
+    let memberships = state.store().admin().user_groups(&ids).await?;
     Ok(users
         .iter()
         .map(|u| {
@@ -74,7 +74,7 @@ pub(crate) async fn groups_json(
     groups: &[Group],
 ) -> Result<Vec<Value>, ApiError> {
     let ids: Vec<i64> = groups.iter().map(|g| g.id).collect();
-    let grants = state.store().admin_group_permissions(&ids).await?;
+    let grants = state.store().admin().group_permissions(&ids).await?;
     Ok(groups
         .iter()
         .map(|g| {
@@ -106,8 +106,8 @@ fn unix_to_drf(seconds: i64) -> Option<String> {
 /// tokens recorded for it that have not expired.
 pub(crate) async fn sessions_json(state: &AppState, user: &User) -> Result<Value, ApiError> {
     let store = state.store();
-    let created = store.admin_token_created(user.id).await?;
-    let epoch = store.jwt_epoch(user.id).await?;
+    let created = store.admin().token_created(user.id).await?;
+    let epoch = store.tokens().jwt_epoch(user.id).await?;
     let refresh: Vec<Value> = crate::auth::jwt::revoke::live_refresh_tokens(state, user.id)
         .await?
         .iter()

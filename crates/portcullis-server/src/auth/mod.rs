@@ -76,7 +76,12 @@ async fn token_authenticate(
         return Ok(None);
     };
     let digest = state.token_keys().digest(&key);
-    let Some(user) = state.store().user_by_token_digest(&digest).await? else {
+    let Some(user) = state
+        .store()
+        .accounts()
+        .user_by_token_digest(&digest)
+        .await?
+    else {
         return Err(AuthError::Failed("Invalid token."));
     };
     if !user.is_active {

@@ -119,6 +119,7 @@ pub(crate) async fn fill(
             let q = links_statement(&join, batch);
             let pairs = state
                 .store()
+                .resources()
                 .select_rows(&q, &[Storage::Integer, Storage::Integer])
                 .await?;
             for pair in pairs {

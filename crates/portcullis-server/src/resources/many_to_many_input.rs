@@ -176,6 +176,7 @@ async fn visible_ids(
         let rows = req
             .state
             .store()
+            .resources()
             .select_rows(&q, &[Storage::Integer])
             .await?;
         found.extend(rows.iter().filter_map(|row| match row.first() {

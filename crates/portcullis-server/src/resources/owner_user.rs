@@ -169,7 +169,7 @@ async fn nested_users(
             q.column(("auth_user", name.clone()));
         }
         q.and_where(Expr::col(("auth_user", "id")).is_in(chunk.iter().copied()));
-        for cells in state.store().select_rows(&q, &storages).await? {
+        for cells in state.store().resources().select_rows(&q, &storages).await? {
             let Some(Cell::Int(id)) = cells.first() else {
                 continue;
             };

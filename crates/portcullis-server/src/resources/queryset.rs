@@ -118,7 +118,7 @@ impl Queryset {
                     req,
                 ));
             }
-            if req.state.store().count_rows(&q).await? == 0 {
+            if req.state.store().resources().count_rows(&q).await? == 0 {
                 return Err(missing());
             }
             out.push((field.column(), id.into()));

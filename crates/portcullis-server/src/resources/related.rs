@@ -151,6 +151,7 @@ async fn fetch(state: &AppState, resource: &Resource, ids: &[i64]) -> Result<Vec
         q.and_where(Expr::col((resource.table().to_string(), "id")).is_in(chunk.iter().copied()));
         let found = state
             .store()
+            .resources()
             .select_rows(&q, &query::read_columns(resource))
             .await?;
         out.extend(

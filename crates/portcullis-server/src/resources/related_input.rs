@@ -49,6 +49,7 @@ async fn by_slug(
     let found = req
         .state
         .store()
+        .resources()
         .select_rows(&q, &[Storage::Integer])
         .await?;
     Ok(match found.first().and_then(|cells| cells.first()) {

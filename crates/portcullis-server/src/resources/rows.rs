@@ -132,6 +132,7 @@ pub(crate) async fn find_where(
     q.limit(1);
     let rows = state
         .store()
+        .resources()
         .select_rows(&q, &query::read_columns(resource))
         .await?;
     let mut found: Vec<Row> = rows
@@ -155,5 +156,5 @@ pub(crate) async fn visible(
     if let Some(cond) = query::visibility(resource, user) {
         q.cond_where(cond);
     }
-    Ok(state.store().count_rows(&q).await? > 0)
+    Ok(state.store().resources().count_rows(&q).await? > 0)
 }

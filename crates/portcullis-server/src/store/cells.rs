@@ -4,7 +4,7 @@
 
 /// How a column is stored and read back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Storage {
+pub enum Storage {
     Integer,
     Real,
     Text,
@@ -23,7 +23,7 @@ impl Storage {
 
 /// One value read from a row.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Cell {
+pub enum Cell {
     Null,
     Int(i64),
     Real(f64),

@@ -1,21 +1,38 @@
-//! The store boundary: every query the application makes, behind one type. SQLite is the
-//! embedded default; a PostgreSQL side will be a second variant with its own migrations, so
-//! handlers never see which database serves them.
+//! The store boundary: every query the application makes, in per-area traits (accounts,
+//! tokens and JWT, the staff console, resources, migrations) that each database implements
+//! once. SQLite (`sqlite/`) is the embedded default; another database is another module beside
+//! it implementing the same traits, so handlers never see which database serves them.
 
+pub(crate) mod accounts;
 pub(crate) mod admin;
 pub(crate) mod cells;
+pub(crate) mod limits;
 pub(crate) mod links;
 pub(crate) mod models;
+pub(crate) mod resources;
 pub(crate) mod sqlite;
 pub(crate) mod tables;
 pub(crate) mod timestamp;
+pub(crate) mod tokens;
 
-pub(crate) use cells::{Cell, ColumnInfo, Storage};
-pub(crate) use models::{NewUser, OwnRow};
-pub use models::{User, UserUpdate};
-pub use sqlite::QueryLimits;
+// The types of the traits' signatures are public with them (the fields stay crate-private):
+// the binary and the tests call the traits, only the crate builds these values.
+pub use admin::{Group, Permission, RefreshTokenRecord};
+pub use cells::{Cell, ColumnInfo, Storage};
+pub use limits::QueryLimits;
+pub use links::LinkSet;
+pub use models::{NewUser, OwnRow, User, UserUpdate};
+pub use tables::{Change, Column, ColumnKind, Index, Literal, OnDelete, Table};
 
-use sea_query::{DeleteStatement, InsertStatement, SelectStatement, UpdateStatement};
+pub use accounts::AccountStore;
+pub use admin::AdminStore;
+pub use resources::ResourceStore;
+pub use tokens::TokenStore;
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
 /// Store failures the application acts on; everything else is `Database`.
 #[derive(Debug, thiserror::Error)]
@@ -35,16 +52,6 @@ pub enum StoreError {
     Database(sqlx::Error),
 }
 
-/// SQLite's result code for a statement stopped by the progress handler (`SQLITE_INTERRUPT`).
-const SQLITE_INTERRUPT: &str = "9";
-
-/// SQLite reports `ON DELETE RESTRICT` as `SQLITE_CONSTRAINT_TRIGGER` (1811), not as the
-/// foreign-key code sqlx recognizes; a trigger's own `RAISE(ABORT, ...)` shares the code, so the
-/// message tells them apart.
-fn is_restrict_violation(db: &dyn sqlx::error::DatabaseError) -> bool {
-    db.code().as_deref() == Some("1811") && db.message() == "FOREIGN KEY constraint failed"
-}
-
 impl From<sqlx::Error> for StoreError {
     /// The failures a caller acts on are told apart here, once: a saturated pool and an
     /// interrupted query become 503s upstream, a refused constraint a 409, instead of generic
@@ -52,7 +59,8 @@ impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         match &err {
             sqlx::Error::PoolTimedOut => StoreError::Busy,
-            sqlx::Error::Database(db) if db.code().as_deref() == Some(SQLITE_INTERRUPT) => {
+            // Each database says in its own codes that it stopped a query on its time limit.
+            sqlx::Error::Database(db) if sqlite::errors::is_interrupt(db.as_ref()) => {
                 StoreError::Interrupted
             }
             // A unique or reference constraint refused a write: a conflict with other rows
@@ -60,7 +68,7 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db)
                 if db.is_unique_violation()
                     || db.is_foreign_key_violation()
-                    || is_restrict_violation(db.as_ref()) =>
+                    || sqlite::errors::is_restrict_violation(db.as_ref()) =>
             {
                 StoreError::Conflict(db.message().to_string())
             }
@@ -71,24 +79,45 @@ impl From<sqlx::Error> for StoreError {
 
 /// A token's stored forms: the keyed digest used for lookup and the sealed copy that lets the
 /// same key be handed out again (DRF returns a user's existing token on every login).
-#[derive(Debug, Clone)]
-pub(crate) struct StoredToken {
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredToken {
+    #[sqlx(rename = "key_digest")]
     pub(crate) digest: String,
+    #[sqlx(rename = "key_sealed")]
     pub(crate) sealed: Vec<u8>,
 }
 
-/// The database, whichever it is.
-#[derive(Clone, Debug)]
-pub enum Store {
-    Sqlite(sqlite::SqliteStore),
+/// A boxed, `Send` future of a store result. Trait methods return it instead of being `async
+/// fn`s because [`Store`] calls them through `dyn` traits (an `async fn` in a trait is not
+/// object safe); the box is one allocation per query, nothing next to the query itself.
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// The fixed tables' migrations.
+pub trait MigrationStore: Send + Sync {
+    /// Apply pending fixed-table migrations; the names applied.
+    fn migrate(&self) -> StoreFuture<'_, Vec<String>>;
+
+    /// Pending fixed-table migrations, by name, without applying them.
+    fn pending_migrations(&self) -> StoreFuture<'_, Vec<String>>;
 }
 
-macro_rules! delegate {
-    ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        match $self {
-            Store::Sqlite(s) => s.$method($($arg),*).await,
-        }
-    };
+/// Everything one database implements: one implementation per database, each area its own
+/// trait so that a method's signature is written once, in its trait.
+pub trait Backend:
+    AccountStore + TokenStore + AdminStore + ResourceStore + MigrationStore + fmt::Debug
+{
+}
+
+impl<T> Backend for T where
+    T: AccountStore + TokenStore + AdminStore + ResourceStore + MigrationStore + fmt::Debug
+{
+}
+
+/// The database, whichever it is: callers reach each area through its accessor
+/// (`store.accounts().user_by_id(id)`), which is the only dispatch there is.
+#[derive(Clone, Debug)]
+pub struct Store {
+    backend: Arc<dyn Backend>,
 }
 
 impl Store {
@@ -101,7 +130,7 @@ impl Store {
     /// [`Store::open`] with the query limits of the configuration.
     pub async fn open_limited(url: &str, limits: QueryLimits) -> Result<Store, StoreError> {
         let store = Store::connect_limited(url, limits).await?;
-        store.migrate().await?;
+        store.migrations().migrate().await?;
         Ok(store)
     }
 
@@ -115,326 +144,31 @@ impl Store {
         url: &str,
         limits: QueryLimits,
     ) -> Result<Store, StoreError> {
-        Ok(Store::Sqlite(
-            sqlite::SqliteStore::connect(url, limits).await?,
-        ))
+        // The one place that picks a database: today every URL the configuration accepts is
+        // SQLite's (`sqlite://PATH`, `sqlite::memory:`); another database adds its scheme here.
+        let backend = sqlite::SqliteStore::connect(url, limits).await?;
+        Ok(Store {
+            backend: Arc::new(backend),
+        })
     }
 
-    /// Apply pending fixed-table migrations; the names applied.
-    pub async fn migrate(&self) -> Result<Vec<String>, StoreError> {
-        delegate!(self.migrate())
+    pub fn accounts(&self) -> &dyn AccountStore {
+        &*self.backend
     }
 
-    /// Pending fixed-table migrations, by name, without applying them.
-    pub async fn pending_migrations(&self) -> Result<Vec<String>, StoreError> {
-        delegate!(self.pending_migrations())
+    pub fn tokens(&self) -> &dyn TokenStore {
+        &*self.backend
     }
 
-    /// Create a user and its DRF token in one transaction (the tutorial's post_save signal).
-    pub(crate) async fn create_user(
-        &self,
-        user: &NewUser,
-        token: &StoredToken,
-    ) -> Result<User, StoreError> {
-        delegate!(self.create_user(user, token))
+    pub fn admin(&self) -> &dyn AdminStore {
+        &*self.backend
     }
 
-    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
-        delegate!(self.user_by_id(id))
+    pub fn resources(&self) -> &dyn ResourceStore {
+        &*self.backend
     }
 
-    /// Exact, case-sensitive match, as Django's `get_by_natural_key` on SQLite.
-    pub async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
-        delegate!(self.user_by_username(username))
-    }
-
-    /// The users whose email is exactly `email` (djoser's `LoginFieldBackend` lookup), at most
-    /// `limit` of them, by id: the caller tells one from several.
-    pub(crate) async fn users_by_email(
-        &self,
-        email: &str,
-        limit: u32,
-    ) -> Result<Vec<User>, StoreError> {
-        delegate!(self.users_by_email(email, limit))
-    }
-
-    /// The user owning the token with this digest.
-    pub(crate) async fn user_by_token_digest(
-        &self,
-        digest: &str,
-    ) -> Result<Option<User>, StoreError> {
-        delegate!(self.user_by_token_digest(digest))
-    }
-
-    /// How many users [`Store::list_users`] would list in all.
-    pub async fn count_users(&self, only: Option<i64>) -> Result<u64, StoreError> {
-        delegate!(self.count_users(only))
-    }
-
-    /// Users ordered by id; `only` limits the list to one user (djoser's HIDE_USERS).
-    pub(crate) async fn list_users(
-        &self,
-        only: Option<i64>,
-        limit: u64,
-        offset: u64,
-    ) -> Result<Vec<User>, StoreError> {
-        delegate!(self.list_users(only, limit, offset))
-    }
-
-    /// The fields and the groups, in one transaction. A deactivation revokes the user's JWTs
-    /// (a trigger) and keeps its DRF token, as Django's admin does.
-    pub async fn update_user(&self, id: i64, update: &UserUpdate) -> Result<(), StoreError> {
-        delegate!(self.update_user(id, update))
-    }
-
-    /// Rename a user; `UsernameTaken` if another user has the name.
-    pub(crate) async fn set_username(&self, id: i64, username: &str) -> Result<(), StoreError> {
-        delegate!(self.set_username(id, username))
-    }
-
-    /// Change the email of a user whose model logs in with it: the email and the `username`
-    /// column that holds it, together; `UsernameTaken` if another user has it.
-    pub(crate) async fn set_login_email(&self, id: i64, email: &str) -> Result<(), StoreError> {
-        delegate!(self.set_login_email(id, email))
-    }
-
-    /// Store a hash as is, revoking nothing (tests and imports; a password change is
-    /// [`Store::change_password`]).
-    pub async fn set_password(&self, id: i64, encoded: &str) -> Result<(), StoreError> {
-        delegate!(self.set_password(id, encoded))
-    }
-
-    /// Replace the hash only if it is still `expected` (a login's hash upgrade); false if the
-    /// password changed in the meantime.
-    pub async fn upgrade_password(
-        &self,
-        id: i64,
-        expected: &str,
-        encoded: &str,
-    ) -> Result<bool, StoreError> {
-        delegate!(self.upgrade_password(id, expected, encoded))
-    }
-
-    /// A password change and, with `revoke_sessions`, the revocation it triggers (new JWT
-    /// epoch, DRF token deleted), in one transaction.
-    pub(crate) async fn change_password(
-        &self,
-        id: i64,
-        encoded: &str,
-        revoke_sessions: bool,
-    ) -> Result<(), StoreError> {
-        delegate!(self.change_password(id, encoded, revoke_sessions))
-    }
-
-    pub(crate) async fn touch_last_login(&self, id: i64) -> Result<(), StoreError> {
-        delegate!(self.touch_last_login(id))
-    }
-
-    pub async fn delete_user(&self, id: i64) -> Result<bool, StoreError> {
-        delegate!(self.delete_user(id))
-    }
-
-    /// The user's token, or `candidate` stored as the user's token if it had none
-    /// (Django's `Token.objects.get_or_create(user=user)`).
-    pub(crate) async fn token_get_or_create(
-        &self,
-        user_id: i64,
-        candidate: &StoredToken,
-    ) -> Result<StoredToken, StoreError> {
-        delegate!(self.token_get_or_create(user_id, candidate))
-    }
-
-    /// Replace the user's token (drf_create_token --reset).
-    pub(crate) async fn token_replace(
-        &self,
-        user_id: i64,
-        token: &StoredToken,
-    ) -> Result<(), StoreError> {
-        delegate!(self.token_replace(user_id, token))
-    }
-
-    pub(crate) async fn select_rows(
-        &self,
-        stmt: &SelectStatement,
-        kinds: &[Storage],
-    ) -> Result<Vec<Vec<Cell>>, StoreError> {
-        delegate!(self.select_rows(stmt, kinds))
-    }
-
-    /// Run a `SELECT COUNT(*) ...`.
-    pub(crate) async fn count_rows(&self, stmt: &SelectStatement) -> Result<u64, StoreError> {
-        delegate!(self.count_rows(stmt))
-    }
-
-    /// Insert one row; its id.
-    pub(crate) async fn insert_row(&self, stmt: &InsertStatement) -> Result<i64, StoreError> {
-        delegate!(self.insert_row(stmt))
-    }
-
-    /// Insert one row and the links of its many-to-many fields, in one transaction; its id.
-    pub(crate) async fn insert_row_linked(
-        &self,
-        stmt: &InsertStatement,
-        links: &[links::LinkSet],
-    ) -> Result<i64, StoreError> {
-        delegate!(self.insert_row_linked(stmt, links))
-    }
-
-    /// Update the row `id` (when `stmt` is given) and replace the links of its many-to-many
-    /// fields, in one transaction.
-    pub(crate) async fn update_row_linked(
-        &self,
-        stmt: Option<&UpdateStatement>,
-        id: i64,
-        links: &[links::LinkSet],
-    ) -> Result<(), StoreError> {
-        delegate!(self.update_row_linked(stmt, id, links))
-    }
-
-    pub(crate) async fn update_rows(&self, stmt: &UpdateStatement) -> Result<u64, StoreError> {
-        delegate!(self.update_rows(stmt))
-    }
-
-    pub(crate) async fn delete_rows(&self, stmt: &DeleteStatement) -> Result<u64, StoreError> {
-        delegate!(self.delete_rows(stmt))
-    }
-
-    /// Django's `user.has_perm("resource.codename")` through the user's own permissions or its
-    /// groups' (superusers are decided by the caller).
-    pub async fn user_has_perm(
-        &self,
-        user_id: i64,
-        resource: &str,
-        codename: &str,
-    ) -> Result<bool, StoreError> {
-        delegate!(self.user_has_perm(user_id, resource, codename))
-    }
-
-    pub async fn table_columns(&self, table: &str) -> Result<Vec<ColumnInfo>, StoreError> {
-        delegate!(self.table_columns(table))
-    }
-
-    pub async fn table_indexes(&self, table: &str) -> Result<Vec<String>, StoreError> {
-        delegate!(self.table_indexes(table))
-    }
-
-    pub(crate) async fn has_data(
-        &self,
-        table: &str,
-        column: Option<&str>,
-    ) -> Result<bool, StoreError> {
-        delegate!(self.has_data(table, column))
-    }
-
-    pub(crate) async fn apply_changes(&self, changes: &[tables::Change]) -> Result<(), StoreError> {
-        delegate!(self.apply_changes(changes))
-    }
-
-    pub(crate) async fn has_nulls(&self, table: &str, column: &str) -> Result<bool, StoreError> {
-        delegate!(self.has_nulls(table, column))
-    }
-
-    /// The resources migrated so far.
-    pub(crate) async fn known_resources(&self) -> Result<Vec<String>, StoreError> {
-        delegate!(self.known_resources())
-    }
-
-    pub(crate) async fn save_schema_snapshot(
-        &self,
-        resource: &str,
-        definition: &str,
-    ) -> Result<(), StoreError> {
-        delegate!(self.save_schema_snapshot(resource, definition))
-    }
-
-    /// Create the model permissions of a resource (Django creates them on migrate).
-    pub(crate) async fn ensure_permissions(
-        &self,
-        resource: &str,
-        label: &str,
-        codenames: &[&str],
-    ) -> Result<(), StoreError> {
-        delegate!(self.ensure_permissions(resource, label, codenames))
-    }
-
-    /// Delete the user's token (logout); true if there was one.
-    pub(crate) async fn token_delete(&self, user_id: i64) -> Result<bool, StoreError> {
-        delegate!(self.token_delete(user_id))
-    }
-
-    /// The user with its JWT revocation epoch (0 until the first revocation), in one read.
-    pub(crate) async fn jwt_user(&self, id: i64) -> Result<Option<(User, i64)>, StoreError> {
-        delegate!(self.jwt_user(id))
-    }
-
-    /// The user's JWT revocation epoch (0 until the first revocation).
-    pub async fn jwt_epoch(&self, user_id: i64) -> Result<i64, StoreError> {
-        delegate!(self.jwt_epoch(user_id))
-    }
-
-    /// Sign the user out everywhere, in one transaction: a new epoch, its DRF token deleted
-    /// and, with `blacklist_refresh`, its recorded refresh tokens blacklisted. The new epoch.
-    pub(crate) async fn revoke_sessions(
-        &self,
-        user_id: i64,
-        blacklist_refresh: bool,
-    ) -> Result<i64, StoreError> {
-        delegate!(self.revoke_sessions(user_id, blacklist_refresh))
-    }
-
-    /// The user's recorded refresh tokens that have not expired at `now` (unix seconds).
-    pub(crate) async fn jwt_live_refresh_tokens(
-        &self,
-        user_id: i64,
-        now: i64,
-    ) -> Result<Vec<admin::RefreshTokenRecord>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.jwt_live_refresh_tokens(user_id, now).await,
-        }
-    }
-
-    /// Record an issued refresh token by `jti` and `exp` (unix seconds), if not recorded yet.
-    pub async fn jwt_outstand(
-        &self,
-        jti: &str,
-        user_id: Option<i64>,
-        expires_at: i64,
-    ) -> Result<(), StoreError> {
-        delegate!(self.jwt_outstand(jti, user_id, expires_at))
-    }
-
-    pub(crate) async fn jwt_is_blacklisted(&self, jti: &str) -> Result<bool, StoreError> {
-        delegate!(self.jwt_is_blacklisted(jti))
-    }
-
-    /// Blacklist a refresh token by `jti`; false if it was already.
-    pub async fn jwt_blacklist(
-        &self,
-        jti: &str,
-        user_id: Option<i64>,
-        expires_at: i64,
-    ) -> Result<bool, StoreError> {
-        delegate!(self.jwt_blacklist(jti, user_id, expires_at))
-    }
-
-    /// Atomically blacklist the old refresh token `(jti, exp)` (when `blacklist_old`) and record
-    /// the new one; false, writing nothing, if the old one was blacklisted already.
-    pub(crate) async fn jwt_rotate(
-        &self,
-        old: (&str, i64),
-        new: (&str, i64),
-        user_id: i64,
-        blacklist_old: bool,
-    ) -> Result<bool, StoreError> {
-        delegate!(self.jwt_rotate(old, new, user_id, blacklist_old))
-    }
-
-    /// Delete at most `limit` refresh token records that expired before `before`.
-    pub(crate) async fn jwt_purge_expired(
-        &self,
-        before: i64,
-        limit: i64,
-    ) -> Result<u64, StoreError> {
-        delegate!(self.jwt_purge_expired(before, limit))
+    pub fn migrations(&self) -> &dyn MigrationStore {
+        &*self.backend
     }
 }

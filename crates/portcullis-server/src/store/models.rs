@@ -1,7 +1,7 @@
 //! The rows of the fixed tables, as the application uses them.
 
 /// A row of `auth_user`, Django's fields.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct User {
     pub id: i64,
     pub password: String,
@@ -38,7 +38,7 @@ impl User {
 
 /// What creating a user needs.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct NewUser {
+pub struct NewUser {
     pub(crate) username: String,
     pub(crate) email: String,
     /// Already hashed (Django's encoded format).
@@ -57,7 +57,7 @@ pub(crate) struct NewUser {
 
 /// A row of the user model's own fields: its table and the columns to write.
 #[derive(Debug, Clone)]
-pub(crate) struct OwnRow {
+pub struct OwnRow {
     pub(crate) table: &'static str,
     pub(crate) values: Vec<(String, sea_query::Value)>,
 }

@@ -7,14 +7,14 @@ use super::cells::Storage;
 
 /// A table with its columns and the indexes its queries need.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Table {
+pub struct Table {
     pub(crate) name: String,
     pub(crate) columns: Vec<Column>,
     pub(crate) indexes: Vec<Index>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Column {
+pub struct Column {
     pub(crate) name: String,
     pub(crate) kind: ColumnKind,
     pub(crate) not_null: bool,
@@ -39,7 +39,7 @@ impl Column {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ColumnKind {
+pub enum ColumnKind {
     /// The auto-incremented primary key; an id is never handed out twice.
     Id,
     Value(Storage),
@@ -47,7 +47,7 @@ pub(crate) enum ColumnKind {
 
 /// A column default from the schema file.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Literal {
+pub enum Literal {
     Bool(bool),
     /// A JSON number, as written.
     Number(String),
@@ -56,14 +56,14 @@ pub(crate) enum Literal {
 
 /// What happens to rows referencing a deleted row (Django's `on_delete`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum OnDelete {
+pub enum OnDelete {
     Cascade,
     SetNull,
     Restrict,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Index {
+pub struct Index {
     pub(crate) name: String,
     pub(crate) unique: bool,
     /// Column names, each with `true` for descending.
@@ -72,7 +72,7 @@ pub(crate) struct Index {
 
 /// One planned change. A migration's changes run in one transaction.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Change {
+pub enum Change {
     /// A new table with its indexes.
     CreateTable(Table),
     AddColumn {

@@ -9,7 +9,7 @@ pub(super) async fn run(config: Config) -> anyhow::Result<()> {
     let store = Store::connect(&config.database_url)
         .await
         .map_err(|e| anyhow::anyhow!("database_url: cannot open {}: {e}", config.database_url))?;
-    let pending = store.pending_migrations().await?;
+    let pending = store.migrations().pending_migrations().await?;
     if !pending.is_empty() {
         println!(
             "Note: {} unapplied migration(s): {} (serve or migrate applies them).",

@@ -52,7 +52,13 @@ pub(super) async fn run(state: AppState, args: Args) -> anyhow::Result<()> {
                 eprintln!("Error: This field cannot be blank.");
                 continue;
             }
-            if state.store().user_by_username(&u).await?.is_some() {
+            if state
+                .store()
+                .accounts()
+                .user_by_username(&u)
+                .await?
+                .is_some()
+            {
                 eprintln!("Error: That username is already taken.");
                 continue;
             }
@@ -110,7 +116,13 @@ async fn run_by_email(state: AppState, args: Args) -> anyhow::Result<()> {
                 eprintln!("Error: This field cannot be blank.");
                 continue;
             }
-            if state.store().user_by_username(&e).await?.is_some() {
+            if state
+                .store()
+                .accounts()
+                .user_by_username(&e)
+                .await?
+                .is_some()
+            {
                 eprintln!("Error: That email address is already taken.");
                 continue;
             }

@@ -15,7 +15,7 @@ pub(crate) struct Args {
 
 pub(super) async fn run(config: Config, args: Args) -> anyhow::Result<()> {
     let store = Store::connect(&config.database_url).await?;
-    let applied = store.migrate().await?;
+    let applied = store.migrations().migrate().await?;
     println!("Operations to perform:");
     for name in &applied {
         println!("  Applying {name}... OK");

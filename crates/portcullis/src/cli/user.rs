@@ -24,7 +24,11 @@ pub(super) async fn run(state: AppState, command: Command) -> anyhow::Result<()>
         is_active: Some(active),
         ..UserUpdate::default()
     };
-    state.store().update_user(user.id, &update).await?;
+    state
+        .store()
+        .accounts()
+        .update_user(user.id, &update)
+        .await?;
     println!(
         "User '{}' is now {}.",
         user.username,

@@ -36,6 +36,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     // simplejwt's get_or_create: blacklisting twice at once is still one blacklisting.
     state
         .store()
+        .tokens()
         .jwt_blacklist(&token.jti, owner, token.exp)
         .await?;
     tokens::purge_expired(state, now).await?;

@@ -41,7 +41,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     let (refresh, access) = tokens::obtain_pair(state, &user, now()).await?;
     let body = json!({ "refresh": refresh, "access": access });
     if state.jwt().config().update_last_login {
-        state.store().touch_last_login(user.id).await?;
+        state.store().accounts().touch_last_login(user.id).await?;
     }
     Ok(json_response(StatusCode::OK, &body))
 }

@@ -53,6 +53,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
         let new_exp = now.saturating_add_unsigned(config.refresh_token_lifetime);
         let rotated = state
             .store()
+            .tokens()
             .jwt_rotate(
                 (&token.jti, token.exp),
                 (new_jti, new_exp),

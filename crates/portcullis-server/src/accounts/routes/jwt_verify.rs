@@ -49,7 +49,12 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     .await?;
     // simplejwt checks the blacklist for any token type here (an access token's jti is
     // simply never on it).
-    if state.store().jwt_is_blacklisted(&token.jti).await? {
+    if state
+        .store()
+        .tokens()
+        .jwt_is_blacklisted(&token.jti)
+        .await?
+    {
         return Err(jwt_errors::verify_blacklisted().into());
     }
     match tokens::token_user(state, &token.claims).await? {

@@ -108,12 +108,12 @@ async fn store(
 ) -> Result<Response, ApiError> {
     let (done, taken) = match login {
         LoginField::Username => (
-            state.store().set_username(id, new).await,
+            state.store().accounts().set_username(id, new).await,
             user_fields::TAKEN,
         ),
         // A model's `save()` does not normalize: the email is stored as sent.
         LoginField::Email => (
-            state.store().set_login_email(id, new).await,
+            state.store().accounts().set_login_email(id, new).await,
             login_identity::EMAIL_TAKEN,
         ),
     };

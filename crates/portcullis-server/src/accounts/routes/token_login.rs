@@ -46,7 +46,11 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
         .await?
         .ok_or_else(invalid)?;
     let key = credentials::token_for(&req.state, &user).await?;
-    req.state.store().touch_last_login(user.id).await?;
+    req.state
+        .store()
+        .accounts()
+        .touch_last_login(user.id)
+        .await?;
     Ok(json_response(StatusCode::OK, &json!({ "auth_token": key })))
 }
 

@@ -18,6 +18,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     let user = req.require_user()?;
     req.state
         .store()
+        .tokens()
         .token_delete(user.id)
         .await
         .map_err(ApiError::from)?;

@@ -56,6 +56,7 @@ async fn target(req: &ApiRequest, which: Target) -> Result<User, ApiError> {
     };
     req.state
         .store()
+        .accounts()
         .user_by_id(id)
         .await?
         .ok_or_else(|| ApiError::NotFound("No User matches the given query.".into()))
@@ -104,7 +105,13 @@ async fn update(req: &ApiRequest, which: Which, mut target: User) -> Result<Resp
     errors.check()?;
     shape.own.save(req.state.store(), target.id, &own).await?;
     if let Some(username) = username.filter(|u| *u != target.username) {
-        match req.state.store().set_username(target.id, &username).await {
+        match req
+            .state
+            .store()
+            .accounts()
+            .set_username(target.id, &username)
+            .await
+        {
             Ok(()) => target.username = username,
             // Lost a race with another user taking the name.
             Err(StoreError::UsernameTaken) => {
@@ -114,7 +121,11 @@ async fn update(req: &ApiRequest, which: Which, mut target: User) -> Result<Resp
         }
     }
     if update != UserUpdate::default() {
-        req.state.store().update_user(target.id, &update).await?;
+        req.state
+            .store()
+            .accounts()
+            .update_user(target.id, &update)
+            .await?;
         let UserUpdate {
             email,
             first_name,
@@ -145,6 +156,6 @@ async fn destroy(req: &ApiRequest, target: &User) -> Result<Response, ApiError> 
         return Err(ApiError::field("current_password", "Invalid password."));
     }
     // Deleting the user deletes its token too (foreign key cascade).
-    req.state.store().delete_user(target.id).await?;
+    req.state.store().accounts().delete_user(target.id).await?;
     Ok(no_content())
 }

@@ -55,11 +55,11 @@ async fn list(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
     let user = req.require_user()?;
     let only = (!user.is_staff).then_some(user.id);
     let store = req.state.store();
-    let count = store.count_users(only).await?;
+    let count = store.accounts().count_users(only).await?;
     let size = u64::from(req.state.config().page_size);
     let body = match req.state.config().pagination {
         Style::None => {
-            let users = store.list_users(only, count.max(1), 0).await?;
+            let users = store.accounts().list_users(only, count.max(1), 0).await?;
             Value::Array(rendered(&req, &users).await?)
         }
         Style::LimitOffsetPagination => {
@@ -67,7 +67,10 @@ async fn list(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
             let users = if window.is_past_end(count) {
                 Vec::new()
             } else {
-                store.list_users(only, window.limit, window.offset).await?
+                store
+                    .accounts()
+                    .list_users(only, window.limit, window.offset)
+                    .await?
             };
             let results = rendered(&req, &users).await?;
             limit_offset::paginated(&req, window, count, results)
@@ -76,7 +79,10 @@ async fn list(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
         // Portcullis pages the users by number instead.
         Style::PageNumberPagination | Style::CursorPagination => {
             let page = page_for(req.query("page").as_deref(), count, size)?;
-            let users = store.list_users(only, page.size, page.offset()).await?;
+            let users = store
+                .accounts()
+                .list_users(only, page.size, page.offset())
+                .await?;
             let results = rendered(&req, &users).await?;
             paginated(&req, page, count, results)
         }

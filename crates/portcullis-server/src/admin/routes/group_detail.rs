@@ -26,7 +26,7 @@ pub(crate) fn endpoint() -> Endpoint {
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     let group = target_group(&req).await?;
     if req.method != Method::GET {
-        let has_staff = req.state.store().admin_group_has_staff(group.id).await?;
+        let has_staff = req.state.store().admin().group_has_staff(group.id).await?;
         if !authority::may_manage_group(actor(&req)?, has_staff) {
             return Err(ApiError::PermissionDenied);
         }
@@ -37,7 +37,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
             Ok(json_response(StatusCode::OK, &body))
         }
         Method::DELETE => {
-            req.state.store().admin_delete_group(group.id).await?;
+            req.state.store().admin().delete_group(group.id).await?;
             Ok(no_content())
         }
         _ => update(&req, group).await,
@@ -46,7 +46,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
 
 async fn target_group(req: &ApiRequest) -> Result<Group, ApiError> {
     let id = id_param(req, "Group")?;
-    let mut found = req.state.store().admin_groups_by_ids(&[id]).await?;
+    let mut found = req.state.store().admin().groups_by_ids(&[id]).await?;
     found.pop().ok_or_else(|| no_match("Group"))
 }
 
@@ -55,7 +55,8 @@ async fn update(req: &ApiRequest, group: Group) -> Result<Response, ApiError> {
     let updated = req
         .state
         .store()
-        .admin_update_group(group.id, name.as_deref(), permissions.as_deref())
+        .admin()
+        .update_group(group.id, name.as_deref(), permissions.as_deref())
         .await
         .map_err(group_write_error)?;
     if !updated {

@@ -25,10 +25,10 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
 
 async fn list(req: &ApiRequest) -> Result<Response, ApiError> {
     let store = req.state.store();
-    let count = store.admin_count_groups().await?;
+    let count = store.admin().count_groups().await?;
     let size = u64::from(req.state.config().page_size);
     let page = page_for(req.query("page").as_deref(), count, size)?;
-    let groups = store.admin_list_groups(page.size, page.offset()).await?;
+    let groups = store.admin().list_groups(page.size, page.offset()).await?;
     let results = render::groups_json(&req.state, &groups).await?;
     Ok(json_response(
         StatusCode::OK,
@@ -47,7 +47,8 @@ async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
     let group = req
         .state
         .store()
-        .admin_create_group(&name, &permissions)
+        .admin()
+        .create_group(&name, &permissions)
         .await
         .map_err(group_write_error)?;
     let body = render::one_group_json(&req.state, &group).await?;

@@ -16,7 +16,7 @@ pub(crate) fn endpoint() -> Endpoint {
 }
 
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
-    let all = req.state.store().admin_permissions().await?;
+    let all = req.state.store().admin().permissions().await?;
     let body: Vec<Value> = all.iter().map(render::permission_json).collect();
     Ok(json_response(StatusCode::OK, &body))
 }

@@ -90,14 +90,14 @@ async fn update(req: &ApiRequest, target: User) -> Result<Response, ApiError> {
     errors.check()?;
     let store = req.state.store();
     if let Some(email) = new_login {
-        match store.set_login_email(target.id, &email).await {
+        match store.accounts().set_login_email(target.id, &email).await {
             Err(crate::store::StoreError::UsernameTaken) => {
                 return Err(ApiError::field("email", login_identity::EMAIL_TAKEN));
             }
             done => done?,
         }
     }
-    store.admin_update_user(target.id, &update).await?;
+    store.admin().update_user(target.id, &update).await?;
     if target.is_active && update.is_active == Some(false) {
         tracing::info!(
             actor = me.id,
@@ -106,6 +106,7 @@ async fn update(req: &ApiRequest, target: User) -> Result<Response, ApiError> {
         );
     }
     let user = store
+        .accounts()
         .user_by_id(target.id)
         .await?
         .ok_or_else(|| crate::admin::no_match("User"))?;
@@ -169,7 +170,8 @@ async fn group_change(
     let current: Vec<i64> = req
         .state
         .store()
-        .admin_user_groups(&[target.id])
+        .admin()
+        .user_groups(&[target.id])
         .await?
         .into_iter()
         .map(|(_, group)| group)
@@ -187,7 +189,7 @@ async fn destroy(req: &ApiRequest, target: &User) -> Result<Response, ApiError> 
         ])));
     }
     // The token, memberships and JWT records go with the user (foreign key cascades).
-    req.state.store().delete_user(target.id).await?;
+    req.state.store().accounts().delete_user(target.id).await?;
     tracing::info!(actor = me.id, user = target.id, "admin deleted a user");
     Ok(no_content())
 }

@@ -44,11 +44,12 @@ pub(crate) fn search_terms(raw: Option<&str>) -> Vec<String> {
 async fn list(req: &ApiRequest) -> Result<Response, ApiError> {
     let terms = search_terms(req.query("search").as_deref());
     let store = req.state.store();
-    let count = store.admin_count_users(&terms).await?;
+    let count = store.admin().count_users(&terms).await?;
     let size = u64::from(req.state.config().page_size);
     let page = page_for(req.query("page").as_deref(), count, size)?;
     let users = store
-        .admin_list_users(&terms, page.size, page.offset())
+        .admin()
+        .list_users(&terms, page.size, page.offset())
         .await?;
     let results = render::users_json(&req.state, &users).await?;
     Ok(json_response(

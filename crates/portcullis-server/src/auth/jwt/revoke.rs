@@ -16,7 +16,11 @@ use crate::store::admin::RefreshTokenRecord;
 
 /// Revoke every JWT of the user (new epoch) and delete its DRF token, in one transaction.
 pub(crate) async fn revoke_all(state: &AppState, user_id: i64) -> Result<(), StoreError> {
-    let epoch = state.store().revoke_sessions(user_id, false).await?;
+    let epoch = state
+        .store()
+        .tokens()
+        .revoke_sessions(user_id, false)
+        .await?;
     tracing::info!(user = user_id, epoch, "revoked every token of the user");
     Ok(())
 }
@@ -24,7 +28,11 @@ pub(crate) async fn revoke_all(state: &AppState, user_id: i64) -> Result<(), Sto
 /// [`revoke_all`], and the user's recorded refresh tokens blacklisted too, so that the
 /// console's sessions list shows them as ended (the admin API's revocation).
 pub(crate) async fn revoke_everything(state: &AppState, user_id: i64) -> Result<(), StoreError> {
-    let epoch = state.store().revoke_sessions(user_id, true).await?;
+    let epoch = state
+        .store()
+        .tokens()
+        .revoke_sessions(user_id, true)
+        .await?;
     tracing::info!(user = user_id, epoch, "revoked every token of the user");
     Ok(())
 }
@@ -43,6 +51,7 @@ pub(crate) async fn live_refresh_tokens(
 ) -> Result<Vec<RefreshTokenRecord>, StoreError> {
     state
         .store()
+        .tokens()
         .jwt_live_refresh_tokens(user_id, super::now())
         .await
 }

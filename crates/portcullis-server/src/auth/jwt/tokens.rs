@@ -147,7 +147,7 @@ pub(crate) async fn validate(
         // simplejwt's BlacklistMixin looks the jti up before anything else, unguarded: a refresh
         // token without one is a 500 (KeyError) there, "Token has no id" here.
         let jti = jti.as_deref().ok_or_else(|| shape(TokenError::NoId))?;
-        if state.store().jwt_is_blacklisted(jti).await? {
+        if state.store().tokens().jwt_is_blacklisted(jti).await? {
             return Err(shape(TokenError::Blacklisted));
         }
     }
@@ -207,7 +207,7 @@ pub(crate) async fn claimed_user(state: &AppState, claims: &Claims) -> Result<Cl
                 Value::Number(n) if n.is_i64() || n.is_u64() => n.to_string(),
                 _ => return Ok(Claimed::Unreadable),
             };
-            let user = state.store().user_by_username(&name).await?;
+            let user = state.store().accounts().user_by_username(&name).await?;
             Ok(user.map_or(Claimed::Nobody, |u| Claimed::User(u.id)))
         }
     }
@@ -220,7 +220,7 @@ pub(crate) async fn token_user(state: &AppState, claims: &Claims) -> Result<Toke
         Claimed::Nobody => return Ok(TokenUser::NotFound),
         Claimed::User(id) => id,
     };
-    let Some((user, epoch)) = state.store().jwt_user(id).await? else {
+    let Some((user, epoch)) = state.store().tokens().jwt_user(id).await? else {
         return Ok(TokenUser::NotFound);
     };
     if !user.is_active {
@@ -244,14 +244,18 @@ pub(crate) async fn obtain_pair(
     now: i64,
 ) -> Result<(String, String), AuthError> {
     let user_id = user.id;
-    let epoch = state.store().jwt_epoch(user_id).await?;
+    let epoch = state.store().tokens().jwt_epoch(user_id).await?;
     let refresh = refresh_for_user(state, user, epoch, now);
     let access = access_from_refresh(state, &refresh, now);
     let pair = (sign(state, &refresh)?, sign(state, &access)?);
     let config = state.jwt().config();
     let jti = refresh.str(&config.jti_claim).unwrap_or_default();
     let exp = now.saturating_add(lifetime(state, TokenKind::Refresh));
-    state.store().jwt_outstand(jti, Some(user_id), exp).await?;
+    state
+        .store()
+        .tokens()
+        .jwt_outstand(jti, Some(user_id), exp)
+        .await?;
     purge_expired(state, now).await?;
     Ok(pair)
 }
@@ -262,6 +266,7 @@ pub(crate) async fn purge_expired(state: &AppState, now: i64) -> Result<(), Auth
     let leeway = i64::try_from(state.jwt().config().leeway).unwrap_or(i64::MAX);
     state
         .store()
+        .tokens()
         .jwt_purge_expired(now.saturating_sub(leeway), 100)
         .await?;
     Ok(())

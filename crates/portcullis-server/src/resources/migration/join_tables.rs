@@ -56,7 +56,7 @@ pub(super) async fn plan(
 ) -> Result<(), StoreError> {
     for field in many_to_many::fields(resource) {
         let wanted = table(resource, field);
-        let actual = store.table_columns(&wanted.name).await?;
+        let actual = store.resources().table_columns(&wanted.name).await?;
         if actual.is_empty() {
             outcome.applied.push(format!(
                 "Create join table {} of field {} of {}",
@@ -72,7 +72,7 @@ pub(super) async fn plan(
                 .all(|c| actual.iter().any(|a| a.name == c.name));
         if !same {
             // The field now points at another resource: its links name rows of the old one.
-            if store.has_data(&wanted.name, None).await? && !allow_destructive {
+            if store.resources().has_data(&wanted.name, None).await? && !allow_destructive {
                 outcome.refused.push(format!(
                     "resource {}, field {}: the join table {} links other rows than the field now points at; run `portcullis migrate --allow-destructive` to drop its links",
                     resource.name, field.name, wanted.name
@@ -87,7 +87,7 @@ pub(super) async fn plan(
             }
             continue;
         }
-        let existing = store.table_indexes(&wanted.name).await?;
+        let existing = store.resources().table_indexes(&wanted.name).await?;
         for index in wanted
             .indexes
             .iter()

@@ -71,11 +71,11 @@ pub(crate) async fn migrate(
         .iter()
         .filter(|k| schema.resource(k).is_none() && !joins.contains(k))
     {
-        if store.table_columns(gone).await?.is_empty() {
+        if store.resources().table_columns(gone).await?.is_empty() {
             continue;
         }
         let what = join_tables::gone_name(schema, gone);
-        if store.has_data(gone, None).await? && !allow_destructive {
+        if store.resources().has_data(gone, None).await? && !allow_destructive {
             outcome.refused.push(format!(
                 "{what}: removed from the schema but its table holds rows; run `portcullis migrate --allow-destructive` to drop it"
             ));
@@ -89,18 +89,23 @@ pub(crate) async fn migrate(
         return Ok(outcome);
     }
     if !changes.is_empty() {
-        store.apply_changes(&changes).await?;
+        store.resources().apply_changes(&changes).await?;
     }
     for resource in &schema.resources {
         store
+            .resources()
             .save_schema_snapshot(&resource.name, &snapshot(resource))
             .await?;
         for (join, definition) in join_tables::snapshots(resource) {
-            store.save_schema_snapshot(&join, &definition).await?;
+            store
+                .resources()
+                .save_schema_snapshot(&join, &definition)
+                .await?;
         }
         // The user model's own fields are no resource: no permissions of their own.
         if resource.name != crate::accounts::own_fields::TABLE {
             store
+                .resources()
                 .ensure_permissions(&resource.name, &resource.label, CODENAMES)
                 .await?;
         }

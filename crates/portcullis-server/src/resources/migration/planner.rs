@@ -24,7 +24,7 @@ pub(super) async fn plan_resource(
         changes,
         outcome,
     };
-    let actual = store.table_columns(plan.table).await?;
+    let actual = store.resources().table_columns(plan.table).await?;
     if actual.is_empty() {
         if resource.name == crate::accounts::own_fields::TABLE {
             plan.applied(format!(
@@ -37,7 +37,7 @@ pub(super) async fn plan_resource(
         plan.changes.push(Change::CreateTable(wanted));
         return Ok(());
     }
-    let has_rows = store.has_data(plan.table, None).await?;
+    let has_rows = store.resources().has_data(plan.table, None).await?;
     let mut reshape = false;
     for column in &wanted.columns {
         let existing = actual.iter().find(|a| a.name == column.name);
@@ -111,7 +111,7 @@ impl Planner<'_> {
                 // Only the nullability changes: no stored value is converted, so this is not
                 // destructive. Tightening is impossible while a row holds a null, whatever is
                 // allowed: no value can be made up for it.
-                if column.not_null && self.store.has_nulls(self.table, field).await? {
+                if column.not_null && self.store.resources().has_nulls(self.table, field).await? {
                     self.refused(format!(
                         "resource {name}, field {field}: the column holds nulls and would no longer accept them; set a value in those rows first, or keep null = true"
                     ));
@@ -121,7 +121,7 @@ impl Planner<'_> {
                 }
             }
             Some(existing) if existing.name != "id" && existing.storage != Some(column.storage()) => {
-                let holds_data = self.store.has_data(self.table, Some(field)).await?;
+                let holds_data = self.store.resources().has_data(self.table, Some(field)).await?;
                 if holds_data && !self.allow_destructive {
                     self.refused(format!(
                         "resource {name}, field {field}: changing the column from {} to {} would convert stored values; run `portcullis migrate --allow-destructive` to do it",
@@ -142,7 +142,11 @@ impl Planner<'_> {
     /// reshape (true).
     async fn removed_column(&mut self, existing: &ColumnInfo) -> Result<bool, StoreError> {
         let (name, field) = (&self.resource.name, &existing.name);
-        let holds_data = self.store.has_data(self.table, Some(field)).await?;
+        let holds_data = self
+            .store
+            .resources()
+            .has_data(self.table, Some(field))
+            .await?;
         if holds_data && !self.allow_destructive {
             self.refused(format!(
                 "resource {name}, field {field}: removed from the schema but the column holds data; run `portcullis migrate --allow-destructive` to drop it"
@@ -156,7 +160,7 @@ impl Planner<'_> {
     /// Create the indexes the queries need and drop the ones of fields no longer filtered or
     /// ordered (only Portcullis' own, `ix_`/`ux_`).
     async fn indexes(&mut self, wanted: &Table) -> Result<(), StoreError> {
-        let existing = self.store.table_indexes(self.table).await?;
+        let existing = self.store.resources().table_indexes(self.table).await?;
         for index in &wanted.indexes {
             if !existing.contains(&index.name) {
                 self.applied(format!("Create index {}", index.name));

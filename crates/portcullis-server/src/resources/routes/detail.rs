@@ -173,7 +173,7 @@ pub(super) async fn update(
     });
     match (update, links.is_empty()) {
         (Some(update), true) => {
-            req.state.store().update_rows(&update).await?;
+            req.state.store().resources().update_rows(&update).await?;
         }
         (None, true) => {}
         // The row and its links in one transaction (PUT replaces the set; a PATCH without the
@@ -181,6 +181,7 @@ pub(super) async fn update(
         (update, false) => {
             req.state
                 .store()
+                .resources()
                 .update_row_linked(update.as_ref(), id, &links)
                 .await?;
         }
@@ -203,6 +204,6 @@ pub(super) async fn destroy(
     delete
         .from_table(resource.table().to_string())
         .cond_where(query::by_id(resource, id));
-    req.state.store().delete_rows(&delete).await?;
+    req.state.store().resources().delete_rows(&delete).await?;
     Ok(no_content())
 }

@@ -93,7 +93,7 @@ pub(super) async fn columns(
             if let Some(id) = existing {
                 q.and_where(Expr::col((resource.table().to_string(), "id")).ne(id));
             }
-            if state.store().count_rows(&q).await? > 0 {
+            if state.store().resources().count_rows(&q).await? > 0 {
                 let verbose = field.label.to_lowercase();
                 errors.add(
                     &field.name,

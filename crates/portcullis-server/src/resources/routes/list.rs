@@ -141,9 +141,13 @@ pub(super) async fn create(
         .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
     // The row and its links in one transaction.
     let id = if links.is_empty() {
-        req.state.store().insert_row(&insert).await?
+        req.state.store().resources().insert_row(&insert).await?
     } else {
-        req.state.store().insert_row_linked(&insert, &links).await?
+        req.state
+            .store()
+            .resources()
+            .insert_row_linked(&insert, &links)
+            .await?
     };
     let row = rows::find(&req.state, resource, id, req.user(), false)
         .await?

@@ -32,6 +32,7 @@ pub(super) async fn fetch_rows(
     let found = req
         .state
         .store()
+        .resources()
         .select_rows(select, &query::read_columns(resource))
         .await?;
     let render = if keep_values {
@@ -52,7 +53,7 @@ pub(super) async fn page_number(
     count: &SelectStatement,
     mut select: SelectStatement,
 ) -> Result<Value, ApiError> {
-    let total = req.state.store().count_rows(count).await?;
+    let total = req.state.store().resources().count_rows(count).await?;
     let page = page_for(
         req.query("page").as_deref(),
         total,
@@ -72,7 +73,7 @@ pub(super) async fn limit_offset(
     mut select: SelectStatement,
 ) -> Result<Value, ApiError> {
     let window = limit_offset::Window::from_request(req, default_page_size(req, resource));
-    let total = req.state.store().count_rows(count).await?;
+    let total = req.state.store().resources().count_rows(count).await?;
     let results = if window.is_past_end(total) {
         Vec::new()
     } else {

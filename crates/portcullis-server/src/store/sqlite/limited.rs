@@ -21,7 +21,7 @@ use sqlx::ConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::store::StoreError;
+use crate::store::{QueryLimits, StoreError};
 
 /// Virtual-machine steps between two looks at the deadline: about one row of a scan.
 const STEPS_PER_CHECK: i32 = 8;
@@ -29,31 +29,6 @@ const STEPS_PER_CHECK: i32 = 8;
 const TICK: Duration = Duration::from_millis(5);
 /// No deadline set.
 const NONE: u64 = u64::MAX;
-
-/// The limits of the client-shaped queries.
-#[derive(Clone, Copy, Debug)]
-pub struct QueryLimits {
-    /// How long one query may run.
-    pub(crate) query_timeout: Duration,
-    /// How long a request waits for a free connection.
-    pub(crate) pool_wait: Duration,
-}
-
-impl QueryLimits {
-    /// The limits a configuration sets.
-    pub fn from_config(limits: &crate::config::LimitsConfig) -> QueryLimits {
-        QueryLimits {
-            query_timeout: Duration::from_millis(limits.query_timeout_ms),
-            pool_wait: Duration::from_millis(limits.pool_wait_ms),
-        }
-    }
-}
-
-impl Default for QueryLimits {
-    fn default() -> Self {
-        QueryLimits::from_config(&crate::config::LimitsConfig::default())
-    }
-}
 
 struct Slot {
     conn: SqliteConnection,

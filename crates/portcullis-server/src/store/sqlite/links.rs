@@ -2,56 +2,15 @@
 //! transaction on the writer. Links are replaced as Django's `RelatedManager.set()` does: the
 //! pairs no longer wanted are deleted, the new ones added, and the ones kept stay untouched.
 
-use sea_query::{
-    Expr, ExprTrait, InsertStatement, OnConflict, Query, SqliteQueryBuilder, UpdateStatement,
-};
+use sea_query::{Expr, ExprTrait, OnConflict, Query, SqliteQueryBuilder};
 use sea_query_sqlx::SqlxBinder;
 use sqlx::{AssertSqlSafe, Sqlite, Transaction};
 
-use super::SqliteStore;
 use crate::store::StoreError;
 use crate::store::links::LinkSet;
 
-impl SqliteStore {
-    /// Insert one row and link it; its id.
-    pub(crate) async fn insert_row_linked(
-        &self,
-        stmt: &InsertStatement,
-        links: &[LinkSet],
-    ) -> Result<i64, StoreError> {
-        let mut tx = self.writer.begin().await?;
-        let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-        let done = sqlx::query_with(AssertSqlSafe(sql), values)
-            .execute(&mut *tx)
-            .await?;
-        let id = done.last_insert_rowid();
-        replace_links(&mut tx, id, links).await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    /// Update the row `id` (when there is anything to update) and replace its links.
-    pub(crate) async fn update_row_linked(
-        &self,
-        stmt: Option<&UpdateStatement>,
-        id: i64,
-        links: &[LinkSet],
-    ) -> Result<(), StoreError> {
-        let mut tx = self.writer.begin().await?;
-        if let Some(stmt) = stmt {
-            let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-            sqlx::query_with(AssertSqlSafe(sql), values)
-                .execute(&mut *tx)
-                .await?;
-        }
-        replace_links(&mut tx, id, links).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-}
-
 /// Bring the links of row `id` to exactly each set's targets.
-async fn replace_links(
+pub(super) async fn replace_links(
     tx: &mut Transaction<'static, Sqlite>,
     id: i64,
     links: &[LinkSet],

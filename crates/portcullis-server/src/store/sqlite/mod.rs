@@ -6,12 +6,13 @@
 mod accounts;
 mod admin;
 mod ddl;
+pub(crate) mod errors;
 mod files;
 mod fixed_tables;
-mod jwt;
 mod limited;
 mod links;
 mod resources;
+mod tokens;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -21,9 +22,10 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-pub use limited::QueryLimits;
+use super::QueryLimits;
 
 use super::StoreError;
+use super::{MigrationStore, StoreFuture};
 
 /// Connections answering fixed queries (tokens, users, permissions).
 const READERS: u32 = 4;
@@ -32,7 +34,7 @@ const READERS: u32 = 4;
 const RESOURCE_READERS: usize = 4;
 
 #[derive(Clone, Debug)]
-pub struct SqliteStore {
+pub(crate) struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     /// `None` for an in-memory database, whose only connection is the writer's.
@@ -87,13 +89,14 @@ impl SqliteStore {
             resource_reader: Some(Arc::new(resource_reader)),
         })
     }
+}
 
-    /// Apply pending migrations; their names, in order.
-    pub(crate) async fn migrate(&self) -> Result<Vec<String>, StoreError> {
-        fixed_tables::apply(&self.writer).await
+impl MigrationStore for SqliteStore {
+    fn migrate(&self) -> StoreFuture<'_, Vec<String>> {
+        Box::pin(async move { fixed_tables::apply(&self.writer).await })
     }
 
-    pub(crate) async fn pending_migrations(&self) -> Result<Vec<String>, StoreError> {
-        fixed_tables::pending(&self.reader).await
+    fn pending_migrations(&self) -> StoreFuture<'_, Vec<String>> {
+        Box::pin(async move { fixed_tables::pending(&self.reader).await })
     }
 }

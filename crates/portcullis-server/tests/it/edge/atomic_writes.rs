@@ -47,12 +47,17 @@ async fn stop_failing(app: &App) {
 }
 
 async fn epoch(app: &App, id: i64) -> i64 {
-    app.store().jwt_epoch(id).await.expect("read the epoch")
+    app.store()
+        .tokens()
+        .jwt_epoch(id)
+        .await
+        .expect("read the epoch")
 }
 
 async fn has_token(app: &App, id: i64) -> bool {
     app.store()
-        .admin_token_created(id)
+        .admin()
+        .token_created(id)
         .await
         .expect("read the token")
         .is_some()
@@ -66,7 +71,11 @@ async fn hash(app: &App, id: i64) -> String {
 async fn a_hash_upgrade_never_undoes_a_password_change_made_meanwhile() {
     let app = app_with(|_| {}).await;
     let id = app.register("ann", PASSWORD).await;
-    app.store().set_password(id, PBKDF2_SHA256).await.unwrap();
+    app.store()
+        .accounts()
+        .set_password(id, PBKDF2_SHA256)
+        .await
+        .unwrap();
     // A login reads the user with its old hash...
     let read_by_login = app.stored_user(id).await.expect("ann");
     // ...the password changes before the login has verified and upgraded it...
@@ -95,7 +104,11 @@ async fn a_hash_upgrade_never_undoes_a_password_change_made_meanwhile() {
     );
 
     // Without a change in between, the upgrade is written.
-    app.store().set_password(id, PBKDF2_SHA256).await.unwrap();
+    app.store()
+        .accounts()
+        .set_password(id, PBKDF2_SHA256)
+        .await
+        .unwrap();
     assert_eq!(
         app.login("/api-token-auth/", "ann", "correct horse")
             .await
@@ -107,6 +120,7 @@ async fn a_hash_upgrade_never_undoes_a_password_change_made_meanwhile() {
     let current = hash(&app, id).await;
     assert!(
         !app.store()
+            .accounts()
             .upgrade_password(id, PBKDF2_SHA256, "x")
             .await
             .unwrap()
@@ -114,6 +128,7 @@ async fn a_hash_upgrade_never_undoes_a_password_change_made_meanwhile() {
     assert_eq!(hash(&app, id).await, current);
     assert!(
         app.store()
+            .accounts()
             .upgrade_password(id, &current, "y")
             .await
             .unwrap()
@@ -265,6 +280,7 @@ async fn a_user_and_its_groups_are_written_together() {
     assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(
         app.store()
+            .accounts()
             .user_by_username("dora")
             .await
             .unwrap()

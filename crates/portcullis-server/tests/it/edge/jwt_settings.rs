@@ -63,7 +63,14 @@ async fn update_last_login() {
         let app = App::with(|c| c.jwt.update_last_login = update).await;
         let id = app.register("ann", PASSWORD).await;
         app.jwt_pair("ann", PASSWORD).await;
-        let user = app.state.store().user_by_id(id).await.unwrap().unwrap();
+        let user = app
+            .state
+            .store()
+            .accounts()
+            .user_by_id(id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(user.last_login.is_some(), update);
     }
 }

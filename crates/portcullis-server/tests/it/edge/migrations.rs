@@ -28,6 +28,7 @@ const COLOR: &str = "name = \"color\"\ntype = \"string\"\nmax_length = 10\ndefau
 
 async fn columns(app: &ResourceApp, table: &str) -> Vec<String> {
     app.store()
+        .resources()
         .table_columns(table)
         .await
         .expect("read the table's columns")
@@ -79,6 +80,7 @@ async fn additions_are_applied_and_losses_refused() {
     assert_eq!(filtered.json["count"], 2);
     assert!(
         app.store()
+            .resources()
             .table_indexes("items")
             .await
             .unwrap()
@@ -151,7 +153,12 @@ async fn additions_are_applied_and_losses_refused() {
     assert_eq!(read.json["created_at"], first["created_at"]);
     assert!(read.json.get("count").is_none());
     // The rebuilt table still has its indexes.
-    let indexes = app.store().table_indexes("items").await.unwrap();
+    let indexes = app
+        .store()
+        .resources()
+        .table_indexes("items")
+        .await
+        .unwrap();
     assert!(
         indexes.contains(&"ix_items_color".to_string()),
         "{indexes:?}"
@@ -343,6 +350,7 @@ async fn join_tables_come_and_go_with_their_fields() {
     );
     let mut indexes = app
         .store()
+        .resources()
         .table_indexes("items_tags")
         .await
         .expect("indexes");

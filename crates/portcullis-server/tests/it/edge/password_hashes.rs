@@ -21,7 +21,11 @@ const ARGON2I: &str =
 /// leave it.
 async fn imported_user(app: &TestApp, username: &str, hash: &str) -> i64 {
     let id = app.register(username, PASSWORD).await;
-    app.store().set_password(id, hash).await.expect("stored");
+    app.store()
+        .accounts()
+        .set_password(id, hash)
+        .await
+        .expect("stored");
     id
 }
 
@@ -116,6 +120,7 @@ async fn checking_the_current_password_elsewhere_upgrades_as_well() {
     let app = TestApp::new().await;
     let alice = app.user("alice").await;
     app.store()
+        .accounts()
         .set_password(alice.id, PBKDF2_SHA256)
         .await
         .unwrap();

@@ -230,6 +230,7 @@ impl TestApp {
             ..UserUpdate::default()
         };
         self.store()
+            .accounts()
             .update_user(caller.id, &update)
             .await
             .expect("the staff flag is set");
@@ -276,7 +277,11 @@ impl TestApp {
 
     /// The user `id` as stored (`None` once deleted).
     pub(crate) async fn stored_user(&self, id: i64) -> Option<User> {
-        self.store().user_by_id(id).await.expect("read the user")
+        self.store()
+            .accounts()
+            .user_by_id(id)
+            .await
+            .expect("read the user")
     }
 
     /// Set `is_active` in the store, as Django's admin does.
@@ -286,6 +291,7 @@ impl TestApp {
             ..UserUpdate::default()
         };
         self.store()
+            .accounts()
             .update_user(id, &update)
             .await
             .expect("update the user");
@@ -297,6 +303,7 @@ impl TestApp {
 
     pub(crate) async fn user_count(&self) -> u64 {
         self.store()
+            .accounts()
             .count_users(None)
             .await
             .expect("count the users")

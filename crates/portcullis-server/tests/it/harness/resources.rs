@@ -83,6 +83,7 @@ impl ResourceApp {
     /// The stored row of the user `username`.
     pub(crate) async fn user_row(&self, username: &str) -> User {
         self.store()
+            .accounts()
             .user_by_username(username)
             .await
             .expect("read the user")

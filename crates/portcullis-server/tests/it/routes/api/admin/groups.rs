@@ -56,12 +56,14 @@ async fn a_group_is_created_renamed_regranted_and_deleted() {
     let store = app.store();
     assert!(
         store
+            .accounts()
             .user_has_perm(ann_id, "notes", "add")
             .await
             .expect("a query")
     );
     assert!(
         !store
+            .accounts()
             .user_has_perm(ann_id, "notes", "delete")
             .await
             .expect("a query")
@@ -79,12 +81,14 @@ async fn a_group_is_created_renamed_regranted_and_deleted() {
     assert_eq!(reply.json["permissions"], json!(["notes.delete"]));
     assert!(
         !store
+            .accounts()
             .user_has_perm(ann_id, "notes", "add")
             .await
             .expect("a query")
     );
     assert!(
         store
+            .accounts()
             .user_has_perm(ann_id, "notes", "delete")
             .await
             .expect("a query")
@@ -101,6 +105,7 @@ async fn a_group_is_created_renamed_regranted_and_deleted() {
     assert_eq!(admin.get(&path).await.status, StatusCode::NOT_FOUND);
     assert!(
         !store
+            .accounts()
             .user_has_perm(ann_id, "notes", "delete")
             .await
             .expect("a query")

@@ -193,7 +193,14 @@ async fn only_a_superuser_grants_staff_and_nobody_grants_themselves_groups() {
         json!({"groups": ["You cannot change the groups of the account you are signed in with."]})
     );
     assert!(!snapshot(&app, ann_id).await.is_staff);
-    assert!(app.store().user_by_username("eve").await.unwrap().is_none());
+    assert!(
+        app.store()
+            .accounts()
+            .user_by_username("eve")
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // Unchanged values need no authority (a console sends the whole form back), and the
     // groups of a plain user are staff's to set.

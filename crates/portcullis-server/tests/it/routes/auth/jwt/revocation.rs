@@ -59,16 +59,19 @@ async fn expired_records_are_purged_in_bounded_batches() {
     let store = app.state.store();
     for i in 0..150 {
         store
+            .tokens()
             .jwt_outstand(&format!("old-{i:03}"), None, now() - 10)
             .await
             .unwrap();
     }
     store
+        .tokens()
         .jwt_blacklist("old-blacklisted", None, now() - 10)
         .await
         .unwrap();
     let live_blacklisted = now() + 3600;
     store
+        .tokens()
         .jwt_blacklist("live", None, live_blacklisted)
         .await
         .unwrap();
@@ -180,7 +183,14 @@ async fn deactivation_revokes_and_reactivation_does_not_revive() {
 async fn deleted_users_are_refused_with_a_401_not_a_500() {
     let app = App::new().await;
     let ann = app.jwt_user("ann").await;
-    assert!(app.state.store().delete_user(ann.id).await.unwrap());
+    assert!(
+        app.state
+            .store()
+            .accounts()
+            .delete_user(ann.id)
+            .await
+            .unwrap()
+    );
     let res = app.refresh(&ann.refresh).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
@@ -229,7 +239,14 @@ async fn password_change_revokes_only_when_configured() {
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     // The command line's changepassword too.
     let (_, access) = app.jwt_pair("ann", NEW_PASSWORD).await;
-    let user = app.state.store().user_by_id(ann.id).await.unwrap().unwrap();
+    let user = app
+        .state
+        .store()
+        .accounts()
+        .user_by_id(ann.id)
+        .await
+        .unwrap()
+        .unwrap();
     portcullis_server::accounts::manage::set_password(&app.state, &user, PASSWORD)
         .await
         .unwrap();

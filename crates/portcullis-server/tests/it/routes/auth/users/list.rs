@@ -194,7 +194,12 @@ async fn form_registration_and_privileged_fields_are_ignored() {
     assert_ne!(id, 999);
     let user = app.stored_user(id).await.unwrap();
     assert!(user.is_active && !user.is_staff && !user.is_superuser);
-    let formed = app.store().user_by_username("formed").await.unwrap();
+    let formed = app
+        .store()
+        .accounts()
+        .user_by_username("formed")
+        .await
+        .unwrap();
     assert!(!formed.unwrap().is_staff);
 }
 

@@ -1,0 +1,30 @@
+//! The time limits of the store, from the configuration's `[limits]`: how long one
+//! client-shaped query may run and how long a request waits for a free connection. Each
+//! database enforces them its own way (SQLite: `sqlite/limited.rs`).
+
+use std::time::Duration;
+
+/// The limits of the client-shaped queries.
+#[derive(Clone, Copy, Debug)]
+pub struct QueryLimits {
+    /// How long one query may run.
+    pub(crate) query_timeout: Duration,
+    /// How long a request waits for a free connection.
+    pub(crate) pool_wait: Duration,
+}
+
+impl QueryLimits {
+    /// The limits a configuration sets.
+    pub fn from_config(limits: &crate::config::LimitsConfig) -> QueryLimits {
+        QueryLimits {
+            query_timeout: Duration::from_millis(limits.query_timeout_ms),
+            pool_wait: Duration::from_millis(limits.pool_wait_ms),
+        }
+    }
+}
+
+impl Default for QueryLimits {
+    fn default() -> Self {
+        QueryLimits::from_config(&crate::config::LimitsConfig::default())
+    }
+}
