@@ -26,6 +26,9 @@ pub struct LimitsConfig {
     /// Milliseconds a request waits for a free database connection before 503 with
     /// `Retry-After`.
     pub pool_wait_ms: u64,
+    /// Connections the PostgreSQL pool opens at most, per instance (SQLite keeps its own fixed
+    /// pools: one writer and a few readers).
+    pub pool_size: u32,
     /// Django's `DATA_UPLOAD_MAX_NUMBER_FIELDS`: most fields in a query string or a form body
     /// (400 beyond).
     pub max_fields: usize,
@@ -45,6 +48,7 @@ impl Default for LimitsConfig {
             max_connections: 10_000,
             query_timeout_ms: 5_000,
             pool_wait_ms: 5_000,
+            pool_size: 16,
             max_fields: 1000,
             search_term_max_chars: 200,
             search_terms_max: 10,
@@ -65,6 +69,7 @@ impl LimitsConfig {
             ("limits.max_connections", self.max_connections as u64),
             ("limits.query_timeout_ms", self.query_timeout_ms),
             ("limits.pool_wait_ms", self.pool_wait_ms),
+            ("limits.pool_size", u64::from(self.pool_size)),
             (
                 "limits.search_term_max_chars",
                 self.search_term_max_chars as u64,

@@ -32,7 +32,8 @@ pub use crate::http::pagination::Style as PaginationStyle;
 pub struct Config {
     /// Address `serve` listens on.
     pub bind: String,
-    /// `sqlite://PATH` (created when missing) or `sqlite::memory:`.
+    /// `sqlite://PATH` (created when missing), `sqlite::memory:`, or
+    /// `postgres://USER:PASSWORD@HOST:PORT/NAME` (`postgresql://` too).
     pub database_url: String,
     /// The server secret (at least 32 characters). Token digests, sealed token copies and JWT
     /// keys derive from it. When empty it is read from `secret_key_file`, and generated there on
@@ -175,11 +176,12 @@ impl Config {
                 format!("{:?} is not an address like 127.0.0.1:8000", self.bind),
             );
         }
-        if !(self.database_url.starts_with("sqlite://") || self.database_url == "sqlite::memory:") {
+        if crate::store::Database::of_url(&self.database_url).is_none() {
             bad(
                 "database_url",
                 format!(
-                    "{:?} is not supported: use sqlite://PATH or sqlite::memory:",
+                    "{:?} is not supported: use sqlite://PATH, sqlite::memory: or \
+                     postgres://USER:PASSWORD@HOST:PORT/NAME",
                     self.database_url
                 ),
             );

@@ -11,6 +11,8 @@ pub struct QueryLimits {
     pub(crate) query_timeout: Duration,
     /// How long a request waits for a free connection.
     pub(crate) pool_wait: Duration,
+    /// Most connections of a PostgreSQL pool.
+    pub(crate) pool_size: u32,
 }
 
 impl QueryLimits {
@@ -19,6 +21,7 @@ impl QueryLimits {
         QueryLimits {
             query_timeout: Duration::from_millis(limits.query_timeout_ms),
             pool_wait: Duration::from_millis(limits.pool_wait_ms),
+            pool_size: limits.pool_size,
         }
     }
 }

@@ -9,6 +9,7 @@ pub(crate) mod cells;
 pub(crate) mod limits;
 pub(crate) mod links;
 pub(crate) mod models;
+pub(crate) mod postgres;
 pub(crate) mod resources;
 pub(crate) mod sqlite;
 pub(crate) mod tables;
@@ -60,7 +61,10 @@ impl From<sqlx::Error> for StoreError {
         match &err {
             sqlx::Error::PoolTimedOut => StoreError::Busy,
             // Each database says in its own codes that it stopped a query on its time limit.
-            sqlx::Error::Database(db) if sqlite::errors::is_interrupt(db.as_ref()) => {
+            sqlx::Error::Database(db)
+                if sqlite::errors::is_interrupt(db.as_ref())
+                    || postgres::errors::is_interrupt(db.as_ref()) =>
+            {
                 StoreError::Interrupted
             }
             // A unique or reference constraint refused a write: a conflict with other rows
@@ -113,6 +117,26 @@ impl<T> Backend for T where
 {
 }
 
+/// The databases Portcullis runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Database {
+    Sqlite,
+    Postgres,
+}
+
+impl Database {
+    /// The database a `database_url` names, if it is one Portcullis runs on.
+    pub fn of_url(url: &str) -> Option<Database> {
+        if url.starts_with("sqlite://") || url == "sqlite::memory:" {
+            Some(Database::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Database::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
 /// The database, whichever it is: callers reach each area through its accessor
 /// (`store.accounts().user_by_id(id)`), which is the only dispatch there is.
 #[derive(Clone, Debug)]
@@ -144,12 +168,12 @@ impl Store {
         url: &str,
         limits: QueryLimits,
     ) -> Result<Store, StoreError> {
-        // The one place that picks a database: today every URL the configuration accepts is
-        // SQLite's (`sqlite://PATH`, `sqlite::memory:`); another database adds its scheme here.
-        let backend = sqlite::SqliteStore::connect(url, limits).await?;
-        Ok(Store {
-            backend: Arc::new(backend),
-        })
+        // The one place that picks a database, by the URL's scheme.
+        let backend: Arc<dyn Backend> = match Database::of_url(url) {
+            Some(Database::Postgres) => Arc::new(postgres::PgStore::connect(url, limits).await?),
+            _ => Arc::new(sqlite::SqliteStore::connect(url, limits).await?),
+        };
+        Ok(Store { backend })
     }
 
     pub fn accounts(&self) -> &dyn AccountStore {
