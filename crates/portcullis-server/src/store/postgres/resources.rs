@@ -2,12 +2,12 @@
 
 #![allow(unused)]
 
+use sea_query::{DeleteStatement, InsertStatement, SelectStatement, UpdateStatement};
 use crate::store::StoreError;
 use crate::store::cells::{Cell, ColumnInfo, Storage};
 use crate::store::links::LinkSet;
 use crate::store::tables::Change;
 use crate::store::{ResourceStore, StoreFuture};
-use sea_query::{DeleteStatement, InsertStatement, SelectStatement, UpdateStatement};
 
 use super::PgStore;
 
@@ -93,4 +93,5 @@ impl ResourceStore for PgStore {
     ) -> StoreFuture<'a, ()> {
         Box::pin(async move { todo!("postgres") })
     }
+
 }
