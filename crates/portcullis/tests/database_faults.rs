@@ -11,6 +11,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
 use support::pg_server::PgServer;
@@ -46,15 +47,18 @@ impl Drop for Server {
     }
 }
 
-/// `portcullis serve` on a port of 18150-18159; its port.
+/// `portcullis serve` on a port of 18150-18159, its log (warnings) in `dir/serve.log`; its port.
 fn serve(dir: &Path, database_url: &str) -> (Server, u16) {
-    let port = (18150..18160)
+    // Each test a port of its own, even before its server listens.
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let port = (0..10)
+        .map(|_| 18150 + NEXT.fetch_add(1, Ordering::Relaxed) % 10)
         .find(|p| TcpListener::bind(("127.0.0.1", *p)).is_ok())
         .expect("a free port in 18150-18159");
     let child = portcullis(dir, database_url)
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("serve.log")).unwrap())
         .spawn()
         .unwrap();
     let server = Server(child);
@@ -196,6 +200,11 @@ fn a_database_that_goes_away_while_serving_gives_503s_then_service_resumes() {
     let back = until_status(200, me);
     assert!(back.body.contains(r#""username":"grace""#), "{}", back.body);
     assert_eq!(register(port, "linus").status, 201);
+    // One outage, one warning: not one per request.
+    let log = std::fs::read_to_string(dir.path().join("serve.log")).unwrap();
+    let warnings = log.matches("the database is unavailable").count();
+    assert_eq!(warnings, 1, "{log}");
+    assert!(!log.contains("internal error"), "{log}");
 }
 
 fn migrate(dir: &Path, database_url: &str) -> std::thread::JoinHandle<Output> {

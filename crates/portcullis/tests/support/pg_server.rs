@@ -9,6 +9,7 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
 
 /// The ports this server may take.
 const PORTS: std::ops::Range<u16> = 18140..18150;
@@ -192,11 +193,14 @@ fn is_root() -> bool {
         .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
+/// The next port to try: each server of the process a port of its own, even before any listens.
+static NEXT: AtomicU16 = AtomicU16::new(0);
+
 /// A loopback port of `PORTS` that nothing listens on right now.
 fn free_port() -> u16 {
-    let spread = (std::process::id() % u32::from(PORTS.end - PORTS.start)) as u16;
-    (0..PORTS.end - PORTS.start)
-        .map(|i| PORTS.start + (spread + i) % (PORTS.end - PORTS.start))
+    let span = PORTS.end - PORTS.start;
+    (0..span)
+        .map(|_| PORTS.start + NEXT.fetch_add(1, Ordering::Relaxed) % span)
         .find(|port| TcpListener::bind(("127.0.0.1", *port)).is_ok())
         .expect("a free loopback port in 18140-18149")
 }

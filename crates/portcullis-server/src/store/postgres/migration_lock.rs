@@ -9,7 +9,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgConnection};
-use sqlx::{Connection, Executor};
+use sqlx::{ConnectOptions, Connection, Executor};
 
 use crate::store::StoreError;
 use crate::store::migration_lock::{HeldLock, MigrationLock};
@@ -26,7 +26,9 @@ pub(super) async fn lock(
     options: &PgConnectOptions,
     wait: Duration,
 ) -> Result<MigrationLock, StoreError> {
-    let mut conn = PgConnection::connect_with(options).await?;
+    // Waiting is this connection's purpose: no "slow statement" warning for it.
+    let options = options.clone().disable_statement_logging();
+    let mut conn = PgConnection::connect_with(&options).await?;
     let free: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
         .bind(KEY)
         .fetch_one(&mut conn)
