@@ -207,6 +207,31 @@ fn a_database_that_goes_away_while_serving_gives_503s_then_service_resumes() {
     assert!(!log.contains("internal error"), "{log}");
 }
 
+#[test]
+fn migrate_and_check_on_a_database_that_is_down_fail_with_one_clear_line() {
+    let Some(pg) = PgServer::init() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (command, says) in [
+        (
+            "migrate",
+            "error: cannot migrate the database: the database is unavailable: ",
+        ),
+        ("check", "error: database_url: cannot open postgres://"),
+    ] {
+        let output = portcullis(dir.path(), &pg.url())
+            .arg(command)
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{command} succeeded");
+        let err = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(err.starts_with(says), "{command}: {err}");
+        assert!(err.contains("Connection refused"), "{command}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{command}: {err}");
+    }
+}
+
 fn migrate(dir: &Path, database_url: &str) -> std::thread::JoinHandle<Output> {
     let mut command = portcullis(dir, database_url);
     let schema = dir.join("schema.toml").display().to_string();
