@@ -31,8 +31,6 @@ pub(crate) struct PgStore {
     /// Fixed queries: accounts, tokens, JWT state, the console.
     pool: PgPool,
     /// Client-shaped queries over resources, each stopped after `limits.query_timeout`.
-    // Read by `resources.rs` once its port lands (until then only built).
-    #[allow(dead_code)]
     resource_pool: PgPool,
     /// How to open a connection apart from the pools: the migration lock's, and probes.
     options: PgConnectOptions,
