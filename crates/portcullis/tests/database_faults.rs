@@ -113,6 +113,46 @@ fn request(port: u16, method: &str, path: &str, auth: Option<&str>, body: &str) 
     }
 }
 
+/// A keep-alive connection: one request after another, each answer read by its length.
+struct KeepAlive(TcpStream);
+
+impl KeepAlive {
+    fn open(port: u16) -> KeepAlive {
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        KeepAlive(stream)
+    }
+
+    /// `GET path` with a DRF token; the answer (the connection stays open).
+    fn get(&mut self, path: &str, token: &str) -> Answer {
+        let raw = format!(
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Token {token}\r\n\r\n"
+        );
+        self.0.write_all(raw.as_bytes()).unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            self.0
+                .read_exact(&mut byte)
+                .expect("an answer on the open connection");
+            head.push(byte[0]);
+        }
+        let head = String::from_utf8_lossy(&head).into_owned();
+        let mut answer = Answer {
+            status: head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap(),
+            head,
+            body: String::new(),
+        };
+        let length: usize = answer.header("content-length").unwrap().parse().unwrap();
+        let mut body = vec![0u8; length];
+        self.0.read_exact(&mut body).unwrap();
+        answer.body = String::from_utf8(body).unwrap();
+        answer
+    }
+}
+
 fn register(port: u16, username: &str) -> Answer {
     let body = format!(r#"{{"username":"{username}","password":"{PASSWORD}"}}"#);
     request(port, "POST", "/auth/users/", None, &body)
@@ -187,6 +227,8 @@ fn a_database_that_goes_away_while_serving_gives_503s_then_service_resumes() {
     let token = token_of(&login(port, "grace"));
     let me = || request(port, "GET", "/auth/users/me/", Some(&token), "");
     assert_eq!(me().status, 200);
+    let mut kept = KeepAlive::open(port);
+    assert_eq!(kept.get("/auth/users/me/", &token).status, 200);
 
     pg.stop();
     // Each kind of request gets its answer, a 503, never a 500 nor a closed connection.
@@ -194,12 +236,15 @@ fn a_database_that_goes_away_while_serving_gives_503s_then_service_resumes() {
         assert_unavailable(&me());
         assert_unavailable(&login(port, "grace"));
         assert_unavailable(&register(port, "linus"));
+        // A connection open across the outage is answered too, and stays open.
+        assert_unavailable(&kept.get("/auth/users/me/", &token));
     }
 
     pg.start();
     let back = until_status(200, me);
     assert!(back.body.contains(r#""username":"grace""#), "{}", back.body);
     assert_eq!(register(port, "linus").status, 201);
+    assert_eq!(kept.get("/auth/users/me/", &token).status, 200);
     // One outage, one warning: not one per request.
     let log = std::fs::read_to_string(dir.path().join("serve.log")).unwrap();
     let warnings = log.matches("the database is unavailable").count();
