@@ -8,6 +8,7 @@ pub(crate) mod admin;
 pub mod auth;
 pub mod config;
 pub mod http;
+pub mod migrating;
 pub mod resources;
 pub(crate) mod serializer;
 pub mod server;

@@ -29,6 +29,9 @@ pub struct LimitsConfig {
     /// Connections the PostgreSQL pool opens at most, per instance (SQLite keeps its own fixed
     /// pools: one writer and a few readers).
     pub pool_size: u32,
+    /// Seconds a migration (`portcullis migrate`, `serve`'s startup migration) waits for
+    /// another one holding the database's migration lock before it refuses (PostgreSQL).
+    pub migration_lock_wait_secs: u64,
     /// Django's `DATA_UPLOAD_MAX_NUMBER_FIELDS`: most fields in a query string or a form body
     /// (400 beyond).
     pub max_fields: usize,
@@ -49,6 +52,7 @@ impl Default for LimitsConfig {
             query_timeout_ms: 5_000,
             pool_wait_ms: 5_000,
             pool_size: 16,
+            migration_lock_wait_secs: 120,
             max_fields: 1000,
             search_term_max_chars: 200,
             search_terms_max: 10,
@@ -70,6 +74,10 @@ impl LimitsConfig {
             ("limits.query_timeout_ms", self.query_timeout_ms),
             ("limits.pool_wait_ms", self.pool_wait_ms),
             ("limits.pool_size", u64::from(self.pool_size)),
+            (
+                "limits.migration_lock_wait_secs",
+                self.migration_lock_wait_secs,
+            ),
             (
                 "limits.search_term_max_chars",
                 self.search_term_max_chars as u64,

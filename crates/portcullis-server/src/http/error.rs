@@ -130,6 +130,16 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %err, "internal error");
         }
         let mut response = json_response(self.status(), &self.body());
+        // Marked for `http::outage`, which tells the database's absence from saturation.
+        match &self {
+            ApiError::Unavailable(BUSY, _) => {
+                response.extensions_mut().insert(StoreFailure::Busy);
+            }
+            ApiError::Unavailable(UNAVAILABLE, _) => {
+                response.extensions_mut().insert(StoreFailure::Unavailable);
+            }
+            _ => {}
+        }
         let retry_after = match self {
             ApiError::Throttled(wait) | ApiError::Unavailable(_, wait) => Some(wait),
             _ => None,
@@ -175,6 +185,10 @@ impl From<crate::store::StoreError> for ApiError {
             }
             StoreError::Busy => ApiError::Unavailable(BUSY, 1),
             StoreError::Interrupted => ApiError::Unavailable(TOO_LONG, 1),
+            // Logged once per outage by `http::outage`, not once per request here.
+            StoreError::Unavailable(_) | StoreError::MigrationLocked(_) => {
+                ApiError::Unavailable(UNAVAILABLE, UNAVAILABLE_RETRY_SECS)
+            }
             StoreError::Database(err) => ApiError::Internal(err.into()),
         }
     }
@@ -185,5 +199,20 @@ pub(crate) const CONFLICT: &str = "The row conflicts with other rows; reload and
 
 /// The answer when every database connection stays busy past `limits.pool_wait_ms`.
 pub(crate) const BUSY: &str = "The server is busy. Try again later.";
+/// The answer while the database cannot be reached (down, restarting, not migrated yet).
+pub(crate) const UNAVAILABLE: &str = "The service is temporarily unavailable. Try again later.";
+/// `Retry-After` while the database is away: an outage's end is seen within a second, a
+/// restart of the database takes a few.
+pub(crate) const UNAVAILABLE_RETRY_SECS: u64 = 5;
+
+/// Which store failure a 503 answers, for `http::outage` (a response extension).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StoreFailure {
+    /// No connection came free in time: saturation, or a database that refuses connections.
+    Busy,
+    /// The database cannot be reached.
+    Unavailable,
+}
+
 /// The answer when a query or a request runs past its time limit.
 pub(crate) const TOO_LONG: &str = "The request took too long to process.";

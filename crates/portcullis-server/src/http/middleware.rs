@@ -27,6 +27,7 @@ use crate::state::AppState;
 pub fn wrap(routes: Router<AppState>, table: RouteTable, state: AppState) -> Router {
     let deadline = std::time::Duration::from_secs(state.config().limits.request_timeout_secs);
     routes
+        .layer(from_fn_with_state(state.clone(), super::outage::layer))
         .layer(from_fn(catch_panic))
         .layer(from_fn_with_state(
             deadline,

@@ -15,6 +15,7 @@ pub(crate) mod layout;
 pub mod limits;
 pub mod middleware;
 pub(crate) mod negotiation;
+pub(crate) mod outage;
 pub(crate) mod pagination;
 pub(crate) mod request;
 pub(crate) mod request_id;

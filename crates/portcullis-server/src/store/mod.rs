@@ -5,9 +5,11 @@
 
 pub(crate) mod accounts;
 pub(crate) mod admin;
+pub mod availability;
 pub(crate) mod cells;
 pub(crate) mod limits;
 pub(crate) mod links;
+pub mod migration_lock;
 pub(crate) mod models;
 pub(crate) mod postgres;
 pub(crate) mod resources;
@@ -19,9 +21,11 @@ pub(crate) mod tokens;
 // The types of the traits' signatures are public with them (the fields stay crate-private):
 // the binary and the tests call the traits, only the crate builds these values.
 pub use admin::{Group, Permission, RefreshTokenRecord};
+pub use availability::Availability;
 pub use cells::{Cell, ColumnInfo, Storage};
 pub use limits::QueryLimits;
 pub use links::LinkSet;
+pub use migration_lock::MigrationLock;
 pub use models::{NewUser, OwnRow, User, UserUpdate};
 pub use tables::{Change, Column, ColumnKind, Index, Literal, OnDelete, Table};
 
@@ -34,6 +38,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Store failures the application acts on; everything else is `Database`.
 #[derive(Debug, thiserror::Error)]
@@ -49,17 +54,27 @@ pub enum StoreError {
     /// A query ran past `limits.query_timeout_ms` and was interrupted.
     #[error("the query ran past its time limit and was interrupted")]
     Interrupted,
+    /// The database cannot be reached or is shutting down (refused or reset connections,
+    /// PostgreSQL's `57P01`-`57P03` and class `08`, a closed pool): an outage, answered 503
+    /// until it is back.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    /// Another migrator held the migration lock for the whole wait (seconds).
+    #[error("another migration holds the migration lock (waited {0} s); try again once it is done")]
+    MigrationLocked(u64),
     #[error("database error: {0}")]
     Database(sqlx::Error),
 }
 
 impl From<sqlx::Error> for StoreError {
-    /// The failures a caller acts on are told apart here, once: a saturated pool and an
-    /// interrupted query become 503s upstream, a refused constraint a 409, instead of generic
-    /// 500s.
+    /// The failures a caller acts on are told apart here, once: a saturated pool, an
+    /// interrupted query and an unreachable database become 503s upstream, a refused constraint
+    /// a 409, instead of generic 500s.
     fn from(err: sqlx::Error) -> Self {
+        if let Some(outage) = outage(&err) {
+            return outage;
+        }
         match &err {
-            sqlx::Error::PoolTimedOut => StoreError::Busy,
             // Each database says in its own codes that it stopped a query on its time limit.
             sqlx::Error::Database(db)
                 if sqlite::errors::is_interrupt(db.as_ref())
@@ -81,6 +96,42 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+/// The failures that pass by themselves: the database out of reach or saturated, met by a
+/// query or by a migration (so that `serve` retries its startup migrations).
+fn outage(err: &sqlx::Error) -> Option<StoreError> {
+    use sqlx::migrate::MigrateError;
+    match err {
+        // A pool that waited for a connection in vain is saturated, or cannot connect: the
+        // pool does not say which (it retries refused connections until its deadline), so
+        // the HTTP layer asks `Store::unreachable` before it answers (`http::outage`).
+        sqlx::Error::PoolTimedOut => Some(StoreError::Busy),
+        sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            Some(StoreError::Unavailable(err.to_string()))
+        }
+        sqlx::Error::Database(db) if postgres::errors::is_unreachable(db.as_ref()) => {
+            Some(StoreError::Unavailable(db.message().to_string()))
+        }
+        sqlx::Error::Database(db) if postgres::errors::is_saturated(db.as_ref()) => {
+            Some(StoreError::Busy)
+        }
+        sqlx::Error::Migrate(migrate) => match migrate.as_ref() {
+            MigrateError::Execute(inner) | MigrateError::ExecuteMigration(inner, _) => {
+                outage(inner)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+impl StoreError {
+    /// Whether the failure is the database's absence or saturation, which passes by itself:
+    /// worth retrying later rather than reporting as a fault.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_) | StoreError::Busy)
+    }
+}
+
 /// A token's stored forms: the keyed digest used for lookup and the sealed copy that lets the
 /// same key be handed out again (DRF returns a user's existing token on every login).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -96,13 +147,24 @@ pub struct StoredToken {
 /// object safe); the box is one allocation per query, nothing next to the query itself.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
-/// The fixed tables' migrations.
+/// The fixed tables' migrations, the lock that keeps migrators apart, and the probe that tells
+/// an unreachable database from a saturated pool.
 pub trait MigrationStore: Send + Sync {
     /// Apply pending fixed-table migrations; the names applied.
     fn migrate(&self) -> StoreFuture<'_, Vec<String>>;
 
     /// Pending fixed-table migrations, by name, without applying them.
     fn pending_migrations(&self) -> StoreFuture<'_, Vec<String>>;
+
+    /// Hold the database's migration lock until the guard is released, so that two migrators
+    /// (instances starting at once, `portcullis migrate` while others serve) never interleave
+    /// DDL; waits up to `wait` for another migrator to finish, then refuses with
+    /// `StoreError::Database` saying so.
+    fn lock_migrations(&self, wait: Duration) -> StoreFuture<'_, MigrationLock>;
+
+    /// Open a connection apart from the pools and close it: `Unavailable` (with the cause) when
+    /// the database cannot be reached.
+    fn probe(&self) -> StoreFuture<'_, ()>;
 }
 
 /// Everything one database implements: one implementation per database, each area its own
@@ -142,6 +204,8 @@ impl Database {
 #[derive(Clone, Debug)]
 pub struct Store {
     backend: Arc<dyn Backend>,
+    /// Whether the database serves now: startup migrations done, no outage under way.
+    availability: Arc<Availability>,
 }
 
 impl Store {
@@ -154,6 +218,8 @@ impl Store {
     /// [`Store::open`] with the query limits of the configuration.
     pub async fn open_limited(url: &str, limits: QueryLimits) -> Result<Store, StoreError> {
         let store = Store::connect_limited(url, limits).await?;
+        // A database that is down says so with its cause, not as a pool that timed out.
+        store.migrations().probe().await?;
         store.migrations().migrate().await?;
         Ok(store)
     }
@@ -163,17 +229,23 @@ impl Store {
         Store::connect_limited(url, QueryLimits::default()).await
     }
 
-    /// [`Store::connect`] with the query limits of the configuration.
-    pub(crate) async fn connect_limited(
-        url: &str,
-        limits: QueryLimits,
-    ) -> Result<Store, StoreError> {
+    /// [`Store::connect`] with the query limits of the configuration. On PostgreSQL nothing is
+    /// opened yet (a database that is down is an outage to ride out, not a refusal to start).
+    pub async fn connect_limited(url: &str, limits: QueryLimits) -> Result<Store, StoreError> {
         // The one place that picks a database, by the URL's scheme.
         let backend: Arc<dyn Backend> = match Database::of_url(url) {
             Some(Database::Postgres) => Arc::new(postgres::PgStore::connect(url, limits).await?),
             _ => Arc::new(sqlite::SqliteStore::connect(url, limits).await?),
         };
-        Ok(Store { backend })
+        Ok(Store {
+            backend,
+            availability: Arc::new(Availability::default()),
+        })
+    }
+
+    /// Whether the database serves now (see [`Availability`]).
+    pub fn availability(&self) -> &Availability {
+        &self.availability
     }
 
     pub fn accounts(&self) -> &dyn AccountStore {
@@ -194,5 +266,53 @@ impl Store {
 
     pub fn migrations(&self) -> &dyn MigrationStore {
         &*self.backend
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Error, ErrorKind};
+
+    use sqlx::migrate::MigrateError;
+
+    use super::StoreError;
+
+    fn io(kind: ErrorKind) -> sqlx::Error {
+        sqlx::Error::Io(Error::from(kind))
+    }
+
+    #[test]
+    fn a_database_out_of_reach_is_an_outage_and_a_full_pool_is_not() {
+        for err in [
+            io(ErrorKind::ConnectionRefused),
+            io(ErrorKind::ConnectionReset),
+            io(ErrorKind::UnexpectedEof),
+            sqlx::Error::PoolClosed,
+        ] {
+            assert!(matches!(StoreError::from(err), StoreError::Unavailable(_)));
+        }
+        assert!(matches!(
+            StoreError::from(sqlx::Error::PoolTimedOut),
+            StoreError::Busy
+        ));
+        assert!(matches!(
+            StoreError::from(sqlx::Error::RowNotFound),
+            StoreError::Database(_)
+        ));
+    }
+
+    #[test]
+    fn a_migration_cut_off_by_an_outage_is_an_outage_and_other_failures_stay_what_they_are() {
+        let cut = MigrateError::Execute(io(ErrorKind::ConnectionReset));
+        let err = StoreError::from(sqlx::Error::Migrate(Box::new(cut)));
+        assert!(err.is_transient(), "{err}");
+        let edited = MigrateError::VersionMismatch(3);
+        let err = StoreError::from(sqlx::Error::Migrate(Box::new(edited)));
+        assert!(!err.is_transient());
+        assert!(
+            err.to_string()
+                .contains("migration 3 was previously applied"),
+            "{err}"
+        );
     }
 }

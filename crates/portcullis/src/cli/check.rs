@@ -6,10 +6,17 @@ use portcullis_server::Config;
 use portcullis_server::store::Store;
 
 pub(super) async fn run(config: Config) -> anyhow::Result<()> {
+    let cannot_open = |e| anyhow::anyhow!("database_url: cannot open {}: {e}", config.database_url);
     let store = Store::connect(&config.database_url)
         .await
-        .map_err(|e| anyhow::anyhow!("database_url: cannot open {}: {e}", config.database_url))?;
-    let pending = store.migrations().pending_migrations().await?;
+        .map_err(cannot_open)?;
+    // A database that is down is named at once, with the cause, not after the pool's wait.
+    store.migrations().probe().await.map_err(cannot_open)?;
+    let pending = store
+        .migrations()
+        .pending_migrations()
+        .await
+        .map_err(cannot_open)?;
     if !pending.is_empty() {
         println!(
             "Note: {} unapplied migration(s): {} (serve or migrate applies them).",

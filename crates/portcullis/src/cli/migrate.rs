@@ -2,8 +2,8 @@
 //! step with the schema, saying what was done — or, for a change that would lose data, what was
 //! refused and how to allow it.
 
-use portcullis_server::store::Store;
-use portcullis_server::{AppState, Config};
+use portcullis_server::Config;
+use portcullis_server::migrating;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -14,15 +14,16 @@ pub(crate) struct Args {
 }
 
 pub(super) async fn run(config: Config, args: Args) -> anyhow::Result<()> {
-    let store = Store::connect(&config.database_url).await?;
-    let applied = store.migrations().migrate().await?;
+    let state = super::connect(config).await?;
+    // One clear line for a database that is down, or held by another migrator too long.
+    let migrated = migrating::migrate(&state, args.allow_destructive)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot migrate the database: {e}"))?;
+    let (applied, outcome) = (&migrated.fixed, &migrated.resources);
     println!("Operations to perform:");
-    for name in &applied {
+    for name in applied {
         println!("  Applying {name}... OK");
     }
-    let secret = portcullis_server::auth::secret::load_or_create(&config)?;
-    let state = AppState::new(config, store, &secret);
-    let outcome = state.migrate_resources(args.allow_destructive).await?;
     if !outcome.refused.is_empty() {
         for line in &outcome.refused {
             eprintln!("  Refused: {line}");

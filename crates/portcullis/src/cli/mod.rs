@@ -67,3 +67,11 @@ pub(crate) async fn state(config: Config) -> anyhow::Result<AppState> {
     let secret = portcullis_server::auth::secret::load_or_create(&config)?;
     Ok(AppState::new(config, store, &secret))
 }
+
+/// The store (without migrating it: on PostgreSQL nothing is opened yet) and the secret.
+pub(crate) async fn connect(config: Config) -> anyhow::Result<AppState> {
+    let limits = portcullis_server::store::QueryLimits::from_config(&config.limits);
+    let store = Store::connect_limited(&config.database_url, limits).await?;
+    let secret = portcullis_server::auth::secret::load_or_create(&config)?;
+    Ok(AppState::new(config, store, &secret))
+}

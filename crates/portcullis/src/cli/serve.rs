@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use portcullis_server::Config;
+use portcullis_server::migrating::{self, Migrated};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -16,8 +17,68 @@ pub(super) async fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
     if let Some(bind) = args.bind {
         config.bind = bind.to_string();
     }
-    let state = super::state(config).await?;
-    let outcome = state.migrate_resources(false).await?;
+    let state = super::connect(config).await?;
+    let background = match migrating::migrate(&state, false).await {
+        Ok(migrated) => {
+            report(&migrated)?;
+            None
+        }
+        // A database that is down at start is an outage to ride out: serve 503s meanwhile.
+        Err(e) if e.is_transient() => {
+            tracing::warn!(
+                error = %e,
+                "the database is unavailable; answering 503 and retrying the migrations until it is back"
+            );
+            state.store().availability().set_ready(false);
+            Some(tokio::spawn(migrating::retry_until_migrated(state.clone())))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let bind = state.config().bind.clone();
+    let listener = tokio::net::TcpListener::bind(&bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    tracing::info!("portcullis listening on http://{}", listener.local_addr()?);
+    let limits = state.config().limits.clone();
+    let app = portcullis_server::app(state);
+    // A startup migration that fails in the background stops the server as it would at start.
+    let (failed_tx, failed_rx) = tokio::sync::oneshot::channel();
+    if let Some(background) = background {
+        tokio::spawn(async move {
+            let outcome = match background.await {
+                Ok(Ok(migrated)) => report(&migrated),
+                Ok(Err(e)) => Err(e.into()),
+                Err(e) => Err(anyhow::anyhow!("the startup migration stopped: {e}")),
+            };
+            if let Err(e) = outcome {
+                let _ = failed_tx.send(e);
+            }
+        });
+    }
+    let failed = async move {
+        match failed_rx.await {
+            Ok(e) => Some(e),
+            // Migrated (the sender is dropped): serve on.
+            Err(_) => std::future::pending().await,
+        }
+    };
+    let mut failure = None;
+    let stop = async {
+        tokio::select! {
+            () = shutdown() => {},
+            e = failed => failure = e,
+        }
+    };
+    portcullis_server::server::serve(listener, app, &limits, stop).await?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Log what the startup migration applied; a refused change stops the server.
+fn report(migrated: &Migrated) -> anyhow::Result<()> {
+    let outcome = &migrated.resources;
     if !outcome.refused.is_empty() {
         anyhow::bail!(
             "the schema needs changes that would lose data:\n  {}\nrun `portcullis migrate --allow-destructive` to allow them",
@@ -27,14 +88,6 @@ pub(super) async fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
     for line in &outcome.applied {
         tracing::info!("migrated: {line}");
     }
-    let bind = state.config().bind.clone();
-    let listener = tokio::net::TcpListener::bind(&bind)
-        .await
-        .with_context(|| format!("cannot listen on {bind}"))?;
-    tracing::info!("portcullis listening on http://{}", listener.local_addr()?);
-    let limits = state.config().limits.clone();
-    let app = portcullis_server::app(state);
-    portcullis_server::server::serve(listener, app, &limits, shutdown()).await?;
     Ok(())
 }
 

@@ -12,16 +12,19 @@ mod fixed_tables;
 mod links;
 #[cfg(test)]
 mod live_tests;
+mod migration_lock;
 mod resources;
 mod tokens;
 
 use std::str::FromStr;
+use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 
 use super::QueryLimits;
 use super::StoreError;
-use super::{MigrationStore, StoreFuture};
+use super::{MigrationLock, MigrationStore, StoreFuture};
 
 #[derive(Clone, Debug)]
 pub(crate) struct PgStore {
@@ -29,6 +32,10 @@ pub(crate) struct PgStore {
     pool: PgPool,
     /// Client-shaped queries over resources, each stopped after `limits.query_timeout`.
     resource_pool: PgPool,
+    /// How to open a connection apart from the pools: the migration lock's, and probes.
+    options: PgConnectOptions,
+    /// How long a probe may take to connect (`limits.pool_wait`).
+    probe_wait: Duration,
 }
 
 impl PgStore {
@@ -45,10 +52,16 @@ impl PgStore {
         let resource_pool = PgPoolOptions::new()
             .acquire_timeout(limits.pool_wait)
             .max_connections(limits.pool_size)
-            .connect_lazy_with(options.options([("statement_timeout", timeout_ms.as_str())]));
+            .connect_lazy_with(
+                options
+                    .clone()
+                    .options([("statement_timeout", timeout_ms.as_str())]),
+            );
         Ok(PgStore {
             pool,
             resource_pool,
+            options,
+            probe_wait: limits.pool_wait,
         })
     }
 }
@@ -65,5 +78,27 @@ impl MigrationStore for PgStore {
 
     fn pending_migrations(&self) -> StoreFuture<'_, Vec<String>> {
         Box::pin(async move { fixed_tables::pending(&self.pool).await })
+    }
+
+    fn lock_migrations(&self, wait: Duration) -> StoreFuture<'_, MigrationLock> {
+        Box::pin(async move { migration_lock::lock(&self.options, wait).await })
+    }
+
+    fn probe(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            match tokio::time::timeout(self.probe_wait, PgConnection::connect_with(&self.options))
+                .await
+            {
+                Ok(Ok(conn)) => {
+                    let _ = conn.close().await;
+                    Ok(())
+                }
+                Ok(Err(e)) => Err(e.into()),
+                Err(_) => Err(StoreError::Unavailable(format!(
+                    "no connection within {} ms",
+                    self.probe_wait.as_millis()
+                ))),
+            }
+        })
     }
 }

@@ -25,7 +25,7 @@ use sqlx::sqlite::{
 use super::QueryLimits;
 
 use super::StoreError;
-use super::{MigrationStore, StoreFuture};
+use super::{MigrationLock, MigrationStore, StoreFuture};
 
 /// Connections answering fixed queries (tokens, users, permissions).
 const READERS: u32 = 4;
@@ -98,5 +98,18 @@ impl MigrationStore for SqliteStore {
 
     fn pending_migrations(&self) -> StoreFuture<'_, Vec<String>> {
         Box::pin(async move { fixed_tables::pending(&self.reader).await })
+    }
+
+    /// None needed: SQLite serves one instance (several need PostgreSQL), and there every
+    /// migration's DDL runs on the single writer connection, which serializes migrators
+    /// already.
+    fn lock_migrations(&self, _wait: Duration) -> StoreFuture<'_, MigrationLock> {
+        Box::pin(async { Ok(MigrationLock::unneeded()) })
+    }
+
+    /// The database is a file opened at start: there is no server to be away, and a pool
+    /// timeout is saturation.
+    fn probe(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async { Ok(()) })
     }
 }

@@ -8,6 +8,7 @@ mod authentication_classes;
 mod bad_input;
 mod camel_case;
 mod current_password_limit;
+mod database_down;
 mod fixed_migrations;
 mod handler_panics;
 mod http;

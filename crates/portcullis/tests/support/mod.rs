@@ -1,0 +1,3 @@
+//! What the binary's PostgreSQL tests share.
+
+pub(crate) mod pg_server;
