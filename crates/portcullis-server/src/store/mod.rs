@@ -5,6 +5,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod admin;
+pub(crate) mod auth_cache;
 pub(crate) mod cells;
 pub(crate) mod limits;
 pub(crate) mod links;
@@ -138,10 +139,12 @@ impl Database {
 }
 
 /// The database, whichever it is: callers reach each area through its accessor
-/// (`store.accounts().user_by_id(id)`), which is the only dispatch there is.
+/// (`store.accounts().user_by_id(id)`), which is the only dispatch there is. Accounts, tokens
+/// and the console go through the authentication cache (`auth_cache`), which keeps what
+/// authenticating a request reads; resources and migrations go to the database.
 #[derive(Clone, Debug)]
 pub struct Store {
-    backend: Arc<dyn Backend>,
+    layer: Arc<auth_cache::layer::AuthLayer>,
 }
 
 impl Store {
@@ -173,26 +176,29 @@ impl Store {
             Some(Database::Postgres) => Arc::new(postgres::PgStore::connect(url, limits).await?),
             _ => Arc::new(sqlite::SqliteStore::connect(url, limits).await?),
         };
-        Ok(Store { backend })
+        let layer = auth_cache::layer::AuthLayer::new(backend, url, &limits)?;
+        Ok(Store {
+            layer: Arc::new(layer),
+        })
     }
 
     pub fn accounts(&self) -> &dyn AccountStore {
-        &*self.backend
+        &*self.layer
     }
 
     pub fn tokens(&self) -> &dyn TokenStore {
-        &*self.backend
+        &*self.layer
     }
 
     pub fn admin(&self) -> &dyn AdminStore {
-        &*self.backend
+        &*self.layer
     }
 
     pub fn resources(&self) -> &dyn ResourceStore {
-        &*self.backend
+        self.layer.backend()
     }
 
     pub fn migrations(&self) -> &dyn MigrationStore {
-        &*self.backend
+        self.layer.backend()
     }
 }
