@@ -5,6 +5,7 @@
 
 mod atomic_writes;
 mod auth_cache;
+mod auth_cache_instances;
 mod authentication_classes;
 mod bad_input;
 mod camel_case;

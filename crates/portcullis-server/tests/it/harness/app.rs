@@ -118,6 +118,26 @@ impl TestApp {
         }
     }
 
+    /// Another instance on the same database, as a second `portcullis serve` process is: a
+    /// store of its own (its own connections and authentication cache), the same configuration
+    /// and secret. A sibling shares this application's store instead.
+    pub(crate) async fn instance(&self) -> TestApp {
+        let config = self.state.config().clone();
+        let limits = QueryLimits::from_config(&config.limits);
+        let store = Store::open_limited(&self.db_url, limits)
+            .await
+            .expect("the test database opens again");
+        let state = AppState::new(config, store, &self.secret);
+        TestApp {
+            router: app(state.clone()),
+            state,
+            secret: self.secret.clone(),
+            db_url: self.db_url.clone(),
+            dir: Arc::clone(&self.dir),
+            pg: self.pg.clone(),
+        }
+    }
+
     /// This application restarted with `config`: same database, same secret, nothing migrated.
     pub(crate) fn restart(&mut self, config: Config) {
         *self = self.sibling_with(config, &self.secret);
@@ -156,6 +176,11 @@ impl TestApp {
     /// The SQLite database file (tests about SQLite's file skip on PostgreSQL).
     pub(crate) fn db_path(&self) -> PathBuf {
         self.dir().join("db.sqlite3")
+    }
+
+    /// The database's URL.
+    pub(crate) fn db_url(&self) -> &str {
+        &self.db_url
     }
 
     /// A second connection to the database, for what the HTTP API does not do.
