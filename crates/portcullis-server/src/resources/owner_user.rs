@@ -166,7 +166,19 @@ async fn nested_users(
         let mut q = Query::select();
         q.from("auth_user").column(("auth_user", "id"));
         for name in &field.owner_fields {
-            q.column(("auth_user", name.clone()));
+            match kind_of(name) {
+                // A flag is a BOOLEAN of `auth_user` on PostgreSQL, 0/1 on SQLite: read as an
+                // integer on both (PostgreSQL casts a boolean to INTEGER only; the name is one of
+                // `USER_FIELDS`).
+                Some(Kind::Flag) => {
+                    q.expr(Expr::cust(format!(
+                        "CAST(CAST(\"auth_user\".\"{name}\" AS INTEGER) AS BIGINT)"
+                    )));
+                }
+                _ => {
+                    q.column(("auth_user", name.clone()));
+                }
+            }
         }
         q.and_where(Expr::col(("auth_user", "id")).is_in(chunk.iter().copied()));
         for cells in state.store().resources().select_rows(&q, &storages).await? {

@@ -118,15 +118,14 @@ impl TestApp {
         }
     }
 
-    /// Another instance on the same database, as a second `portcullis serve` process is: a
-    /// store of its own (its own connections and authentication cache), the same configuration
-    /// and secret. A sibling shares this application's store instead.
+    /// Another instance on the same database, as a second process behind the load balancer
+    /// would be: the same configuration and secret, a store (connection pools) of its own.
     pub(crate) async fn instance(&self) -> TestApp {
         let config = self.state.config().clone();
         let limits = QueryLimits::from_config(&config.limits);
         let store = Store::open_limited(&self.db_url, limits)
             .await
-            .expect("the test database opens again");
+            .expect("the second instance opens the database");
         let state = AppState::new(config, store, &self.secret);
         TestApp {
             router: app(state.clone()),
