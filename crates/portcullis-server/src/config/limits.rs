@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Most milliseconds `auth_cache_ms` may be.
+const MAX_AUTH_CACHE_MS: u64 = 3_600_000;
+
 /// The limits and timeouts of the HTTP edge and the store (README "Limits and timeouts"). DRF
 /// and Django have none of these: they leave them to the web server in front of them.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -32,6 +35,11 @@ pub struct LimitsConfig {
     /// Seconds a migration (`portcullis migrate`, `serve`'s startup migration) waits for
     /// another one holding the database's migration lock before it refuses (PostgreSQL).
     pub migration_lock_wait_secs: u64,
+    /// Milliseconds an instance keeps what it read to authenticate a request (a DRF token's
+    /// user, a JWT's user and revocation epoch) before reading it again; 0 reads it on every
+    /// request. Changes made through this instance, and on PostgreSQL those announced by any
+    /// process, are seen at once: the lifetime bounds only what no one announced.
+    pub auth_cache_ms: u64,
     /// Django's `DATA_UPLOAD_MAX_NUMBER_FIELDS`: most fields in a query string or a form body
     /// (400 beyond).
     pub max_fields: usize,
@@ -53,6 +61,7 @@ impl Default for LimitsConfig {
             pool_wait_ms: 5_000,
             pool_size: 16,
             migration_lock_wait_secs: 120,
+            auth_cache_ms: 1_000,
             max_fields: 1000,
             search_term_max_chars: 200,
             search_terms_max: 10,
@@ -89,6 +98,14 @@ impl LimitsConfig {
             if value == 0 {
                 bad(key, "must be at least 1".into());
             }
+        }
+        // The lifetime bounds how long a change nobody announced goes unseen (a write by a
+        // process that bypassed the triggers, another process on SQLite): an hour at most.
+        if self.auth_cache_ms > MAX_AUTH_CACHE_MS {
+            bad(
+                "limits.auth_cache_ms",
+                format!("must be at most {MAX_AUTH_CACHE_MS} (an hour)"),
+            );
         }
     }
 }

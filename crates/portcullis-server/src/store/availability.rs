@@ -69,7 +69,7 @@ impl Store {
     /// reset connection should not cost a second of 503s.
     async fn watch_outage(self) {
         let began = Instant::now();
-        while unreachable(self.backend.probe().await) {
+        while unreachable(self.migrations().probe().await) {
             tokio::time::sleep(PROBE_EVERY).await;
         }
         self.availability.down.store(false, Ordering::Release);
@@ -88,7 +88,7 @@ impl Store {
         {
             return verdict;
         }
-        let verdict = unreachable(self.backend.probe().await);
+        let verdict = unreachable(self.migrations().probe().await);
         if let Ok(mut last) = self.availability.last_probe.lock() {
             *last = Some((Instant::now(), verdict));
         }

@@ -13,6 +13,8 @@ pub struct QueryLimits {
     pub(crate) pool_wait: Duration,
     /// Most connections of a PostgreSQL pool.
     pub(crate) pool_size: u32,
+    /// How long an authentication lookup is kept (zero: not at all; see `store::auth_cache`).
+    pub(crate) auth_cache: Duration,
 }
 
 impl QueryLimits {
@@ -22,6 +24,7 @@ impl QueryLimits {
             query_timeout: Duration::from_millis(limits.query_timeout_ms),
             pool_wait: Duration::from_millis(limits.pool_wait_ms),
             pool_size: limits.pool_size,
+            auth_cache: Duration::from_millis(limits.auth_cache_ms),
         }
     }
 }

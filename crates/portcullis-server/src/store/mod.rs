@@ -5,6 +5,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod admin;
+pub(crate) mod auth_cache;
 pub mod availability;
 pub(crate) mod cells;
 pub(crate) mod limits;
@@ -200,10 +201,12 @@ impl Database {
 }
 
 /// The database, whichever it is: callers reach each area through its accessor
-/// (`store.accounts().user_by_id(id)`), which is the only dispatch there is.
+/// (`store.accounts().user_by_id(id)`), which is the only dispatch there is. Accounts, tokens
+/// and the console go through the authentication cache (`auth_cache`), which keeps what
+/// authenticating a request reads; resources and migrations go to the database.
 #[derive(Clone, Debug)]
 pub struct Store {
-    backend: Arc<dyn Backend>,
+    layer: Arc<auth_cache::layer::AuthLayer>,
     /// Whether the database serves now: startup migrations done, no outage under way.
     availability: Arc<Availability>,
 }
@@ -237,8 +240,9 @@ impl Store {
             Some(Database::Postgres) => Arc::new(postgres::PgStore::connect(url, limits).await?),
             _ => Arc::new(sqlite::SqliteStore::connect(url, limits).await?),
         };
+        let layer = auth_cache::layer::AuthLayer::new(backend, url, &limits)?;
         Ok(Store {
-            backend,
+            layer: Arc::new(layer),
             availability: Arc::new(Availability::default()),
         })
     }
@@ -249,23 +253,23 @@ impl Store {
     }
 
     pub fn accounts(&self) -> &dyn AccountStore {
-        &*self.backend
+        &*self.layer
     }
 
     pub fn tokens(&self) -> &dyn TokenStore {
-        &*self.backend
+        &*self.layer
     }
 
     pub fn admin(&self) -> &dyn AdminStore {
-        &*self.backend
+        &*self.layer
     }
 
     pub fn resources(&self) -> &dyn ResourceStore {
-        &*self.backend
+        self.layer.backend()
     }
 
     pub fn migrations(&self) -> &dyn MigrationStore {
-        &*self.backend
+        self.layer.backend()
     }
 }
 

@@ -4,6 +4,8 @@
 //! and attacks, the key order of JSON answers, and the resource schema with its migrations.
 
 mod atomic_writes;
+mod auth_cache;
+mod auth_cache_instances;
 mod authentication_classes;
 mod bad_input;
 mod camel_case;

@@ -177,6 +177,11 @@ impl TestApp {
         self.dir().join("db.sqlite3")
     }
 
+    /// The database's URL.
+    pub(crate) fn db_url(&self) -> &str {
+        &self.db_url
+    }
+
     /// A second connection to the database, for what the HTTP API does not do.
     pub(crate) async fn sql(&self) -> Db {
         Db::connect(&self.db_url).await
