@@ -24,6 +24,8 @@ pub(crate) struct PgStore {
     /// Fixed queries: accounts, tokens, JWT state, the console.
     pool: PgPool,
     /// Client-shaped queries over resources, each stopped after `limits.query_timeout`.
+    // Read by `resources.rs` once its port lands (until then only built).
+    #[allow(dead_code)]
     resource_pool: PgPool,
 }
 
@@ -47,6 +49,11 @@ impl PgStore {
             resource_pool,
         })
     }
+}
+
+/// A count or offset as PostgreSQL's BIGINT (saturating: no page reaches `i64::MAX`).
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 impl MigrationStore for PgStore {

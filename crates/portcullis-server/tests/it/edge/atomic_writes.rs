@@ -25,25 +25,16 @@ async fn app_with(change: impl FnOnce(&mut portcullis_server::Config)) -> App {
 
 /// Make every statement of `kind` (`DELETE`, `UPDATE`, `INSERT`) on `table` fail from now on.
 async fn fail_on(app: &App, kind: &str, table: &str) {
-    let pool = app.sql().await;
-    let sql = format!(
-        "CREATE TRIGGER injected_failure BEFORE {kind} ON {table} \
-         BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
-    );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .execute(&pool)
-        .await
-        .expect("create the failing trigger");
-    pool.close().await;
+    let db = app.sql().await;
+    db.create_failing_trigger("injected_failure", kind, table, "TRUE", "injected failure")
+        .await;
+    db.close().await;
 }
 
 async fn stop_failing(app: &App) {
-    let pool = app.sql().await;
-    sqlx::query("DROP TRIGGER injected_failure")
-        .execute(&pool)
-        .await
-        .expect("drop the failing trigger");
-    pool.close().await;
+    let db = app.sql().await;
+    db.drop_failing_trigger("injected_failure").await;
+    db.close().await;
 }
 
 async fn epoch(app: &App, id: i64) -> i64 {

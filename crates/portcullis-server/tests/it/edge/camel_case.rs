@@ -172,12 +172,12 @@ async fn json_values_are_rewritten_at_every_depth_both_ways() {
     );
     // Stored as the view read it: underscoreized.
     let id = res.json["id"].as_i64().unwrap_or_default();
-    let stored: (String,) = sqlx::query_as("SELECT extra_data FROM events WHERE id = ?")
-        .bind(id)
-        .fetch_one(&app.sql().await)
+    let stored = app
+        .sql()
         .await
-        .expect("the row");
-    assert_eq!(stored.0, r#"{"some_key":[{"inner_key":"keepThisValue"}]}"#);
+        .texts("SELECT extra_data FROM events WHERE id = ?", &[id.into()])
+        .await;
+    assert_eq!(stored[0], r#"{"some_key":[{"inner_key":"keepThisValue"}]}"#);
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
 //! `TestApp`: the real application (`app(state)`) on a real SQLite file in a temporary
-//! directory, driven request by request with `oneshot`, as a client would drive it, with the
+//! directory (or, with `PORTCULLIS_TEST_DATABASE_URL`, on a PostgreSQL database of its own), driven request by request with `oneshot`, as a client would drive it, with the
 //! set-up steps the tests share (registering users, logging them in, restarting, migrating).
 //! Requests go through a [`Client`]: an anonymous one, one with a raw credential, or a
 //! [`Caller`] (a registered user that carries its own).
@@ -15,20 +15,23 @@ use portcullis_server::resources::migration::Outcome;
 use portcullis_server::store::{QueryLimits, Store, User, UserUpdate};
 use portcullis_server::{AppState, Config, app};
 use serde_json::json;
-use sqlx::sqlite::SqlitePool;
 use tower::ServiceExt;
 
+use super::db::{Db, PgDatabase, postgres_admin_url};
 use super::{
     Caller, Client, JwtCaller, PASSWORD, Response, SECRET, bearer, credentials, token_auth,
 };
 
-/// The application over one SQLite file. The directory (and the database) lives as long as
-/// this value and its siblings.
+/// The application over one database. The directory (and the database) lives as long as this
+/// value and its siblings.
 pub(crate) struct TestApp {
     pub state: AppState,
     router: Router,
     secret: Vec<u8>,
+    db_url: String,
     dir: Arc<tempfile::TempDir>,
+    /// The PostgreSQL database of the test, dropped after the last application on it.
+    pg: Option<Arc<PgDatabase>>,
 }
 
 impl TestApp {
@@ -58,8 +61,16 @@ impl TestApp {
 
     async fn open(config: Config, dir: tempfile::TempDir) -> TestApp {
         assert_eq!(config.problems(), vec![], "the test configuration is valid");
+        let pg = match postgres_admin_url() {
+            Some(admin_url) => Some(Arc::new(PgDatabase::create(&admin_url).await)),
+            None => None,
+        };
+        let db_url = match &pg {
+            Some(pg) => pg.url.clone(),
+            None => sqlite_url(dir.path()),
+        };
         let limits = QueryLimits::from_config(&config.limits);
-        let store = Store::open_limited(&sqlite_url(dir.path()), limits)
+        let store = Store::open_limited(&db_url, limits)
             .await
             .expect("the test database opens");
         let state = AppState::new(config, store, SECRET);
@@ -67,7 +78,9 @@ impl TestApp {
             router: app(state.clone()),
             state,
             secret: SECRET.to_vec(),
+            db_url,
             dir: Arc::new(dir),
+            pg,
         }
     }
 
@@ -99,7 +112,9 @@ impl TestApp {
             router: app(state.clone()),
             state,
             secret: secret.to_vec(),
+            db_url: self.db_url.clone(),
             dir: Arc::clone(&self.dir),
+            pg: self.pg.clone(),
         }
     }
 
@@ -138,20 +153,14 @@ impl TestApp {
         self.dir.path()
     }
 
-    /// The SQLite database file.
+    /// The SQLite database file (tests about SQLite's file skip on PostgreSQL).
     pub(crate) fn db_path(&self) -> PathBuf {
         self.dir().join("db.sqlite3")
     }
 
-    pub(crate) fn db_url(&self) -> String {
-        sqlite_url(self.dir())
-    }
-
-    /// A second connection to the database file, for what the HTTP API does not do.
-    pub(crate) async fn sql(&self) -> SqlitePool {
-        SqlitePool::connect(&self.db_url())
-            .await
-            .expect("connect to the test database")
+    /// A second connection to the database, for what the HTTP API does not do.
+    pub(crate) async fn sql(&self) -> Db {
+        Db::connect(&self.db_url).await
     }
 
     /// Send a request as built; nothing is added.

@@ -70,13 +70,14 @@ impl App {
 
     /// Rows of `jwt_refresh_token`: `(jti, blacklisted)`.
     pub(crate) async fn refresh_rows(&self) -> Vec<(String, bool)> {
-        let pool = self.sql().await;
-        let rows: Vec<(String, Option<String>)> =
-            sqlx::query_as("SELECT jti, blacklisted_at FROM jwt_refresh_token ORDER BY jti")
-                .fetch_all(&pool)
-                .await
-                .expect("read the refresh tokens");
-        pool.close().await;
+        let db = self.sql().await;
+        let rows: Vec<(String, Option<String>)> = db
+            .rows(
+                "SELECT jti, blacklisted_at FROM jwt_refresh_token ORDER BY jti",
+                &[],
+            )
+            .await;
+        db.close().await;
         rows.into_iter().map(|(j, b)| (j, b.is_some())).collect()
     }
 }

@@ -1,4 +1,5 @@
-//! The harness of the HTTP tests. [`TestApp`] is the application over one SQLite file;
+//! The harness of the HTTP tests. [`TestApp`] is the application over one database (a SQLite
+//! file, or a PostgreSQL database of its own with `PORTCULLIS_TEST_DATABASE_URL`);
 //! [`Client`] sends requests to it with an identity (anonymous, a DRF token, a JWT access
 //! token); a [`Caller`] or [`JwtCaller`] is a registered user with its client, so that a test
 //! says who asks once; [`Response`] is an answer read to the end. The layers `admin`, `resources` and `jwt`
@@ -8,6 +9,7 @@ pub(crate) mod admin;
 mod app;
 mod caller;
 mod client;
+pub(crate) mod db;
 pub(crate) mod jwt;
 pub(crate) mod jwt_keys;
 pub(crate) mod redis_server;

@@ -11,16 +11,16 @@ use portcullis_server::Config;
 use portcullis_server::resources::migration::Outcome;
 use portcullis_server::store::User;
 use serde_json::{Value, json};
-use sqlx::sqlite::SqlitePool;
 
 use super::TestApp;
+use super::db::Db;
 
 /// The projects/tasks schema of the README.
 pub(crate) fn projects_schema() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects.toml")
 }
 
-/// The application over one SQLite file, its resources migrated. Callers (`user`,
+/// The application over one database, its resources migrated. Callers (`user`,
 /// `superuser`), `sql`, `store` and the rest come from [`TestApp`]; a caller's `create` POSTs a
 /// row that must be created.
 pub(crate) struct ResourceApp(TestApp);
@@ -99,53 +99,48 @@ impl ResourceApp {
         resource: &str,
         codename: &str,
     ) {
-        let pool = self.sql().await;
-        sqlx::query("INSERT OR IGNORE INTO auth_group (name) VALUES (?)")
-            .bind(group)
-            .execute(&pool)
-            .await
-            .expect("insert the group");
-        let group_id: i64 = sqlx::query_scalar("SELECT id FROM auth_group WHERE name = ?")
-            .bind(group)
-            .fetch_one(&pool)
-            .await
-            .expect("the group's id");
-        let permission_id = permission_id(&pool, resource, codename).await;
-        sqlx::query(
-            "INSERT OR IGNORE INTO auth_group_permissions (group_id, permission_id) VALUES (?, ?)",
+        let db = self.sql().await;
+        db.execute(
+            "INSERT INTO auth_group (name) VALUES (?) ON CONFLICT DO NOTHING",
+            &[group.into()],
         )
-        .bind(group_id)
-        .bind(permission_id)
-        .execute(&pool)
-        .await
-        .expect("give the group the permission");
-        sqlx::query("INSERT OR IGNORE INTO auth_user_groups (user_id, group_id) VALUES (?, ?)")
-            .bind(user_id)
-            .bind(group_id)
-            .execute(&pool)
-            .await
-            .expect("put the user in the group");
-        pool.close().await;
+        .await;
+        let group_id = db
+            .int("SELECT id FROM auth_group WHERE name = ?", &[group.into()])
+            .await;
+        let permission_id = permission_id(&db, resource, codename).await;
+        db.execute(
+            "INSERT INTO auth_group_permissions (group_id, permission_id) VALUES (?, ?) \
+             ON CONFLICT DO NOTHING",
+            &[group_id.into(), permission_id.into()],
+        )
+        .await;
+        db.execute(
+            "INSERT INTO auth_user_groups (user_id, group_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            &[user_id.into(), group_id.into()],
+        )
+        .await;
+        db.close().await;
     }
 
     /// Django's `user.user_permissions.add(...)`.
     pub(crate) async fn grant_directly(&self, user_id: i64, resource: &str, codename: &str) {
-        let pool = self.sql().await;
-        let permission_id = permission_id(&pool, resource, codename).await;
-        sqlx::query(
+        let db = self.sql().await;
+        let permission_id = permission_id(&db, resource, codename).await;
+        db.execute(
             "INSERT INTO auth_user_user_permissions (user_id, permission_id) VALUES (?, ?)",
+            &[user_id.into(), permission_id.into()],
         )
-        .bind(user_id)
-        .bind(permission_id)
-        .execute(&pool)
-        .await
-        .expect("give the user the permission");
-        pool.close().await;
+        .await;
+        db.close().await;
     }
 
-    /// `EXPLAIN QUERY PLAN` of a statement, one line per step of the plan.
+    /// SQLite's `EXPLAIN QUERY PLAN` of a statement, one line per step of the plan (the tests
+    /// of SQLite's planner skip on PostgreSQL).
     pub(crate) async fn query_plan(&self, sql: &str) -> Vec<String> {
-        let pool = self.sql().await;
+        let Db::Sqlite(pool) = self.sql().await else {
+            panic!("query plans are SQLite's: skip the test on PostgreSQL");
+        };
         let rows: Vec<(i64, i64, i64, String)> =
             sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
                 .fetch_all(&pool)
@@ -157,13 +152,12 @@ impl ResourceApp {
 }
 
 /// The id of a permission row, which `migrate` creates for each resource.
-async fn permission_id(pool: &SqlitePool, resource: &str, codename: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM auth_permission WHERE resource = ? AND codename = ?")
-        .bind(resource)
-        .bind(codename)
-        .fetch_one(pool)
-        .await
-        .expect("migrate created the permission")
+async fn permission_id(db: &Db, resource: &str, codename: &str) -> i64 {
+    db.int(
+        "SELECT id FROM auth_permission WHERE resource = ? AND codename = ?",
+        &[resource.into(), codename.into()],
+    )
+    .await
 }
 
 /// Write `text` to `schema.toml` in `dir`; the file's path, for `schema_file`.

@@ -59,10 +59,11 @@ async fn a_wire_name_over_a_model_field() {
     ann.create("/api/notes/", json!({"note_title": "alpha", "tag_id": ""}))
         .await;
     // Stored in the model field's column.
-    let titles: Vec<String> = sqlx::query_scalar("SELECT title FROM notes ORDER BY id")
-        .fetch_all(&app.sql().await)
+    let titles = app
+        .sql()
         .await
-        .expect("select");
+        .texts("SELECT title FROM notes ORDER BY id", &[])
+        .await;
     assert_eq!(titles, ["beta", "alpha"]);
     // The model field's name is what the filters know; the wire name is ignored.
     let ordered = ann.get("/api/notes/?ordering=title").await;

@@ -113,13 +113,13 @@ async fn slugs_strings_nested_objects_and_hyperlinks() {
     assert_eq!(task["project_name"], "Apollo", "{task}");
     assert_eq!(task["tag"], json!(null), "read-only: {task}");
     let task_id = task["id"].as_i64().expect("an id");
-    sqlx::query("UPDATE tasks SET tag_id = ?, board_id = ? WHERE id = ?")
-        .bind(tid)
-        .bind(pid)
-        .bind(task_id)
-        .execute(&app.sql().await)
+    app.sql()
         .await
-        .expect("update");
+        .execute(
+            "UPDATE tasks SET tag_id = ?, board_id = ? WHERE id = ?",
+            &[tid.into(), pid.into(), task_id.into()],
+        )
+        .await;
     let detail = ann.get(&format!("/api/tasks/{task_id}/")).await;
     // str(tag) without __str__ is Django's default; str(project) is its `str` field.
     assert_eq!(detail.json["tag"], format!("Tag object ({tid})"));

@@ -198,11 +198,11 @@ async fn the_list_shows_each_users_own_values_and_a_deleted_user_takes_its_row()
         )
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
-    let pool = app.sql().await;
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM portcullis_user_profile")
-        .fetch_one(&pool)
+    let rows = app
+        .sql()
         .await
-        .expect("count");
+        .int("SELECT COUNT(*) FROM portcullis_user_profile", &[])
+        .await;
     assert_eq!(
         rows, 1,
         "the deleted user's row goes with it (ON DELETE CASCADE)"
