@@ -4,6 +4,7 @@
 //! tables in step with the file.
 
 pub(crate) mod access;
+pub(crate) mod bind;
 pub(crate) mod generic_check;
 pub mod many_to_many;
 pub(crate) mod many_to_many_input;

@@ -3,7 +3,7 @@
 
 use std::num::IntErrorKind::{NegOverflow, PosOverflow};
 
-use sea_query::{Cond, Expr, ExprTrait, LikeExpr, Order, Query, SelectStatement};
+use sea_query::{Cond, Expr, ExprTrait, Func, LikeExpr, Order, Query, SelectStatement};
 
 use super::schema::{Field, FieldKind, Resource, Storage, Visibility};
 use crate::http::ApiError;
@@ -69,13 +69,16 @@ pub(crate) fn visibility(resource: &Resource, user: Option<&User>) -> Option<Con
         (Visibility::OwnerOrPublic { flag }, Some(owner)) => Some(
             Cond::any()
                 .add(own(&owner))
-                .add(Expr::col((table.clone(), flag.clone())).eq(true)),
+                .add(Expr::col((table.clone(), flag.clone())).eq(1i64)),
         ),
     }
 }
 
 /// DRF's `SearchFilter`: every term must match some search field, case-insensitively
-/// (`LIKE` with `%`, `_` and `\` escaped, as Django's `icontains` on SQLite).
+/// (`LIKE` with `%`, `_` and `\` escaped, as Django's `icontains` on SQLite). Case is folded
+/// for ASCII letters only, as SQLite's `LIKE` folds it: `UPPER(column) LIKE <upper-cased
+/// term>`, the term upper-cased here so that no database's locale takes part (PostgreSQL's
+/// `UPPER` of a `COLLATE "C"` column folds ASCII only too).
 pub(crate) fn search(resource: &Resource, terms: &[String]) -> Option<Cond> {
     if terms.is_empty() || resource.search_fields.is_empty() {
         return None;
@@ -84,6 +87,7 @@ pub(crate) fn search(resource: &Resource, terms: &[String]) -> Option<Cond> {
     let mut all = Cond::all();
     for term in terms {
         let escaped: String = term
+            .to_ascii_uppercase()
             .chars()
             .flat_map(|c| match c {
                 '%' | '_' | '\\' => vec!['\\', c],
@@ -94,7 +98,7 @@ pub(crate) fn search(resource: &Resource, terms: &[String]) -> Option<Cond> {
         for name in &resource.search_fields {
             let column = resource.column_of(name).unwrap_or_else(|| name.clone());
             any = any.add(
-                Expr::col((table.clone(), column))
+                Expr::from(Func::upper(Expr::col((table.clone(), column))))
                     .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
             );
         }
@@ -229,8 +233,9 @@ fn filters(
         let bad = |m: &str| ApiError::field(name, m);
         let cond = match kind {
             FieldKind::Boolean => match raw.trim().to_lowercase().as_str() {
-                "true" | "1" => col.eq(true),
-                "false" | "0" => col.eq(false),
+                // Booleans are stored as 0/1 on every database.
+                "true" | "1" => col.eq(1i64),
+                "false" | "0" => col.eq(0i64),
                 _ => continue,
             },
             FieldKind::Integer | FieldKind::Owner | FieldKind::Reference => {
@@ -386,8 +391,12 @@ mod tests {
         if let Some(c) = search(notes, &["50%' OR 1=1 --".into()]) {
             q.cond_where(c);
         }
-        let (sql, values) = q.build(sea_query::SqliteQueryBuilder);
-        assert!(!sql.contains("OR 1=1"), "{sql}");
-        assert_eq!(values.0.len(), 2);
+        for (sql, values) in [
+            q.build(sea_query::SqliteQueryBuilder),
+            q.build(sea_query::PostgresQueryBuilder),
+        ] {
+            assert!(!sql.contains("OR 1=1"), "{sql}");
+            assert_eq!(values.0.len(), 2);
+        }
     }
 }

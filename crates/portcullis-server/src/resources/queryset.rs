@@ -6,8 +6,8 @@
 use sea_query::{Cond, Expr, ExprTrait, Query, SimpleExpr};
 use serde_json::Value;
 
-use super::query;
 use super::schema::{FieldKind, Resource};
+use super::{bind, query};
 use crate::config::generic_views::{QueryTerm, QueryValue};
 use crate::http::{ApiError, ApiRequest};
 
@@ -161,30 +161,31 @@ fn kind_of(resource: &Resource, name: &str) -> FieldKind {
 /// numbers matches nothing as well (`<int:...>` converters make it a number anyway).
 fn compare(column: Expr, kind: FieldKind, value: &QueryValue, req: &ApiRequest) -> SimpleExpr {
     let nothing = || Expr::cust("0 = 1");
+    let storage = kind.storage();
     let numeric = matches!(
         kind,
         FieldKind::Integer | FieldKind::Owner | FieldKind::Reference
     );
     match value {
         QueryValue::User => match req.user() {
-            Some(user) => column.eq(user.id),
+            Some(user) => bind::eq(column, storage, user.id),
             None => nothing(),
         },
         QueryValue::Kwarg(name) => {
             let raw = req.param(name).unwrap_or_default();
             if numeric {
                 raw.parse::<i64>()
-                    .map_or_else(|_| nothing(), |n| column.eq(n))
+                    .map_or_else(|_| nothing(), |n| bind::eq(column, storage, n))
             } else {
-                column.eq(raw.to_string())
+                bind::eq(column, storage, raw.to_string())
             }
         }
-        QueryValue::Literal(Value::Bool(b)) => column.eq(*b),
+        QueryValue::Literal(Value::Bool(b)) => bind::eq(column, storage, *b),
         QueryValue::Literal(Value::Number(n)) => match n.as_i64() {
-            Some(i) => column.eq(i),
-            None => column.eq(n.as_f64().unwrap_or_default()),
+            Some(i) => bind::eq(column, storage, i),
+            None => bind::eq(column, storage, n.as_f64().unwrap_or_default()),
         },
-        QueryValue::Literal(Value::String(s)) => column.eq(s.clone()),
+        QueryValue::Literal(Value::String(s)) => bind::eq(column, storage, s.clone()),
         QueryValue::Literal(_) => nothing(),
     }
 }

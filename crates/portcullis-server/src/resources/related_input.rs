@@ -3,7 +3,7 @@
 //! target row the caller may see, with DRF's messages.
 
 use percent_encoding::percent_decode_str;
-use sea_query::{Expr, ExprTrait, Query};
+use sea_query::{Expr, Query};
 use serde_json::Value;
 
 use super::rows;
@@ -37,11 +37,18 @@ async fn by_slug(
 ) -> Result<Result<i64, Vec<String>>, ApiError> {
     let text = python_str(value);
     let column = target.column_of(attr).unwrap_or_else(|| attr.to_string());
+    let storage = target
+        .model_field(attr)
+        .map_or(Storage::Integer, |f| f.kind.storage());
     let table = target.table().to_string();
     let mut q = Query::select();
     q.from(table.clone())
         .column((table.clone(), "id"))
-        .and_where(Expr::col((table, column)).eq(text.clone()))
+        .and_where(super::bind::eq(
+            Expr::col((table, column)),
+            storage,
+            text.clone(),
+        ))
         .limit(1);
     if let Some(cond) = super::query::visibility(target, req.user()) {
         q.cond_where(cond);

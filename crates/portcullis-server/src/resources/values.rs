@@ -19,16 +19,19 @@ pub(crate) enum Typed {
 }
 
 impl Typed {
+    /// The value to bind for `field`'s column, in the column's storage class (PostgreSQL
+    /// refuses a value of another type where SQLite converted it).
     pub(crate) fn into_sea(self, field: &Field) -> sea_query::Value {
-        use super::schema::Storage;
-        match (self, field.kind.storage()) {
-            (Typed::Int(i), _) => i.into(),
-            (Typed::Real(f), _) => f.into(),
-            (Typed::Text(s), _) => s.into(),
-            (Typed::Null, Storage::Integer) => Option::<i64>::None.into(),
-            (Typed::Null, Storage::Real) => Option::<f64>::None.into(),
-            (Typed::Null, Storage::Text) => Option::<String>::None.into(),
-        }
+        let storage = field.kind.storage();
+        let value: sea_query::Value = match self {
+            Typed::Int(i) => i.into(),
+            Typed::Real(f) => f.into(),
+            Typed::Text(s) => s.into(),
+            Typed::Null => Option::<i64>::None.into(),
+        };
+        // Text that is no number stays text (SQLite would store it as such; the validation
+        // of a number field never hands one over).
+        super::bind::convert(value.clone(), storage).unwrap_or(value)
     }
 }
 

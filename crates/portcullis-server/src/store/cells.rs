@@ -10,14 +10,15 @@ pub enum Storage {
     Text,
 }
 
-impl Storage {
-    /// The storage class's name (SQLite declares its columns with exactly these).
-    pub(crate) fn name(self) -> &'static str {
-        match self {
+impl std::fmt::Display for Storage {
+    /// The storage class as messages name it, the same on every database (each database's own
+    /// type names are in its `ddl.rs`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
             Storage::Integer => "INTEGER",
             Storage::Real => "REAL",
             Storage::Text => "TEXT",
-        }
+        })
     }
 }
 
@@ -36,7 +37,5 @@ pub struct ColumnInfo {
     pub name: String,
     /// The storage class, when the declared type is one Portcullis writes.
     pub(crate) storage: Option<Storage>,
-    /// The declared type as the database names it (for messages).
-    pub(crate) declared: String,
     pub(crate) not_null: bool,
 }

@@ -125,8 +125,8 @@ impl Planner<'_> {
                 if holds_data && !self.allow_destructive {
                     self.refused(format!(
                         "resource {name}, field {field}: changing the column from {} to {} would convert stored values; run `portcullis migrate --allow-destructive` to do it",
-                        existing.declared,
-                        column.storage().name()
+                        existing.storage.map_or("another type".to_string(), |s| s.to_string()),
+                        column.storage()
                     ));
                 } else {
                     self.applied(format!("Alter field {field} of {name}"));

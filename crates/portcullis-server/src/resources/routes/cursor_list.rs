@@ -147,8 +147,9 @@ fn after_position(
             .map_err(|_| invalid())?
             .into(),
         FieldKind::Boolean => match position.as_str() {
-            "True" | "true" | "t" | "1" => true.into(),
-            "False" | "false" | "f" | "0" => false.into(),
+            // Booleans are stored as 0/1 on every database.
+            "True" | "true" | "t" | "1" => 1i64.into(),
+            "False" | "false" | "f" | "0" => 0i64.into(),
             _ => return Err(invalid()),
         },
         FieldKind::DateTime => to_db(parse_datetime(position).map_err(|_| invalid())?).into(),

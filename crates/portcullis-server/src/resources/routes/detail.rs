@@ -14,7 +14,7 @@ use crate::http::pagination::python_int_exact;
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::access::Rule;
 use crate::resources::queryset::Queryset;
-use crate::resources::schema::{FieldKind, Resource};
+use crate::resources::schema::{FieldKind, Resource, Storage};
 use crate::resources::{query, related, rows};
 use crate::store::timestamp::now_db;
 
@@ -116,16 +116,18 @@ pub(super) async fn object(
     let raw = req.param(kwarg).unwrap_or_default();
     let missing = || ApiError::NotFound(format!("No {} matches the given query.", resource.label));
     let table = resource.table().to_string();
-    let (column, numeric) = match field {
-        "pk" | "id" => ("id".to_string(), true),
-        name => (
-            resource.column_of(name).ok_or_else(|| {
-                ApiError::internal(anyhow::anyhow!("lookup_field {name} is not a field"))
-            })?,
-            resource
-                .model_field(name)
-                .is_some_and(|f| matches!(f.kind, FieldKind::Integer | FieldKind::Reference)),
-        ),
+    let (column, numeric, storage) = match field {
+        "pk" | "id" => ("id".to_string(), true, Storage::Integer),
+        name => {
+            let kind = resource.model_field(name).map(|f| f.kind);
+            (
+                resource.column_of(name).ok_or_else(|| {
+                    ApiError::internal(anyhow::anyhow!("lookup_field {name} is not a field"))
+                })?,
+                matches!(kind, Some(FieldKind::Integer | FieldKind::Reference)),
+                kind.map_or(Storage::Text, FieldKind::storage),
+            )
+        }
     };
     let by = if numeric {
         // Django casts the lookup to an integer with Python's int() (`1_0` is 10: the reference
@@ -136,7 +138,7 @@ pub(super) async fn object(
             .ok_or_else(missing)?;
         Expr::col((table, column)).eq(id)
     } else {
-        Expr::col((table, column)).eq(raw.to_string())
+        crate::resources::bind::eq(Expr::col((table, column)), storage, raw.to_string())
     };
     let mut conds = vec![Cond::all().add(by)];
     conds.extend(queryset.condition(req, resource)?);

@@ -6,8 +6,12 @@
 
 mod accounts;
 mod admin;
+mod ddl;
 pub(crate) mod errors;
 mod fixed_tables;
+mod links;
+#[cfg(test)]
+mod live_tests;
 mod resources;
 mod tokens;
 

@@ -26,7 +26,11 @@ pub(super) fn statements(change: &Change) -> Vec<String> {
 
 /// The declared type of a column of that storage class: SQLite's names for them.
 fn type_name(storage: Storage) -> &'static str {
-    storage.name()
+    match storage {
+        Storage::Integer => "INTEGER",
+        Storage::Real => "REAL",
+        Storage::Text => "TEXT",
+    }
 }
 
 /// The storage class of a declared type Portcullis wrote; `None` for any other.

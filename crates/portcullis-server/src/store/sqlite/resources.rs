@@ -109,11 +109,10 @@ impl ResourceStore for SqliteStore {
                 .await?;
             rows.iter()
                 .map(|r| {
-                    let declared = r.try_get::<String, _>("type")?.to_ascii_uppercase();
+                    let declared = r.try_get::<String, _>("type")?;
                     Ok(ColumnInfo {
                         name: r.try_get("name")?,
                         storage: super::ddl::storage_of(&declared),
-                        declared,
                         not_null: r.try_get::<i64, _>("notnull")? != 0,
                     })
                 })
