@@ -11,9 +11,14 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+mod workdir;
+
+use workdir::Workdir;
+
 const ADMIN_PASSWORD: &str = "admin-pass-123";
 
-/// The binary in `dir`, with no `PORTCULLIS_*` variable inherited from the test's environment.
+/// The binary in `dir`, with no `PORTCULLIS_*` variable inherited from the test's environment
+/// but the directory's PostgreSQL database when the tests run on PostgreSQL.
 fn portcullis(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_portcullis"));
     command.current_dir(dir).env("PORTCULLIS_LOG", "warn");
@@ -21,6 +26,9 @@ fn portcullis(dir: &Path) -> Command {
         if key.to_string_lossy().starts_with("PORTCULLIS_") && key != "PORTCULLIS_LOG" {
             command.env_remove(key);
         }
+    }
+    if let Some(url) = workdir::database_url(dir) {
+        command.env("PORTCULLIS_DATABASE_URL", url);
     }
     command
 }
@@ -82,13 +90,16 @@ fn token_create(dir: &Path, args: &[&str]) -> String {
 
 #[test]
 fn migrate_applies_once_then_has_nothing_to_do() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Workdir::new();
     let first = run(dir.path(), &["migrate"]);
     assert!(first.status.success(), "{}", stderr(&first));
     let text = stdout(&first);
     assert!(text.starts_with("Operations to perform:\n"), "{text}");
     assert!(text.contains("  Applying 0001_accounts... OK\n"), "{text}");
-    assert!(dir.path().join("portcullis.sqlite3").exists());
+    assert_eq!(
+        dir.path().join("portcullis.sqlite3").exists(),
+        !workdir::on_postgres()
+    );
 
     let second = run(dir.path(), &["migrate"]);
     assert!(second.status.success(), "{}", stderr(&second));
@@ -100,7 +111,7 @@ fn migrate_applies_once_then_has_nothing_to_do() {
 
 #[test]
 fn createsuperuser_noinput_and_tokens() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Workdir::new();
     create_admin(dir.path());
 
     let again = portcullis(dir.path())
@@ -134,7 +145,7 @@ fn createsuperuser_noinput_and_tokens() {
 
 #[test]
 fn changepassword_reads_its_answers_from_stdin() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Workdir::new();
     create_admin(dir.path());
 
     // A mismatch, then a password Django's validators refuse, then a good one.
@@ -165,7 +176,7 @@ fn changepassword_reads_its_answers_from_stdin() {
 
 #[test]
 fn check_names_the_bad_key() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Workdir::new();
     let good = run(dir.path(), &["check"]);
     assert!(good.status.success(), "{}", stderr(&good));
     assert!(stdout(&good).contains("System check identified no issues (0 silenced)."));
@@ -266,7 +277,7 @@ fn http(port: u16, request: &str) -> std::io::Result<String> {
 
 #[test]
 fn serve_answers_real_http() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Workdir::new();
     create_admin(dir.path());
     let key = token_create(dir.path(), &[]);
     let new_password = "Fresh-Pass-2024!";
@@ -339,7 +350,7 @@ fn serve_answers_real_http() {
 
 #[test]
 fn user_deactivate_and_activate_name_the_outcome() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Workdir::new();
     create_admin(dir.path());
     let off = run(dir.path(), &["user", "deactivate", "admin"]);
     assert!(off.status.success(), "{}", stderr(&off));
@@ -357,7 +368,7 @@ fn user_deactivate_and_activate_name_the_outcome() {
 
 #[test]
 fn migrate_refuses_to_lose_data_unless_allowed() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Workdir::new();
     let schema = dir.path().join("schema.toml");
     let with_field = "[[resources]]\nname = \"things\"\n[[resources.fields]]\nname = \"label\"\ntype = \"text\"\n[[resources.fields]]\nname = \"size\"\ntype = \"integer\"\n";
     std::fs::write(&schema, with_field).unwrap();
@@ -372,13 +383,19 @@ fn migrate_refuses_to_lose_data_unless_allowed() {
         stdout(&first)
     );
     // A row with a size, then a schema without the field.
-    let db = dir.path().join("portcullis.sqlite3");
     let insert = "INSERT INTO things (label, size) VALUES ('a', 3)";
     tokio::runtime::Runtime::new().unwrap().block_on(async {
-        let url = format!("sqlite://{}", db.display());
-        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-        sqlx::query(insert).execute(&pool).await.unwrap();
-        pool.close().await;
+        if let Some(url) = workdir::database_url(dir.path()) {
+            let pool = sqlx::PgPool::connect(&url).await.unwrap();
+            sqlx::query(insert).execute(&pool).await.unwrap();
+            pool.close().await;
+        } else {
+            let db = dir.path().join("portcullis.sqlite3");
+            let url = format!("sqlite://{}", db.display());
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            sqlx::query(insert).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
     });
     std::fs::write(&schema, "[[resources]]\nname = \"things\"\n[[resources.fields]]\nname = \"label\"\ntype = \"text\"\n").unwrap();
     let refused = run(dir.path(), &["--config", &config, "migrate"]);
@@ -402,7 +419,7 @@ fn migrate_refuses_to_lose_data_unless_allowed() {
 
 #[test]
 fn createsuperuser_takes_the_email_when_the_model_logs_in_with_it() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Workdir::new();
     let config = dir.path().join("portcullis.toml");
     std::fs::write(
         &config,
@@ -486,7 +503,7 @@ fn createsuperuser_takes_the_email_when_the_model_logs_in_with_it() {
 
 #[test]
 fn a_user_model_with_fields_of_its_own_is_checked_and_migrated() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Workdir::new();
     let config = dir.path().join("portcullis.toml");
     let own = "[user_model]\nrequired_fields = [\"email\", \"city\"]\n[[user_model.fields]]\nname = \"city\"\ntype = \"string\"\nmax_length = 40\n";
     let writable_flag = "[djoser.serializers.current_user]\nfields = [\"id\", \"username\", \"is_staff\"]\nread_only_fields = [\"username\"]\n";
@@ -541,7 +558,7 @@ fn two_serve_processes_share_a_scoped_rate_through_redis() {
     let Some(redis) = redis_server::RedisServer::start() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Workdir::new();
     let migrated = run(dir.path(), &["migrate"]);
     assert!(migrated.status.success(), "{}", stderr(&migrated));
     let check = portcullis(dir.path())
@@ -584,7 +601,7 @@ fn two_serve_processes_share_a_scoped_rate_through_redis() {
 
 #[test]
 fn check_notes_a_redis_that_does_not_answer() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Workdir::new();
     let nobody_there = format!("redis://127.0.0.1:{}/1", redis_server::free_port());
     let output = portcullis(dir.path())
         .arg("check")

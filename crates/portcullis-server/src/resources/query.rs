@@ -3,7 +3,9 @@
 
 use std::num::IntErrorKind::{NegOverflow, PosOverflow};
 
-use sea_query::{Cond, Expr, ExprTrait, Func, LikeExpr, Order, Query, SelectStatement};
+use sea_query::{
+    Cond, Expr, ExprTrait, Func, LikeExpr, NullOrdering, Order, Query, SelectStatement,
+};
 
 use super::schema::{Field, FieldKind, Resource, Storage, Visibility};
 use crate::http::ApiError;
@@ -107,14 +109,17 @@ pub(crate) fn search(resource: &Resource, terms: &[String]) -> Option<Cond> {
     Some(all)
 }
 
-/// Add `ORDER BY` terms: (column, descending).
+/// Add `ORDER BY` terms: (column, descending). Nulls come first ascending and last descending,
+/// as SQLite (and Django on it) orders them; PostgreSQL's default is the reverse, so it is said
+/// (SQLite takes the explicit default as the default: its indexes still serve the order).
 pub(crate) fn order(q: &mut SelectStatement, resource: &Resource, terms: &[(String, bool)]) {
     let table = resource.table().to_string();
     for (column, desc) in terms {
-        q.order_by(
-            (table.clone(), column.clone()),
-            if *desc { Order::Desc } else { Order::Asc },
-        );
+        let (order, nulls) = match desc {
+            true => (Order::Desc, NullOrdering::Last),
+            false => (Order::Asc, NullOrdering::First),
+        };
+        q.order_by_with_nulls((table.clone(), column.clone()), order, nulls);
     }
 }
 

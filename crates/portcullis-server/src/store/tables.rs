@@ -70,6 +70,18 @@ pub struct Index {
     pub(crate) columns: Vec<(String, bool)>,
 }
 
+impl Index {
+    /// Whether `existing`, a name the database lists, is this index: PostgreSQL keeps only the
+    /// first 63 bytes of a longer name (names are ASCII), SQLite keeps it whole.
+    pub(crate) fn is_named(&self, existing: &str) -> bool {
+        const IDENTIFIER_MAX: usize = 63;
+        existing == self.name
+            || (self.name.len() > IDENTIFIER_MAX
+                && self.name.is_char_boundary(IDENTIFIER_MAX)
+                && existing == &self.name[..IDENTIFIER_MAX])
+    }
+}
+
 /// One planned change. A migration's changes run in one transaction.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {

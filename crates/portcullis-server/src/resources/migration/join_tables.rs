@@ -91,7 +91,7 @@ pub(super) async fn plan(
         for index in wanted
             .indexes
             .iter()
-            .filter(|i| !existing.contains(&i.name))
+            .filter(|i| !existing.iter().any(|e| i.is_named(e)))
         {
             outcome.applied.push(format!("Create index {}", index.name));
             changes.push(Change::CreateIndex {

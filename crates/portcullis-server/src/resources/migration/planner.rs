@@ -162,7 +162,7 @@ impl Planner<'_> {
     async fn indexes(&mut self, wanted: &Table) -> Result<(), StoreError> {
         let existing = self.store.resources().table_indexes(self.table).await?;
         for index in &wanted.indexes {
-            if !existing.contains(&index.name) {
+            if !existing.iter().any(|e| index.is_named(e)) {
                 self.applied(format!("Create index {}", index.name));
                 self.changes.push(Change::CreateIndex {
                     table: self.table.to_string(),
@@ -172,7 +172,7 @@ impl Planner<'_> {
         }
         for old in existing.iter().filter(|n| {
             (n.starts_with("ix_") || n.starts_with("ux_"))
-                && !wanted.indexes.iter().any(|i| &i.name == *n)
+                && !wanted.indexes.iter().any(|i| i.is_named(n))
         }) {
             self.applied(format!("Remove index {old}"));
             self.changes.push(Change::DropIndex(old.clone()));

@@ -126,9 +126,10 @@ fn create_index(table: &str, index: &Index) -> String {
     let columns: Vec<String> = index
         .columns
         .iter()
+        // Nulls ordered as the lists order them (SQLite's way), so the index serves the order.
         .map(|(c, desc)| match desc {
-            true => format!("{} DESC", quote(c)),
-            false => quote(c),
+            true => format!("{} DESC NULLS LAST", quote(c)),
+            false => format!("{} NULLS FIRST", quote(c)),
         })
         .collect();
     format!(
@@ -160,7 +161,7 @@ pub(super) fn reshape(table: &Table, kept: &[String], existing: &Existing) -> Ve
         .collect();
     for index in existing.indexes.iter().filter(|i| {
         (i.starts_with("ix_") || i.starts_with("ux_"))
-            && !table.indexes.iter().any(|w| &w.name == *i)
+            && !table.indexes.iter().any(|w| w.is_named(i))
     }) {
         out.push(format!("DROP INDEX IF EXISTS {}", quote(index)));
     }

@@ -28,8 +28,6 @@ pub(crate) struct PgStore {
     /// Fixed queries: accounts, tokens, JWT state, the console.
     pool: PgPool,
     /// Client-shaped queries over resources, each stopped after `limits.query_timeout`.
-    // Read by `resources.rs` once its port lands (until then only built).
-    #[allow(dead_code)]
     resource_pool: PgPool,
 }
 

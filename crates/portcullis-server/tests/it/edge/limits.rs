@@ -212,6 +212,8 @@ async fn slow_resource_queries_neither_starve_authentication_nor_queue_forever()
     let (app, token) = notes_with_haystack(limits(|l| {
         l.query_timeout_ms = 20_000;
         l.pool_wait_ms = 100;
+        // SQLite's resource readers are four; PostgreSQL's pool is this size.
+        l.pool_size = 4;
     }))
     .await;
     let app = std::sync::Arc::new(app);
