@@ -15,6 +15,8 @@ pub(crate) fn convert(value: Value, storage: Storage) -> Option<Value> {
         (Storage::Integer, Value::Bool(b)) => b.map(i64::from).into(),
         (Storage::Integer, Value::Double(Some(f))) => whole(f).map_or(f.into(), Value::from),
         (Storage::Integer | Storage::Real, Value::String(Some(s))) => number(&s)?,
+        // No stored text holds a NUL (input refuses it, and PostgreSQL's text cannot).
+        (Storage::Text, Value::String(Some(s))) if s.contains('\0') => return None,
         (Storage::Real, Value::Bool(b)) => b.map(|b| f64::from(u8::from(b))).into(),
         (Storage::Real, Value::BigInt(Some(i))) => (i as f64).into(),
         (Storage::Text, Value::Bool(b)) => b.map(|b| i64::from(b).to_string()).into(),
@@ -78,6 +80,7 @@ mod tests {
         assert_eq!(convert("12 ".into(), Storage::Integer), Some(12i64.into()));
         assert_eq!(convert("1.5".into(), Storage::Real), Some(1.5f64.into()));
         assert_eq!(convert("abc".into(), Storage::Integer), None);
+        assert_eq!(convert("a\0".into(), Storage::Text), None);
         assert_eq!(convert(12i64.into(), Storage::Text), Some("12".into()));
         assert_eq!(convert(2.0f64.into(), Storage::Text), Some("2.0".into()));
         assert_eq!(convert(3i64.into(), Storage::Real), Some(3.0f64.into()));

@@ -260,7 +260,7 @@ fn filters(
                 .ok()
                 .filter(|f| f.is_finite())
                 .ok_or_else(|| bad("Enter a number."))?),
-            _ => col.eq(raw),
+            kind => super::bind::eq(col, kind.storage(), raw),
         };
         out.push(Cond::all().add(cond));
     }

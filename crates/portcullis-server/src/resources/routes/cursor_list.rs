@@ -158,7 +158,20 @@ fn after_position(
             let format = time::macros::format_description!("[year]-[month]-[day]");
             date.format(&format).map_err(|_| invalid())?.into()
         }
-        FieldKind::String | FieldKind::Text | FieldKind::Json => position.clone().into(),
+        // No stored text holds a NUL (PostgreSQL cannot bind one): text past a NUL orders
+        // between the part before it and everything longer, so `< "a\0b"` is `<= "a"`.
+        FieldKind::String | FieldKind::Text | FieldKind::Json => match position.split_once('\0') {
+            Some((before, _)) => {
+                let column = Expr::col((resource.table().to_string(), first.column.clone()));
+                select.and_where(if cursor.reverse != first.desc {
+                    column.lte(before.to_string())
+                } else {
+                    column.gt(before.to_string())
+                });
+                return Ok(());
+            }
+            None => position.clone().into(),
+        },
         // `cursor_ordering` and `ordering_fields` never name one (the schema check refuses it).
         FieldKind::ManyToMany => return Err(invalid()),
     };

@@ -24,9 +24,9 @@ const COLUMNS: &str = "SELECT a.attname::text AS name, format_type(a.atttypid, N
      WHERE a.attrelid = to_regclass(quote_ident($1)) AND a.attnum > 0 AND NOT a.attisdropped \
      ORDER BY a.attnum";
 
-/// A table's indexes, by name.
+/// A table's indexes, by name; not the primary key's (SQLite's id is the row id, no index).
 const INDEXES: &str = "SELECT c.relname::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
-     WHERE i.indrelid = to_regclass(quote_ident($1)) ORDER BY c.relname";
+     WHERE i.indrelid = to_regclass(quote_ident($1)) AND NOT i.indisprimary ORDER BY c.relname";
 
 /// A table's own foreign-key constraints, by name.
 const FOREIGN_KEYS: &str = "SELECT conname::text FROM pg_constraint \
