@@ -165,8 +165,20 @@ async fn nested_users(
     for chunk in ids.chunks(IDS_PER_QUERY) {
         let mut q = Query::select();
         q.from("auth_user").column(("auth_user", "id"));
-        for (name, kind) in field.owner_fields.iter().zip(&kinds) {
-            q.expr(owner_column(name, *kind));
+        for name in &field.owner_fields {
+            match kind_of(name) {
+                // A flag is a BOOLEAN of `auth_user` on PostgreSQL, 0/1 on SQLite: read as an
+                // integer on both (PostgreSQL casts a boolean to INTEGER only; the name is one of
+                // `USER_FIELDS`).
+                Some(Kind::Flag) => {
+                    q.expr(Expr::cust(format!(
+                        "CAST(CAST(\"auth_user\".\"{name}\" AS INTEGER) AS BIGINT)"
+                    )));
+                }
+                _ => {
+                    q.column(("auth_user", name.clone()));
+                }
+            }
         }
         q.and_where(Expr::col(("auth_user", "id")).is_in(chunk.iter().copied()));
         for cells in state.store().resources().select_rows(&q, &storages).await? {
@@ -181,18 +193,6 @@ async fn nested_users(
         }
     }
     Ok(out)
-}
-
-/// A user column as the nested serializer reads it. A flag is read as the integer 0 or 1:
-/// SQLite stores it so, PostgreSQL as a BOOLEAN that its rows do not read as an integer.
-fn owner_column(name: &str, kind: Kind) -> Expr {
-    let column = Expr::col(("auth_user", name.to_string()));
-    match kind {
-        Kind::Flag => Expr::case(column, 1)
-            .finally(0)
-            .cast_as(sea_query::Alias::new("BIGINT")),
-        _ => column,
-    }
 }
 
 fn render(kind: Kind, cell: &Cell) -> Value {

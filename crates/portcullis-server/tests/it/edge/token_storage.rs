@@ -116,6 +116,31 @@ async fn concurrent_logins_after_a_logout_all_get_the_same_new_key() {
     assert_eq!(token_rows(&app).await.len(), 1);
 }
 
+/// DRF's `Token.objects.get_or_create` raced on two instances with their own connections: one
+/// token is created and every login hands out that one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_logins_on_two_instances_all_get_the_same_new_key() {
+    let one = TestApp::with_config(many_logins()).await;
+    let two = one.instance().await;
+    let alice = one.user("alice").await;
+    alice.call("POST", "/auth/token/logout/", None).await;
+
+    let (a, b, c, d) = tokio::join!(
+        one.login("/auth/token/login/", "alice", PASSWORD),
+        two.login("/auth/token/login/", "alice", PASSWORD),
+        two.login("/api-token-auth/", "alice", PASSWORD),
+        one.login("/api-token-auth/", "alice", PASSWORD),
+    );
+    let key = a.json["auth_token"].as_str().unwrap().to_string();
+    assert_ne!(key, alice.token);
+    assert_eq!(b.json, json!({ "auth_token": key }));
+    assert_eq!(c.json, json!({ "token": key }));
+    assert_eq!(d.json, json!({ "token": key }));
+    assert_eq!(token_rows(&one).await.len(), 1);
+    let me = two.with_key(&key).get("/auth/users/me/").await;
+    assert_eq!(me.status, StatusCode::OK);
+}
+
 #[tokio::test]
 async fn the_database_under_another_secret_authenticates_nobody() {
     let app = TestApp::new().await;

@@ -118,6 +118,25 @@ impl TestApp {
         }
     }
 
+    /// Another instance on the same database, as a second process behind the load balancer
+    /// would be: the same configuration and secret, a store (connection pools) of its own.
+    pub(crate) async fn instance(&self) -> TestApp {
+        let config = self.state.config().clone();
+        let limits = QueryLimits::from_config(&config.limits);
+        let store = Store::open_limited(&self.db_url, limits)
+            .await
+            .expect("the second instance opens the database");
+        let state = AppState::new(config, store, &self.secret);
+        TestApp {
+            router: app(state.clone()),
+            state,
+            secret: self.secret.clone(),
+            db_url: self.db_url.clone(),
+            dir: Arc::clone(&self.dir),
+            pg: self.pg.clone(),
+        }
+    }
+
     /// This application restarted with `config`: same database, same secret, nothing migrated.
     pub(crate) fn restart(&mut self, config: Config) {
         *self = self.sibling_with(config, &self.secret);

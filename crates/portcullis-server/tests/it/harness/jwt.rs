@@ -50,6 +50,12 @@ impl App {
         App(TestApp::migrated(config).await)
     }
 
+    /// Another instance with a store of its own on the same database (see
+    /// [`TestApp::instance`]).
+    pub(crate) async fn instance(&self) -> App {
+        App(self.0.instance().await)
+    }
+
     /// Another application on the same database (another instance), with its own config and
     /// server secret.
     pub(crate) fn sibling(&self, config: Config, secret: &[u8]) -> App {

@@ -52,6 +52,32 @@ async fn a_refresh_token_rotates_once_even_when_raced() {
     assert_eq!(ok, 1, "{:?} {:?} {:?}", a.json, b.json, c.json);
 }
 
+/// Two instances, each with its own connections, race with the same refresh token: the
+/// database decides, so exactly one request rotates it and the others are told it is
+/// blacklisted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_token_rotates_once_when_raced_on_two_instances() {
+    let one = App::new().await;
+    let two = one.instance().await;
+    let ann = one.jwt_user("ann").await;
+    let (a, b, c, d) = tokio::join!(
+        one.refresh(&ann.refresh),
+        two.refresh(&ann.refresh),
+        one.refresh(&ann.refresh),
+        two.refresh(&ann.refresh)
+    );
+    let answers = [&a, &b, &c, &d];
+    let ok = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::OK)
+        .count();
+    assert_eq!(ok, 1, "{:?}", answers.map(|r| &r.json));
+    for refused in answers.iter().filter(|r| r.status != StatusCode::OK) {
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(refused.json, token_refusal("Token is blacklisted"));
+    }
+}
+
 #[tokio::test]
 async fn expired_records_are_purged_in_bounded_batches() {
     let app = App::new().await;
