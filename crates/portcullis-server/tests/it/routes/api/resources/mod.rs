@@ -16,3 +16,4 @@ mod pagination_styles;
 mod references;
 mod related_fields;
 mod self_url;
+mod text_compare;
