@@ -1,6 +1,8 @@
 //! Running resource statements on PostgreSQL, and the introspection schema migrations need.
-//! Every statement goes through the resource pool, whose connections stop a statement after
-//! `limits.query_timeout_ms`; only a migration's DDL lifts that limit for its own transaction.
+//! The rows' statements go through the resource pool, whose connections stop a statement after
+//! `limits.query_timeout_ms`. A migration's catalogue reads, DDL, snapshots and permissions are
+//! no client's query: they run on the fixed pool, without that limit (a limit of a few
+//! milliseconds would otherwise stop `migrate` itself, or a table rewrite halfway).
 
 use sea_query::{
     DeleteStatement, InsertStatement, PostgresQueryBuilder, SelectStatement, UpdateStatement,
@@ -156,7 +158,7 @@ impl ResourceStore for PgStore {
         Box::pin(async move {
             let rows = sqlx::query(COLUMNS)
                 .bind(table)
-                .fetch_all(&self.resource_pool)
+                .fetch_all(&self.pool)
                 .await?;
             rows.iter()
                 .map(|r| {
@@ -176,7 +178,7 @@ impl ResourceStore for PgStore {
         Box::pin(async move {
             Ok(sqlx::query_scalar(INDEXES)
                 .bind(table)
-                .fetch_all(&self.resource_pool)
+                .fetch_all(&self.pool)
                 .await?)
         })
     }
@@ -189,7 +191,7 @@ impl ResourceStore for PgStore {
                 None => format!("SELECT 1 FROM \"{table}\" LIMIT 1"),
             };
             let found: Option<i32> = sqlx::query_scalar(AssertSqlSafe(sql))
-                .fetch_optional(&self.resource_pool)
+                .fetch_optional(&self.pool)
                 .await?;
             Ok(found.is_some())
         })
@@ -199,7 +201,7 @@ impl ResourceStore for PgStore {
         Box::pin(async move {
             let sql = format!("SELECT 1 FROM \"{table}\" WHERE \"{column}\" IS NULL LIMIT 1");
             let found: Option<i32> = sqlx::query_scalar(AssertSqlSafe(sql))
-                .fetch_optional(&self.resource_pool)
+                .fetch_optional(&self.pool)
                 .await?;
             Ok(found.is_some())
         })
@@ -208,11 +210,7 @@ impl ResourceStore for PgStore {
     fn apply_changes<'a>(&'a self, changes: &'a [Change]) -> StoreFuture<'a, ()> {
         Box::pin(async move {
             // PostgreSQL's DDL is transactional: a migration applies whole or not at all.
-            let mut tx = self.resource_pool.begin().await?;
-            // Rewriting a large table may take longer than a client's query may.
-            sqlx::query("SET LOCAL statement_timeout = 0")
-                .execute(&mut *tx)
-                .await?;
+            let mut tx = self.pool.begin().await?;
             for change in changes {
                 let statements = match change {
                     Change::Reshape { table, kept } => {
@@ -234,7 +232,7 @@ impl ResourceStore for PgStore {
         Box::pin(async move {
             Ok(
                 sqlx::query_scalar("SELECT name FROM portcullis_resources ORDER BY name")
-                    .fetch_all(&self.resource_pool)
+                    .fetch_all(&self.pool)
                     .await?,
             )
         })
@@ -252,7 +250,7 @@ impl ResourceStore for PgStore {
             )
             .bind(resource)
             .bind(definition)
-            .execute(&self.resource_pool)
+            .execute(&self.pool)
             .await?;
             Ok(())
         })
@@ -273,7 +271,7 @@ impl ResourceStore for PgStore {
                 .bind(format!("Can {codename} {}", label.to_lowercase()))
                 .bind(codename)
                 .bind(resource)
-                .execute(&self.resource_pool)
+                .execute(&self.pool)
                 .await?;
             }
             Ok(())

@@ -81,10 +81,19 @@ impl PgDatabase {
         let mut conn = PgConnection::connect(admin_url)
             .await
             .unwrap_or_else(|e| panic!("connect to {DATABASE_URL_VAR}: {e}"));
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-            .execute(&mut conn)
-            .await
-            .expect("create the test database");
+        // FILE_COPY copies the (tiny) template's files: about 0.2 s a database where the
+        // default WAL_LOG strategy takes 0.55 s. PostgreSQL before 15 knows only that copy.
+        let copied = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE \"{name}\" STRATEGY FILE_COPY"
+        )))
+        .execute(&mut conn)
+        .await;
+        if copied.is_err() {
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+                .execute(&mut conn)
+                .await
+                .expect("create the test database");
+        }
         let _ = conn.close().await;
         PgDatabase {
             url: with_database(admin_url, &name),

@@ -66,6 +66,28 @@ async fn the_list_is_searchable_by_username_and_email_and_paginated() {
     );
 }
 
+/// The search ignores the case of ASCII letters only, as SQLite's `LIKE` does (and so the
+/// search on PostgreSQL, whatever the database's locale).
+#[tokio::test]
+async fn the_search_ignores_the_case_of_ascii_letters_only() {
+    let app = AdminApp::new().await;
+    let admin = app.superuser("admin").await;
+    let body = json!({"username": "élodie", "password": PASSWORD, "email": "elodie@example.com"});
+    let created = app.anon().post("/auth/users/", body).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    // élodie, ÉLODIE, LODIE, ÉLO
+    for (term, found) in [
+        ("%C3%A9lodie", 1),
+        ("%C3%89LODIE", 0),
+        ("LODIE", 1),
+        ("%C3%89LO", 0),
+    ] {
+        let reply = admin.get(&format!("/api/admin/users/?search={term}")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        assert_eq!(reply.json["count"], found, "{term}: {}", reply.text);
+    }
+}
+
 #[tokio::test]
 async fn a_user_shows_its_fields_and_groups_but_never_its_password() {
     let app = AdminApp::new().await;
