@@ -8,110 +8,18 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
+use support::http::{Answer, Server, portcullis, request, serve};
 use support::pg_server::PgServer;
 
 /// The answer while the database is away.
 const UNAVAILABLE: &str =
     r#"{"detail":"The service is temporarily unavailable. Try again later."}"#;
 const PASSWORD: &str = "kV7#mountain-Lamp";
-
-/// The binary in `dir` on `database_url`, with no other `PORTCULLIS_*` variable inherited.
-fn portcullis(dir: &Path, database_url: &str) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_portcullis"));
-    command.current_dir(dir).env("PORTCULLIS_LOG", "warn");
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("PORTCULLIS_") && key != "PORTCULLIS_LOG" {
-            command.env_remove(key);
-        }
-    }
-    command
-        .env("PORTCULLIS_DATABASE_URL", database_url)
-        // A short pool wait keeps the outage's first requests short.
-        .env("PORTCULLIS_LIMITS__POOL_WAIT_MS", "1000");
-    command
-}
-
-/// Kills the server even when an assertion fails first.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `portcullis serve` on a port of 18150-18159, its log (warnings) in `dir/serve.log`; its port.
-fn serve(dir: &Path, database_url: &str) -> (Server, u16) {
-    // Each test a port of its own, even before its server listens.
-    static NEXT: AtomicU16 = AtomicU16::new(0);
-    let port = (0..10)
-        .map(|_| 18150 + NEXT.fetch_add(1, Ordering::Relaxed) % 10)
-        .find(|p| TcpListener::bind(("127.0.0.1", *p)).is_ok())
-        .expect("a free port in 18150-18159");
-    let child = portcullis(dir, database_url)
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(dir.join("serve.log")).unwrap())
-        .spawn()
-        .unwrap();
-    let server = Server(child);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "serve never listened on {port}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (server, port)
-}
-
-/// An answer: status code, headers (lowercase names) and body.
-struct Answer {
-    status: u16,
-    head: String,
-    body: String,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<String> {
-        self.head.lines().find_map(|line| {
-            let (key, value) = line.split_once(':')?;
-            key.eq_ignore_ascii_case(name)
-                .then(|| value.trim().to_string())
-        })
-    }
-}
-
-/// One request over a fresh connection; an answer must come (a dropped connection fails).
-fn request(port: u16, method: &str, path: &str, auth: Option<&str>, body: &str) -> Answer {
-    let auth = auth
-        .map(|t| format!("Authorization: Token {t}\r\n"))
-        .unwrap_or_default();
-    let raw = format!(
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{auth}\
-         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    stream.write_all(raw.as_bytes()).unwrap();
-    let mut text = String::new();
-    stream.read_to_string(&mut text).unwrap();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok());
-    Answer {
-        status: status.unwrap_or_else(|| panic!("no answer: {text:?}")),
-        head: head.to_string(),
-        body: body.to_string(),
-    }
-}
 
 /// A keep-alive connection: one request after another, each answer read by its length.
 struct KeepAlive(TcpStream);
