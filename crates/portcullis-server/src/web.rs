@@ -34,6 +34,12 @@ pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src
 /// The web app's URLs, for the layout's conflict check.
 pub(crate) const PATHS: [&str; 4] = ["/", "/admin/", "/static/{*path}", "/client/{file}"];
 
+/// Whether `path` is one of the web app's (pages, assets, the client and its settings): answered
+/// from the binary and the configuration, they are served while the database is away.
+pub(crate) fn reads_no_database(path: &str) -> bool {
+    path == "/" || path == "/admin/" || path.starts_with("/static/") || path.starts_with("/client/")
+}
+
 pub(crate) fn routes(r: Routes) -> Routes {
     let [app, admin, assets, client] = PATHS;
     r.route(app, page("app/index.html"))

@@ -3,7 +3,8 @@
 //!
 //! - before `serve`'s startup migrations have run (the database was down at start) and during
 //!   an outage, every request is answered at once with 503 and `Retry-After`, without waiting
-//!   `limits.pool_wait_ms` for a connection that cannot be opened;
+//!   `limits.pool_wait_ms` for a connection that cannot be opened; all but the web app's pages,
+//!   assets and settings, which read no database: the app loads and shows the API's 503;
 //! - a view that met an unreachable database starts an outage (`Store::note_outage`: logged
 //!   once, watched until the database is back);
 //! - a view whose pool timed out asks whether the database is reachable at all: sqlx's pool
@@ -21,7 +22,7 @@ use crate::state::AppState;
 
 pub(crate) async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let store = state.store();
-    if !store.availability().serves() {
+    if !store.availability().serves() && !crate::web::reads_no_database(request.uri().path()) {
         return unavailable();
     }
     let response = next.run(request).await;

@@ -39,6 +39,18 @@ async fn every_endpoint_answers_503_until_the_startup_migrations_have_run() {
         assert_eq!(res.header("x-frame-options").as_deref(), Some("DENY"));
     }
 
+    // The web app reads no database: it loads, and shows the API's 503 to its user.
+    let pages = [
+        "/",
+        "/admin/",
+        "/static/app/app.css",
+        "/client/settings.json",
+    ];
+    for page in pages {
+        let res = anon.get(page).await;
+        assert_eq!(res.status, StatusCode::OK, "{page}: {}", res.text);
+    }
+
     app.store().availability().set_ready(true);
     assert_eq!(ada.get(ME).await.status, StatusCode::OK);
     assert_eq!(app.user_count().await, 1, "nothing was written meanwhile");
