@@ -1,6 +1,6 @@
 //! Two `portcullis serve` processes on one PostgreSQL, over real TCP, as two instances behind a
 //! load balancer: each kind of revocation made through one instance (a DRF token logged out, a
-//! JWT `logout_all`, a user deleted) or by another process (`portcullis user deactivate`) is
+//! JWT `logout_all`, a password change, a user deleted) or by another process (`portcullis user deactivate`) is
 //! refused by the other within one second, although both keep authentication lookups for a
 //! minute here: only PostgreSQL's `NOTIFY` can explain the refusal. Throttle counters shared
 //! through Redis across processes are tested in `cli.rs`.
@@ -21,7 +21,11 @@ const CACHE_MS: &str = "60000";
 
 /// Two instances (A and B) on the database at `url`; their ports.
 fn two_instances(dir: &Path, url: &str) -> [(Server, u16); 2] {
-    let env = [("PORTCULLIS_LIMITS__AUTH_CACHE_MS", CACHE_MS)];
+    let env = [
+        ("PORTCULLIS_LIMITS__AUTH_CACHE_MS", CACHE_MS),
+        // A password change logs the user out everywhere (djoser's LOGOUT_ON_PASSWORD_CHANGE).
+        ("PORTCULLIS_JWT__REVOKE_ON_PASSWORD_CHANGE", "true"),
+    ];
     let a = serve_with(dir, url, &env, "a.log");
     let b = serve_with(dir, url, &env, "b.log");
     [a, b]
@@ -103,6 +107,17 @@ fn revocations_through_one_instance_or_another_process_reach_the_other_within_a_
     let token = json(&login, "token");
     accepted_on(b, &token);
     assert_eq!(post(a, "/auth/logout_all/", Some(&token), "").status, 204);
+    refused_within_a_second(|| me(b, &token));
+
+    // A password changed through djoser on A.
+    let token = json(
+        &post(a, "/api-token-auth/", None, &credentials("ada")),
+        "token",
+    );
+    accepted_on(b, &token);
+    let body = format!(r#"{{"current_password":"{PASSWORD}","new_password":"{PASSWORD}-2"}}"#);
+    let changed = post(a, "/auth/users/set_password/", Some(&token), &body);
+    assert_eq!(changed.status, 204, "{}", changed.body);
     refused_within_a_second(|| me(b, &token));
 
     // A user deactivated by another process (the command line) on the same database.
