@@ -1,67 +1,24 @@
 //! The `portcullis` binary end to end, each test in a fresh working directory (where the default
 //! configuration keeps `portcullis.sqlite3` and `portcullis.secret`): `migrate`,
 //! `createsuperuser --noinput`, `token create`, `changepassword` with answers on stdin, `check`
-//! on a bad configuration, `serve` answering real HTTP, and two `serve` processes counting one
-//! throttle rate together through a real Redis.
+//! on a bad configuration, and `serve` answering real HTTP. Throttle counters shared through
+//! Redis by two `serve` processes are in `throttle_redis.rs`.
 #![allow(clippy::unwrap_used)]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+mod support;
+#[allow(dead_code)]
 mod workdir;
 
-use workdir::Workdir;
+use support::http::Server;
+use workdir::{Workdir, portcullis, run, run_with_input, stderr, stdout};
 
 const ADMIN_PASSWORD: &str = "admin-pass-123";
-
-/// The binary in `dir`, with no `PORTCULLIS_*` variable inherited from the test's environment
-/// but the directory's PostgreSQL database when the tests run on PostgreSQL.
-fn portcullis(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_portcullis"));
-    command.current_dir(dir).env("PORTCULLIS_LOG", "warn");
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("PORTCULLIS_") && key != "PORTCULLIS_LOG" {
-            command.env_remove(key);
-        }
-    }
-    if let Some(url) = workdir::database_url(dir) {
-        command.env("PORTCULLIS_DATABASE_URL", url);
-    }
-    command
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    portcullis(dir).args(args).output().unwrap()
-}
-
-/// Run with `input` piped to standard input.
-fn run_with_input(dir: &Path, args: &[&str], input: &str) -> Output {
-    let mut child = portcullis(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 fn create_admin(dir: &Path) {
     let output = portcullis(dir)
@@ -253,16 +210,6 @@ fn check_names_the_bad_key() {
     assert!(err.contains("pagination"), "{err}");
     assert!(err.contains("PagePagination"), "{err}");
     assert!(err.contains("LimitOffsetPagination"), "{err}");
-}
-
-/// Kills the server even when an assertion fails first.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// One HTTP/1.1 exchange over a fresh connection; the raw response.
@@ -534,101 +481,4 @@ fn a_user_model_with_fields_of_its_own_is_checked_and_migrated() {
         .output()
         .unwrap();
     assert!(admin.status.success(), "{}", stderr(&admin));
-}
-
-// The HTTP tests' helper, shared: these tests use only part of it.
-#[allow(dead_code)]
-#[path = "../../portcullis-server/tests/it/harness/redis_server.rs"]
-mod redis_server;
-
-/// POST a failed login at `/api-token-auth/`; the status line's code.
-fn failed_login(port: u16) -> String {
-    let body = r#"{"username":"nobody","password":"x"}"#;
-    let request = format!(
-        "POST /api-token-auth/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    let response = http(port, &request).unwrap();
-    response.split(' ').nth(1).unwrap_or_default().to_string()
-}
-
-#[test]
-fn two_serve_processes_share_a_scoped_rate_through_redis() {
-    let Some(redis) = redis_server::RedisServer::start() else {
-        return;
-    };
-    let dir = Workdir::new();
-    let migrated = run(dir.path(), &["migrate"]);
-    assert!(migrated.status.success(), "{}", stderr(&migrated));
-    let check = portcullis(dir.path())
-        .arg("check")
-        .env("PORTCULLIS_THROTTLE__CACHE_URL", redis.url())
-        .output()
-        .unwrap();
-    assert!(check.status.success(), "{}", stderr(&check));
-    assert!(
-        !stdout(&check).contains("Note: throttle"),
-        "{}",
-        stdout(&check)
-    );
-    let serve = |port: u16| {
-        Server(
-            portcullis(dir.path())
-                .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-                .env("PORTCULLIS_THROTTLE__CACHE_URL", redis.url())
-                .env("PORTCULLIS_THROTTLE__RATES__LOGIN", "3/min")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap(),
-        )
-    };
-    let ports = [redis_server::free_port(), redis_server::free_port()];
-    let _servers = [serve(ports[0]), serve(ports[1])];
-    let options = "OPTIONS / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
-    let deadline = Instant::now() + Duration::from_secs(60);
-    for port in ports {
-        while http(port, options).is_err() {
-            assert!(Instant::now() < deadline, "serve never answered on {port}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-    // Three failed logins between the two processes use up the login scope's 3/min.
-    let answers: Vec<String> = [0, 1, 0, 1, 0].map(|i| failed_login(ports[i])).into();
-    assert_eq!(answers, ["400", "400", "400", "429", "429"]);
-}
-
-#[test]
-fn check_notes_a_redis_that_does_not_answer() {
-    let dir = Workdir::new();
-    let nobody_there = format!("redis://127.0.0.1:{}/1", redis_server::free_port());
-    let output = portcullis(dir.path())
-        .arg("check")
-        .env("PORTCULLIS_THROTTLE__CACHE_URL", &nobody_there)
-        .output()
-        .unwrap();
-    // Serving works without it (memory counts), so it is a note, not a failure.
-    assert!(output.status.success(), "{}", stderr(&output));
-    let out = stdout(&output);
-    assert!(
-        out.contains("Note: throttle.cache_url: Redis does not answer"),
-        "{out}"
-    );
-    assert!(out.contains("System check identified no issues"), "{out}");
-
-    let output = portcullis(dir.path())
-        .arg("check")
-        .env(
-            "PORTCULLIS_THROTTLE__CACHE_URL",
-            "rediss://127.0.0.1:6379/1",
-        )
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    assert!(
-        stderr(&output).contains("throttle.cache_url: only redis://host:port/db is supported"),
-        "{}",
-        stderr(&output)
-    );
 }

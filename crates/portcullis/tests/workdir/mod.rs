@@ -4,7 +4,9 @@
 //! database of the directory's own, named after it, created with it and dropped with it, and
 //! every command run in the directory is given it as `PORTCULLIS_DATABASE_URL`.
 
+use std::io::Write;
 use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
 use sqlx::Connection;
 
@@ -103,4 +105,50 @@ impl Drop for Workdir {
             }
         }
     }
+}
+
+/// The binary in `dir`, with no `PORTCULLIS_*` variable inherited from the test's environment
+/// but the directory's PostgreSQL database when the tests run on PostgreSQL.
+pub(crate) fn portcullis(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_portcullis"));
+    command.current_dir(dir).env("PORTCULLIS_LOG", "warn");
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("PORTCULLIS_") && key != "PORTCULLIS_LOG" {
+            command.env_remove(key);
+        }
+    }
+    if let Some(url) = database_url(dir) {
+        command.env("PORTCULLIS_DATABASE_URL", url);
+    }
+    command
+}
+
+pub(crate) fn run(dir: &Path, args: &[&str]) -> Output {
+    portcullis(dir).args(args).output().unwrap()
+}
+
+/// Run with `input` piped to standard input.
+pub(crate) fn run_with_input(dir: &Path, args: &[&str], input: &str) -> Output {
+    let mut child = portcullis(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+pub(crate) fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub(crate) fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }
