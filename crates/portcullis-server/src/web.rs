@@ -37,7 +37,10 @@ pub(crate) const PATHS: [&str; 4] = ["/", "/admin/", "/static/{*path}", "/client
 /// Whether `path` is one of the web app's (pages, assets, the client and its settings): answered
 /// from the binary and the configuration, they are served while the database is away.
 pub(crate) fn reads_no_database(path: &str) -> bool {
-    path == "/" || path == "/admin/" || path.starts_with("/static/") || path.starts_with("/client/")
+    PATHS.iter().any(|route| match route.split_once('{') {
+        Some((prefix, _)) => path.starts_with(prefix),
+        None => path == *route,
+    })
 }
 
 pub(crate) fn routes(r: Routes) -> Routes {

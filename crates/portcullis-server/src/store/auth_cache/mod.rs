@@ -48,6 +48,15 @@ struct Entries {
     jwt_users: HashMap<i64, Entry<(User, i64)>>,
 }
 
+impl Entries {
+    /// Forget everything; a lookup under way keeps nothing (the generation moves on).
+    fn clear(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        self.tokens.clear();
+        self.jwt_users.clear();
+    }
+}
+
 #[derive(Debug)]
 struct Entry<T> {
     value: T,
@@ -118,10 +127,7 @@ impl AuthCache {
 
     /// Forget everything (changes may have gone unannounced).
     pub(crate) fn forget_all(&self) {
-        let mut entries = self.lock();
-        entries.generation = entries.generation.wrapping_add(1);
-        entries.tokens.clear();
-        entries.jwt_users.clear();
+        self.lock().clear();
     }
 
     /// Whether changes are announced from now on; either way, what was kept is forgotten, since
@@ -129,9 +135,7 @@ impl AuthCache {
     pub(crate) fn set_announced(&self, announced: bool) {
         let mut entries = self.lock();
         self.announced.store(announced, Ordering::SeqCst);
-        entries.generation = entries.generation.wrapping_add(1);
-        entries.tokens.clear();
-        entries.jwt_users.clear();
+        entries.clear();
     }
 
     fn miss(&self, entries: &Entries) -> Miss {
