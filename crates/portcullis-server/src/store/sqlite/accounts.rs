@@ -60,6 +60,20 @@ impl SqliteStore {
         tx.commit().await?;
         Ok(())
     }
+
+    /// An `UPDATE` of the username column that a unique violation turns into `UsernameTaken`.
+    async fn rename(&self, sql: &'static str, id: i64, value: &str) -> Result<(), StoreError> {
+        match sqlx::query(sql)
+            .bind(value)
+            .bind(id)
+            .execute(&self.writer)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::UsernameTaken),
+            Err(e) => Err(e.into()),
+        }
+    }
 }
 
 /// Delete the user's DRF token, on a connection the caller may hold in a transaction; true if
@@ -232,34 +246,19 @@ impl AccountStore for SqliteStore {
     }
 
     fn set_username<'a>(&'a self, id: i64, username: &'a str) -> StoreFuture<'a, ()> {
-        Box::pin(async move {
-            let done = sqlx::query("UPDATE auth_user SET username = ? WHERE id = ?")
-                .bind(username)
-                .bind(id)
-                .execute(&self.writer)
-                .await;
-            match done {
-                Ok(_) => Ok(()),
-                Err(e) if is_unique_violation(&e) => Err(StoreError::UsernameTaken),
-                Err(e) => Err(e.into()),
-            }
-        })
+        Box::pin(self.rename(
+            "UPDATE auth_user SET username = ?1 WHERE id = ?2",
+            id,
+            username,
+        ))
     }
 
     fn set_login_email<'a>(&'a self, id: i64, email: &'a str) -> StoreFuture<'a, ()> {
-        Box::pin(async move {
-            let done = sqlx::query("UPDATE auth_user SET username = ?, email = ? WHERE id = ?")
-                .bind(email)
-                .bind(email)
-                .bind(id)
-                .execute(&self.writer)
-                .await;
-            match done {
-                Ok(_) => Ok(()),
-                Err(e) if is_unique_violation(&e) => Err(StoreError::UsernameTaken),
-                Err(e) => Err(e.into()),
-            }
-        })
+        Box::pin(self.rename(
+            "UPDATE auth_user SET username = ?1, email = ?1 WHERE id = ?2",
+            id,
+            email,
+        ))
     }
 
     fn set_password<'a>(&'a self, id: i64, encoded: &'a str) -> StoreFuture<'a, ()> {
