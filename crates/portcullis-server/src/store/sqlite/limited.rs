@@ -1,39 +1,48 @@
-//! Read connections with a time limit per query, for the queries a client shapes (resource
-//! lists with their filters and search terms). A `?search=` over a large text column can scan
-//! for minutes; without a limit a few such requests hold every reader and everyone else waits.
+//! Read connections for the queries a client shapes (resource rows and lists with their
+//! filters and search terms), each query with a time limit, run without a thread hop.
+//!
+//! A read runs on the calling task's own thread: a page of rows from SQLite's page cache takes
+//! microseconds, less than handing it to another thread and waking the task again (sqlx's
+//! SQLite driver pays that hop for every statement and every row, and under load those
+//! wake-ups were most of the profile). A read must not hold the async runtime's thread for
+//! long, though: it first runs under a short inline budget, and one that outgrows it stops
+//! and runs again from the start on a blocking thread, under what is left of its time limit.
 //!
 //! Each connection carries a deadline that SQLite's progress handler checks every few
 //! virtual-machine steps: past it, the statement is interrupted (`SQLITE_INTERRUPT`, mapped to
 //! `StoreError::Interrupted`). The check must be frequent: one `LIKE` over a large text is a
 //! single step of tens of milliseconds, so a query of a few hundred steps can run for seconds.
 //! It therefore reads a coarse clock (an atomic a thread advances every few milliseconds)
-//! instead of asking the system for the time at every check. The deadline is an atomic the handler reads on the connection's
-//! own thread, so setting it costs no round trip to that thread; that is why these connections
-//! are kept here rather than in an sqlx pool (whose connections have no place for it). They are
-//! apart from the pool that authenticates requests, so resource queries cannot starve token
-//! checks.
+//! instead of asking the system for the time at every check. These connections are apart from
+//! the pool that authenticates requests, so resource queries cannot starve token checks.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use sqlx::ConnectOptions;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use super::read_job::{Answer, CountCache, ReadJob};
 use crate::store::{QueryLimits, StoreError};
 
 /// Virtual-machine steps between two looks at the deadline: about one row of a scan.
 const STEPS_PER_CHECK: i32 = 8;
 /// How often the coarse clock advances.
 const TICK: Duration = Duration::from_millis(5);
+/// How long a read may hold the runtime's thread before it moves to a blocking thread: far
+/// above an indexed page (well under a millisecond), far below a scan of a large table.
+const INLINE_BUDGET_MS: u64 = 10;
 /// No deadline set.
 const NONE: u64 = u64::MAX;
+/// Prepared statements kept per connection (a resource's list shapes, details, counts).
+const STATEMENTS_KEPT: usize = 256;
 
 struct Slot {
-    conn: SqliteConnection,
+    conn: Connection,
     /// The coarse clock's reading after which the running statement stops.
     deadline: Arc<AtomicU64>,
+    counts: CountCache,
 }
 
 /// A fixed set of read-only connections, each with its deadline.
@@ -52,25 +61,36 @@ impl std::fmt::Debug for LimitedReaders {
 }
 
 impl LimitedReaders {
-    /// Open `count` read-only connections with `options`.
-    pub(super) async fn open(
-        options: &SqliteConnectOptions,
+    /// Open `count` read-only connections to the database file at `path` (the writer has
+    /// created it and set its WAL journal already).
+    pub(super) fn open(
+        path: &std::path::Path,
         count: usize,
         limits: QueryLimits,
     ) -> Result<LimitedReaders, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut slots = Vec::with_capacity(count);
         for _ in 0..count {
-            let mut conn = options.clone().read_only(true).connect().await?;
+            let conn = Connection::open_with_flags(path, flags).map_err(store_error)?;
+            conn.busy_timeout(Duration::from_secs(10))
+                .map_err(store_error)?;
+            conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
             let deadline = Arc::new(AtomicU64::new(NONE));
             let watched = Arc::clone(&deadline);
-            // Returning false interrupts the statement. Runs on the connection's thread.
-            conn.lock_handle()
-                .await?
-                .set_progress_handler(STEPS_PER_CHECK, move || {
+            // Returning true interrupts the statement. Runs on whichever thread runs the read.
+            conn.progress_handler(
+                STEPS_PER_CHECK,
+                Some(move || {
                     let limit = watched.load(Ordering::Relaxed);
-                    limit == NONE || coarse_millis() <= limit
-                });
-            slots.push(Slot { conn, deadline });
+                    limit != NONE && coarse_millis() > limit
+                }),
+            )
+            .map_err(store_error)?;
+            slots.push(Slot {
+                conn,
+                deadline,
+                counts: CountCache::default(),
+            });
         }
         Ok(LimitedReaders {
             idle: Mutex::new(slots),
@@ -79,9 +99,9 @@ impl LimitedReaders {
         })
     }
 
-    /// A connection whose next statements must finish within the query timeout each; `Busy`
-    /// when none is free within the pool wait.
-    pub(super) async fn acquire(&self) -> Result<Reader<'_>, StoreError> {
+    /// Run `job` within the query time limit; `Busy` when no connection is free within the
+    /// pool wait.
+    pub(super) async fn run(self: &Arc<Self>, job: ReadJob) -> Result<Answer, StoreError> {
         let permit = tokio::time::timeout(
             self.limits.pool_wait,
             Arc::clone(&self.permits).acquire_owned(),
@@ -89,17 +109,105 @@ impl LimitedReaders {
         .await
         .map_err(|_| StoreError::Busy)?
         .map_err(|_| StoreError::Busy)?;
-        let slot = self
-            .idle
+        let mut slot = self.take().ok_or(StoreError::Busy)?;
+        let timeout = u64::try_from(self.limits.query_timeout.as_millis()).unwrap_or(0);
+        let started = coarse_millis();
+        let limit = started.saturating_add(timeout);
+        slot.deadline.store(
+            limit.min(started.saturating_add(INLINE_BUDGET_MS)),
+            Ordering::Relaxed,
+        );
+        match job.run(&slot.conn, &mut slot.counts) {
+            Err(e) if is_interrupt(&e) && coarse_millis() <= limit => {
+                slot.deadline.store(limit, Ordering::Relaxed);
+                self.run_blocking(job, slot, permit).await
+            }
+            done => {
+                self.put_back(slot);
+                done.map_err(store_error)
+            }
+        }
+    }
+
+    /// Run `job` again on a blocking thread. If the request is cancelled meanwhile, its
+    /// statement stops at once instead of holding the connection until its deadline.
+    async fn run_blocking(
+        self: &Arc<Self>,
+        job: ReadJob,
+        mut slot: Slot,
+        permit: OwnedSemaphorePermit,
+    ) -> Result<Answer, StoreError> {
+        let returned = Arc::new(Mutex::new(false));
+        let stop = StopIfCancelled {
+            returned: Arc::clone(&returned),
+            deadline: Arc::clone(&slot.deadline),
+        };
+        let readers = Arc::clone(self);
+        let task = tokio::task::spawn_blocking(move || {
+            let done = job.run(&slot.conn, &mut slot.counts);
+            // Under the lock, so that a cancelled request cannot stop the next user's statement.
+            let mut flag = returned.lock().unwrap_or_else(|p| p.into_inner());
+            readers.put_back(slot);
+            *flag = true;
+            drop(permit);
+            done
+        });
+        let done = task
+            .await
+            .map_err(|e| StoreError::Database(sqlx::Error::Protocol(e.to_string())));
+        drop(stop);
+        done?.map_err(store_error)
+    }
+
+    fn take(&self) -> Option<Slot> {
+        self.idle
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .pop()
-            .ok_or(StoreError::Busy)?;
-        Ok(Reader {
-            readers: self,
-            slot: Some(slot),
-            _permit: permit,
-        })
+    }
+
+    fn put_back(&self, slot: Slot) {
+        slot.deadline.store(NONE, Ordering::Relaxed);
+        self.idle
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(slot);
+    }
+}
+
+/// Stops a blocking read whose request went away, unless the read is over already.
+struct StopIfCancelled {
+    returned: Arc<Mutex<bool>>,
+    deadline: Arc<AtomicU64>,
+}
+
+impl Drop for StopIfCancelled {
+    fn drop(&mut self) {
+        let returned = self.returned.lock().unwrap_or_else(|p| p.into_inner());
+        if !*returned {
+            self.deadline.store(0, Ordering::Relaxed);
+        }
+    }
+}
+
+fn is_interrupt(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::OperationInterrupted)
+}
+
+/// SQLite's failures as the store reports them: an interrupted statement ran past its time
+/// limit, a locked database is saturation; anything else is a fault.
+fn store_error(e: rusqlite::Error) -> StoreError {
+    match &e {
+        _ if is_interrupt(&e) => StoreError::Interrupted,
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            ) =>
+        {
+            StoreError::Busy
+        }
+        _ => StoreError::Database(sqlx::Error::Protocol(format!("SQLite: {e}"))),
     }
 }
 
@@ -123,38 +231,4 @@ fn coarse_millis() -> u64 {
         }
     });
     NOW.load(Ordering::Relaxed)
-}
-
-/// A borrowed connection; back to the set when dropped (also when the request is cancelled
-/// mid-query: the connection's thread finishes or interrupts the statement first).
-pub(super) struct Reader<'a> {
-    readers: &'a LimitedReaders,
-    slot: Option<Slot>,
-    _permit: OwnedSemaphorePermit,
-}
-
-impl Reader<'_> {
-    /// The connection, with a fresh deadline for the statement about to run.
-    pub(super) fn start(&mut self) -> Result<&mut SqliteConnection, StoreError> {
-        let slot = self.slot.as_mut().ok_or(StoreError::Busy)?;
-        let timeout = u64::try_from(self.readers.limits.query_timeout.as_millis()).unwrap_or(0);
-        let deadline = coarse_millis().saturating_add(timeout);
-        slot.deadline.store(deadline, Ordering::Relaxed);
-        Ok(&mut slot.conn)
-    }
-}
-
-impl Drop for Reader<'_> {
-    fn drop(&mut self) {
-        if let Some(slot) = self.slot.take() {
-            // A statement cancelled with its request stops at once instead of holding the
-            // connection's thread until its own deadline.
-            slot.deadline.store(0, Ordering::Relaxed);
-            self.readers
-                .idle
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .push(slot);
-        }
-    }
 }

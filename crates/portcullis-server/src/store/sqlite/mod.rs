@@ -11,6 +11,7 @@ mod files;
 mod fixed_tables;
 mod limited;
 mod links;
+mod read_job;
 mod resources;
 mod tokens;
 
@@ -82,7 +83,7 @@ impl SqliteStore {
             .connect_with(options.clone().read_only(true))
             .await?;
         let resource_reader =
-            limited::LimitedReaders::open(&options, RESOURCE_READERS, limits).await?;
+            limited::LimitedReaders::open(options.get_filename(), RESOURCE_READERS, limits)?;
         Ok(SqliteStore {
             writer,
             reader,

@@ -9,6 +9,7 @@ use sqlx::{AssertSqlSafe, Row};
 
 use super::SqliteStore;
 use super::links::replace_links;
+use super::read_job::{Answer, ReadJob};
 use crate::store::StoreError;
 use crate::store::cells::{Cell, ColumnInfo, Storage};
 use crate::store::links::LinkSet;
@@ -35,15 +36,17 @@ impl ResourceStore for SqliteStore {
         kinds: &'a [Storage],
     ) -> StoreFuture<'a, Vec<Vec<Cell>>> {
         Box::pin(async move {
+            if let Some(readers) = &self.resource_reader {
+                return match readers.run(ReadJob::rows(stmt, kinds)?).await? {
+                    Answer::Rows(rows) => Ok(rows),
+                    Answer::Count(_) => Err(mixed_up()),
+                };
+            }
+            // An in-memory database has only the writer's connection.
             let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-            let query = sqlx::query_with(AssertSqlSafe(sql), values);
-            let rows = match &self.resource_reader {
-                Some(readers) => {
-                    let mut reader = readers.acquire().await?;
-                    query.fetch_all(reader.start()?).await?
-                }
-                None => query.fetch_all(&self.writer).await?,
-            };
+            let rows = sqlx::query_with(AssertSqlSafe(sql), values)
+                .fetch_all(&self.writer)
+                .await?;
             let mut out = Vec::with_capacity(rows.len());
             for row in rows {
                 let mut cells = Vec::with_capacity(kinds.len());
@@ -63,14 +66,17 @@ impl ResourceStore for SqliteStore {
 
     fn count_rows<'a>(&'a self, stmt: &'a SelectStatement) -> StoreFuture<'a, u64> {
         Box::pin(async move {
-            let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-            let query = sqlx::query_scalar_with(AssertSqlSafe(sql), values);
-            let count: i64 = match &self.resource_reader {
-                Some(readers) => {
-                    let mut reader = readers.acquire().await?;
-                    query.fetch_one(reader.start()?).await?
+            let count = match &self.resource_reader {
+                Some(readers) => match readers.run(ReadJob::count(stmt)?).await? {
+                    Answer::Count(n) => n,
+                    Answer::Rows(_) => return Err(mixed_up()),
+                },
+                None => {
+                    let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+                    sqlx::query_scalar_with(AssertSqlSafe(sql), values)
+                        .fetch_one(&self.writer)
+                        .await?
                 }
-                None => query.fetch_one(&self.writer).await?,
             };
             Ok(u64::try_from(count).unwrap_or(0))
         })
@@ -275,4 +281,11 @@ impl ResourceStore for SqliteStore {
             Ok(())
         })
     }
+}
+
+/// A read job answered with the other kind of answer: cannot happen (each job's kind fixes it).
+fn mixed_up() -> StoreError {
+    StoreError::Database(sqlx::Error::Protocol(
+        "a read returned the wrong kind of answer".into(),
+    ))
 }
