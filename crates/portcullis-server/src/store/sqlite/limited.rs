@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -75,6 +76,12 @@ impl LimitedReaders {
             conn.busy_timeout(Duration::from_secs(10))
                 .map_err(store_error)?;
             conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
+            // Plans that do not depend on bound values. Without it a bound `LIMIT ?` (every
+            // page) marks the kept statement stale at each bind and SQLite parses and plans
+            // it again on every step: the statement cache kept nothing (a profile showed the
+            // parser and planner on every request).
+            conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+                .map_err(store_error)?;
             let deadline = Arc::new(AtomicU64::new(NONE));
             let watched = Arc::clone(&deadline);
             // Returning true interrupts the statement. Runs on whichever thread runs the read.
@@ -194,21 +201,8 @@ fn is_interrupt(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::OperationInterrupted)
 }
 
-/// SQLite's failures as the store reports them: an interrupted statement ran past its time
-/// limit, a locked database is saturation; anything else is a fault.
 fn store_error(e: rusqlite::Error) -> StoreError {
-    match &e {
-        _ if is_interrupt(&e) => StoreError::Interrupted,
-        rusqlite::Error::SqliteFailure(f, _)
-            if matches!(
-                f.code,
-                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-            ) =>
-        {
-            StoreError::Busy
-        }
-        _ => StoreError::Database(sqlx::Error::Protocol(format!("SQLite: {e}"))),
-    }
+    super::errors::from_rusqlite(&e)
 }
 
 /// Milliseconds since the clock started, within `TICK`; two relaxed loads for a reader.

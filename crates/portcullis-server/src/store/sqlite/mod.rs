@@ -9,11 +9,13 @@ mod ddl;
 pub(crate) mod errors;
 mod files;
 mod fixed_tables;
+mod group_writer;
 mod limited;
 mod links;
 mod read_job;
 mod resources;
 mod tokens;
+mod values;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -40,6 +42,8 @@ pub(crate) struct SqliteStore {
     reader: SqlitePool,
     /// `None` for an in-memory database, whose only connection is the writer's.
     resource_reader: Option<Arc<limited::LimitedReaders>>,
+    /// Resource rows' writes, grouped into shared commits; `None` in memory, as above.
+    resource_writer: Option<Arc<group_writer::GroupWriter>>,
 }
 
 impl SqliteStore {
@@ -75,6 +79,7 @@ impl SqliteStore {
                 reader: writer.clone(),
                 writer,
                 resource_reader: None,
+                resource_writer: None,
             });
         }
         let reader = SqlitePoolOptions::new()
@@ -84,10 +89,12 @@ impl SqliteStore {
             .await?;
         let resource_reader =
             limited::LimitedReaders::open(options.get_filename(), RESOURCE_READERS, limits)?;
+        let resource_writer = group_writer::GroupWriter::start(options.get_filename())?;
         Ok(SqliteStore {
             writer,
             reader,
             resource_reader: Some(Arc::new(resource_reader)),
+            resource_writer: Some(Arc::new(resource_writer)),
         })
     }
 }

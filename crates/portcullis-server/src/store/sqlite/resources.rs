@@ -8,8 +8,10 @@ use sqlx::sqlite::SqliteQueryResult;
 use sqlx::{AssertSqlSafe, Row};
 
 use super::SqliteStore;
+use super::group_writer::Write;
 use super::links::replace_links;
 use super::read_job::{Answer, ReadJob};
+use super::values::built;
 use crate::store::StoreError;
 use crate::store::cells::{Cell, ColumnInfo, Storage};
 use crate::store::links::LinkSet;
@@ -83,14 +85,22 @@ impl ResourceStore for SqliteStore {
     }
 
     fn insert_row<'a>(&'a self, stmt: &'a InsertStatement) -> StoreFuture<'a, i64> {
-        Box::pin(async move {
-            let done = self.write(stmt.build_sqlx(SqliteQueryBuilder)).await?;
-            Ok(done.last_insert_rowid())
-        })
+        self.insert_row_linked(stmt, &[])
     }
 
     fn update_rows<'a>(&'a self, stmt: &'a UpdateStatement) -> StoreFuture<'a, u64> {
         Box::pin(async move {
+            if let Some(writer) = &self.resource_writer {
+                let change = Some(built(stmt.build(SqliteQueryBuilder))?);
+                return Ok(writer
+                    .write(Write::Change {
+                        change,
+                        id: 0,
+                        links: Vec::new(),
+                    })
+                    .await?
+                    .changed);
+            }
             Ok(self
                 .write(stmt.build_sqlx(SqliteQueryBuilder))
                 .await?
@@ -100,6 +110,17 @@ impl ResourceStore for SqliteStore {
 
     fn delete_rows<'a>(&'a self, stmt: &'a DeleteStatement) -> StoreFuture<'a, u64> {
         Box::pin(async move {
+            if let Some(writer) = &self.resource_writer {
+                let change = Some(built(stmt.build(SqliteQueryBuilder))?);
+                return Ok(writer
+                    .write(Write::Change {
+                        change,
+                        id: 0,
+                        links: Vec::new(),
+                    })
+                    .await?
+                    .changed);
+            }
             Ok(self
                 .write(stmt.build_sqlx(SqliteQueryBuilder))
                 .await?
@@ -250,6 +271,11 @@ impl ResourceStore for SqliteStore {
         links: &'a [LinkSet],
     ) -> StoreFuture<'a, i64> {
         Box::pin(async move {
+            if let Some(writer) = &self.resource_writer {
+                let insert = built(stmt.build(SqliteQueryBuilder))?;
+                let links = links.to_vec();
+                return Ok(writer.write(Write::Insert { insert, links }).await?.id);
+            }
             let mut tx = self.writer.begin().await?;
             let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
             let done = sqlx::query_with(AssertSqlSafe(sql), values)
@@ -269,6 +295,14 @@ impl ResourceStore for SqliteStore {
         links: &'a [LinkSet],
     ) -> StoreFuture<'a, ()> {
         Box::pin(async move {
+            if let Some(writer) = &self.resource_writer {
+                let change = stmt
+                    .map(|s| built(s.build(SqliteQueryBuilder)))
+                    .transpose()?;
+                let links = links.to_vec();
+                writer.write(Write::Change { change, id, links }).await?;
+                return Ok(());
+            }
             let mut tx = self.writer.begin().await?;
             if let Some(stmt) = stmt {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
