@@ -6,6 +6,7 @@ mod auto_timestamps;
 mod field_source;
 mod field_types;
 mod fields;
+mod grouped_writes;
 mod hostile_input;
 mod id_field;
 mod list_counts;
