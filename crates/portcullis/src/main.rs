@@ -8,11 +8,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// mimalloc instead of glibc's malloc: per-request allocations were 8-14 % of the request
-/// path's profile, and glibc's per-thread arenas kept growing the resident set under load.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let filter = std::env::var("PORTCULLIS_LOG").unwrap_or_else(|_| "info".into());
