@@ -36,6 +36,11 @@ def num(x):
     return "%.1f" % x
 
 
+def few(row):
+    """wrk counts only the requests that finished within the run: say so when they were few."""
+    return " (only %d requests)" % row["requests"] if row["requests"] < 100 else ""
+
+
 def errors(row):
     return "?" if row is None else str(row["non2xx"] + row["socket_errors"] + row["timeouts"])
 
@@ -96,7 +101,8 @@ def scale_lines(rows, meta):
         d, p = rows.get(("list_%d" % size, "django")), rows.get(("list_%d" % size, "portcullis"))
         if not p:
             continue
-        cell = lambda r: "—" if r is None else "p50 %.2f ms, %s rps" % (r["p50_ms"], num(r["rps"]))
+        cell = lambda r: "—" if r is None else "p50 %.2f ms, %s rps%s" % (
+            r["p50_ms"], num(r["rps"]), few(r))
         ratio = p["rps"] / d["rps"] if d and d["rps"] else None
         out.append(line(["list at %s rows of others (%s visible)" % (num(size), num(p["visible"])),
                          cell(d), cell(p), "%.1f×" % ratio if ratio else "", "—",

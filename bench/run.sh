@@ -12,8 +12,9 @@
 # bench/RESULTS-postgres.md), BENCH_VENV (the bench's own virtualenv with the reference's pins,
 # argon2-cffi and psycopg; default target/bench-venv, created when missing), ORACLE_DIR (the
 # reference project, ../shared/oracle), BENCH_PORT (19100: Django on +1, Portcullis on +2,
-# PostgreSQL on +50..+59), WRK_TIMEOUT (30s). Needs wrk, python3 and, for PostgreSQL, its server
-# programs (see scripts/postgres-server.sh).
+# PostgreSQL on +50..+59), WRK_TIMEOUT (30s), BENCH_KEEP (any value: keep the work directory with
+# the servers' logs and the raw results, results.jsonl, which bench/report.py renders). Needs wrk,
+# python3 and, for PostgreSQL, its server programs (see scripts/postgres-server.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -61,7 +62,11 @@ STATE="$WORK/state.json"
 cleanup() {
   stop_servers || true
   [ -z "$PGDIR" ] || scripts/postgres-server.sh stop "$PGDIR" || true
-  rm -rf "$WORK"
+  if [ -n "${BENCH_KEEP:-}" ]; then
+    echo "bench: the servers' logs and the raw results are kept in $WORK" >&2
+  else
+    rm -rf "$WORK"
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
