@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """The Markdown table of bench/run.sh, from the JSON lines bench/measure.py and run.sh appended.
 
-    report.py RESULTS OUT
+    report.py RESULTS OUT                                  write the table to OUT and print it
+    report.py meta RESULTS DB DB_NAME SCALE VERSIONS       append the run's settings (bench/run.sh)
 
 Rows follow issue 15's table: the figures of both sides, Portcullis ÷ Django, the issue's
 target and whether this run meets it, and the non-2xx answers and socket errors of each side
 (every one of them must be 0 for a figure to count). Standard library only.
 """
+import datetime
 import json
+import os
 import sys
 
 TARGETS = {
@@ -153,9 +156,8 @@ def render(rows, meta, rss):
         "Settings: %s." % meta.get("settings", "?"),
         "",
     ]
-    if meta.get("duration") != "10s" or meta.get("scale") != [1000, 100000, 1000000]:
-        head += ["**A short run** (%s per run, %s rows): not issue 15's setup, the figures are "
-                 "indicative only." % (meta.get("duration"), ", ".join(num(n) for n in meta.get("scale", []))), ""]
+    if meta.get("short"):
+        head += ["**Not issue 15's setup** (%s): the figures are indicative only." % meta["short"], ""]
     head += [
         line(["workload", "Django", "Portcullis", "ratio", "target (issue 15)", "non-2xx + socket errors (Django / Portcullis)"]),
         line(["---"] * 6),
@@ -168,7 +170,35 @@ def render(rows, meta, rss):
     return "\n".join(head + body) + "\n"
 
 
+def write_meta(results, db, db_name, scale, versions):
+    """Append the run's date, machine and settings, from bench/run.sh's environment."""
+    env = os.environ
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                if line.startswith("model name")), "?")
+    settings = (
+        "wrk %s threads, %s connections, %s per run (the login flood: a second wrk, %s connections, "
+        "on the login endpoint); %s under gunicorn with 4 sync workers and the local-memory cache; "
+        "argon2id at 19 MiB, 2 passes, 1 lane on both sides; the reference's throttle classes at "
+        "1000000/min on both; the scale run's user owns 20 notes among the other users' rows, "
+        "1 %% public, seeded straight into each database, servers restarted after each seeding"
+        % (env["BENCH_THREADS"], env["BENCH_CONNS"], env["DURATION"], env["BENCH_FLOOD_CONNS"], versions))
+    # Anything other than the issue's setup is said at the top of the table.
+    issue = [("DURATION", "10s"), ("BENCH_THREADS", "2"), ("BENCH_CONNS", "32"), ("BENCH_FLOOD_CONNS", "16")]
+    short = ["%s=%s" % (k, env[k]) for k, v in issue if env[k] != v]
+    if scale != "1000,100000,1000000":
+        short.append("BENCH_SCALE=%s" % scale)
+    meta = {"phase": "meta", "db": db, "db_name": db_name, "short": ", ".join(short),
+            "scale": [int(s) for s in scale.split(",")],
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "cores": os.cpu_count(), "cpu": cpu, "settings": settings}
+    with open(results, "a") as f:
+        f.write(json.dumps(meta) + "\n")
+    return 0
+
+
 def main(argv):
+    if len(argv) == 7 and argv[1] == "meta":
+        return write_meta(*argv[2:])
     if len(argv) != 3:
         sys.exit(__doc__)
     rows, meta, rss = load(argv[1])

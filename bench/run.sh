@@ -12,7 +12,8 @@
 # bench/RESULTS-postgres.md), BENCH_VENV (the bench's own virtualenv with the reference's pins,
 # argon2-cffi and psycopg; default target/bench-venv, created when missing), ORACLE_DIR (the
 # reference project, ../shared/oracle), BENCH_PORT (19100: Django on +1, Portcullis on +2,
-# PostgreSQL on +50..+59), WRK_TIMEOUT (30s), BENCH_KEEP (any value: keep the work directory with
+# PostgreSQL on +50..+59), WRK_TIMEOUT (30s), BENCH_THREADS (2), BENCH_CONNS (32),
+# BENCH_FLOOD_CONNS (16: the login flood's connections), BENCH_KEEP (any value: keep the work directory with
 # the servers' logs and the raw results, results.jsonl, which bench/report.py renders). Needs wrk,
 # python3 and, for PostgreSQL, its server programs (see scripts/postgres-server.sh).
 set -euo pipefail
@@ -132,6 +133,14 @@ wait_ready() {
 }
 
 start_servers() {
+  local port
+  # A server left over on a port would answer the readiness check in place of the new one.
+  for port in "$DJANGO_PORT" "$PORTCULLIS_PORT"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "bench: port $port is already in use (set BENCH_PORT to move the bench's ports)" >&2
+      exit 1
+    fi
+  done
   (cd "$ORACLE/django_ref" && exec "$VENV/bin/gunicorn" refproject.wsgi:application \
     --bind "127.0.0.1:$DJANGO_PORT" --workers 4 --worker-class sync \
     --error-logfile - --log-level warning) >>"$WORK/django.log" 2>&1 &
@@ -172,7 +181,9 @@ stop_servers() {
 }
 
 # --- the run ---------------------------------------------------------------------------------
-echo "bench: $DB_NAME, wrk 2 threads, 32 connections, $DURATION per run; scale run at $SCALE rows"
+export BENCH_THREADS="${BENCH_THREADS:-2}" BENCH_CONNS="${BENCH_CONNS:-32}" BENCH_FLOOD_CONNS="${BENCH_FLOOD_CONNS:-16}"
+echo "bench: $DB_NAME, wrk $BENCH_THREADS threads, $BENCH_CONNS connections, $DURATION per run;" \
+  "scale run at $SCALE rows"
 prepare_databases
 start_servers
 "$PY" "$BENCH/measure.py" setup "$STATE" "http://127.0.0.1:$DJANGO_PORT" "http://127.0.0.1:$PORTCULLIS_PORT"
@@ -193,22 +204,7 @@ done
 stop_servers
 
 DJANGO_VERSION="$("$PY" -c 'import django, rest_framework as r; print("Django %s + DRF %s" % (django.get_version(), r.__version__))')"
-"$PY" - "$RESULTS" "$DB" "$DB_NAME" "$SCALE" "$DJANGO_VERSION" <<'PY'
-import datetime, json, os, sys
-results, db, db_name, scale, versions = sys.argv[1:]
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-settings = ("wrk 2 threads, 32 connections, %s per run (the login flood: a second wrk, 16 connections, "
-            "on the login endpoint); %s under gunicorn with 4 sync workers and the local-memory cache; "
-            "argon2id at 19 MiB, 2 passes, 1 lane on both sides; the reference's throttle classes at "
-            "1000000/min on both; the scale run's user owns 20 notes among the other users' rows, "
-            "1 %% public, seeded straight into each database, servers restarted after each seeding"
-            % (os.environ["DURATION"], versions))
-meta = {"phase": "meta", "db": db, "duration": os.environ["DURATION"], "db_name": db_name, "scale": [int(s) for s in scale.split(",")],
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "cores": os.cpu_count(), "cpu": cpu, "settings": settings}
-with open(results, "a") as f:
-    f.write(json.dumps(meta) + "\n")
-PY
+"$PY" "$BENCH/report.py" meta "$RESULTS" "$DB" "$DB_NAME" "$SCALE" "$DJANGO_VERSION"
 echo
 STATUS=0
 "$PY" "$BENCH/report.py" "$RESULTS" "$OUT" || STATUS=$?
