@@ -24,6 +24,10 @@ ORACLE="$(cd "${ORACLE_DIR:-$ROOT/../shared/oracle}" 2>/dev/null && pwd)" ||
   { echo "bench: no reference project at ${ORACLE_DIR:-../shared/oracle} (set ORACLE_DIR)" >&2; exit 2; }
 export DURATION="${DURATION:-10s}"
 SCALE="${BENCH_SCALE:-1000,100000,1000000}"
+# The scale run only adds rows: its sizes go up.
+[[ "$SCALE" =~ ^[0-9]+(,[0-9]+)*$ ]] ||
+  { echo "bench: BENCH_SCALE must be sizes apart by commas, like 1000,100000, not $SCALE" >&2; exit 2; }
+SCALE="$(tr , '\n' <<<"$SCALE" | sort -n | paste -sd, -)"
 DB="${BENCH_DB:-sqlite}"
 case "$DB" in
   sqlite) OUT="${BENCH_OUT:-$BENCH/RESULTS.md}" ;;
@@ -195,8 +199,8 @@ echo "== scale run"
 RESET=--reset
 for size in ${SCALE//,/ }; do
   stop_servers
-  "$PY" "$BENCH/seed.py" "$DJANGO_TARGET" notes_note bench_scale "$size" $RESET
-  "$PY" "$BENCH/seed.py" "$PORTCULLIS_TARGET" notes bench_scale "$size" $RESET
+  "$PY" "$BENCH/seed.py" "$DJANGO_TARGET" notes_note bench_scale "$size" ${RESET:+"$RESET"}
+  "$PY" "$BENCH/seed.py" "$PORTCULLIS_TARGET" notes bench_scale "$size" ${RESET:+"$RESET"}
   RESET=""
   start_servers
   "$PY" "$BENCH/measure.py" scale "$STATE" "$RESULTS" "$size"
