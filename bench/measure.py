@@ -194,8 +194,8 @@ def scale(state_path, results_path, size):
     for side in SIDES:
         page = must(state[side]["base"], "GET", "/api/notes/", auth="Token " + state[side]["scale_token"])
         counts[side] = page["count"]
-    # Both sides must see the same rows: 20 of the user's own and 1 % of the others'.
-    if len(set(counts.values())) != 1 or counts["django"] != 20 + size // 100:
+    # Both sides must see the same rows: the user's 20 and every hundredth of the others' (from 0).
+    if len(set(counts.values())) != 1 or counts["django"] != 20 + (size + 99) // 100:
         sys.exit("bench: the seeded lists differ from what was written: %r" % counts)
     for side in SIDES:
         s = state[side]
