@@ -1,9 +1,11 @@
 //! `/api/notes/…`: the built-in `notes` resource beyond the oracle's recorded scenarios. What
 //! both of its URLs answer alike (HEAD, OPTIONS with DRF's metadata, `.json` suffixes and
 //! `?format=`) is in `views.rs`; one note's URL (odd ids, other users' public notes, ignored
-//! input) in `detail.rs`. Its lists (page size cap, search, indexes) are in resources/lists.rs.
+//! input) in `detail.rs`; rows another program wrote into its table in Django's layout in
+//! `stored_rows.rs`. Its lists (page size cap, search, indexes) are in resources/lists.rs.
 
 mod detail;
+mod stored_rows;
 mod views;
 
 use serde_json::{Value, json};

@@ -1,0 +1,1 @@
+"""Settings for running the reference Django project under the benchmark (bench/run.sh)."""
