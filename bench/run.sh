@@ -97,8 +97,8 @@ else
 fi
 
 # --- the two servers -------------------------------------------------------------------------
-# Django: the reference project under bench/django_bench/settings.py (argon2id at Portcullis's
-# cost, local-memory cache, rates that cannot trip), gunicorn with 4 sync workers.
+# Django: the reference project under bench/django_bench/settings.py (Django's own argon2id
+# hasher, local-memory cache, rates that cannot trip), gunicorn with 4 sync workers.
 export PYTHONPATH="$BENCH:$ORACLE/django_ref"
 export DJANGO_SETTINGS_MODULE=django_bench.settings
 # Portcullis: the reference's configuration (config/oracle.toml) with the same rates. Rates this
