@@ -8,6 +8,7 @@ mod field_types;
 mod fields;
 mod hostile_input;
 mod id_field;
+mod list_plans;
 mod lists;
 mod many_to_many;
 mod owner_nested;
