@@ -12,6 +12,7 @@ mod list_plans;
 mod lists;
 mod many_to_many;
 mod owner_nested;
+mod owner_or_public_pages;
 mod owner_source;
 mod pagination_styles;
 mod references;
