@@ -6,6 +6,7 @@
 pub(crate) mod access;
 pub(crate) mod bind;
 pub(crate) mod generic_check;
+pub mod list_query;
 pub mod many_to_many;
 pub(crate) mod many_to_many_input;
 pub mod migration;

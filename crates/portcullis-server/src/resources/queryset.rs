@@ -6,6 +6,7 @@
 use sea_query::{Cond, Expr, ExprTrait, Query, SimpleExpr};
 use serde_json::Value;
 
+use super::list_query::Part;
 use super::schema::{FieldKind, Resource};
 use super::{bind, query};
 use crate::config::generic_views::{QueryTerm, QueryValue};
@@ -21,6 +22,23 @@ pub(crate) enum Queryset {
 }
 
 impl Queryset {
+    /// The rows as disjoint parts, for a list (see [`super::list_query`]): a viewset's
+    /// visible rows split by the visibility rule, a generic view's filter as one part.
+    pub(crate) fn parts(
+        &self,
+        req: &ApiRequest,
+        resource: &Resource,
+    ) -> Result<Vec<Part>, ApiError> {
+        match self {
+            Queryset::Visible => Ok(super::list_query::visible_parts(resource, req.user())),
+            Queryset::Filter(_) => Ok(self
+                .condition(req, resource)?
+                .map(Part::only)
+                .into_iter()
+                .collect()),
+        }
+    }
+
     /// The condition on the resource's rows (`None`: every row).
     pub(crate) fn condition(
         &self,

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::resources::schema::{Field, FieldKind, Resource};
+use crate::resources::query;
+use crate::resources::schema::{Field, FieldKind, Resource, Visibility};
 use crate::store::tables::{Column, ColumnKind, Index, Literal, Table};
 use crate::store::timestamp::now_db;
 
@@ -71,7 +72,8 @@ fn columns(resource: &Resource) -> Vec<Column> {
 }
 
 /// The indexes a resource's queries need: one per filtered or ordered column and per foreign
-/// key, a unique one per unique field, and one for a default ordering no single index serves.
+/// key, a unique one per unique field, and the ones that read a list in its default ordering
+/// (see [`list_indexes`]).
 fn indexes(resource: &Resource) -> Vec<Index> {
     let table = resource.table();
     let mut out = Vec::new();
@@ -101,6 +103,16 @@ fn indexes(resource: &Resource) -> Vec<Index> {
             });
         }
     }
+    let listed = list_indexes(resource);
+    // An index led by a column serves that column's filter, ordering and foreign key as well
+    // as a one-column index would (in both directions, the id after it): one index less to
+    // write on every insert.
+    single.retain(|c| {
+        !listed
+            .iter()
+            .any(|i| i.columns.first().is_some_and(|(f, _)| f == c))
+    });
+    out.extend(listed);
     for c in single {
         out.push(Index {
             name: format!("ix_{table}_{c}"),
@@ -108,25 +120,73 @@ fn indexes(resource: &Resource) -> Vec<Index> {
             columns: vec![(c, false)],
         });
     }
-    let ordering: Vec<&(String, bool)> = resource
-        .ordering
+    out
+}
+
+/// The indexes that read a list in its default ordering, the id last as the list orders ties
+/// (`list_ordering`; PostgreSQL's indexes do not end with the row's id as SQLite's do): the
+/// ordering alone, for a caller who sees every row; and one per part of the visible rows (see
+/// `list_query`): `(owner, ordering…)` for the caller's own rows and `(flag, ordering…)` for
+/// the public rows. Those two end with the filtered columns (the flag among them for the
+/// owner's): a filtered count of a part then reads its index alone, and SQLite, which plans
+/// without statistics, prefers it to a filter's own index (which reads every row with that
+/// value, the caller's or not).
+fn list_indexes(resource: &Resource) -> Vec<Index> {
+    let table = resource.table();
+    let ordering = query::list_ordering(resource, None);
+    let names: Vec<&str> = ordering.iter().map(|(c, _)| c.as_str()).collect();
+    let names = names.join("_");
+    let mut filtered: Vec<String> = resource
+        .filter_fields
         .iter()
-        .filter(|(c, _)| c != "id")
+        .filter(|f| resource.model_field(f).is_some_and(Field::has_column))
+        .filter_map(|f| resource.column_of(f))
         .collect();
-    if ordering.len() > 1
-        || ordering.first().is_some_and(|(c, _)| {
-            !resource
-                .ordering_fields
-                .iter()
-                .any(|f| resource.column_of(f).as_deref() == Some(c))
-        })
-    {
-        let names: Vec<&str> = resource.ordering.iter().map(|(c, _)| c.as_str()).collect();
-        out.push(Index {
-            name: format!("ix_{table}_order_{}", names.join("_")),
-            unique: false,
-            columns: resource.ordering.clone(),
-        });
+    if let Visibility::OwnerOrPublic { flag } = &resource.visibility {
+        filtered.push(flag.clone());
     }
+    let led_by = |lead: Option<&str>| {
+        let mut columns: Vec<(String, bool)> =
+            lead.map(|l| (l.to_string(), false)).into_iter().collect();
+        columns.extend(
+            ordering
+                .iter()
+                .filter(|(c, _)| Some(c.as_str()) != lead)
+                .cloned(),
+        );
+        if lead.is_some() {
+            for last in &filtered {
+                if !columns.iter().any(|(c, _)| c == last) {
+                    columns.push((last.clone(), false));
+                }
+            }
+        }
+        let name = match lead {
+            Some(lead) => format!("ix_{table}_{lead}_order_{names}"),
+            None => format!("ix_{table}_order_{names}"),
+        };
+        Index {
+            name,
+            unique: false,
+            columns,
+        }
+    };
+    let mut out = Vec::new();
+    // Ordered by the id alone, the table itself is the index.
+    if ordering.iter().any(|(c, _)| c != "id") {
+        out.push(led_by(None));
+    }
+    let owner = resource.owner_field().map(Field::column);
+    match (&resource.visibility, owner) {
+        (Visibility::Owner, Some(owner)) => out.push(led_by(Some(&owner))),
+        (Visibility::OwnerOrPublic { flag }, Some(owner)) => {
+            out.push(led_by(Some(&owner)));
+            out.push(led_by(Some(flag)));
+        }
+        _ => {}
+    }
+    // An ordering led by the owner (or the flag) needs no second index of the same columns.
+    let mut seen = BTreeSet::new();
+    out.retain(|i| seen.insert(i.columns.clone()));
     out
 }

@@ -2,7 +2,7 @@
 //! request names a valid one, as DRF's `get_ordering` defers to it, else the resource's
 //! `cursor_ordering`), the position filter, and the page of `page_size + 1` rows.
 
-use sea_query::{Expr, ExprTrait, SelectStatement};
+use sea_query::{Cond, Expr, ExprTrait};
 use serde_json::Value;
 
 use super::list::page_size;
@@ -10,7 +10,7 @@ use super::pages::fetch_rows;
 use crate::http::pagination::cursor::{self, Cursor, Fetched};
 use crate::http::pagination::python_int;
 use crate::http::{ApiError, ApiRequest};
-use crate::resources::query;
+use crate::resources::list_query::ListQuery;
 use crate::resources::rows::Row;
 use crate::resources::schema::{FieldKind, Resource};
 use crate::resources::schema_pagination::CursorOrdering;
@@ -20,7 +20,7 @@ use crate::store::timestamp::to_db;
 pub(super) async fn page(
     req: &ApiRequest,
     resource: &Resource,
-    mut select: SelectStatement,
+    list: &ListQuery<'_>,
 ) -> Result<Value, ApiError> {
     let terms = ordering(req, resource)?;
     let first = terms
@@ -32,7 +32,6 @@ pub(super) async fn page(
     // Cursor pagination always enforces its ordering, reversed for a reverse cursor. DRF
     // leaves the order of ties to the database, and SQLite hands them to Django in id order
     // whichever way the field is sorted: the id breaks ties ascending, never reversed.
-    select.clear_order_by();
     let mut order: Vec<(String, bool)> = terms
         .iter()
         .map(|t| (t.column.clone(), t.desc != reverse))
@@ -40,10 +39,13 @@ pub(super) async fn page(
     if !order.iter().any(|(c, _)| c == "id") {
         order.push(("id".into(), false));
     }
-    query::order(&mut select, resource, &order);
-    if let Some(c) = &cursor {
-        after_position(&mut select, resource, &first, c)?;
-    }
+    // The position is a condition of every part of the rows, so that each part's index
+    // starts its read there.
+    let keyset = match &cursor {
+        Some(c) => after_position(resource, &first, c)?,
+        None => None,
+    };
+    let mut select = list.select(&order, keyset.as_ref());
     let size = page_size(req, resource);
     let offset = cursor.as_ref().map_or(0, |c| c.offset);
     select.limit(size.saturating_add(1)).offset(offset);
@@ -128,13 +130,12 @@ fn position(resource: &Resource, row: &Row, first: &CursorOrdering) -> String {
 /// Django converts the position to the field's type first; where it cannot, Django fails with
 /// a server error, Portcullis says "Invalid cursor".
 fn after_position(
-    select: &mut SelectStatement,
     resource: &Resource,
     first: &CursorOrdering,
     cursor: &Cursor,
-) -> Result<(), ApiError> {
+) -> Result<Option<Cond>, ApiError> {
     let Some(position) = &cursor.position else {
-        return Ok(());
+        return Ok(None);
     };
     let invalid = || ApiError::NotFound("Invalid cursor".into());
     let value: sea_query::Value = match first.kind {
@@ -163,12 +164,11 @@ fn after_position(
         FieldKind::String | FieldKind::Text | FieldKind::Json => match position.split_once('\0') {
             Some((before, _)) => {
                 let column = Expr::col((resource.table().to_string(), first.column.clone()));
-                select.and_where(if cursor.reverse != first.desc {
+                return Ok(Some(Cond::all().add(if cursor.reverse != first.desc {
                     column.lte(before.to_string())
                 } else {
                     column.gt(before.to_string())
-                });
-                return Ok(());
+                })));
             }
             None => position.clone().into(),
         },
@@ -176,10 +176,9 @@ fn after_position(
         FieldKind::ManyToMany => return Err(invalid()),
     };
     let column = Expr::col((resource.table().to_string(), first.column.clone()));
-    select.and_where(if cursor.reverse != first.desc {
+    Ok(Some(Cond::all().add(if cursor.reverse != first.desc {
         column.lt(value)
     } else {
         column.gt(value)
-    });
-    Ok(())
+    })))
 }

@@ -12,6 +12,7 @@ use crate::http::endpoint::{Endpoint, Permission};
 use crate::http::json::json_response;
 use crate::http::pagination::{Style, page_size_param};
 use crate::http::{ApiError, ApiRequest};
+use crate::resources::list_query::ListQuery;
 use crate::resources::queryset::Queryset;
 use crate::resources::schema::Resource;
 use crate::resources::{query, related, rows};
@@ -71,15 +72,19 @@ pub(super) async fn list(
     if let Some(raw) = req.query("search") {
         query::check_search(&raw, &state.config().limits)?;
     }
-    let rows = queryset.condition(req, resource)?;
-    let (count, select) = query::list_statements_in(resource, rows, |name| req.query(name))?;
+    let parts = queryset.parts(req, resource)?;
+    let list = ListQuery::new(resource, parts, |name| req.query(name))?;
     // The view's `pagination_class`, else DEFAULT_PAGINATION_CLASS.
     let style = resource.pagination.unwrap_or(state.config().pagination);
     let body = match style {
-        Style::None => Value::Array(pages::fetch(req, resource, &select).await?),
-        Style::PageNumberPagination => pages::page_number(req, resource, &count, select).await?,
-        Style::LimitOffsetPagination => pages::limit_offset(req, resource, &count, select).await?,
-        Style::CursorPagination => cursor_list::page(req, resource, select).await?,
+        Style::None => Value::Array(pages::fetch(req, resource, &list.ordered()).await?),
+        Style::PageNumberPagination => {
+            pages::page_number(req, resource, &list.count(), list.ordered()).await?
+        }
+        Style::LimitOffsetPagination => {
+            pages::limit_offset(req, resource, &list.count(), list.ordered()).await?
+        }
+        Style::CursorPagination => cursor_list::page(req, resource, &list).await?,
     };
     Ok(json_response(StatusCode::OK, &body))
 }

@@ -151,6 +151,31 @@ impl ResourceApp {
     }
 }
 
+impl ResourceApp {
+    /// PostgreSQL's `EXPLAIN` of a statement with sequential scans and sorts priced out of
+    /// reach: on a test's small table the planner may otherwise scan and sort at will, so a
+    /// `Seq Scan` or a `Sort` left in this plan is one no index could replace.
+    pub(crate) async fn postgres_plan(&self, sql: &str) -> Vec<String> {
+        let Db::Postgres(pool) = self.sql().await else {
+            panic!("PostgreSQL's plans: skip the test on SQLite");
+        };
+        let mut conn = pool.acquire().await.expect("a connection");
+        for setting in ["SET enable_seqscan = off", "SET enable_sort = off"] {
+            sqlx::query(setting)
+                .execute(&mut *conn)
+                .await
+                .expect("set the planner");
+        }
+        let lines: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN {sql}")))
+            .fetch_all(&mut *conn)
+            .await
+            .expect("explain the query");
+        drop(conn);
+        pool.close().await;
+        lines.into_iter().map(|(line,)| line).collect()
+    }
+}
+
 /// The id of a permission row, which `migrate` creates for each resource.
 async fn permission_id(db: &Db, resource: &str, codename: &str) -> i64 {
     db.int(

@@ -1,13 +1,11 @@
 //! Lists of schema-defined resources: DRF's pagination with a capped `page_size` parameter,
-//! search, ordering, exact filters, the API root, and the indexes that serve the list queries
-//! (checked with `EXPLAIN QUERY PLAN` on the statements the list view runs).
+//! search, ordering, exact filters and the API root (the plans of the list queries are in
+//! `list_plans.rs`).
 
-use crate::harness::db::skip_on_postgres;
 use crate::harness::resources::ResourceApp;
 use crate::harness::world::world;
 use axum::http::StatusCode;
 use portcullis_server::Config;
-use portcullis_server::resources::query;
 use portcullis_server::resources::schema::DEFAULT_SCHEMA;
 use serde_json::{Value, json};
 
@@ -91,78 +89,6 @@ async fn search_escapes_like_wildcards() {
     let nul = ann.get("/api/notes/?search=a%00b").await;
     assert_eq!(nul.status, StatusCode::BAD_REQUEST);
     assert_eq!(nul.json, json!(["Null characters are not allowed."]));
-}
-
-/// The plan of the page query a list request runs, as `param` gives its query parameters.
-async fn list_plan(app: &ResourceApp, username: &str, params: &[(&str, &str)]) -> Vec<String> {
-    let schema = app.state.schema();
-    let notes = schema.resource("notes").expect("the notes resource");
-    let user = app.user_row(username).await;
-    let (_, mut select) = query::list_statements(notes, Some(&user), |name| {
-        params
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.to_string())
-    })
-    .expect("valid parameters");
-    select.limit(20).offset(0);
-    app.query_plan(&select.to_string(sea_query::SqliteQueryBuilder))
-        .await
-}
-
-#[tokio::test]
-async fn list_queries_are_served_by_indexes() {
-    if skip_on_postgres("reads SQLite's query plans") {
-        return;
-    }
-    let app = ResourceApp::notes().await;
-    let ann = app.user("ann").await;
-    app.staff("admin").await;
-    for n in 0..30 {
-        ann.create(
-            "/api/notes/",
-            json!({"title": format!("t{n}"), "is_public": n % 3 == 0}),
-        )
-        .await;
-    }
-    let uses_index = |plan: &[String]| {
-        plan.iter()
-            .any(|step| step.starts_with("SEARCH notes") || step.starts_with("SCAN notes USING"))
-    };
-    let full_scan = |plan: &[String]| plan.iter().any(|step| step == "SCAN notes");
-    let sorts = |plan: &[String]| plan.iter().any(|step| step.contains("TEMP B-TREE"));
-
-    // Unfiltered (staff sees every row): the rows are read in order from an index, for the
-    // default ordering (-created_at, -id) and for each ordering field in both directions...
-    for ordering in ["", "title", "-title", "created_at", "-created_at"] {
-        let plan = list_plan(&app, "admin", &[("ordering", ordering)]).await;
-        assert!(uses_index(&plan) && !sorts(&plan), "{ordering:?}: {plan:?}");
-    }
-    // ... and by id from the table itself, which SQLite keeps in id order.
-    for ordering in ["id", "-id"] {
-        let plan = list_plan(&app, "admin", &[("ordering", ordering)]).await;
-        assert!(!sorts(&plan), "{ordering:?}: {plan:?}");
-    }
-    // A user's list is filtered by the visibility rule (own or public): each side of the OR
-    // is searched in its index, so only the visible rows are read (then sorted), never the
-    // whole table.
-    for ordering in ["", "title", "-created_at"] {
-        let plan = list_plan(&app, "ann", &[("ordering", ordering)]).await;
-        assert!(
-            uses_index(&plan) && !full_scan(&plan),
-            "{ordering:?}: {plan:?}"
-        );
-        assert!(
-            plan.iter().any(|s| s.contains("ix_notes_owner_id"))
-                && plan.iter().any(|s| s.contains("ix_notes_is_public")),
-            "{plan:?}"
-        );
-    }
-    // The filter field.
-    for who in ["admin", "ann"] {
-        let plan = list_plan(&app, who, &[("is_public", "true")]).await;
-        assert!(uses_index(&plan) && !full_scan(&plan), "{who}: {plan:?}");
-    }
 }
 
 #[tokio::test]
