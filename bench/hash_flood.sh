@@ -22,8 +22,8 @@ export PORTCULLIS_DATABASE_URL="sqlite://$WORK/bench.sqlite3"
 export PORTCULLIS_SECRET_KEY="bench-secret-bench-secret-bench-secret-0123"
 export PORTCULLIS_BIND="127.0.0.1:$PORT"
 # Generous limits: the benchmark measures hashing, not throttling. The reader makes thousands of
-# reads a second, all counted under its user id: its log of request times (16 bytes each, up to
-# 16 MiB at a million a minute) is part of the RSS printed below.
+# reads a second, all counted under its user id: its log of request times (8 bytes each, up to
+# 8 MiB at a million a minute) is part of the RSS printed below.
 export PORTCULLIS_THROTTLE__RATES='{anon = "100000/min", user = "1000000/min", login = "100000/min"}'
 export PORTCULLIS_THROTTLE__MAX_BYTES=268435456
 export PORTCULLIS_THROTTLE__FAILED_LOGINS_PER_ACCOUNT='100000/hour'

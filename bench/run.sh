@@ -102,7 +102,7 @@ fi
 export PYTHONPATH="$BENCH:$ORACLE/django_ref"
 export DJANGO_SETTINGS_MODULE=django_bench.settings
 # Portcullis: the reference's configuration (config/oracle.toml) with the same rates. Rates this
-# high need a byte bound of at least 256 bytes per request of a period (throttle.max_bytes).
+# high need a byte bound of at least 128 bytes per request of a period (throttle.max_bytes).
 export PORTCULLIS_BIND="127.0.0.1:$PORTCULLIS_PORT"
 export PORTCULLIS_THROTTLE__RATES='{anon = "1000000/min", user = "1000000/min", login = "1000000/min"}'
 export PORTCULLIS_THROTTLE__MAX_BYTES=268435456

@@ -23,7 +23,7 @@ pub struct ThrottleConfig {
     pub max_keys: usize,
     /// Most bytes the counters keep in memory (an estimate: each key's entry and 16 bytes per
     /// request time kept); least recently used keys are dropped first. No rate may count more
-    /// than `max_bytes / 256` requests, so one key's log is at most a sixteenth of it.
+    /// than `max_bytes / 128` requests, so one key's log is at most a sixteenth of it.
     pub max_bytes: usize,
     /// Django's `CACHES["default"]["LOCATION"]` with `django_redis.cache.RedisCache`:
     /// `redis://[:password@]host:port/db`. Set, every counter lives in that Redis and is shared
@@ -162,12 +162,12 @@ mod tests {
         config
             .throttle
             .rates
-            .insert("anon".into(), "4096/min".into());
+            .insert("anon".into(), "8192/min".into());
         assert_eq!(config.problems(), vec![]);
         config
             .throttle
             .rates
-            .insert("anon".into(), "4097/min".into());
+            .insert("anon".into(), "8193/min".into());
         config.throttle.failed_logins_per_account = "100000/hour".into();
         config.throttle.max_keys = 1;
         let keys: Vec<String> = config.problems().into_iter().map(|p| p.key).collect();

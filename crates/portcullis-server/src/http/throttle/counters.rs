@@ -3,7 +3,7 @@
 //! username or a forwarded address is whatever a client sends, and a map holding it would let
 //! requests choose how much memory it keeps. The map is bounded twice: in keys
 //! (`throttle.max_keys`) and in bytes (`throttle.max_bytes`, an estimate counting each key's
-//! entry and every request time kept, 16 bytes each). Expired logs are swept as it grows; at
+//! entry and every request time kept, 8 bytes each). Expired logs are swept as it grows; at
 //! either bound the least recently used keys are dropped until it is half full, so a key's
 //! history is forgotten early only under that pressure. Counters shared between instances are
 //! in `shared.rs`; these stay this instance's own, and count when the shared ones cannot.
@@ -65,7 +65,7 @@ pub(crate) trait Counters: Send + Sync {
 }
 
 /// Bytes of one request time kept in a log.
-pub(crate) const TIME_BYTES: usize = std::mem::size_of::<Instant>();
+pub(crate) const TIME_BYTES: usize = std::mem::size_of::<Stamp>();
 /// The estimated bytes of one key besides its request times: the map's slot (with a hash
 /// table's slack, about half again) and the log's own fields.
 pub(crate) const ENTRY_BYTES: usize = 2 * std::mem::size_of::<(CounterKey, Log)>();
@@ -90,8 +90,27 @@ struct Inner {
 
 struct Log {
     /// Newest first, as DRF keeps them.
-    times: VecDeque<Instant>,
+    times: VecDeque<Stamp>,
     duration: Duration,
+}
+
+/// A request time: nanoseconds since the counters' clock started. Half the size of an
+/// `Instant`, and a key that lets a client make a request every few microseconds (a rate as high
+/// as a benchmark needs) keeps a request time per request for the whole period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Stamp(u64);
+
+impl Stamp {
+    fn of(at: Instant) -> Stamp {
+        static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+        let start = *START.get_or_init(Instant::now);
+        Stamp(u64::try_from(at.saturating_duration_since(start).as_nanos()).unwrap_or(u64::MAX))
+    }
+
+    /// How long before `now` this time was (zero if not before).
+    fn age(self, now: Instant) -> Duration {
+        Duration::from_nanos(Stamp::of(now).0.saturating_sub(self.0))
+    }
 }
 
 impl Log {
@@ -99,7 +118,7 @@ impl Log {
         while self
             .times
             .back()
-            .is_some_and(|t| now.duration_since(*t) >= self.duration)
+            .is_some_and(|t| t.age(now) >= self.duration)
         {
             self.times.pop_back();
         }
@@ -108,10 +127,7 @@ impl Log {
     /// DRF's `wait()` for a full log.
     fn wait(&self, rate: Rate, now: Instant) -> f64 {
         let remaining = match self.times.back() {
-            Some(oldest) => rate
-                .duration
-                .saturating_sub(now.duration_since(*oldest))
-                .as_secs_f64(),
+            Some(oldest) => rate.duration.saturating_sub(oldest.age(now)).as_secs_f64(),
             None => rate.duration.as_secs_f64(),
         };
         let available = rate.num_requests as f64 - self.times.len() as f64 + 1.0;
@@ -210,7 +226,7 @@ fn sweep(
     });
     let mut bytes: usize = logs.values().map(Log::bytes).sum();
     if logs.len() >= max_keys || bytes > max_bytes {
-        let mut newest: Vec<(Instant, CounterKey)> = logs
+        let mut newest: Vec<(Stamp, CounterKey)> = logs
             .iter()
             .filter_map(|(k, l)| l.times.front().map(|t| (*t, *k)))
             .collect();
@@ -236,14 +252,14 @@ impl Counters for MemoryCounters {
             if log.times.len() >= rate.num_requests {
                 return Err(log.wait(rate, now));
             }
-            log.times.push_front(now);
+            log.times.push_front(Stamp::of(now));
             Ok(())
         })
     }
 
     fn record(&self, key: &CounterKey, rate: Rate, now: Instant) {
         self.with_log(key, rate, now, |log| {
-            log.times.push_front(now);
+            log.times.push_front(Stamp::of(now));
             log.times.truncate(rate.num_requests.max(1));
         });
     }
