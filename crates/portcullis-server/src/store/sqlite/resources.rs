@@ -29,6 +29,27 @@ impl SqliteStore {
             .await
             .map_err(StoreError::from)
     }
+
+    /// An `UPDATE` or `DELETE` through the group writer (in memory, the sqlx writer); the rows
+    /// it changed.
+    async fn change_rows(
+        &self,
+        (sql, values): (String, sea_query::Values),
+    ) -> Result<u64, StoreError> {
+        if let Some(writer) = &self.resource_writer {
+            let change = Some(built((sql, values))?);
+            let links = Vec::new();
+            let done = writer
+                .write(Write::Change {
+                    change,
+                    id: 0,
+                    links,
+                })
+                .await?;
+            return Ok(done.changed);
+        }
+        Ok(self.write((sql, SqlxValues(values))).await?.rows_affected())
+    }
 }
 
 impl ResourceStore for SqliteStore {
@@ -89,43 +110,11 @@ impl ResourceStore for SqliteStore {
     }
 
     fn update_rows<'a>(&'a self, stmt: &'a UpdateStatement) -> StoreFuture<'a, u64> {
-        Box::pin(async move {
-            if let Some(writer) = &self.resource_writer {
-                let change = Some(built(stmt.build(SqliteQueryBuilder))?);
-                return Ok(writer
-                    .write(Write::Change {
-                        change,
-                        id: 0,
-                        links: Vec::new(),
-                    })
-                    .await?
-                    .changed);
-            }
-            Ok(self
-                .write(stmt.build_sqlx(SqliteQueryBuilder))
-                .await?
-                .rows_affected())
-        })
+        Box::pin(async move { self.change_rows(stmt.build(SqliteQueryBuilder)).await })
     }
 
     fn delete_rows<'a>(&'a self, stmt: &'a DeleteStatement) -> StoreFuture<'a, u64> {
-        Box::pin(async move {
-            if let Some(writer) = &self.resource_writer {
-                let change = Some(built(stmt.build(SqliteQueryBuilder))?);
-                return Ok(writer
-                    .write(Write::Change {
-                        change,
-                        id: 0,
-                        links: Vec::new(),
-                    })
-                    .await?
-                    .changed);
-            }
-            Ok(self
-                .write(stmt.build_sqlx(SqliteQueryBuilder))
-                .await?
-                .rows_affected())
-        })
+        Box::pin(async move { self.change_rows(stmt.build(SqliteQueryBuilder)).await })
     }
 
     fn table_columns<'a>(&'a self, table: &'a str) -> StoreFuture<'a, Vec<ColumnInfo>> {
