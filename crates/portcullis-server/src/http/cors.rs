@@ -8,14 +8,12 @@
 //! `https://a.example.com.evil.net`).
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::Response;
 use regex::Regex;
 
 use crate::config::CorsConfig;
-use crate::state::AppState;
 
 /// The compiled CORS policy.
 #[derive(Debug, Clone)]
@@ -24,6 +22,27 @@ pub(crate) struct CorsPolicy {
     origin_regexes: Vec<Regex>,
     urls_regex: Regex,
     allowed: Vec<(String, String)>,
+    /// The list headers, joined once rather than for every response.
+    expose_headers: Option<HeaderValue>,
+    allow_headers: Option<HeaderValue>,
+    allow_methods: Option<HeaderValue>,
+}
+
+/// What CORS reads of a request under the URL regex, taken before the request moves on to the
+/// view (rather than a copy of all its headers).
+#[derive(Debug)]
+pub(crate) struct CorsRequest {
+    options: bool,
+    preflight: bool,
+    origin: Option<HeaderValue>,
+    private_network: bool,
+}
+
+impl CorsRequest {
+    /// A preflight, which django-cors-headers answers itself.
+    pub(crate) fn is_preflight(&self) -> bool {
+        self.preflight
+    }
 }
 
 impl CorsPolicy {
@@ -44,6 +63,9 @@ impl CorsPolicy {
                 .iter()
                 .filter_map(|o| split_origin(o))
                 .collect(),
+            expose_headers: joined(&config.expose_headers),
+            allow_headers: joined(&config.allow_headers),
+            allow_methods: joined(&config.allow_methods),
             config: config.clone(),
         }
     }
@@ -68,11 +90,29 @@ impl CorsPolicy {
         listed || self.origin_regexes.iter().any(|r| r.is_match(origin))
     }
 
+    /// What CORS needs of `request`, or `None` when CORS is off or the path is not under
+    /// `CORS_URLS_REGEX` (then the response is left alone).
+    pub(crate) fn inspect(&self, request: &Request) -> Option<CorsRequest> {
+        if !self.config.enabled || !self.applies_to(request.uri().path()) {
+            return None;
+        }
+        let headers = request.headers();
+        let options = request.method() == Method::OPTIONS;
+        Some(CorsRequest {
+            options,
+            preflight: options && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD),
+            origin: headers.get(header::ORIGIN).cloned(),
+            private_network: headers
+                .get("access-control-request-private-network")
+                .is_some_and(|v| v.as_bytes() == b"true"),
+        })
+    }
+
     /// Add the CORS response headers for a request to a path under the URL regex.
-    fn decorate(&self, method: &Method, request_headers: &HeaderMap, response: &mut Response) {
+    pub(crate) fn decorate(&self, request: &CorsRequest, response: &mut Response) {
         let headers = response.headers_mut();
         super::middleware::add_vary(headers, "origin");
-        let Some(origin) = request_headers.get(header::ORIGIN) else {
+        let Some(origin) = &request.origin else {
             return;
         };
         let Ok(origin_text) = origin.to_str() else {
@@ -94,30 +134,27 @@ impl CorsPolicy {
                 HeaderValue::from_static("true"),
             );
         }
-        set_list(
+        set(
             headers,
             header::ACCESS_CONTROL_EXPOSE_HEADERS,
-            &c.expose_headers,
+            &self.expose_headers,
         );
-        if method == Method::OPTIONS {
-            set_list(
+        if request.options {
+            set(
                 headers,
                 header::ACCESS_CONTROL_ALLOW_HEADERS,
-                &c.allow_headers,
+                &self.allow_headers,
             );
-            set_list(
+            set(
                 headers,
                 header::ACCESS_CONTROL_ALLOW_METHODS,
-                &c.allow_methods,
+                &self.allow_methods,
             );
             if c.preflight_max_age > 0 {
                 headers.insert(header::ACCESS_CONTROL_MAX_AGE, c.preflight_max_age.into());
             }
         }
-        let private = request_headers
-            .get("access-control-request-private-network")
-            .is_some_and(|v| v.as_bytes() == b"true");
-        if c.allow_private_network && private {
+        if c.allow_private_network && request.private_network {
             headers.insert(
                 "access-control-allow-private-network",
                 HeaderValue::from_static("true"),
@@ -126,13 +163,19 @@ impl CorsPolicy {
     }
 }
 
-fn set_list(headers: &mut HeaderMap, name: header::HeaderName, values: &[String]) {
+fn set(headers: &mut HeaderMap, name: header::HeaderName, value: &Option<HeaderValue>) {
+    if let Some(v) = value {
+        headers.insert(name, v.clone());
+    }
+}
+
+/// A configured list as one header value; `None` for an empty list (no header) or one that is
+/// not a valid header value.
+fn joined(values: &[String]) -> Option<HeaderValue> {
     if values.is_empty() {
-        return;
+        return None;
     }
-    if let Ok(v) = HeaderValue::from_str(&values.join(", ")) {
-        headers.insert(name, v);
-    }
+    HeaderValue::from_str(&values.join(", ")).ok()
 }
 
 /// Python's `urlsplit(origin)` reduced to what django-cors-headers compares: the scheme
@@ -157,32 +200,18 @@ fn split_origin(origin: &str) -> Option<(String, String)> {
     Some((scheme.to_ascii_lowercase(), netloc.to_string()))
 }
 
-/// The middleware: outermost, like `CorsMiddleware` at the top of Django's MIDDLEWARE.
-pub(crate) async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let policy = state.cors();
-    if !policy.config.enabled || !policy.applies_to(request.uri().path()) {
-        return next.run(request).await;
-    }
-    let method = request.method().clone();
-    let request_headers = request.headers().clone();
-    let mut response = if method == Method::OPTIONS
-        && request_headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
-    {
-        // django-cors-headers answers every preflight with an empty Django HttpResponse.
-        let mut r = Response::new(Body::empty());
-        *r.status_mut() = StatusCode::OK;
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        );
-        r.headers_mut()
-            .insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
-        r
-    } else {
-        next.run(request).await
-    };
-    policy.decorate(&method, &request_headers, &mut response);
-    response
+/// django-cors-headers' answer to every preflight: an empty Django `HttpResponse`, before
+/// the decorations.
+pub(crate) fn preflight() -> Response {
+    let mut r = Response::new(Body::empty());
+    *r.status_mut() = StatusCode::OK;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
+    r
 }
 
 #[cfg(test)]

@@ -19,7 +19,15 @@ pub async fn request_deadline(
     request: Request,
     next: Next,
 ) -> Response {
-    match tokio::time::timeout(timeout, next.run(request)).await {
+    within(timeout, next.run(request)).await
+}
+
+/// `response`, or the 503 when it is not ready within `timeout`.
+pub(crate) async fn within(
+    timeout: Duration,
+    response: impl Future<Output = Response>,
+) -> Response {
+    match tokio::time::timeout(timeout, response).await {
         Ok(response) => response,
         Err(_) => {
             tracing::warn!(?timeout, "request ran past its deadline");

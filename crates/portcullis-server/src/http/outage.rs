@@ -11,7 +11,7 @@
 //!   retries refused connections until its deadline, so a pool timeout is how most requests
 //!   meet a database that is down. If it is, the answer is the outage's, not "busy".
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -20,7 +20,8 @@ use super::ApiError;
 use super::error::{StoreFailure, UNAVAILABLE, UNAVAILABLE_RETRY_SECS};
 use crate::state::AppState;
 
-pub(crate) async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// The view's response, or the outage's 503 in its place.
+pub(crate) async fn around(state: &AppState, request: Request, next: Next) -> Response {
     let store = state.store();
     if !store.availability().serves() && !crate::web::reads_no_database(request.uri().path()) {
         return unavailable();

@@ -6,9 +6,7 @@
 
 use axum::extract::{MatchedPath, Request};
 use axum::http::HeaderValue;
-use axum::middleware::Next;
 use axum::response::Response;
-use tracing::Instrument;
 
 /// The header carrying the id, both ways.
 pub(crate) const HEADER: &str = "x-request-id";
@@ -16,31 +14,36 @@ pub(crate) const HEADER: &str = "x-request-id";
 /// The longest incoming id that is kept.
 const MAX_LEN: usize = 64;
 
-pub(crate) async fn request_span(request: Request, next: Next) -> Response {
-    let id = request
+/// The id of a request: the one a proxy in front set, when it is a plain token, else a new one.
+pub(crate) fn incoming_or_new(request: &Request) -> HeaderValue {
+    request
         .headers()
         .get(HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| is_plain_id(v))
-        .map_or_else(new_id, str::to_string);
+        .filter(|v| v.to_str().is_ok_and(is_plain_id))
+        .cloned()
+        .unwrap_or_else(new_id)
+}
+
+/// The request's span. Its fields borrow from the request, so nothing is copied for a span
+/// that the log filter disables.
+pub(crate) fn span(id: &HeaderValue, request: &Request) -> tracing::Span {
     let route = request
         .extensions()
         .get::<MatchedPath>()
-        .map_or("-", MatchedPath::as_str)
-        .to_string();
-    let span = tracing::info_span!(
+        .map_or("-", MatchedPath::as_str);
+    tracing::info_span!(
         "request",
-        id = %id,
+        id = %id.to_str().unwrap_or_default(),
         method = %request.method(),
         route = %route,
         user = tracing::field::Empty,
         auth = tracing::field::Empty,
-    );
-    let mut response = next.run(request).instrument(span).await;
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(HEADER, value);
-    }
-    response
+    )
+}
+
+/// The id back to the client.
+pub(crate) fn stamp(response: &mut Response, id: HeaderValue) {
+    response.headers_mut().insert(HEADER, id);
 }
 
 /// Record the authenticated user, and which credential it used, on the current request's span.
@@ -60,7 +63,7 @@ fn is_plain_id(value: &str) -> bool {
 
 /// 32 hex characters: 64 random bits drawn once per process (so instances behind one load
 /// balancer do not collide) and a counter, so that the hot path makes no system call for it.
-fn new_id() -> String {
+fn new_id() -> HeaderValue {
     static PREFIX: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let prefix = PREFIX.get_or_init(|| {
@@ -69,7 +72,9 @@ fn new_id() -> String {
         u64::from_le_bytes(bytes)
     });
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    format!("{prefix:016x}{n:016x}")
+    // Hex digits are always a valid header value; the fallback only avoids an unwrap.
+    HeaderValue::try_from(format!("{prefix:016x}{n:016x}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("-"))
 }
 
 #[cfg(test)]

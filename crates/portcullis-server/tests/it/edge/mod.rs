@@ -19,6 +19,7 @@ mod jwt_settings;
 mod jwt_user_id_field;
 mod key_order;
 mod limits;
+mod middleware_order;
 mod migrations;
 mod password_hashes;
 mod password_pool;
