@@ -5,6 +5,7 @@
 
 pub(crate) mod access;
 pub(crate) mod bind;
+pub(crate) mod flat_rows;
 pub(crate) mod generic_check;
 pub mod list_query;
 pub mod many_to_many;

@@ -44,7 +44,7 @@ pub(crate) async fn present_one(
 }
 
 /// Whether a body of this resource holds more than its own columns.
-fn needs_expansion(resource: &Resource) -> bool {
+pub(crate) fn needs_expansion(resource: &Resource) -> bool {
     resource.has_url()
         || super::owner_user::expands(resource)
         || resource
@@ -156,7 +156,7 @@ async fn fetch(state: &AppState, resource: &Resource, ids: &[i64]) -> Result<Vec
             .await?;
         out.extend(
             found
-                .iter()
+                .into_iter()
                 .map(|cells| render_row_with_values(resource, cells)),
         );
     }

@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::query;
 use super::schema::{FieldKind, OwnerSource, Resource, Wire};
-use super::values::render;
+use super::values::render_owned;
 use crate::http::ApiError;
 use crate::state::AppState;
 use crate::store::{Cell, User};
@@ -25,20 +25,26 @@ pub(crate) struct Row {
 /// and fills the row's own `url`; many-to-many fields are filled in afterwards by
 /// [`super::many_to_many::fill`]. `values` stays empty: the hot path moves each value into
 /// the body instead of copying it.
-pub(crate) fn render_row(resource: &Resource, cells: &[Cell]) -> Row {
+pub(crate) fn render_row(resource: &Resource, cells: Vec<Cell>) -> Row {
     render_cells(resource, cells, false)
 }
 
 /// [`render_row`] keeping each field's value in `values` too (a related row's slug or `str`).
-pub(crate) fn render_row_with_values(resource: &Resource, cells: &[Cell]) -> Row {
+pub(crate) fn render_row_with_values(resource: &Resource, cells: Vec<Cell>) -> Row {
     render_cells(resource, cells, true)
 }
 
-fn render_cells(resource: &Resource, cells: &[Cell], keep: bool) -> Row {
+/// A row's cells as values: its id, its owner's id (owner rules), and each declared field's
+/// value in the order of `resource.fields`. The cells are taken, not borrowed, so that text
+/// moves into its value instead of being copied.
+pub(crate) fn field_values(
+    resource: &Resource,
+    cells: Vec<Cell>,
+) -> (i64, Option<i64>, Vec<Value>) {
     let mut owner_id = None;
-    let mut cells = cells.iter();
+    let mut cells = cells.into_iter();
     let id = match cells.next() {
-        Some(Cell::Int(id)) => *id,
+        Some(Cell::Int(id)) => id,
         _ => 0,
     };
     let mut values = Vec::with_capacity(resource.fields.len());
@@ -49,10 +55,10 @@ fn render_cells(resource: &Resource, cells: &[Cell], keep: bool) -> Row {
             values.push(Value::Array(Vec::new()));
             continue;
         }
-        let cell = cells.next().unwrap_or(&Cell::Null);
+        let cell = cells.next().unwrap_or(Cell::Null);
         let value = if field.kind == FieldKind::Owner {
             if let Cell::Int(id) = cell {
-                owner_id = Some(*id);
+                owner_id = Some(id);
             }
             // The owner renders as its username (the oracle's ReadOnlyField(source="owner.username")),
             // its email, or its id (a ModelSerializer's default for a foreign key); a nested
@@ -61,15 +67,20 @@ fn render_cells(resource: &Resource, cells: &[Cell], keep: bool) -> Row {
                 (OwnerSource::Id | OwnerSource::Nested | OwnerSource::Hyperlink, _) => {
                     owner_id.map_or(Value::Null, |id| json!(id))
                 }
-                (_, Some(Cell::Text(name))) => json!(name),
+                (_, Some(Cell::Text(name))) => Value::String(name),
                 _ => Value::Null,
             }
         } else {
-            render(field, cell)
+            render_owned(field, cell)
         };
         values.push(value);
     }
-    let mut map = Map::new();
+    (id, owner_id, values)
+}
+
+fn render_cells(resource: &Resource, cells: Vec<Cell>, keep: bool) -> Row {
+    let (id, owner_id, mut values) = field_values(resource, cells);
+    let mut map = Map::with_capacity(resource.wire.len());
     for entry in &resource.wire {
         match entry {
             Wire::Id => {
@@ -136,7 +147,8 @@ pub(crate) async fn find_where(
         .select_rows(&q, &query::read_columns(resource))
         .await?;
     let mut found: Vec<Row> = rows
-        .first()
+        .into_iter()
+        .next()
         .map(|cells| render_row(resource, cells))
         .into_iter()
         .collect();

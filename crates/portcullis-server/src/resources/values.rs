@@ -362,6 +362,16 @@ pub(crate) fn render(field: &Field, cell: &Cell) -> Value {
     }
 }
 
+/// [`render`] of a cell the caller gives up: text that is shown as it is stored moves into
+/// the value instead of being copied (a list renders every cell of a page once).
+pub(crate) fn render_owned(field: &Field, cell: Cell) -> Value {
+    match (field.kind, cell) {
+        (FieldKind::DateTime | FieldKind::Json, cell) => render(field, &cell),
+        (_, Cell::Text(t)) => Value::String(t),
+        (_, cell) => render(field, &cell),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,12 +19,20 @@ pub(crate) fn to_db(at: OffsetDateTime) -> String {
 /// (`isoformat()` does), so `...:56Z` rather than `...:56.000000Z`.
 pub(crate) fn to_drf(stored: &str) -> String {
     let (date_time, fraction) = stored.split_once('.').unwrap_or((stored, ""));
-    let date_time = date_time.replace(' ', "T");
-    if fraction.is_empty() || fraction.bytes().all(|b| b == b'0') {
-        format!("{date_time}Z")
-    } else {
-        format!("{date_time}.{fraction}Z")
+    // One allocation, sized up front: every timestamp of a list page comes through here.
+    let mut out = String::with_capacity(stored.len() + 2);
+    for (i, part) in date_time.split(' ').enumerate() {
+        if i > 0 {
+            out.push('T');
+        }
+        out.push_str(part);
     }
+    if !fraction.bytes().all(|b| b == b'0') {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out.push('Z');
+    out
 }
 
 #[cfg(test)]
@@ -39,6 +47,11 @@ mod tests {
         );
         assert_eq!(to_drf("2025-01-31 12:34:56.000000"), "2025-01-31T12:34:56Z");
         assert_eq!(to_drf("2025-01-31 12:34:56"), "2025-01-31T12:34:56Z");
+        assert_eq!(
+            to_drf("2025-01-31 12:34:56.120000"),
+            "2025-01-31T12:34:56.120000Z"
+        );
+        assert_eq!(to_drf("2025-01-31T12:34:56.5"), "2025-01-31T12:34:56.5Z");
         assert_eq!(now_db().len(), "2025-01-31 12:34:56.123456".len());
     }
 }

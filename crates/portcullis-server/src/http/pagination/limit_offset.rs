@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use super::{python_int, replace_query_param};
+use serde::Serialize;
+
+use super::{PageBody, python_int, replace_query_param};
 use crate::http::ApiRequest;
 
 /// The slice a list request asks for.
@@ -60,13 +62,29 @@ pub(crate) fn paginated(
     count: u64,
     results: Vec<Value>,
 ) -> Value {
-    let url = req.absolute_self();
+    let PageBody { next, previous, .. } = page_body(req, window, count, ());
     json!({
         "count": count,
-        "next": next_link(&url, window, count),
-        "previous": previous_link(&url, window),
+        "next": next,
+        "previous": previous,
         "results": results,
     })
+}
+
+/// [`paginated`] for results of any kind (a page rendered straight from rows).
+pub(crate) fn page_body<R: Serialize>(
+    req: &ApiRequest,
+    window: Window,
+    count: u64,
+    results: R,
+) -> PageBody<R> {
+    let url = req.absolute_self();
+    PageBody {
+        count,
+        next: next_link(&url, window, count),
+        previous: previous_link(&url, window),
+        results,
+    }
 }
 
 /// DRF's `get_next_link`: none once `offset + limit` reaches the count; the link always names

@@ -9,7 +9,7 @@ mod cursor_b64;
 pub(crate) mod limit_offset;
 pub(crate) mod page_number;
 
-pub(crate) use page_number::{page_for, page_size_param, paginated};
+pub(crate) use page_number::{page_body, page_for, page_size_param, paginated};
 
 /// A pagination class, named as DRF names it so that a Django user recognises the setting.
 /// `None` is a project without `DEFAULT_PAGINATION_CLASS`: a list is a plain JSON array.
@@ -37,6 +37,17 @@ impl Style {
             _ => return None,
         })
     }
+}
+
+/// The `{"count", "next", "previous", "results"}` body of DRF's page-number and limit-offset
+/// pagination, for results that are no `Value` (a page rendered straight from rows). Its
+/// fields serialize in this order, as the `json!` object of `paginated` does.
+#[derive(Serialize)]
+pub(crate) struct PageBody<R> {
+    pub(crate) count: u64,
+    pub(crate) next: Option<String>,
+    pub(crate) previous: Option<String>,
+    pub(crate) results: R,
 }
 
 /// Python's `int(text)` on a query parameter: surrounding whitespace, a sign, and single

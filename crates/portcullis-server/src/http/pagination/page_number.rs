@@ -4,7 +4,9 @@
 
 use serde_json::{Value, json};
 
-use super::{python_int, replace_query_param};
+use serde::Serialize;
+
+use super::{PageBody, python_int, replace_query_param};
 use crate::http::{ApiError, ApiRequest};
 
 /// The page a list request asks for.
@@ -57,15 +59,36 @@ pub(crate) fn page_size_param(raw: &str, cutoff: Option<u64>) -> Option<u64> {
 
 /// The paginated response body.
 pub(crate) fn paginated(req: &ApiRequest, page: Page, count: u64, results: Vec<Value>) -> Value {
+    let PageBody { next, previous, .. } = page_body(req, page, count, ());
+    json!({ "count": count, "next": next, "previous": previous, "results": results })
+}
+
+/// [`paginated`] for results of any kind (a page rendered straight from rows).
+pub(crate) fn page_body<R: Serialize>(
+    req: &ApiRequest,
+    page: Page,
+    count: u64,
+    results: R,
+) -> PageBody<R> {
     let num_pages = count.div_ceil(page.size).max(1);
-    let url = req.absolute_self();
+    // Only a page with a neighbour has a link: the first page of a short list builds no URL.
+    let url = if num_pages > 1 {
+        req.absolute_self()
+    } else {
+        String::new()
+    };
     let next = (page.number < num_pages)
         .then(|| replace_query_param(&url, "page", Some(&(page.number + 1).to_string())));
     let previous = (page.number > 1).then(|| {
         let target = (page.number > 2).then(|| (page.number - 1).to_string());
         replace_query_param(&url, "page", target.as_deref())
     });
-    json!({ "count": count, "next": next, "previous": previous, "results": results })
+    PageBody {
+        count,
+        next,
+        previous,
+        results,
+    }
 }
 
 #[cfg(test)]

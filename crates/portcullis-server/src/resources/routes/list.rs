@@ -76,17 +76,24 @@ pub(super) async fn list(
     let list = ListQuery::new(resource, parts, |name| req.query(name))?;
     // The view's `pagination_class`, else DEFAULT_PAGINATION_CLASS.
     let style = resource.pagination.unwrap_or(state.config().pagination);
-    let body = match style {
-        Style::None => Value::Array(pages::fetch(req, resource, &list.ordered()).await?),
-        Style::PageNumberPagination => {
-            pages::page_number(req, resource, &list.count(), list.ordered()).await?
-        }
-        Style::LimitOffsetPagination => {
-            pages::limit_offset(req, resource, &list.count(), list.ordered()).await?
-        }
-        Style::CursorPagination => cursor_list::page(req, resource, &list).await?,
-    };
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(match style {
+        Style::None => json_response(
+            StatusCode::OK,
+            &pages::fetch(req, resource, &list.ordered()).await?,
+        ),
+        Style::PageNumberPagination => json_response(
+            StatusCode::OK,
+            &pages::page_number(req, resource, &list.count(), list.ordered()).await?,
+        ),
+        Style::LimitOffsetPagination => json_response(
+            StatusCode::OK,
+            &pages::limit_offset(req, resource, &list.count(), list.ordered()).await?,
+        ),
+        Style::CursorPagination => json_response(
+            StatusCode::OK,
+            &cursor_list::page(req, resource, &list).await?,
+        ),
+    })
 }
 
 /// DRF's `get_page_size`: the resource's page size, or a valid `page_size_query_param` value

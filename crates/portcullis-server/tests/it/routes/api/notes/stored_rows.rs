@@ -66,3 +66,53 @@ async fn rows_written_in_djangos_layout_are_served_like_the_servers_own() {
     assert_eq!(own.json["created_at"], "2025-03-04T05:06:07Z");
     assert_eq!(bob.get("/api/notes/").await.json["count"], 2);
 }
+
+/// A list page is written from its rows directly (no JSON object per row), a detail from the
+/// row's object: both must give the same bytes for a row, escapes and timestamps included.
+#[tokio::test]
+async fn a_list_page_holds_each_rows_detail_byte_for_byte() {
+    let app = ResourceApp::notes().await;
+    let ann = app.user("ann").await;
+    let db = app.sql().await;
+    for (title, body, at) in [
+        (
+            "a \"quoted\" title\\",
+            "line\nbreak\t\u{1}",
+            "2025-03-04 05:06:07.120000",
+        ),
+        ("été ✓ 😀", "", "2025-03-04 05:06:08.000000"),
+    ] {
+        let args = [
+            title.into(),
+            body.into(),
+            0_i64.into(),
+            ann.id.into(),
+            at.into(),
+            at.into(),
+        ];
+        db.execute(INSERT, &args).await;
+    }
+    db.close().await;
+    let page = ann.get("/api/notes/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let results = page.json["results"].as_array().cloned().unwrap_or_default();
+    assert_eq!(results.len(), 2);
+    let mut details = Vec::new();
+    for row in &results {
+        let detail = ann.get(&format!("/api/notes/{}/", row["id"])).await;
+        assert_eq!(detail.status, StatusCode::OK);
+        details.push(detail.text);
+    }
+    assert_eq!(
+        page.text,
+        format!(
+            r#"{{"count":2,"next":null,"previous":null,"results":[{}]}}"#,
+            details.join(",")
+        )
+    );
+    assert!(page.text.contains(r#""title":"a \"quoted\" title\\""#));
+    assert!(
+        page.text
+            .contains(r#""created_at":"2025-03-04T05:06:07.120000Z""#)
+    );
+}
