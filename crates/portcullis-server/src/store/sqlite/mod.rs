@@ -1,7 +1,11 @@
-//! The SQLite side of the store: one writer connection (SQLite allows one writer at a time, so
-//! a pool of one queues writes instead of failing them with SQLITE_BUSY) and a pool of readers,
-//! WAL journal, foreign keys on, `synchronous = NORMAL` (in WAL mode an acknowledged commit
-//! survives a process kill; only a power loss can roll back the last transactions).
+//! The SQLite side of the store, WAL journal, foreign keys on, `synchronous = NORMAL` (in WAL
+//! mode an acknowledged commit survives a process kill; only a power loss can roll back the last
+//! transactions). Accounts, tokens, migrations: one sqlx writer connection (SQLite allows one
+//! writer at a time, so a pool of one queues writes instead of failing them with SQLITE_BUSY)
+//! and a pool of sqlx readers. Resource rows: their own read connections driven without a thread
+//! hop (`limited.rs`) and a writer thread grouping writes into shared commits
+//! (`group_writer.rs`). The two writers wait for each other through the busy timeout; a group
+//! is short, and an account write is one statement.
 
 mod accounts;
 mod admin;
