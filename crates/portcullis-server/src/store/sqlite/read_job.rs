@@ -36,6 +36,31 @@ pub(super) enum Answer {
     Count(i64),
 }
 
+impl Answer {
+    /// The rows of a job made by [`ReadJob::rows`].
+    pub(super) fn into_rows(self) -> Result<Vec<Vec<Cell>>, StoreError> {
+        match self {
+            Answer::Rows(rows) => Ok(rows),
+            Answer::Count(_) => Err(mixed_up()),
+        }
+    }
+
+    /// The number of a job made by [`ReadJob::count`].
+    pub(super) fn into_count(self) -> Result<i64, StoreError> {
+        match self {
+            Answer::Count(n) => Ok(n),
+            Answer::Rows(_) => Err(mixed_up()),
+        }
+    }
+}
+
+/// A job answered with the other kind of answer: cannot happen (each job's kind fixes it).
+fn mixed_up() -> StoreError {
+    StoreError::Database(sqlx::Error::Protocol(
+        "a read returned the wrong kind of answer".into(),
+    ))
+}
+
 impl ReadJob {
     /// The rows `stmt` selects, each column read as `kinds` says.
     pub(super) fn rows(stmt: &SelectStatement, kinds: &[Storage]) -> Result<ReadJob, StoreError> {

@@ -10,7 +10,7 @@ use sqlx::{AssertSqlSafe, Row};
 use super::SqliteStore;
 use super::group_writer::Write;
 use super::links::replace_links;
-use super::read_job::{Answer, ReadJob};
+use super::read_job::ReadJob;
 use super::values::built;
 use crate::store::StoreError;
 use crate::store::cells::{Cell, ColumnInfo, Storage};
@@ -60,10 +60,7 @@ impl ResourceStore for SqliteStore {
     ) -> StoreFuture<'a, Vec<Vec<Cell>>> {
         Box::pin(async move {
             if let Some(readers) = &self.resource_reader {
-                return match readers.run(ReadJob::rows(stmt, kinds)?).await? {
-                    Answer::Rows(rows) => Ok(rows),
-                    Answer::Count(_) => Err(mixed_up()),
-                };
+                return readers.run(ReadJob::rows(stmt, kinds)?).await?.into_rows();
             }
             // An in-memory database has only the writer's connection.
             let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
@@ -90,10 +87,7 @@ impl ResourceStore for SqliteStore {
     fn count_rows<'a>(&'a self, stmt: &'a SelectStatement) -> StoreFuture<'a, u64> {
         Box::pin(async move {
             let count = match &self.resource_reader {
-                Some(readers) => match readers.run(ReadJob::count(stmt)?).await? {
-                    Answer::Count(n) => n,
-                    Answer::Rows(_) => return Err(mixed_up()),
-                },
+                Some(readers) => readers.run(ReadJob::count(stmt)?).await?.into_count()?,
                 None => {
                     let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
                     sqlx::query_scalar_with(AssertSqlSafe(sql), values)
@@ -304,11 +298,4 @@ impl ResourceStore for SqliteStore {
             Ok(())
         })
     }
-}
-
-/// A read job answered with the other kind of answer: cannot happen (each job's kind fixes it).
-fn mixed_up() -> StoreError {
-    StoreError::Database(sqlx::Error::Protocol(
-        "a read returned the wrong kind of answer".into(),
-    ))
 }
