@@ -188,6 +188,18 @@ def flood(state_path, results_path):
                               **parse_wrk(out, flood_cmd)})
 
 
+def uncached(state_path, results_path):
+    """Portcullis's detail and list again, on a server started with the read cache off
+    (`read_cache_kb = 0`): what the queries themselves cost."""
+    state = json.load(open(state_path))
+    s = state["portcullis"]
+    token = ["Authorization: Token " + s["token"]]
+    for key, path in (("detail_uncached", "/api/notes/%d/" % s["note_id"]), ("list_uncached", "/api/notes/")):
+        result = run_wrk(s["base"] + path, token)
+        record(results_path, {"phase": "endpoint", "key": key, "side": "portcullis",
+                              "floor": state["floor"], **result})
+
+
 def scale(state_path, results_path, size):
     state = json.load(open(state_path))
     counts = {}
@@ -207,7 +219,8 @@ def scale(state_path, results_path, size):
 
 
 def main(argv):
-    commands = {"setup": (setup, 4), "endpoints": (endpoints, 3), "flood": (flood, 3), "scale": (scale, 4)}
+    commands = {"setup": (setup, 4), "endpoints": (endpoints, 3), "flood": (flood, 3),
+                "uncached": (uncached, 3), "scale": (scale, 4)}
     if len(argv) < 2 or argv[1] not in commands or len(argv) != commands[argv[1]][1] + 1:
         sys.exit(__doc__)
     fn, _ = commands[argv[1]]

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 /// Most milliseconds `auth_cache_ms` may be.
 const MAX_AUTH_CACHE_MS: u64 = 3_600_000;
+/// Most kibibytes `read_cache_kb` may be (a gibibyte).
+const MAX_READ_CACHE_KB: u64 = 1_048_576;
 
 /// The limits and timeouts of the HTTP edge and the store (README "Limits and timeouts"). DRF
 /// and Django have none of these: they leave them to the web server in front of them.
@@ -40,6 +42,10 @@ pub struct LimitsConfig {
     /// request. Changes made through this instance, and on PostgreSQL those announced by any
     /// process, are seen at once: the lifetime bounds only what no one announced.
     pub auth_cache_ms: u64,
+    /// Kibibytes of resource reads' answers (a detail's row, a page, a count) an instance on
+    /// SQLite keeps while the database is unchanged; 0 keeps none. This instance's writes
+    /// are seen at once, another process's within 100 ms.
+    pub read_cache_kb: u64,
     /// Django's `DATA_UPLOAD_MAX_NUMBER_FIELDS`: most fields in a query string or a form body
     /// (400 beyond).
     pub max_fields: usize,
@@ -62,6 +68,7 @@ impl Default for LimitsConfig {
             pool_size: 16,
             migration_lock_wait_secs: 120,
             auth_cache_ms: 1_000,
+            read_cache_kb: 4_096,
             max_fields: 1000,
             search_term_max_chars: 200,
             search_terms_max: 10,
@@ -105,6 +112,12 @@ impl LimitsConfig {
             bad(
                 "limits.auth_cache_ms",
                 format!("must be at most {MAX_AUTH_CACHE_MS} (an hour)"),
+            );
+        }
+        if self.read_cache_kb > MAX_READ_CACHE_KB {
+            bad(
+                "limits.read_cache_kb",
+                format!("must be at most {MAX_READ_CACHE_KB} (a gibibyte)"),
             );
         }
     }

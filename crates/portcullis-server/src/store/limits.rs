@@ -15,6 +15,9 @@ pub struct QueryLimits {
     pub(crate) pool_size: u32,
     /// How long an authentication lookup is kept (zero: not at all; see `store::auth_cache`).
     pub(crate) auth_cache: Duration,
+    /// Most bytes of resource reads' answers kept while nothing changes (zero: none; see
+    /// `store::sqlite::result_cache`).
+    pub(crate) read_cache_bytes: usize,
 }
 
 impl QueryLimits {
@@ -25,6 +28,8 @@ impl QueryLimits {
             pool_wait: Duration::from_millis(limits.pool_wait_ms),
             pool_size: limits.pool_size,
             auth_cache: Duration::from_millis(limits.auth_cache_ms),
+            read_cache_bytes: usize::try_from(limits.read_cache_kb.saturating_mul(1024))
+                .unwrap_or(usize::MAX),
         }
     }
 }

@@ -3,8 +3,8 @@
 //! transactions). Accounts, tokens, migrations: one sqlx writer connection (SQLite allows one
 //! writer at a time, so a pool of one queues writes instead of failing them with SQLITE_BUSY)
 //! and a pool of sqlx readers. Resource rows: their own read connections driven without a thread
-//! hop (`limited.rs`) and a writer thread grouping writes into shared commits
-//! (`group_writer.rs`). The two writers wait for each other through the busy timeout; a group
+//! hop (`limited.rs`), their answers kept while nothing changes (`result_cache.rs`), and a writer
+//! thread grouping writes into shared commits (`group_writer.rs`). The two writers wait for each other through the busy timeout; a group
 //! is short, and an account write is one statement.
 
 mod accounts;
@@ -18,6 +18,7 @@ mod limited;
 mod links;
 mod read_job;
 mod resources;
+mod result_cache;
 mod tokens;
 mod values;
 
@@ -48,6 +49,9 @@ pub(crate) struct SqliteStore {
     resource_reader: Option<Arc<limited::LimitedReaders>>,
     /// Resource rows' writes, grouped into shared commits; `None` in memory, as above.
     resource_writer: Option<Arc<group_writer::GroupWriter>>,
+    /// Resource reads' answers while nothing changes; `None` in memory or with
+    /// `read_cache_kb = 0`.
+    results: Option<Arc<result_cache::ResultCache>>,
 }
 
 impl SqliteStore {
@@ -84,6 +88,7 @@ impl SqliteStore {
                 writer,
                 resource_reader: None,
                 resource_writer: None,
+                results: None,
             });
         }
         let reader = SqlitePoolOptions::new()
@@ -93,12 +98,16 @@ impl SqliteStore {
             .await?;
         let resource_reader =
             limited::LimitedReaders::open(options.get_filename(), RESOURCE_READERS, limits)?;
+        let results =
+            result_cache::ResultCache::open(options.get_filename(), limits.read_cache_bytes)
+                .map(Arc::new);
         let resource_writer = group_writer::GroupWriter::start(options.get_filename())?;
         Ok(SqliteStore {
             writer,
             reader,
             resource_reader: Some(Arc::new(resource_reader)),
             resource_writer: Some(Arc::new(resource_writer)),
+            results,
         })
     }
 }

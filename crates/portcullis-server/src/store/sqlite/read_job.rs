@@ -31,6 +31,7 @@ pub(super) struct ReadJob {
 }
 
 /// What a read returns.
+#[derive(Clone, Debug)]
 pub(super) enum Answer {
     Rows(Vec<Vec<Cell>>),
     Count(i64),
@@ -111,8 +112,9 @@ impl ReadJob {
         Ok(Answer::Rows(out))
     }
 
-    /// The statement and its values as one string: the count cache's key.
-    fn key(&self) -> String {
+    /// The statement and its values as one string: the count cache's and the result cache's
+    /// key.
+    pub(super) fn key(&self) -> String {
         let mut key = self.sql.clone();
         for value in &self.values {
             // Lengths make the encoding unambiguous whatever the text holds.

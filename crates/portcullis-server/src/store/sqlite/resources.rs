@@ -7,10 +7,13 @@ use sea_query_sqlx::{SqlxBinder, SqlxValues};
 use sqlx::sqlite::SqliteQueryResult;
 use sqlx::{AssertSqlSafe, Row};
 
+use std::sync::Arc;
+
 use super::SqliteStore;
 use super::group_writer::Write;
+use super::limited::LimitedReaders;
 use super::links::replace_links;
-use super::read_job::ReadJob;
+use super::read_job::{Answer, ReadJob};
 use super::values::built;
 use crate::store::StoreError;
 use crate::store::cells::{Cell, ColumnInfo, Storage};
@@ -50,6 +53,28 @@ impl SqliteStore {
         }
         Ok(self.write((sql, SqlxValues(values))).await?.rows_affected())
     }
+
+    /// `job` on the resource readers, answered from the result cache while nothing changed.
+    async fn read(
+        &self,
+        readers: &Arc<LimitedReaders>,
+        job: ReadJob,
+    ) -> Result<Answer, StoreError> {
+        let Some(results) = &self.results else {
+            return readers.run(job).await;
+        };
+        let key = job.key();
+        // Noted before the read runs: a change committed meanwhile keeps its answer out.
+        let seen = match results.get(&key) {
+            Ok(kept) => return Ok(kept),
+            Err(seen) => seen,
+        };
+        let answer = readers.run(job).await?;
+        if let Some(seen) = seen {
+            results.put(key, seen, &answer);
+        }
+        Ok(answer)
+    }
 }
 
 impl ResourceStore for SqliteStore {
@@ -60,7 +85,10 @@ impl ResourceStore for SqliteStore {
     ) -> StoreFuture<'a, Vec<Vec<Cell>>> {
         Box::pin(async move {
             if let Some(readers) = &self.resource_reader {
-                return readers.run(ReadJob::rows(stmt, kinds)?).await?.into_rows();
+                return self
+                    .read(readers, ReadJob::rows(stmt, kinds)?)
+                    .await?
+                    .into_rows();
             }
             // An in-memory database has only the writer's connection.
             let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
@@ -87,7 +115,10 @@ impl ResourceStore for SqliteStore {
     fn count_rows<'a>(&'a self, stmt: &'a SelectStatement) -> StoreFuture<'a, u64> {
         Box::pin(async move {
             let count = match &self.resource_reader {
-                Some(readers) => readers.run(ReadJob::count(stmt)?).await?.into_count()?,
+                Some(readers) => self
+                    .read(readers, ReadJob::count(stmt)?)
+                    .await?
+                    .into_count()?,
                 None => {
                     let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
                     sqlx::query_scalar_with(AssertSqlSafe(sql), values)

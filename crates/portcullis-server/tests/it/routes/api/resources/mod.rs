@@ -17,6 +17,7 @@ mod owner_nested;
 mod owner_or_public_pages;
 mod owner_source;
 mod pagination_styles;
+mod read_cache;
 mod references;
 mod related_fields;
 mod self_url;
