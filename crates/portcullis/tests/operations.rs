@@ -198,3 +198,29 @@ fn sigterm_finishes_the_request_in_flight_and_refuses_new_connections() {
     );
     assert!(server.0.wait().unwrap().success(), "a clean exit");
 }
+
+#[test]
+fn check_names_a_bad_operations_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("db.sqlite3").display());
+    let output = portcullis(dir.path(), &url)
+        .env("PORTCULLIS_OPERATIONS__METRICS_PATH", "metrics")
+        .env("PORTCULLIS_OPERATIONS__LOG_FORMAT", "yaml")
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("LOG_FORMAT") && err.contains("yaml"), "{err}");
+    let output = portcullis(dir.path(), &url)
+        .env("PORTCULLIS_OPERATIONS__METRICS_PATH", "metrics")
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("operations.metrics_path: \"metrics\" must be a plain path"),
+        "{err}"
+    );
+}
