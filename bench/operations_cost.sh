@@ -8,6 +8,7 @@
 #   access          metrics disabled (operations.metrics_path = ""), access lines logged
 #   neither         metrics disabled and access lines filtered out
 #
+# Each run prints requests/s and the server's CPU microseconds per request.
 # Logs go to /dev/null (JSON, as under a service manager). Run by hand, on a quiet machine.
 #
 #   bench/operations_cost.sh [BINARY]
@@ -29,9 +30,22 @@ trap '[ -n "$SRV" ] && kill "$SRV" 2>/dev/null; rm -rf "$WORK"' EXIT
 export PORTCULLIS_THROTTLE__RATES='{anon = "1000000/min", user = "1000000/min", login = "1000000/min"}'
 export PORTCULLIS_THROTTLE__MAX_BYTES=268435456
 
-# Requests per second of one wrk run against URL with the given header.
+# The server's CPU time so far (user + system), in clock ticks.
+cpu_ticks() {
+  awk '{print $14 + $15}' "/proc/$SRV/stat"
+}
+
+# One wrk run against URL with the given header: "requests/s/CPU µs per request" (the server's
+# CPU time per request is far less sensitive than the rate to other load on the machine).
 rps() {
-  wrk -t2 -c32 -d5s -H "$2" "$1" | awk '/^Requests\/sec/ {printf "%.0f", $2}'
+  local before after out
+  before="$(cpu_ticks)"
+  out="$(wrk -t2 -c32 -d5s -H "$2" "$1")"
+  after="$(cpu_ticks)"
+  printf '%s\n' "$out" | awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
+    /requests in/ { n = $1 }
+    /^Requests\/sec/ { r = $2 }
+    END { printf "%.0f/%.1f", r, ticks / hz * 1e6 / n }'
 }
 
 run_variant() {
@@ -58,7 +72,7 @@ run_variant() {
   SRV=""
 }
 
-echo "requests/s, $RUNS runs each (wrk -t2 -c32 -d5s)"
+echo "requests/s / server CPU µs per request, $RUNS runs each (wrk -t2 -c32 -d5s)"
 run_variant metrics+access /metrics info
 run_variant metrics /metrics info,portcullis::access=warn
 run_variant access "" info
