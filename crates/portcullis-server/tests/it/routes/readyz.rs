@@ -73,3 +73,27 @@ async fn an_unreachable_database_is_not_ready_but_alive() {
         "the password is not shown: {body}"
     );
 }
+
+/// A migration the database has not recorded (as when a newer binary starts on an older
+/// database without migrating) is named.
+#[tokio::test]
+async fn a_pending_migration_is_named() {
+    let app = TestApp::new().await;
+    let db = app.sql().await;
+    let removed = db
+        .execute(
+            "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)",
+            &[],
+        )
+        .await;
+    assert_eq!(removed, 1);
+    db.close().await;
+    let res = app.anon().get("/readyz").await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "{}", res.text);
+    assert_eq!(res.header("retry-after").as_deref(), Some("5"));
+    assert_eq!(res.json["status"], "unavailable");
+    assert_eq!(res.json["database"], "ok");
+    let migrations = res.json["migrations"].as_str().unwrap_or_default();
+    assert!(migrations.starts_with("pending: 0"), "{}", res.text);
+    assert_eq!(app.anon().get("/healthz").await.status, StatusCode::OK);
+}
