@@ -75,10 +75,14 @@ fn send(port: u16, method: &str, path: &str, headers: &[&str], body: &str) -> (u
     (status, body.to_string())
 }
 
-/// Stop the server with SIGTERM and wait for it; whether it exited successfully.
-fn terminate(server: &mut Server) -> bool {
+/// Stop the server with `signal` (`TERM`, or `INT` as Ctrl-C sends) and wait for it; whether it
+/// exited successfully.
+fn terminate(server: &mut Server, signal: &str) -> bool {
     let pid = server.0.id().to_string();
-    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let killed = Command::new("kill")
+        .args([&format!("-{signal}"), &pid])
+        .status()
+        .unwrap();
     assert!(killed.success());
     server.0.wait().unwrap().success()
 }
@@ -103,7 +107,7 @@ fn json_access_lines_carry_the_request_id_route_status_latency_and_user_but_no_s
     assert_eq!(status, 200);
     let me = request(port, "GET", "/auth/users/me/", Some("wrong-token"), "");
     assert_eq!(me.status, 401);
-    assert!(terminate(&mut server), "a clean exit on SIGTERM");
+    assert!(terminate(&mut server, "TERM"), "a clean exit on SIGTERM");
 
     let log = std::fs::read_to_string(dir.path().join("serve.log")).unwrap();
     let lines: Vec<Value> = log
@@ -148,7 +152,7 @@ fn metrics_can_be_served_on_an_address_of_their_own() {
         text.contains("portcullis_http_requests_total{route=\"/healthz\",status=\"200\"} 1\n"),
         "{text}"
     );
-    assert!(terminate(&mut server));
+    assert!(terminate(&mut server, "INT"), "a clean exit on Ctrl-C");
     assert!(TcpStream::connect(("127.0.0.1", metrics_port)).is_err());
 }
 
