@@ -15,6 +15,9 @@ use crate::state::AppState;
 pub(super) fn refuse(state: &AppState, request: &Request) -> Option<Response> {
     if let Some(host) = request.headers().get(header::HOST)
         && !state.allowed_hosts().allows(&latin1(host.as_bytes()))
+        // Probes and scrapers address an instance by its own address (a container's IP), which
+        // is rarely an allowed host; the operations endpoints build no link from the host.
+        && !state.config().operations.serves(request.uri().path())
     {
         // Django answers with an HTML "Bad Request (400)" page; Portcullis keeps DRF's JSON
         // shape and does not echo the rejected host.

@@ -95,3 +95,24 @@ fn a_path_that_clashes_with_a_url_is_refused_by_the_check() {
     );
     assert!(keys.iter().any(|k| k.contains("api/")), "{keys:?}");
 }
+
+/// A probe addresses the instance by its own address, which ALLOWED_HOSTS rarely lists.
+#[tokio::test]
+async fn it_answers_whatever_the_host_and_the_api_still_checks_it() {
+    let app = TestApp::new().await;
+    let probe = [("host", "10.1.2.3:8000")];
+    assert_eq!(
+        app.anon()
+            .send("GET", "/healthz", &probe, None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.anon().send("GET", "/readyz", &probe, None).await.status,
+        StatusCode::OK
+    );
+    let api = app.anon().send("GET", "/api/notes/", &probe, None).await;
+    assert_eq!(api.status, StatusCode::BAD_REQUEST);
+    assert_eq!(api.detail(), "Invalid host header.");
+}
