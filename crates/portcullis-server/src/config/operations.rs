@@ -69,6 +69,12 @@ impl OperationsConfig {
         self.paths().any(|(_, p)| p == path)
     }
 
+    /// Whether `path` is `/healthz` or `/readyz`: probes, which say nothing a client could
+    /// misuse, and so are answered whatever the `Host`.
+    pub(crate) fn is_probe(&self, path: &str) -> bool {
+        !path.is_empty() && (path == self.healthz_path || path == self.readyz_path)
+    }
+
     /// Whether `/metrics` is served on `bind` (not on a listener of its own).
     pub(crate) fn metrics_on_main(&self) -> bool {
         !self.metrics_path.is_empty() && self.metrics_addr.is_empty()

@@ -3,7 +3,8 @@
 //! through a proxy (a reverse proxy on the same host would make every client look local), or
 //! one with `Authorization: Bearer <operations.metrics_token>`, reads them; on the metrics
 //! listener (`operations.metrics_addr`), whoever reaches that address, holding the token if one
-//! is configured.
+//! is configured. On the main listener the `allowed_hosts` check runs first, as for the API:
+//! it keeps a page whose name rebinds to 127.0.0.1 from passing as a loopback client.
 
 use std::net::SocketAddr;
 

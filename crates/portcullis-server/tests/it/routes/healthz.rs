@@ -112,7 +112,9 @@ async fn it_answers_whatever_the_host_and_the_api_still_checks_it() {
         app.anon().send("GET", "/readyz", &probe, None).await.status,
         StatusCode::OK
     );
-    let api = app.anon().send("GET", "/api/notes/", &probe, None).await;
-    assert_eq!(api.status, StatusCode::BAD_REQUEST);
-    assert_eq!(api.detail(), "Invalid host header.");
+    for path in ["/api/notes/", "/metrics"] {
+        let refused = app.anon().send("GET", path, &probe, None).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{path}");
+        assert_eq!(refused.detail(), "Invalid host header.");
+    }
 }
