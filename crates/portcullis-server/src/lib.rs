@@ -9,6 +9,7 @@ pub mod auth;
 pub mod config;
 pub mod http;
 pub mod migrating;
+pub mod operations;
 pub mod resources;
 pub(crate) mod serializer;
 pub mod server;
@@ -25,6 +26,9 @@ pub use state::AppState;
 /// The complete application, wrapped in the Django-like middleware stack
 /// (see [`http::middleware`]).
 pub fn app(state: AppState) -> Router {
-    let (router, table) = http::layout::routes(state.config(), state.schema()).finish();
+    let (router, table) = http::layout::routes(&state).finish();
+    state
+        .metrics()
+        .register_routes(table.patterns().iter().map(|p| &**p));
     http::middleware::wrap(router, table, state)
 }

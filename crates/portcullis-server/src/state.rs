@@ -12,6 +12,7 @@ use crate::http::cors::CorsPolicy;
 use crate::http::hosts::AllowedHosts;
 use crate::http::throttle::Throttles;
 use crate::http::wire::ProjectWire;
+use crate::operations::Metrics;
 use crate::resources::Schema;
 use crate::store::Store;
 
@@ -32,6 +33,7 @@ struct Inner {
     throttles: Throttles,
     wire: ProjectWire,
     users: UserShape,
+    metrics: Metrics,
 }
 
 impl AppState {
@@ -71,6 +73,7 @@ impl AppState {
                 throttles: Throttles::new(&config.throttle),
                 wire: ProjectWire::new(&config),
                 users: UserShape::new(&config),
+                metrics: Metrics::new(!config.operations.metrics_path.is_empty()),
                 store,
                 config,
             }),
@@ -85,6 +88,11 @@ impl AppState {
     /// The user model's own fields and djoser's user serializers.
     pub(crate) fn users(&self) -> &UserShape {
         &self.inner.users
+    }
+
+    /// The request and login counters.
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
     }
 
     pub fn config(&self) -> &Config {

@@ -5,6 +5,7 @@ use portcullis_passwords::Verification;
 
 use crate::http::ApiError;
 use crate::http::ApiRequest;
+use crate::operations::LoginOutcome;
 use crate::serializer::{CharField, Errors, root_object};
 use crate::state::AppState;
 use crate::store::User;
@@ -18,7 +19,11 @@ pub(crate) async fn authenticate(
     password: &str,
 ) -> Result<Option<User>, ApiError> {
     let throttles = state.throttles();
-    throttles.check_login_failures(username).await?;
+    let metrics = state.metrics();
+    if let Err(refused) = throttles.check_login_failures(username).await {
+        metrics.login(LoginOutcome::Throttled);
+        return Err(refused);
+    }
     let user = match super::login_identity::find_for_login(state, username).await? {
         None => {
             state
@@ -32,6 +37,12 @@ pub(crate) async fn authenticate(
             .await?
             .then_some(user),
     };
+    let outcome = match &user {
+        Some(user) if user.is_active => LoginOutcome::Success,
+        Some(_) => LoginOutcome::Inactive,
+        None => LoginOutcome::BadCredentials,
+    };
+    metrics.login(outcome);
     match user {
         Some(user) if user.is_active => Ok(Some(user)),
         // Unknown user, wrong password, inactive user: one failure for the account, and one

@@ -259,8 +259,7 @@ impl PasswordHasher {
     }
 
     /// Jobs in the queue, waiting for a worker.
-    #[cfg(test)]
-    fn queued(&self) -> usize {
+    pub fn queued(&self) -> usize {
         self.pool.shared.lock().jobs.len()
     }
 

@@ -8,6 +8,7 @@ mod accounts;
 mod cors;
 pub(crate) mod generic_views;
 mod limits;
+mod operations;
 mod throttle;
 pub(crate) mod urls;
 mod wire;
@@ -19,6 +20,7 @@ pub use accounts::{
 };
 pub(crate) use cors::CorsConfig;
 pub use limits::LimitsConfig;
+pub use operations::{LogFormat, OperationsConfig};
 pub use throttle::ThrottleConfig;
 pub use urls::UrlPattern;
 pub use wire::{CamelCaseConfig, ParserClass, RendererClass};
@@ -87,6 +89,8 @@ pub struct Config {
     pub throttle: ThrottleConfig,
     /// Time, size and concurrency limits that keep one client from taking the server.
     pub limits: LimitsConfig,
+    /// Health, readiness and metrics endpoints, and the log format.
+    pub operations: OperationsConfig,
 }
 
 /// A built-in endpoint mounted at a second path, as a Django project mounts `obtain_auth_token`
@@ -133,6 +137,7 @@ impl Default for Config {
             jwt: JwtConfig::default(),
             throttle: ThrottleConfig::default(),
             limits: LimitsConfig::default(),
+            operations: OperationsConfig::default(),
         }
     }
 }
@@ -217,6 +222,7 @@ impl Config {
             .collect();
         self.throttle.check(&scopes, &mut bad);
         self.limits.check(&mut bad);
+        self.operations.check(&mut bad);
         match self.schema() {
             Err(problems) => {
                 for p in problems {

@@ -12,7 +12,8 @@ use crate::http::routing::{Group, Lookup, RouteTable, Routes};
 use crate::resources::schema::Schema;
 
 /// The application's routes.
-pub(crate) fn routes(config: &Config, schema: &Schema) -> Routes {
+pub(crate) fn routes(state: &crate::state::AppState) -> Routes {
+    let (config, schema) = (state.config(), state.schema());
     let mut routes = Routes::default();
     for pattern in config.url_patterns() {
         // A configuration with problems does not start (`problems` below); nothing to skip here
@@ -22,7 +23,7 @@ pub(crate) fn routes(config: &Config, schema: &Schema) -> Routes {
         }
     }
     let routes = routes.mount(crate::admin::group().mount("/api/admin/"));
-    crate::web::routes(routes)
+    crate::operations::routes(crate::web::routes(routes), state)
 }
 
 /// The project's own URLs (`[[urls]]`, without Portcullis's admin API and web app), as
@@ -199,6 +200,12 @@ pub(crate) fn problems(config: &Config, schema: &Schema) -> Vec<(String, String)
     }
     for entry in crate::admin::group().mount("/api/admin/").entries {
         let _ = taken.claim(&entry.path, "Portcullis's admin API");
+    }
+    // The operations paths are the operator's choice: one that clashes is reported.
+    for (key, path) in config.operations.paths() {
+        if let Err(why) = taken.claim(path, key) {
+            out.push((key.to_string(), why));
+        }
     }
     for (key, pattern) in config.url_patterns() {
         let mount = match pattern.resolve() {

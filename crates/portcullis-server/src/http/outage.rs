@@ -4,7 +4,8 @@
 //! - before `serve`'s startup migrations have run (the database was down at start) and during
 //!   an outage, every request is answered at once with 503 and `Retry-After`, without waiting
 //!   `limits.pool_wait_ms` for a connection that cannot be opened; all but the web app's pages,
-//!   assets and settings, which read no database: the app loads and shows the API's 503;
+//!   assets and settings, which read no database (the app loads and shows the API's 503), and
+//!   the operations endpoints (`/healthz`, `/readyz`, `/metrics`), which report on it;
 //! - a view that met an unreachable database starts an outage (`Store::note_outage`: logged
 //!   once, watched until the database is back);
 //! - a view whose pool timed out asks whether the database is reachable at all: sqlx's pool
@@ -23,7 +24,7 @@ use crate::state::AppState;
 /// The view's response, or the outage's 503 in its place.
 pub(crate) async fn around(state: &AppState, request: Request, next: Next) -> Response {
     let store = state.store();
-    if !store.availability().serves() && !crate::web::reads_no_database(request.uri().path()) {
+    if !store.availability().serves() && !passes_through(state, request.uri().path()) {
         return unavailable();
     }
     let response = next.run(request).await;
@@ -38,6 +39,11 @@ pub(crate) async fn around(state: &AppState, request: Request, next: Next) -> Re
         }
         _ => response,
     }
+}
+
+/// The web app reads no database, and the operations endpoints report on it themselves.
+fn passes_through(state: &AppState, path: &str) -> bool {
+    crate::web::reads_no_database(path) || state.config().operations.serves(path)
 }
 
 fn unavailable() -> Response {

@@ -114,9 +114,16 @@ pub struct RouteTable {
         expect(dead_code, reason = "the declarations the OpenAPI document will read")
     )]
     endpoints: Arc<[Entry]>,
+    /// Every route pattern, in the order mounted (the metrics' route labels).
+    patterns: Arc<[Box<str>]>,
 }
 
 impl RouteTable {
+    /// Every route pattern, in the order mounted.
+    pub(crate) fn patterns(&self) -> &[Box<str>] {
+        &self.patterns
+    }
+
     pub(crate) fn matches(&self, path: &str) -> bool {
         // Whether the route would answer, not only its pattern: DRF's `[^/.]+` lookup refuses
         // `5.xml/` where `{id}/` matches it, and Django would then not redirect `5.xml` there.
@@ -134,14 +141,17 @@ impl RouteTable {
     pub(crate) fn of(groups: impl IntoIterator<Item = Group>) -> RouteTable {
         let mut matcher = matchit::Router::new();
         let mut endpoints = Vec::new();
+        let mut patterns = Vec::new();
         for entry in groups.into_iter().flat_map(|g| g.entries) {
             // Duplicates are refused by the layout's check; the first pattern stays.
             let _ = matcher.insert(entry.path.clone(), entry.lookup.clone());
+            patterns.push(entry.path.as_str().into());
             endpoints.push(entry);
         }
         RouteTable {
             matcher: Arc::new(matcher),
             endpoints: endpoints.into(),
+            patterns: patterns.into(),
         }
     }
 
@@ -157,6 +167,7 @@ pub struct Routes {
     router: Router<AppState>,
     matcher: matchit::Router<Lookup>,
     endpoints: Vec<Entry>,
+    patterns: Vec<Box<str>>,
 }
 
 impl Default for Routes {
@@ -165,6 +176,7 @@ impl Default for Routes {
             router: Router::new(),
             matcher: matchit::Router::new(),
             endpoints: Vec::new(),
+            patterns: Vec::new(),
         }
     }
 }
@@ -203,6 +215,7 @@ impl Routes {
         // A duplicate pattern would already make axum panic at start-up below; the matcher
         // only needs one copy.
         let _ = self.matcher.insert(path, lookup);
+        self.patterns.push(path.into());
         self.router = self.router.route(path, method_router);
         self
     }
@@ -214,6 +227,7 @@ impl Routes {
             RouteTable {
                 matcher: Arc::new(self.matcher),
                 endpoints: self.endpoints.into(),
+                patterns: self.patterns.into(),
             },
         )
     }

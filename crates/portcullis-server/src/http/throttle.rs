@@ -17,6 +17,7 @@ mod shared;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::http::HeaderMap;
@@ -109,12 +110,15 @@ pub struct Throttles {
     counters: Box<dyn Counters>,
     /// The Redis counters when `throttle.cache_url` is set; `counters` count when it fails.
     shared: Option<SharedCounters>,
+    /// Requests refused, by scope (the metrics'): one counter per configured rate, made at
+    /// start, so that counting a refusal takes no lock.
+    refused: HashMap<String, AtomicU64>,
 }
 
 impl Throttles {
     /// From a validated configuration (rates that do not parse were refused at start).
     pub(crate) fn new(config: &crate::config::ThrottleConfig) -> Throttles {
-        let rates = config
+        let rates: HashMap<String, Rate> = config
             .rates
             .iter()
             .filter_map(|(scope, rate)| Rate::parse(rate).ok().map(|r| (scope.clone(), r)))
@@ -123,7 +127,12 @@ impl Throttles {
             num_requests: 100,
             duration: Duration::from_secs(3600),
         });
+        let refused = rates
+            .keys()
+            .map(|scope| (scope.clone(), AtomicU64::new(0)))
+            .collect();
         Throttles {
+            refused,
             rates,
             num_proxies: config.num_proxies,
             login_scope: Some(config.login_scope.clone()).filter(|s| !s.is_empty()),
@@ -190,12 +199,26 @@ impl Throttles {
             let key = CounterKey::throttle(&scope, &ident);
             if let Err(wait) = self.run(Op::Hit, &key, *rate).await {
                 waits.push(wait);
+                if let Some(refused) = self.refused.get(&scope) {
+                    refused.fetch_add(1, Ordering::Relaxed);
+                }
             }
         }
         match throttled(waits) {
             Some(err) => Err(err),
             None => Ok(()),
         }
+    }
+
+    /// Requests refused so far, by scope, sorted by scope.
+    pub(crate) fn refusals(&self) -> Vec<(&str, u64)> {
+        let mut out: Vec<(&str, u64)> = self
+            .refused
+            .iter()
+            .map(|(scope, n)| (scope.as_str(), n.load(Ordering::Relaxed)))
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     /// Refuse a login for an account that failed too often, from whatever addresses.

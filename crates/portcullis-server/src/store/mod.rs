@@ -166,6 +166,32 @@ pub trait MigrationStore: Send + Sync {
     /// Open a connection apart from the pools and close it: `Unavailable` (with the cause) when
     /// the database cannot be reached.
     fn probe(&self) -> StoreFuture<'_, ()>;
+
+    /// The connection pools' use now, for the metrics.
+    fn pools(&self) -> Vec<PoolUse>;
+}
+
+/// One connection pool's use at one instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolUse {
+    /// Which pool (`fixed`, `resources`; on SQLite also `writer` and `reader`).
+    pub name: &'static str,
+    /// Connections checked out by a query.
+    pub in_use: u32,
+    /// Connections open and free.
+    pub idle: u32,
+}
+
+impl PoolUse {
+    /// The use of one of sqlx's pools.
+    pub(crate) fn of<DB: sqlx::Database>(name: &'static str, pool: &sqlx::Pool<DB>) -> PoolUse {
+        let idle = u32::try_from(pool.num_idle()).unwrap_or(u32::MAX);
+        PoolUse {
+            name,
+            in_use: pool.size().saturating_sub(idle),
+            idle,
+        }
+    }
 }
 
 /// Everything one database implements: one implementation per database, each area its own

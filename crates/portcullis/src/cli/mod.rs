@@ -47,8 +47,8 @@ pub(crate) enum Command {
     Check,
 }
 
-pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = crate::config::load(cli.config.as_deref())?;
+/// Run the command with the configuration loaded from `cli.config`.
+pub(crate) async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(config, args).await,
         Command::Migrate(args) => migrate::run(config, args).await,

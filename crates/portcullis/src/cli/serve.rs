@@ -40,7 +40,8 @@ pub(super) async fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!("portcullis listening on http://{}", listener.local_addr()?);
     let limits = state.config().limits.clone();
-    let app = portcullis_server::app(state);
+    let metrics = metrics_listener(&state).await?;
+    let app = portcullis_server::app(state.clone());
     // A startup migration that fails in the background stops the server as it would at start.
     let (failed_tx, failed_rx) = tokio::sync::oneshot::channel();
     if let Some(background) = background {
@@ -69,11 +70,55 @@ pub(super) async fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
             e = failed => failure = e,
         }
     };
-    portcullis_server::server::serve(listener, app, &limits, stop).await?;
+    // The metrics listener stops when the main one has drained.
+    let (stopped_tx, stopped_rx) = tokio::sync::watch::channel(());
+    let metrics = metrics.map(|listener| serve_metrics(listener, &state, stopped_rx));
+    let served = portcullis_server::server::serve(listener, app, &limits, stop).await;
+    drop(stopped_tx);
+    if let Some(metrics) = metrics {
+        let _ = metrics.await;
+    }
+    served?;
     match failure {
         Some(e) => Err(e),
         None => Ok(()),
     }
+}
+
+/// The listener of `operations.metrics_addr`, when the metrics are served apart.
+async fn metrics_listener(
+    state: &portcullis_server::AppState,
+) -> anyhow::Result<Option<tokio::net::TcpListener>> {
+    let operations = &state.config().operations;
+    if operations.metrics_addr.is_empty() || operations.metrics_path.is_empty() {
+        return Ok(None);
+    }
+    let addr = &operations.metrics_addr;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (operations.metrics_addr)"))?;
+    tracing::info!(
+        "metrics on http://{}{}",
+        listener.local_addr()?,
+        operations.metrics_path
+    );
+    Ok(Some(listener))
+}
+
+/// Serve the metrics alone on `listener` until `stopped` changes or closes.
+fn serve_metrics(
+    listener: tokio::net::TcpListener,
+    state: &portcullis_server::AppState,
+    mut stopped: tokio::sync::watch::Receiver<()>,
+) -> tokio::task::JoinHandle<std::io::Result<()>> {
+    let app = portcullis_server::operations::metrics_app(state.clone());
+    let limits = state.config().limits.clone();
+    tokio::spawn(async move {
+        let stop = async move {
+            let _ = stopped.changed().await;
+        };
+        portcullis_server::server::serve(listener, app, &limits, stop).await
+    })
 }
 
 /// Log what the startup migration applied; a refused change stops the server.

@@ -15,6 +15,10 @@ use crate::state::AppState;
 pub(super) fn refuse(state: &AppState, request: &Request) -> Option<Response> {
     if let Some(host) = request.headers().get(header::HOST)
         && !state.allowed_hosts().allows(&latin1(host.as_bytes()))
+        // Probes address an instance by its own address (a container's IP), which is rarely an
+        // allowed host, and build no link from it. Not /metrics: the host check is what keeps
+        // a page that rebinds its name to 127.0.0.1 from reading it as a loopback client.
+        && !state.config().operations.is_probe(request.uri().path())
     {
         // Django answers with an HTML "Bad Request (400)" page; Portcullis keeps DRF's JSON
         // shape and does not echo the rejected host.

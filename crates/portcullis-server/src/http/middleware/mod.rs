@@ -3,7 +3,7 @@
 //!
 //! 1. the request span and `X-Request-Id` ([`super::request_id`]), around everything, so that
 //!    every answer (a panic's 500 too) carries the id and every log line the request causes is
-//!    tied to it;
+//!    tied to it; the request's metrics ([`crate::operations`]) and its access log line;
 //! 2. the outer panic guard ([`panic`]), for a panic in these steps themselves;
 //! 3. `CorsMiddleware` ([`super::cors`]): a preflight is answered here, so it gets no security
 //!    headers; every other response under the URL regex is decorated last;
@@ -26,10 +26,10 @@ pub(crate) mod headers;
 mod panic;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{Method, Uri};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::Response;
@@ -72,10 +72,17 @@ pub async fn catch_panic(request: Request, next: Next) -> Response {
     panic::guard(&method, &uri, next.run(request)).await
 }
 
-/// Steps 1 and 2.
+/// Steps 1 and 2, and the request's metrics and access log line.
 async fn django(State(stack): State<Stack>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
     let id = request_id::incoming_or_new(&request);
     let span = request_id::span(&id, &request);
+    let matched = request.extensions().get::<MatchedPath>();
+    let route = stack
+        .0
+        .state
+        .metrics()
+        .route(matched.map(MatchedPath::as_str));
     // Kept for the panic guards' log line and for APPEND_SLASH's redirect, once the request
     // has moved on to the view.
     let (method, uri) = (request.method().clone(), request.uri().clone());
@@ -84,8 +91,14 @@ async fn django(State(stack): State<Stack>, request: Request, next: Next) -> Res
         &uri,
         cors_and_below(&stack, &method, &uri, request, next),
     )
-    .instrument(span)
+    .instrument(span.clone())
     .await;
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    if let Some(route) = route {
+        route.record(status, elapsed);
+    }
+    request_id::access_log(&span, status, elapsed);
     request_id::stamp(&mut response, id);
     response
 }

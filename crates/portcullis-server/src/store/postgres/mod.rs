@@ -24,7 +24,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 
 use super::QueryLimits;
 use super::StoreError;
-use super::{MigrationLock, MigrationStore, StoreFuture};
+use super::{MigrationLock, MigrationStore, PoolUse, StoreFuture};
 
 #[derive(Clone, Debug)]
 pub(crate) struct PgStore {
@@ -82,6 +82,13 @@ impl MigrationStore for PgStore {
 
     fn lock_migrations(&self, wait: Duration) -> StoreFuture<'_, MigrationLock> {
         Box::pin(async move { migration_lock::lock(&self.options, wait).await })
+    }
+
+    fn pools(&self) -> Vec<PoolUse> {
+        vec![
+            PoolUse::of("fixed", &self.pool),
+            PoolUse::of("resources", &self.resource_pool),
+        ]
     }
 
     fn probe(&self) -> StoreFuture<'_, ()> {

@@ -166,6 +166,11 @@ impl LimitedReaders {
         done?.map_err(store_error)
     }
 
+    /// Connections free now (their permits unclaimed).
+    pub(super) fn free(&self) -> usize {
+        self.permits.available_permits()
+    }
+
     fn take(&self) -> Option<Slot> {
         self.idle
             .lock()

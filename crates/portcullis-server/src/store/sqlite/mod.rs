@@ -33,7 +33,7 @@ use sqlx::sqlite::{
 use super::QueryLimits;
 
 use super::StoreError;
-use super::{MigrationLock, MigrationStore, StoreFuture};
+use super::{MigrationLock, MigrationStore, PoolUse, StoreFuture};
 
 /// Connections answering fixed queries (tokens, users, permissions).
 const READERS: u32 = 4;
@@ -132,5 +132,20 @@ impl MigrationStore for SqliteStore {
     /// timeout is saturation.
     fn probe(&self) -> StoreFuture<'_, ()> {
         Box::pin(async { Ok(()) })
+    }
+
+    fn pools(&self) -> Vec<PoolUse> {
+        let mut pools = vec![PoolUse::of("writer", &self.writer)];
+        // In memory the readers are the writer.
+        if let Some(resource_reader) = &self.resource_reader {
+            pools.push(PoolUse::of("reader", &self.reader));
+            let idle = u32::try_from(resource_reader.free()).unwrap_or(u32::MAX);
+            pools.push(PoolUse {
+                name: "resources",
+                in_use: (RESOURCE_READERS as u32).saturating_sub(idle),
+                idle,
+            });
+        }
+        pools
     }
 }

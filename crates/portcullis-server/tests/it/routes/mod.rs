@@ -5,4 +5,7 @@ mod api_token_auth;
 mod auth;
 mod client_settings;
 mod generic_views;
+mod healthz;
+mod metrics;
+mod readyz;
 mod web_assets;
