@@ -187,7 +187,7 @@ def write_meta(results, db, db_name, scale, versions):
         "wrk %s threads, %s connections, %s per run (the login flood: a second wrk, %s connections, "
         "on the login endpoint); %s under gunicorn with 4 sync workers and the local-memory cache; "
         "argon2id on both sides, each at its own default costs (Django 100 MiB, 2 passes, 8 lanes; Portcullis 19 MiB, 2 passes, 1 lane); the reference's throttle classes at "
-        "1000000/min on both; the scale run's user owns 20 notes among the other users' rows, "
+        "1000000/min on both; no access log line per request on either side; the scale run's user owns 20 notes among the other users' rows, "
         "1 %% public, seeded straight into each database, servers restarted after each seeding; "
         "Portcullis's read cache on for the endpoints and the flood, off (`read_cache_kb = 0`) for "
         "the rows marked so and the whole scale run, which measure the queries themselves"

@@ -106,6 +106,8 @@ export DJANGO_SETTINGS_MODULE=django_bench.settings
 export PORTCULLIS_BIND="127.0.0.1:$PORTCULLIS_PORT"
 export PORTCULLIS_THROTTLE__RATES='{anon = "1000000/min", user = "1000000/min", login = "1000000/min"}'
 export PORTCULLIS_THROTTLE__MAX_BYTES=268435456
+# gunicorn writes no access log unless asked: neither side logs a line per request.
+export PORTCULLIS_LOG="info,portcullis::access=warn"
 export PORTCULLIS_THROTTLE__FAILED_LOGINS_PER_ACCOUNT='1000000/hour'
 CONF="$ROOT/config/oracle.toml"
 
