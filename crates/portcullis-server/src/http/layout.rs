@@ -22,7 +22,7 @@ pub(crate) fn routes(config: &Config, schema: &Schema) -> Routes {
         }
     }
     let routes = routes.mount(crate::admin::group().mount("/api/admin/"));
-    crate::web::routes(routes)
+    crate::web::routes(crate::openapi::serve::routes(routes))
 }
 
 /// The project's own URLs (`[[urls]]`, without Portcullis's admin API and web app), as
@@ -196,6 +196,9 @@ pub(crate) fn problems(config: &Config, schema: &Schema) -> Vec<(String, String)
     // Portcullis's own URLs never clash among themselves (the application would not start).
     for path in crate::web::PATHS {
         let _ = taken.claim(path, "Portcullis's web app");
+    }
+    for path in crate::openapi::serve::PATHS {
+        let _ = taken.claim(path, "Portcullis's API documentation");
     }
     for entry in crate::admin::group().mount("/api/admin/").entries {
         let _ = taken.claim(&entry.path, "Portcullis's admin API");

@@ -5,6 +5,7 @@
 //! The token's user is not consulted: blacklisting only ever takes access away, so a client
 //! logging out the token of a since-deactivated account still gets its `{}`.
 
+use crate::http::endpoint_doc::{Answer, Doc};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
@@ -19,6 +20,7 @@ use crate::http::{ApiError, ApiRequest};
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     token_view("Token Blacklist", handle)
+        .documented(Doc::Account(Answer::EmptyObject))
         .describe(
             "Takes a token and blacklists it. Must be used with the\n\
              `rest_framework_simplejwt.token_blacklist` app installed.",

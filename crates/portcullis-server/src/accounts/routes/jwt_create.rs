@@ -4,6 +4,7 @@
 //! "No active account found with the given credentials" with `WWW-Authenticate: Bearer
 //! realm="api"`. The refresh token is recorded as outstanding by its `jti`.
 
+use crate::http::endpoint_doc::{Answer, Doc};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
@@ -20,6 +21,7 @@ use crate::http::{ApiError, ApiRequest};
 /// A login endpoint: the login throttles apply, as on the DRF token logins.
 pub(crate) fn endpoint() -> Endpoint {
     token_view("Token Obtain Pair", handle)
+        .documented(Doc::Account(Answer::Strings(&["refresh", "access"])))
         .describe(
             "Takes a set of user credentials and returns an access and refresh JSON web\n\
              token pair to prove the authentication of those credentials.",

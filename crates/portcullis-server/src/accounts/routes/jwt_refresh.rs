@@ -9,6 +9,7 @@
 //! a number — Portcullis answers the 401 simplejwt gives an inactive user; a token without a user
 //! id, which simplejwt happily refreshes into more tokens without a user, is refused.
 
+use crate::http::endpoint_doc::{Answer, Doc};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
@@ -24,6 +25,7 @@ use crate::http::{ApiError, ApiRequest};
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     token_view("Token Refresh", handle)
+        .documented(Doc::Account(Answer::Strings(&["access"])))
         .describe(
             "Takes a refresh type JSON web token and returns an access type JSON web\n\
              token if the refresh token is valid.",

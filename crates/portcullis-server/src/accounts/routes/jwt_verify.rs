@@ -7,6 +7,7 @@
 //! revoked it with logout-all is not valid either — every other endpoint would refuse it, so
 //! saying 200 would be a lie.
 
+use crate::http::endpoint_doc::{Answer, Doc};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
@@ -24,6 +25,7 @@ use crate::serializer::{CharField, Errors, root_object};
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     token_view("Token Verify", handle)
+        .documented(Doc::Account(Answer::EmptyObject))
         .describe(
             "Takes a token and indicates if it is valid.  This view provides no\n\
              information about a token's fitness for a particular use.",

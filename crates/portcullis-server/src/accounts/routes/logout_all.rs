@@ -3,6 +3,7 @@
 //! revocation epoch moves on), and the DRF token is deleted as `/auth/token/logout/` deletes it.
 //! Authenticated with either kind of credential; 204, like djoser's token logout.
 
+use crate::http::endpoint_doc::{Answer, Doc};
 use axum::http::Method;
 use axum::response::Response;
 
@@ -13,7 +14,7 @@ use crate::http::{ApiError, ApiRequest};
 
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
-    Endpoint::new("Logout All", &[Method::POST], handle)
+    Endpoint::new("Logout All", &[Method::POST], handle).documented(Doc::Account(Answer::NoContent))
 }
 
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {

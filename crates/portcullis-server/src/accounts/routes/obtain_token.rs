@@ -3,6 +3,7 @@
 //! `AuthTokenSerializer` names its field `username` whatever the user model's `USERNAME_FIELD`:
 //! for a model that logs in with its email, `username` holds the email.
 
+use crate::http::endpoint_doc::{Answer, Doc};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
@@ -16,6 +17,7 @@ use crate::http::{ApiError, ApiRequest};
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("Obtain Auth Token", &[Method::POST], handle)
+        .documented(Doc::Account(Answer::Strings(&["token"])))
         .json_only()
         .permission(Permission::AllowAny)
         .parses(&[

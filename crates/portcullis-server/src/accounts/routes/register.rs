@@ -5,6 +5,7 @@
 //! names them, and `create()` calling `User.objects.create_user(**validated_data)`. The answer
 //! is `serializer.data`, or `{"user": serializer.data, "token": token.key}`.
 
+use crate::http::endpoint_doc::{Answer, Doc};
 use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
@@ -37,6 +38,7 @@ pub(crate) fn endpoint(view: &RegisterView) -> Endpoint {
         },
     )
     .describe(view.description.clone().unwrap_or_default())
+    .documented(Doc::Account(Answer::Registered))
     .permission(permission(view.permissions.as_deref()))
     .checked_actions(move |req| {
         let view = Arc::clone(&view);

@@ -4,6 +4,7 @@
 //! (djoser's default `LOGOUT_ON_PASSWORD_CHANGE = False`) unless `jwt.revoke_on_password_change`
 //! revokes every token of the user.
 
+use crate::http::endpoint_doc::{Answer, Doc};
 use axum::http::Method;
 use axum::response::Response;
 
@@ -16,6 +17,7 @@ use crate::serializer::{CharField, Errors, root_object};
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("Set password", &[Method::POST], handle)
+        .documented(Doc::Account(Answer::NoContent))
 }
 
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {

@@ -5,6 +5,7 @@
 //! field errors together, then 204. A wrong `current_password` counts as a failed login of the
 //! account (see `credentials::check_current_password`).
 
+use crate::http::endpoint_doc::{Answer, Doc};
 use axum::http::Method;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
@@ -25,6 +26,7 @@ pub(crate) fn endpoint() -> Endpoint {
     // OPTIONS describes djoser's fallback serializer (`SERIALIZERS.user`): `get_serializer_class`
     // knows no `metadata` action.
     Endpoint::new("Set username", &[Method::POST], handle)
+        .documented(Doc::Account(Answer::NoContent))
         .actions(|config| json!({ "POST": user_serializer_info(config) }))
 }
 

@@ -1,6 +1,7 @@
 //! `POST /auth/token/logout/`: djoser's `TokenDestroyView` deletes the user's token; the next
 //! login creates a new one.
 
+use crate::http::endpoint_doc::{Answer, Doc};
 use axum::http::Method;
 use axum::response::Response;
 
@@ -11,6 +12,7 @@ use crate::http::{ApiError, ApiRequest};
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("Token Destroy", &[Method::POST], handle)
+        .documented(Doc::Account(Answer::NoContent))
         .describe("Use this endpoint to logout user (remove user authentication token).")
 }
 

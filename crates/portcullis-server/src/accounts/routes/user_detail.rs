@@ -5,6 +5,7 @@
 //! Staff see every user, but change or delete only those [`authority::may_manage`] gives them:
 //! another staff account or a superuser answers 403 (visible, but not theirs).
 
+use crate::http::endpoint_doc::{Answer, Doc};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
@@ -21,12 +22,16 @@ use crate::store::{StoreError, User, UserUpdate};
 
 /// `/auth/users/<id>/`.
 pub(crate) fn by_id() -> Endpoint {
-    Endpoint::new("User Instance", METHODS, |req| handle(req, Target::ById)).actions(actions)
+    Endpoint::new("User Instance", METHODS, |req| handle(req, Target::ById))
+        .actions(actions)
+        .documented(Doc::Account(Answer::User))
 }
 
 /// `/auth/users/me/`.
 pub(crate) fn me() -> Endpoint {
-    Endpoint::new("Me", METHODS, |req| handle(req, Target::Me)).actions(actions)
+    Endpoint::new("Me", METHODS, |req| handle(req, Target::Me))
+        .actions(actions)
+        .documented(Doc::Account(Answer::User))
 }
 
 const METHODS: &[Method] = &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE];

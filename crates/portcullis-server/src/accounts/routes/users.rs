@@ -2,6 +2,7 @@
 //! registration (`UserCreateSerializer`: Django's username and email validators, then Django's
 //! four password validators; the DRF token is created in the same transaction as the user).
 
+use crate::http::endpoint_doc::{Answer, Doc};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
@@ -24,6 +25,7 @@ use portcullis_passwords::validation::UserAttributes;
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("User List", &[Method::GET, Method::POST], handle)
+        .documented(Doc::Account(Answer::Users))
         .permission(Permission::custom(registration_is_open))
         .actions(actions)
 }
