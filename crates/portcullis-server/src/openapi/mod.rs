@@ -9,6 +9,8 @@
 
 mod accounts;
 mod components;
+#[cfg(test)]
+mod coverage_tests;
 mod errors;
 mod fields;
 mod operation;
@@ -46,7 +48,12 @@ pub fn document(config: &Config, schema: &Schema) -> Value {
     );
     out.insert("paths".into(), Value::Object(paths));
     let mut parts = Map::new();
-    parts.insert("schemas".into(), Value::Object(components.into_schemas()));
+    let mut schemas = Value::Object(components.into_schemas());
+    if crate::http::wire::ProjectWire::new(config).camel_renderers {
+        // djangorestframework-camel-case renders and parses every body in camelCase.
+        camelize(&mut schemas);
+    }
+    parts.insert("schemas".into(), schemas);
     parts.insert("responses".into(), errors::responses());
     parts.insert("securitySchemes".into(), security::schemes(config));
     out.insert("components".into(), Value::Object(parts));
@@ -59,5 +66,32 @@ pub fn render(config: &Config, schema: &Schema, format: Format) -> Result<String
     match format {
         Format::Json => serde_json::to_string_pretty(&document).map_err(|e| e.to_string()),
         Format::Yaml => serde_norway::to_string(&document).map_err(|e| e.to_string()),
+    }
+}
+
+/// The property names (and the `required` lists naming them) of every schema under `value`,
+/// camelized as the camel-case renderer and parser write and read them.
+fn camelize(value: &mut Value) {
+    use crate::http::camel_case::keys::camelize as key;
+    match value {
+        Value::Object(m) => {
+            if let Some(Value::Object(properties)) = m.get_mut("properties") {
+                let renamed: Map<String, Value> = std::mem::take(properties)
+                    .into_iter()
+                    .map(|(k, v)| (key(&k).into_owned(), v))
+                    .collect();
+                *properties = renamed;
+            }
+            if let Some(Value::Array(required)) = m.get_mut("required") {
+                for name in required.iter_mut() {
+                    if let Value::String(text) = name {
+                        *text = key(text).into_owned();
+                    }
+                }
+            }
+            m.values_mut().for_each(camelize);
+        }
+        Value::Array(items) => items.iter_mut().for_each(camelize),
+        _ => {}
     }
 }
