@@ -11,14 +11,14 @@ use super::operation::Bodies;
 use super::resources::{list_answer, pagination_params};
 use crate::config::Config;
 use crate::http::endpoint::{Actions, Endpoint};
-use crate::http::endpoint_doc::Answer;
+use crate::http::endpoint_doc::{Answer, Takes};
 
 /// The bodies of an accounts view for `method`.
 pub(super) fn bodies(
     components: &mut Components,
     config: &Config,
     endpoint: &Endpoint,
-    answer: Answer,
+    (answer, takes): (Answer, &Takes),
     method: &Method,
 ) -> Bodies {
     // djoser's user views share their serializers' names, whatever the view is called.
@@ -27,9 +27,14 @@ pub(super) fn bodies(
         Answer::Users => "UserCreate".to_string(),
         _ => pascal(&endpoint.name),
     };
-    let fields = declared_fields(config, endpoint);
+    let fields = match takes {
+        Takes::Actions => declared_fields(config, endpoint),
+        Takes::Nothing => None,
+        Takes::Described(describe) => describe().as_object().cloned(),
+    };
     let mut bodies = Bodies::default();
-    if matches!(*method, Method::POST | Method::PUT | Method::PATCH) {
+    let takes_body = !matches!(takes, Takes::Nothing);
+    if takes_body && matches!(*method, Method::POST | Method::PUT | Method::PATCH) {
         bodies.request = Some(match &fields {
             Some(fields) => {
                 let patched = *method == Method::PATCH;
@@ -77,7 +82,12 @@ pub(super) fn bodies(
                 .map_or_else(|| json!({ "type": "object" }), |f| answer_of(f, false));
             ("201", Some(components.add("UserCreate", created)))
         }
-        (Answer::Registered, _) => ("201", Some(json!({ "type": "object" }))),
+        (Answer::Registered, _) => {
+            let created = fields
+                .as_ref()
+                .map_or_else(|| json!({ "type": "object" }), |f| answer_of(f, false));
+            ("201", Some(components.add(&base, created)))
+        }
     };
     bodies
 }

@@ -140,7 +140,7 @@ fn path_schema(name: &str) -> Value {
 }
 
 fn bodies(cx: &mut Context<'_>, endpoint: &Endpoint, method: &Method) -> Bodies {
-    match endpoint.doc {
+    match &endpoint.doc {
         Doc::Plain => Bodies {
             request: matches!(*method, Method::POST | Method::PUT | Method::PATCH)
                 .then(|| json!({ "type": "object" })),
@@ -156,10 +156,14 @@ fn bodies(cx: &mut Context<'_>, endpoint: &Endpoint, method: &Method) -> Bodies 
             ),
             ..Bodies::default()
         },
-        Doc::Account(answer) => {
-            accounts::bodies(&mut cx.components, cx.config, endpoint, answer, method)
-        }
-        Doc::Resource { index, detail } => resource_bodies(cx, index, detail, method),
+        Doc::Account(answer, takes) => accounts::bodies(
+            &mut cx.components,
+            cx.config,
+            endpoint,
+            (*answer, takes),
+            method,
+        ),
+        Doc::Resource { index, detail } => resource_bodies(cx, *index, *detail, method),
     }
 }
 

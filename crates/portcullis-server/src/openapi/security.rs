@@ -82,11 +82,11 @@ fn anonymous(schema: &Schema, endpoint: &Endpoint, method: &Method) -> bool {
         Permission::AllowAny => true,
         Permission::IsAuthenticatedOrReadOnly => *method == Method::GET,
         Permission::IsAuthenticated | Permission::IsAdminUser => false,
-        Permission::Custom(_) => match endpoint.doc {
+        Permission::Custom(_) => match &endpoint.doc {
             Doc::Resource { index, detail } => {
-                schema.resources.get(index).is_some_and(|resource| {
+                schema.resources.get(*index).is_some_and(|resource| {
                     let access = &resource.access;
-                    let rule = match (detail, method.clone()) {
+                    let rule = match (*detail, method.clone()) {
                         (false, Method::POST) => &access.create,
                         (false, _) => &access.list,
                         (true, Method::PUT | Method::PATCH) => &access.update,

@@ -9,7 +9,6 @@
 //! a number — Portcullis answers the 401 simplejwt gives an inactive user; a token without a user
 //! id, which simplejwt happily refreshes into more tokens without a user, is refused.
 
-use crate::http::endpoint_doc::{Answer, Doc};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
@@ -19,13 +18,14 @@ use crate::accounts::jwt_views::{refresh_from_body, token_view};
 use crate::auth::jwt::errors::{self as jwt_errors, TokenError};
 use crate::auth::jwt::tokens::{self, TokenUser};
 use crate::http::endpoint::Endpoint;
+use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::json_response;
 use crate::http::{ApiError, ApiRequest};
 
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     token_view("Token Refresh", handle)
-        .documented(Doc::Account(Answer::Strings(&["access"])))
+        .documented(Doc::account(Answer::Strings(&["access"])))
         .describe(
             "Takes a refresh type JSON web token and returns an access type JSON web\n\
              token if the refresh token is valid.",

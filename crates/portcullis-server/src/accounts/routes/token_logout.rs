@@ -1,18 +1,18 @@
 //! `POST /auth/token/logout/`: djoser's `TokenDestroyView` deletes the user's token; the next
 //! login creates a new one.
 
-use crate::http::endpoint_doc::{Answer, Doc};
 use axum::http::Method;
 use axum::response::Response;
 
 use crate::http::endpoint::Endpoint;
+use crate::http::endpoint_doc::{Answer, Doc, Takes};
 use crate::http::json::no_content;
 use crate::http::{ApiError, ApiRequest};
 
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("Token Destroy", &[Method::POST], handle)
-        .documented(Doc::Account(Answer::NoContent))
+        .documented(Doc::Account(Answer::NoContent, Takes::Nothing))
         .describe("Use this endpoint to logout user (remove user authentication token).")
 }
 

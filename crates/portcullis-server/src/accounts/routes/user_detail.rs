@@ -5,7 +5,6 @@
 //! Staff see every user, but change or delete only those [`authority::may_manage`] gives them:
 //! another staff account or a superuser answers 403 (visible, but not theirs).
 
-use crate::http::endpoint_doc::{Answer, Doc};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
@@ -15,6 +14,7 @@ use crate::accounts::user_serializer::{profile_input, user_body, user_serializer
 use crate::accounts::{authority, credentials, user_fields};
 use crate::config::Config;
 use crate::http::endpoint::Endpoint;
+use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::{json_response, no_content};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
@@ -24,14 +24,14 @@ use crate::store::{StoreError, User, UserUpdate};
 pub(crate) fn by_id() -> Endpoint {
     Endpoint::new("User Instance", METHODS, |req| handle(req, Target::ById))
         .actions(actions)
-        .documented(Doc::Account(Answer::User))
+        .documented(Doc::account(Answer::User))
 }
 
 /// `/auth/users/me/`.
 pub(crate) fn me() -> Endpoint {
     Endpoint::new("Me", METHODS, |req| handle(req, Target::Me))
         .actions(actions)
-        .documented(Doc::Account(Answer::User))
+        .documented(Doc::account(Answer::User))
 }
 
 const METHODS: &[Method] = &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE];

@@ -2,7 +2,6 @@
 //! registration (`UserCreateSerializer`: Django's username and email validators, then Django's
 //! four password validators; the DRF token is created in the same transaction as the user).
 
-use crate::http::endpoint_doc::{Answer, Doc};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
@@ -15,6 +14,7 @@ use crate::accounts::user_serializer::{
 use crate::accounts::{login_identity, new_password, user_fields};
 use crate::config::Config;
 use crate::http::endpoint::{CheckFuture, Endpoint, Permission};
+use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::json_response;
 use crate::http::pagination::{Style, limit_offset, page_for, paginated};
 use crate::http::{ApiError, ApiRequest};
@@ -25,7 +25,7 @@ use portcullis_passwords::validation::UserAttributes;
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("User List", &[Method::GET, Method::POST], handle)
-        .documented(Doc::Account(Answer::Users))
+        .documented(Doc::account(Answer::Users))
         .permission(Permission::custom(registration_is_open))
         .actions(actions)
 }
