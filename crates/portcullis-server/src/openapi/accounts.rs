@@ -165,8 +165,19 @@ fn field(info: &Value) -> Value {
         _ => return json!({}),
     };
     m.insert("type".into(), json!(base));
-    if let Some(format) = format {
-        m.insert("format".into(), json!(format));
+    match format {
+        // Django's user model has `email = EmailField(blank=True)`: an empty one is stored and
+        // answered as it is.
+        Some("email") => {
+            m.insert(
+                "anyOf".into(),
+                json!([{ "format": "email" }, { "maxLength": 0 }]),
+            );
+        }
+        Some(format) => {
+            m.insert("format".into(), json!(format));
+        }
+        None => {}
     }
     let attributes = [
         ("max_length", "maxLength"),
