@@ -267,3 +267,12 @@ async fn a_bad_token_header_fails_even_on_this_open_view() {
     assert_eq!(res.header("www-authenticate").as_deref(), Some("Token"));
     assert_eq!(res.header("allow").as_deref(), Some(ALLOW_POST));
 }
+
+/// A username holding a NUL (which PostgreSQL's text cannot) is no user's: the failed login's
+/// answer, never a server error.
+#[tokio::test]
+async fn a_username_holding_a_nul_is_a_failed_login() {
+    let app = TestApp::new().await;
+    app.register("alice", PASSWORD).await;
+    assert_unable(&app.login(PATH, "alice\0", PASSWORD).await);
+}

@@ -128,3 +128,13 @@ async fn options_on_login_describes_both_optional_fields() {
         json!({ "POST": { "password": field("Password"), "username": field("Username") } })
     );
 }
+
+/// PostgreSQL's text cannot hold a NUL, and refuses one even as a query parameter: a name with
+/// one is a name no user has, on every database (it was a server error on PostgreSQL).
+#[tokio::test]
+async fn a_name_holding_a_nul_is_no_users_name() {
+    let app = TestApp::new().await;
+    app.register("alice", PASSWORD).await;
+    assert_unable(&app.login(LOGIN, "al\0ice", PASSWORD).await);
+    assert_unable(&app.login(LOGIN, "\0", PASSWORD).await);
+}
