@@ -9,6 +9,7 @@ pub mod auth;
 pub mod config;
 pub mod http;
 pub mod migrating;
+pub mod openapi;
 pub mod operations;
 pub mod resources;
 pub(crate) mod serializer;

@@ -37,10 +37,13 @@ pub(crate) const PATHS: [&str; 4] = ["/", "/admin/", "/static/{*path}", "/client
 /// Whether `path` is one of the web app's (pages, assets, the client and its settings): answered
 /// from the binary and the configuration, they are served while the database is away.
 pub(crate) fn reads_no_database(path: &str) -> bool {
-    PATHS.iter().any(|route| match route.split_once('{') {
-        Some((prefix, _)) => path.starts_with(prefix),
-        None => path == *route,
-    })
+    PATHS
+        .iter()
+        .chain(&crate::openapi::serve::PATHS)
+        .any(|route| match route.split_once('{') {
+            Some((prefix, _)) => path.starts_with(prefix),
+            None => path == *route,
+        })
 }
 
 pub(crate) fn routes(r: Routes) -> Routes {

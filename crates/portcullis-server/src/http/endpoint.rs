@@ -26,6 +26,7 @@ use axum::http::Method;
 use axum::response::Response;
 use serde_json::Value;
 
+use super::endpoint_doc::Doc;
 use super::throttle::ScopeOverride;
 use super::wire::{DRF_RENDERERS, JSON_ONLY};
 use super::{ApiError, ApiRequest};
@@ -192,6 +193,8 @@ pub(crate) struct Endpoint {
     /// `DEFAULT_PARSER_CLASSES`.
     pub(crate) parses: Option<&'static [&'static str]>,
     pub(crate) actions: Actions,
+    /// What the OpenAPI document says of its bodies.
+    pub(crate) doc: Doc,
     handler: Handler,
 }
 
@@ -218,6 +221,7 @@ impl Endpoint {
             scope: None,
             parses: None,
             actions: Actions::None,
+            doc: Doc::Plain,
             handler: Arc::new(move |req| Box::pin(handler(req))),
         }
     }
@@ -282,6 +286,12 @@ impl Endpoint {
     /// they are djangorestframework-camel-case's.
     pub(crate) fn camelizes(&self, state: &crate::state::AppState) -> bool {
         self.renderers.is_none() && state.wire().camel_renderers
+    }
+
+    /// What the OpenAPI document says of the endpoint's bodies.
+    pub(crate) fn documented(mut self, doc: Doc) -> Self {
+        self.doc = doc;
+        self
     }
 
     /// The OPTIONS `actions`, the same for every caller.

@@ -23,7 +23,10 @@ pub(crate) fn routes(state: &crate::state::AppState) -> Routes {
         }
     }
     let routes = routes.mount(crate::admin::group().mount("/api/admin/"));
-    crate::operations::routes(crate::web::routes(routes), state)
+    crate::operations::routes(
+        crate::web::routes(crate::openapi::serve::routes(routes)),
+        state,
+    )
 }
 
 /// The project's own URLs (`[[urls]]`, without Portcullis's admin API and web app), as
@@ -197,6 +200,9 @@ pub(crate) fn problems(config: &Config, schema: &Schema) -> Vec<(String, String)
     // Portcullis's own URLs never clash among themselves (the application would not start).
     for path in crate::web::PATHS {
         let _ = taken.claim(path, "Portcullis's web app");
+    }
+    for path in crate::openapi::serve::PATHS {
+        let _ = taken.claim(path, "Portcullis's API documentation");
     }
     for entry in crate::admin::group().mount("/api/admin/").entries {
         let _ = taken.claim(&entry.path, "Portcullis's admin API");

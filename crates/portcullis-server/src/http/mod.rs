@@ -8,6 +8,7 @@ pub(crate) mod converters;
 pub(crate) mod cors;
 pub(crate) mod dispatch;
 pub(crate) mod endpoint;
+pub(crate) mod endpoint_doc;
 pub(crate) mod error;
 pub(crate) mod hosts;
 pub(crate) mod json;

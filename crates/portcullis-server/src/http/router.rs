@@ -19,6 +19,7 @@ use axum::response::Response;
 use serde_json::{Map, Value};
 
 use super::endpoint::Endpoint;
+use super::endpoint_doc::Doc;
 use super::json::json_response;
 use super::routing::{Group, Lookup};
 use super::{ApiError, ApiRequest};
@@ -131,6 +132,7 @@ fn api_root(names: Vec<String>, trailing_slash: bool) -> Endpoint {
         async move { root(&req, &names, trailing_slash) }
     })
     .describe("The default basic root view for DefaultRouter")
+    .documented(Doc::ApiRoot)
 }
 
 /// DRF reverses each list route's name; Portcullis builds the same URL from the root's own

@@ -109,10 +109,6 @@ impl Group {
 #[derive(Clone, Default)]
 pub struct RouteTable {
     matcher: Arc<matchit::Router<Lookup>>,
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "the declarations the OpenAPI document will read")
-    )]
     endpoints: Arc<[Entry]>,
     /// Every route pattern, in the order mounted (the metrics' route labels).
     patterns: Arc<[Box<str>]>,
@@ -155,9 +151,9 @@ impl RouteTable {
         }
     }
 
-    /// Every endpoint with its full path, in the order they were mounted.
-    #[cfg(test)]
-    fn endpoints(&self) -> &[Entry] {
+    /// Every endpoint with its full path, in the order they were mounted (what the OpenAPI
+    /// document describes).
+    pub(crate) fn endpoints(&self) -> &[Entry] {
         &self.endpoints
     }
 }

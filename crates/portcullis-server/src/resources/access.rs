@@ -53,6 +53,11 @@ pub(crate) struct Access {
 pub(crate) const CODENAMES: &[&str] = &["add", "change", "delete", "view"];
 
 impl Rule {
+    /// Whether a caller without credentials passes (every term is `anyone`).
+    pub(crate) fn allows_anonymous(&self) -> bool {
+        self.terms.iter().all(|t| *t == Term::Anyone)
+    }
+
     pub(crate) fn parse(words: &[String], resource: &str) -> Result<Rule, String> {
         if words.is_empty() {
             return Err("an empty list allows nobody; use \"anyone\" or a rule".into());

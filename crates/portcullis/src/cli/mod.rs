@@ -5,6 +5,7 @@ mod changepassword;
 mod check;
 mod createsuperuser;
 mod migrate;
+mod openapi;
 mod prompt;
 mod serve;
 mod token;
@@ -45,6 +46,8 @@ pub(crate) enum Command {
     User(user::Command),
     /// Validate the configuration and the database, and say exactly what is wrong.
     Check,
+    /// Print the OpenAPI 3.1 document of the API (as served at /api/schema/).
+    Openapi(openapi::Args),
 }
 
 /// Run the command with the configuration loaded from `cli.config`.
@@ -57,6 +60,7 @@ pub(crate) async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Token(command) => token::run(state(config).await?, command).await,
         Command::User(command) => user::run(state(config).await?, command).await,
         Command::Check => check::run(config).await,
+        Command::Openapi(args) => openapi::run(config, args),
     }
 }
 

@@ -13,12 +13,14 @@ use super::field_info;
 use crate::accounts::jwt_views::{refresh_from_body, token_view};
 use crate::auth::jwt::tokens;
 use crate::http::endpoint::Endpoint;
+use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::json_response;
 use crate::http::{ApiError, ApiRequest};
 
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     token_view("Token Blacklist", handle)
+        .documented(Doc::account(Answer::EmptyObject))
         .describe(
             "Takes a token and blacklists it. Must be used with the\n\
              `rest_framework_simplejwt.token_blacklist` app installed.",

@@ -14,12 +14,14 @@ use crate::accounts::{credentials, login_identity};
 use crate::auth::jwt::errors::no_active_account;
 use crate::auth::jwt::{now, tokens};
 use crate::http::endpoint::{Endpoint, Throttle};
+use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::json_response;
 use crate::http::{ApiError, ApiRequest};
 
 /// A login endpoint: the login throttles apply, as on the DRF token logins.
 pub(crate) fn endpoint() -> Endpoint {
     token_view("Token Obtain Pair", handle)
+        .documented(Doc::account(Answer::Strings(&["refresh", "access"])))
         .describe(
             "Takes a set of user credentials and returns an access and refresh JSON web\n\
              token pair to prove the authentication of those credentials.",

@@ -18,12 +18,14 @@ use crate::accounts::jwt_views::{refresh_from_body, token_view};
 use crate::auth::jwt::errors::{self as jwt_errors, TokenError};
 use crate::auth::jwt::tokens::{self, TokenUser};
 use crate::http::endpoint::Endpoint;
+use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::json_response;
 use crate::http::{ApiError, ApiRequest};
 
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     token_view("Token Refresh", handle)
+        .documented(Doc::account(Answer::Strings(&["access"])))
         .describe(
             "Takes a refresh type JSON web token and returns an access type JSON web\n\
              token if the refresh token is valid.",

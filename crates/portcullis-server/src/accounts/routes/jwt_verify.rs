@@ -17,6 +17,7 @@ use crate::auth::jwt::errors::{self as jwt_errors, TokenError};
 use crate::auth::jwt::now;
 use crate::auth::jwt::tokens::{self, TokenKind, TokenUser};
 use crate::http::endpoint::Endpoint;
+use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::json_response;
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
@@ -24,6 +25,7 @@ use crate::serializer::{CharField, Errors, root_object};
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     token_view("Token Verify", handle)
+        .documented(Doc::account(Answer::EmptyObject))
         .describe(
             "Takes a token and indicates if it is valid.  This view provides no\n\
              information about a token's fitness for a particular use.",

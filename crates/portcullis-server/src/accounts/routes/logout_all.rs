@@ -8,12 +8,14 @@ use axum::response::Response;
 
 use crate::auth::jwt::revoke;
 use crate::http::endpoint::Endpoint;
+use crate::http::endpoint_doc::{Answer, Doc, Takes};
 use crate::http::json::no_content;
 use crate::http::{ApiError, ApiRequest};
 
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("Logout All", &[Method::POST], handle)
+        .documented(Doc::Account(Answer::NoContent, Takes::Nothing))
 }
 
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {

@@ -10,12 +10,14 @@ use serde_json::{Value, json};
 use super::field_info;
 use crate::accounts::credentials;
 use crate::http::endpoint::{Endpoint, Permission, Throttle};
+use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::json_response;
 use crate::http::{ApiError, ApiRequest};
 
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("Obtain Auth Token", &[Method::POST], handle)
+        .documented(Doc::account(Answer::Strings(&["token"])))
         .json_only()
         .permission(Permission::AllowAny)
         .parses(&[

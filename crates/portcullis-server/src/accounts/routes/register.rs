@@ -18,6 +18,7 @@ use crate::accounts::{credentials, new_password, user_fields};
 use crate::config::UserField;
 use crate::config::generic_views::RegisterView;
 use crate::http::endpoint::Endpoint;
+use crate::http::endpoint_doc::{Answer, Doc, Takes};
 use crate::http::json::json_response;
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::routes::generic::{may_write, permission};
@@ -37,6 +38,10 @@ pub(crate) fn endpoint(view: &RegisterView) -> Endpoint {
         },
     )
     .describe(view.description.clone().unwrap_or_default())
+    .documented(Doc::Account(Answer::Registered, {
+        let view = Arc::clone(&view);
+        Takes::Described(Arc::new(move || serializer_info(&view)))
+    }))
     .permission(permission(view.permissions.as_deref()))
     .checked_actions(move |req| {
         let view = Arc::clone(&view);

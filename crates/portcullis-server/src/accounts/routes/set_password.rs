@@ -4,18 +4,33 @@
 //! (djoser's default `LOGOUT_ON_PASSWORD_CHANGE = False`) unless `jwt.revoke_on_password_change`
 //! revokes every token of the user.
 
+use std::sync::Arc;
+
 use axum::http::Method;
 use axum::response::Response;
 
 use crate::accounts::{credentials, new_password};
 use crate::http::endpoint::Endpoint;
+use crate::http::endpoint_doc::{Answer, Doc, Takes};
 use crate::http::json::no_content;
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
 
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
-    Endpoint::new("Set password", &[Method::POST], handle)
+    Endpoint::new("Set password", &[Method::POST], handle).documented(Doc::Account(
+        Answer::NoContent,
+        Takes::Described(Arc::new(fields)),
+    ))
+}
+
+/// djoser's `SetPasswordSerializer`, for the OpenAPI document (the view shows no `actions`).
+fn fields() -> serde_json::Value {
+    let password = |label| super::field_info("string", label, true, false, serde_json::Value::Null);
+    serde_json::json!({
+        "new_password": password("New password"),
+        "current_password": password("Current password")
+    })
 }
 
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {

@@ -13,6 +13,7 @@ use crate::accounts::user_serializer::user_serializer_info;
 use crate::accounts::{credentials, login_identity, user_fields};
 use crate::config::LoginField;
 use crate::http::endpoint::Endpoint;
+use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::no_content;
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
@@ -25,6 +26,7 @@ pub(crate) fn endpoint() -> Endpoint {
     // OPTIONS describes djoser's fallback serializer (`SERIALIZERS.user`): `get_serializer_class`
     // knows no `metadata` action.
     Endpoint::new("Set username", &[Method::POST], handle)
+        .documented(Doc::account(Answer::NoContent))
         .actions(|config| json!({ "POST": user_serializer_info(config) }))
 }
 

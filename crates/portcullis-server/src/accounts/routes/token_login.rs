@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::field_info;
 use crate::accounts::{credentials, login_identity};
 use crate::http::endpoint::{Endpoint, Permission, Throttle};
+use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::json_response;
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
@@ -16,6 +17,7 @@ use crate::serializer::{CharField, Errors, root_object};
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("Token Create", &[Method::POST], handle)
+        .documented(Doc::account(Answer::Strings(&["auth_token"])))
         .describe("Use this endpoint to obtain user authentication token.")
         .permission(Permission::AllowAny)
         .throttle(Throttle::Login)

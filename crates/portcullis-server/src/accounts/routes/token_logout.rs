@@ -5,12 +5,14 @@ use axum::http::Method;
 use axum::response::Response;
 
 use crate::http::endpoint::Endpoint;
+use crate::http::endpoint_doc::{Answer, Doc, Takes};
 use crate::http::json::no_content;
 use crate::http::{ApiError, ApiRequest};
 
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("Token Destroy", &[Method::POST], handle)
+        .documented(Doc::Account(Answer::NoContent, Takes::Nothing))
         .describe("Use this endpoint to logout user (remove user authentication token).")
 }
 

@@ -14,6 +14,7 @@ use crate::accounts::user_serializer::{profile_input, user_body, user_serializer
 use crate::accounts::{authority, credentials, user_fields};
 use crate::config::Config;
 use crate::http::endpoint::Endpoint;
+use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::{json_response, no_content};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{CharField, Errors, root_object};
@@ -21,12 +22,16 @@ use crate::store::{StoreError, User, UserUpdate};
 
 /// `/auth/users/<id>/`.
 pub(crate) fn by_id() -> Endpoint {
-    Endpoint::new("User Instance", METHODS, |req| handle(req, Target::ById)).actions(actions)
+    Endpoint::new("User Instance", METHODS, |req| handle(req, Target::ById))
+        .actions(actions)
+        .documented(Doc::account(Answer::User))
 }
 
 /// `/auth/users/me/`.
 pub(crate) fn me() -> Endpoint {
-    Endpoint::new("Me", METHODS, |req| handle(req, Target::Me)).actions(actions)
+    Endpoint::new("Me", METHODS, |req| handle(req, Target::Me))
+        .actions(actions)
+        .documented(Doc::account(Answer::User))
 }
 
 const METHODS: &[Method] = &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE];

@@ -14,6 +14,7 @@ use crate::accounts::user_serializer::{
 use crate::accounts::{login_identity, new_password, user_fields};
 use crate::config::Config;
 use crate::http::endpoint::{CheckFuture, Endpoint, Permission};
+use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::json_response;
 use crate::http::pagination::{Style, limit_offset, page_for, paginated};
 use crate::http::{ApiError, ApiRequest};
@@ -24,6 +25,7 @@ use portcullis_passwords::validation::UserAttributes;
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("User List", &[Method::GET, Method::POST], handle)
+        .documented(Doc::account(Answer::Users))
         .permission(Permission::custom(registration_is_open))
         .actions(actions)
 }

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::{input, metadata, resource_of};
 use crate::http::endpoint::{Endpoint, Permission};
+use crate::http::endpoint_doc::Doc;
 use crate::http::json::{json_response, no_content};
 use crate::http::pagination::python_int_exact;
 use crate::http::{ApiError, ApiRequest};
@@ -27,6 +28,10 @@ pub(super) fn endpoint(index: usize, resource: &Resource) -> Endpoint {
     )
     .permission(Permission::custom(move |req| Box::pin(check(req, index))))
     .checked_actions(move |req| Box::pin(actions(req, index)))
+    .documented(Doc::Resource {
+        index,
+        detail: true,
+    })
 }
 
 /// A router's detail route: the primary key, in the `id` its pattern captures.

@@ -11,6 +11,7 @@ use serde_json::json;
 use super::{detail, list, metadata, resource_of};
 use crate::config::generic_views::{GenericKind, GenericView, PermissionClass};
 use crate::http::endpoint::{Endpoint, Permission};
+use crate::http::endpoint_doc::Doc;
 use crate::http::{ApiError, ApiRequest};
 use crate::resources::queryset::Queryset;
 use crate::resources::schema::Resource;
@@ -45,6 +46,14 @@ pub(crate) fn endpoint(index: usize, resource: &Resource, view: &GenericView) ->
         async move { handle(req, &spec).await }
     })
     .describe(view.description.clone().unwrap_or_default())
+    .documented(Doc::Resource {
+        index,
+        // DRF's list views answer a collection; the others one object.
+        detail: !matches!(
+            view.kind,
+            GenericKind::ListCreate | GenericKind::List | GenericKind::Create
+        ),
+    })
     .permission(permission(view.permissions.as_deref()))
     .checked_actions(move |req| {
         let spec = Arc::clone(&spec);

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::{cursor_list, input, metadata, pages, resource_of};
 use crate::http::endpoint::{Endpoint, Permission};
+use crate::http::endpoint_doc::Doc;
 use crate::http::json::json_response;
 use crate::http::pagination::{Style, page_size_param};
 use crate::http::{ApiError, ApiRequest};
@@ -28,6 +29,10 @@ pub(super) fn endpoint(index: usize, resource: &Resource) -> Endpoint {
     )
     .permission(Permission::custom(move |req| Box::pin(check(req, index))))
     .checked_actions(move |req| Box::pin(actions(req, index)))
+    .documented(Doc::Resource {
+        index,
+        detail: false,
+    })
 }
 
 async fn check(req: &ApiRequest, index: usize) -> Result<(), ApiError> {

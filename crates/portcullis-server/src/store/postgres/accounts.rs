@@ -18,6 +18,13 @@ fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
+/// Whether `value` holds a NUL, which PostgreSQL's text cannot: no stored row equals it, and
+/// PostgreSQL refuses it even as a parameter, so a lookup by it (a login, a registration's
+/// check that the name is free) finds nothing without asking, as it does on SQLite.
+fn unstorable(value: &str) -> bool {
+    value.contains('\0')
+}
+
 /// A taken username is the caller's 400; any other failure stays what it is.
 fn username_error(err: sqlx::Error) -> StoreError {
     if is_unique_violation(&err) {
@@ -191,6 +198,9 @@ impl AccountStore for PgStore {
 
     fn user_by_username<'a>(&'a self, username: &'a str) -> StoreFuture<'a, Option<User>> {
         Box::pin(async move {
+            if unstorable(username) {
+                return Ok(None);
+            }
             let sql = format!("SELECT {USER_COLUMNS} FROM auth_user u WHERE u.username = $1");
             let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(username)
@@ -202,6 +212,9 @@ impl AccountStore for PgStore {
 
     fn users_by_email<'a>(&'a self, email: &'a str, limit: u32) -> StoreFuture<'a, Vec<User>> {
         Box::pin(async move {
+            if unstorable(email) {
+                return Ok(Vec::new());
+            }
             let sql = format!(
                 "SELECT {USER_COLUMNS} FROM auth_user u WHERE u.email = $1 ORDER BY u.id LIMIT $2"
             );
