@@ -1,6 +1,7 @@
 //! The command line: one subcommand per file, Django's management commands under their Django
 //! names.
 
+mod backup;
 mod changepassword;
 mod check;
 mod createsuperuser;
@@ -45,6 +46,8 @@ pub(crate) enum Command {
     User(user::Command),
     /// Validate the configuration and the database, and say exactly what is wrong.
     Check,
+    /// Write a consistent copy of the SQLite database to FILE, while the server runs.
+    Backup(backup::Args),
 }
 
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -57,6 +60,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(command) => token::run(state(config).await?, command).await,
         Command::User(command) => user::run(state(config).await?, command).await,
         Command::Check => check::run(config).await,
+        Command::Backup(args) => backup::run(config, args).await,
     }
 }
 
