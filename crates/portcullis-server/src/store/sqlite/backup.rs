@@ -168,7 +168,14 @@ impl Partial {
         let done = if force {
             std::fs::rename(&self.0, target)
         } else {
-            std::fs::hard_link(&self.0, target)
+            match std::fs::hard_link(&self.0, target) {
+                // A file system without hard links: the existence check made before the copy
+                // is what stands between the rename and an existing file.
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists && !target.exists() => {
+                    std::fs::rename(&self.0, target)
+                }
+                linked => linked,
+            }
         };
         done.with_context(|| format!("cannot write {}", target.display()))?;
         Ok(())
