@@ -248,14 +248,27 @@ proptest! {
             ("date", ""),
             ("datetime", ""),
         ][kind];
-        let Ok(default) = toml::Value::try_from(&value) else {
-            return Ok(());
-        };
-        let mut table = toml::Table::new();
-        table.insert("default".into(), default);
-        let text = format!(
-            "[[resources]]\nname = \"things\"\n[[resources.fields]]\nname = \"f\"\ntype = \"{kind}\"\n{extra}\n{table}"
-        );
-        let _ = Schema::parse(&text);
+        if let Some(text) = with_default(kind, extra, &value) {
+            let _ = Schema::parse(&text);
+        }
     }
+}
+
+/// A schema of one field of `kind` whose `default` is `value`; `None` where TOML cannot say it
+/// (null).
+fn with_default(kind: &str, extra: &str, value: &Value) -> Option<String> {
+    let mut table = toml::Table::new();
+    table.insert("default".into(), toml::Value::try_from(value).ok()?);
+    Some(format!(
+        "[[resources]]\nname = \"things\"\n[[resources.fields]]\nname = \"f\"\ntype = \"{kind}\"\n{extra}\n{table}"
+    ))
+}
+
+#[test]
+fn the_defaults_reach_their_check() {
+    let parse =
+        |value: Value| Schema::parse(&with_default("integer", "min = 0", &value).expect("toml"));
+    assert!(parse(json!(3)).is_ok());
+    assert!(parse(json!(-1)).is_err());
+    assert!(parse(json!({"a": [1]})).is_err());
 }
