@@ -6,6 +6,8 @@ pub(crate) mod classes;
 mod error;
 pub(crate) mod hashing_pool;
 pub(crate) mod header;
+#[cfg(test)]
+mod header_props;
 pub(crate) mod jwt;
 pub mod secret;
 pub(crate) mod token_key;

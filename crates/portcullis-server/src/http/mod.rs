@@ -3,6 +3,8 @@
 //! behaviour the peers' clients observe (CORS, security headers, allowed hosts, APPEND_SLASH).
 
 pub(crate) mod body;
+#[cfg(test)]
+mod body_props;
 pub(crate) mod camel_case;
 pub(crate) mod converters;
 pub(crate) mod cors;

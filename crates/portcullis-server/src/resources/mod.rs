@@ -25,5 +25,7 @@ pub(crate) mod schema_pagination;
 mod schema_wire;
 pub(crate) mod temporal;
 pub(crate) mod values;
+#[cfg(test)]
+mod values_props;
 
 pub use schema::{Resource, Schema};

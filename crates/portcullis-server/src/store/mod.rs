@@ -28,6 +28,7 @@ pub use limits::QueryLimits;
 pub use links::LinkSet;
 pub use migration_lock::MigrationLock;
 pub use models::{NewUser, OwnRow, User, UserUpdate};
+pub use sqlite::backup::{Backup, backup};
 pub use tables::{Change, Column, ColumnKind, Index, Literal, OnDelete, Table};
 
 pub use accounts::AccountStore;

@@ -1,6 +1,7 @@
 //! The command line: one subcommand per file, Django's management commands under their Django
 //! names.
 
+mod backup;
 mod changepassword;
 mod check;
 mod createsuperuser;
@@ -48,6 +49,8 @@ pub(crate) enum Command {
     Check,
     /// Print the OpenAPI 3.1 document of the API (as served at /api/schema/).
     Openapi(openapi::Args),
+    /// Write a consistent copy of the SQLite database to FILE, while the server runs.
+    Backup(backup::Args),
 }
 
 /// Run the command with the configuration loaded from `cli.config`.
@@ -61,6 +64,7 @@ pub(crate) async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::User(command) => user::run(state(config).await?, command).await,
         Command::Check => check::run(config).await,
         Command::Openapi(args) => openapi::run(config, args),
+        Command::Backup(args) => backup::run(config, args).await,
     }
 }
 

@@ -34,7 +34,7 @@ impl Drop for Server {
     }
 }
 
-/// `portcullis serve` on a port of 18150-18159, its log (warnings) in `dir/serve.log`; its port.
+/// `portcullis serve` on a port of 18150-18159 (see `serve_with`), its log (warnings) in `dir/serve.log`; its port.
 pub(crate) fn serve(dir: &Path, database_url: &str) -> (Server, u16) {
     serve_with(dir, database_url, &[], "serve.log")
 }
@@ -46,12 +46,17 @@ pub(crate) fn serve_with(
     env: &[(&str, &str)],
     log: &str,
 ) -> (Server, u16) {
-    // Each test a port of its own, even before its server listens.
+    // Each test a port of its own, even before its server listens. `PORTCULLIS_TEST_PORT_BASE`
+    // moves the ten ports, for machines where others use these.
     static NEXT: AtomicU16 = AtomicU16::new(0);
+    let base = std::env::var("PORTCULLIS_TEST_PORT_BASE")
+        .ok()
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(18150u16);
     let port = (0..10)
-        .map(|_| 18150 + NEXT.fetch_add(1, Ordering::Relaxed) % 10)
+        .map(|_| base + NEXT.fetch_add(1, Ordering::Relaxed) % 10)
         .find(|p| TcpListener::bind(("127.0.0.1", *p)).is_ok())
-        .expect("a free port in 18150-18159");
+        .expect("a free port among the ten from PORTCULLIS_TEST_PORT_BASE (18150)");
     let child = portcullis(dir, database_url)
         .envs(env.iter().copied())
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])

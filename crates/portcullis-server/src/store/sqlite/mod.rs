@@ -9,6 +9,7 @@
 
 mod accounts;
 mod admin;
+pub(crate) mod backup;
 mod ddl;
 pub(crate) mod errors;
 mod files;
