@@ -47,13 +47,22 @@ pub(crate) async fn check(state: &AppState) -> Result<Value, Value> {
     if ok { Ok(body) } else { Err(body) }
 }
 
-/// The step's outcome, its error as text, or the timeout's.
+/// The step's outcome, or what went wrong in words anyone may read. `/readyz` answers every
+/// client: the driver's own message (a host name, a port, a role) goes to the log, with the
+/// request's id, not into the answer.
 async fn bounded<T>(
     step: impl Future<Output = Result<T, crate::store::StoreError>>,
 ) -> Result<T, String> {
     match tokio::time::timeout(STEP_TIMEOUT, step).await {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(e)) => Err(e.to_string()),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness: the database step failed");
+            Err(if e.is_transient() {
+                "unavailable".to_string()
+            } else {
+                "failed (see the server's log)".to_string()
+            })
+        }
         Err(_) => Err(format!("no answer within {} s", STEP_TIMEOUT.as_secs_f32())),
     }
 }

@@ -66,12 +66,8 @@ async fn an_unreachable_database_is_not_ready_but_alive() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body["status"], "unavailable");
     assert_eq!(body["migrations"], "unknown");
-    let database = body["database"].as_str().unwrap_or_default();
-    assert!(database != "ok" && !database.is_empty(), "{body}");
-    assert!(
-        !database.contains("secret"),
-        "the password is not shown: {body}"
-    );
+    // Named, without the driver's message: no host, port, role or password for any client.
+    assert_eq!(body["database"], "unavailable", "{body}");
 }
 
 /// A migration the database has not recorded (as when a newer binary starts on an older
