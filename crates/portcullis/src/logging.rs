@@ -26,6 +26,7 @@ pub(crate) fn init(format: LogFormat) {
             .flatten_event(true)
             .with_current_span(true)
             .with_span_list(false)
+            .fmt_fields(crate::log_fields::JsonFields)
             .init();
     } else {
         builder.with_ansi(terminal).init();

@@ -3,6 +3,7 @@
 
 mod cli;
 mod config;
+mod log_fields;
 mod logging;
 
 use std::process::ExitCode;
