@@ -228,3 +228,48 @@ async fn events_past_the_retention_are_purged() {
     assert!(!page.text.contains("ancient"), "{}", page.text);
     assert!(page.text.contains("recent"), "{}", page.text);
 }
+
+#[tokio::test]
+async fn a_users_own_changes_and_revocations_are_logged() {
+    let app = proxied(|_| {}).await;
+    let admin = app.superuser("admin").await;
+    let ann = app.user("ann").await;
+    let jwt = ann.jwt().await;
+    let reply = app
+        .anon()
+        .post("/api/token/blacklist/", json!({"refresh": jwt.refresh}))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let body = json!({"new_password": NEW_PASSWORD, "current_password": PASSWORD});
+    let reply = ann.post("/auth/users/set_password/", body).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text);
+    let body = json!({"new_username": "anna", "current_password": NEW_PASSWORD});
+    let reply = ann.post("/auth/users/set_username/", body).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text);
+    let reply = ann.post("/auth/logout_all/", json!({})).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text);
+
+    let page = admin.get(&format!("{AUDIT}?user={}", ann.id)).await;
+    let seen = events(&page.json);
+    for expected in [
+        "token_revoked",
+        "password_changed",
+        "username_changed",
+        "logout_all",
+    ] {
+        assert!(seen.contains(&expected), "{expected} missing from {seen:?}");
+    }
+    assert_eq!(
+        find(&page.json, "username_changed")["detail"],
+        json!({"field": "username", "new": "anna"})
+    );
+    assert_eq!(find(&page.json, "logout_all")["username"], "anna");
+    for secret in [
+        PASSWORD,
+        NEW_PASSWORD,
+        jwt.refresh.as_str(),
+        jwt.access.as_str(),
+    ] {
+        assert!(!page.text.contains(secret), "the log shows a secret");
+    }
+}
