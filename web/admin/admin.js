@@ -1,18 +1,21 @@
 // The staff console's entry point: log in with a username and password (a DRF token, kept in
 // localStorage under the console's own key), refuse non-staff accounts clearly, then show one
-// section at a time — Users, Groups, Resources — chosen by the URL's fragment.
+// section at a time — Users, Groups, Resources, Audit log — chosen by the URL's fragment.
 import * as api from './api.js';
 import { $, announce, clearErrors, showErrors } from './dom.js';
 import { initUsers, showUsers } from './users.js';
 import { initGroups, showGroups } from './groups.js';
 import { initResources, showResources } from './resources.js';
+import { initAudit, showAudit } from './audit.js';
 
 const SECTIONS = {
   users: { title: 'Users', show: () => showUsers(session.actor) },
   groups: { title: 'Groups', show: showGroups },
   resources: { title: 'Resources', show: showResources },
+  audit: { title: 'Audit log', show: showAudit },
 };
-const PANELS = ['login-section', 'denied-section', 'users-section', 'groups-section', 'resources-section'];
+const PANELS = ['login-section', 'denied-section', 'users-section', 'groups-section', 'resources-section',
+  'audit-section'];
 
 /** The signed-in staff user, as the admin API shows it. */
 const session = { actor: null };
@@ -121,6 +124,7 @@ function start() {
   initUsers();
   initGroups();
   initResources();
+  initAudit();
   api.whenUnauthorized((body) => {
     api.forgetToken();
     showLogin(`Your session has ended (${body?.detail || 'the token was refused'}). Log in again.`);

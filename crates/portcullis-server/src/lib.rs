@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub(crate) mod admin;
+pub(crate) mod audit;
 pub mod auth;
 pub mod config;
 pub mod http;

@@ -34,6 +34,7 @@ struct Inner {
     wire: ProjectWire,
     users: UserShape,
     metrics: Metrics,
+    audit: crate::audit::Audit,
 }
 
 impl AppState {
@@ -74,6 +75,7 @@ impl AppState {
                 wire: ProjectWire::new(&config),
                 users: UserShape::new(&config),
                 metrics: Metrics::new(!config.operations.metrics_path.is_empty()),
+                audit: crate::audit::Audit::new(store.clone(), config.audit.retention_days),
                 store,
                 config,
             }),
@@ -93,6 +95,11 @@ impl AppState {
     /// The request and login counters.
     pub fn metrics(&self) -> &Metrics {
         &self.inner.metrics
+    }
+
+    /// The audit log's queue.
+    pub(crate) fn audit(&self) -> &crate::audit::Audit {
+        &self.inner.audit
     }
 
     pub fn config(&self) -> &Config {

@@ -112,15 +112,21 @@ pub async fn check_password(
 
 /// The user's token key, created if the user has none (after a logout).
 pub(crate) async fn token_for(state: &AppState, user: &User) -> Result<String, ApiError> {
+    Ok(issue_token(state, user).await?.0)
+}
+
+/// [`token_for`], and whether the token was created now (the audit log records creations).
+pub(crate) async fn issue_token(state: &AppState, user: &User) -> Result<(String, bool), ApiError> {
     let keys = state.token_keys();
     let candidate = crate::auth::token_key::TokenKeys::generate();
+    let fresh = keys.store(&candidate);
     let stored = state
         .store()
         .tokens()
-        .token_get_or_create(user.id, &keys.store(&candidate))
+        .token_get_or_create(user.id, &fresh)
         .await?;
     if let Some(key) = keys.unseal(&stored) {
-        return Ok(key);
+        return Ok((key, stored.digest == fresh.digest));
     }
     // Sealed under another server secret (changed, or regenerated when its file went missing):
     // that key cannot authenticate any more, since lookups use digests under the current secret.
@@ -132,9 +138,9 @@ pub(crate) async fn token_for(state: &AppState, user: &User) -> Result<String, A
     state
         .store()
         .tokens()
-        .token_replace(user.id, &keys.store(&candidate))
+        .token_replace(user.id, &fresh)
         .await?;
-    Ok(candidate)
+    Ok((candidate, true))
 }
 
 /// The name and `password` fields of a login body (DRF's `AuthTokenSerializer` reads

@@ -90,6 +90,14 @@ pub(crate) fn djoser_jwt() -> Group {
         .at_each(&["jwt/verify/", "jwt/verify"], jwt_verify::endpoint())
 }
 
+/// A user's own sessions (Portcullis only), mounted at `/auth/` beside djoser's URLs.
+pub(crate) fn sessions() -> Group {
+    use routes::sessions;
+    Group::new()
+        .at("sessions/", sessions::list())
+        .at("sessions/{id}/", sessions::detail())
+}
+
 /// A view mountable at a path of its own (`[[urls]]` `view`).
 pub(crate) fn view(view: View) -> Endpoint {
     use routes::*;

@@ -40,6 +40,7 @@ pub(crate) fn group() -> Group {
         .at("groups/{id}/", group_detail::endpoint())
         .at("permissions/", permissions::endpoint())
         .at("resources/", resources::endpoint())
+        .at("audit/", audit::endpoint())
 }
 
 /// The parsers of every admin endpoint: JSON only.

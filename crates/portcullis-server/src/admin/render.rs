@@ -7,6 +7,7 @@ use crate::http::ApiError;
 use crate::state::AppState;
 use crate::store::User;
 use crate::store::admin::{Group, Permission};
+use crate::store::audit::AuditEntry;
 use crate::store::timestamp::{to_db, to_drf};
 
 /// A user as the console edits it. The password hash is never shown.
@@ -92,6 +93,21 @@ pub(crate) async fn one_group_json(state: &AppState, group: &Group) -> Result<Va
     let mut list = groups_json(state, std::slice::from_ref(group)).await?;
     list.pop()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a group rendered to nothing")))
+}
+
+/// An audit event. `detail` is stored as a JSON object's text.
+pub(crate) fn audit_json(entry: &AuditEntry) -> Value {
+    let detail = serde_json::from_str(&entry.detail).unwrap_or_else(|_| json!({}));
+    json!({
+        "id": entry.id,
+        "at": to_drf(&entry.at),
+        "event": entry.event,
+        "user": entry.user_id,
+        "username": entry.username,
+        "client_addr": entry.client_addr,
+        "user_agent": entry.user_agent,
+        "detail": detail,
+    })
 }
 
 /// Seconds since the Unix epoch in DRF's timestamp format.

@@ -89,6 +89,9 @@ async fn token_authenticate(
     if !user.is_active {
         return Err(AuthError::Failed("User inactive or deleted."));
     }
+    // The session's "last used": a memory lookup here, a write at most once a minute per
+    // token, queued to the audit writer.
+    state.audit().used("token", &digest);
     Ok(Some(Principal {
         user,
         credential: Credential::Token,

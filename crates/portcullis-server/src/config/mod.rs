@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 mod accounts;
+mod audit;
 mod cors;
 pub(crate) mod generic_views;
 mod limits;
@@ -18,6 +19,7 @@ pub(crate) use crate::auth::jwt::JwtConfig;
 pub use accounts::{
     DjoserConfig, DjoserSerializers, LoginField, UserField, UserModelConfig, UserSerializerConfig,
 };
+pub use audit::AuditConfig;
 pub(crate) use cors::CorsConfig;
 pub use limits::LimitsConfig;
 pub use operations::{LogFormat, OperationsConfig};
@@ -91,6 +93,8 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// Health, readiness and metrics endpoints, and the log format.
     pub operations: OperationsConfig,
+    /// The audit log of authentication events.
+    pub audit: AuditConfig,
 }
 
 /// A built-in endpoint mounted at a second path, as a Django project mounts `obtain_auth_token`
@@ -138,6 +142,7 @@ impl Default for Config {
             throttle: ThrottleConfig::default(),
             limits: LimitsConfig::default(),
             operations: OperationsConfig::default(),
+            audit: AuditConfig::default(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The URL layout built from the configuration's `[[urls]]` (see [`crate::config::urls`]): each
 //! entry's endpoint group mounted at its path, then Portcullis's own URLs (the admin API under
-//! `/api/admin/`, the web app), which stay where they are. The same construction feeds
+//! `/api/admin/`, a user's sessions under `/auth/sessions/`, the web app), which stay where
+//! they are. The same construction feeds
 //! `portcullis check`, so a layout that starts is one whose URLs were all checked.
 
 use std::collections::HashMap;
@@ -23,6 +24,7 @@ pub(crate) fn routes(state: &crate::state::AppState) -> Routes {
         }
     }
     let routes = routes.mount(crate::admin::group().mount("/api/admin/"));
+    let routes = routes.mount(accounts::sessions().mount("/auth/"));
     crate::operations::routes(
         crate::web::routes(crate::openapi::serve::routes(routes)),
         state,

@@ -5,6 +5,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod admin;
+pub(crate) mod audit;
 pub(crate) mod auth_cache;
 pub mod availability;
 pub(crate) mod cells;
@@ -33,6 +34,7 @@ pub use tables::{Change, Column, ColumnKind, Index, Literal, OnDelete, Table};
 
 pub use accounts::AccountStore;
 pub use admin::AdminStore;
+pub use audit::AuditStore;
 pub use resources::ResourceStore;
 pub use tokens::TokenStore;
 
@@ -198,12 +200,18 @@ impl PoolUse {
 /// Everything one database implements: one implementation per database, each area its own
 /// trait so that a method's signature is written once, in its trait.
 pub trait Backend:
-    AccountStore + TokenStore + AdminStore + ResourceStore + MigrationStore + fmt::Debug
+    AccountStore + TokenStore + AdminStore + AuditStore + ResourceStore + MigrationStore + fmt::Debug
 {
 }
 
 impl<T> Backend for T where
-    T: AccountStore + TokenStore + AdminStore + ResourceStore + MigrationStore + fmt::Debug
+    T: AccountStore
+        + TokenStore
+        + AdminStore
+        + AuditStore
+        + ResourceStore
+        + MigrationStore
+        + fmt::Debug
 {
 }
 
@@ -289,6 +297,11 @@ impl Store {
 
     pub fn admin(&self) -> &dyn AdminStore {
         &*self.layer
+    }
+
+    /// The audit log and the sessions' clients (never cached: `audit/` writes them in batches).
+    pub fn audit(&self) -> &dyn AuditStore {
+        self.layer.backend()
     }
 
     pub fn resources(&self) -> &dyn ResourceStore {

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::field_info;
 use crate::accounts::jwt_views::{refresh_from_body, token_view};
+use crate::audit::{self, Event};
 use crate::auth::jwt::tokens;
 use crate::http::endpoint::Endpoint;
 use crate::http::endpoint_doc::{Answer, Doc};
@@ -36,11 +37,15 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
         _ => None,
     };
     // simplejwt's get_or_create: blacklisting twice at once is still one blacklisting.
-    state
+    let blacklisted = state
         .store()
         .tokens()
         .jwt_blacklist(&token.jti, owner, token.exp)
         .await?;
+    if blacklisted {
+        let detail = json!({ "kind": "jwt", "via": "blacklist" });
+        audit::record(&req, Event::TokenRevoked, owner, "", detail).await;
+    }
     tokens::purge_expired(state, now).await?;
     Ok(json_response(StatusCode::OK, &json!({})))
 }

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use super::field_info;
 use crate::accounts::jwt_views::token_view;
 use crate::accounts::{credentials, login_identity};
+use crate::audit;
 use crate::auth::jwt::errors::no_active_account;
 use crate::auth::jwt::{now, tokens};
 use crate::http::endpoint::{Endpoint, Throttle};
@@ -36,12 +37,13 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     let (Some(username), Some(password)) = (username, password) else {
         return Err(no_active_account().into());
     };
-    let user = credentials::authenticate(&req.state, &username, &password)
-        .await?
-        .ok_or_else(no_active_account)?;
+    let user = credentials::authenticate(&req.state, &username, &password).await?;
+    audit::events::login(&req, "jwt_create", &username, user.as_ref()).await;
+    let user = user.ok_or_else(no_active_account)?;
     let state = &req.state;
-    let (refresh, access) = tokens::obtain_pair(state, &user, now()).await?;
-    let body = json!({ "refresh": refresh, "access": access });
+    let pair = tokens::obtain_pair(state, &user, now()).await?;
+    audit::events::refresh_issued(&req, &user, &pair.jti, pair.epoch).await;
+    let body = json!({ "refresh": pair.refresh, "access": pair.access });
     if state.jwt().config().update_last_login {
         state.store().accounts().touch_last_login(user.id).await?;
     }

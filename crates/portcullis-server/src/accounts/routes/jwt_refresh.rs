@@ -15,6 +15,8 @@ use serde_json::{Map, Value, json};
 
 use super::field_info;
 use crate::accounts::jwt_views::{refresh_from_body, token_view};
+use crate::audit;
+use crate::auth::jwt::EPOCH_CLAIM;
 use crate::auth::jwt::errors::{self as jwt_errors, TokenError};
 use crate::auth::jwt::tokens::{self, TokenUser};
 use crate::http::endpoint::Endpoint;
@@ -44,6 +46,8 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
         }
         TokenUser::Revoked => return Err(TokenError::Blacklisted.on_token_view().into()),
     };
+    // "Last used" of this refresh session (at most once a minute, off the request's path).
+    state.audit().used("jwt", &token.jti);
     let mut body = Map::new();
     let access = tokens::access_from_refresh(state, &token.claims, now);
     body.insert("access".into(), tokens::sign(state, &access)?.into());
@@ -68,6 +72,12 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
             return Err(TokenError::Blacklisted.on_token_view().into());
         }
         body.insert("refresh".into(), tokens::sign(state, &refresh)?.into());
+        let epoch = token
+            .claims
+            .get(EPOCH_CLAIM)
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        audit::events::refresh_issued(&req, &user, new_jti, epoch).await;
     }
     tokens::purge_expired(state, now).await?;
     Ok(json_response(StatusCode::OK, &Value::Object(body)))

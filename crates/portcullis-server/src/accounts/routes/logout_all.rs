@@ -6,6 +6,9 @@
 use axum::http::Method;
 use axum::response::Response;
 
+use serde_json::json;
+
+use crate::audit::{self, Event};
 use crate::auth::jwt::revoke;
 use crate::http::endpoint::Endpoint;
 use crate::http::endpoint_doc::{Answer, Doc, Takes};
@@ -23,5 +26,6 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     revoke::revoke_all(&req.state, user.id)
         .await
         .map_err(ApiError::from)?;
+    audit::events::own(&req, Event::LogoutAll, json!({})).await;
     Ok(no_content())
 }

@@ -7,6 +7,7 @@ pub(crate) mod jwt_verify;
 pub(crate) mod logout_all;
 pub(crate) mod obtain_token;
 pub(crate) mod register;
+pub(crate) mod sessions;
 pub(crate) mod set_password;
 pub(crate) mod set_username;
 pub(crate) mod token_login;

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::field_info;
 use crate::accounts::credentials;
+use crate::audit;
 use crate::http::endpoint::{Endpoint, Permission, Throttle};
 use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::json_response;
@@ -36,12 +37,15 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
             "Must include \"username\" and \"password\".",
         ));
     };
-    let Some(user) = credentials::authenticate(&req.state, &username, &password).await? else {
+    let user = credentials::authenticate(&req.state, &username, &password).await?;
+    audit::events::login(&req, "obtain_auth_token", &username, user.as_ref()).await;
+    let Some(user) = user else {
         return Err(ApiError::non_field(
             "Unable to log in with provided credentials.",
         ));
     };
-    let key = credentials::token_for(&req.state, &user).await?;
+    let (key, created) = credentials::issue_token(&req.state, &user).await?;
+    audit::events::token_issued(&req, &user, &key, created).await;
     Ok(json_response(StatusCode::OK, &json!({ "token": key })))
 }
 

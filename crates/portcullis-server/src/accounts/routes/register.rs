@@ -119,7 +119,8 @@ async fn create(req: ApiRequest, view: &RegisterView) -> Result<Response, ApiErr
     let body = user_data(view, &user);
     let body = if view.with_token {
         // `Token.objects.get_or_create(user=user)`: the token stored with the user.
-        let token = credentials::token_for(&req.state, &user).await?;
+        let (token, created) = credentials::issue_token(&req.state, &user).await?;
+        crate::audit::events::token_issued(&req, &user, &token, created).await;
         json!({ "user": body, "token": token })
     } else {
         body

@@ -9,7 +9,10 @@ use std::sync::Arc;
 use axum::http::Method;
 use axum::response::Response;
 
+use serde_json::json;
+
 use crate::accounts::{credentials, new_password};
+use crate::audit::{self, Event};
 use crate::http::endpoint::Endpoint;
 use crate::http::endpoint_doc::{Answer, Doc, Takes};
 use crate::http::json::no_content;
@@ -70,5 +73,6 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
         &new_password::attributes_of(req.state.config(), &user),
     )?;
     new_password::set_password(&req.state, user.id, new).await?;
+    audit::events::own(&req, Event::PasswordChanged, json!({})).await;
     Ok(no_content())
 }

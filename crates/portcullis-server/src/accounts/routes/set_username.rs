@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::accounts::user_serializer::user_serializer_info;
 use crate::accounts::{credentials, login_identity, user_fields};
+use crate::audit::{self, Event};
 use crate::config::LoginField;
 use crate::http::endpoint::Endpoint;
 use crate::http::endpoint_doc::{Answer, Doc};
@@ -85,7 +86,10 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
             login.name()
         )));
     }
-    store(&req.state, user.id, login, &key, &new).await
+    let done = store(&req.state, user.id, login, &key, &new).await?;
+    let detail = json!({ "field": login.name(), "new": new });
+    audit::events::own(&req, Event::UsernameChanged, detail).await;
+    Ok(done)
 }
 
 /// The new value, validated as the model's field is.

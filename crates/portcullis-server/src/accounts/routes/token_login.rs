@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::field_info;
 use crate::accounts::{credentials, login_identity};
+use crate::audit;
 use crate::http::endpoint::{Endpoint, Permission, Throttle};
 use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::json_response;
@@ -44,10 +45,11 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     let (Some(username), Some(password)) = (username, password) else {
         return Err(invalid());
     };
-    let user = credentials::authenticate(&req.state, &username, &password)
-        .await?
-        .ok_or_else(invalid)?;
-    let key = credentials::token_for(&req.state, &user).await?;
+    let user = credentials::authenticate(&req.state, &username, &password).await?;
+    audit::events::login(&req, "token_login", &username, user.as_ref()).await;
+    let user = user.ok_or_else(invalid)?;
+    let (key, created) = credentials::issue_token(&req.state, &user).await?;
+    audit::events::token_issued(&req, &user, &key, created).await;
     req.state
         .store()
         .accounts()

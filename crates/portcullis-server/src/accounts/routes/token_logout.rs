@@ -4,6 +4,9 @@
 use axum::http::Method;
 use axum::response::Response;
 
+use serde_json::json;
+
+use crate::audit::{self, Event};
 use crate::http::endpoint::Endpoint;
 use crate::http::endpoint_doc::{Answer, Doc, Takes};
 use crate::http::json::no_content;
@@ -18,11 +21,15 @@ pub(crate) fn endpoint() -> Endpoint {
 
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     let user = req.require_user()?;
-    req.state
+    let deleted = req
+        .state
         .store()
         .tokens()
         .token_delete(user.id)
         .await
         .map_err(ApiError::from)?;
+    if deleted {
+        audit::events::own(&req, Event::Logout, json!({ "kind": "token" })).await;
+    }
     Ok(no_content())
 }

@@ -38,6 +38,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
         }
         Method::DELETE => {
             req.state.store().admin().delete_group(group.id).await?;
+            crate::audit::events::group_permissions(&req, group.id, None).await;
             Ok(no_content())
         }
         _ => update(&req, group).await,
@@ -62,6 +63,9 @@ async fn update(req: &ApiRequest, group: Group) -> Result<Response, ApiError> {
     if !updated {
         // Deleted by someone else since it was read.
         return Err(no_match("Group"));
+    }
+    if let Some(permissions) = &permissions {
+        crate::audit::events::group_permissions(req, group.id, Some(permissions)).await;
     }
     let group = Group {
         name: name.unwrap_or(group.name),

@@ -51,6 +51,9 @@ async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
         .create_group(&name, &permissions)
         .await
         .map_err(group_write_error)?;
+    if !permissions.is_empty() {
+        crate::audit::events::group_permissions(req, group.id, Some(&permissions)).await;
+    }
     let body = render::one_group_json(&req.state, &group).await?;
     Ok(json_response(StatusCode::CREATED, &body))
 }

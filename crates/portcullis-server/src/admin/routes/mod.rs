@@ -1,5 +1,6 @@
 //! One file per admin endpoint (see `admin::routes` for the URLs).
 
+pub(crate) mod audit;
 pub(crate) mod group_detail;
 pub(crate) mod groups;
 pub(crate) mod permissions;

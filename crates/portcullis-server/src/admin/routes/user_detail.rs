@@ -20,6 +20,7 @@ use serde_json::{Map, Value, json};
 use crate::accounts::authority::Privilege;
 use crate::accounts::{login_identity, user_fields};
 use crate::admin::{actor, fields, groups_field, may_manage, name_field, render, target_user};
+use crate::audit;
 use crate::auth::jwt::revoke;
 use crate::http::endpoint::Endpoint;
 use crate::http::json::{json_response, no_content};
@@ -86,6 +87,7 @@ async fn update(req: &ApiRequest, target: User) -> Result<Response, ApiError> {
             group_change(req, &target, update.groups.as_deref()).await?,
         ),
     ];
+    let groups_changed = asked[3].1.is_some();
     fields::refuse_privileges(me, Some(&target), &asked, &mut errors);
     errors.check()?;
     let store = req.state.store();
@@ -110,6 +112,8 @@ async fn update(req: &ApiRequest, target: User) -> Result<Response, ApiError> {
         .user_by_id(target.id)
         .await?
         .ok_or_else(|| crate::admin::no_match("User"))?;
+    let groups = update.groups.as_deref().filter(|_| groups_changed);
+    audit::events::admin_update(req, &target, &user, groups).await;
     let body = render::one_user_json(&req.state, &user).await?;
     Ok(json_response(StatusCode::OK, &body))
 }

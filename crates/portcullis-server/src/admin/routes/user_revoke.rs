@@ -20,6 +20,8 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     let me = actor(&req)?;
     may_manage(me, &target)?;
     super::user_detail::revoke_everything(&req.state, target.id).await?;
+    let detail = serde_json::json!({ "kind": "all" });
+    crate::audit::events::on(&req, crate::audit::Event::TokenRevoked, &target, detail).await;
     tracing::info!(
         actor = me.id,
         user = target.id,

@@ -33,6 +33,8 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     let who = new_password::attributes_of(req.state.config(), &target);
     new_password::validate("password", &password, &who)?;
     new_password::set_password(&req.state, target.id, password).await?;
+    let event = crate::audit::Event::PasswordChanged;
+    crate::audit::events::on(&req, event, &target, json!({})).await;
     tracing::info!(
         actor = me.id,
         user = target.id,

@@ -242,12 +242,12 @@ pub(crate) async fn obtain_pair(
     state: &AppState,
     user: &User,
     now: i64,
-) -> Result<(String, String), AuthError> {
+) -> Result<IssuedPair, AuthError> {
     let user_id = user.id;
     let epoch = state.store().tokens().jwt_epoch(user_id).await?;
     let refresh = refresh_for_user(state, user, epoch, now);
     let access = access_from_refresh(state, &refresh, now);
-    let pair = (sign(state, &refresh)?, sign(state, &access)?);
+    let (signed_refresh, signed_access) = (sign(state, &refresh)?, sign(state, &access)?);
     let config = state.jwt().config();
     let jti = refresh.str(&config.jti_claim).unwrap_or_default();
     let exp = now.saturating_add(lifetime(state, TokenKind::Refresh));
@@ -257,7 +257,21 @@ pub(crate) async fn obtain_pair(
         .jwt_outstand(jti, Some(user_id), exp)
         .await?;
     purge_expired(state, now).await?;
-    Ok(pair)
+    Ok(IssuedPair {
+        refresh: signed_refresh,
+        access: signed_access,
+        jti: jti.to_string(),
+        epoch,
+    })
+}
+
+/// A token pair as issued, with what the sessions list records of its refresh token.
+pub(crate) struct IssuedPair {
+    pub(crate) refresh: String,
+    pub(crate) access: String,
+    pub(crate) jti: String,
+    /// The user's revocation epoch the tokens carry.
+    pub(crate) epoch: i64,
 }
 
 /// Delete up to a hundred records of tokens that expired (beyond the leeway): such a token is

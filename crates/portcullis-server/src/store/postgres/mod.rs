@@ -6,6 +6,7 @@
 
 mod accounts;
 mod admin;
+mod audit;
 mod ddl;
 pub(crate) mod errors;
 mod fixed_tables;

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod admin;
+mod audit;
 pub(crate) mod backup;
 mod ddl;
 pub(crate) mod errors;

@@ -23,6 +23,7 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("DELETE", "/api/admin/groups/1/"),
     ("GET", "/api/admin/permissions/"),
     ("GET", "/api/admin/resources/"),
+    ("GET", "/api/admin/audit/"),
 ];
 
 #[tokio::test]

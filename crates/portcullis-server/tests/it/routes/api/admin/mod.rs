@@ -1,6 +1,7 @@
 //! `/api/admin/…`: the staff-only admin API (users, groups, sessions).
 
 mod access;
+mod audit;
 mod groups;
 mod sessions;
 mod users;
