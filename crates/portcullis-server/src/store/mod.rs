@@ -8,6 +8,7 @@ pub(crate) mod admin;
 pub(crate) mod auth_cache;
 pub mod availability;
 pub(crate) mod cells;
+pub mod import;
 pub(crate) mod limits;
 pub(crate) mod links;
 pub mod migration_lock;
@@ -33,6 +34,7 @@ pub use tables::{Change, Column, ColumnKind, Index, Literal, OnDelete, Table};
 
 pub use accounts::AccountStore;
 pub use admin::AdminStore;
+pub use import::ImportStore;
 pub use resources::ResourceStore;
 pub use tokens::TokenStore;
 
@@ -198,12 +200,18 @@ impl PoolUse {
 /// Everything one database implements: one implementation per database, each area its own
 /// trait so that a method's signature is written once, in its trait.
 pub trait Backend:
-    AccountStore + TokenStore + AdminStore + ResourceStore + MigrationStore + fmt::Debug
+    AccountStore + TokenStore + AdminStore + ResourceStore + MigrationStore + ImportStore + fmt::Debug
 {
 }
 
 impl<T> Backend for T where
-    T: AccountStore + TokenStore + AdminStore + ResourceStore + MigrationStore + fmt::Debug
+    T: AccountStore
+        + TokenStore
+        + AdminStore
+        + ResourceStore
+        + MigrationStore
+        + ImportStore
+        + fmt::Debug
 {
 }
 
@@ -296,6 +304,12 @@ impl Store {
     }
 
     pub fn migrations(&self) -> &dyn MigrationStore {
+        self.layer.backend()
+    }
+
+    /// A Django import's reads and writes. They go to the database past the authentication
+    /// cache: an import only adds users and tokens, which no cache entry can have seen.
+    pub fn import(&self) -> &dyn ImportStore {
         self.layer.backend()
     }
 }

@@ -9,6 +9,7 @@ mod admin;
 mod ddl;
 pub(crate) mod errors;
 mod fixed_tables;
+mod import;
 mod links;
 #[cfg(test)]
 mod live_tests;
