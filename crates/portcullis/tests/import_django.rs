@@ -66,11 +66,13 @@ fn manage(project: &Path, python: &Path, db: &Path, args: &[&str]) -> String {
 
 /// Users, a group and tokens made by Django itself; `(username, token key)` of each user.
 const DJANGO_USERS: &str = "
-from django.contrib.auth.models import User, Group
+from django.contrib.auth.models import User, Group, Permission
 from rest_framework.authtoken.models import Token
 alice = User.objects.create_user('alice', 'alice@example.com', 'alice-pass-123')
 bob = User.objects.create_user('bob', 'bob@example.com', 'bob-pass-456', is_staff=True)
-bob.groups.add(Group.objects.create(name='editors'))
+editors = Group.objects.create(name='editors')
+editors.permissions.add(*Permission.objects.filter(codename__in=['add_note', 'change_note']))
+bob.groups.add(editors)
 for u in (alice, bob):
     print(u.username, Token.objects.get_or_create(user=u)[0].key)
 ";
@@ -103,13 +105,19 @@ fn users_made_by_django_log_in_with_their_old_passwords_and_tokens() {
     assert_eq!(keys.len(), 2, "{printed}");
 
     let dir = Workdir::new();
+    // The resources first (the built-in `notes`), so that Django's grants find their permissions.
+    let migrated = portcullis(dir.path(), &target_url(dir.path()))
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(migrated.status.success(), "{}", stderr(&migrated));
     let dry = stdout(&import(dir.path(), &db, &["--dry-run"]));
     assert!(
         dry.contains("users: 2 to import, 0 already here, 0 skipped\n"),
         "{dry}"
     );
     assert!(
-        dry.ends_with("Dry run: 6 rows would be imported; nothing was written.\n"),
+        dry.ends_with("Dry run: 8 rows would be imported; nothing was written.\n"),
         "{dry}"
     );
     // The dry run wrote nothing: the real run still finds everything to import.
@@ -122,7 +130,11 @@ fn users_made_by_django_log_in_with_their_old_passwords_and_tokens() {
         first.contains("tokens: 2 imported, 0 already here, 0 skipped\n"),
         "{first}"
     );
-    assert!(first.ends_with("Imported 6 rows.\n"), "{first}");
+    assert!(
+        first.contains("group permissions: 2 imported, 0 already here, 0 skipped\n"),
+        "{first}"
+    );
+    assert!(first.ends_with("Imported 8 rows.\n"), "{first}");
     let second = stdout(&import(dir.path(), &db, &[]));
     assert!(
         second.contains("users: 0 imported, 2 already here, 0 skipped\n"),
@@ -152,6 +164,11 @@ fn users_made_by_django_log_in_with_their_old_passwords_and_tokens() {
     assert_eq!(me.status, 200, "{}", me.body);
     assert_eq!(body_field(&me.body, "username"), "bob");
     assert!(me.body.contains("\"id\":2"), "{}", me.body);
+    // Django's model permissions are the resource's now.
+    let groups = request(port, "GET", "/api/admin/groups/", Some(bob_key), "");
+    assert_eq!(groups.status, 200, "{}", groups.body);
+    let expected = r#""name":"editors","permissions":["notes.add","notes.change"]"#;
+    assert!(groups.body.contains(expected), "{}", groups.body);
 }
 
 /// Django's tables as its migrations make them on SQLite, the columns the import reads.

@@ -111,8 +111,9 @@ fn plan_groups(
 }
 
 /// Links `(a, b)` whose ends both map to the target: new ones written, present ones counted.
+/// `ends` names the two ends in the report (`("user", "group")`).
 fn plan_links(
-    kind: &'static str,
+    (kind, ends): (&'static str, (&str, &str)),
     links: &[(i64, i64)],
     left: impl Fn(i64) -> Result<i64, String>,
     right: impl Fn(i64) -> Result<i64, String>,
@@ -127,7 +128,9 @@ fn plan_links(
                 tally.imported += 1;
                 out.push((x, y));
             }
-            (Err(why), _) | (_, Err(why)) => tally.skip(format!("({a}, {b}): {why}")),
+            (Err(why), _) | (_, Err(why)) => {
+                tally.skip(format!("{} {a} → {} {b}: {why}", ends.0, ends.1))
+            }
         }
     }
     tally
@@ -195,7 +198,7 @@ pub(crate) fn plan(data: &DjangoData, existing: &Existing, keys: &TokenKeys) -> 
         None => Err(format!("permission {id} does not exist")),
     };
     let memberships = plan_links(
-        "group memberships",
+        ("group memberships", ("user", "group")),
         &data.user_groups,
         user,
         group,
@@ -203,7 +206,7 @@ pub(crate) fn plan(data: &DjangoData, existing: &Existing, keys: &TokenKeys) -> 
         &mut rows.user_groups,
     );
     let group_grants = plan_links(
-        "group permissions",
+        ("group permissions", ("group", "permission")),
         &data.group_permissions,
         group,
         permission,
@@ -211,7 +214,7 @@ pub(crate) fn plan(data: &DjangoData, existing: &Existing, keys: &TokenKeys) -> 
         &mut rows.group_permissions,
     );
     let user_grants = plan_links(
-        "user permissions",
+        ("user permissions", ("user", "permission")),
         &data.user_permissions,
         user,
         permission,
@@ -219,6 +222,14 @@ pub(crate) fn plan(data: &DjangoData, existing: &Existing, keys: &TokenKeys) -> 
         &mut rows.user_permissions,
     );
     let tokens = plan_tokens(data, existing, &usable, keys, &mut rows);
+    let grants = data.group_permissions.len() + data.user_permissions.len();
+    if grants > 0 && existing.permissions.is_empty() {
+        notes.push(
+            "no resource permissions here yet: run `portcullis migrate` (with the resources \
+             declared) before importing, so that Django's grants find theirs"
+                .to_string(),
+        );
+    }
     if !data.has_tokens_table {
         notes.push("the Django database has no authtoken_token table: no tokens".to_string());
     }
