@@ -186,6 +186,11 @@ CREATE TABLE auth_group_permissions (id INTEGER PRIMARY KEY, group_id INTEGER,
 CREATE TABLE auth_user_user_permissions (id INTEGER PRIMARY KEY, user_id INTEGER,
   permission_id INTEGER);
 CREATE TABLE authtoken_token (key TEXT PRIMARY KEY, created DATETIME, user_id INTEGER UNIQUE);
+CREATE TABLE notes_note (id INTEGER PRIMARY KEY, title varchar(200), body text, is_public bool,
+  created_at datetime, updated_at datetime, owner_id integer);
+INSERT INTO notes_note VALUES
+  (4, 'ann''s', '', 1, '2024-05-06 07:08:09', '2024-05-06 07:08:09', 1),
+  (9, 'bob''s', 'plans', 0, '2024-05-06 07:08:09.25', '2024-06-07 08:09:10.5', 2);
 INSERT INTO auth_user VALUES
   (1, 'pbkdf2_sha256$1000$handmadesalt1234$ZwZkkgqJcYniwet0h2ShJFAYvwmkiReEvQ3+XwFAPbY=',
    NULL, 0, 'ann', '', 'ann@example.com', 0, 1, '2024-03-04 05:06:07', ''),
@@ -220,9 +225,21 @@ fn a_conflicting_user_is_reported_and_left_alone_and_the_others_come_over() {
         .output()
         .unwrap();
     assert!(made.status.success(), "{}", stderr(&made));
-    let report = stdout(&import(dir.path(), &db, &[]));
+    let report = stdout(&import(
+        dir.path(),
+        &db,
+        &["--resource", "notes=notes_note"],
+    ));
     assert!(
         report.contains("users: 1 imported, 0 already here, 1 skipped\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("notes rows: 1 imported, 0 already here, 1 skipped\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("  skipped notes 4: its owner, user 1, was not imported\n"),
         "{report}"
     );
     assert!(
@@ -233,7 +250,20 @@ fn a_conflicting_user_is_reported_and_left_alone_and_the_others_come_over() {
         report.contains("  skipped the token of user 1: the user was not imported\n"),
         "{report}"
     );
-    assert!(report.ends_with("Imported 2 rows.\n"), "{report}");
+    assert!(report.ends_with("Imported 3 rows.\n"), "{report}");
+    let again = stdout(&import(
+        dir.path(),
+        &db,
+        &["--resource", "notes=notes_note"],
+    ));
+    assert!(
+        again.contains("notes rows: 0 imported, 1 already here, 1 skipped\n"),
+        "{again}"
+    );
+    assert!(
+        again.ends_with("Nothing to import: no change was made.\n"),
+        "{again}"
+    );
 
     let (_server, port) = serve(dir.path(), &target_url(dir.path()));
     let bob = r#"{"username": "bob", "password": "bob-old-pass-1"}"#;
@@ -259,6 +289,34 @@ fn a_conflicting_user_is_reported_and_left_alone_and_the_others_come_over() {
         request(port, "POST", "/api-token-auth/", None, admin).status,
         200
     );
+    // Bob's note, with its id, its owner and Django's times.
+    let note = request(port, "GET", "/api/notes/9/", Some(&"b".repeat(40)), "");
+    assert_eq!(note.status, 200, "{}", note.body);
+    assert_eq!(body_field(&note.body, "body"), "plans");
+    assert_eq!(body_field(&note.body, "owner"), "bob");
+    assert!(note.body.contains("\"is_public\":false"), "{}", note.body);
+    assert_eq!(
+        body_field(&note.body, "created_at"),
+        "2024-05-06T07:08:09.250000Z"
+    );
+    assert_eq!(
+        body_field(&note.body, "updated_at"),
+        "2024-06-07T08:09:10.500000Z"
+    );
+    // The ids Django used are spent: the next note and the next user get fresh ones.
+    let made = request(
+        port,
+        "POST",
+        "/api/notes/",
+        Some(&"b".repeat(40)),
+        r#"{"title": "new"}"#,
+    );
+    assert_eq!(made.status, 201, "{}", made.body);
+    assert!(made.body.contains("\"id\":10"), "{}", made.body);
+    let carol = r#"{"username": "carol", "password": "carol-pass-789x", "email": "c@example.com"}"#;
+    let made = request(port, "POST", "/auth/users/", None, carol);
+    assert_eq!(made.status, 201, "{}", made.body);
+    assert!(made.body.contains("\"id\":3"), "{}", made.body);
 }
 
 #[test]

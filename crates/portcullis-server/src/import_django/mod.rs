@@ -7,11 +7,13 @@
 
 mod plan;
 pub mod report;
+mod resource_rows;
 mod source;
 
 pub use report::{Report, Tally};
 
 use crate::AppState;
+use crate::resources::schema::{FieldKind, Resource};
 
 /// What to import, and whether to write it.
 #[derive(Debug, Clone)]
@@ -20,6 +22,8 @@ pub struct Options {
     pub database: String,
     /// Plan and report, write nothing.
     pub dry_run: bool,
+    /// Django model tables to copy into declared resources: `(resource, table)`, in this order.
+    pub resources: Vec<(String, String)>,
 }
 
 /// Told how the writing goes (a progress bar on a terminal, plain lines otherwise).
@@ -39,11 +43,21 @@ pub async fn import(
     progress: &dyn Progress,
 ) -> anyhow::Result<Report> {
     let source = source::Source::open(&options.database).await?;
-    let data = source.read().await;
+    let read = read(state, &source, &options.resources).await;
     source.close().await;
-    let data = data?;
+    let (data, tables) = read?;
     let existing = state.store().import().import_snapshot().await?;
-    let plan = plan::plan(&data, &existing, state.token_keys());
+    let mut plan = plan::plan(&data, &existing, state.token_keys(), &options.resources);
+    for (resource, columns, rows) in &tables {
+        let present = state
+            .store()
+            .import()
+            .import_resource_ids(resource.table())
+            .await?;
+        let (out, tally) = resource_rows::plan_rows(resource, columns, rows, &present, &plan.users);
+        plan.rows.resources.push(out);
+        plan.report.tallies.push(tally);
+    }
     let mut report = plan.report;
     report.dry_run = options.dry_run;
     if options.dry_run || plan.rows.is_empty() {
@@ -55,6 +69,32 @@ pub async fn import(
     progress.finish();
     written?;
     Ok(report)
+}
+
+/// A declared resource, its columns and the Django table's rows for it.
+type TableRows<'a> = (
+    &'a Resource,
+    Vec<(String, FieldKind)>,
+    resource_rows::TextRows,
+);
+
+/// Everything read from the Django database: the accounts, then each `--resource` table.
+async fn read<'a>(
+    state: &'a AppState,
+    source: &source::Source,
+    resources: &[(String, String)],
+) -> anyhow::Result<(source::DjangoData, Vec<TableRows<'a>>)> {
+    let data = source.read().await?;
+    let mut tables = Vec::new();
+    for (name, table) in resources {
+        let resource = state.schema().resource(name).ok_or_else(|| {
+            anyhow::anyhow!("--resource {name}={table}: no resource {name} is declared")
+        })?;
+        let columns = resource_rows::columns(resource).map_err(|e| anyhow::anyhow!(e))?;
+        let rows = source.text_rows(table, &columns).await?;
+        tables.push((resource, columns, rows));
+    }
+    Ok((data, tables))
 }
 
 #[cfg(test)]

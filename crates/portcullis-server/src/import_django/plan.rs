@@ -21,21 +21,31 @@ const ACTIONS: [&str; 4] = ["add", "change", "delete", "view"];
 pub(crate) struct Plan {
     pub(crate) rows: ImportRows,
     pub(crate) report: Report,
+    /// The Django user ids that exist here after the import (imported or already here).
+    pub(crate) users: BTreeSet<i64>,
 }
 
 /// The Portcullis permission id for a Django permission, or why there is none.
-fn map_permission(p: &DjangoPermission, existing: &Existing) -> Result<i64, String> {
+fn map_permission(
+    p: &DjangoPermission,
+    existing: &Existing,
+    tables: &[(String, String)],
+) -> Result<i64, String> {
     let suffix = format!("_{}", p.model);
     let action = p
         .codename
         .strip_suffix(&suffix)
         .filter(|a| ACTIONS.contains(a))
         .ok_or_else(|| format!("custom permission {}.{}", p.app_label, p.codename))?;
-    let candidates = [
-        p.model.clone(),
-        p.app_label.clone(),
-        format!("{}_{}", p.app_label, p.model),
-    ];
+    // Django names a model's table `<app_label>_<model>`: a `--resource NAME=TABLE` names it.
+    let table = format!("{}_{}", p.app_label, p.model);
+    let mapped = tables
+        .iter()
+        .filter(|(_, t)| *t == table)
+        .map(|(r, _)| r.clone());
+    let candidates: Vec<String> = mapped
+        .chain([p.model.clone(), p.app_label.clone(), table.clone()])
+        .collect();
     candidates
         .iter()
         .find_map(|r| existing.permissions.get(&(r.clone(), action.to_string())))
@@ -171,7 +181,12 @@ fn plan_tokens(
 }
 
 /// The rows to write and the report, from the two databases' contents.
-pub(crate) fn plan(data: &DjangoData, existing: &Existing, keys: &TokenKeys) -> Plan {
+pub(crate) fn plan(
+    data: &DjangoData,
+    existing: &Existing,
+    keys: &TokenKeys,
+    tables: &[(String, String)],
+) -> Plan {
     let mut rows = ImportRows::default();
     let (users, usable) = plan_users(data, existing, &mut rows);
     let (groups, group_ids) = plan_groups(data, existing, &mut rows);
@@ -179,7 +194,7 @@ pub(crate) fn plan(data: &DjangoData, existing: &Existing, keys: &TokenKeys) -> 
     let permissions: BTreeMap<i64, Result<i64, String>> = data
         .permissions
         .iter()
-        .map(|p| (p.id, map_permission(p, existing)))
+        .map(|p| (p.id, map_permission(p, existing, tables)))
         .collect();
     let user = |id: i64| {
         usable
@@ -247,5 +262,6 @@ pub(crate) fn plan(data: &DjangoData, existing: &Existing, keys: &TokenKeys) -> 
             notes,
             dry_run: false,
         },
+        users: usable,
     }
 }

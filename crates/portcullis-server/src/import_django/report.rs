@@ -9,7 +9,7 @@ const SHOWN_SKIPS: usize = 20;
 /// One kind of row (users, groups, tokens, …).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tally {
-    pub kind: &'static str,
+    pub kind: String,
     pub imported: u64,
     /// Already in the target, as the Django database has it: left as it is.
     pub present: u64,
@@ -18,9 +18,9 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub(crate) fn new(kind: &'static str) -> Tally {
+    pub(crate) fn new(kind: impl Into<String>) -> Tally {
         Tally {
-            kind,
+            kind: kind.into(),
             ..Tally::default()
         }
     }

@@ -129,7 +129,7 @@ impl Source {
     }
 
     /// A timestamp column in Portcullis's stored form.
-    fn ts(&self, column: &str) -> String {
+    pub(crate) fn ts(&self, column: &str) -> String {
         match self {
             // Django writes `str(datetime)` there: the fraction is left out when it is zero,
             // and `normalize_ts` puts it back.
@@ -141,7 +141,7 @@ impl Source {
     }
 
     /// An id column as a 64-bit integer (Django's `AutoField` is 32 bits on PostgreSQL).
-    fn int(&self, column: &str) -> String {
+    pub(crate) fn int(&self, column: &str) -> String {
         match self {
             Source::Sqlite(_) => column.to_string(),
             Source::Postgres(_) => format!("CAST({column} AS BIGINT)"),

@@ -78,7 +78,7 @@ fn a_first_import_writes_everything_mappable_and_a_second_nothing() {
     target
         .permissions
         .insert(("notes".to_string(), "add".to_string()), 5);
-    let first = plan(&data(), &target, &keys());
+    let first = plan(&data(), &target, &keys(), &[]);
     assert_eq!(first.rows.users.len(), 2);
     assert_eq!(first.rows.group_permissions, vec![(3, 5)]);
     assert_eq!(first.rows.tokens.len(), 1);
@@ -90,7 +90,7 @@ fn a_first_import_writes_everything_mappable_and_a_second_nothing() {
         "{grants:?}"
     );
 
-    let second = plan(&data(), &after(target, &first.rows), &keys());
+    let second = plan(&data(), &after(target, &first.rows), &keys(), &[]);
     assert!(second.rows.is_empty(), "{:?}", second.rows);
     assert_eq!(second.report.imported(), 0);
     assert_eq!(second.report.tally("users").unwrap().present, 2);
@@ -108,7 +108,7 @@ fn conflicting_users_are_reported_with_what_hangs_on_them() {
     let mut target = Existing::default();
     target.users.insert(1, "someone-else".to_string());
     target.users.insert(2, "bob".to_string());
-    let planned = plan(&data(), &target, &keys());
+    let planned = plan(&data(), &target, &keys(), &[]);
     assert!(planned.rows.users.is_empty());
     let users = planned.report.tally("users").unwrap();
     assert_eq!(users.skipped.len(), 2);
@@ -141,7 +141,7 @@ fn a_user_with_another_token_here_keeps_it() {
     let mut target = Existing::default();
     target.users.insert(7, "bob".to_string());
     target.tokens.insert(7, keys().digest("another key"));
-    let planned = plan(&data(), &target, &keys());
+    let planned = plan(&data(), &target, &keys(), &[]);
     assert!(planned.rows.tokens.is_empty());
     let tokens = planned.report.tally("tokens").unwrap();
     assert!(

@@ -30,6 +30,34 @@ pub struct ImportedToken {
     pub(crate) created: String,
 }
 
+/// Rows of one declared resource, ids kept: `values` in the order of `columns` (after `id`).
+#[derive(Debug, Clone)]
+pub struct ResourceRows {
+    pub(crate) table: String,
+    pub(crate) columns: Vec<String>,
+    pub(crate) rows: Vec<(i64, Vec<sea_query::Value>)>,
+}
+
+impl ResourceRows {
+    /// One `INSERT` of a row, `id` first.
+    pub(crate) fn insert(
+        &self,
+        id: i64,
+        values: &[sea_query::Value],
+    ) -> sea_query::InsertStatement {
+        use sea_query::{Alias, Expr, Query, SimpleExpr};
+        let mut columns = vec![Alias::new("id")];
+        columns.extend(self.columns.iter().map(Alias::new));
+        let mut row: Vec<SimpleExpr> = vec![id.into()];
+        row.extend(values.iter().map(|v| Expr::val(v.clone())));
+        Query::insert()
+            .into_table(Alias::new(&self.table))
+            .columns(columns)
+            .values_panic(row)
+            .to_owned()
+    }
+}
+
 /// The rows an import writes, all new to the target (the plan left out what is there).
 #[derive(Debug, Clone, Default)]
 pub struct ImportRows {
@@ -41,6 +69,8 @@ pub struct ImportRows {
     pub(crate) group_permissions: Vec<(i64, i64)>,
     pub(crate) user_permissions: Vec<(i64, i64)>,
     pub(crate) tokens: Vec<ImportedToken>,
+    /// Declared resources' rows, written after the users that own them, in the order given.
+    pub(crate) resources: Vec<ResourceRows>,
 }
 
 impl ImportRows {
@@ -52,6 +82,7 @@ impl ImportRows {
             + self.group_permissions.len()
             + self.user_permissions.len()
             + self.tokens.len()
+            + self.resources.iter().map(|r| r.rows.len()).sum::<usize>()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -66,6 +97,9 @@ pub type RowWritten<'a> = &'a (dyn Fn() + Send + Sync);
 pub trait ImportStore: Send + Sync {
     /// The rows of the target an import plans against.
     fn import_snapshot(&self) -> StoreFuture<'_, Existing>;
+
+    /// The ids of a resource's table.
+    fn import_resource_ids<'a>(&'a self, table: &'a str) -> StoreFuture<'a, BTreeSet<i64>>;
 
     /// Write every row in one transaction (all or nothing), then move the id sequences past
     /// the ids written so that the next user or group created gets a fresh one.

@@ -1,6 +1,7 @@
-//! `portcullis import-django --database <sqlite file | postgres url> [--dry-run]`: adopt a Django
-//! project's users, groups, permissions and DRF tokens (`portcullis_server::import_django` says
-//! how). A progress bar on a terminal, plain lines otherwise (a log, a CI job), then the report.
+//! `portcullis import-django --database <sqlite file | postgres url> [--dry-run] [--resource
+//! NAME=TABLE ...]`: adopt a Django project's users, groups, permissions, DRF tokens and model
+//! rows (`portcullis_server::import_django` says how). A progress bar on a terminal, plain lines
+//! otherwise (a log, a CI job), then the report.
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,6 +21,22 @@ pub(crate) struct Args {
     /// Report what would be imported; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Also copy a Django model's table into a declared resource with the same fields, ids
+    /// kept (repeatable, referenced resources first).
+    #[arg(long, value_name = "NAME=TABLE", value_parser = resource_pair)]
+    pub resource: Vec<(String, String)>,
+}
+
+/// `NAME=TABLE`, both non-empty.
+fn resource_pair(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, table)) if !name.is_empty() && !table.is_empty() => {
+            Ok((name.to_string(), table.to_string()))
+        }
+        _ => Err(format!(
+            "expected NAME=TABLE (e.g. notes=notes_note), got {text:?}"
+        )),
+    }
 }
 
 /// A bar on a terminal.
@@ -76,10 +93,25 @@ fn progress() -> Box<dyn Progress> {
     Box::new(Bar(bar))
 }
 
+/// Bring the target's tables in step with the schema first, as `serve` does: the import plans
+/// against them (the resources' permissions and tables). Changes that would lose data are
+/// refused here as by `portcullis migrate`.
+async fn migrate(state: &AppState) -> anyhow::Result<()> {
+    let migrated = portcullis_server::migrating::migrate(state, false)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot migrate the database: {e}"))?;
+    if let Some(first) = migrated.resources.refused.first() {
+        anyhow::bail!("the resources need `portcullis migrate --allow-destructive` first: {first}");
+    }
+    Ok(())
+}
+
 pub(super) async fn run(state: AppState, args: Args) -> anyhow::Result<()> {
+    migrate(&state).await?;
     let options = Options {
         database: args.database,
         dry_run: args.dry_run,
+        resources: args.resource,
     };
     let progress = progress();
     let report = import_django::import(&state, &options, progress.as_ref()).await?;

@@ -68,7 +68,7 @@ pub(crate) async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Check => check::run(config).await,
         Command::Openapi(args) => openapi::run(config, args),
         Command::Backup(args) => backup::run(config, args).await,
-        Command::ImportDjango(args) => import_django::run(state(config).await?, args).await,
+        Command::ImportDjango(args) => import_django::run(connect(config).await?, args).await,
     }
 }
 

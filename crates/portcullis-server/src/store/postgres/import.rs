@@ -3,7 +3,12 @@
 
 use sqlx::{PgConnection, PgPool};
 
+use sea_query::PostgresQueryBuilder;
+use sea_query_sqlx::SqlxBinder;
+
 use super::PgStore;
+use std::collections::BTreeSet;
+
 use crate::store::import::{Existing, ImportRows, ImportStore, RowWritten};
 use crate::store::{StoreError, StoreFuture};
 
@@ -124,14 +129,27 @@ async fn apply(
         .await?;
         written();
     }
+    // After the users: the rows' owners must exist.
+    for resource in &rows.resources {
+        for (id, values) in &resource.rows {
+            let (sql, args) = resource
+                .insert(*id, values)
+                .build_sqlx(PostgresQueryBuilder);
+            sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
+                .execute(&mut *tx)
+                .await?;
+            written();
+        }
+    }
     Ok(())
 }
 
 /// Move each identity past the largest id, so that the next row created gets a fresh one.
-async fn advance_sequences(tx: &mut PgConnection) -> Result<(), StoreError> {
-    for table in ["auth_user", "auth_group"] {
+async fn advance_sequences(tx: &mut PgConnection, rows: &ImportRows) -> Result<(), StoreError> {
+    let resources = rows.resources.iter().map(|r| r.table.as_str());
+    for table in ["auth_user", "auth_group"].into_iter().chain(resources) {
         let sql = format!(
-            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), MAX(id)) FROM {table} \
+            "SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), MAX(id)) FROM \"{table}\" \
              HAVING MAX(id) IS NOT NULL"
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -146,6 +164,16 @@ impl ImportStore for PgStore {
         Box::pin(async move { snapshot(&self.pool).await })
     }
 
+    fn import_resource_ids<'a>(&'a self, table: &'a str) -> StoreFuture<'a, BTreeSet<i64>> {
+        Box::pin(async move {
+            let sql = format!("SELECT id FROM \"{table}\"");
+            let ids: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&self.pool)
+                .await?;
+            Ok(ids.into_iter().map(|(id,)| id).collect())
+        })
+    }
+
     fn import_apply<'a>(
         &'a self,
         rows: &'a ImportRows,
@@ -154,7 +182,7 @@ impl ImportStore for PgStore {
         Box::pin(async move {
             let mut tx = self.pool.begin().await?;
             apply(&mut tx, rows, written).await?;
-            advance_sequences(&mut tx).await?;
+            advance_sequences(&mut tx, rows).await?;
             tx.commit().await?;
             Ok(())
         })

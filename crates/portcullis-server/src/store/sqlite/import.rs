@@ -3,7 +3,12 @@
 
 use sqlx::{SqliteConnection, SqlitePool};
 
+use sea_query::SqliteQueryBuilder;
+use sea_query_sqlx::SqlxBinder;
+
 use super::SqliteStore;
+use std::collections::BTreeSet;
+
 use crate::store::import::{Existing, ImportRows, ImportStore, RowWritten};
 use crate::store::{StoreError, StoreFuture};
 
@@ -124,12 +129,32 @@ async fn apply(
         .await?;
         written();
     }
+    // After the users: the rows' owners must exist.
+    for resource in &rows.resources {
+        for (id, values) in &resource.rows {
+            let (sql, args) = resource.insert(*id, values).build_sqlx(SqliteQueryBuilder);
+            sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
+                .execute(&mut *tx)
+                .await?;
+            written();
+        }
+    }
     Ok(())
 }
 
 impl ImportStore for SqliteStore {
     fn import_snapshot(&self) -> StoreFuture<'_, Existing> {
         Box::pin(async move { snapshot(&self.writer).await })
+    }
+
+    fn import_resource_ids<'a>(&'a self, table: &'a str) -> StoreFuture<'a, BTreeSet<i64>> {
+        Box::pin(async move {
+            let sql = format!("SELECT id FROM \"{table}\"");
+            let ids: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&self.writer)
+                .await?;
+            Ok(ids.into_iter().map(|(id,)| id).collect())
+        })
     }
 
     fn import_apply<'a>(
