@@ -2,7 +2,8 @@
 //! project when its virtualenv exists, else skipped saying so; and a hand-made Django-shaped
 //! SQLite file, which needs no Django) imported into a fresh Portcullis database, then over
 //! HTTP: the users log in with their old passwords and get their old keys back, the old keys
-//! authenticate, a second import changes nothing, and `--dry-run` writes nothing.
+//! authenticate, the notes come over, a second import changes nothing, and `--dry-run` writes
+//! nothing. A PostgreSQL source is in `import_django_postgres.rs`.
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
@@ -73,6 +74,9 @@ bob = User.objects.create_user('bob', 'bob@example.com', 'bob-pass-456', is_staf
 editors = Group.objects.create(name='editors')
 editors.permissions.add(*Permission.objects.filter(codename__in=['add_note', 'change_note']))
 bob.groups.add(editors)
+from notes.models import Note
+note = Note.objects.create(owner=alice, title='from django', body='kept', is_public=True)
+print('note', note.id, note.created_at.isoformat())
 for u in (alice, bob):
     print(u.username, Token.objects.get_or_create(user=u)[0].key)
 ";
@@ -102,7 +106,10 @@ fn users_made_by_django_log_in_with_their_old_passwords_and_tokens() {
         .filter_map(|l| l.split_once(' '))
         .map(|(u, k)| (u.to_string(), k.to_string()))
         .collect();
-    assert_eq!(keys.len(), 2, "{printed}");
+    assert_eq!(keys.len(), 3, "{printed}");
+    let note = keys.iter().find(|(name, _)| name == "note").unwrap();
+    let (note_id, note_created) = note.1.split_once(' ').unwrap();
+    let keys: Vec<_> = keys.iter().filter(|(name, _)| name != "note").collect();
 
     let dir = Workdir::new();
     // The resources first (the built-in `notes`), so that Django's grants find their permissions.
@@ -111,17 +118,22 @@ fn users_made_by_django_log_in_with_their_old_passwords_and_tokens() {
         .output()
         .unwrap();
     assert!(migrated.status.success(), "{}", stderr(&migrated));
-    let dry = stdout(&import(dir.path(), &db, &["--dry-run"]));
+    let notes = ["--resource", "notes=notes_note"];
+    let dry = stdout(&import(
+        dir.path(),
+        &db,
+        &[&notes[..], &["--dry-run"]].concat(),
+    ));
     assert!(
         dry.contains("users: 2 to import, 0 already here, 0 skipped\n"),
         "{dry}"
     );
     assert!(
-        dry.ends_with("Dry run: 8 rows would be imported; nothing was written.\n"),
+        dry.ends_with("Dry run: 9 rows would be imported; nothing was written.\n"),
         "{dry}"
     );
     // The dry run wrote nothing: the real run still finds everything to import.
-    let first = stdout(&import(dir.path(), &db, &[]));
+    let first = stdout(&import(dir.path(), &db, &notes));
     assert!(
         first.contains("users: 2 imported, 0 already here, 0 skipped\n"),
         "{first}"
@@ -134,8 +146,12 @@ fn users_made_by_django_log_in_with_their_old_passwords_and_tokens() {
         first.contains("group permissions: 2 imported, 0 already here, 0 skipped\n"),
         "{first}"
     );
-    assert!(first.ends_with("Imported 8 rows.\n"), "{first}");
-    let second = stdout(&import(dir.path(), &db, &[]));
+    assert!(
+        first.contains("notes rows: 1 imported, 0 already here, 0 skipped\n"),
+        "{first}"
+    );
+    assert!(first.ends_with("Imported 9 rows.\n"), "{first}");
+    let second = stdout(&import(dir.path(), &db, &notes));
     assert!(
         second.contains("users: 0 imported, 2 already here, 0 skipped\n"),
         "{second}"
@@ -147,6 +163,7 @@ fn users_made_by_django_log_in_with_their_old_passwords_and_tokens() {
 
     let (_server, port) = serve(dir.path(), &target_url(dir.path()));
     let (alice_key, bob_key) = (&keys[0].1, &keys[1].1);
+    assert_eq!((keys[0].0.as_str(), keys[1].0.as_str()), ("alice", "bob"));
     let login = r#"{"username": "alice", "password": "alice-pass-123"}"#;
     let answer = request(port, "POST", "/api-token-auth/", None, login);
     assert_eq!(answer.status, 200, "{}", answer.body);
@@ -164,6 +181,14 @@ fn users_made_by_django_log_in_with_their_old_passwords_and_tokens() {
     assert_eq!(me.status, 200, "{}", me.body);
     assert_eq!(body_field(&me.body, "username"), "bob");
     assert!(me.body.contains("\"id\":2"), "{}", me.body);
+    // Alice's note, as Django made it.
+    let path = format!("/api/notes/{note_id}/");
+    let note = request(port, "GET", &path, Some(alice_key), "");
+    assert_eq!(note.status, 200, "{}", note.body);
+    assert_eq!(body_field(&note.body, "title"), "from django");
+    assert_eq!(body_field(&note.body, "owner"), "alice");
+    let created = note_created.replace("+00:00", "Z");
+    assert_eq!(body_field(&note.body, "created_at"), created);
     // Django's model permissions are the resource's now.
     let groups = request(port, "GET", "/api/admin/groups/", Some(bob_key), "");
     assert_eq!(groups.status, 200, "{}", groups.body);
@@ -336,97 +361,5 @@ fn a_file_that_is_not_a_django_database_is_refused_with_the_reason() {
         stderr(&output).contains("not a Django database: it has no auth_user table"),
         "{}",
         stderr(&output)
-    );
-}
-
-/// Django's tables as its migrations make them on PostgreSQL (32-bit ids, `timestamptz`).
-const DJANGO_PG_SCHEMA: &str = "
-CREATE TABLE django_content_type (id integer PRIMARY KEY, app_label varchar(100),
-  model varchar(100));
-CREATE TABLE auth_user (id integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-  password varchar(128), last_login timestamptz NULL, is_superuser boolean,
-  username varchar(150) UNIQUE, first_name varchar(150), last_name varchar(150),
-  email varchar(254), is_staff boolean, is_active boolean, date_joined timestamptz);
-CREATE TABLE auth_group (id integer PRIMARY KEY, name varchar(150) UNIQUE);
-CREATE TABLE auth_permission (id integer PRIMARY KEY, name varchar(255),
-  content_type_id integer, codename varchar(100));
-CREATE TABLE auth_user_groups (id bigint PRIMARY KEY, user_id integer, group_id integer);
-CREATE TABLE auth_group_permissions (id bigint PRIMARY KEY, group_id integer,
-  permission_id integer);
-CREATE TABLE auth_user_user_permissions (id bigint PRIMARY KEY, user_id integer,
-  permission_id integer);
-CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamptz,
-  user_id integer UNIQUE);
-SET TIME ZONE 'Europe/Paris';
-INSERT INTO auth_user VALUES
-  (2, 'pbkdf2_sha256$1000$handmadesalt1234$R9Qnc788KRPnj9599pj7PTXVkzriG7uCvS1uw1hr0Og=',
-   '2025-01-02 04:04:05.6789+01', false, 'bob', 'Bob', 'Builder', 'bob@example.com', true,
-   true, '2024-03-04 05:06:07+00');
-INSERT INTO authtoken_token VALUES
-  ('bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', '2024-03-04 05:06:09.5+00', 2);
-";
-
-#[test]
-fn a_django_postgresql_database_is_read_with_its_times_in_utc() {
-    let Ok(admin) = std::env::var("PORTCULLIS_TEST_DATABASE_URL") else {
-        eprintln!("skipped: reading Django's PostgreSQL needs PORTCULLIS_TEST_DATABASE_URL");
-        return;
-    };
-    let dir = Workdir::new();
-    let name = format!("django_src_{}", std::process::id());
-    let (base, _) = admin.rsplit_once('/').unwrap();
-    let source = format!("{base}/{name}");
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let pool = sqlx::PgPool::connect(&admin).await.unwrap();
-        let create = format!("CREATE DATABASE \"{name}\"");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(create))
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-        let pool = sqlx::PgPool::connect(&source).await.unwrap();
-        sqlx::raw_sql(DJANGO_PG_SCHEMA)
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-    });
-    let output = portcullis(dir.path(), &target_url(dir.path()))
-        .args(["import-django", "--database", &source])
-        .output()
-        .unwrap();
-    runtime.block_on(async {
-        let pool = sqlx::PgPool::connect(&admin).await.unwrap();
-        let drop = format!("DROP DATABASE \"{name}\" WITH (FORCE)");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-    });
-    assert!(output.status.success(), "{}", stderr(&output));
-    let report = stdout(&output);
-    assert!(report.ends_with("Imported 2 rows.\n"), "{report}");
-    let (_server, port) = serve(dir.path(), &target_url(dir.path()));
-    let bob = r#"{"username": "bob", "password": "bob-old-pass-1"}"#;
-    let answer = request(port, "POST", "/api-token-auth/", None, bob);
-    assert_eq!(body_field(&answer.body, "token"), "b".repeat(40));
-    // The staff API shows the times Django had, in UTC (bob is staff there).
-    let shown = request(
-        port,
-        "GET",
-        "/api/admin/users/2/",
-        Some(&"b".repeat(40)),
-        "",
-    );
-    assert_eq!(shown.status, 200, "{}", shown.body);
-    assert_eq!(
-        body_field(&shown.body, "date_joined"),
-        "2024-03-04T05:06:07Z"
-    );
-    assert_eq!(
-        body_field(&shown.body, "last_login"),
-        "2025-01-02T03:04:05.678900Z"
     );
 }
