@@ -308,7 +308,8 @@ impl Store {
     }
 
     /// A Django import's reads and writes. They go to the database past the authentication
-    /// cache: an import only adds users and tokens, which no cache entry can have seen.
+    /// cache: an import only adds rows, and that cache keeps only rows it found (SQLite's
+    /// resource read cache notices any commit by itself).
     pub fn import(&self) -> &dyn ImportStore {
         self.layer.backend()
     }
