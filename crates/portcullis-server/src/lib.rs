@@ -9,6 +9,7 @@ pub(crate) mod audit;
 pub mod auth;
 pub mod config;
 pub mod http;
+pub mod import_django;
 pub mod migrating;
 pub mod openapi;
 pub mod operations;

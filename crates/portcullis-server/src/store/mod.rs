@@ -9,6 +9,7 @@ pub(crate) mod audit;
 pub(crate) mod auth_cache;
 pub mod availability;
 pub(crate) mod cells;
+pub mod import;
 pub(crate) mod limits;
 pub(crate) mod links;
 pub mod migration_lock;
@@ -35,6 +36,7 @@ pub use tables::{Change, Column, ColumnKind, Index, Literal, OnDelete, Table};
 pub use accounts::AccountStore;
 pub use admin::AdminStore;
 pub use audit::AuditStore;
+pub use import::ImportStore;
 pub use resources::ResourceStore;
 pub use tokens::TokenStore;
 
@@ -200,7 +202,14 @@ impl PoolUse {
 /// Everything one database implements: one implementation per database, each area its own
 /// trait so that a method's signature is written once, in its trait.
 pub trait Backend:
-    AccountStore + TokenStore + AdminStore + AuditStore + ResourceStore + MigrationStore + fmt::Debug
+    AccountStore
+    + TokenStore
+    + AdminStore
+    + AuditStore
+    + ResourceStore
+    + MigrationStore
+    + ImportStore
+    + fmt::Debug
 {
 }
 
@@ -211,6 +220,7 @@ impl<T> Backend for T where
         + AuditStore
         + ResourceStore
         + MigrationStore
+        + ImportStore
         + fmt::Debug
 {
 }
@@ -309,6 +319,13 @@ impl Store {
     }
 
     pub fn migrations(&self) -> &dyn MigrationStore {
+        self.layer.backend()
+    }
+
+    /// A Django import's reads and writes. They go to the database past the authentication
+    /// cache: an import only adds rows, and that cache keeps only rows it found (SQLite's
+    /// resource read cache notices any commit by itself).
+    pub fn import(&self) -> &dyn ImportStore {
         self.layer.backend()
     }
 }

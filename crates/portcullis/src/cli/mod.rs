@@ -5,6 +5,7 @@ mod backup;
 mod changepassword;
 mod check;
 mod createsuperuser;
+mod import_django;
 mod migrate;
 mod openapi;
 mod prompt;
@@ -51,6 +52,8 @@ pub(crate) enum Command {
     Openapi(openapi::Args),
     /// Write a consistent copy of the SQLite database to FILE, while the server runs.
     Backup(backup::Args),
+    /// Import a Django project's users, groups, permissions and DRF tokens.
+    ImportDjango(import_django::Args),
 }
 
 /// Run the command with the configuration loaded from `cli.config`.
@@ -65,6 +68,7 @@ pub(crate) async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Check => check::run(config).await,
         Command::Openapi(args) => openapi::run(config, args),
         Command::Backup(args) => backup::run(config, args).await,
+        Command::ImportDjango(args) => import_django::run(connect(config).await?, args).await,
     }
 }
 

@@ -10,6 +10,7 @@ mod audit;
 mod ddl;
 pub(crate) mod errors;
 mod fixed_tables;
+mod import;
 mod links;
 #[cfg(test)]
 mod live_tests;

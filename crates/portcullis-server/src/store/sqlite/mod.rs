@@ -16,6 +16,7 @@ pub(crate) mod errors;
 mod files;
 mod fixed_tables;
 mod group_writer;
+mod import;
 mod limited;
 mod links;
 mod read_job;

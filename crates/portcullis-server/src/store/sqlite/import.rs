@@ -1,0 +1,172 @@
+//! A Django import's reads and its one writing transaction on SQLite. Ids are written as Django
+//! had them; `AUTOINCREMENT` moves its counter past an explicit id by itself.
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+use sea_query::SqliteQueryBuilder;
+use sea_query_sqlx::SqlxBinder;
+
+use super::SqliteStore;
+use std::collections::BTreeSet;
+
+use crate::store::import::{Existing, ImportRows, ImportStore, RowWritten};
+use crate::store::{StoreError, StoreFuture};
+
+async fn pairs(pool: &SqlitePool, sql: &'static str) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(sqlx::query_as(sql).fetch_all(pool).await?)
+}
+
+async fn named(pool: &SqlitePool, sql: &'static str) -> Result<Vec<(i64, String)>, StoreError> {
+    Ok(sqlx::query_as(sql).fetch_all(pool).await?)
+}
+
+async fn snapshot(pool: &SqlitePool) -> Result<Existing, StoreError> {
+    let permissions: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, resource, codename FROM auth_permission")
+            .fetch_all(pool)
+            .await?;
+    Ok(Existing {
+        users: named(pool, "SELECT id, username FROM auth_user")
+            .await?
+            .into_iter()
+            .collect(),
+        groups: named(pool, "SELECT id, name FROM auth_group")
+            .await?
+            .into_iter()
+            .collect(),
+        permissions: permissions
+            .into_iter()
+            .map(|(id, resource, codename)| ((resource, codename), id))
+            .collect(),
+        user_groups: pairs(pool, "SELECT user_id, group_id FROM auth_user_groups")
+            .await?
+            .into_iter()
+            .collect(),
+        group_permissions: pairs(
+            pool,
+            "SELECT group_id, permission_id FROM auth_group_permissions",
+        )
+        .await?
+        .into_iter()
+        .collect(),
+        user_permissions: pairs(
+            pool,
+            "SELECT user_id, permission_id FROM auth_user_user_permissions",
+        )
+        .await?
+        .into_iter()
+        .collect(),
+        tokens: named(pool, "SELECT user_id, key_digest FROM authtoken_token")
+            .await?
+            .into_iter()
+            .collect(),
+    })
+}
+
+async fn insert_pairs(
+    tx: &mut SqliteConnection,
+    sql: &'static str,
+    rows: &[(i64, i64)],
+    written: RowWritten<'_>,
+) -> Result<(), StoreError> {
+    for (a, b) in rows {
+        sqlx::query(sql).bind(a).bind(b).execute(&mut *tx).await?;
+        written();
+    }
+    Ok(())
+}
+
+async fn apply(
+    tx: &mut SqliteConnection,
+    rows: &ImportRows,
+    written: RowWritten<'_>,
+) -> Result<(), StoreError> {
+    for u in &rows.users {
+        sqlx::query(
+            "INSERT INTO auth_user (id, password, last_login, is_superuser, username, first_name, \
+             last_name, email, is_staff, is_active, date_joined) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(u.id)
+        .bind(&u.password)
+        .bind(&u.last_login)
+        .bind(u.is_superuser)
+        .bind(&u.username)
+        .bind(&u.first_name)
+        .bind(&u.last_name)
+        .bind(&u.email)
+        .bind(u.is_staff)
+        .bind(u.is_active)
+        .bind(&u.date_joined)
+        .execute(&mut *tx)
+        .await?;
+        written();
+    }
+    for (id, name) in &rows.groups {
+        sqlx::query("INSERT INTO auth_group (id, name) VALUES (?, ?)")
+            .bind(id)
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        written();
+    }
+    let memberships = "INSERT INTO auth_user_groups (user_id, group_id) VALUES (?, ?)";
+    insert_pairs(tx, memberships, &rows.user_groups, written).await?;
+    let grants = "INSERT INTO auth_group_permissions (group_id, permission_id) VALUES (?, ?)";
+    insert_pairs(tx, grants, &rows.group_permissions, written).await?;
+    let own = "INSERT INTO auth_user_user_permissions (user_id, permission_id) VALUES (?, ?)";
+    insert_pairs(tx, own, &rows.user_permissions, written).await?;
+    for t in &rows.tokens {
+        sqlx::query(
+            "INSERT INTO authtoken_token (user_id, key_digest, key_sealed, created) \
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(t.user_id)
+        .bind(&t.stored.digest)
+        .bind(&t.stored.sealed)
+        .bind(&t.created)
+        .execute(&mut *tx)
+        .await?;
+        written();
+    }
+    // After the users: the rows' owners must exist.
+    for resource in &rows.resources {
+        for (id, values) in &resource.rows {
+            let (sql, args) = resource.insert(*id, values).build_sqlx(SqliteQueryBuilder);
+            sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
+                .execute(&mut *tx)
+                .await?;
+            written();
+        }
+    }
+    Ok(())
+}
+
+impl ImportStore for SqliteStore {
+    fn import_snapshot(&self) -> StoreFuture<'_, Existing> {
+        Box::pin(async move { snapshot(&self.writer).await })
+    }
+
+    fn import_resource_ids<'a>(&'a self, table: &'a str) -> StoreFuture<'a, BTreeSet<i64>> {
+        Box::pin(async move {
+            let sql = format!("SELECT id FROM \"{table}\"");
+            let ids: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&self.writer)
+                .await?;
+            Ok(ids.into_iter().map(|(id,)| id).collect())
+        })
+    }
+
+    fn import_apply<'a>(
+        &'a self,
+        rows: &'a ImportRows,
+        written: RowWritten<'a>,
+    ) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            let mut tx = self.writer.begin().await?;
+            apply(&mut tx, rows, written).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+}
