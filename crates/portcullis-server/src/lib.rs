@@ -8,6 +8,7 @@ pub(crate) mod admin;
 pub mod auth;
 pub mod config;
 pub mod http;
+pub(crate) mod mail;
 pub mod migrating;
 pub mod openapi;
 pub mod operations;

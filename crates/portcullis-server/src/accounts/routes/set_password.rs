@@ -9,11 +9,12 @@ use std::sync::Arc;
 use axum::http::Method;
 use axum::response::Response;
 
-use crate::accounts::{credentials, new_password};
+use crate::accounts::{credentials, email_flows, new_password};
 use crate::http::endpoint::Endpoint;
 use crate::http::endpoint_doc::{Answer, Doc, Takes};
 use crate::http::json::no_content;
 use crate::http::{ApiError, ApiRequest};
+use crate::mail::djoser_mails::Kind;
 use crate::serializer::{CharField, Errors, root_object};
 
 /// This endpoint, declared.
@@ -70,5 +71,13 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
         &new_password::attributes_of(req.state.config(), &user),
     )?;
     new_password::set_password(&req.state, user.id, new).await?;
+    if req
+        .state
+        .config()
+        .djoser
+        .password_changed_email_confirmation
+    {
+        email_flows::send(&req, Kind::PasswordChangedConfirmation, &user);
+    }
     Ok(no_content())
 }
