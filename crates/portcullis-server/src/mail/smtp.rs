@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, Message, Tokio1Executor};
@@ -98,15 +99,29 @@ pub(crate) fn message(from: &str, mail: &Mail) -> Result<Message, String> {
         .to
         .parse()
         .map_err(|e| format!("to {:?}: {e}", mail.to))?;
-    let builder = Message::builder().from(from).to(to).subject(&mail.subject);
+    let builder = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(&mail.subject)
+        .message_id(None);
+    let text = part(ContentType::TEXT_PLAIN, &mail.text);
     let built = match &mail.html {
-        Some(html) => builder.multipart(MultiPart::alternative_plain_html(
-            mail.text.clone(),
-            html.clone(),
-        )),
-        None => builder.singlepart(SinglePart::plain(mail.text.clone())),
+        Some(html) => builder.multipart(
+            MultiPart::alternative()
+                .singlepart(text)
+                .singlepart(part(ContentType::TEXT_HTML, html)),
+        ),
+        None => builder.singlepart(text),
     };
     built.map_err(|e| e.to_string())
+}
+
+/// One body part, `7bit` as Django writes djoser's mails whenever the text allows it (the links
+/// stay whole, unwrapped, in the raw message); lettre's choice otherwise.
+fn part(kind: ContentType, text: &str) -> SinglePart {
+    let body = Body::new_with_encoding(text.to_owned(), ContentTransferEncoding::SevenBit)
+        .unwrap_or_else(|_| Body::new(text.to_owned()));
+    SinglePart::builder().header(kind).body(body)
 }
 
 #[cfg(test)]

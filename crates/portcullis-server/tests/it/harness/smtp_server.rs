@@ -1,6 +1,7 @@
 //! A real SMTP server for the mail tests: Debian's `python3-aiosmtpd`, started on a free
 //! loopback port in 19400-19449 by a small script that saves each mail it receives as a JSON
-//! file (`to`, `subject`, the decoded `text` and `html` parts), killed when the value is
+//! file (`to`, `subject`, the decoded `text` and `html` parts, with
+//! their lines ending in `\n`), killed when the value is
 //! dropped. Without the package the tests are skipped with a note naming it (they fail under
 //! `CI`, as the Redis tests do).
 
@@ -24,7 +25,9 @@ class Saver:
     count = 0
     async def handle_DATA(self, server, session, envelope):
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        part = lambda kind: (msg.get_body((kind,)) or None) and msg.get_body((kind,)).get_content()
+        def part(kind):
+            body = msg.get_body((kind,))
+            return body and body.get_content().replace("\r\n", "\n")
         Saver.count += 1
         data = {"from": envelope.mail_from, "to": envelope.rcpt_tos, "subject": msg["subject"],
                 "text": part("plain"), "html": part("html")}
@@ -63,22 +66,26 @@ pub(crate) struct SmtpServer {
 impl SmtpServer {
     /// A fresh server, or `None` when aiosmtpd is missing outside CI.
     pub(crate) fn start() -> Option<SmtpServer> {
-        let present = Command::new("python3")
-            .args(["-c", "import aiosmtpd"])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !present {
+        // Debian's package is for the system's interpreter, which a `python3` earlier on the
+        // PATH (a virtual environment, pyenv) may hide.
+        let python = ["/usr/bin/python3", "python3"].into_iter().find(|python| {
+            Command::new(python)
+                .args(["-c", "import aiosmtpd"])
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        });
+        let Some(python) = python else {
             let message = "these tests need a real SMTP server: install Debian's package \
                            `python3-aiosmtpd` (apt-get install python3-aiosmtpd)";
             assert!(std::env::var_os("CI").is_none(), "{message}");
             eprintln!("skipped: {message}");
             return None;
-        }
+        };
         for _ in 0..5 {
             let dir = tempfile::tempdir().expect("a mail folder");
             let port = free_port();
-            let mut child = Command::new("python3")
+            let mut child = Command::new(python)
                 .args(["-c", SCRIPT])
                 .arg(dir.path())
                 .arg(port.to_string())

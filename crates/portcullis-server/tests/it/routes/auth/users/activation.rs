@@ -161,6 +161,6 @@ async fn a_password_change_is_confirmed_by_mail() {
     );
     assert_eq!(
         mail["text"],
-        "Your password has been changed!\n\nThanks for using our site!\n\nThe localhost team\n"
+        "Your password has been changed!\n\nThanks for using our site!\n\nThe localhost team"
     );
 }

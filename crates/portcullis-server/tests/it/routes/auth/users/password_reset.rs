@@ -61,7 +61,7 @@ async fn the_mailed_link_resets_the_password_once() {
     assert_eq!(mail["subject"], "Password reset on localhost");
     let text = mail["text"].as_str().unwrap();
     assert!(text.starts_with("You're receiving this email because you requested a password reset for your user account at localhost.\n\nPlease go to the following page and choose a new password:\nhttp://localhost/#/password/reset/confirm/"), "{text}");
-    assert!(text.ends_with("Your username, in case you've forgotten: alice\n\nThanks for using our site!\n\nThe localhost team\n"), "{text}");
+    assert!(text.ends_with("Your username, in case you've forgotten: alice\n\nThanks for using our site!\n\nThe localhost team"), "{text}");
     assert!(mail["html"].as_str().unwrap().contains("<b>alice</b>"));
 
     let (uid, token) = link_parts(mail);
