@@ -1,7 +1,8 @@
 //! The two views that follow a mailed link: `reset_password_confirm {uid, token, new_password}`
 //! and `reset_<USERNAME_FIELD>_confirm {uid, token, new_<USERNAME_FIELD>}` (djoser's
-//! `PasswordResetConfirmSerializer` and `UsernameResetConfirmSerializer`). Field errors first,
-//! then Django's password validators, then the uid, then the token. Both set the user's
+//! `PasswordResetConfirmSerializer` and `UsernameResetConfirmSerializer`). Field errors first
+//! (the username view has no `uid` and `token` fields: missing, they are an invalid uid), then
+//! Django's password validators, then the uid, then the token. Both set the user's
 //! `last_login`, as djoser does, so the link (whose HMAC covers the password hash and the last
 //! login) works once.
 
@@ -21,14 +22,14 @@ use crate::serializer::{CharField, Errors, root_object};
 /// `POST /auth/users/reset_password_confirm/`.
 pub(crate) fn password() -> Endpoint {
     Endpoint::new("Reset password confirm", &[Method::POST], password_confirm)
-        .permission(Permission::AllowAny)
+        .permission(Permission::custom(email_flows::post_is_open))
         .documented(Doc::account(Answer::NoContent))
 }
 
 /// `POST /auth/users/reset_username_confirm/`.
 pub(crate) fn username() -> Endpoint {
     Endpoint::new("Reset username confirm", &[Method::POST], username_confirm)
-        .permission(Permission::AllowAny)
+        .permission(Permission::custom(email_flows::post_is_open))
         .documented(Doc::account(Answer::NoContent))
 }
 
@@ -97,8 +98,9 @@ async fn username_confirm(req: ApiRequest) -> Result<Response, ApiError> {
         return Err(ApiError::non_field("Unable to change the login field."));
     }
     let key = format!("new_{}", login.name());
+    // `UsernameResetConfirmSerializer` is a ModelSerializer whose fields are `Meta.fields`
+    // alone: `uid` and `token` are no fields of it, only read from the data in `validate()`.
     let mut errors = Errors::default();
-    email_flows::uid_token_fields(data, &mut errors);
     let new = set_username::new_value(&req.state, data, login, &key).await?;
     let new = errors.take(&key, new);
     errors.check()?;

@@ -314,3 +314,28 @@ async fn the_username_reset_link_renames_the_user() {
         .await;
     assert_eq!(again.json, json!({ "token": [INVALID_TOKEN] }));
 }
+
+/// djoser's viewset checks its default permission (a user) before the 405 of a method the
+/// action lacks; the username view's serializer has no `uid` and `token` fields.
+#[tokio::test]
+async fn other_methods_need_a_user_and_the_username_view_has_one_field() {
+    let app = TestApp::new().await;
+    let alice = app.user("alice").await;
+    for path in [RESET, CONFIRM, "/auth/users/activation/"] {
+        let anonymous = app.anon().get(path).await;
+        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{path}");
+        let signed_in = alice.get(path).await;
+        assert_eq!(signed_in.status, StatusCode::METHOD_NOT_ALLOWED, "{path}");
+    }
+    let path = "/auth/users/reset_username_confirm/";
+    let res = app.anon().post(path, json!({})).await;
+    assert_eq!(
+        res.json,
+        json!({"new_username": ["This field is required."]})
+    );
+    let res = app
+        .anon()
+        .post(path, json!({"new_username": "alicia"}))
+        .await;
+    assert_eq!(res.json, json!({"uid": [INVALID_UID]}));
+}
