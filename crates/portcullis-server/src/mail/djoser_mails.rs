@@ -150,21 +150,51 @@ mod tests {
     fn ctx() -> Context {
         Context {
             protocol: "http".into(),
-            domain: "testserver".into(),
-            site_name: "testserver".into(),
+            domain: "127.0.0.1".into(),
+            site_name: "127.0.0.1".into(),
             username: "alice".into(),
-            url: "#/password/reset/confirm/MQ/abc-123".into(),
+            url: "#/password/reset/confirm/MQ/dj8k6i-3e67b7597ecfca522949a718e69d3f56".into(),
         }
     }
 
-    // Rendered by djoser 2.3.5's PasswordResetEmail on Django 5.2 with the same context.
+    // Rendered by djoser 2.3.5's PasswordResetEmail on Django 5.2 (the reference project's
+    // Python) for user 1 "alice", `Host: 127.0.0.1`, with this token.
     #[test]
     fn the_reset_mail_reads_as_djosers() {
         let mail = render(Kind::PasswordReset, "a@example.com", &ctx());
-        assert_eq!(mail.subject, "Password reset on testserver");
+        assert_eq!(mail.subject, "Password reset on 127.0.0.1");
         assert_eq!(
             mail.text,
-            "You're receiving this email because you requested a password reset for your user account at testserver.\n\nPlease go to the following page and choose a new password:\nhttp://testserver/#/password/reset/confirm/MQ/abc-123\nYour username, in case you've forgotten: alice\n\nThanks for using our site!\n\nThe testserver team"
+            "You're receiving this email because you requested a password reset for your user account at 127.0.0.1.\n\nPlease go to the following page and choose a new password:\nhttp://127.0.0.1/#/password/reset/confirm/MQ/dj8k6i-3e67b7597ecfca522949a718e69d3f56\nYour username, in case you've forgotten: alice\n\nThanks for using our site!\n\nThe 127.0.0.1 team"
+        );
+        assert_eq!(
+            mail.html.as_deref(),
+            Some(
+                "<p>You're receiving this email because you requested a password reset for your user account at 127.0.0.1.</p>\n\n<p>Please go to the following page and choose a new password:</p>\n<a href=\"http://127.0.0.1/#/password/reset/confirm/MQ/dj8k6i-3e67b7597ecfca522949a718e69d3f56\">http://127.0.0.1/#/password/reset/confirm/MQ/dj8k6i-3e67b7597ecfca522949a718e69d3f56</a>\n<p>Your username, in case you've forgotten: <b>alice</b></p>\n\n<p>Thanks for using our site!</p>\n\n<p>The 127.0.0.1 team</p>"
+            )
+        );
+    }
+
+    #[test]
+    fn the_activation_and_confirmation_mails_read_as_djosers() {
+        let mut ctx = ctx();
+        ctx.url = "#/activate/MQ/dj8k6j-76be34dd3daaffa2654b94bf889e7093".into();
+        let mail = render(Kind::Activation, "a@example.com", &ctx);
+        assert_eq!(mail.subject, "Account activation on 127.0.0.1");
+        assert_eq!(
+            mail.text,
+            "You're receiving this email because you need to finish activation process on 127.0.0.1.\n\nPlease go to the following page to activate account:\nhttp://127.0.0.1/#/activate/MQ/dj8k6j-76be34dd3daaffa2654b94bf889e7093\n\nThanks for using our site!\n\nThe 127.0.0.1 team"
+        );
+        let mail = render(Kind::Confirmation, "a@example.com", &ctx);
+        assert_eq!(
+            mail.subject,
+            "127.0.0.1 - Your account has been successfully created and activated!"
+        );
+        assert_eq!(
+            mail.html.as_deref(),
+            Some(
+                "<p>Your account has been created and is ready to use!</p>\n\n<p>Thanks for using our site!</p>\n\n<p>The 127.0.0.1 team</p>"
+            )
         );
     }
 

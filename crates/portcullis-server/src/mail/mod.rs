@@ -125,9 +125,42 @@ async fn deliver(config: &EmailConfig, transport: Option<&smtp::Transport>, mail
 /// Django's console backend: the whole message, then a line of 79 dashes.
 fn print_to_console(message: &lettre::Message) {
     use std::io::Write;
-    let formatted = String::from_utf8_lossy(&message.formatted()).into_owned();
     let mut out = std::io::stdout().lock();
     // A closed stdout loses the mail, as Django's console backend would fail; nothing to do.
-    let _ = writeln!(out, "{formatted}\n{}", "-".repeat(79));
+    let _ = out.write_all(console_text(message).as_bytes());
     let _ = out.flush();
+}
+
+/// What the console backend writes for `message`.
+fn console_text(message: &lettre::Message) -> String {
+    let formatted = String::from_utf8_lossy(&message.formatted()).into_owned();
+    format!("{formatted}\n{}\n", "-".repeat(79))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_console_shows_the_whole_mail_then_79_dashes() {
+        let mail = Mail {
+            to: "alice@example.com".into(),
+            subject: "Password reset on localhost".into(),
+            text: "http://localhost/#/password/reset/confirm/MQ/abc-123".into(),
+            html: Some("<p>hi</p>".into()),
+        };
+        let message = smtp::message("webmaster@localhost", &mail).expect("a message");
+        let text = console_text(&message);
+        assert!(
+            text.contains("Subject: Password reset on localhost\r\n"),
+            "{text}"
+        );
+        assert!(text.contains("To: alice@example.com\r\n"), "{text}");
+        assert!(text.contains("Content-Transfer-Encoding: 7bit"), "{text}");
+        assert!(
+            text.contains("http://localhost/#/password/reset/confirm/MQ/abc-123"),
+            "{text}"
+        );
+        assert!(text.ends_with(&format!("\n{}\n", "-".repeat(79))), "{text}");
+    }
 }
