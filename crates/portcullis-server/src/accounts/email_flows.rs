@@ -8,7 +8,6 @@ use serde_json::{Map, Value, json};
 use super::django_tokens::{decode_uid, encode_uid};
 use super::validators::{EMAIL_MESSAGE, valid_email};
 use crate::config::Config;
-use crate::http::endpoint::CheckFuture;
 use crate::http::{ApiError, ApiRequest};
 use crate::mail::djoser_mails::{self, Context, Kind};
 use crate::serializer::{CharField, Errors};
@@ -147,16 +146,4 @@ pub(crate) async fn user_of_link(
     } else {
         Err(ApiError::field("token", INVALID_TOKEN))
     }
-}
-
-/// The views' permission: djoser's `AllowAny` for POST. Any other method reaches the viewset
-/// with no action (OPTIONS as `metadata`), under djoser's `PERMISSIONS.user`: an anonymous
-/// caller gets the 401 before the 405.
-pub(crate) fn post_is_open(req: &ApiRequest) -> CheckFuture<'_> {
-    let verdict = if req.method == axum::http::Method::POST {
-        Ok(())
-    } else {
-        req.require_user().map(|_| ())
-    };
-    Box::pin(std::future::ready(verdict))
 }

@@ -22,14 +22,14 @@ use crate::serializer::{CharField, Errors, root_object};
 /// `POST /auth/users/reset_password_confirm/`.
 pub(crate) fn password() -> Endpoint {
     Endpoint::new("Reset password confirm", &[Method::POST], password_confirm)
-        .permission(Permission::custom(email_flows::post_is_open))
+        .permission(Permission::PostForAnyone)
         .documented(Doc::account(Answer::NoContent))
 }
 
 /// `POST /auth/users/reset_username_confirm/`.
 pub(crate) fn username() -> Endpoint {
     Endpoint::new("Reset username confirm", &[Method::POST], username_confirm)
-        .permission(Permission::custom(email_flows::post_is_open))
+        .permission(Permission::PostForAnyone)
         .documented(Doc::account(Answer::NoContent))
 }
 
