@@ -10,6 +10,7 @@ pub mod auth;
 pub mod config;
 pub mod http;
 pub mod import_django;
+pub(crate) mod mail;
 pub mod migrating;
 pub mod openapi;
 pub mod operations;

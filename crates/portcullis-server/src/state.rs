@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::accounts::django_tokens::{self, TokenGenerator};
 use crate::accounts::user_serializer::UserShape;
 use crate::auth::hashing_pool::PasswordHasher;
 use crate::auth::jwt::Jwt;
@@ -12,6 +13,7 @@ use crate::http::cors::CorsPolicy;
 use crate::http::hosts::AllowedHosts;
 use crate::http::throttle::Throttles;
 use crate::http::wire::ProjectWire;
+use crate::mail::Mailer;
 use crate::operations::Metrics;
 use crate::resources::Schema;
 use crate::store::Store;
@@ -35,6 +37,8 @@ struct Inner {
     users: UserShape,
     metrics: Metrics,
     audit: crate::audit::Audit,
+    mailer: Mailer,
+    link_tokens: TokenGenerator,
 }
 
 impl AppState {
@@ -76,6 +80,8 @@ impl AppState {
                 users: UserShape::new(&config),
                 metrics: Metrics::new(!config.operations.metrics_path.is_empty()),
                 audit: crate::audit::Audit::new(store.clone(), config.audit.retention_days),
+                mailer: Mailer::new(&config.email),
+                link_tokens: link_tokens(&config, secret),
                 store,
                 config,
             }),
@@ -93,6 +99,16 @@ impl AppState {
     }
 
     /// The request and login counters.
+    /// The outgoing mail queue.
+    pub(crate) fn mailer(&self) -> &Mailer {
+        &self.inner.mailer
+    }
+
+    /// Django's `default_token_generator` (djoser's activation and reset links).
+    pub(crate) fn link_tokens(&self) -> &TokenGenerator {
+        &self.inner.link_tokens
+    }
+
     pub fn metrics(&self) -> &Metrics {
         &self.inner.metrics
     }
@@ -152,4 +168,23 @@ impl AppState {
         }
         crate::resources::migration::migrate(self.store(), &schema, allow_destructive, &known).await
     }
+}
+
+/// The link tokens' secrets: the replaced Django project's `SECRET_KEY` when given (its links
+/// keep working), else Portcullis's own.
+fn link_tokens(config: &Config, secret: &[u8]) -> TokenGenerator {
+    let djoser = &config.djoser;
+    let key = djoser
+        .django_secret_key
+        .as_ref()
+        .map_or_else(|| secret.to_vec(), |key| key.as_bytes().to_vec());
+    let fallbacks = djoser
+        .django_secret_key_fallbacks
+        .iter()
+        .map(|key| key.as_bytes().to_vec())
+        .collect();
+    let timeout = djoser
+        .password_reset_timeout
+        .unwrap_or(django_tokens::DEFAULT_TIMEOUT);
+    TokenGenerator::new(key, fallbacks, timeout)
 }

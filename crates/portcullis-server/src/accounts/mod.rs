@@ -2,7 +2,9 @@
 
 pub(crate) mod authority;
 pub mod credentials;
+pub(crate) mod django_tokens;
 pub(crate) mod djoser_serializers;
+pub(crate) mod email_flows;
 pub(crate) mod jwt_views;
 pub(crate) mod login_identity;
 pub mod manage;
@@ -58,7 +60,10 @@ pub(crate) fn user_model_problems(
 pub(crate) fn djoser_users(config: &crate::config::Config) -> Group {
     use routes::*;
     // djoser's `@action(url_path=f"set_{User.USERNAME_FIELD}")`.
-    let set_username = format!("users/set_{}", login_identity::username_key(config));
+    let username = login_identity::username_key(config);
+    let set_username = format!("users/set_{username}");
+    let reset_username = format!("users/reset_{username}");
+    let reset_username_confirm = format!("users/reset_{username}_confirm");
     RouterUrls::new(RouterKind {
         default: true,
         trailing_slash: true,
@@ -68,6 +73,12 @@ pub(crate) fn djoser_users(config: &crate::config::Config) -> Group {
     .fixed("users/me", user_detail::me())
     .fixed("users/set_password", set_password::endpoint())
     .fixed(&set_username, set_username::endpoint())
+    .fixed("users/activation", activation::endpoint())
+    .fixed("users/resend_activation", send_link::resend_activation())
+    .fixed("users/reset_password", send_link::reset_password())
+    .fixed("users/reset_password_confirm", reset_confirm::password())
+    .fixed(&reset_username, send_link::reset_username())
+    .fixed(&reset_username_confirm, reset_confirm::username())
     .detail("users", user_detail::by_id())
     .group()
 }

@@ -106,6 +106,41 @@ pub struct DjoserConfig {
     /// `SERIALIZERS`: the project's own `user`, `current_user` and `user_create` serializers,
     /// each by its `Meta.fields` and `Meta.read_only_fields`.
     pub serializers: DjoserSerializers,
+    /// `SEND_ACTIVATION_EMAIL`: a registered user is inactive until `activation`.
+    pub send_activation_email: bool,
+    /// `SEND_CONFIRMATION_EMAIL`: mail the user after registration (or activation).
+    pub send_confirmation_email: bool,
+    /// `PASSWORD_CHANGED_EMAIL_CONFIRMATION`: mail the user after a password change.
+    pub password_changed_email_confirmation: bool,
+    /// `USERNAME_CHANGED_EMAIL_CONFIRMATION`: mail the user after a username change.
+    pub username_changed_email_confirmation: bool,
+    /// `PASSWORD_RESET_SHOW_EMAIL_NOT_FOUND`: `reset_password` answers 400 for an unknown email.
+    pub password_reset_show_email_not_found: bool,
+    /// `USERNAME_RESET_SHOW_EMAIL_NOT_FOUND`: the same for `reset_username` (djoser reads
+    /// either setting for both views).
+    pub username_reset_show_email_not_found: bool,
+    /// `PASSWORD_RESET_CONFIRM_RETYPE`: `reset_password_confirm` also takes `re_new_password`.
+    pub password_reset_confirm_retype: bool,
+    /// `ACTIVATION_URL`, with `{uid}` and `{token}` (default the reference project's).
+    pub activation_url: Option<String>,
+    /// `PASSWORD_RESET_CONFIRM_URL`, with `{uid}` and `{token}`.
+    pub password_reset_confirm_url: Option<String>,
+    /// `USERNAME_RESET_CONFIRM_URL`, with `{uid}` and `{token}`.
+    pub username_reset_confirm_url: Option<String>,
+    /// `EMAIL_FRONTEND_DOMAIN` (or Django's `DOMAIN`): the links' host; the request's by default.
+    pub domain: Option<String>,
+    /// `EMAIL_FRONTEND_SITE_NAME` (or `SITE_NAME`): the name the mails sign with; the
+    /// request's host by default.
+    pub site_name: Option<String>,
+    /// `EMAIL_FRONTEND_PROTOCOL`: the links' scheme; `http` by default.
+    pub protocol: Option<String>,
+    /// The replaced Django project's `SECRET_KEY`: the links it mailed keep working, and new
+    /// ones are made with it. Portcullis's own secret when absent.
+    pub django_secret_key: Option<String>,
+    /// Django's `SECRET_KEY_FALLBACKS`: older keys whose links are still accepted.
+    pub django_secret_key_fallbacks: Vec<String>,
+    /// Django's `PASSWORD_RESET_TIMEOUT` in seconds (default three days).
+    pub password_reset_timeout: Option<u64>,
 }
 
 /// djoser's `SERIALIZERS` that change the user's fields; an absent one is djoser's own.

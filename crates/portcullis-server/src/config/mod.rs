@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 mod accounts;
 mod audit;
 mod cors;
+mod email;
 pub(crate) mod generic_views;
 mod limits;
 mod operations;
@@ -21,6 +22,7 @@ pub use accounts::{
 };
 pub use audit::AuditConfig;
 pub(crate) use cors::CorsConfig;
+pub use email::{EmailBackend, EmailConfig};
 pub use limits::LimitsConfig;
 pub use operations::{LogFormat, OperationsConfig};
 pub use throttle::ThrottleConfig;
@@ -83,6 +85,8 @@ pub struct Config {
     pub user_model: UserModelConfig,
     /// djoser's settings.
     pub djoser: DjoserConfig,
+    /// Mail delivery (djoser's activation and reset mails).
+    pub email: EmailConfig,
     /// CORS, with django-cors-headers' settings.
     pub cors: CorsConfig,
     /// JSON Web Tokens, with simplejwt's settings.
@@ -137,6 +141,7 @@ impl Default for Config {
             camel_case: CamelCaseConfig::default(),
             user_model: UserModelConfig::default(),
             djoser: DjoserConfig::default(),
+            email: EmailConfig::default(),
             cors: CorsConfig::default(),
             jwt: JwtConfig::default(),
             throttle: ThrottleConfig::default(),
@@ -209,6 +214,7 @@ impl Config {
         wire::check(&self.renderer_classes, &self.parser_classes, &mut bad);
         self.user_model.check(&mut bad);
         self.djoser.check(&self.user_model, &mut bad);
+        self.email.check(&mut bad);
         crate::accounts::user_model_problems(self, &mut bad);
         self.check_hosts(&mut bad);
         if self.max_body_bytes < 1024 {

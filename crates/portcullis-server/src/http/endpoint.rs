@@ -101,6 +101,9 @@ pub(crate) enum Permission {
     IsAdminUser,
     /// `IsAuthenticatedOrReadOnly`: safe methods for anyone, the rest for users.
     IsAuthenticatedOrReadOnly,
+    /// A viewset action with `AllowAny` (djoser's email actions): POST for anyone; any other
+    /// method reaches the viewset without an action, under its default permission (a user).
+    PostForAnyone,
     /// A check of the endpoint's own (it may read the store, and may capture data).
     Custom(Check),
 }
@@ -132,6 +135,13 @@ impl Permission {
                     req.require_user().map(|_| ())
                 }
             }
+            Permission::PostForAnyone => {
+                if req.method == Method::POST {
+                    Ok(())
+                } else {
+                    req.require_user().map(|_| ())
+                }
+            }
             Permission::Custom(check) => check(req).await,
         }
     }
@@ -144,6 +154,7 @@ impl std::fmt::Debug for Permission {
             Permission::IsAuthenticated => "IsAuthenticated",
             Permission::IsAdminUser => "IsAdminUser",
             Permission::IsAuthenticatedOrReadOnly => "IsAuthenticatedOrReadOnly",
+            Permission::PostForAnyone => "PostForAnyone",
             Permission::Custom(_) => "Custom",
         };
         f.write_str(name)

@@ -81,6 +81,7 @@ fn anonymous(schema: &Schema, endpoint: &Endpoint, method: &Method) -> bool {
     match &endpoint.permission {
         Permission::AllowAny => true,
         Permission::IsAuthenticatedOrReadOnly => *method == Method::GET,
+        Permission::PostForAnyone => *method == Method::POST,
         Permission::IsAuthenticated | Permission::IsAdminUser => false,
         Permission::Custom(_) => match &endpoint.doc {
             Doc::Resource { index, detail } => {

@@ -1,5 +1,6 @@
 //! One file per endpoint of DRF's authtoken, djoser and simplejwt.
 
+pub(crate) mod activation;
 pub(crate) mod jwt_blacklist;
 pub(crate) mod jwt_create;
 pub(crate) mod jwt_refresh;
@@ -7,6 +8,8 @@ pub(crate) mod jwt_verify;
 pub(crate) mod logout_all;
 pub(crate) mod obtain_token;
 pub(crate) mod register;
+pub(crate) mod reset_confirm;
+pub(crate) mod send_link;
 pub(crate) mod sessions;
 pub(crate) mod set_password;
 pub(crate) mod set_username;

@@ -11,12 +11,13 @@ use axum::response::Response;
 
 use serde_json::json;
 
-use crate::accounts::{credentials, new_password};
+use crate::accounts::{credentials, email_flows, new_password};
 use crate::audit::{self, Event};
 use crate::http::endpoint::Endpoint;
 use crate::http::endpoint_doc::{Answer, Doc, Takes};
 use crate::http::json::no_content;
 use crate::http::{ApiError, ApiRequest};
+use crate::mail::djoser_mails::Kind;
 use crate::serializer::{CharField, Errors, root_object};
 
 /// This endpoint, declared.
@@ -74,5 +75,13 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     )?;
     new_password::set_password(&req.state, user.id, new).await?;
     audit::events::own(&req, Event::PasswordChanged, json!({})).await;
+    if req
+        .state
+        .config()
+        .djoser
+        .password_changed_email_confirmation
+    {
+        email_flows::send(&req, Kind::PasswordChangedConfirmation, &user);
+    }
     Ok(no_content())
 }

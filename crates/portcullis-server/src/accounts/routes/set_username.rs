@@ -10,13 +10,14 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use crate::accounts::user_serializer::user_serializer_info;
-use crate::accounts::{credentials, login_identity, user_fields};
+use crate::accounts::{credentials, email_flows, login_identity, user_fields};
 use crate::audit::{self, Event};
 use crate::config::LoginField;
 use crate::http::endpoint::Endpoint;
 use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::no_content;
 use crate::http::{ApiError, ApiRequest};
+use crate::mail::djoser_mails::Kind;
 use crate::serializer::{CharField, Errors, root_object};
 use crate::state::AppState;
 use crate::store::StoreError;
@@ -86,14 +87,17 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
             login.name()
         )));
     }
-    let done = store(&req.state, user.id, login, &key, &new).await?;
+    let answer = store(&req.state, user.id, login, &key, &new).await?;
     let detail = json!({ "field": login.name(), "new": new });
     audit::events::own(&req, Event::UsernameChanged, detail).await;
-    Ok(done)
+    if config.djoser.username_changed_email_confirmation {
+        email_flows::send(&req, Kind::UsernameChangedConfirmation, &user);
+    }
+    Ok(answer)
 }
 
 /// The new value, validated as the model's field is.
-async fn new_value(
+pub(crate) async fn new_value(
     state: &AppState,
     data: &Map<String, Value>,
     login: LoginField,
@@ -105,7 +109,7 @@ async fn new_value(
     }
 }
 
-async fn store(
+pub(crate) async fn store(
     state: &AppState,
     id: i64,
     login: LoginField,

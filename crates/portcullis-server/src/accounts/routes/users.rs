@@ -11,13 +11,14 @@ use crate::accounts::own_fields::OwnValues;
 use crate::accounts::user_serializer::{
     own_rows, profile_input, user_body, user_json, user_serializer_info,
 };
-use crate::accounts::{login_identity, new_password, user_fields};
+use crate::accounts::{email_flows, login_identity, new_password, user_fields};
 use crate::config::Config;
 use crate::http::endpoint::{CheckFuture, Endpoint, Permission};
 use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::json_response;
 use crate::http::pagination::{Style, limit_offset, page_for, paginated};
 use crate::http::{ApiError, ApiRequest};
+use crate::mail::djoser_mails::Kind;
 use crate::serializer::{CharField, Errors, root_object};
 use crate::store::{NewUser, User, UserUpdate};
 use portcullis_passwords::validation::UserAttributes;
@@ -177,6 +178,11 @@ async fn create(req: ApiRequest) -> Result<axum::response::Response, ApiError> {
         other => other?,
     };
     let body = user_body(&req.state, Which::UserCreate, &user).await?;
+    if config.djoser.send_activation_email {
+        email_flows::send(&req, Kind::Activation, &user);
+    } else if config.djoser.send_confirmation_email {
+        email_flows::send(&req, Kind::Confirmation, &user);
+    }
     Ok(json_response(StatusCode::CREATED, &body))
 }
 
@@ -221,7 +227,8 @@ fn new_user(config: &Config, name: String, profile: UserUpdate, password: String
         first_name: profile.first_name.unwrap_or_default(),
         last_name: profile.last_name.unwrap_or_default(),
         password,
-        is_active: true,
+        // djoser's `perform_create`: with SEND_ACTIVATION_EMAIL a user waits for activation.
+        is_active: !config.djoser.send_activation_email,
         ..NewUser::default()
     }
 }

@@ -15,6 +15,7 @@ pub(crate) mod jwt_keys;
 pub(crate) mod redis_server;
 pub(crate) mod resources;
 mod response;
+pub(crate) mod smtp_server;
 pub(crate) mod world;
 
 use portcullis_server::Config;

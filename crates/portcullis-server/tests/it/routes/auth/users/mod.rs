@@ -1,10 +1,12 @@
 //! `/auth/users/…`: djoser's user views.
 
+mod activation;
 mod djoser_serializers;
 mod email_username;
 mod id;
 mod list;
 mod me;
 mod own_fields;
+mod password_reset;
 mod profile_fields;
 mod set_password;
