@@ -7,7 +7,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::validators::{EMAIL_MESSAGE, USERNAME_MESSAGE, valid_email, valid_username};
 use crate::http::ApiError;
 use crate::serializer::CharField;
-use crate::serializer::char_field::Present;
+use crate::serializer::char_field::{NUL_MESSAGE, Present, python_str};
 use crate::state::AppState;
 
 /// `email`: `Ok(None)` when absent.
@@ -51,16 +51,27 @@ pub(crate) async fn username_field(
     data: &Map<String, Value>,
     key: &str,
 ) -> Result<Result<String, Vec<String>>, ApiError> {
-    let username = match CharField::default().validate(data, key, false) {
+    // DRF runs the model field's validators (the name's characters, uniqueness, length) before
+    // CharField's own NUL check, whose message therefore comes last.
+    let nul = data
+        .get(key)
+        .and_then(python_str)
+        .is_some_and(|text| text.contains('\0'));
+    let field = CharField::default().validate(data, key, false);
+    let username = match field {
         // Django's `normalize_username` (NFKC) runs when the user is created; doing it before
         // the checks also makes "ｆｕｌｌ" collide with an existing "full" as a clear 400.
-        Ok(present) => present
-            .into_option()
+        Ok(present) => present.into_option().unwrap_or_default(),
+        Err(errors) if nul && errors == [NUL_MESSAGE] => data
+            .get(key)
+            .and_then(python_str)
             .unwrap_or_default()
-            .nfkc()
-            .collect::<String>(),
+            .trim()
+            .to_string(),
         Err(errors) => return Ok(Err(errors)),
-    };
+    }
+    .nfkc()
+    .collect::<String>();
     let mut errors = Vec::new();
     if !valid_username(&username) {
         errors.push(USERNAME_MESSAGE.to_string());
@@ -76,6 +87,9 @@ pub(crate) async fn username_field(
     }
     if username.chars().count() > 150 {
         errors.push("Ensure this field has no more than 150 characters.".to_string());
+    }
+    if nul {
+        errors.push(NUL_MESSAGE.to_string());
     }
     Ok(if errors.is_empty() {
         Ok(username)

@@ -15,6 +15,9 @@ pub(crate) struct CharField {
     pub(crate) min_length: Option<usize>,
 }
 
+/// Django's `ProhibitNullCharactersValidator`, which every DRF `CharField` runs last.
+pub(crate) const NUL_MESSAGE: &str = "Null characters are not allowed.";
+
 impl Default for CharField {
     fn default() -> Self {
         CharField {
@@ -97,6 +100,10 @@ impl CharField {
         if let Some(min) = self.min_length.filter(|min| length < *min) {
             errors.push(format!("Ensure this field has at least {min} characters."));
         }
+        // DRF's CharField adds Django's ProhibitNullCharactersValidator after the length ones.
+        if text.contains('\0') {
+            errors.push(NUL_MESSAGE.into());
+        }
         if errors.is_empty() {
             Ok(Present::Value(text))
         } else {
@@ -157,6 +164,13 @@ mod tests {
             Err(vec!["Not a valid string.".into()])
         );
         assert_eq!(check(f, json!(12)), Ok(Present::Value("12".into())));
+        assert_eq!(
+            check(f, json!("a\u{0}bcd")),
+            Err(vec![
+                "Ensure this field has no more than 3 characters.".into(),
+                "Null characters are not allowed.".into()
+            ])
+        );
         assert_eq!(
             check(CharField::default(), json!(1.0)),
             Ok(Present::Value("1.0".into()))
