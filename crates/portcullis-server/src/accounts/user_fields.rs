@@ -53,21 +53,13 @@ pub(crate) async fn username_field(
 ) -> Result<Result<String, Vec<String>>, ApiError> {
     // DRF runs the model field's validators (the name's characters, uniqueness, length) before
     // CharField's own NUL check, whose message therefore comes last.
-    let nul = data
-        .get(key)
-        .and_then(python_str)
-        .is_some_and(|text| text.contains('\0'));
-    let field = CharField::default().validate(data, key, false);
-    let username = match field {
+    let raw = data.get(key).and_then(python_str);
+    let nul = raw.as_deref().is_some_and(|text| text.contains('\0'));
+    let username = match CharField::default().validate(data, key, false) {
         // Django's `normalize_username` (NFKC) runs when the user is created; doing it before
         // the checks also makes "ｆｕｌｌ" collide with an existing "full" as a clear 400.
         Ok(present) => present.into_option().unwrap_or_default(),
-        Err(errors) if nul && errors == [NUL_MESSAGE] => data
-            .get(key)
-            .and_then(python_str)
-            .unwrap_or_default()
-            .trim()
-            .to_string(),
+        Err(errors) if nul && errors == [NUL_MESSAGE] => raw.unwrap_or_default().trim().to_string(),
         Err(errors) => return Ok(Err(errors)),
     }
     .nfkc()
