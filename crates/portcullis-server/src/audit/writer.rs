@@ -100,6 +100,10 @@ async fn purge_old(store: &Store, retention_days: u32) {
     match store.audit().audit_purge(&to_db(before)).await {
         Ok(0) => {}
         Ok(purged) => tracing::info!(purged, "purged audit events past their retention"),
+        // An outage is reported once, by the store's availability: the next purge catches up.
+        Err(err) if err.is_transient() => {
+            tracing::debug!(error = %err, "old audit events not purged: the database is away")
+        }
         Err(err) => tracing::warn!(error = %err, "could not purge old audit events"),
     }
 }
