@@ -8,7 +8,8 @@ results are appended as JSON lines to a results file (bench/report.py turns them
     measure.py scale STATE RESULTS SIZE                   the list of the scale user at SIZE rows
 
 Standard library only. wrk settings from the environment: DURATION (10s), BENCH_THREADS (2),
-BENCH_CONNS (32), BENCH_FLOOD_CONNS (16), WRK_TIMEOUT (30s).
+BENCH_CONNS (32), BENCH_FLOOD_CONNS (16), WRK_TIMEOUT (30s); BENCH_SETTLED (0.15): each run waits
+until less than this fraction of the machine's CPU is busy (at most a minute).
 """
 import http.client
 import json
@@ -27,6 +28,8 @@ THREADS = os.environ.get("BENCH_THREADS", "2")
 CONNS = os.environ.get("BENCH_CONNS", "32")
 FLOOD_CONNS = os.environ.get("BENCH_FLOOD_CONNS", "16")
 TIMEOUT = os.environ.get("WRK_TIMEOUT", "30s")
+# Below this fraction of busy CPU the machine counts as quiet between runs (see settle()).
+SETTLED = float(os.environ.get("BENCH_SETTLED", "0.15"))
 
 
 def call(base, method, path, body=None, auth=None, headers=None):
@@ -106,8 +109,33 @@ def wrk_env(body=None, method=None):
     return env
 
 
+def busy_fraction(interval=0.5):
+    """The fraction of the machine's CPU time spent busy over INTERVAL seconds (/proc/stat)."""
+    def ticks():
+        with open("/proc/stat") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
+        idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
+        return sum(values), idle
+    total0, idle0 = ticks()
+    time.sleep(interval)
+    total1, idle1 = ticks()
+    return 1 - (idle1 - idle0) / max(total1 - total0, 1)
+
+
+def settle(limit=60):
+    """Wait until the machine is quiet before a run. A side keeps working after wrk stops: each
+    gunicorn worker finishes the requests already in its socket's backlog (seconds of argon2 with
+    32 login connections), which would otherwise be counted against the next run's server."""
+    start = time.monotonic()
+    while time.monotonic() - start < limit:
+        if busy_fraction() < SETTLED:
+            return
+    print("bench: the machine stayed busy for %ds before a run; measuring anyway" % limit, flush=True)
+
+
 def run_wrk(url, headers=(), body=None, method=None, conns=CONNS):
     cmd = wrk_command(url, headers, conns)
+    settle()
     done = subprocess.run(cmd, capture_output=True, text=True, env=wrk_env(body, method))
     if done.returncode != 0:
         sys.exit("bench: wrk failed (%d): %s" % (done.returncode, done.stderr.strip()))
@@ -175,6 +203,7 @@ def flood(state_path, results_path):
         flood_cmd = wrk_command(s["base"] + "/api-token-auth/", (), FLOOD_CONNS,
                                 "%ds" % (seconds_of(DURATION) + 2))
         body = {"username": s["user"], "password": PASSWORD}
+        settle()
         flooder = subprocess.Popen(flood_cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    text=True, env=wrk_env(body))
         time.sleep(1)
