@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPortcullis, launchBrowser } from './harness.mjs';
 import { startMailSink, mailedLink } from './mail-sink.mjs';
-import { accessibilityProblems, isFocused, withScreenshot } from './page-helpers.mjs';
+import { accessibilityProblems, docScreenshot, isFocused, withScreenshot } from './page-helpers.mjs';
 
 const API_PORT = 19233;
 const SMTP_PORT = 19234;
@@ -100,6 +100,7 @@ test('the mailed link activates the account as it opens; opened again it says so
     const alert = main(tab).getByRole('alert');
     await alert.getByText('This account is already active: this link has been used.').waitFor();
     await alert.getByText('Stale token for given user.').waitFor();
+    assert.equal(await alert.textContent(), 'This account is already active: this link has been used.Stale token for given user.Log in.');
     assert.ok(await isFocused(alert), 'focus moves to the explanation');
     assert.equal(await main(tab).getByRole('button', { name: 'Activate account' }).count(), 0);
     await assertAccessible(tab, 'a used activation link');
@@ -125,8 +126,10 @@ test('a mangled link is refused; the resend form mails a new link that works', (
     const alert = main(tab).getByRole('alert');
     await alert.getByText('This activation link is invalid or has expired.').waitFor();
     await alert.getByText('Invalid token for given user.').waitFor();
+    assert.equal(await alert.first().textContent(), 'This activation link is invalid or has expired.Invalid token for given user.');
     await tab.getByRole('heading', { level: 2, name: 'Get a new activation link' }).waitFor();
     await assertAccessible(tab, 'a refused activation link');
+    await docScreenshot(tab, 'app-activation-refused');
 
     await tab.getByLabel('Email address').fill('ute@example.com');
     await tab.getByRole('button', { name: 'Send activation link' }).click();

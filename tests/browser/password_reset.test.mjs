@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPortcullis, launchBrowser } from './harness.mjs';
 import { startMailSink, mailedLink } from './mail-sink.mjs';
-import { accessibilityProblems, description, isFocused, withScreenshot } from './page-helpers.mjs';
+import { accessibilityProblems, description, docScreenshot, isFocused, withScreenshot } from './page-helpers.mjs';
 
 const API_PORT = 19231;
 const SMTP_PORT = 19232;
@@ -128,6 +128,7 @@ test('the mailed link opens the web app: a weak password is refused next to its 
     assert.ok(await isFocused(password), 'focus moves to the field in error');
     await main(tab).getByRole('alert').getByText('Your password could not be changed.').waitFor();
     await assertAccessible(tab, 'the new password page with errors');
+    await docScreenshot(tab, 'app-reset-password');
 
     await password.fill(NEW_PASSWORD);
     await submit.click();
@@ -155,6 +156,8 @@ test('the same link opened again says it is invalid or used, and offers a new on
     const alert = main(tab).getByRole('alert');
     await alert.getByText('This reset link is invalid or has already been used.').waitFor();
     await alert.getByText('Invalid token for given user.').waitFor();
+    assert.equal(await alert.textContent(),
+      'This reset link is invalid or has already been used.Invalid token for given user.Ask for a new reset link.');
     assert.ok(await isFocused(alert), 'focus moves to the explanation');
     await assertAccessible(tab, 'the refused link');
     await alert.getByRole('link', { name: 'Ask for a new reset link' }).click();

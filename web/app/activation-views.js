@@ -61,8 +61,8 @@ function showFailure(summary, error) {
     h('p', { class: 'form-errors-title', text: kind === 'active'
       ? 'This account is already active: this link has been used.'
       : 'This activation link is invalid or has expired.' }),
-    h('ul', {}, ...messages.map((m) => h('li', { text: m }))),
-    kind === 'active' ? h('p', {}, h('a', { href: '#/login', text: 'Log in' }), '.') : null);
+    h('ul', {}, ...messages.map((m) => h('li', { text: m }))));
+  if (kind === 'active') summary.append(h('p', {}, h('a', { href: '#/login', text: 'Log in' }), '.'));
   focus(summary);
   return kind;
 }

@@ -101,7 +101,7 @@ export function resetPasswordConfirmView(app, segments) {
   confirmLinkView(app, linkParts(segments), {
     id: 'reset-password-heading',
     title: 'Choose a new password',
-    lead: 'Your reset link has been recognised. Choose the password you will log in with from now on.',
+    lead: 'Choose the password you will log in with from now on.',
     fields,
     action: 'reset_password_confirm',
     button: 'Set new password',
@@ -138,7 +138,7 @@ export function resetUsernameConfirmView(app, segments) {
   confirmLinkView(app, linkParts(segments), {
     id: 'reset-username-heading',
     title: byEmail ? 'Choose a new email address' : 'Choose a new username',
-    lead: `Your link has been recognised. Choose the ${byEmail ? 'email address' : 'username'} you will log in with from now on.`,
+    lead: `Choose the ${byEmail ? 'email address' : 'username'} you will log in with from now on.`,
     fields: [byEmail
       ? { name, label: 'New email address', type: 'email', autocomplete: 'email', required: true }
       : { name, label: 'New username', autocomplete: 'username', required: true, hint: '150 characters or fewer: letters, digits and @ . + - _ only.' }],
