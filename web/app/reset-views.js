@@ -134,7 +134,9 @@ export function forgotUsernameView(app) {
 /** `#/username/reset/confirm/{uid}/{token}`. @param {AppContext} app @param {string[]} segments */
 export function resetUsernameConfirmView(app, segments) {
   const byEmail = app.settings.username_field === 'email';
-  const name = `new_${app.settings.username_field}`;
+  // djoser's URL is named for USERNAME_FIELD, its body key for LOGIN_FIELD (the same, or the
+  // server refuses to change the login field this way).
+  const name = `new_${app.settings.login_field}`;
   confirmLinkView(app, linkParts(segments), {
     id: 'reset-username-heading',
     title: byEmail ? 'Choose a new email address' : 'Choose a new username',
