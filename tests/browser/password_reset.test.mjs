@@ -4,7 +4,8 @@
 // its link in a new tab (djoser's default `password_reset_confirm_url` on the address the
 // request came to, which serves the web app), is told why a weak password is refused, sets a
 // new one and logs in with it; the used link is then refused as such; and an address without
-// an account gets the same answer as one with. Elements are found by role, name and label, and
+// an account gets the same answer as one with (the form busy, and a second press ignored,
+// while its request is out). Elements are found by role, name and label, and
 // every page passes the accessibility audit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -68,16 +69,34 @@ async function logIn(p, username, password) {
   await h1(p, 'Notes').waitFor();
 }
 
-/** Ask for a reset link for `email` from the login page; returns the answer shown. */
-async function askForLink(email) {
+/**
+ * Ask for a reset link for `email` from the login page; returns the answer shown. `whileSent`
+ * runs while the request is held on its way to the server (which then gets it unchanged).
+ */
+async function askForLink(email, whileSent = async () => {}) {
   await main(page).getByRole('link', { name: 'Forgot password?' }).click();
   await h1(page, 'Reset your password').waitFor();
   assert.ok(await isFocused(h1(page, 'Reset your password')), 'focus moves to the heading');
   await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Send reset link' }).click();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let requests = 0;
+  const path = '**/auth/users/reset_password/';
+  await page.route(path, async (route) => {
+    requests += 1;
+    await held;
+    await route.continue();
+  });
+  const button = page.getByRole('button', { name: 'Send reset link' });
+  await button.click();
+  await page.waitForFunction(() => document.querySelector('main form')?.getAttribute('aria-busy') === 'true');
+  await whileSent(button);
+  release();
   const sent = main(page).getByText(SENT);
   await sent.waitFor();
   assert.ok(await isFocused(sent), 'focus moves to the answer');
+  await page.unroute(path);
+  assert.equal(requests, 1, 'one request per submission');
   return sent.textContent();
 }
 
@@ -175,7 +194,14 @@ test('an address without an account gets the same answer, and no mail', () =>
   step('reset-unknown-address', async () => {
     await page.goto(`${api.base}/#/login`);
     await h1(page, 'Log in').waitFor();
-    assert.equal(await askForLink('nobody@example.com'), answerForKnown);
+    const answer = await askForLink('nobody@example.com', async (button) => {
+      // While the request is out the button says it is unavailable and a second press sends
+      // nothing more (counted by askForLink).
+      assert.equal(await button.getAttribute('aria-disabled'), 'true');
+      await button.evaluate((b) => /** @type {HTMLButtonElement} */ (b).click());
+      await page.getByRole('status').getByText('Sending the reset link…').waitFor();
+    });
+    assert.equal(answer, answerForKnown);
     // A known address asked for after it: its mail is the next one, so none went to the other.
     await main(page).getByRole('link', { name: 'Back to log in' }).click();
     await h1(page, 'Log in').waitFor();
