@@ -1,8 +1,9 @@
 // The mailed-link pages under other djoser settings, in Chromium, the mails sent over SMTP to
 // aiosmtpd (mail-sink.mjs): with `password_reset_confirm_retype` the new password is asked
 // for twice (the server's "didn't match" shown in the summary); "Forgot username?" mails a
-// link whose page sets a new username (its errors next to the field); and a link opened while
-// logged in works without touching the session, the header showing the new name.
+// link whose page sets a new username (its errors next to the field); a link opened while
+// logged in works without touching the session, the header showing the new name; and with
+// `password_reset_show_email_not_found` an unknown address is refused (djoser's bare list).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPortcullis, launchBrowser } from './harness.mjs';
@@ -20,7 +21,7 @@ const pageErrors = [];
 before(async () => {
   sink = await startMailSink(SMTP_PORT);
   api = await startPortcullis(API_PORT,
-    `[djoser]\npassword_reset_confirm_retype = true\n\n[email]\nbackend = "smtp"\nsmtp_url = "${sink.url}"\n`);
+    `[djoser]\npassword_reset_confirm_retype = true\npassword_reset_show_email_not_found = true\n\n[email]\nbackend = "smtp"\nsmtp_url = "${sink.url}"\n`);
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
   page = await context.newPage();
@@ -136,4 +137,17 @@ test('a link opened while logged in works and keeps the session; the header show
     await page.getByRole('button', { name: 'Set new username' }).click();
     await h1('Notes').waitFor();
     await page.getByRole('navigation', { name: 'Account' }).getByText('Signed in as walther').waitFor();
+  }));
+
+test('with password_reset_show_email_not_found an unknown address is refused in the summary', () =>
+  step('reset-email-not-found', async () => {
+    await page.goto(`${api.base}/#/password/reset`);
+    await h1('Reset your password').waitFor();
+    await page.getByLabel('Email address').fill('nobody@example.com');
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    const alert = main().getByRole('alert');
+    await alert.getByText('User with given email does not exist.').waitFor();
+    assert.equal(await alert.textContent(), 'The reset link could not be sent.User with given email does not exist.');
+    assert.ok(await isFocused(alert), 'focus moves to the summary');
+    await assertAccessible('the reset request page, refused');
   }));
