@@ -62,13 +62,6 @@ async function assertAccessible(p, what) {
   assert.deepEqual(await accessibilityProblems(p), [], `accessibility problems on ${what}`);
 }
 
-async function logIn(p, username, password) {
-  await p.getByLabel('Username').fill(username);
-  await p.getByLabel('Password').fill(password);
-  await p.getByRole('button', { name: 'Log in' }).click();
-  await h1(p, 'Notes').waitFor();
-}
-
 /**
  * Ask for a reset link for `email` from the login page; returns the answer shown. `whileSent`
  * runs while the request is held on its way to the server (which then gets it unchanged).
