@@ -76,6 +76,8 @@ test('the server describes its settings at /client/settings.json', async () => {
     login_field: 'email',
     required_fields: ['first_name', 'last_name'],
     user_create_password_retype: true,
+    send_activation_email: false,
+    password_reset_confirm_retype: false,
   });
 });
 

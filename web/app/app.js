@@ -7,6 +7,8 @@ import { h, announce, focus, whileBusy } from './dom.js';
 import { loginView, registerView } from './auth-views.js';
 import { notesView } from './notes-view.js';
 import { noteFormView } from './note-form.js';
+import { forgotPasswordView, resetPasswordConfirmView, forgotUsernameView, resetUsernameConfirmView } from './reset-views.js';
+import { activateView, resendActivationView, checkEmailView } from './activation-views.js';
 
 /**
  * The project's settings the app follows, as the server describes them at
@@ -20,6 +22,8 @@ import { noteFormView } from './note-form.js';
  *   login_field: 'username' | 'email',
  *   required_fields: string[],
  *   user_create_password_retype: boolean,
+ *   send_activation_email: boolean,
+ *   password_reset_confirm_retype: boolean,
  * }} ServerSettings
  */
 
@@ -58,6 +62,8 @@ const DEFAULT_SETTINGS = /** @type {ServerSettings} */ ({
   login_field: 'username',
   required_fields: ['email'],
   user_create_password_retype: false,
+  send_activation_email: false,
+  password_reset_confirm_retype: false,
 });
 
 /** @type {AppContext} */
@@ -160,12 +166,32 @@ function notFoundView() {
   ]);
 }
 
+/**
+ * The account pages, shown logged in or not: a mailed link may be opened in a browser where
+ * someone is logged in. Returns whether `path` was one of them.
+ */
+function accountRoute(path, options) {
+  const [, first, second, third, ...link] = path.split('/');
+  const confirm = third === 'confirm' && link.length === 2;
+  if (first === 'password' && second === 'reset' && third === undefined) forgotPasswordView(app);
+  else if (first === 'password' && second === 'reset' && confirm) resetPasswordConfirmView(app, link);
+  else if (first === 'username' && second === 'reset' && third === undefined) forgotUsernameView(app);
+  else if (first === 'username' && second === 'reset' && confirm) resetUsernameConfirmView(app, link);
+  else if (path === '/activate') resendActivationView(app);
+  else if (first === 'activate' && second && third && !link.length) activateView(app, [second, third]);
+  else if (path === '/register/done') checkEmailView(app, options);
+  else return false;
+  return true;
+}
+
 /** Show the page the URL's hash names. */
 function route() {
   const options = pending ?? {};
   pending = null;
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
-  if (!app.user) {
+  if (accountRoute(path, options)) {
+    // An account page, the same logged in or not.
+  } else if (!app.user) {
     if (path === '/register') {
       registerView(app);
     } else {

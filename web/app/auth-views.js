@@ -64,6 +64,9 @@ export function loginView(app, { username = '', focusPassword = false } = {}) {
     h('h1', { id: 'login-heading', text: 'Log in' }),
     h('p', { class: 'lead', text: 'Log in to read and write your notes.' }),
     form,
+    h('p', {}, h('a', { href: '#/password/reset', text: 'Forgot password?' }),
+      app.settings.login_field === 'email' ? null : ' · ',
+      app.settings.login_field === 'email' ? null : h('a', { href: '#/username/reset', text: 'Forgot username?' })),
     h('p', {}, 'No account yet? ', h('a', { href: '#/register', text: 'Create an account' })),
   ], focusPassword ? fields[1].control : undefined);
 }
@@ -124,6 +127,11 @@ export function registerView(app) {
       }
       // The login form asks for djoser's LOGIN_FIELD: the email when the project logs in with it.
       const login = values[app.settings.login_field] ?? values.username;
+      if (app.settings.send_activation_email) {
+        // The new user is inactive until the mailed link is opened: a login would be refused.
+        app.navigate('#/register/done', { login, email: values.email, message: `Account ${login} created.` });
+        return;
+      }
       app.navigate('#/login', {
         username: login,
         focusPassword: true,

@@ -2,8 +2,11 @@
 //! must know of the project's settings to talk to it as its own frontend would — which login
 //! to use (a DRF token from djoser's token login, or a JWT pair from djoser's JWT views, in
 //! the order of `authentication_classes`), simplejwt's header keyword, the user model's
-//! `USERNAME_FIELD`, djoser's `LOGIN_FIELD`, the `REQUIRED_FIELDS` registration carries and
-//! djoser's `USER_CREATE_PASSWORD_RETYPE`. A Django project's frontend has these written into
+//! `USERNAME_FIELD`, djoser's `LOGIN_FIELD`, the `REQUIRED_FIELDS` registration carries,
+//! djoser's `USER_CREATE_PASSWORD_RETYPE`, and two settings the account flows depend on:
+//! `SEND_ACTIVATION_EMAIL` (a new user must open the mailed link first, so the app says so
+//! instead of offering a login that would fail) and `PASSWORD_RESET_CONFIRM_RETYPE` (the reset
+//! form then asks for the new password twice). A Django project's frontend has these written into
 //! its code; Portcullis's own app reads them here instead, as it reads the pagination style
 //! from the lists' shape. Nothing secret is in it: each is visible from the wire anyway.
 
@@ -29,6 +32,8 @@ pub(crate) fn settings(config: &Config) -> Value {
         "login_field": login.name(),
         "required_fields": required,
         "user_create_password_retype": config.djoser.user_create_password_retype,
+        "send_activation_email": config.djoser.send_activation_email,
+        "password_reset_confirm_retype": config.djoser.password_reset_confirm_retype,
     })
 }
 

@@ -1,6 +1,7 @@
 //! `/client/settings.json`: the project's settings the built-in web app follows (which login,
 //! simplejwt's header keyword, `USERNAME_FIELD`, djoser's `LOGIN_FIELD`, `REQUIRED_FIELDS`,
-//! `USER_CREATE_PASSWORD_RETYPE`), read from the configuration.
+//! `USER_CREATE_PASSWORD_RETYPE`, `SEND_ACTIVATION_EMAIL`, `PASSWORD_RESET_CONFIRM_RETYPE`), read
+//! from the configuration.
 
 use crate::harness::TestApp;
 use axum::body::Body;
@@ -40,7 +41,8 @@ async fn the_built_in_profile_logs_in_with_a_drf_token_and_a_username() {
         json!({
             "auth": "token", "jwt_header_type": "Bearer", "username_field": "username",
             "login_field": "username", "required_fields": ["email"],
-            "user_create_password_retype": false
+            "user_create_password_retype": false, "send_activation_email": false,
+            "password_reset_confirm_retype": false
         })
     );
 }
@@ -55,6 +57,8 @@ async fn an_email_user_model_with_jwts_only_is_described_as_such() {
     config.user_model.username_field = LoginField::Email;
     config.user_model.required_fields = vec![UserField::FirstName, UserField::LastName];
     config.djoser.user_create_password_retype = true;
+    config.djoser.send_activation_email = true;
+    config.djoser.password_reset_confirm_retype = true;
     config.jwt.auth_header_types = vec!["JWT".into()];
     let app = TestApp::with_config(config).await;
     assert_eq!(
@@ -62,7 +66,8 @@ async fn an_email_user_model_with_jwts_only_is_described_as_such() {
         json!({
             "auth": "jwt", "jwt_header_type": "JWT", "username_field": "email",
             "login_field": "email", "required_fields": ["first_name", "last_name"],
-            "user_create_password_retype": true
+            "user_create_password_retype": true, "send_activation_email": true,
+            "password_reset_confirm_retype": true
         })
     );
 }
