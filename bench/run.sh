@@ -13,7 +13,8 @@
 # argon2-cffi and psycopg; default target/bench-venv, created when missing), ORACLE_DIR (the
 # reference project, ../shared/oracle), BENCH_PORT (19100: Django on +1, Portcullis on +2,
 # PostgreSQL on +50..+59), WRK_TIMEOUT (30s), BENCH_THREADS (2), BENCH_CONNS (32),
-# BENCH_FLOOD_CONNS (16: the login flood's connections), BENCH_KEEP (any value: keep the work directory with
+# BENCH_FLOOD_CONNS (16: the login flood's connections), BENCH_BIN (a release binary to use
+# instead of building one), BENCH_SETTLED (0.15: see bench/measure.py), BENCH_KEEP (any value: keep the work directory with
 # the servers' logs and the raw results, results.jsonl, which bench/report.py renders). Needs wrk,
 # python3 and, for PostgreSQL, its server programs (see scripts/postgres-server.sh).
 set -euo pipefail
@@ -55,8 +56,14 @@ if ! "$VENV/bin/python" -c "import django, rest_framework, djoser, argon2, psyco
 fi
 PY="$VENV/bin/python"
 
-cargo build --release -q -p portcullis
-BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/portcullis"
+# BENCH_BIN: a binary built beforehand (no build here; cargo would wait for any other cargo
+# holding the package cache).
+if [ -n "${BENCH_BIN:-}" ]; then
+  BIN="$BENCH_BIN"
+else
+  cargo build --release -q -p portcullis
+  BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/portcullis"
+fi
 
 WORK="$(mktemp -d)"
 PGDIR=""
