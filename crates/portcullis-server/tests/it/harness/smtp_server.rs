@@ -66,43 +66,41 @@ pub(crate) struct SmtpServer {
 impl SmtpServer {
     /// A fresh server, or `None` when aiosmtpd is missing outside CI.
     pub(crate) fn start() -> Option<SmtpServer> {
-        // Debian's package is for the system's interpreter, which a `python3` earlier on the
-        // PATH (a virtual environment, pyenv) may hide.
-        let python = ["/usr/bin/python3", "python3"].into_iter().find(|python| {
-            Command::new(python)
-                .args(["-c", "import aiosmtpd"])
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        });
-        let Some(python) = python else {
-            let message = "these tests need a real SMTP server: install Debian's package \
-                           `python3-aiosmtpd` (apt-get install python3-aiosmtpd)";
-            assert!(std::env::var_os("CI").is_none(), "{message}");
-            eprintln!("skipped: {message}");
-            return None;
-        };
+        let python = python()?;
         for _ in 0..5 {
-            let dir = tempfile::tempdir().expect("a mail folder");
-            let port = free_port();
-            let mut child = Command::new(python)
-                .args(["-c", SCRIPT])
-                .arg(dir.path())
-                .arg(port.to_string())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("python3 starts");
-            let mut line = String::new();
-            let stdout = child.stdout.take().expect("its stdout");
-            let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line);
-            if line.trim() == "ready" {
-                return Some(SmtpServer { port, dir, child });
+            if let Some(server) = SmtpServer::spawn(python, free_port()) {
+                return Some(server);
             }
-            let _ = child.kill();
-            let _ = child.wait();
         }
         panic!("aiosmtpd did not start on any of five ports");
+    }
+
+    /// A server on `port` (which must be free), or `None` when aiosmtpd is missing outside CI.
+    pub(crate) fn start_on(port: u16) -> Option<SmtpServer> {
+        let server = SmtpServer::spawn(python()?, port);
+        Some(server.unwrap_or_else(|| panic!("aiosmtpd did not start on port {port}")))
+    }
+
+    /// aiosmtpd on `port`, once it says it is ready; `None` if it did not start.
+    fn spawn(python: &str, port: u16) -> Option<SmtpServer> {
+        let dir = tempfile::tempdir().expect("a mail folder");
+        let mut child = Command::new(python)
+            .args(["-c", SCRIPT])
+            .arg(dir.path())
+            .arg(port.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 starts");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("its stdout");
+        let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line);
+        if line.trim() == "ready" {
+            return Some(SmtpServer { port, dir, child });
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        None
     }
 
     /// `[email] smtp_url` for this server (plain SMTP on loopback).
@@ -152,6 +150,26 @@ impl Drop for SmtpServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The Python that has aiosmtpd, or `None` (outside CI) with a note saying what to install.
+fn python() -> Option<&'static str> {
+    // Debian's package is for the system's interpreter, which a `python3` earlier on the PATH
+    // (a virtual environment, pyenv) may hide.
+    let python = ["/usr/bin/python3", "python3"].into_iter().find(|python| {
+        Command::new(python)
+            .args(["-c", "import aiosmtpd"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    if python.is_none() {
+        let message = "these tests need a real SMTP server: install Debian's package \
+                       `python3-aiosmtpd` (apt-get install python3-aiosmtpd)";
+        assert!(std::env::var_os("CI").is_none(), "{message}");
+        eprintln!("skipped: {message}");
+    }
+    python
 }
 
 /// The `uid` and `token` of the link `.../{uid}/{token}` in a mail's text.

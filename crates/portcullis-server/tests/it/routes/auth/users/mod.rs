@@ -5,6 +5,7 @@ mod djoser_serializers;
 mod email_username;
 mod id;
 mod list;
+mod mail_delivery;
 mod me;
 mod own_fields;
 mod password_reset;
