@@ -6,56 +6,25 @@
 // offers the resend form, whose new link activates a second account.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPortcullis, launchBrowser } from './harness.mjs';
-import { startMailSink, mailedLink } from './mail-sink.mjs';
-import { accessibilityProblems, docScreenshot, isFocused, withScreenshot } from './page-helpers.mjs';
+import { mailedLink } from './mail-sink.mjs';
+import { assertAccessible, h1, main, startMailFlow } from './mail-flow.mjs';
+import { docScreenshot, isFocused } from './page-helpers.mjs';
 
 const API_PORT = 19233;
 const SMTP_PORT = 19234;
 const PASSWORD = 'kV7#meadow-Lamp';
 
-let api, sink, browser, context, page;
-const pageErrors = [];
-
-function watch(p) {
-  p.setDefaultTimeout(10000);
-  p.on('pageerror', (e) => pageErrors.push(e.message));
-  p.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
-      pageErrors.push(`console: ${m.text()}`);
-    }
-  });
-  return p;
-}
+let flow, api, sink, context, page, watch, step;
 
 before(async () => {
-  sink = await startMailSink(SMTP_PORT);
-  api = await startPortcullis(API_PORT,
-    `[djoser]\nsend_activation_email = true\n\n[email]\nbackend = "smtp"\nsmtp_url = "${sink.url}"\n`);
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
-  page = watch(await context.newPage());
+  flow = await startMailFlow({ apiPort: API_PORT, smtpPort: SMTP_PORT,
+    config: '[djoser]\nsend_activation_email = true\n\n' });
+  ({ api, sink, context, page, watch, step } = flow);
 });
 
 after(async () => {
-  await browser?.close();
-  api?.stop();
-  sink?.stop();
+  await flow?.stop();
 });
-
-function step(name, fn) {
-  return withScreenshot(page, name, async () => {
-    await fn();
-    assert.deepEqual(pageErrors, [], 'errors in the page');
-  });
-}
-
-const h1 = (p, name) => p.getByRole('heading', { level: 1, name, exact: true });
-const main = (p) => p.getByRole('main');
-
-async function assertAccessible(p, what) {
-  assert.deepEqual(await accessibilityProblems(p), [], `accessibility problems on ${what}`);
-}
 
 async function register(username, email) {
   await page.goto(`${api.base}/#/register`);

@@ -9,9 +9,9 @@
 // every page passes the accessibility audit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPortcullis, launchBrowser } from './harness.mjs';
-import { startMailSink, mailedLink } from './mail-sink.mjs';
-import { accessibilityProblems, description, docScreenshot, isFocused, withScreenshot } from './page-helpers.mjs';
+import { mailedLink } from './mail-sink.mjs';
+import { assertAccessible, h1, main, startMailFlow } from './mail-flow.mjs';
+import { description, docScreenshot, isFocused } from './page-helpers.mjs';
 
 const API_PORT = 19231;
 const SMTP_PORT = 19232;
@@ -19,48 +19,16 @@ const PASSWORD = 'kV7#harbour-Lamp';
 const NEW_PASSWORD = 'Qz9!orchard-Kite';
 const SENT = 'If an account uses this email address, a mail with a link to choose a new password is on its way.';
 
-let api, sink, browser, context, page;
-const pageErrors = [];
-
-/** Collect script errors and console errors (a CSP violation, say) other than 4xx answers. */
-function watch(p) {
-  p.setDefaultTimeout(10000);
-  p.on('pageerror', (e) => pageErrors.push(e.message));
-  p.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
-      pageErrors.push(`console: ${m.text()}`);
-    }
-  });
-  return p;
-}
+let flow, api, sink, context, page, watch, step;
 
 before(async () => {
-  sink = await startMailSink(SMTP_PORT);
-  api = await startPortcullis(API_PORT, `[email]\nbackend = "smtp"\nsmtp_url = "${sink.url}"\n`);
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
-  page = watch(await context.newPage());
+  flow = await startMailFlow({ apiPort: API_PORT, smtpPort: SMTP_PORT });
+  ({ api, sink, context, page, watch, step } = flow);
 });
 
 after(async () => {
-  await browser?.close();
-  api?.stop();
-  sink?.stop();
+  await flow?.stop();
 });
-
-function step(name, fn) {
-  return withScreenshot(page, name, async () => {
-    await fn();
-    assert.deepEqual(pageErrors, [], 'errors in the page');
-  });
-}
-
-const h1 = (p, name) => p.getByRole('heading', { level: 1, name, exact: true });
-const main = (p) => p.getByRole('main');
-
-async function assertAccessible(p, what) {
-  assert.deepEqual(await accessibilityProblems(p), [], `accessibility problems on ${what}`);
-}
 
 /**
  * Ask for a reset link for `email` from the login page; returns the answer shown. `whileSent`

@@ -6,32 +6,21 @@
 // `password_reset_show_email_not_found` an unknown address is refused (djoser's bare list).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPortcullis, launchBrowser } from './harness.mjs';
-import { startMailSink, mailedLink } from './mail-sink.mjs';
-import { accessibilityProblems, isFocused, withScreenshot } from './page-helpers.mjs';
+import { mailedLink } from './mail-sink.mjs';
+import { startMailFlow } from './mail-flow.mjs';
+import { accessibilityProblems, isFocused } from './page-helpers.mjs';
 
 const API_PORT = 19235;
 const SMTP_PORT = 19236;
 const PASSWORD = 'kV7#browser-Lamp-42';
 const NEW_PASSWORD = 'Qz9!orchard-Kite';
 
-let api, sink, browser, page;
-const pageErrors = [];
+let flow, api, sink, page, step;
 
 before(async () => {
-  sink = await startMailSink(SMTP_PORT);
-  api = await startPortcullis(API_PORT,
-    `[djoser]\npassword_reset_confirm_retype = true\npassword_reset_show_email_not_found = true\n\n[email]\nbackend = "smtp"\nsmtp_url = "${sink.url}"\n`);
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
-  page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
-      pageErrors.push(`console: ${m.text()}`);
-    }
-  });
+  flow = await startMailFlow({ apiPort: API_PORT, smtpPort: SMTP_PORT,
+    config: '[djoser]\npassword_reset_confirm_retype = true\npassword_reset_show_email_not_found = true\n\n' });
+  ({ api, sink, page, step } = flow);
   for (const name of ['vera', 'walt']) {
     const r = await fetch(`${api.base}/auth/users/`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -42,17 +31,8 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  api?.stop();
-  sink?.stop();
+  await flow?.stop();
 });
-
-function step(name, fn) {
-  return withScreenshot(page, name, async () => {
-    await fn();
-    assert.deepEqual(pageErrors, [], 'errors in the page');
-  });
-}
 
 const h1 = (name) => page.getByRole('heading', { level: 1, name, exact: true });
 const main = () => page.getByRole('main');
