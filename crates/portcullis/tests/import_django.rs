@@ -297,10 +297,24 @@ fn a_conflicting_user_is_reported_and_left_alone_and_the_others_come_over() {
         400
     );
     let admin = r#"{"username": "admin", "password": "admin-pass-123"}"#;
-    assert_eq!(
-        request(port, "POST", "/api-token-auth/", None, admin).status,
-        200
-    );
+    let answer = request(port, "POST", "/api-token-auth/", None, admin);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    // One summary event for the import that wrote rows, none for the one that found nothing.
+    let admin_key = body_field(&answer.body, "token");
+    let path = "/api/admin/audit/?event=django_imported";
+    let log = request(port, "GET", path, Some(&admin_key), "");
+    assert_eq!(log.status, 200, "{}", log.body);
+    let log: serde_json::Value = serde_json::from_str(&log.body).unwrap();
+    assert_eq!(log["count"], 1, "{log}");
+    let event = &log["results"][0];
+    assert_eq!(event["user"], serde_json::Value::Null, "{event}");
+    assert_eq!(event["client_addr"], "", "{event}");
+    let detail = &event["detail"];
+    assert_eq!(detail["actor"], "cli", "{event}");
+    assert_eq!(detail["imported"], 3, "{event}");
+    assert_eq!(detail["skipped"], 3, "{event}");
+    assert_eq!(detail["kinds"]["users"], 1, "{event}");
+    assert_eq!(detail["kinds"]["notes rows"], 1, "{event}");
     // Bob's note, with its id, its owner and Django's times.
     let note = request(port, "GET", "/api/notes/9/", Some(&"b".repeat(40)), "");
     assert_eq!(note.status, 200, "{}", note.body);
