@@ -1,7 +1,8 @@
 //! Every path that changes an account writes its audit event, as `GET /api/admin/audit/`
 //! shows it: djoser's staff and own deletions, the admin API's creations, deletions and
 //! deactivations (which revoke every credential), the revocations of `logout_all` and of
-//! ending a session, and the changes made by following a mailed link (activation, password
+//! ending a session, a username changed through djoser's user detail or (a login email) through
+//! the admin API, and the changes made by following a mailed link (activation, password
 //! and username reset). Never a secret in an event. The command line's and the import's
 //! events are in the binary's tests (`crates/portcullis/tests/cli_audit.rs`).
 
@@ -10,14 +11,14 @@ use serde_json::{Value, json};
 
 use crate::harness::admin::AdminApp;
 use crate::harness::smtp_server::{SmtpServer, link_parts};
-use crate::harness::{NEW_PASSWORD, PASSWORD};
+use crate::harness::{Caller, NEW_PASSWORD, PASSWORD};
 use portcullis_server::Config;
-use portcullis_server::config::EmailBackend;
+use portcullis_server::config::{EmailBackend, LoginField, UserSerializerConfig};
 
 const AUDIT: &str = "/api/admin/audit/";
 
 /// The events of `user`, newest first: `(event, detail)`.
-async fn events_of(admin: &crate::harness::Caller<'_>, user: i64) -> Vec<(String, Value)> {
+async fn events_of(admin: &Caller<'_>, user: i64) -> Vec<(String, Value)> {
     let page = admin.get(&format!("{AUDIT}?user={user}")).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     page.json["results"]
@@ -62,6 +63,76 @@ async fn djosers_deletions_by_staff_and_by_the_user_are_logged_with_their_actor(
     assert_eq!(events[0].1, json!({"actor": admin.id}));
     let events = events_of(&admin, bob.id).await;
     assert_eq!(detail(&events, "user_deleted"), json!({"actor": bob.id}));
+}
+
+#[tokio::test]
+async fn a_username_changed_through_djosers_user_detail_is_logged_once() {
+    let mut config = Config::default();
+    config.djoser.serializers.user = Some(UserSerializerConfig {
+        fields: vec!["id".into(), "username".into()],
+        read_only_fields: vec![],
+    });
+    let app = AdminApp::with_config(config).await;
+    let admin = app.superuser("admin").await;
+    let ann = app.user("ann").await;
+    let path = format!("/auth/users/{}/", ann.id);
+    let reply = admin.patch(&path, json!({"username": "annie"})).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    // The same name again changes nothing: no event.
+    let reply = admin.put(&path, json!({"username": "annie"})).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+
+    let events = events_of(&admin, ann.id).await;
+    let changes: Vec<&Value> = events
+        .iter()
+        .filter(|(e, _)| e == "username_changed")
+        .map(|(_, d)| d)
+        .collect();
+    assert_eq!(
+        changes,
+        [&json!({"field": "username", "new": "annie", "actor": admin.id})]
+    );
+}
+
+#[tokio::test]
+async fn the_admin_apis_change_of_a_login_email_is_a_username_change() {
+    let mut config = Config::default();
+    config.user_model.username_field = LoginField::Email;
+    config.user_model.required_fields = vec![];
+    let app = AdminApp::with_config(config).await;
+    let made = app
+        .anon()
+        .post(
+            "/auth/users/",
+            json!({"email": "gus@example.com", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let gus = made.json["id"].as_i64().unwrap_or_default();
+    let root = portcullis_server::accounts::manage::create_superuser_by_email(
+        &app.state,
+        "root@example.com",
+        &portcullis_server::accounts::manage::Names::default(),
+        Some(PASSWORD),
+    )
+    .await
+    .expect("the superuser is created");
+    let login = json!({"email": "root@example.com", "password": PASSWORD});
+    let key = app.anon().post("/auth/token/login/", login).await.json["auth_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let admin = Caller::new(&app, root.id, "root@example.com", key);
+    let path = format!("/api/admin/users/{gus}/");
+    let reply = admin
+        .patch(&path, json!({"email": "gus2@example.com"}))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let events = events_of(&admin, gus).await;
+    assert_eq!(
+        detail(&events, "username_changed"),
+        json!({"field": "email", "new": "gus2@example.com", "actor": admin.id})
+    );
 }
 
 #[tokio::test]
