@@ -8,7 +8,7 @@ const EVENTS = [
   'login', 'login_failed', 'logout', 'logout_all', 'token_created', 'token_revoked',
   'password_changed', 'username_changed', 'user_activated', 'user_deactivated',
   'staff_changed', 'superuser_changed', 'groups_changed', 'permissions_changed',
-  'session_ended',
+  'session_ended', 'user_created', 'user_deleted', 'django_imported',
 ];
 
 const view = { page: 1, filters: {} };

@@ -110,12 +110,8 @@ pub async fn check_password(
     }
 }
 
-/// The user's token key, created if the user has none (after a logout).
-pub(crate) async fn token_for(state: &AppState, user: &User) -> Result<String, ApiError> {
-    Ok(issue_token(state, user).await?.0)
-}
-
-/// [`token_for`], and whether the token was created now (the audit log records creations).
+/// The user's token key, created if the user has none (after a logout), and whether it was
+/// created now (the audit log records creations).
 pub(crate) async fn issue_token(state: &AppState, user: &User) -> Result<(String, bool), ApiError> {
     let keys = state.token_keys();
     let candidate = crate::auth::token_key::TokenKeys::generate();

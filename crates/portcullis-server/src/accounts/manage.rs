@@ -4,13 +4,18 @@
 //! `accounts::authority` does not apply here: the operator at the shell can read the database
 //! and the server secret anyway, so the command line is trusted as a superuser is, as Django's
 //! `manage.py` is. A password change goes through the same call as the endpoints', so it
-//! revokes what theirs revokes.
+//! revokes what theirs revokes. Every change is audited as the command line's
+//! (`audit::outside`).
 
 use anyhow::{Context, bail};
+use serde_json::json;
+
+use crate::audit::Event;
+use crate::audit::outside::cli_event;
 
 use crate::auth::token_key::TokenKeys;
 use crate::state::AppState;
-use crate::store::{NewUser, StoreError, User};
+use crate::store::{NewUser, StoreError, User, UserUpdate};
 
 /// Create a staff superuser (and its token). The password is hashed as the endpoints hash it.
 pub async fn create_superuser(
@@ -41,10 +46,23 @@ pub async fn create_superuser(
     };
     let token = state.token_keys().store(&TokenKeys::generate());
     match state.store().accounts().create_user(&user, &token).await {
-        Ok(user) => Ok(user),
+        Ok(user) => audit_created(state, user).await,
         Err(StoreError::UsernameTaken) => bail!("That username is already taken."),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The audit events of a superuser made by the command line: the account, and its token.
+async fn audit_created(state: &AppState, user: User) -> anyhow::Result<User> {
+    let detail = json!({
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+    });
+    cli_event(state, Event::UserCreated, Some(&user), detail).await?;
+    let detail = json!({ "kind": "token" });
+    cli_event(state, Event::TokenCreated, Some(&user), detail).await?;
+    Ok(user)
 }
 
 /// The names a superuser is created with (the model's `REQUIRED_FIELDS` among them).
@@ -97,7 +115,7 @@ pub async fn create_superuser_by_email(
     };
     let token = state.token_keys().store(&TokenKeys::generate());
     match state.store().accounts().create_user(&user, &token).await {
-        Ok(user) => Ok(user),
+        Ok(user) => audit_created(state, user).await,
         Err(StoreError::UsernameTaken) => bail!("That email address is already taken."),
         Err(e) => Err(e.into()),
     }
@@ -121,11 +139,13 @@ pub async fn find_user(state: &AppState, username: &str) -> anyhow::Result<User>
 pub async fn set_password(state: &AppState, user: &User, password: &str) -> anyhow::Result<()> {
     super::new_password::set_password(state, user.id, password.to_string())
         .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    cli_event(state, Event::PasswordChanged, Some(user), json!({})).await
 }
 
 /// The user's token key; with `reset`, a new key replaces the old one.
 pub async fn token_create(state: &AppState, user: &User, reset: bool) -> anyhow::Result<String> {
+    let token = json!({ "kind": "token" });
     if reset {
         let key = TokenKeys::generate();
         state
@@ -133,9 +153,38 @@ pub async fn token_create(state: &AppState, user: &User, reset: bool) -> anyhow:
             .tokens()
             .token_replace(user.id, &state.token_keys().store(&key))
             .await?;
+        cli_event(state, Event::TokenRevoked, Some(user), token.clone()).await?;
+        cli_event(state, Event::TokenCreated, Some(user), token).await?;
         return Ok(key);
     }
-    super::credentials::token_for(state, user)
+    let (key, created) = super::credentials::issue_token(state, user)
         .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    if created {
+        cli_event(state, Event::TokenCreated, Some(user), token).await?;
+    }
+    Ok(key)
+}
+
+/// Let the user log in again (`active`), or refuse its logins and tokens; audited when it
+/// changes anything.
+pub async fn set_active(state: &AppState, user: &User, active: bool) -> anyhow::Result<()> {
+    let update = UserUpdate {
+        is_active: Some(active),
+        ..UserUpdate::default()
+    };
+    state
+        .store()
+        .accounts()
+        .update_user(user.id, &update)
+        .await?;
+    if user.is_active == active {
+        return Ok(());
+    }
+    let event = if active {
+        Event::UserActivated
+    } else {
+        Event::UserDeactivated
+    };
+    cli_event(state, event, Some(user), json!({})).await
 }

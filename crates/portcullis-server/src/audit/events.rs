@@ -81,6 +81,11 @@ pub(crate) async fn admin_update(
             Event::UserDeactivated
         };
         on(req, event, after, json!({})).await;
+        if !after.is_active {
+            // Deactivation revoked every credential (`admin::routes::user_detail`).
+            let detail = json!({ "kind": "all", "via": "deactivation" });
+            on(req, Event::TokenRevoked, after, detail).await;
+        }
     }
     if before.is_staff != after.is_staff {
         on(

@@ -11,6 +11,7 @@
 //! advisory and is dropped instead when the queue is full.
 
 pub(crate) mod events;
+pub(crate) mod outside;
 mod writer;
 
 use std::collections::HashMap;
@@ -53,6 +54,9 @@ pub(crate) enum Event {
     GroupsChanged,
     PermissionsChanged,
     SessionEnded,
+    UserCreated,
+    UserDeleted,
+    DjangoImported,
 }
 
 impl Event {
@@ -72,6 +76,9 @@ impl Event {
         Event::GroupsChanged,
         Event::PermissionsChanged,
         Event::SessionEnded,
+        Event::UserCreated,
+        Event::UserDeleted,
+        Event::DjangoImported,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -91,6 +98,9 @@ impl Event {
             Event::GroupsChanged => "groups_changed",
             Event::PermissionsChanged => "permissions_changed",
             Event::SessionEnded => "session_ended",
+            Event::UserCreated => "user_created",
+            Event::UserDeleted => "user_deleted",
+            Event::DjangoImported => "django_imported",
         }
     }
 }
@@ -195,7 +205,7 @@ pub(crate) fn client_of(req: &ApiRequest) -> (String, String) {
     (truncate(&addr, 64), truncate(&agent, USER_AGENT_CHARS))
 }
 
-fn truncate(text: &str, chars: usize) -> String {
+pub(crate) fn truncate(text: &str, chars: usize) -> String {
     text.chars().take(chars).collect()
 }
 

@@ -68,7 +68,25 @@ pub async fn import(
     let written = state.store().import().import_apply(&plan.rows, &row).await;
     progress.finish();
     written?;
+    audit(state, &report).await?;
     Ok(report)
+}
+
+/// One summary event of an import that wrote rows: what came over, kind by kind, and how many
+/// rows were skipped. Never the source's URL, which may hold a password.
+async fn audit(state: &AppState, report: &Report) -> anyhow::Result<()> {
+    let kinds: serde_json::Map<String, serde_json::Value> = report
+        .tallies
+        .iter()
+        .map(|t| (t.kind.clone(), serde_json::json!(t.imported)))
+        .collect();
+    let detail = serde_json::json!({
+        "imported": report.imported(),
+        "skipped": report.skipped(),
+        "kinds": kinds,
+    });
+    let event = crate::audit::Event::DjangoImported;
+    crate::audit::outside::cli_event(state, event, None, detail).await
 }
 
 /// A declared resource, its columns and the Django table's rows for it.

@@ -1,10 +1,10 @@
 //! `portcullis user activate|deactivate USER`: what Django's admin does with the "active" box.
 //! A deactivated user's tokens stop working on the next request; the user cannot log in. The
-//! operator at the shell is trusted as a superuser: no `accounts::authority` check here.
+//! operator at the shell is trusted as a superuser: no `accounts::authority` check here. The
+//! change is audited (`user_activated` or `user_deactivated`, actor `cli`).
 
 use portcullis_server::AppState;
 use portcullis_server::accounts::manage;
-use portcullis_server::store::UserUpdate;
 
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum Command {
@@ -20,15 +20,7 @@ pub(super) async fn run(state: AppState, command: Command) -> anyhow::Result<()>
         Command::Deactivate { username } => (username, false),
     };
     let user = manage::find_user(&state, &username).await?;
-    let update = UserUpdate {
-        is_active: Some(active),
-        ..UserUpdate::default()
-    };
-    state
-        .store()
-        .accounts()
-        .update_user(user.id, &update)
-        .await?;
+    manage::set_active(&state, &user, active).await?;
     println!(
         "User '{}' is now {}.",
         user.username,

@@ -4,4 +4,6 @@
 #[allow(dead_code)]
 pub(crate) mod http;
 #[allow(dead_code)]
+pub(crate) mod oracle;
+#[allow(dead_code)]
 pub(crate) mod pg_server;

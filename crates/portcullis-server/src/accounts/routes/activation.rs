@@ -7,6 +7,7 @@ use axum::response::Response;
 use serde_json::json;
 
 use crate::accounts::email_flows;
+use crate::audit::{self, Event};
 use crate::http::endpoint::{Endpoint, Permission};
 use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::{json_response, no_content};
@@ -46,6 +47,15 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
         .update_user(user.id, &update)
         .await?;
     user.is_active = true;
+    let detail = json!({ "via": "activation" });
+    audit::record(
+        &req,
+        Event::UserActivated,
+        Some(user.id),
+        &user.username,
+        detail,
+    )
+    .await;
     if req.state.config().djoser.send_confirmation_email {
         email_flows::send(&req, Kind::Confirmation, &user);
     }

@@ -27,5 +27,7 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
         .await
         .map_err(ApiError::from)?;
     audit::events::own(&req, Event::LogoutAll, json!({})).await;
+    let detail = json!({ "kind": "all", "via": "logout_all" });
+    audit::events::own(&req, Event::TokenRevoked, detail).await;
     Ok(no_content())
 }

@@ -4,14 +4,18 @@
 //! (the username view has no `uid` and `token` fields: missing, they are an invalid uid), then
 //! Django's password validators, then the uid, then the token. Both set the user's
 //! `last_login`, as djoser does, so the link (whose HMAC covers the password hash and the last
-//! login) works once.
+//! login) works once. Each change is audited (`password_changed`, `username_changed`, with
+//! `detail.via` naming the view).
 
 use axum::http::Method;
 use axum::response::Response;
 use portcullis_passwords::validation::UserAttributes;
 
+use serde_json::json;
+
 use super::set_username;
 use crate::accounts::{email_flows, new_password};
+use crate::audit::{self, Event};
 use crate::http::endpoint::{Endpoint, Permission};
 use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::no_content;
@@ -77,6 +81,15 @@ async fn password_confirm(req: ApiRequest) -> Result<Response, ApiError> {
         .accounts()
         .touch_last_login(user.id)
         .await?;
+    let detail = json!({ "via": "reset_password_confirm" });
+    audit::record(
+        &req,
+        Event::PasswordChanged,
+        Some(user.id),
+        &user.username,
+        detail,
+    )
+    .await;
     if req
         .state
         .config()
@@ -112,6 +125,9 @@ async fn username_confirm(req: ApiRequest) -> Result<Response, ApiError> {
         .accounts()
         .touch_last_login(user.id)
         .await?;
+    let via = format!("reset_{}_confirm", login.name());
+    let detail = json!({ "field": login.name(), "new": new, "via": via });
+    audit::record(&req, Event::UsernameChanged, Some(user.id), &new, detail).await;
     if config.djoser.username_changed_email_confirmation {
         email_flows::send(&req, Kind::UsernameChangedConfirmation, &user);
     }

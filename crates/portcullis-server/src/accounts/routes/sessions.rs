@@ -89,5 +89,7 @@ async fn handle_delete(req: ApiRequest) -> Result<Response, ApiError> {
     }
     let detail = json!({ "kind": row.kind });
     audit::events::own(&req, Event::SessionEnded, detail).await;
+    let detail = json!({ "kind": row.kind, "via": "session_delete" });
+    audit::events::own(&req, Event::TokenRevoked, detail).await;
     Ok(no_content())
 }

@@ -4,6 +4,7 @@
 //! (djoser answers DELETE with 403 and tells existing from missing ids by the message).
 //! Staff see every user, but change or delete only those [`authority::may_manage`] gives them:
 //! another staff account or a superuser answers 403 (visible, but not theirs).
+//! A changed username and a deletion are audited, with the acting user as `detail.actor`.
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -12,6 +13,7 @@ use serde_json::{Value, json};
 use crate::accounts::djoser_serializers::Which;
 use crate::accounts::user_serializer::{profile_input, user_body, user_serializer_info};
 use crate::accounts::{authority, credentials, user_fields};
+use crate::audit::{self, Event};
 use crate::config::Config;
 use crate::http::endpoint::Endpoint;
 use crate::http::endpoint_doc::{Answer, Doc};
@@ -117,7 +119,11 @@ async fn update(req: &ApiRequest, which: Which, mut target: User) -> Result<Resp
             .set_username(target.id, &username)
             .await
         {
-            Ok(()) => target.username = username,
+            Ok(()) => {
+                let detail = json!({ "field": "username", "new": username });
+                target.username = username;
+                audit::events::on(req, Event::UsernameChanged, &target, detail).await;
+            }
             // Lost a race with another user taking the name.
             Err(StoreError::UsernameTaken) => {
                 return Err(ApiError::field("username", user_fields::TAKEN));
@@ -162,5 +168,6 @@ async fn destroy(req: &ApiRequest, target: &User) -> Result<Response, ApiError> 
     }
     // Deleting the user deletes its token too (foreign key cascade).
     req.state.store().accounts().delete_user(target.id).await?;
+    audit::events::on(req, Event::UserDeleted, target, json!({})).await;
     Ok(no_content())
 }

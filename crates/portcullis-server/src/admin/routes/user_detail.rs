@@ -91,8 +91,8 @@ async fn update(req: &ApiRequest, target: User) -> Result<Response, ApiError> {
     fields::refuse_privileges(me, Some(&target), &asked, &mut errors);
     errors.check()?;
     let store = req.state.store();
-    if let Some(email) = new_login {
-        match store.accounts().set_login_email(target.id, &email).await {
+    if let Some(email) = &new_login {
+        match store.accounts().set_login_email(target.id, email).await {
             Err(crate::store::StoreError::UsernameTaken) => {
                 return Err(ApiError::field("email", login_identity::EMAIL_TAKEN));
             }
@@ -114,6 +114,10 @@ async fn update(req: &ApiRequest, target: User) -> Result<Response, ApiError> {
         .ok_or_else(|| crate::admin::no_match("User"))?;
     let groups = update.groups.as_deref().filter(|_| groups_changed);
     audit::events::admin_update(req, &target, &user, groups).await;
+    if let Some(email) = new_login {
+        let detail = json!({ "field": "email", "new": email });
+        audit::events::on(req, audit::Event::UsernameChanged, &user, detail).await;
+    }
     let body = render::one_user_json(&req.state, &user).await?;
     Ok(json_response(StatusCode::OK, &body))
 }
@@ -194,6 +198,7 @@ async fn destroy(req: &ApiRequest, target: &User) -> Result<Response, ApiError> 
     }
     // The token, memberships and JWT records go with the user (foreign key cascades).
     req.state.store().accounts().delete_user(target.id).await?;
+    audit::events::on(req, audit::Event::UserDeleted, target, json!({})).await;
     tracing::info!(actor = me.id, user = target.id, "admin deleted a user");
     Ok(no_content())
 }

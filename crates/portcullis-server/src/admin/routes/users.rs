@@ -14,9 +14,9 @@ use crate::http::json::json_response;
 use crate::http::pagination::{page_for, paginated};
 use crate::http::{ApiError, ApiRequest};
 use crate::serializer::{Errors, root_object};
-use crate::store::NewUser;
+use crate::store::{NewUser, User};
 use portcullis_passwords::validation::UserAttributes;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
@@ -115,6 +115,7 @@ async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
         email: &new_user.email,
     };
     new_password::validate("password", &password, &who)?;
+    let groups_of_new_user = new_user.groups.clone();
     let state = &req.state;
     let user = new_password::create_user(
         state,
@@ -124,9 +125,21 @@ async fn create(req: &ApiRequest) -> Result<Response, ApiError> {
         },
     )
     .await?;
+    audit_created(req, &user, &groups_of_new_user).await;
     tracing::info!(actor = me.id, user = user.id, "admin created a user");
     let body = render::one_user_json(state, &user).await?;
     Ok(json_response(StatusCode::CREATED, &body))
+}
+
+/// The `user_created` event: the flags and groups the user was made with, and by whom.
+async fn audit_created(req: &ApiRequest, user: &User, groups: &[i64]) {
+    let detail = json!({
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+        "groups": groups,
+    });
+    crate::audit::events::on(req, crate::audit::Event::UserCreated, user, detail).await;
 }
 
 /// The new user's name and email, checked: for a model that logs in with its email, the email

@@ -2,6 +2,7 @@
 
 mod access;
 mod audit;
+mod audit_paths;
 mod groups;
 mod sessions;
 mod users;
