@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 use super::components::{Components, object, pascal};
 use super::operation::Bodies;
 use super::resources::{list_answer, pagination_params};
+use crate::accounts::user_serializer::user_create_info;
 use crate::config::Config;
 use crate::http::endpoint::{Actions, Endpoint};
 use crate::http::endpoint_doc::{Answer, Takes};
@@ -29,10 +30,19 @@ pub(super) fn bodies(
     let base = match (answer, &serializer) {
         (_, Some(serializer)) => serializer.name.to_string(),
         (Answer::User, None) => "User".to_string(),
+        // djoser's `get_serializer_class` for `create`.
+        (Answer::Users, None) if config.djoser.user_create_password_retype => {
+            "UserCreatePasswordRetype".to_string()
+        }
         (Answer::Users, None) => "UserCreate".to_string(),
         _ => pascal(&endpoint.name),
     };
     let fields = match takes {
+        // djoser's OPTIONS on the users list describes its fallback `user` serializer; a
+        // registration takes `user_create`.
+        Takes::Actions if answer == Answer::Users && *method == Method::POST => {
+            user_create_info(config).as_object().cloned()
+        }
         Takes::Actions => declared_fields(config, endpoint),
         Takes::Nothing => None,
         Takes::Described(describe) => describe().as_object().cloned(),
@@ -90,7 +100,7 @@ pub(super) fn bodies(
             let created = fields
                 .as_ref()
                 .map_or_else(|| json!({ "type": "object" }), |f| answer_of(f, false));
-            ("201", Some(components.add("UserCreate", created)))
+            ("201", Some(components.add(&base, created)))
         }
         (Answer::Registered, _) => {
             let created = fields
