@@ -282,4 +282,11 @@ async fn a_new_email_deactivates_the_user_until_it_is_confirmed() {
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
     assert_eq!(alice.get(ME).await.status, StatusCode::OK);
+
+    // PUT alike.
+    let res = alice.put(ME, json!({"email": "alice@third.example"})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert!(!app.stored_user(id).await.unwrap().is_active);
+    let mails = smtp.wait_for(3).await;
+    assert_eq!(mails[2]["to"], json!(["alice@third.example"]));
 }
