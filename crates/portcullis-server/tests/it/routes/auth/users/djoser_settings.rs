@@ -9,7 +9,7 @@ use crate::harness::smtp_server::{SmtpServer, link_parts};
 use crate::harness::*;
 use axum::http::StatusCode;
 use portcullis_server::Config;
-use portcullis_server::config::{TokenModel, UrlPattern};
+use portcullis_server::config::{LoginField, TokenModel, UrlPattern};
 use serde_json::json;
 
 const SET_PASSWORD: &str = "/auth/users/set_password/";
@@ -289,4 +289,33 @@ async fn a_new_email_deactivates_the_user_until_it_is_confirmed() {
     assert!(!app.stored_user(id).await.unwrap().is_active);
     let mails = smtp.wait_for(3).await;
     assert_eq!(mails[2]["to"], json!(["alice@third.example"]));
+}
+
+/// A model that logs in with its email: the retyped field is `re_new_email`, and the message
+/// names the email (djoser formats `USERNAME_MISMATCH_ERROR` with `LOGIN_FIELD`).
+#[tokio::test]
+async fn the_email_reset_confirm_retype_names_the_email() {
+    let app = app_with(|c| {
+        c.user_model.username_field = LoginField::Email;
+        c.user_model.required_fields = Vec::new();
+        c.djoser.username_reset_confirm_retype = true;
+    })
+    .await;
+    let path = "/auth/users/reset_email_confirm/";
+    let res = app.anon().post(path, json!({})).await;
+    assert_eq!(
+        res.text,
+        r#"{"new_email":["This field is required."],"re_new_email":["This field is required."]}"#
+    );
+    let res = app
+        .anon()
+        .post(
+            path,
+            json!({"new_email": "a@example.com", "re_new_email": "b@example.com"}),
+        )
+        .await;
+    assert_eq!(
+        res.json,
+        json!({"non_field_errors": ["The two email fields didn't match."]})
+    );
 }
