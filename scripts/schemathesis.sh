@@ -9,7 +9,8 @@
 #
 # PORT defaults to 19200; BINARY to target/debug/portcullis. Schemathesis (pinned below) is
 # installed on first use into its own venv under target/. ST_MAX_EXAMPLES sets the examples per
-# operation and phase (default 40).
+# operation and phase (default 40). ST_CONFIG names another configuration to start from (default
+# config/oracle.toml; its registration must stay open to `{username, password, email}`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${1:-19200}"
@@ -32,7 +33,7 @@ trap cleanup EXIT
 
 # The oracle's configuration with every throttle rate raised.
 sed -e 's|^rates = .*|rates = { anon = "100000/min", user = "100000/min", login = "100000/min" }|' \
-  config/oracle.toml >"$WORK/portcullis.toml"
+  "${ST_CONFIG:-config/oracle.toml}" >"$WORK/portcullis.toml"
 sed -i 's|^\[throttle\]$|[throttle]\nfailed_logins_per_account = "100000/hour"|' "$WORK/portcullis.toml"
 PORTCULLIS_CONF="$WORK/portcullis.toml" ORACLE_SUT_DIR="$WORK/db" \
   scripts/serve-oracle-config.sh "$PORT" "$BIN" >"$WORK/server.log" 2>&1 &

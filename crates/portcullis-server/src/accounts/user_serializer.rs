@@ -156,6 +156,31 @@ fn own_field_info(field: &crate::resources::schema::Field, read_only: bool) -> V
     shown
 }
 
+/// djoser's `user_create` serializer as `SimpleMetadata` would describe it (djoser's OPTIONS
+/// never does: its metadata action gets the `user` serializer), for the OpenAPI document:
+/// `UserCreateSerializer`'s fields, and `re_password` of `UserCreatePasswordRetypeSerializer`
+/// with `USER_CREATE_PASSWORD_RETYPE`.
+pub(crate) fn user_create_info(config: &Config) -> Value {
+    let shape = UserShape::new(config);
+    let mut info = Map::new();
+    let password = || field_info("string", "Password", true, false, Value::Null);
+    for field in shape.fields(Which::UserCreate) {
+        let shown = match field.model {
+            ModelField::Own => match shape.own.field(&field.name) {
+                Some(own) => own_field_info(own, field.read_only),
+                None => continue,
+            },
+            ModelField::Password => password(),
+            model => model_field_info(model, field.read_only),
+        };
+        info.insert(field.name.clone(), shown);
+    }
+    if config.djoser.user_create_password_retype {
+        info.insert("re_password".into(), password());
+    }
+    Value::Object(info)
+}
+
 /// `AbstractUser`'s fields as `SimpleMetadata` describes them.
 fn model_field_info(model: ModelField, read_only: bool) -> Value {
     let limited = |max: u32| {

@@ -121,6 +121,17 @@ pub struct DjoserConfig {
     pub username_reset_show_email_not_found: bool,
     /// `PASSWORD_RESET_CONFIRM_RETYPE`: `reset_password_confirm` also takes `re_new_password`.
     pub password_reset_confirm_retype: bool,
+    /// `USERNAME_RESET_CONFIRM_RETYPE`: `reset_<USERNAME_FIELD>_confirm` also takes
+    /// `re_new_<LOGIN_FIELD>`, which must match.
+    pub username_reset_confirm_retype: bool,
+    /// `SET_PASSWORD_RETYPE`: `set_password` also takes `re_new_password`, which must match.
+    pub set_password_retype: bool,
+    /// `LOGOUT_ON_PASSWORD_CHANGE`: `set_password` deletes the user's DRF token (djoser's
+    /// `logout_user`).
+    pub logout_on_password_change: bool,
+    /// `TOKEN_MODEL`: DRF's `Token` (the default), or `"none"` for a project that signs in with
+    /// JWTs alone (djoser's token URLs then cannot be mounted, and logging out deletes no token).
+    pub token_model: TokenModel,
     /// `ACTIVATION_URL`, with `{uid}` and `{token}` (default the reference project's).
     pub activation_url: Option<String>,
     /// `PASSWORD_RESET_CONFIRM_URL`, with `{uid}` and `{token}`.
@@ -141,6 +152,18 @@ pub struct DjoserConfig {
     pub django_secret_key_fallbacks: Vec<String>,
     /// Django's `PASSWORD_RESET_TIMEOUT` in seconds (default three days).
     pub password_reset_timeout: Option<u64>,
+}
+
+/// djoser's `TOKEN_MODEL`.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub enum TokenModel {
+    /// `rest_framework.authtoken.models.Token`.
+    #[default]
+    #[serde(rename = "rest_framework.authtoken.models.Token")]
+    Authtoken,
+    /// `None`: stateless tokens (JWT) only.
+    #[serde(rename = "none")]
+    None,
 }
 
 /// djoser's `SERIALIZERS` that change the user's fields; an absent one is djoser's own.

@@ -18,7 +18,8 @@ mod wire;
 pub use crate::auth::classes::AuthenticationClass;
 pub(crate) use crate::auth::jwt::JwtConfig;
 pub use accounts::{
-    DjoserConfig, DjoserSerializers, LoginField, UserField, UserModelConfig, UserSerializerConfig,
+    DjoserConfig, DjoserSerializers, LoginField, TokenModel, UserField, UserModelConfig,
+    UserSerializerConfig,
 };
 pub use audit::AuditConfig;
 pub(crate) use cors::CorsConfig;
@@ -214,6 +215,7 @@ impl Config {
         wire::check(&self.renderer_classes, &self.parser_classes, &mut bad);
         self.user_model.check(&mut bad);
         self.djoser.check(&self.user_model, &mut bad);
+        self.check_token_model(&mut bad);
         self.email.check(&mut bad);
         crate::accounts::user_model_problems(self, &mut bad);
         self.check_hosts(&mut bad);
@@ -259,6 +261,31 @@ impl Config {
         for host in &self.allowed_hosts {
             if host.trim().is_empty() || host.contains('/') || host.contains(char::is_whitespace) {
                 bad("allowed_hosts", format!("{host:?} is not a host name"));
+            }
+        }
+    }
+
+    /// djoser's token views need `TOKEN_MODEL`: with `None`, its `login_user` fails on every
+    /// login (`None.objects`), so a layout that mounts them is refused.
+    fn check_token_model(&self, bad: &mut impl FnMut(&str, String)) {
+        use urls::{Include, Mount, View};
+        if self.djoser.token_model != TokenModel::None {
+            return;
+        }
+        for (key, pattern) in self.url_patterns() {
+            let token_views = match pattern.resolve() {
+                Ok(Mount::Include { include, .. }) => include == Include::Authtoken,
+                Ok(Mount::View { view, .. }) => {
+                    matches!(view, View::TokenCreate | View::TokenDestroy)
+                }
+                _ => false,
+            };
+            if token_views {
+                bad(
+                    &key,
+                    "djoser's token views need a token model: djoser.token_model is \"none\""
+                        .into(),
+                );
             }
         }
     }

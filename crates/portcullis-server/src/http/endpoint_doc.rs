@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::config::Config;
+
 /// The shape of an endpoint's bodies.
 #[derive(Clone, Default)]
 pub(crate) enum Doc {
@@ -23,6 +25,20 @@ pub(crate) enum Doc {
     /// An accounts view (djoser, authtoken, simplejwt): what it answers on success, and what it
     /// takes.
     Account(Answer, Takes),
+    /// One of Portcullis's own account views beside djoser's.
+    Own(Own),
+}
+
+/// Portcullis's own account views that the document describes (they have no Django
+/// counterpart, so their bodies are written down here).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Own {
+    /// `GET /auth/sessions/`: the caller's sessions, a plain list.
+    Sessions,
+    /// `DELETE /auth/sessions/<id>/`: 204; the id is an opaque string.
+    Session,
+    /// `GET /api/admin/audit/`: the audit log, filtered and paginated by page number.
+    AuditLog,
 }
 
 impl Doc {
@@ -41,6 +57,16 @@ pub(crate) enum Takes {
     Nothing,
     /// A serializer of its own, described as `SimpleMetadata` describes fields.
     Described(Arc<dyn Fn() -> Value + Send + Sync>),
+    /// A djoser serializer that depends on the settings (`*_RETYPE`, `LOGIN_FIELD`), named as
+    /// drf-spectacular names its component.
+    Serializer(fn(&Config) -> Serializer),
+}
+
+/// A serializer for the document: its class name without `Serializer` (drf-spectacular's
+/// component name) and its fields as `SimpleMetadata` describes them.
+pub(crate) struct Serializer {
+    pub(crate) name: &'static str,
+    pub(crate) fields: Value,
 }
 
 /// What an accounts view answers on success.
@@ -52,6 +78,9 @@ pub(crate) enum Answer {
     EmptyObject,
     /// 204 without a body.
     NoContent,
+    /// `resend_activation`: 204, and without `send_activation_email` a 400 without a body
+    /// (djoser's bare `Response(status=400)`) besides the 400s of field errors.
+    Resend,
     /// djoser's users: the list (GET, paginated as any view) and the registration (POST, 201).
     Users,
     /// One user: GET, PUT and PATCH answer the user, DELETE 204.

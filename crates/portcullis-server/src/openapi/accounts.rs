@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 use super::components::{Components, object, pascal};
 use super::operation::Bodies;
 use super::resources::{list_answer, pagination_params};
+use crate::accounts::user_serializer::user_create_info;
 use crate::config::Config;
 use crate::http::endpoint::{Actions, Endpoint};
 use crate::http::endpoint_doc::{Answer, Takes};
@@ -22,15 +23,30 @@ pub(super) fn bodies(
     method: &Method,
 ) -> Bodies {
     // djoser's user views share their serializers' names, whatever the view is called.
-    let base = match answer {
-        Answer::User => "User".to_string(),
-        Answer::Users => "UserCreate".to_string(),
+    let serializer = match takes {
+        Takes::Serializer(describe) => Some(describe(config)),
+        _ => None,
+    };
+    let base = match (answer, &serializer) {
+        (_, Some(serializer)) => serializer.name.to_string(),
+        (Answer::User, None) => "User".to_string(),
+        // djoser's `get_serializer_class` for `create`.
+        (Answer::Users, None) if config.djoser.user_create_password_retype => {
+            "UserCreatePasswordRetype".to_string()
+        }
+        (Answer::Users, None) => "UserCreate".to_string(),
         _ => pascal(&endpoint.name),
     };
     let fields = match takes {
+        // djoser's OPTIONS on the users list describes its fallback `user` serializer; a
+        // registration takes `user_create`.
+        Takes::Actions if answer == Answer::Users && *method == Method::POST => {
+            user_create_info(config).as_object().cloned()
+        }
         Takes::Actions => declared_fields(config, endpoint),
         Takes::Nothing => None,
         Takes::Described(describe) => describe().as_object().cloned(),
+        Takes::Serializer(_) => serializer.and_then(|s| s.fields.as_object().cloned()),
     };
     let mut bodies = Bodies::default();
     let takes_body = !matches!(takes, Takes::Nothing);
@@ -63,6 +79,10 @@ pub(super) fn bodies(
         }
         (Answer::EmptyObject, _) => ("200", Some(json!({ "type": "object" }))),
         (Answer::NoContent, _) | (Answer::User, Method::DELETE) => ("204", None),
+        (Answer::Resend, _) => {
+            bodies.bare_bad_request = !config.djoser.send_activation_email;
+            ("204", None)
+        }
         (Answer::User, _) => {
             add_user(components, fields.as_ref());
             ("200", Some(user()))
@@ -80,7 +100,7 @@ pub(super) fn bodies(
             let created = fields
                 .as_ref()
                 .map_or_else(|| json!({ "type": "object" }), |f| answer_of(f, false));
-            ("201", Some(components.add("UserCreate", created)))
+            ("201", Some(components.add(&base, created)))
         }
         (Answer::Registered, _) => {
             let created = fields
@@ -167,8 +187,9 @@ fn field(info: &Value) -> Value {
     m.insert("type".into(), json!(base));
     match format {
         // Django's user model has `email = EmailField(blank=True)`: an empty one is stored and
-        // answered as it is.
-        Some("email") => {
+        // answered as it is. A required email (djoser's `SendEmailResetSerializer`) is never
+        // blank.
+        Some("email") if info["required"] != json!(true) => {
             m.insert(
                 "anyOf".into(),
                 json!([{ "format": "email" }, { "maxLength": 0 }]),

@@ -6,6 +6,9 @@ use serde_json::{Map, Value, json};
 #[derive(Default)]
 pub(super) struct Components {
     schemas: Map<String, Value>,
+    /// The schemas of bodies rendered by DRF's own renderers whatever the project's are
+    /// (Portcullis's admin API): never camelized.
+    verbatim: std::collections::HashSet<String>,
 }
 
 impl Components {
@@ -15,14 +18,31 @@ impl Components {
         reference(name)
     }
 
+    /// [`Components::add`] for a body the camel-case renderer never touches.
+    pub(super) fn add_verbatim(&mut self, name: &str, schema: Value) -> Value {
+        self.verbatim.insert(name.to_string());
+        self.add(name, schema)
+    }
+
     /// Whether `name` is already there (a resource's components are built once).
     pub(super) fn has(&self, name: &str) -> bool {
         self.schemas.contains_key(name)
     }
 
-    /// The schemas, sorted by name as drf-spectacular writes them.
-    pub(super) fn into_schemas(self) -> Map<String, Value> {
-        let mut sorted: Vec<(String, Value)> = self.schemas.into_iter().collect();
+    /// The schemas, sorted by name as drf-spectacular writes them; `rename` is applied to each
+    /// but the verbatim ones.
+    pub(super) fn into_schemas(self, rename: impl Fn(&mut Value)) -> Map<String, Value> {
+        let verbatim = self.verbatim;
+        let mut sorted: Vec<(String, Value)> = self
+            .schemas
+            .into_iter()
+            .map(|(name, mut schema)| {
+                if !verbatim.contains(&name) {
+                    rename(&mut schema);
+                }
+                (name, schema)
+            })
+            .collect();
         sorted.sort_by(|a, b| a.0.cmp(&b.0));
         sorted.into_iter().collect()
     }

@@ -1,5 +1,6 @@
 //! The document against the routes the layout mounts, for the default configuration and every
-//! reference project's (tests/projects): each mounted route is described (format-suffix copies
+//! reference project's (tests/projects): each mounted route (and each of Portcullis's own
+//! account views: sessions, audit log) is described (format-suffix copies
 //! aside, a slash-optional view at one spelling), and each `$ref` names a component.
 
 use serde_json::Value;
@@ -103,7 +104,10 @@ fn every_mounted_route_is_described_and_every_ref_resolves() {
         assert_eq!(document["openapi"], "3.1.0", "{name}");
         let paths = document["paths"].as_object().expect("paths");
         let table = crate::http::layout::project_routes(&config, &schema);
-        for entry in table.endpoints() {
+        // Portcullis's own account views beside the project's: the sessions and the audit log.
+        let own = crate::http::routing::RouteTable::of(super::own::routes());
+        let entries = [table.endpoints(), own.endpoints()].concat();
+        for entry in &entries {
             if matches!(entry.lookup, Lookup::Format(_)) {
                 continue;
             }

@@ -4,8 +4,10 @@
 //! authentication, permission and parsers, and the schema's resources), served at
 //! `/api/schema/` with Swagger UI at `/api/docs/` ([`serve`]) and printed by `portcullis openapi`.
 //!
-//! The document covers the project's own URLs (`[[urls]]`); Portcullis's admin API, web app and
-//! these two pages are not part of the Django project it stands for, so they are left out.
+//! The document covers the project's own URLs (`[[urls]]`) and the account views Portcullis
+//! adds beside them (a user's sessions, the staff's audit log); the rest of Portcullis's admin
+//! API, its web app and these two pages are not part of the Django project it stands for, so
+//! they are left out.
 
 mod accounts;
 mod components;
@@ -14,6 +16,7 @@ mod coverage_tests;
 mod errors;
 mod fields;
 mod operation;
+mod own;
 mod paths;
 mod resources;
 mod security;
@@ -48,12 +51,14 @@ pub fn document(config: &Config, schema: &Schema) -> Value {
     );
     out.insert("paths".into(), Value::Object(paths));
     let mut parts = Map::new();
-    let mut schemas = Value::Object(components.into_schemas());
-    if crate::http::wire::ProjectWire::new(config).camel_renderers {
-        // djangorestframework-camel-case renders and parses every body in camelCase.
-        camelize(&mut schemas);
-    }
-    parts.insert("schemas".into(), schemas);
+    // djangorestframework-camel-case renders and parses every body in camelCase.
+    let camel = crate::http::wire::ProjectWire::new(config).camel_renderers;
+    let schemas = components.into_schemas(|schema| {
+        if camel {
+            camelize(schema);
+        }
+    });
+    parts.insert("schemas".into(), Value::Object(schemas));
     parts.insert("responses".into(), errors::responses());
     parts.insert("securitySchemes".into(), security::schemes(config));
     out.insert("components".into(), Value::Object(parts));

@@ -22,6 +22,10 @@ pub(super) struct Bodies {
     pub(super) params: Vec<Value>,
     /// Whether the success is a list (its operation id ends in `_list`).
     pub(super) list: bool,
+    /// Whether the path's parameters are opaque strings, whatever their names.
+    pub(super) opaque_ids: bool,
+    /// Whether a 400 may come without a body (then no content is documented for it).
+    pub(super) bare_bad_request: bool,
 }
 
 impl Default for Bodies {
@@ -31,6 +35,8 @@ impl Default for Bodies {
             success: ("200", Some(json!({ "type": "object" }))),
             params: Vec::new(),
             list: false,
+            opaque_ids: false,
+            bare_bad_request: false,
         }
     }
 }
@@ -63,7 +69,12 @@ pub(super) fn operation(
     let mut parameters: Vec<Value> = path_params
         .iter()
         .map(|name| {
-            json!({ "name": name, "in": "path", "required": true, "schema": path_schema(name) })
+            let schema = if bodies.opaque_ids {
+                json!({ "type": "string" })
+            } else {
+                path_schema(name)
+            };
+            json!({ "name": name, "in": "path", "required": true, "schema": schema })
         })
         .collect();
     let takes_query = !bodies.params.is_empty() || !path_params.is_empty();
@@ -101,6 +112,11 @@ pub(super) fn operation(
     responses.insert(status.into(), Value::Object(success));
     for (status, error) in errors::refs(takes_body, takes_query) {
         responses.insert(status.into(), error);
+    }
+    if bodies.bare_bad_request {
+        let description = "Invalid input (a map of field errors), or no body at all where the \
+                           view refuses the request as a whole.";
+        responses.insert("400".into(), json!({ "description": description }));
     }
     op.insert("responses".into(), Value::Object(responses));
     Value::Object(op)
@@ -164,6 +180,7 @@ fn bodies(cx: &mut Context<'_>, endpoint: &Endpoint, method: &Method) -> Bodies 
             method,
         ),
         Doc::Resource { index, detail } => resource_bodies(cx, *index, *detail, method),
+        Doc::Own(view) => super::own::bodies(&mut cx.components, *view),
     }
 }
 

@@ -21,7 +21,8 @@ pub(super) fn paths(
     schema: &Schema,
     components: &mut Components,
 ) -> Map<String, Value> {
-    let table = crate::http::layout::project_routes(config, schema);
+    let project = crate::http::layout::project_routes(config, schema);
+    let own = crate::http::routing::RouteTable::of(super::own::routes());
     let mut cx = Context {
         config,
         schema,
@@ -29,7 +30,8 @@ pub(super) fn paths(
         ids: HashSet::new(),
     };
     let mut items: Vec<(String, Value)> = Vec::new();
-    for entry in documented(table.endpoints()) {
+    let entries = [project.endpoints(), own.endpoints()].concat();
+    for entry in documented(&entries) {
         let params = path_params(&entry.path);
         let (words, tag) = words_and_tag(&entry.path);
         let mut item = Map::new();

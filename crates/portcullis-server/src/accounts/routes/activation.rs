@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::accounts::email_flows;
 use crate::audit::{self, Event};
 use crate::http::endpoint::{Endpoint, Permission};
-use crate::http::endpoint_doc::{Answer, Doc};
+use crate::http::endpoint_doc::{Answer, Doc, Takes};
 use crate::http::json::{json_response, no_content};
 use crate::http::{ApiError, ApiRequest};
 use crate::mail::djoser_mails::Kind;
@@ -20,7 +20,10 @@ use crate::store::UserUpdate;
 pub(crate) fn endpoint() -> Endpoint {
     Endpoint::new("Activation", &[Method::POST], handle)
         .permission(Permission::PostForAnyone)
-        .documented(Doc::account(Answer::NoContent))
+        .documented(Doc::Account(
+            Answer::NoContent,
+            Takes::Serializer(super::doc_serializers::activation),
+        ))
 }
 
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {

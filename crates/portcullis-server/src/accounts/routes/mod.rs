@@ -1,6 +1,7 @@
 //! One file per endpoint of DRF's authtoken, djoser and simplejwt.
 
 pub(crate) mod activation;
+pub(crate) mod doc_serializers;
 pub(crate) mod jwt_blacklist;
 pub(crate) mod jwt_create;
 pub(crate) mod jwt_refresh;

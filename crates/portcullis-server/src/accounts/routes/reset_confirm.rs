@@ -1,6 +1,8 @@
 //! The two views that follow a mailed link: `reset_password_confirm {uid, token, new_password}`
 //! and `reset_<USERNAME_FIELD>_confirm {uid, token, new_<USERNAME_FIELD>}` (djoser's
-//! `PasswordResetConfirmSerializer` and `UsernameResetConfirmSerializer`). Field errors first
+//! `PasswordResetConfirmSerializer` and `UsernameResetConfirmSerializer`; with the `*_RETYPE`
+//! settings their `Retype` classes, which also take `re_new_*` and compare it after the fields
+//! passed, before the uid is read). Field errors first
 //! (the username view has no `uid` and `token` fields: missing, they are an invalid uid), then
 //! Django's password validators, then the uid, then the token. Both set the user's
 //! `last_login`, as djoser does, so the link (whose HMAC covers the password hash and the last
@@ -17,7 +19,7 @@ use super::set_username;
 use crate::accounts::{email_flows, new_password};
 use crate::audit::{self, Event};
 use crate::http::endpoint::{Endpoint, Permission};
-use crate::http::endpoint_doc::{Answer, Doc};
+use crate::http::endpoint_doc::{Answer, Doc, Takes};
 use crate::http::json::no_content;
 use crate::http::{ApiError, ApiRequest};
 use crate::mail::djoser_mails::Kind;
@@ -27,14 +29,20 @@ use crate::serializer::{CharField, Errors, root_object};
 pub(crate) fn password() -> Endpoint {
     Endpoint::new("Reset password confirm", &[Method::POST], password_confirm)
         .permission(Permission::PostForAnyone)
-        .documented(Doc::account(Answer::NoContent))
+        .documented(Doc::Account(
+            Answer::NoContent,
+            Takes::Serializer(super::doc_serializers::password_reset_confirm),
+        ))
 }
 
 /// `POST /auth/users/reset_username_confirm/`.
 pub(crate) fn username() -> Endpoint {
     Endpoint::new("Reset username confirm", &[Method::POST], username_confirm)
         .permission(Permission::PostForAnyone)
-        .documented(Doc::account(Answer::NoContent))
+        .documented(Doc::Account(
+            Answer::NoContent,
+            Takes::Serializer(super::doc_serializers::username_reset_confirm),
+        ))
 }
 
 async fn password_confirm(req: ApiRequest) -> Result<Response, ApiError> {
@@ -116,8 +124,15 @@ async fn username_confirm(req: ApiRequest) -> Result<Response, ApiError> {
     let mut errors = Errors::default();
     let new = set_username::new_value(&req.state, data, login, &key).await?;
     let new = errors.take(&key, new);
+    let retyped = config
+        .djoser
+        .username_reset_confirm_retype
+        .then(|| set_username::retyped(data, login, &mut errors));
     errors.check()?;
     let new = new.unwrap_or_default();
+    // `UidAndTokenSerializer.validate` calls `super().validate()` (the retype's comparison)
+    // before it reads the uid.
+    set_username::same_twice(retyped, &new, login)?;
     let user = email_flows::user_of_link(&req, data).await?;
     let answer = set_username::store(&req.state, user.id, login, &key, &new).await?;
     req.state

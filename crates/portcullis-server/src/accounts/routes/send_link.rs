@@ -10,16 +10,24 @@ use axum::response::Response;
 
 use crate::accounts::email_flows;
 use crate::http::endpoint::{Endpoint, Permission};
-use crate::http::endpoint_doc::{Answer, Doc};
+use crate::http::endpoint_doc::{Answer, Doc, Takes};
 use crate::http::json::no_content;
 use crate::http::{ApiError, ApiRequest};
 use crate::mail::djoser_mails::Kind;
 use crate::serializer::root_object;
 
 fn declare(name: &'static str, kind: Kind) -> Endpoint {
+    let answer = if kind == Kind::Activation {
+        Answer::Resend
+    } else {
+        Answer::NoContent
+    };
     Endpoint::new(name, &[Method::POST], move |req| handle(req, kind))
         .permission(Permission::PostForAnyone)
-        .documented(Doc::account(Answer::NoContent))
+        .documented(Doc::Account(
+            answer,
+            Takes::Serializer(super::doc_serializers::send_email_reset),
+        ))
 }
 
 /// `POST /auth/users/reset_password/`.

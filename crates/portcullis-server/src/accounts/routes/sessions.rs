@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use crate::audit::{self, Event};
 use crate::auth::jwt::now;
 use crate::http::endpoint::Endpoint;
+use crate::http::endpoint_doc::{Doc, Own};
 use crate::http::json::{json_response, no_content};
 use crate::http::{ApiError, ApiRequest};
 use crate::state::AppState;
@@ -24,12 +25,13 @@ use crate::store::timestamp::{to_db, to_drf};
 
 /// The list, declared.
 pub(crate) fn list() -> Endpoint {
-    Endpoint::new("Session List", &[Method::GET], handle_list)
+    Endpoint::new("Session List", &[Method::GET], handle_list).documented(Doc::Own(Own::Sessions))
 }
 
 /// One session, declared.
 pub(crate) fn detail() -> Endpoint {
     Endpoint::new("Session Instance", &[Method::DELETE], handle_delete)
+        .documented(Doc::Own(Own::Session))
 }
 
 /// The opaque id of a session: 32 hex characters of a keyed digest of its kind and reference.

@@ -14,7 +14,7 @@ use crate::accounts::{credentials, email_flows, login_identity, user_fields};
 use crate::audit::{self, Event};
 use crate::config::LoginField;
 use crate::http::endpoint::Endpoint;
-use crate::http::endpoint_doc::{Answer, Doc};
+use crate::http::endpoint_doc::{Answer, Doc, Takes};
 use crate::http::json::no_content;
 use crate::http::{ApiError, ApiRequest};
 use crate::mail::djoser_mails::Kind;
@@ -28,7 +28,10 @@ pub(crate) fn endpoint() -> Endpoint {
     // OPTIONS describes djoser's fallback serializer (`SERIALIZERS.user`): `get_serializer_class`
     // knows no `metadata` action.
     Endpoint::new("Set username", &[Method::POST], handle)
-        .documented(Doc::account(Answer::NoContent))
+        .documented(Doc::Account(
+            Answer::NoContent,
+            Takes::Serializer(super::doc_serializers::set_username),
+        ))
         .actions(|config| json!({ "POST": user_serializer_info(config) }))
 }
 
@@ -65,28 +68,17 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
     }
     let new = new_value(&req.state, data, login, &key).await?;
     let new = errors.take(&key, new);
-    let retype_key = format!("re_new_{}", login.name());
-    let retyped = config.djoser.set_username_retype.then(|| {
-        let field = CharField::default();
-        errors
-            .take(&retype_key, field.validate(data, &retype_key, false))
-            .and_then(|r| r.into_option())
-    });
+    let retyped = config
+        .djoser
+        .set_username_retype
+        .then(|| retyped(data, login, &mut errors));
     errors.check()?;
     let Some(new) = new else {
         return Err(ApiError::internal(anyhow::anyhow!(
             "validated field missing"
         )));
     };
-    // djoser's UsernameRetypeSerializer compares in `validate()`, after the fields passed.
-    if let Some(retyped) = retyped
-        && retyped.as_deref() != Some(new.as_str())
-    {
-        return Err(ApiError::non_field(&format!(
-            "The two {} fields didn't match.",
-            login.name()
-        )));
-    }
+    same_twice(retyped, &new, login)?;
     let answer = store(&req.state, user.id, login, &key, &new).await?;
     let detail = json!({ "field": login.name(), "new": new });
     audit::events::own(&req, Event::UsernameChanged, detail).await;
@@ -94,6 +86,36 @@ async fn handle(req: ApiRequest) -> Result<Response, ApiError> {
         email_flows::send(&req, Kind::UsernameChangedConfirmation, &user);
     }
     Ok(answer)
+}
+
+/// `re_new_<LOGIN_FIELD>` of djoser's `UsernameRetypeSerializer` (a plain `CharField`), its
+/// errors under its key.
+pub(crate) fn retyped(
+    data: &Map<String, Value>,
+    login: LoginField,
+    errors: &mut Errors,
+) -> Option<String> {
+    let key = format!("re_new_{}", login.name());
+    errors
+        .take(&key, CharField::default().validate(data, &key, false))
+        .and_then(|r| r.into_option())
+}
+
+/// `UsernameRetypeSerializer.validate`, after the fields passed: the retyped value (when the
+/// setting asks for one) must be the new one (djoser: `if new_username !=
+/// attrs[f"re_new_{settings.LOGIN_FIELD}"]: self.fail("username_mismatch")`).
+pub(crate) fn same_twice(
+    retyped: Option<Option<String>>,
+    new: &str,
+    login: LoginField,
+) -> Result<(), ApiError> {
+    match retyped {
+        Some(retyped) if retyped.as_deref() != Some(new) => Err(ApiError::non_field(&format!(
+            "The two {} fields didn't match.",
+            login.name()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// The new value, validated as the model's field is.

@@ -3,7 +3,9 @@
 //! another user's id gets 404 "Not found." for every method, whether that user exists or not
 //! (djoser answers DELETE with 403 and tells existing from missing ids by the message).
 //! Staff see every user, but change or delete only those [`authority::may_manage`] gives them:
-//! another staff account or a superuser answers 403 (visible, but not theirs).
+//! another staff account or a superuser answers 403 (visible, but not theirs). With
+//! `send_activation_email`, changing the email makes the user inactive and mails the
+//! activation link to the new address (djoser's `UserSerializer.update` and `perform_update`).
 //! A changed username and a deletion are audited, with the acting user as `detail.actor`.
 
 use axum::http::{Method, StatusCode};
@@ -12,13 +14,14 @@ use serde_json::{Value, json};
 
 use crate::accounts::djoser_serializers::Which;
 use crate::accounts::user_serializer::{profile_input, user_body, user_serializer_info};
-use crate::accounts::{authority, credentials, user_fields};
+use crate::accounts::{authority, credentials, email_flows, user_fields};
 use crate::audit::{self, Event};
 use crate::config::Config;
 use crate::http::endpoint::Endpoint;
 use crate::http::endpoint_doc::{Answer, Doc};
 use crate::http::json::{json_response, no_content};
 use crate::http::{ApiError, ApiRequest};
+use crate::mail::djoser_mails::Kind;
 use crate::serializer::{CharField, Errors, root_object};
 use crate::store::{StoreError, User, UserUpdate};
 
@@ -93,13 +96,25 @@ fn actions(config: &Config) -> Value {
     json!({ "PUT": user_serializer_info(config) })
 }
 
-async fn update(req: &ApiRequest, which: Which, mut target: User) -> Result<Response, ApiError> {
+async fn update(req: &ApiRequest, which: Which, target: User) -> Result<Response, ApiError> {
+    let target = save(req, which, target).await?;
+    // djoser's `perform_update`: `if settings.SEND_ACTIVATION_EMAIL and not user.is_active:`
+    // the activation mail (an email just changed, or any update of an inactive user).
+    if req.state.config().djoser.send_activation_email && !target.is_active {
+        email_flows::send(req, Kind::Activation, &target);
+    }
+    let body = user_body(&req.state, which, &target).await?;
+    Ok(json_response(StatusCode::OK, &body))
+}
+
+/// The serializer's validation and `save()`: the user as updated.
+async fn save(req: &ApiRequest, which: Which, mut target: User) -> Result<User, ApiError> {
     let body = req.data()?;
     let data = root_object(&body)?;
     let partial = req.method == Method::PATCH;
     let shape = req.state.users();
     let mut errors = Errors::default();
-    let (update, own) = profile_input(shape, which, data, body.is_form, partial, &mut errors);
+    let (mut update, own) = profile_input(shape, which, data, body.is_form, partial, &mut errors);
     (shape.own)
         .check_unique(req.state.store(), Some(target.id), &own, &mut errors)
         .await?;
@@ -131,6 +146,13 @@ async fn update(req: &ApiRequest, which: Which, mut target: User) -> Result<Resp
             Err(e) => return Err(e.into()),
         }
     }
+    // djoser's `UserSerializer.update`: `if settings.SEND_ACTIVATION_EMAIL and email_field in
+    // validated_data:` ... `if instance_email != validated_data[email_field]:
+    // instance.is_active = False` — inactive until the new address is confirmed.
+    let send_activation = req.state.config().djoser.send_activation_email;
+    if send_activation && update.email.as_ref().is_some_and(|e| *e != target.email) {
+        update.is_active = Some(false);
+    }
     if update != UserUpdate::default() {
         req.state
             .store()
@@ -146,9 +168,9 @@ async fn update(req: &ApiRequest, which: Which, mut target: User) -> Result<Resp
         target.email = email.unwrap_or(target.email);
         target.first_name = first_name.unwrap_or(target.first_name);
         target.last_name = last_name.unwrap_or(target.last_name);
+        target.is_active = update.is_active.unwrap_or(target.is_active);
     }
-    let body = user_body(&req.state, which, &target).await?;
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(target)
 }
 
 async fn destroy(req: &ApiRequest, target: &User) -> Result<Response, ApiError> {

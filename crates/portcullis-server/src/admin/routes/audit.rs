@@ -12,6 +12,7 @@ use time::UtcOffset;
 use crate::admin::render;
 use crate::audit::Event;
 use crate::http::endpoint::Endpoint;
+use crate::http::endpoint_doc::{Doc, Own};
 use crate::http::json::json_response;
 use crate::http::pagination::{page_for, paginated};
 use crate::http::{ApiError, ApiRequest};
@@ -22,6 +23,7 @@ use crate::store::timestamp::to_db;
 /// This endpoint, declared.
 pub(crate) fn endpoint() -> Endpoint {
     crate::admin::endpoint("Admin Audit Log", &[Method::GET], handle)
+        .documented(Doc::Own(Own::AuditLog))
 }
 
 async fn handle(req: ApiRequest) -> Result<Response, ApiError> {

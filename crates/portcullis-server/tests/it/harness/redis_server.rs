@@ -1,5 +1,6 @@
 //! A real `redis-server` (Debian's package `redis-server`) for the tests of shared throttle
-//! counters: started on a free loopback port in 18800-18899 with a throwaway directory and no
+//! counters: started on a free loopback port in 18800-18899 (or the range
+//! `PORTCULLIS_TEST_REDIS_PORTS=FIRST-LAST` gives) with a throwaway directory and no
 //! persistence, as an unprivileged user when the tests run as root (`setpriv`, falling back to
 //! the current user), and killed when the value is dropped. Without the program the tests are
 //! skipped with a note naming the package, so that `cargo test --workspace` stays true on a fresh
@@ -18,18 +19,32 @@ const PORTS: std::ops::Range<u16> = 18800..18900;
 /// The next port to try, spread by process so that two test binaries rarely collide.
 static NEXT: AtomicU16 = AtomicU16::new(0);
 
-/// A loopback port in 18800-18899 that nothing listens on right now.
+/// [`PORTS`], or the inclusive range `PORTCULLIS_TEST_REDIS_PORTS` names (for a machine where
+/// those ports belong to someone else).
+fn ports() -> std::ops::Range<u16> {
+    let given = std::env::var("PORTCULLIS_TEST_REDIS_PORTS").ok();
+    let parsed = given.as_deref().and_then(|range| {
+        let (first, last) = range.split_once('-')?;
+        let first = first.trim().parse::<u16>().ok()?;
+        let last = last.trim().parse::<u16>().ok()?;
+        (first <= last).then(|| first..last.saturating_add(1))
+    });
+    parsed.unwrap_or(PORTS)
+}
+
+/// A loopback port of [`ports`] that nothing listens on right now.
 pub(crate) fn free_port() -> u16 {
-    let span = PORTS.end - PORTS.start;
+    let range = ports();
+    let span = range.end - range.start;
     let spread = (std::process::id() % u32::from(span)) as u16;
     for _ in 0..span {
         let offset = (NEXT.fetch_add(1, Ordering::Relaxed) + spread) % span;
-        let port = PORTS.start + offset;
+        let port = range.start + offset;
         if TcpListener::bind(("127.0.0.1", port)).is_ok() {
             return port;
         }
     }
-    panic!("no free loopback port in 18800-18899");
+    panic!("no free loopback port in {range:?}");
 }
 
 /// A running `redis-server`; killed on drop.

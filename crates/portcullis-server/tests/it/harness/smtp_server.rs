@@ -1,5 +1,6 @@
 //! A real SMTP server for the mail tests: Debian's `python3-aiosmtpd`, started on a free
-//! loopback port in 19400-19449 by a small script that saves each mail it receives as a JSON
+//! loopback port in 19400-19449 (or the range `PORTCULLIS_TEST_SMTP_PORTS=FIRST-LAST` gives,
+//! for a machine where those ports belong to someone else) by a small script that saves each mail it receives as a JSON
 //! file (`to`, `subject`, the decoded `text` and `html` parts, with
 //! their lines ending in `\n`), killed when the value is
 //! dropped. Without the package the tests are skipped with a note naming it (they fail under
@@ -14,6 +15,20 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 const PORTS: std::ops::Range<u16> = 19400..19450;
+
+/// [`PORTS`], or the inclusive range `PORTCULLIS_TEST_SMTP_PORTS` names.
+fn ports() -> std::ops::Range<u16> {
+    let given = std::env::var("PORTCULLIS_TEST_SMTP_PORTS").ok();
+    let parsed = given.as_deref().and_then(|range| {
+        let (first, last) = range.split_once('-')?;
+        let (first, last) = (
+            first.trim().parse::<u16>().ok()?,
+            last.trim().parse::<u16>().ok()?,
+        );
+        (first <= last).then(|| first..last.saturating_add(1))
+    });
+    parsed.unwrap_or(PORTS)
+}
 static NEXT: AtomicU16 = AtomicU16::new(0);
 
 /// Saves every message as `NNNN.json` in the folder given as the first argument.
@@ -43,17 +58,18 @@ while True:
     time.sleep(3600)
 "#;
 
-/// A loopback port in 19400-19449 that nothing listens on right now.
+/// A loopback port of [`ports`] that nothing listens on right now.
 pub(crate) fn free_port() -> u16 {
-    let span = PORTS.end - PORTS.start;
+    let range = ports();
+    let span = range.end - range.start;
     let spread = (std::process::id() % u32::from(span)) as u16;
     for _ in 0..span {
-        let port = PORTS.start + (NEXT.fetch_add(1, Ordering::Relaxed) + spread) % span;
+        let port = range.start + (NEXT.fetch_add(1, Ordering::Relaxed) + spread) % span;
         if TcpListener::bind(("127.0.0.1", port)).is_ok() {
             return port;
         }
     }
-    panic!("no free loopback port in 19400-19449");
+    panic!("no free loopback port in {range:?}");
 }
 
 /// A running aiosmtpd; killed on drop.

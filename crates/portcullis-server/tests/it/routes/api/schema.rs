@@ -168,3 +168,91 @@ async fn the_schema_is_read_only() {
     assert_eq!(response.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(response.header("allow").as_deref(), Some("GET, HEAD"));
 }
+
+/// The request body of each djoser view follows the `*_retype` settings, under the name of the
+/// serializer djoser picks (`get_serializer_class`), as drf-spectacular names it.
+#[tokio::test]
+async fn the_retype_settings_name_djosers_retype_serializers() {
+    let mut config = Config::default();
+    config.djoser.password_reset_confirm_retype = true;
+    config.djoser.username_reset_confirm_retype = true;
+    config.djoser.set_password_retype = true;
+    config.djoser.set_username_retype = true;
+    config.djoser.user_create_password_retype = true;
+    let app = TestApp::with_config(config).await;
+    let doc = app.anon().get("/api/schema/?format=json").await.json;
+    let request = |path: &str| {
+        doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .unwrap_or_default()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let schemas = &doc["components"]["schemas"];
+    let expected = [
+        (
+            "/auth/users/reset_password_confirm/",
+            "PasswordResetConfirmRetypeRequest",
+            serde_json::json!(["uid", "token", "new_password", "re_new_password"]),
+        ),
+        (
+            "/auth/users/reset_username_confirm/",
+            "UsernameResetConfirmRetypeRequest",
+            serde_json::json!(["new_username", "re_new_username"]),
+        ),
+        (
+            "/auth/users/set_password/",
+            "SetPasswordRetypeRequest",
+            serde_json::json!(["new_password", "re_new_password", "current_password"]),
+        ),
+        (
+            "/auth/users/set_username/",
+            "SetUsernameRetypeRequest",
+            serde_json::json!(["current_password", "new_username", "re_new_username"]),
+        ),
+    ];
+    for (path, name, required) in expected {
+        assert_eq!(request(path), name, "{path}");
+        assert_eq!(schemas[name]["required"], required, "{name}");
+    }
+    assert_eq!(request("/auth/users/"), "UserCreatePasswordRetypeRequest");
+    let create = &schemas["UserCreatePasswordRetypeRequest"]["properties"];
+    assert!(create.get("re_password").is_some(), "{create}");
+    // The mailing views answer 204 without a body.
+    let reset = &doc["paths"]["/auth/users/reset_password/"]["post"];
+    assert_eq!(
+        reset["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/SendEmailResetRequest"
+    );
+    assert!(reset["responses"]["204"].get("content").is_none());
+}
+
+/// In a camel-case project the sessions (rendered by the project's renderers) are camelized;
+/// the audit log (the admin API, DRF's own renderers) is not.
+#[tokio::test]
+async fn sessions_follow_the_projects_case_and_the_audit_log_does_not() {
+    let config: Config = toml::from_str(include_str!(
+        "../../../../../../tests/projects/camel_case/portcullis.toml"
+    ))
+    .expect("the project's portcullis.toml");
+    let app = TestApp::with_config(config).await;
+    let doc = app.anon().get("/api/schema/?format=json").await.json;
+    let schemas = &doc["components"]["schemas"];
+    assert!(schemas["Session"]["properties"].get("lastUsed").is_some());
+    assert!(
+        schemas["AuditEvent"]["properties"]
+            .get("client_addr")
+            .is_some()
+    );
+    let audit = &doc["paths"]["/api/admin/audit/"]["get"];
+    assert_eq!(audit["operationId"], "admin_audit_list");
+    let names: Vec<&str> = audit["parameters"]
+        .as_array()
+        .map(|p| p.iter().filter_map(|p| p["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(names, ["event", "page", "since", "until", "user"]);
+    let session = &doc["paths"]["/auth/sessions/{id}/"]["delete"];
+    assert_eq!(session["parameters"][0]["schema"]["type"], "string");
+}

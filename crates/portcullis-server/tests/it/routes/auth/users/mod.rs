@@ -2,6 +2,7 @@
 
 mod activation;
 mod djoser_serializers;
+mod djoser_settings;
 mod email_username;
 mod id;
 mod list;
