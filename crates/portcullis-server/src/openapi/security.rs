@@ -23,6 +23,19 @@ fn scheme(class: AuthenticationClass, config: &Config) -> (&'static str, Value) 
                 "description": "Token-based authentication with required prefix \"Token\""
             }),
         ),
+        // drf-spectacular's extension for knox: `knoxApiToken`, an apiKey header.
+        AuthenticationClass::Knox => (
+            "knoxApiToken",
+            json!({
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": format!(
+                    "Token-based authentication with required prefix \"{}\"",
+                    config.knox.auth_header_prefix
+                )
+            }),
+        ),
         AuthenticationClass::Jwt => {
             let keyword = config
                 .jwt

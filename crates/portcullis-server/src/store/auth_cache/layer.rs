@@ -10,8 +10,8 @@ use std::sync::Arc;
 use super::AuthCache;
 use super::listener::Listener;
 use crate::store::{
-    AccountStore, AdminStore, Backend, Database, QueryLimits, StoreError, StoreFuture, TokenStore,
-    User,
+    AccountStore, AdminStore, Backend, Database, KnoxStore, QueryLimits, StoreError, StoreFuture,
+    TokenStore, User,
 };
 
 /// A database behind the authentication cache.
@@ -72,6 +72,10 @@ impl AuthLayer {
     }
 
     pub(super) fn tokens(&self) -> &dyn TokenStore {
+        &*self.backend
+    }
+
+    pub(super) fn knox(&self) -> &dyn KnoxStore {
         &*self.backend
     }
 

@@ -13,6 +13,7 @@
 
 mod accounts;
 mod admin;
+mod knox;
 pub(crate) mod layer;
 mod listener;
 mod tokens;
