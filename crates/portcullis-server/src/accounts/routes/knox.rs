@@ -4,17 +4,21 @@
 //! that authenticated the request; `logoutall/` deleting every knox token of the user. The two
 //! logout views authenticate with knox's class alone, as knox declares them.
 
+use std::sync::Arc;
+
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
+use super::field_info;
 use crate::accounts::credentials;
 use crate::accounts::djoser_serializers::Which;
 use crate::accounts::user_serializer::user_body;
 use crate::audit::{self, Event};
 use crate::auth::{Credential, knox};
 use crate::http::endpoint::{Authentication, Endpoint, Permission, Throttle};
+use crate::http::endpoint_doc::{Answer, Doc, Takes};
 use crate::http::json::{json_response, no_content};
 use crate::http::{ApiError, ApiRequest};
 use crate::store::User;
@@ -23,21 +27,32 @@ use crate::store::timestamp::{to_db, to_drf};
 /// knox's 403 when the user already holds `TOKEN_LIMIT_PER_USER` unexpired tokens.
 const LIMIT_EXCEEDED: &str = "Maximum amount of tokens allowed per user exceeded.";
 
-/// `login/`, declared.
+/// `login/`, declared. Its body is `AuthTokenSerializer`'s, which the view validates itself
+/// (OPTIONS shows no `actions`, as for knox's `APIView`).
 pub(crate) fn login() -> Endpoint {
+    let takes = Takes::Described(Arc::new(|| {
+        json!({
+            "username": field_info("string", "Username", true, false, Value::Null),
+            "password": field_info("string", "Password", true, false, Value::Null),
+        })
+    }));
     Endpoint::new("Login", &[Method::POST], handle_login)
+        .documented(Doc::Account(Answer::Strings(&["expiry", "token"]), takes))
         .permission(Permission::AllowAny)
         .throttle(Throttle::Login)
 }
 
 /// `logout/`, declared.
 pub(crate) fn logout() -> Endpoint {
-    Endpoint::new("Logout", &[Method::POST], handle_logout).authentication(Authentication::Knox)
+    Endpoint::new("Logout", &[Method::POST], handle_logout)
+        .documented(Doc::Account(Answer::NoContent, Takes::Nothing))
+        .authentication(Authentication::Knox)
 }
 
 /// `logoutall/`, declared (knox's docstring is its description).
 pub(crate) fn logout_all() -> Endpoint {
     Endpoint::new("Logout All", &[Method::POST], handle_logout_all)
+        .documented(Doc::Account(Answer::NoContent, Takes::Nothing))
         .authentication(Authentication::Knox)
         .describe("Log the user out of all sessions\nI.E. deletes all auth tokens for the user")
 }

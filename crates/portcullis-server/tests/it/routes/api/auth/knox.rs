@@ -167,3 +167,33 @@ async fn malformed_and_foreign_headers_get_knoxs_answers() {
     let get = app.anon().get(LOGIN).await;
     assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED);
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_knoxs_views_and_scheme() {
+    // DRF's class by default: knox's scheme is there for knox's own logout views.
+    let app = TestApp::with_config(knox_config(|c| {
+        c.authentication_classes = vec![AuthenticationClass::Token];
+    }))
+    .await;
+    let doc = app.anon().get("/api/schema/?format=json").await;
+    assert_eq!(doc.status, StatusCode::OK);
+    let doc = &doc.json;
+    let scheme = &doc["components"]["securitySchemes"]["knoxApiToken"];
+    assert_eq!(scheme["type"], "apiKey");
+    assert_eq!(
+        scheme["description"],
+        "Token-based authentication with required prefix \"Token\""
+    );
+    let logout = &doc["paths"]["/api/auth/logout/"]["post"];
+    assert_eq!(logout["security"], json!([{"knoxApiToken": []}]));
+    assert!(logout["responses"]["204"].is_object(), "{logout}");
+    let login = &doc["paths"]["/api/auth/login/"]["post"];
+    let answer = &login["responses"]["200"]["content"]["application/json"]["schema"];
+    let answer = if let Some(reference) = answer["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap();
+        &doc["components"]["schemas"][name]
+    } else {
+        answer
+    };
+    assert_eq!(answer["required"], json!(["expiry", "token"]), "{answer}");
+}
