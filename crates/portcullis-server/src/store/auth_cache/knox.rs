@@ -1,6 +1,7 @@
-//! [`KnoxStore`] through the authentication layer: every write to a user's knox tokens forgets
-//! the user, as a write to its DRF token does. Knox lookups themselves are not kept: each one
-//! reads the token's expiry, which a renewal or an expiry changes without a write to the user.
+//! [`KnoxStore`] through the authentication layer: a token's lookup served from the cache (the
+//! expiry kept with it is checked against the clock on every use), and every write to a user's
+//! knox tokens (a login, a renewal, a logout, an expired token deleted) forgetting the user, as
+//! a write to its DRF token does.
 
 use super::layer::AuthLayer;
 use crate::store::knox::{KnoxCandidate, NewKnoxToken};
@@ -18,7 +19,7 @@ impl KnoxStore for AuthLayer {
     }
 
     fn knox_candidates<'a>(&'a self, token_key: &'a str) -> StoreFuture<'a, Vec<KnoxCandidate>> {
-        self.knox().knox_candidates(token_key)
+        Box::pin(AuthLayer::knox_candidates(self, token_key))
     }
 
     fn knox_delete_expired<'a>(&'a self, user_id: i64, now: &'a str) -> StoreFuture<'a, u64> {
