@@ -101,6 +101,15 @@ pub(crate) fn djoser_jwt() -> Group {
         .at_each(&["jwt/verify/", "jwt/verify"], jwt_verify::endpoint())
 }
 
+/// django-rest-knox's URLs (`knox.urls`): `login/`, `logout/`, `logoutall/`.
+pub(crate) fn knox_urls() -> Group {
+    use routes::knox;
+    Group::new()
+        .at("login/", knox::login())
+        .at("logout/", knox::logout())
+        .at("logoutall/", knox::logout_all())
+}
+
 /// A user's own sessions (Portcullis only), mounted at `/auth/` beside djoser's URLs.
 pub(crate) fn sessions() -> Group {
     use routes::sessions;

@@ -36,6 +36,20 @@ pub(crate) async fn token_issued(req: &ApiRequest, user: &User, key: &str, creat
     session_issued(req, "token", digest, user.id, 0).await;
 }
 
+/// A knox token issued (each login makes a new one) and the client it went to.
+pub(crate) async fn knox_issued(req: &ApiRequest, user: &User, digest: &str) {
+    let detail = json!({ "kind": "knox" });
+    record(
+        req,
+        Event::TokenCreated,
+        Some(user.id),
+        &user.username,
+        detail,
+    )
+    .await;
+    session_issued(req, "knox", digest.to_string(), user.id, 0).await;
+}
+
 /// A refresh token issued (a login, or a rotation) and its client.
 pub(crate) async fn refresh_issued(req: &ApiRequest, user: &User, jti: &str, epoch: i64) {
     record(

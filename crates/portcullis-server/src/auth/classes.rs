@@ -14,6 +14,8 @@ pub enum AuthenticationClass {
     /// `rest_framework_simplejwt.authentication.JWTAuthentication`: `Authorization: <type>
     /// <access token>` with the types of `[jwt] auth_header_types`.
     Jwt,
+    /// `knox.auth.TokenAuthentication`: `Authorization: <[knox] auth_header_prefix> <token>`.
+    Knox,
 }
 
 impl AuthenticationClass {
@@ -28,6 +30,12 @@ impl AuthenticationClass {
             "JWTAuthentication",
             "rest_framework_simplejwt.authentication.JWTAuthentication",
             AuthenticationClass::Jwt,
+        ),
+        // knox's class shares DRF's short name: only its dotted path names it.
+        (
+            "knox.auth.TokenAuthentication",
+            "knox.auth.TokenAuthentication",
+            AuthenticationClass::Knox,
         ),
     ];
 
@@ -68,8 +76,8 @@ impl<'de> Deserialize<'de> for AuthenticationClass {
         let text = String::deserialize(deserializer)?;
         AuthenticationClass::parse(&text).ok_or_else(|| {
             serde::de::Error::custom(format!(
-                "unknown authentication class {text:?}: Portcullis has TokenAuthentication and \
-                 JWTAuthentication (session and basic authentication are not offered: a \
+                "unknown authentication class {text:?}: Portcullis has TokenAuthentication, \
+                 JWTAuthentication and knox.auth.TokenAuthentication (session and basic authentication are not offered: a \
                  frontend keeps a token, not a cookie or a password)"
             ))
         })

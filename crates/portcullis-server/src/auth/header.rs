@@ -14,25 +14,38 @@ pub(crate) fn token_from_headers(headers: &HeaderMap) -> Result<Option<String>, 
 }
 
 pub(crate) fn parse_token(raw: &[u8]) -> Result<Option<String>, AuthError> {
+    let Some(credential) = parse_keyword(raw, "token")? else {
+        return Ok(None);
+    };
+    match std::str::from_utf8(credential) {
+        Ok(key) => Ok(Some(key.to_string())),
+        Err(_) => Err(AuthError::Failed(
+            "Invalid token header. Token string should not contain invalid characters.",
+        )),
+    }
+}
+
+/// The credential after `keyword` (compared in any ASCII letter case), as DRF's
+/// `TokenAuthentication` and knox's split the header; `None` when the header names another
+/// scheme.
+pub(crate) fn parse_keyword<'a>(
+    raw: &'a [u8],
+    keyword: &str,
+) -> Result<Option<&'a [u8]>, AuthError> {
     // Python's bytes.split(): runs of ASCII whitespace.
     let parts: Vec<&[u8]> = raw
         .split(|b| b" \t\n\r\x0b\x0c".contains(b))
         .filter(|p| !p.is_empty())
         .collect();
     match parts.first() {
-        Some(keyword) if keyword.eq_ignore_ascii_case(b"token") => {}
+        Some(first) if first.eq_ignore_ascii_case(keyword.as_bytes()) => {}
         _ => return Ok(None),
     }
     match parts.len() {
         1 => Err(AuthError::Failed(
             "Invalid token header. No credentials provided.",
         )),
-        2 => match std::str::from_utf8(parts[1]) {
-            Ok(key) => Ok(Some(key.to_string())),
-            Err(_) => Err(AuthError::Failed(
-                "Invalid token header. Token string should not contain invalid characters.",
-            )),
-        },
+        2 => Ok(Some(parts[1])),
         _ => Err(AuthError::Failed(
             "Invalid token header. Token string should not contain spaces.",
         )),

@@ -9,6 +9,7 @@ pub(crate) mod header;
 #[cfg(test)]
 mod header_props;
 pub(crate) mod jwt;
+pub(crate) mod knox;
 pub mod secret;
 pub(crate) mod token_key;
 
@@ -31,6 +32,11 @@ pub(crate) enum Credential {
         /// The access token's `jti`.
         jti: String,
     },
+    /// `Authorization: Token <knox token>` (django-rest-knox's `TokenAuthentication`).
+    Knox {
+        /// The token's stored digest (which logout deletes).
+        digest: String,
+    },
 }
 
 impl Credential {
@@ -39,6 +45,7 @@ impl Credential {
         match self {
             Credential::Token => "token",
             Credential::Jwt { .. } => "jwt",
+            Credential::Knox { .. } => "knox",
         }
     }
 }
@@ -57,10 +64,21 @@ pub(crate) async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<Principal>, AuthError> {
-    for class in &state.config().authentication_classes {
+    authenticate_with(state, headers, &state.config().authentication_classes).await
+}
+
+/// [`authenticate`] with a view's own `authentication_classes` (knox's logout views name
+/// knox's class alone).
+pub(crate) async fn authenticate_with(
+    state: &AppState,
+    headers: &HeaderMap,
+    classes: &[AuthenticationClass],
+) -> Result<Option<Principal>, AuthError> {
+    for class in classes {
         let found = match class {
             AuthenticationClass::Token => token_authenticate(state, headers).await?,
             AuthenticationClass::Jwt => jwt::authentication::authenticate(state, headers).await?,
+            AuthenticationClass::Knox => knox::authenticate(state, headers).await?,
         };
         if found.is_some() {
             return Ok(found);

@@ -9,6 +9,7 @@ mod audit;
 mod cors;
 mod email;
 pub(crate) mod generic_views;
+mod knox;
 mod limits;
 mod operations;
 mod throttle;
@@ -24,6 +25,7 @@ pub use accounts::{
 pub use audit::AuditConfig;
 pub(crate) use cors::CorsConfig;
 pub use email::{EmailBackend, EmailConfig};
+pub use knox::KnoxConfig;
 pub use limits::LimitsConfig;
 pub use operations::{LogFormat, OperationsConfig};
 pub use throttle::ThrottleConfig;
@@ -100,6 +102,8 @@ pub struct Config {
     pub operations: OperationsConfig,
     /// The audit log of authentication events.
     pub audit: AuditConfig,
+    /// django-rest-knox's settings (its views are mounted by `[[urls]]`).
+    pub knox: KnoxConfig,
 }
 
 /// A built-in endpoint mounted at a second path, as a Django project mounts `obtain_auth_token`
@@ -149,6 +153,7 @@ impl Default for Config {
             limits: LimitsConfig::default(),
             operations: OperationsConfig::default(),
             audit: AuditConfig::default(),
+            knox: KnoxConfig::default(),
         }
     }
 }
@@ -228,6 +233,7 @@ impl Config {
         self.check_extra_routes(&mut bad);
         self.cors.check(&mut bad);
         self.jwt.check(&mut bad);
+        self.knox.check(&mut bad);
         let scopes: Vec<String> = self
             .url_patterns()
             .into_iter()

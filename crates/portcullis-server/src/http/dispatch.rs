@@ -20,11 +20,12 @@ use axum::routing::{MethodRouter, any};
 use http_body_util::{BodyExt, Limited};
 use serde_json::{Map, Value, json};
 
-use super::endpoint::Endpoint;
+use super::endpoint::{Authentication, Endpoint};
 use super::json::json_response;
 use super::request::{BodyBytes, latin1};
 use super::{ApiError, ApiRequest, camel_case, negotiation};
 use crate::auth;
+use crate::auth::classes::AuthenticationClass;
 use crate::state::AppState;
 
 /// The axum route for an endpoint, with `extra` path parameters added to the captured ones (a
@@ -142,7 +143,13 @@ async fn run(endpoint: &Endpoint, mut req: ApiRequest) -> Result<Response, ApiEr
     let renderers = endpoint.renderers(&req.state);
     negotiation::negotiate(format.as_deref(), accept.as_deref(), renderers)?;
     if endpoint.authentication.reads_credentials() {
-        req.principal = auth::authenticate(&req.state, &req.headers).await?;
+        req.principal = match endpoint.authentication {
+            Authentication::Knox => {
+                let knox = [AuthenticationClass::Knox];
+                auth::authenticate_with(&req.state, &req.headers, &knox).await?
+            }
+            _ => auth::authenticate(&req.state, &req.headers).await?,
+        };
         if let Some(principal) = &req.principal {
             super::request_id::record_principal(principal);
         }

@@ -61,12 +61,15 @@ pub(crate) enum Authentication {
     /// simplejwt's token views: `authentication_classes = ()` (every request is anonymous,
     /// whatever it carries), but simplejwt's own challenge on their 401s.
     JwtTokenView,
+    /// knox's `LogoutView` and `LogoutAllView`: `authentication_classes =
+    /// (knox.auth.TokenAuthentication,)`, knox's challenge.
+    Knox,
 }
 
 impl Authentication {
     /// Whether the request's credentials are read at all.
     pub(crate) fn reads_credentials(self) -> bool {
-        self == Authentication::Default
+        self != Authentication::JwtTokenView
     }
 
     /// The `WWW-Authenticate` value of a 401 (DRF's `get_authenticate_header`); `None` turns a
@@ -82,9 +85,11 @@ impl Authentication {
         };
         match self {
             Authentication::JwtTokenView => Some(jwt()),
+            Authentication::Knox => Some(config.knox.auth_header_prefix.clone()),
             Authentication::Default => match config.authentication_classes.first()? {
                 AuthenticationClass::Token => Some("Token".into()),
                 AuthenticationClass::Jwt => Some(jwt()),
+                AuthenticationClass::Knox => Some(config.knox.auth_header_prefix.clone()),
             },
         }
     }

@@ -51,6 +51,7 @@ fn group(config: &Config, mount: &Mount, schema: &Schema) -> Group {
                 Include::Users => accounts::djoser_users(config),
                 Include::Authtoken => accounts::djoser_token(),
                 Include::Jwt => accounts::djoser_jwt(),
+                Include::Knox => accounts::knox_urls(),
             };
             group.mount(&format!("/{prefix}"))
         }

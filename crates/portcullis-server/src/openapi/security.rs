@@ -23,6 +23,19 @@ fn scheme(class: AuthenticationClass, config: &Config) -> (&'static str, Value) 
                 "description": "Token-based authentication with required prefix \"Token\""
             }),
         ),
+        // drf-spectacular's extension for knox: `knoxApiToken`, an apiKey header.
+        AuthenticationClass::Knox => (
+            "knoxApiToken",
+            json!({
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": format!(
+                    "Token-based authentication with required prefix \"{}\"",
+                    config.knox.auth_header_prefix
+                )
+            }),
+        ),
         AuthenticationClass::Jwt => {
             let keyword = config
                 .jwt
@@ -51,7 +64,25 @@ pub(super) fn schemes(config: &Config) -> Value {
         let (name, scheme) = scheme(*class, config);
         out.insert(name.into(), scheme);
     }
+    // knox's logout views authenticate with knox's class whatever the default classes are.
+    if knox_mounted(config) {
+        let (name, scheme) = scheme(AuthenticationClass::Knox, config);
+        out.insert(name.into(), scheme);
+    }
     Value::Object(out)
+}
+
+fn knox_mounted(config: &Config) -> bool {
+    use crate::config::urls::{Include, Mount};
+    config.url_patterns().into_iter().any(|(_, pattern)| {
+        matches!(
+            pattern.resolve(),
+            Ok(Mount::Include {
+                include: Include::Knox,
+                ..
+            })
+        )
+    })
 }
 
 /// The `security` of one operation.
@@ -64,6 +95,10 @@ pub(super) fn security(
     if endpoint.authentication == Authentication::JwtTokenView {
         // `authentication_classes = ()`: credentials are never read.
         return json!([{}]);
+    }
+    if endpoint.authentication == Authentication::Knox {
+        let name = scheme(AuthenticationClass::Knox, config).0;
+        return json!([{ name: [] }]);
     }
     let mut out: Vec<Value> = config
         .authentication_classes

@@ -100,8 +100,8 @@ pub trait AuditStore: Send + Sync {
     /// that no longer exist; how many audit rows went.
     fn audit_purge<'a>(&'a self, before: &'a str) -> StoreFuture<'a, u64>;
 
-    /// The user's DRF token and its refresh tokens neither blacklisted nor expired at `now`
-    /// (unix seconds), each with its client.
+    /// The user's DRF token, its refresh tokens neither blacklisted nor expired at `now`
+    /// (unix seconds) and its knox tokens not expired then, each with its client.
     fn user_sessions(&self, user_id: i64, now: i64) -> StoreFuture<'_, Vec<SessionRow>>;
 }
 
@@ -159,9 +159,22 @@ pub(crate) use bind_filter;
 pub(crate) const AUDIT_COLUMNS: &str =
     "id, at, event, user_id, username, client_addr, user_agent, detail";
 
-/// A user's live sessions with their clients; `ph(1)` is the user id (bound twice by
-/// databases with positional `?`), `ph(2)` now.
-pub(crate) fn sessions_sql(user: &str, user_again: &str, now: &str) -> String {
+/// Where a user's live sessions are read: the placeholders of the user id (`user`, bound once
+/// per occurrence by databases with positional `?`), of now in unix seconds (`now`) and as a
+/// stored timestamp (`now_text`), and the database's expression of a knox expiry in unix
+/// seconds (`knox_expires`, over the column `k.expiry`).
+pub(crate) struct SessionsQuery<'a> {
+    pub(crate) user: [&'a str; 3],
+    pub(crate) now: &'a str,
+    pub(crate) now_text: &'a str,
+    pub(crate) knox_expires: &'a str,
+}
+
+/// A user's live sessions with their clients: its DRF token, its refresh tokens and its knox
+/// tokens (not expired: knox deletes an expired token when it is next presented).
+pub(crate) fn sessions_sql(q: &SessionsQuery<'_>) -> String {
+    let [user, user_again, user_knox] = q.user;
+    let (now, now_text, knox_expires) = (q.now, q.now_text, q.knox_expires);
     format!(
         "SELECT 'token' AS kind, t.key_digest AS reference, t.created AS created_at, \
          c.client_addr, c.user_agent, c.last_used_at, NULL AS expires_at \
@@ -174,6 +187,11 @@ pub(crate) fn sessions_sql(user: &str, user_again: &str, now: &str) -> String {
          WHERE r.user_id = {user_again} AND r.blacklisted_at IS NULL AND r.expires_at > {now} \
          AND COALESCE(c.epoch, 0) = COALESCE((SELECT e.epoch FROM jwt_user_epoch e \
          WHERE e.user_id = r.user_id), 0) \
+         UNION ALL \
+         SELECT 'knox', k.digest, k.created, c.client_addr, c.user_agent, c.last_used_at, \
+         {knox_expires} FROM knox_authtoken k LEFT JOIN portcullis_session_client c \
+         ON c.kind = 'knox' AND c.reference = k.digest \
+         WHERE k.user_id = {user_knox} AND (k.expiry IS NULL OR k.expiry > {now_text}) \
          ORDER BY created_at"
     )
 }
@@ -181,4 +199,12 @@ pub(crate) fn sessions_sql(user: &str, user_again: &str, now: &str) -> String {
 /// The clients of sessions that are gone (a token deleted, a refresh token purged).
 pub(crate) const PURGE_CLIENTS: &str = "DELETE FROM portcullis_session_client WHERE \
      (kind = 'token' AND reference NOT IN (SELECT key_digest FROM authtoken_token)) \
-     OR (kind = 'jwt' AND reference NOT IN (SELECT jti FROM jwt_refresh_token))";
+     OR (kind = 'jwt' AND reference NOT IN (SELECT jti FROM jwt_refresh_token)) \
+     OR (kind = 'knox' AND reference NOT IN (SELECT digest FROM knox_authtoken))";
+
+/// Unix seconds as a stored timestamp, to compare with the knox expiries (stored as text).
+pub(crate) fn stored_time(unix: i64) -> String {
+    let at =
+        time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    super::timestamp::to_db(at)
+}

@@ -10,6 +10,7 @@ pub(crate) mod auth_cache;
 pub mod availability;
 pub(crate) mod cells;
 pub mod import;
+pub(crate) mod knox;
 pub(crate) mod limits;
 pub(crate) mod links;
 pub mod migration_lock;
@@ -37,6 +38,7 @@ pub use accounts::AccountStore;
 pub use admin::AdminStore;
 pub use audit::AuditStore;
 pub use import::ImportStore;
+pub use knox::KnoxStore;
 pub use resources::ResourceStore;
 pub use tokens::TokenStore;
 
@@ -204,6 +206,7 @@ impl PoolUse {
 pub trait Backend:
     AccountStore
     + TokenStore
+    + KnoxStore
     + AdminStore
     + AuditStore
     + ResourceStore
@@ -216,6 +219,7 @@ pub trait Backend:
 impl<T> Backend for T where
     T: AccountStore
         + TokenStore
+        + KnoxStore
         + AdminStore
         + AuditStore
         + ResourceStore
@@ -302,6 +306,11 @@ impl Store {
     }
 
     pub fn tokens(&self) -> &dyn TokenStore {
+        &*self.layer
+    }
+
+    /// django-rest-knox's tokens; writes forget the user in the authentication cache.
+    pub fn knox(&self) -> &dyn KnoxStore {
         &*self.layer
     }
 

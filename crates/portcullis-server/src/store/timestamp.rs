@@ -15,6 +15,20 @@ pub(crate) fn to_db(at: OffsetDateTime) -> String {
     at.format(&format).unwrap_or_default()
 }
 
+/// A stored timestamp read back (the fraction optional); `None` when it is no such text.
+pub(crate) fn from_db(stored: &str) -> Option<OffsetDateTime> {
+    let whole = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    let (date_time, fraction) = stored.split_once('.').unwrap_or((stored, ""));
+    let at = time::PrimitiveDateTime::parse(date_time, &whole).ok()?;
+    let digits: String = fraction.chars().take(9).collect();
+    let nanos: i64 = if digits.is_empty() {
+        0
+    } else {
+        format!("{digits:0<9}").parse().ok()?
+    };
+    Some(at.assume_utc() + time::Duration::nanoseconds(nanos))
+}
+
 /// A stored timestamp in DRF's output format. DRF drops the fraction when it is zero
 /// (`isoformat()` does), so `...:56Z` rather than `...:56.000000Z`.
 pub(crate) fn to_drf(stored: &str) -> String {
@@ -53,5 +67,12 @@ mod tests {
         );
         assert_eq!(to_drf("2025-01-31T12:34:56.5"), "2025-01-31T12:34:56.5Z");
         assert_eq!(now_db().len(), "2025-01-31 12:34:56.123456".len());
+        let stored = "2025-01-31 12:34:56.123456";
+        assert_eq!(from_db(stored).map(to_db).as_deref(), Some(stored));
+        assert_eq!(
+            from_db("2025-01-31 12:34:56").map(to_db).as_deref(),
+            Some("2025-01-31 12:34:56.000000")
+        );
+        assert_eq!(from_db("yesterday"), None);
     }
 }

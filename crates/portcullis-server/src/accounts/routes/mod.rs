@@ -1,4 +1,4 @@
-//! One file per endpoint of DRF's authtoken, djoser and simplejwt.
+//! One file per endpoint of DRF's authtoken, djoser and simplejwt (knox's three views in one).
 
 pub(crate) mod activation;
 pub(crate) mod doc_serializers;
@@ -6,6 +6,7 @@ pub(crate) mod jwt_blacklist;
 pub(crate) mod jwt_create;
 pub(crate) mod jwt_refresh;
 pub(crate) mod jwt_verify;
+pub(crate) mod knox;
 pub(crate) mod logout_all;
 pub(crate) mod obtain_token;
 pub(crate) mod register;

@@ -1,10 +1,10 @@
 //! `GET /auth/sessions/` and `DELETE /auth/sessions/<id>/` (Portcullis only): what signs the
-//! caller in — its DRF token and its refresh tokens neither blacklisted, expired nor revoked by
+//! caller in — its DRF token, its knox tokens (kind "knox") and its refresh tokens neither blacklisted, expired nor revoked by
 //! a newer epoch — each with an opaque id, its kind, when it was created and last used, and the
 //! client address and user agent it was issued to. Never a key, a token or its digest: the id
 //! is a keyed digest of the session's reference, useful only to end it.
 //!
-//! Ending a session: the DRF token is deleted (the authentication cache forgets it at once, as
+//! Ending a session: the DRF token or the knox token is deleted (the authentication cache forgets it at once, as
 //! on logout); a refresh token is blacklisted, so it refreshes nothing more (access tokens
 //! already issued from it live out their short lifetime, as with simplejwt's blacklist).
 //! Another user's session, or an unknown id, is DRF's 404.
@@ -84,6 +84,10 @@ async fn handle_delete(req: ApiRequest) -> Result<Response, ApiError> {
             tokens
                 .jwt_blacklist(&row.reference, Some(user), exp)
                 .await?;
+        }
+        ("knox", _) => {
+            let knox = req.state.store().knox();
+            knox.knox_delete(user, &row.reference).await?;
         }
         _ => {
             tokens.token_delete(user).await?;

@@ -1,7 +1,7 @@
 //! The names an entry may give its include or its view, as a Django project writes them (the
 //! short name or the dotted path), and the refusals of those Portcullis does not have.
 
-/// djoser's URL modules.
+/// djoser's URL modules, and knox's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Include {
     /// `djoser.urls`: a `DefaultRouter` with the users viewset.
@@ -10,6 +10,8 @@ pub(crate) enum Include {
     Authtoken,
     /// `djoser.urls.jwt`: `jwt/create/`, `jwt/refresh/`, `jwt/verify/`.
     Jwt,
+    /// `knox.urls`: `login/`, `logout/`, `logoutall/`.
+    Knox,
 }
 
 /// The views that can be mounted at a path of their own.
@@ -34,6 +36,7 @@ const INCLUDES: &[(&str, Include)] = &[
     ("djoser.urls.base", Include::Users),
     ("djoser.urls.authtoken", Include::Authtoken),
     ("djoser.urls.jwt", Include::Jwt),
+    ("knox.urls", Include::Knox),
 ];
 
 const VIEWS: &[(&str, View)] = &[
@@ -66,7 +69,7 @@ pub(super) fn resolve_include(name: &str) -> Result<Include, String> {
     };
     Err(format!(
         "include {name:?} is unknown{why}; one of: djoser.urls, djoser.urls.authtoken, \
-         djoser.urls.jwt (a router is router = \"DefaultRouter\")"
+         djoser.urls.jwt, knox.urls (a router is router = \"DefaultRouter\")"
     ))
 }
 

@@ -1,5 +1,5 @@
 //! The layer the store hands out for accounts, tokens and the console: the database's own
-//! implementation with the two authentication lookups served from the [`AuthCache`] and every
+//! implementation with the authentication lookups served from the [`AuthCache`] and every
 //! write to a user, its token or its epoch forgetting that user once it is done. Resources and
 //! migrations go to the database directly (they hold nothing the cache keeps).
 
@@ -9,9 +9,10 @@ use std::sync::Arc;
 
 use super::AuthCache;
 use super::listener::Listener;
+use crate::store::knox::KnoxCandidate;
 use crate::store::{
-    AccountStore, AdminStore, Backend, Database, QueryLimits, StoreError, StoreFuture, TokenStore,
-    User,
+    AccountStore, AdminStore, Backend, Database, KnoxStore, QueryLimits, StoreError, StoreFuture,
+    TokenStore, User,
 };
 
 /// A database behind the authentication cache.
@@ -75,6 +76,10 @@ impl AuthLayer {
         &*self.backend
     }
 
+    pub(super) fn knox(&self) -> &dyn KnoxStore {
+        &*self.backend
+    }
+
     pub(super) fn admin(&self) -> &dyn AdminStore {
         &*self.backend
     }
@@ -116,6 +121,23 @@ impl AuthLayer {
         if let Some(user) = &found {
             cache.keep_token(miss, digest, user);
         }
+        Ok(found)
+    }
+
+    /// The knox tokens with this lookup key and their users, from the cache when it has them.
+    pub(super) async fn knox_candidates(
+        &self,
+        token_key: &str,
+    ) -> Result<Vec<KnoxCandidate>, StoreError> {
+        let Some(cache) = self.cache() else {
+            return self.knox().knox_candidates(token_key).await;
+        };
+        let miss = match cache.knox(token_key) {
+            Ok(found) => return Ok(found),
+            Err(miss) => miss,
+        };
+        let found = self.knox().knox_candidates(token_key).await?;
+        cache.keep_knox(miss, token_key, &found);
         Ok(found)
     }
 

@@ -1,5 +1,6 @@
 //! The authentication cache: what an instance read to authenticate a request (a DRF token's
-//! user by the key's digest, a JWT's user and revocation epoch by the user's id), kept for
+//! user by the key's digest, a JWT's user and revocation epoch by the user's id, the knox
+//! tokens found by a token's lookup key with their users), kept for
 //! `[limits] auth_cache_ms` so that an authenticated request usually reads nothing to know who
 //! it is. It sits in the store as a layer over the database ([`layer::AuthLayer`]), so the
 //! authentication classes and every handler get it without knowing.
@@ -13,6 +14,7 @@
 
 mod accounts;
 mod admin;
+mod knox;
 pub(crate) mod layer;
 mod listener;
 mod tokens;
@@ -24,6 +26,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::User;
+use super::knox::KnoxCandidate;
 
 /// Most entries of each map (tokens, JWT users): a few megabytes at most.
 pub(crate) const CAPACITY: usize = 10_000;
@@ -46,6 +49,8 @@ struct Entries {
     generation: u64,
     tokens: HashMap<String, Entry<User>>,
     jwt_users: HashMap<i64, Entry<(User, i64)>>,
+    /// knox's tokens by lookup key (each with its expiry, checked on every use).
+    knox: HashMap<String, Entry<Vec<KnoxCandidate>>>,
 }
 
 impl Entries {
@@ -54,6 +59,7 @@ impl Entries {
         self.generation = self.generation.wrapping_add(1);
         self.tokens.clear();
         self.jwt_users.clear();
+        self.knox.clear();
     }
 }
 
@@ -117,12 +123,38 @@ impl AuthCache {
         }
     }
 
-    /// Forget everything about one user (it changed, or its token or epoch did).
+    /// The knox tokens with this lookup key, or the miss to keep the answer with.
+    pub(crate) fn knox(&self, token_key: &str) -> Result<Vec<KnoxCandidate>, Miss> {
+        let mut entries = self.lock();
+        let miss = self.miss(&entries);
+        take(&mut entries.knox, token_key, miss.began).ok_or(miss)
+    }
+
+    /// Keep what a knox lookup found; nothing when it found nothing (a random token).
+    pub(crate) fn keep_knox(&self, miss: Miss, token_key: &str, found: &[KnoxCandidate]) {
+        let mut entries = self.lock();
+        if found.is_empty() {
+            return;
+        }
+        if let Some(until) = self.until(&entries, &miss) {
+            put(
+                &mut entries.knox,
+                token_key.to_owned(),
+                found.to_vec(),
+                until,
+            );
+        }
+    }
+
+    /// Forget everything about one user (it changed, or its token, epoch or knox tokens did).
     pub(crate) fn forget_user(&self, id: i64) {
         let mut entries = self.lock();
         entries.generation = entries.generation.wrapping_add(1);
         entries.jwt_users.remove(&id);
         entries.tokens.retain(|_, entry| entry.value.id != id);
+        entries
+            .knox
+            .retain(|_, entry| entry.value.iter().all(|c| c.user.id != id));
     }
 
     /// Forget everything (changes may have gone unannounced).
@@ -202,6 +234,27 @@ mod tests {
         assert!(cache.token("d").is_ok(), "another user's change keeps it");
         cache.forget_user(7);
         assert!(cache.token("d").is_err());
+    }
+
+    #[test]
+    fn knox_tokens_are_kept_until_their_user_is_forgotten() {
+        let cache = cache();
+        let candidate = KnoxCandidate {
+            user: User::fixture(7, false, false),
+            knox_digest: "digest".into(),
+            knox_created: String::new(),
+            knox_expiry: None,
+        };
+        let miss = cache.knox("key").expect_err("empty");
+        cache.keep_knox(miss, "key", &[]);
+        assert!(cache.knox("key").is_err(), "an unknown token is never kept");
+        let miss = cache.knox("key").expect_err("empty");
+        cache.keep_knox(miss, "key", std::slice::from_ref(&candidate));
+        assert_eq!(cache.knox("key").map(|c| c.len()).ok(), Some(1));
+        cache.forget_user(8);
+        assert!(cache.knox("key").is_ok(), "another user's change keeps it");
+        cache.forget_user(7);
+        assert!(cache.knox("key").is_err());
     }
 
     #[test]

@@ -81,6 +81,7 @@ impl PgStore {
         if was_active == Some(true) {
             delete_token(&mut tx, id).await?;
             super::tokens::blacklist_refresh_tokens(&mut tx, id).await?;
+            super::knox::delete_knox_tokens(&mut tx, id).await?;
         }
         if let Some(groups) = &update.groups {
             super::admin::set_user_groups(&mut tx, id, groups).await?;
@@ -339,6 +340,7 @@ impl AccountStore for PgStore {
             if revoke_sessions {
                 super::tokens::bump_epoch(&mut tx, id).await?;
                 delete_token(&mut tx, id).await?;
+                super::knox::delete_knox_tokens(&mut tx, id).await?;
             }
             tx.commit().await?;
             Ok(())

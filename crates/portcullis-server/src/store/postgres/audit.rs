@@ -5,7 +5,7 @@ use super::PgStore;
 use crate::store::StoreFuture;
 use crate::store::audit::{
     AUDIT_COLUMNS, AuditEntry, AuditFilter, AuditStore, AuditWrite, PURGE_CLIENTS, SessionRow,
-    bind_filter, sessions_sql, where_clause,
+    SessionsQuery, bind_filter, sessions_sql, stored_time, where_clause,
 };
 
 const INSERT_EVENT: &str = "INSERT INTO portcullis_audit \
@@ -103,10 +103,16 @@ impl AuditStore for PgStore {
 
     fn user_sessions(&self, user_id: i64, now: i64) -> StoreFuture<'_, Vec<SessionRow>> {
         Box::pin(async move {
-            let sql = sessions_sql("$1", "$1", "$2");
+            let sql = sessions_sql(&SessionsQuery {
+                user: ["$1", "$1", "$1"],
+                now: "$2",
+                now_text: "$3",
+                knox_expires: "CAST(EXTRACT(EPOCH FROM CAST(k.expiry AS TIMESTAMP)) AS BIGINT)",
+            });
             let rows = sqlx::query_as::<_, SessionRow>(sqlx::AssertSqlSafe(sql))
                 .bind(user_id)
                 .bind(now)
+                .bind(stored_time(now))
                 .fetch_all(&self.pool)
                 .await?;
             Ok(rows)

@@ -11,6 +11,7 @@ mod ddl;
 pub(crate) mod errors;
 mod fixed_tables;
 mod import;
+mod knox;
 mod links;
 #[cfg(test)]
 mod live_tests;

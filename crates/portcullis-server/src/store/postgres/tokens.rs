@@ -107,6 +107,7 @@ impl TokenStore for PgStore {
             let mut tx = self.pool.begin().await?;
             let epoch = bump_epoch(&mut tx, user_id).await?;
             delete_token(&mut tx, user_id).await?;
+            super::knox::delete_knox_tokens(&mut tx, user_id).await?;
             if blacklist_refresh {
                 blacklist_refresh_tokens(&mut tx, user_id).await?;
             }

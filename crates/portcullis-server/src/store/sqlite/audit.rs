@@ -5,7 +5,7 @@ use super::SqliteStore;
 use crate::store::StoreFuture;
 use crate::store::audit::{
     AUDIT_COLUMNS, AuditEntry, AuditFilter, AuditStore, AuditWrite, PURGE_CLIENTS, SessionRow,
-    bind_filter, sessions_sql, where_clause,
+    SessionsQuery, bind_filter, sessions_sql, stored_time, where_clause,
 };
 
 const INSERT_EVENT: &str = "INSERT INTO portcullis_audit \
@@ -101,11 +101,18 @@ impl AuditStore for SqliteStore {
 
     fn user_sessions(&self, user_id: i64, now: i64) -> StoreFuture<'_, Vec<SessionRow>> {
         Box::pin(async move {
-            let sql = sessions_sql("?", "?", "?");
+            let sql = sessions_sql(&SessionsQuery {
+                user: ["?", "?", "?"],
+                now: "?",
+                now_text: "?",
+                knox_expires: "CAST(strftime('%s', k.expiry) AS INTEGER)",
+            });
             let rows = sqlx::query_as::<_, SessionRow>(sqlx::AssertSqlSafe(sql))
                 .bind(user_id)
                 .bind(user_id)
                 .bind(now)
+                .bind(user_id)
+                .bind(stored_time(now))
                 .fetch_all(&self.reader)
                 .await?;
             Ok(rows)

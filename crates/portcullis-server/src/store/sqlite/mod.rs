@@ -17,6 +17,7 @@ mod files;
 mod fixed_tables;
 mod group_writer;
 mod import;
+mod knox;
 mod limited;
 mod links;
 mod read_job;

@@ -92,6 +92,7 @@ impl TokenStore for SqliteStore {
             let mut tx = self.writer.begin().await?;
             let epoch = bump_epoch(&mut tx, user_id).await?;
             super::accounts::delete_token(&mut tx, user_id).await?;
+            super::knox::delete_knox_tokens(&mut tx, user_id).await?;
             if blacklist_refresh {
                 blacklist_refresh_tokens(&mut tx, user_id).await?;
             }

@@ -135,3 +135,48 @@ async fn this_instance_s_writes_are_seen_on_the_very_next_request() {
     assert_eq!(reply.status, 204, "{}", reply.text);
     assert_eq!(client.get(ME).await.status, 401);
 }
+
+#[tokio::test]
+async fn a_knox_token_is_served_from_the_cache_and_its_logout_refused_at_once() {
+    if skip_on_postgres(ANNOUNCED) {
+        return;
+    }
+    let mut config = with_lifetime(60_000);
+    config.urls = vec![
+        portcullis_server::config::UrlPattern {
+            path: "auth/".into(),
+            include: Some("djoser.urls".into()),
+            ..Default::default()
+        },
+        portcullis_server::config::UrlPattern {
+            path: "api/auth/".into(),
+            include: Some("knox.urls".into()),
+            ..Default::default()
+        },
+    ];
+    config.authentication_classes = vec![portcullis_server::config::AuthenticationClass::Knox];
+    let app = TestApp::with_config(config).await;
+    let ann = app.register("ann", PASSWORD).await;
+    let body = serde_json::json!({"username": "ann", "password": PASSWORD});
+    let login = app.anon().post("/api/auth/login/", body.clone()).await;
+    let token = login.json["token"].as_str().unwrap_or_default().to_string();
+    let client = app.authorized(&format!("Token {token}"));
+    assert_eq!(client.get(ME).await.status, 200);
+
+    // Deleted behind the instance's back: the cache still answers (nothing was read).
+    let other = other_process(&app).await;
+    let deleted = other.knox().knox_delete_all(ann).await.expect("delete");
+    assert_eq!(deleted, 1);
+    assert_eq!(client.get(ME).await.status, 200, "served from the cache");
+
+    // A logout through the instance is refused on the very next request.
+    let login = app.anon().post("/api/auth/login/", body).await;
+    let token = login.json["token"].as_str().unwrap_or_default().to_string();
+    let client = app.authorized(&format!("Token {token}"));
+    assert_eq!(client.get(ME).await.status, 200);
+    let out = client
+        .post("/api/auth/logout/", serde_json::json!({}))
+        .await;
+    assert_eq!(out.status, 204, "{}", out.text);
+    assert_eq!(client.get(ME).await.status, 401);
+}

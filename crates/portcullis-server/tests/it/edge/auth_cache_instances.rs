@@ -252,3 +252,37 @@ async fn a_change_nobody_announced_is_served_from_the_cache_until_the_lifetime_e
         "refused after {took:?}"
     );
 }
+
+#[tokio::test]
+async fn a_knox_token_logged_out_on_a_is_refused_on_b_within_a_second() {
+    let knox_layout = |config: &mut Config| {
+        let entry = |path: &str, include: &str| portcullis_server::config::UrlPattern {
+            path: path.into(),
+            include: Some(include.into()),
+            ..Default::default()
+        };
+        config.urls = vec![
+            entry("auth/", "djoser.urls"),
+            entry("api/auth/", "knox.urls"),
+        ];
+        config.authentication_classes = vec![portcullis_server::config::AuthenticationClass::Knox];
+    };
+    let Some((a, b)) = two_instances(60_000, knox_layout).await else {
+        return;
+    };
+    a.register("ann", PASSWORD).await;
+    let body = json!({"username": "ann", "password": PASSWORD});
+    let login = a.anon().post("/api/auth/login/", body).await;
+    assert_eq!(login.status, 200, "{}", login.text);
+    let header = format!("Token {}", login.json["token"].as_str().unwrap_or_default());
+    let on_b = b.authorized(&header);
+    accepted(&on_b).await;
+
+    let reply = a
+        .authorized(&header)
+        .post("/api/auth/logout/", json!({}))
+        .await;
+    assert_eq!(reply.status, 204, "{}", reply.text);
+    refused_within_a_second(&on_b).await;
+    assert_eq!(on_b.get(ME).await.text, r#"{"detail":"Invalid token."}"#);
+}

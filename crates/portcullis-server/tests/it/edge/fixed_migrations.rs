@@ -102,7 +102,8 @@ async fn a_new_database_is_migrated_by_sqlx_and_then_has_nothing_pending() {
             "0002_resources",
             "0003_jwt",
             "0004_user_email_index",
-            "0007_audit"
+            "0007_audit",
+            "0008_knox"
         ]
     );
     let applied = store.migrations().migrate().await.expect("migrate");
@@ -115,7 +116,7 @@ async fn a_new_database_is_migrated_by_sqlx_and_then_has_nothing_pending() {
             .expect("again")
             .is_empty()
     );
-    assert_eq!(sqlx_versions(&url).await, [1, 2, 3, 4, 7]);
+    assert_eq!(sqlx_versions(&url).await, [1, 2, 3, 4, 7, 8]);
     assert!(!table_exists(&url, "portcullis_migrations").await);
 }
 
@@ -133,13 +134,13 @@ async fn an_old_database_upgrades_in_place_without_running_anything_twice() {
             .pending_migrations()
             .await
             .expect("pending"),
-        ["0007_audit"]
+        ["0007_audit", "0008_knox"]
     );
     assert_eq!(
         store.migrations().migrate().await.expect("migrate"),
-        ["0007_audit"]
+        ["0007_audit", "0008_knox"]
     );
-    assert_eq!(sqlx_versions(&url).await, [1, 2, 3, 4, 7]);
+    assert_eq!(sqlx_versions(&url).await, [1, 2, 3, 4, 7, 8]);
     assert!(!table_exists(&url, "portcullis_migrations").await);
     let ann = store
         .accounts()
@@ -171,13 +172,13 @@ async fn an_old_database_behind_by_one_gets_only_the_missing_migration() {
             .pending_migrations()
             .await
             .expect("pending"),
-        ["0004_user_email_index", "0007_audit"]
+        ["0004_user_email_index", "0007_audit", "0008_knox"]
     );
     assert_eq!(
         store.migrations().migrate().await.expect("migrate"),
-        ["0004_user_email_index", "0007_audit"]
+        ["0004_user_email_index", "0007_audit", "0008_knox"]
     );
-    assert_eq!(sqlx_versions(&url).await, [1, 2, 3, 4, 7]);
+    assert_eq!(sqlx_versions(&url).await, [1, 2, 3, 4, 7, 8]);
     let ann = store
         .accounts()
         .user_by_username("ann")
