@@ -17,6 +17,7 @@ pub mod migration_lock;
 pub(crate) mod models;
 pub(crate) mod postgres;
 pub(crate) mod resources;
+pub(crate) mod result_cache;
 pub(crate) mod sqlite;
 pub(crate) mod tables;
 pub(crate) mod timestamp;
@@ -285,11 +286,17 @@ impl Store {
     /// opened yet (a database that is down is an outage to ride out, not a refusal to start).
     pub async fn connect_limited(url: &str, limits: QueryLimits) -> Result<Store, StoreError> {
         // The one place that picks a database, by the URL's scheme.
-        let backend: Arc<dyn Backend> = match Database::of_url(url) {
-            Some(Database::Postgres) => Arc::new(postgres::PgStore::connect(url, limits).await?),
-            _ => Arc::new(sqlite::SqliteStore::connect(url, limits).await?),
+        let postgres = Database::of_url(url) == Some(Database::Postgres);
+        // PostgreSQL's resource answers are kept only while its announcements are heard, by
+        // the authentication cache's listener: with that cache off, they are not kept.
+        let data = (postgres && !limits.auth_cache.is_zero() && limits.read_cache_bytes > 0)
+            .then(|| Arc::new(postgres::data_version::DataVersion::default()));
+        let backend: Arc<dyn Backend> = if postgres {
+            Arc::new(postgres::PgStore::connect_kept(url, limits, data.clone()).await?)
+        } else {
+            Arc::new(sqlite::SqliteStore::connect(url, limits).await?)
         };
-        let layer = auth_cache::layer::AuthLayer::new(backend, url, &limits)?;
+        let layer = auth_cache::layer::AuthLayer::new(backend, url, &limits, data)?;
         Ok(Store {
             layer: Arc::new(layer),
             availability: Arc::new(Availability::default()),

@@ -56,6 +56,8 @@ pub trait ResourceStore: Send + Sync {
     /// The resources migrated so far.
     fn known_resources(&self) -> StoreFuture<'_, Vec<String>>;
 
+    /// Record the definition a resource (or join) table was migrated to. On PostgreSQL the
+    /// table also gets its trigger announcing changes to every instance's result cache.
     fn save_schema_snapshot<'a>(
         &'a self,
         resource: &'a str,

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use super::AuthCache;
 use super::listener::Listener;
 use crate::store::knox::KnoxCandidate;
+use crate::store::postgres::data_version::DataVersion;
 use crate::store::{
     AccountStore, AdminStore, Backend, Database, KnoxStore, QueryLimits, StoreError, StoreFuture,
     TokenStore, User,
@@ -22,6 +23,9 @@ pub(crate) struct AuthLayer {
     cache: Option<Arc<AuthCache>>,
     /// PostgreSQL's announcements of changes; stopped with the layer.
     _listener: Option<Listener>,
+    /// PostgreSQL's resource data version, moved by every write to a user too (rows show their
+    /// owner's name and flags); `None` when resource answers are not kept.
+    data: Option<Arc<DataVersion>>,
 }
 
 impl fmt::Debug for AuthLayer {
@@ -35,17 +39,20 @@ impl fmt::Debug for AuthLayer {
 
 impl AuthLayer {
     /// The layer over `backend`, opened from `url` with `limits`: on PostgreSQL it listens for
-    /// the changes other processes make (a task that lives as long as the layer).
+    /// the changes other processes make (a task that lives as long as the layer), for itself
+    /// and for `data`, the resource data version of the backend's result cache.
     pub(crate) fn new(
         backend: Arc<dyn Backend>,
         url: &str,
         limits: &QueryLimits,
+        data: Option<Arc<DataVersion>>,
     ) -> Result<AuthLayer, StoreError> {
         if limits.auth_cache.is_zero() {
             return Ok(AuthLayer {
                 backend,
                 cache: None,
                 _listener: None,
+                data: None,
             });
         }
         let postgres = Database::of_url(url) == Some(Database::Postgres);
@@ -53,7 +60,7 @@ impl AuthLayer {
         // announced from the start. On PostgreSQL, only once the listener listens.
         let cache = Arc::new(AuthCache::new(limits.auth_cache, !postgres));
         let listener = if postgres {
-            Some(Listener::spawn(url, Arc::clone(&cache))?)
+            Some(Listener::spawn(url, Arc::clone(&cache), data.clone())?)
         } else {
             None
         };
@@ -61,6 +68,7 @@ impl AuthLayer {
             backend,
             cache: Some(cache),
             _listener: listener,
+            data,
         })
     }
 
@@ -100,6 +108,9 @@ impl AuthLayer {
             let result = write.await;
             if let Some(cache) = self.cache() {
                 cache.forget_user(id);
+            }
+            if let Some(data) = &self.data {
+                data.changed();
             }
             result
         })

@@ -15,6 +15,7 @@ use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 
 use super::AuthCache;
 use crate::store::StoreError;
+use crate::store::postgres::data_version::{self, DataVersion};
 
 /// The channel the triggers announce on (migration 0005 names it too).
 pub(crate) const CHANNEL: &str = "portcullis_auth";
@@ -35,26 +36,70 @@ impl Drop for Listener {
 }
 
 impl Listener {
-    /// Start listening for the database at `url`, forgetting in `cache` what it announces.
-    pub(crate) fn spawn(url: &str, cache: Arc<AuthCache>) -> Result<Listener, StoreError> {
+    /// Start listening for the database at `url`, forgetting in `cache` what it announces and,
+    /// with `data`, moving the resource data's version on every announcement.
+    pub(crate) fn spawn(
+        url: &str,
+        cache: Arc<AuthCache>,
+        data: Option<Arc<DataVersion>>,
+    ) -> Result<Listener, StoreError> {
         let options = PgConnectOptions::from_str(url)?.application_name(APPLICATION_NAME);
-        Ok(Listener(tokio::spawn(listen(options, cache))))
+        let heard = Heard { cache, data };
+        Ok(Listener(tokio::spawn(listen(options, heard))))
+    }
+}
+
+/// What the announcements change.
+struct Heard {
+    cache: Arc<AuthCache>,
+    data: Option<Arc<DataVersion>>,
+}
+
+impl Heard {
+    fn set_announced(&self, announced: bool) {
+        self.cache.set_announced(announced);
+        if let Some(data) = &self.data {
+            data.set_announced(announced);
+        }
+    }
+
+    /// A row changed: on the resource channel a table's, on the user channel a user's (whose
+    /// name and flags resource rows show), or everyone's (`*`, or anything unexpected).
+    fn announced(&self, channel: &str, payload: &str) {
+        if let Some(data) = &self.data {
+            data.changed();
+        }
+        if channel == data_version::CHANNEL {
+            return;
+        }
+        match payload.parse::<i64>() {
+            Ok(id) => self.cache.forget_user(id),
+            Err(_) => self.cache.forget_all(),
+        }
+    }
+
+    /// The connection was lost and made again: whatever was announced in between is lost.
+    fn missed(&self) {
+        self.cache.forget_all();
+        if let Some(data) = &self.data {
+            data.changed();
+        }
     }
 }
 
 /// Listen for as long as the task lives, reconnecting after each failure.
-async fn listen(options: PgConnectOptions, cache: Arc<AuthCache>) {
+async fn listen(options: PgConnectOptions, heard: Heard) {
     let mut warned = false;
     loop {
         match subscribe(&options).await {
             Ok(mut listener) => {
                 // Listening from now on: what was kept before may have missed announcements.
-                cache.set_announced(true);
+                heard.set_announced(true);
                 if warned {
                     tracing::info!("listening for changed users again");
                 }
-                let err = follow(&mut listener, &cache).await;
-                cache.set_announced(false);
+                let err = follow(&mut listener, &heard).await;
+                heard.set_announced(false);
                 tracing::warn!(
                     error = %err,
                     "lost the connection announcing changed users; authenticating from the \
@@ -77,7 +122,7 @@ async fn listen(options: PgConnectOptions, cache: Arc<AuthCache>) {
     }
 }
 
-/// A connection listening on [`CHANNEL`].
+/// A connection listening on [`CHANNEL`] and on the resource tables' channel.
 async fn subscribe(options: &PgConnectOptions) -> Result<PgListener, sqlx::Error> {
     // A pool of one connection that never expires: the listener reconnects through it.
     let pool = PgPoolOptions::new()
@@ -89,22 +134,22 @@ async fn subscribe(options: &PgConnectOptions) -> Result<PgListener, sqlx::Error
         .connect_with(options.clone())
         .await?;
     let mut listener = PgListener::connect_with(&pool).await?;
-    listener.listen(CHANNEL).await?;
+    listener
+        .listen_all([CHANNEL, data_version::CHANNEL])
+        .await?;
     Ok(listener)
 }
 
-/// Forget each announced user until the connection fails; the failure.
-async fn follow(listener: &mut PgListener, cache: &AuthCache) -> sqlx::Error {
+/// Act on each announcement until the connection fails; the failure.
+async fn follow(listener: &mut PgListener, heard: &Heard) -> sqlx::Error {
     loop {
         match listener.try_recv().await {
-            Ok(Some(notification)) => match notification.payload().parse::<i64>() {
-                Ok(id) => cache.forget_user(id),
-                // `*` (a table emptied) or anything unexpected: forget everyone.
-                Err(_) => cache.forget_all(),
-            },
+            Ok(Some(notification)) => {
+                heard.announced(notification.channel(), notification.payload())
+            }
             // The connection was lost and made again (listening anew): announcements made in
             // between are lost.
-            Ok(None) => cache.forget_all(),
+            Ok(None) => heard.missed(),
             Err(err) => return err,
         }
     }

@@ -7,6 +7,7 @@
 mod accounts;
 mod admin;
 mod audit;
+pub(crate) mod data_version;
 mod ddl;
 pub(crate) mod errors;
 mod fixed_tables;
@@ -20,6 +21,7 @@ mod resources;
 mod tokens;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::Connection;
@@ -27,7 +29,9 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 
 use super::QueryLimits;
 use super::StoreError;
+use super::result_cache::ResultCache;
 use super::{MigrationLock, MigrationStore, PoolUse, StoreFuture};
+use data_version::DataVersion;
 
 #[derive(Clone, Debug)]
 pub(crate) struct PgStore {
@@ -39,11 +43,27 @@ pub(crate) struct PgStore {
     options: PgConnectOptions,
     /// How long a probe may take to connect (`limits.pool_wait`).
     probe_wait: Duration,
+    /// The resource data's version, moved after each resource write; `None` when answers are
+    /// not kept.
+    data: Option<Arc<DataVersion>>,
+    /// Kept answers of resource reads (`read_cache_kb`), valid for one data version.
+    results: Option<Arc<ResultCache<Arc<DataVersion>>>>,
 }
 
 impl PgStore {
     /// Connect without applying migrations (lazily: nothing is opened before the first query).
+    #[cfg(test)]
     pub(crate) async fn connect(url: &str, limits: QueryLimits) -> Result<PgStore, StoreError> {
+        PgStore::connect_kept(url, limits, None).await
+    }
+
+    /// [`PgStore::connect`], keeping the answers of resource reads under `data` when given
+    /// (whose announcements the authentication cache's listener hears).
+    pub(crate) async fn connect_kept(
+        url: &str,
+        limits: QueryLimits,
+        data: Option<Arc<DataVersion>>,
+    ) -> Result<PgStore, StoreError> {
         let options = PgConnectOptions::from_str(url)?
             .application_name("portcullis")
             .statement_cache_capacity(256);
@@ -54,11 +74,17 @@ impl PgStore {
                 .clone()
                 .options([("statement_timeout", timeout_ms.as_str())]),
         );
+        let results = data
+            .as_ref()
+            .and_then(|data| ResultCache::new(Arc::clone(data), limits.read_cache_bytes))
+            .map(Arc::new);
         Ok(PgStore {
             pool,
             resource_pool,
             options,
             probe_wait: limits.pool_wait,
+            data,
+            results,
         })
     }
 }

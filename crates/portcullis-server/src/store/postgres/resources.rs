@@ -6,6 +6,7 @@
 
 use sea_query::{
     DeleteStatement, InsertStatement, PostgresQueryBuilder, SelectStatement, UpdateStatement,
+    Values,
 };
 use sea_query_sqlx::{SqlxBinder, SqlxValues};
 use sqlx::postgres::PgQueryResult;
@@ -17,6 +18,7 @@ use super::links::replace_links;
 use crate::store::StoreError;
 use crate::store::cells::{Cell, ColumnInfo, Storage};
 use crate::store::links::LinkSet;
+use crate::store::result_cache::Answer;
 use crate::store::tables::Change;
 use crate::store::{ResourceStore, StoreFuture};
 
@@ -35,6 +37,44 @@ const FOREIGN_KEYS: &str = "SELECT conname::text FROM pg_constraint \
      WHERE conrelid = to_regclass(quote_ident($1)) AND contype = 'f' ORDER BY conname";
 
 impl PgStore {
+    /// The rows a built `SELECT` returns, each column read as `kinds` says.
+    async fn rows(
+        &self,
+        (sql, values): (String, Values),
+        kinds: &[Storage],
+    ) -> Result<Vec<Vec<Cell>>, StoreError> {
+        let rows = sqlx::query_with(AssertSqlSafe(sql), SqlxValues(values))
+            .fetch_all(&self.resource_pool)
+            .await?;
+        rows.iter()
+            .map(|row| cells(row, kinds))
+            .collect::<Result<_, _>>()
+            .map_err(Into::into)
+    }
+
+    /// The number a built `COUNT(*)` returns.
+    async fn count(&self, (sql, values): (String, Values)) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar_with(AssertSqlSafe(sql), SqlxValues(values))
+                .fetch_one(&self.resource_pool)
+                .await?,
+        )
+    }
+
+    /// Run a write to resource rows or tables, then move the data version (whatever the
+    /// outcome: a write that failed may have been committed), so that no answer kept from
+    /// before it is served once it is answered.
+    async fn changing<T>(
+        &self,
+        write: impl std::future::Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        let result = write.await;
+        if let Some(data) = &self.data {
+            data.changed();
+        }
+        result
+    }
+
     /// Run a built write, constraint failures mapped once.
     async fn write(
         &self,
@@ -108,50 +148,54 @@ impl ResourceStore for PgStore {
         kinds: &'a [Storage],
     ) -> StoreFuture<'a, Vec<Vec<Cell>>> {
         Box::pin(async move {
-            let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-            let rows = sqlx::query_with(AssertSqlSafe(sql), values)
-                .fetch_all(&self.resource_pool)
-                .await?;
-            rows.iter()
-                .map(|row| cells(row, kinds))
-                .collect::<Result<_, _>>()
-                .map_err(Into::into)
+            let (sql, values) = stmt.build(PostgresQueryBuilder);
+            let Some(results) = &self.results else {
+                return self.rows((sql, values), kinds).await;
+            };
+            let key = format!("r{kinds:?}\0{sql}\0{:?}", values.0);
+            let run = async { Ok(Answer::Rows(self.rows((sql, values), kinds).await?)) };
+            results.read(key, run).await?.into_rows()
         })
     }
 
     fn count_rows<'a>(&'a self, stmt: &'a SelectStatement) -> StoreFuture<'a, u64> {
         Box::pin(async move {
-            let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-            let count: i64 = sqlx::query_scalar_with(AssertSqlSafe(sql), values)
-                .fetch_one(&self.resource_pool)
-                .await?;
+            let (sql, values) = stmt.build(PostgresQueryBuilder);
+            let count = match &self.results {
+                None => self.count((sql, values)).await?,
+                Some(results) => {
+                    let key = format!("c\0{sql}\0{:?}", values.0);
+                    let run = async { Ok(Answer::Count(self.count((sql, values)).await?)) };
+                    results.read(key, run).await?.into_count()?
+                }
+            };
             Ok(u64::try_from(count).unwrap_or(0))
         })
     }
 
     fn insert_row<'a>(&'a self, stmt: &'a InsertStatement) -> StoreFuture<'a, i64> {
-        Box::pin(async move {
+        Box::pin(self.changing(async move {
             let mut conn = self.resource_pool.acquire().await?;
             insert(&mut conn, stmt).await
-        })
+        }))
     }
 
     fn update_rows<'a>(&'a self, stmt: &'a UpdateStatement) -> StoreFuture<'a, u64> {
-        Box::pin(async move {
+        Box::pin(self.changing(async move {
             Ok(self
                 .write(stmt.build_sqlx(PostgresQueryBuilder))
                 .await?
                 .rows_affected())
-        })
+        }))
     }
 
     fn delete_rows<'a>(&'a self, stmt: &'a DeleteStatement) -> StoreFuture<'a, u64> {
-        Box::pin(async move {
+        Box::pin(self.changing(async move {
             Ok(self
                 .write(stmt.build_sqlx(PostgresQueryBuilder))
                 .await?
                 .rows_affected())
-        })
+        }))
     }
 
     fn table_columns<'a>(&'a self, table: &'a str) -> StoreFuture<'a, Vec<ColumnInfo>> {
@@ -208,7 +252,7 @@ impl ResourceStore for PgStore {
     }
 
     fn apply_changes<'a>(&'a self, changes: &'a [Change]) -> StoreFuture<'a, ()> {
-        Box::pin(async move {
+        Box::pin(self.changing(async move {
             // PostgreSQL's DDL is transactional: a migration applies whole or not at all.
             let mut tx = self.pool.begin().await?;
             for change in changes {
@@ -225,7 +269,7 @@ impl ResourceStore for PgStore {
             }
             tx.commit().await?;
             Ok(())
-        })
+        }))
     }
 
     fn known_resources(&self) -> StoreFuture<'_, Vec<String>> {
@@ -252,6 +296,10 @@ impl ResourceStore for PgStore {
             .bind(definition)
             .execute(&self.pool)
             .await?;
+            // Each synced table announces its changes to every instance's result cache.
+            sqlx::raw_sql(AssertSqlSafe(super::data_version::watch_sql(resource)))
+                .execute(&self.pool)
+                .await?;
             Ok(())
         })
     }
@@ -283,13 +331,13 @@ impl ResourceStore for PgStore {
         stmt: &'a InsertStatement,
         links: &'a [LinkSet],
     ) -> StoreFuture<'a, i64> {
-        Box::pin(async move {
+        Box::pin(self.changing(async move {
             let mut tx = self.resource_pool.begin().await?;
             let id = insert(&mut tx, stmt).await?;
             replace_links(&mut tx, id, links).await?;
             tx.commit().await?;
             Ok(id)
-        })
+        }))
     }
 
     fn update_row_linked<'a>(
@@ -298,7 +346,7 @@ impl ResourceStore for PgStore {
         id: i64,
         links: &'a [LinkSet],
     ) -> StoreFuture<'a, ()> {
-        Box::pin(async move {
+        Box::pin(self.changing(async move {
             let mut tx = self.resource_pool.begin().await?;
             if let Some(stmt) = stmt {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
@@ -309,6 +357,6 @@ impl ResourceStore for PgStore {
             replace_links(&mut tx, id, links).await?;
             tx.commit().await?;
             Ok(())
-        })
+        }))
     }
 }

@@ -35,6 +35,7 @@ use sqlx::sqlite::{
 };
 
 use super::QueryLimits;
+use super::result_cache::ResultCache;
 
 use super::StoreError;
 use super::{MigrationLock, MigrationStore, PoolUse, StoreFuture};
@@ -55,7 +56,7 @@ pub(crate) struct SqliteStore {
     resource_writer: Option<Arc<group_writer::GroupWriter>>,
     /// Resource reads' answers while nothing changes; `None` in memory or with
     /// `read_cache_kb = 0`.
-    results: Option<Arc<result_cache::ResultCache>>,
+    results: Option<Arc<ResultCache<result_cache::WalIndex>>>,
 }
 
 impl SqliteStore {
@@ -103,8 +104,7 @@ impl SqliteStore {
         let resource_reader =
             limited::LimitedReaders::open(options.get_filename(), RESOURCE_READERS, limits)?;
         let results =
-            result_cache::ResultCache::open(options.get_filename(), limits.read_cache_bytes)
-                .map(Arc::new);
+            result_cache::open(options.get_filename(), limits.read_cache_bytes).map(Arc::new);
         let resource_writer = group_writer::GroupWriter::start(options.get_filename())?;
         Ok(SqliteStore {
             writer,

@@ -18,6 +18,7 @@ use sea_query::{SelectStatement, SqliteQueryBuilder};
 use super::values::bind_values;
 use crate::store::StoreError;
 use crate::store::cells::{Cell, Storage};
+pub(super) use crate::store::result_cache::Answer;
 
 /// Counts kept per connection before the cache starts over (bounds its memory).
 const COUNTS_KEPT: usize = 512;
@@ -28,38 +29,6 @@ pub(super) struct ReadJob {
     values: Vec<SqlValue>,
     /// `None` for a count.
     kinds: Option<Vec<Storage>>,
-}
-
-/// What a read returns.
-#[derive(Clone, Debug)]
-pub(super) enum Answer {
-    Rows(Vec<Vec<Cell>>),
-    Count(i64),
-}
-
-impl Answer {
-    /// The rows of a job made by [`ReadJob::rows`].
-    pub(super) fn into_rows(self) -> Result<Vec<Vec<Cell>>, StoreError> {
-        match self {
-            Answer::Rows(rows) => Ok(rows),
-            Answer::Count(_) => Err(mixed_up()),
-        }
-    }
-
-    /// The number of a job made by [`ReadJob::count`].
-    pub(super) fn into_count(self) -> Result<i64, StoreError> {
-        match self {
-            Answer::Count(n) => Ok(n),
-            Answer::Rows(_) => Err(mixed_up()),
-        }
-    }
-}
-
-/// A job answered with the other kind of answer: cannot happen (each job's kind fixes it).
-fn mixed_up() -> StoreError {
-    StoreError::Database(sqlx::Error::Protocol(
-        "a read returned the wrong kind of answer".into(),
-    ))
 }
 
 impl ReadJob {

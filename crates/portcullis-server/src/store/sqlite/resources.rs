@@ -63,17 +63,7 @@ impl SqliteStore {
         let Some(results) = &self.results else {
             return readers.run(job).await;
         };
-        let key = job.key();
-        // Noted before the read runs: a change committed meanwhile keeps its answer out.
-        let seen = match results.get(&key) {
-            Ok(kept) => return Ok(kept),
-            Err(seen) => seen,
-        };
-        let answer = readers.run(job).await?;
-        if let Some(seen) = seen {
-            results.put(key, seen, &answer);
-        }
-        Ok(answer)
+        results.read(job.key(), readers.run(job)).await
     }
 }
 

@@ -1,160 +1,61 @@
-//! The answers of resource reads (a detail's row, a page of a list, a count), kept while the
-//! database is unchanged, so that reading the same thing again costs a map lookup instead of a
-//! read transaction. A read transaction's shared-memory locks (`fcntl` on the `-shm` file), its
-//! statement steps and its unlock were most of what a detail GET spent in SQLite.
+//! The version the result cache (`store/result_cache.rs`) keeps SQLite's answers under. A read
+//! transaction's shared-memory locks (`fcntl` on the `-shm` file), its statement steps and its
+//! unlock were most of what a detail GET spent in SQLite, hence the cache.
 //!
 //! "Unchanged" is SQLite's own notion: every commit to a WAL database, by any connection of any
 //! process, rewrites the wal-index header at the start of the `-shm` file (its change counter,
 //! last frame and salts; SQLite's documented WAL file format) before the commit returns. A read
-//! of those 48 bytes takes no lock. An answer is kept with the header seen before its read ran,
-//! only if the header is the same after it ran, and served only while the header is still the
-//! same: a read that starts after any commit has returned never sees what the commit replaced —
-//! this process's writes, the CLI's, or another tool's alike.
-//!
-//! Memory is bounded by a byte budget (`[limits] read_cache_kb`): past it the cache starts
-//! over, as it does on every change.
+//! of those 48 bytes takes no lock, so a read that starts after any commit has returned never
+//! sees what the commit replaced — this process's writes, the CLI's, or another tool's alike.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
-use std::sync::Mutex;
 
-use super::read_job::Answer;
-use crate::store::cells::Cell;
+use crate::store::result_cache::{ResultCache, Versioned};
 
 /// The wal-index header's first copy: what any commit rewrites.
 const HEADER: usize = 48;
-/// Answers with more rows than this are not kept (a page is at most a few hundred rows).
-const MOST_ROWS: usize = 1_000;
 
-/// The database's state as of one commit.
-pub(super) type Version = [u8; HEADER];
+/// The `-shm` file of a WAL database, read for its header.
+pub(super) struct WalIndex(File);
 
-/// Kept answers, valid for one version of the database.
-pub(super) struct ResultCache {
-    shm: File,
-    budget: usize,
-    kept: Mutex<Kept>,
-}
+impl Versioned for WalIndex {
+    /// The database's state as of one commit.
+    type Version = [u8; HEADER];
 
-#[derive(Default)]
-struct Kept {
-    version: Option<Version>,
-    bytes: usize,
-    answers: HashMap<String, Answer>,
-}
-
-impl std::fmt::Debug for ResultCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ResultCache")
-            .field("budget", &self.budget)
-            .finish_non_exhaustive()
-    }
-}
-
-impl ResultCache {
-    /// A cache of at most `budget` bytes of answers for the WAL database at `path`, whose
-    /// connections are open (so its `-shm` file exists); `None` with a zero budget, or when the
-    /// `-shm` file cannot be read (then nothing is kept, and every read goes to SQLite).
-    pub(super) fn open(path: &Path, budget: usize) -> Option<ResultCache> {
-        if budget == 0 {
-            return None;
-        }
-        let mut shm = path.as_os_str().to_owned();
-        shm.push("-shm");
-        let shm = match File::open(&shm) {
-            Ok(file) => file,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot read the database's -shm file; resource reads are not cached");
-                return None;
-            }
-        };
-        let cache = ResultCache {
-            shm,
-            budget,
-            kept: Mutex::new(Kept::default()),
-        };
-        cache.version()?;
-        Some(cache)
-    }
-
-    /// The database's current version; `None` if it cannot be read (then nothing is served or
-    /// kept).
-    fn version(&self) -> Option<Version> {
+    fn version(&self) -> Option<[u8; HEADER]> {
         let mut header = [0u8; HEADER];
-        self.shm.read_exact_at(&mut header, 0).ok()?;
+        self.0.read_exact_at(&mut header, 0).ok()?;
         Some(header)
     }
-
-    /// The kept answer for `key` if the database is as it was when the answer was read; else
-    /// the version to hand to [`ResultCache::put`] once the read has run.
-    pub(super) fn get(&self, key: &str) -> Result<Answer, Option<Version>> {
-        let version = self.version().ok_or(None)?;
-        let mut kept = self.kept_lock();
-        if kept.version != Some(version) {
-            kept.start_over(version);
-            return Err(Some(version));
-        }
-        kept.answers.get(key).cloned().ok_or(Some(version))
-    }
-
-    /// Keep `answer`, read after the database was at `seen`, unless it changed since.
-    pub(super) fn put(&self, key: String, seen: Version, answer: &Answer) {
-        let size = key.len() + answer_bytes(answer);
-        if matches!(answer, Answer::Rows(rows) if rows.len() > MOST_ROWS) || size > self.budget / 4
-        {
-            return;
-        }
-        let mut kept = self.kept_lock();
-        // After the read: a commit while it ran leaves its answer out.
-        if self.version() != Some(seen) {
-            return;
-        }
-        if kept.version != Some(seen) || kept.bytes + size > self.budget {
-            kept.start_over(seen);
-        }
-        kept.bytes += size;
-        kept.answers.insert(key, answer.clone());
-    }
-
-    fn kept_lock(&self) -> std::sync::MutexGuard<'_, Kept> {
-        self.kept
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
 }
 
-impl Kept {
-    fn start_over(&mut self, version: Version) {
-        self.version = Some(version);
-        self.bytes = 0;
-        self.answers.clear();
+/// A cache of at most `budget` bytes of answers for the WAL database at `path`, whose
+/// connections are open (so its `-shm` file exists); `None` with a zero budget, or when the
+/// `-shm` file cannot be read (then nothing is kept, and every read goes to SQLite).
+pub(super) fn open(path: &Path, budget: usize) -> Option<ResultCache<WalIndex>> {
+    if budget == 0 {
+        return None;
     }
-}
-
-/// Roughly what an answer holds in memory.
-fn answer_bytes(answer: &Answer) -> usize {
-    match answer {
-        Answer::Count(_) => 16,
-        Answer::Rows(rows) => rows
-            .iter()
-            .map(|row| {
-                24 + row
-                    .iter()
-                    .map(|cell| match cell {
-                        Cell::Text(t) => 32 + t.len(),
-                        _ => 32,
-                    })
-                    .sum::<usize>()
-            })
-            .sum(),
-    }
+    let mut shm = path.as_os_str().to_owned();
+    shm.push("-shm");
+    let index = match File::open(&shm) {
+        Ok(file) => WalIndex(file),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the database's -shm file; resource reads are not cached");
+            return None;
+        }
+    };
+    index.version()?;
+    ResultCache::new(index, budget)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::cells::Cell;
+    use crate::store::result_cache::Answer;
     use rusqlite::Connection;
 
     fn database() -> (tempfile::TempDir, std::path::PathBuf, Connection) {
@@ -173,7 +74,7 @@ mod tests {
     #[test]
     fn an_answer_is_served_until_any_connection_commits() {
         let (_dir, path, conn) = database();
-        let cache = ResultCache::open(&path, 1 << 20).expect("a cache");
+        let cache = open(&path, 1 << 20).expect("a cache");
         let seen = cache
             .get("k")
             .expect_err("nothing kept yet")
@@ -188,7 +89,7 @@ mod tests {
     #[test]
     fn an_answer_read_across_a_commit_is_not_kept() {
         let (_dir, path, conn) = database();
-        let cache = ResultCache::open(&path, 1 << 20).expect("a cache");
+        let cache = open(&path, 1 << 20).expect("a cache");
         let seen = cache
             .get("k")
             .expect_err("nothing kept")
@@ -203,33 +104,10 @@ mod tests {
     }
 
     #[test]
-    fn the_budget_bounds_what_is_kept() {
-        let (_dir, path, _conn) = database();
-        let budget = 4096;
-        let cache = ResultCache::open(&path, budget).expect("a cache");
-        let big = "x".repeat(budget);
-        let seen = cache
-            .get("big")
-            .expect_err("nothing kept")
-            .expect("a version");
-        cache.put("big".into(), seen, &rows(&big));
-        assert!(
-            cache.get("big").is_err(),
-            "an answer over a quarter of the budget is not kept"
-        );
-        for n in 0..1000 {
-            cache.put(format!("k{n}"), seen, &rows("small"));
-        }
-        let kept = cache.kept_lock();
-        assert!(kept.bytes <= budget, "{} bytes kept", kept.bytes);
-        assert!(kept.answers.len() < 1000);
-    }
-
-    #[test]
     fn no_budget_or_no_wal_index_keeps_nothing() {
         let (_dir, path, _conn) = database();
-        assert!(ResultCache::open(&path, 0).is_none());
+        assert!(open(&path, 0).is_none());
         let elsewhere = tempfile::tempdir().expect("a directory");
-        assert!(ResultCache::open(&elsewhere.path().join("missing.sqlite3"), 1 << 20).is_none());
+        assert!(open(&elsewhere.path().join("missing.sqlite3"), 1 << 20).is_none());
     }
 }

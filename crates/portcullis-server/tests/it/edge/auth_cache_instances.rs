@@ -21,7 +21,7 @@ const LISTENER: &str = "portcullis-auth-listener";
 
 /// Two instances on a fresh PostgreSQL database, keeping entries for `lifetime_ms`, both
 /// listening; `None` when the tests are skipped (no PostgreSQL outside CI).
-async fn two_instances(
+pub(crate) async fn two_instances(
     lifetime_ms: u64,
     tweak: impl Fn(&mut Config),
 ) -> Option<(TestApp, TestApp)> {
@@ -44,14 +44,14 @@ async fn two_instances(
 }
 
 /// A connection of the test's own to the database.
-async fn connect(app: &TestApp) -> PgConnection {
+pub(crate) async fn connect(app: &TestApp) -> PgConnection {
     PgConnection::connect(app.db_url())
         .await
         .expect("connect to the test database")
 }
 
 /// Wait until `n` instances listen on the database (their caches serve only then).
-async fn wait_for_listeners(app: &TestApp, n: i64) {
+pub(crate) async fn wait_for_listeners(app: &TestApp, n: i64) {
     let mut conn = connect(app).await;
     let start = Instant::now();
     loop {

@@ -23,6 +23,7 @@ mod middleware_order;
 mod migrations;
 mod password_hashes;
 mod password_pool;
+mod result_cache_instances;
 mod schema;
 mod throttle;
 mod throttle_redis;

@@ -1,9 +1,10 @@
 //! A list's `count` is exact after every write, whoever writes: the server's own writes, and
 //! another connection's (another process on the same SQLite file, such as the CLI, or another
-//! instance on PostgreSQL). SQLite's readers keep counts between pages (`store/sqlite/read_job.rs`),
-//! so these pin that a kept count never outlives a commit.
+//! instance on PostgreSQL, once the database has announced it). SQLite's readers keep counts
+//! between pages (`store/sqlite/read_job.rs`), PostgreSQL in its result cache, so these pin
+//! that a kept count never outlives a commit.
 
-use crate::harness::db::Arg;
+use crate::harness::db::{Arg, on_postgres};
 use crate::harness::resources::ResourceApp;
 use serde_json::json;
 
@@ -31,6 +32,18 @@ async fn a_count_follows_every_commit_whoever_makes_it() {
         1
     );
     db.close().await;
+    if on_postgres() {
+        // On PostgreSQL another process's commit is known once the table's trigger announces
+        // it to this instance's listener, a moment later (`postgres/data_version.rs`).
+        let start = std::time::Instant::now();
+        while ann.get("/api/notes/").await.json["count"] != 2 {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(1),
+                "never announced"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
     let page = ann.get("/api/notes/").await;
     assert_eq!(page.json["count"], 2, "{}", page.text);
     assert_eq!(page.listed("title"), [json!("n3"), json!("n2")]);

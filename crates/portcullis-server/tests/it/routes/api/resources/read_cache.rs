@@ -1,11 +1,12 @@
-//! SQLite keeps the answers of resource reads while the database is unchanged
-//! (`store/sqlite/result_cache.rs`). Nobody may notice: a read that starts after any commit has
+//! The answers of resource reads are kept while the database is unchanged
+//! (`store/result_cache.rs`). Nobody may notice: a read that starts after any commit has
 //! returned — the server's own writes, an account change a row shows (its owner's name) or
 //! takes away (a deleted owner's rows), another connection's write such as the CLI's — answers
-//! as if nothing had been kept. Each check reads the same thing twice first, so that the second
+//! as if nothing had been kept. On PostgreSQL another process's commit counts once the database
+//! has announced it to this instance, a moment after it returned. Each check reads the same thing twice first, so that the second
 //! answer is one the cache could have kept.
 
-use crate::harness::db::Arg;
+use crate::harness::db::{Arg, on_postgres};
 use crate::harness::resources::ResourceApp;
 use crate::harness::{ME, PASSWORD};
 use axum::http::StatusCode;
@@ -47,6 +48,18 @@ async fn a_read_after_a_commit_sees_it_whoever_committed() {
     db.execute("DELETE FROM notes WHERE title = ?", &[Arg::from("three")])
         .await;
     db.close().await;
+    if on_postgres() {
+        // On PostgreSQL another process's commit is known once the table's trigger announces
+        // it to this instance's listener, a moment later (`postgres/data_version.rs`).
+        let start = std::time::Instant::now();
+        while ann.get(&path).await.json["title"] != "from elsewhere" {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(1),
+                "never announced"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
     assert_eq!(twice(&ann, &path).await["title"], "from elsewhere");
     let page = twice(&ann, "/api/notes/").await;
     assert_eq!(page["count"], 1, "{page}");
