@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{StoreFuture, StoredToken, User};
+use super::{StoreError, StoreFuture, StoredToken, User};
 
 /// The rows of the target that an import can meet, keyed as the plan looks them up.
 #[derive(Debug, Clone, Default)]
@@ -20,6 +20,58 @@ pub struct Existing {
     pub(crate) user_permissions: BTreeSet<(i64, i64)>,
     /// Tokens: user id → key digest.
     pub(crate) tokens: BTreeMap<i64, String>,
+}
+
+impl Existing {
+    /// Read what `pool` holds (the same statements on either database).
+    pub(crate) async fn read<DB>(pool: &sqlx::Pool<DB>) -> Result<Existing, StoreError>
+    where
+        DB: sqlx::Database,
+        for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+        DB::Arguments: sqlx::IntoArguments<DB>,
+        (i64, i64): for<'r> sqlx::FromRow<'r, DB::Row>,
+        (i64, String): for<'r> sqlx::FromRow<'r, DB::Row>,
+        (i64, String, String): for<'r> sqlx::FromRow<'r, DB::Row>,
+    {
+        let pairs = |sql: &'static str| sqlx::query_as::<DB, (i64, i64)>(sql).fetch_all(pool);
+        let named = |sql: &'static str| sqlx::query_as::<DB, (i64, String)>(sql).fetch_all(pool);
+        let permissions: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT id, resource, codename FROM auth_permission")
+                .fetch_all(pool)
+                .await?;
+        Ok(Existing {
+            users: named("SELECT id, username FROM auth_user")
+                .await?
+                .into_iter()
+                .collect(),
+            groups: named("SELECT id, name FROM auth_group")
+                .await?
+                .into_iter()
+                .collect(),
+            permissions: permissions
+                .into_iter()
+                .map(|(id, resource, codename)| ((resource, codename), id))
+                .collect(),
+            user_groups: pairs("SELECT user_id, group_id FROM auth_user_groups")
+                .await?
+                .into_iter()
+                .collect(),
+            group_permissions: pairs("SELECT group_id, permission_id FROM auth_group_permissions")
+                .await?
+                .into_iter()
+                .collect(),
+            user_permissions: pairs(
+                "SELECT user_id, permission_id FROM auth_user_user_permissions",
+            )
+            .await?
+            .into_iter()
+            .collect(),
+            tokens: named("SELECT user_id, key_digest FROM authtoken_token")
+                .await?
+                .into_iter()
+                .collect(),
+        })
+    }
 }
 
 /// A token to store for an imported user, with Django's creation time.

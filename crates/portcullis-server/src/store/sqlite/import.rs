@@ -1,7 +1,7 @@
 //! A Django import's reads and its one writing transaction on SQLite. Ids are written as Django
 //! had them; `AUTOINCREMENT` moves its counter past an explicit id by itself.
 
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqliteConnection;
 
 use sea_query::SqliteQueryBuilder;
 use sea_query_sqlx::SqlxBinder;
@@ -11,57 +11,6 @@ use std::collections::BTreeSet;
 
 use crate::store::import::{Existing, ImportRows, ImportStore, RowWritten};
 use crate::store::{StoreError, StoreFuture};
-
-async fn pairs(pool: &SqlitePool, sql: &'static str) -> Result<Vec<(i64, i64)>, StoreError> {
-    Ok(sqlx::query_as(sql).fetch_all(pool).await?)
-}
-
-async fn named(pool: &SqlitePool, sql: &'static str) -> Result<Vec<(i64, String)>, StoreError> {
-    Ok(sqlx::query_as(sql).fetch_all(pool).await?)
-}
-
-async fn snapshot(pool: &SqlitePool) -> Result<Existing, StoreError> {
-    let permissions: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT id, resource, codename FROM auth_permission")
-            .fetch_all(pool)
-            .await?;
-    Ok(Existing {
-        users: named(pool, "SELECT id, username FROM auth_user")
-            .await?
-            .into_iter()
-            .collect(),
-        groups: named(pool, "SELECT id, name FROM auth_group")
-            .await?
-            .into_iter()
-            .collect(),
-        permissions: permissions
-            .into_iter()
-            .map(|(id, resource, codename)| ((resource, codename), id))
-            .collect(),
-        user_groups: pairs(pool, "SELECT user_id, group_id FROM auth_user_groups")
-            .await?
-            .into_iter()
-            .collect(),
-        group_permissions: pairs(
-            pool,
-            "SELECT group_id, permission_id FROM auth_group_permissions",
-        )
-        .await?
-        .into_iter()
-        .collect(),
-        user_permissions: pairs(
-            pool,
-            "SELECT user_id, permission_id FROM auth_user_user_permissions",
-        )
-        .await?
-        .into_iter()
-        .collect(),
-        tokens: named(pool, "SELECT user_id, key_digest FROM authtoken_token")
-            .await?
-            .into_iter()
-            .collect(),
-    })
-}
 
 async fn insert_pairs(
     tx: &mut SqliteConnection,
@@ -144,7 +93,7 @@ async fn apply(
 
 impl ImportStore for SqliteStore {
     fn import_snapshot(&self) -> StoreFuture<'_, Existing> {
-        Box::pin(async move { snapshot(&self.writer).await })
+        Box::pin(async move { Existing::read(&self.writer).await })
     }
 
     fn import_resource_ids<'a>(&'a self, table: &'a str) -> StoreFuture<'a, BTreeSet<i64>> {

@@ -5,7 +5,7 @@
 //! change that bypasses the triggers is not seen by B until something announced follows (so B
 //! did serve from its cache).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use portcullis_server::Config;
 use serde_json::{Value, json};
@@ -40,22 +40,6 @@ async fn twice(client: &Client<'_>, path: &str) -> Value {
     second.json
 }
 
-/// How long until `check` holds for `path`'s body on `client` (at most three seconds).
-async fn seen_within(client: &Client<'_>, path: &str, check: impl Fn(&Value) -> bool) -> Duration {
-    let start = Instant::now();
-    loop {
-        let body = client.get(path).await.json;
-        if check(&body) {
-            return start.elapsed();
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(3),
-            "never seen: {body}"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
-
 #[tokio::test]
 async fn a_note_written_on_a_is_read_on_b_within_a_second() {
     let Some((a, b)) = two_instances().await else {
@@ -69,19 +53,23 @@ async fn a_note_written_on_a_is_read_on_b_within_a_second() {
     assert_eq!(twice(&on_b, &path).await["title"], "one");
 
     ann.create("/api/notes/", json!({"title": "two"})).await;
-    let took = seen_within(&on_b, "/api/notes/", |page| page["count"] == 2).await;
+    let took = on_b
+        .seen_within("/api/notes/", |page| page["count"] == 2)
+        .await;
     assert!(
         took < Duration::from_secs(1),
         "the new note listed after {took:?}"
     );
     assert_eq!(ann.patch(&path, json!({"title": "uno"})).await.status, 200);
-    let took = seen_within(&on_b, &path, |body| body["title"] == "uno").await;
+    let took = on_b.seen_within(&path, |body| body["title"] == "uno").await;
     assert!(
         took < Duration::from_secs(1),
         "the change read after {took:?}"
     );
     assert_eq!(ann.delete(&path).await.status, 204);
-    let took = seen_within(&on_b, &path, |body| body.get("id").is_none()).await;
+    let took = on_b
+        .seen_within(&path, |body| body.get("id").is_none())
+        .await;
     assert!(
         took < Duration::from_secs(1),
         "the deletion read after {took:?}"

@@ -29,6 +29,28 @@ impl<'a> Client<'a> {
         self.call("GET", path, None).await
     }
 
+    /// How long until GET `path`'s body satisfies `check`: for a change another process made,
+    /// which an instance on PostgreSQL reads once the database announced it. Panics after
+    /// three seconds; callers assert the bound they promise.
+    pub(crate) async fn seen_within(
+        &self,
+        path: &str,
+        check: impl Fn(&Value) -> bool,
+    ) -> std::time::Duration {
+        let start = std::time::Instant::now();
+        loop {
+            let body = self.get(path).await.json;
+            if check(&body) {
+                return start.elapsed();
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(3),
+                "never seen: {body}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
     pub(crate) async fn delete(&self, path: &str) -> Response {
         self.call("DELETE", path, None).await
     }

@@ -35,14 +35,13 @@ async fn a_count_follows_every_commit_whoever_makes_it() {
     if on_postgres() {
         // On PostgreSQL another process's commit is known once the table's trigger announces
         // it to this instance's listener, a moment later (`postgres/data_version.rs`).
-        let start = std::time::Instant::now();
-        while ann.get("/api/notes/").await.json["count"] != 2 {
-            assert!(
-                start.elapsed() < std::time::Duration::from_secs(1),
-                "never announced"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-        }
+        let took = ann
+            .seen_within("/api/notes/", |page| page["count"] == 2)
+            .await;
+        assert!(
+            took < std::time::Duration::from_secs(1),
+            "announced after {took:?}"
+        );
     }
     let page = ann.get("/api/notes/").await;
     assert_eq!(page.json["count"], 2, "{}", page.text);

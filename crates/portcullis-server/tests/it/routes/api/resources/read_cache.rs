@@ -51,14 +51,13 @@ async fn a_read_after_a_commit_sees_it_whoever_committed() {
     if on_postgres() {
         // On PostgreSQL another process's commit is known once the table's trigger announces
         // it to this instance's listener, a moment later (`postgres/data_version.rs`).
-        let start = std::time::Instant::now();
-        while ann.get(&path).await.json["title"] != "from elsewhere" {
-            assert!(
-                start.elapsed() < std::time::Duration::from_secs(1),
-                "never announced"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-        }
+        let took = ann
+            .seen_within(&path, |body| body["title"] == "from elsewhere")
+            .await;
+        assert!(
+            took < std::time::Duration::from_secs(1),
+            "announced after {took:?}"
+        );
     }
     assert_eq!(twice(&ann, &path).await["title"], "from elsewhere");
     let page = twice(&ann, "/api/notes/").await;
