@@ -103,6 +103,13 @@ fn pool_options(limits: &QueryLimits) -> PgPoolOptions {
         .acquire_timeout(limits.pool_wait)
         .max_connections(limits.pool_size)
         .test_before_acquire(false)
+        // No idle timeout and no lifetime: with either, sqlx runs a maintenance task that
+        // loops `0..num_idle()`, and sqlx 0.9 bumps that count after pushing a released
+        // connection, so a pop racing in between wraps it below zero and the task spins for
+        // good (seen: an `import-django` at 100 % CPU). Pool sizes are bounded, and a connection
+        // idle for over a second is pinged before use (below), which is what the reaping was for.
+        .max_lifetime(None)
+        .idle_timeout(None)
         .before_acquire(|conn, meta| {
             Box::pin(async move {
                 if meta.idle_for > PING_IDLE_AFTER {
