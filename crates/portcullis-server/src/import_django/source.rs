@@ -67,8 +67,11 @@ impl Source {
     pub(crate) async fn open(database: &str) -> anyhow::Result<Source> {
         if database.starts_with("postgres://") || database.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(database)?;
+            // No maintenance task (see `store::postgres::pool_options` on its spinning loop).
             let pool = PgPoolOptions::new()
                 .max_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
                 .connect_with(options)
                 .await?;
             return Ok(Source::Postgres(pool));
@@ -80,6 +83,8 @@ impl Source {
         let options = SqliteConnectOptions::new().filename(path).read_only(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
             .connect_with(options)
             .await?;
         Ok(Source::Sqlite(pool))

@@ -96,9 +96,12 @@ impl SqliteStore {
                 results: None,
             });
         }
+        // No maintenance task (see `store::postgres::pool_options` on its spinning loop).
         let reader = SqlitePoolOptions::new()
             .acquire_timeout(limits.pool_wait)
             .max_connections(READERS)
+            .idle_timeout(None)
+            .max_lifetime(None)
             .connect_with(options.clone().read_only(true))
             .await?;
         let resource_reader =
